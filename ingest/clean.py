@@ -1,0 +1,51 @@
+"""Recognise the noise of scraped pages, line by line.
+
+Scraped articles carry navigation ("Skip links", "Accueil", "Recherche", "Top",
+"Découvrir", "Drag", share buttons...) and bylines. ``is_noise`` says whether a
+whole line is such noise; the text itself is never rewritten, so offsets and
+the text shown to users stay faithful to the article.
+
+Does not decide headings or sections (``kalan.ingest.sections``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from kalan.rag.text import fold
+
+NAV_LINES = frozenset(
+    """skip links|skip to content|aller au contenu|aller au contenu principal|accueil|recherche|rechercher|
+    top|haut de page|retour en haut|decouvrir|drag|menu|fermer|partager|partager sur facebook|
+    partager sur twitter|facebook|twitter|x|whatsapp|linkedin|telegram|imprimer|email|e-mail|
+    copier le lien|lire aussi|a lire aussi|voir aussi|publicite|connexion|se connecter|s'abonner|
+    abonnez-vous|newsletter|inscrivez-vous|commentaires|laisser un commentaire|articles similaires|
+    plus d'articles|tags|mots-cles|categories|suivez-nous|contact|mentions legales|cookies|
+    accepter|refuser|precedent|suivant|article precedent|article suivant|lire la suite|
+    en savoir plus|a la une|actualites|politique de confidentialite""".replace("\n", "").split("|")
+)
+NAV_LINES = frozenset(s.strip() for s in NAV_LINES)
+
+_PUNCT_ONLY = re.compile(r"^[\W_]+$")
+
+
+def is_noise(line: str) -> bool:
+    """True for a line that is page furniture, not article text."""
+    s = fold(line).strip().strip(":|>»«•·-").strip()
+    if not s:
+        return False
+    if s in NAV_LINES:
+        return True
+    if _PUNCT_ONLY.match(s):
+        return True
+    # "Partager : Facebook | Twitter | WhatsApp" style rows
+    parts = [p.strip() for p in re.split(r"[|/•·]", s) if p.strip()]
+    return len(parts) > 1 and all(p in NAV_LINES for p in parts)
+
+
+def is_byline(line: str, author: str | None) -> bool:
+    """A signature line such as "La Rédaction" or "Par Jean Dupont"."""
+    s = fold(line).strip().rstrip(".")
+    if author and s == fold(author).strip().rstrip("."):
+        return True
+    return s in ("la redaction", "redaction") or (s.startswith("par ") and len(s.split()) <= 5)

@@ -1,0 +1,159 @@
+"""Read one corpus file into an ``Article``: decoding, front matter, side-car metadata.
+
+Accepted: Markdown (``.md``, optional YAML front matter between ``---`` lines)
+and plain text (``.txt``, metadata optionally in a side-car ``<name>.meta.yaml``
+or in front matter). A file that cannot be used raises ``CorpusFileError`` with
+a French message naming it; the caller goes on with the others.
+
+Does not clean or split the text (``clean``, ``sections``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
+META_SUFFIX = ".meta.yaml"
+KNOWN_META = ("title", "date", "author", "source", "url", "licence", "license", "language", "lang")
+
+
+class CorpusFileError(Exception):
+    """A corpus file that cannot be ingested; ``str()`` is a French message naming it."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path.name} : {reason}")
+
+
+@dataclass
+class Article:
+    article_id: str
+    path: Path
+    text: str  # the article's text as received (after decoding), offsets refer to it
+    body_start: int  # where the body starts (after front matter)
+    format: str  # "markdown" | "text"
+    meta: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title") or "")
+
+    @property
+    def content_hash(self) -> str:
+        meta = repr(sorted((k, str(v)) for k, v in self.meta.items()))
+        return hashlib.sha256((meta + "\x1e" + self.text).encode("utf-8")).hexdigest()[:16]
+
+
+def article_id_for(path: Path) -> str:
+    """Stable id from the file name: accents folded, lower case, dashes."""
+    stem = path.name
+    for suffix in ARTICLE_SUFFIXES:
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+    stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-") or "article"
+
+
+def list_corpus(corpus_dir: Path) -> list[Path]:
+    """Article files of a corpus folder (recursive), sorted; side-cars and docs excluded."""
+    out = []
+    for p in sorted(Path(corpus_dir).rglob("*")):
+        if not p.is_file() or any(part.startswith(".") for part in p.relative_to(corpus_dir).parts):
+            continue
+        if p.name.upper() in ("SOURCES.MD", "README.MD") or p.name.endswith(META_SUFFIX):
+            continue
+        if p.suffix.lower() in ARTICLE_SUFFIXES:
+            out.append(p)
+    return out
+
+
+def decode(raw: bytes, path: Path) -> tuple[str, list[str]]:
+    """UTF-8 first, then Windows-1252 / Latin-1 with a warning; binary refused."""
+    if not raw.strip():
+        raise CorpusFileError(path, "le fichier est vide.")
+    if b"\x00" in raw[:65536]:
+        raise CorpusFileError(path, "fichier binaire (octets nuls) : ce n'est pas un article texte.")
+    warnings: list[str] = []
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp1252")
+            warnings.append("encodage non UTF-8 : lu comme Windows-1252/Latin-1.")
+        except UnicodeDecodeError as exc:
+            raise CorpusFileError(path, f"impossible de décoder le texte (ni UTF-8 ni Latin-1) : {exc}.") from exc
+    controls = sum(1 for c in text[:20000] if ord(c) < 32 and c not in "\n\r\t\f")
+    if controls > max(10, len(text[:20000]) // 50):
+        raise CorpusFileError(path, "trop de caractères de contrôle : fichier binaire ou corrompu.")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+
+
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict, int]:
+    """Parse a leading YAML block; returns (metadata, offset where the body starts)."""
+    if not text.startswith("---"):
+        return {}, 0
+    m = _FRONT.match(text)
+    if not m:
+        raise CorpusFileError(path, "en-tête YAML (front matter) ouvert par « --- » mais jamais refermé.")
+    try:
+        meta = yaml.safe_load(m.group(1)) or {}
+    except yaml.YAMLError as exc:
+        raise CorpusFileError(path, f"en-tête YAML illisible : {str(exc).splitlines()[0]}.") from exc
+    if not isinstance(meta, dict):
+        raise CorpusFileError(path, "l'en-tête YAML doit être une suite de champs « clé: valeur ».")
+    return meta, m.end()
+
+
+def clean_meta(meta: dict) -> dict:
+    out = {}
+    for key, value in meta.items():
+        key = str(key).strip().lower()
+        if key == "license":
+            key = "licence"
+        if key == "lang":
+            key = "language"
+        if value is None:
+            continue
+        out[key] = value.isoformat() if hasattr(value, "isoformat") else str(value).strip()
+    return out
+
+
+def load_article(path: Path, max_bytes: int = 3_000_000) -> Article:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise CorpusFileError(
+                path, f"article trop volumineux ({size / 1e6:.1f} Mo > {max_bytes / 1e6:.1f} Mo) : découpez-le."
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CorpusFileError(path, f"lecture impossible : {exc.strerror or exc}.") from exc
+    text, warnings = decode(raw, path)
+    meta, body_start = split_front_matter(text, path)
+    side = path.with_name(article_id_for(path) + META_SUFFIX)
+    if not side.exists():
+        side = path.with_name(path.name.rsplit(".", 1)[0] + META_SUFFIX)
+    if side.exists():
+        try:
+            side_meta = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise CorpusFileError(path, f"métadonnées illisibles dans {side.name} : {exc}.") from exc
+        if not isinstance(side_meta, dict):
+            raise CorpusFileError(path, f"{side.name} doit contenir des champs « clé: valeur ».")
+        meta = {**side_meta, **meta}
+    if not text[body_start:].strip():
+        raise CorpusFileError(path, "l'article n'a pas de texte après son en-tête.")
+    fmt = "markdown" if path.suffix.lower() in (".md", ".markdown") else "text"
+    return Article(article_id_for(path), path, text, body_start, fmt, clean_meta(meta), warnings)

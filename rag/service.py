@@ -1,0 +1,58 @@
+"""The long-lived objects of a Kalan process, built once and shared.
+
+``KalanService`` holds the embedder, the store, the BM25 index and the
+retriever (and, once asked, the answer chain), created lazily from one
+``Settings``. The CLI, the Gradio app and the evaluation runner all go through
+it, so a question is answered the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+
+from kalan.rag.embeddings import build_embedder
+from kalan.rag.lexical import load_or_build
+from kalan.rag.retrieval import Retriever
+from kalan.rag.store import ChunkStore
+
+
+class KalanService:
+    def __init__(self, settings, embedder=None):
+        self.settings = settings
+        self._embedder = embedder
+        self._lock = threading.RLock()
+        self._lexical = None
+
+    @cached_property
+    def embedder(self):
+        return self._embedder or build_embedder(self.settings)
+
+    @cached_property
+    def store(self) -> ChunkStore:
+        return ChunkStore(self.settings, self.embedder)
+
+    @property
+    def lexical(self):
+        with self._lock:
+            if self._lexical is None or len(self._lexical.ids) != self.store.count():
+                self._lexical = load_or_build(self.settings, self.store)
+            return self._lexical
+
+    def invalidate(self) -> None:
+        """Forget the BM25 index (after an ingest in this process)."""
+        with self._lock:
+            self._lexical = None
+
+    @property
+    def retriever(self) -> Retriever:
+        return Retriever(self.store, self.lexical, self.embedder, self.settings)
+
+    def search(self, question: str, k: int | None = None, mode: str | None = None):
+        return self.retriever.search(question, k, mode)
+
+    def titles(self) -> list[str]:
+        seen: dict[str, str] = {}
+        for _, meta, _ in self.store.all_chunks():
+            seen.setdefault((meta or {}).get("article_id", ""), (meta or {}).get("title", ""))
+        return sorted(t for t in seen.values() if t)

@@ -1,0 +1,145 @@
+"""Kalan's one typed settings tree.
+
+Every knob Kalan has lives here, with a default and a description. Settings are
+read once, at the entry point (CLI or app factory), from the environment
+(prefix ``KALAN_``, nested fields with ``__``: ``KALAN_LLM__MODE=openai``) and
+passed down; nothing deeper reads ``os.environ``.
+
+Two short-hands exist because maintainers type them often:
+``KALAN_CHROMA_URL`` (= ``store.url``) and ``KALAN_LLM_GGUF`` (= ``llm.gguf_path``).
+
+Not here: prompts and user-facing messages (``kalan.rag.messages``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class EmbeddingSettings(BaseModel):
+    mode: Literal["e5", "sentence_transformers", "fake"] = Field(
+        "e5",
+        description="e5: multilingual-e5-small provisioned offline; sentence_transformers: any "
+        "local SentenceTransformer folder in `path`; fake: deterministic hash vectors (tests only).",
+    )
+    path: Path | None = Field(None, description="Local model folder; used first when set.")
+    query_prefix: str = Field("query: ", description="Prefix added to questions (e5 convention).")
+    passage_prefix: str = Field("passage: ", description="Prefix added to passages (e5 convention).")
+    batch_size: int = Field(32, description="Encoding batch size.")
+    device: str = Field("cpu", description="torch device: cpu, cuda, mps.")
+    fake_dim: int = Field(64, description="Dimension of the fake embedder.")
+
+
+class StoreSettings(BaseModel):
+    url: str | None = Field(
+        None, description="Chroma server URL (http://host:port). Empty: embedded store in the data dir."
+    )
+    collection: str = Field("kalan", description="Chroma collection name.")
+    timeout_s: float = Field(10.0, description="Seconds before a Chroma server is declared unreachable.")
+
+
+class ChunkSettings(BaseModel):
+    target_chars: int = Field(700, description="Preferred chunk size in characters.")
+    max_chars: int = Field(1100, description="Hard upper bound of a chunk, except single long sentences.")
+    max_article_bytes: int = Field(6_000_000, description="Larger corpus files are refused with a message.")
+
+
+class RetrievalSettings(BaseModel):
+    mode: Literal["hybrid", "dense", "bm25"] = Field("hybrid", description="Retrieval strategy.")
+    k: int = Field(5, description="Passages returned.")
+    fetch_k: int = Field(40, description="Candidates fetched from each retriever before fusion.")
+    dense_weight: float = Field(0.6, description="Weight of dense scores in the fusion (BM25 gets the rest).")
+    fusion: Literal["weighted", "rrf"] = Field("weighted", description="Fusion of dense and BM25 lists.")
+    rrf_k: int = Field(60, description="Constant of reciprocal rank fusion.")
+
+
+class LLMSettings(BaseModel):
+    mode: Literal["extractive", "llamacpp", "openai", "ollama"] = Field(
+        "extractive", description="Answer generation backend; extractive needs no LLM and is the fallback."
+    )
+    gguf_path: Path | None = Field(None, description="GGUF model for llamacpp mode.")
+    base_url: str = Field("http://127.0.0.1:8080/v1", description="OpenAI-compatible server URL.")
+    model: str = Field("local-model", description="Model name for openai / ollama modes.")
+    api_key: SecretStr = Field(SecretStr("sk-no-key"), description="API key (env only, never printed).")
+    ollama_url: str = Field("http://127.0.0.1:11434", description="Ollama server URL.")
+    timeout_s: float = Field(60.0, description="LLM request timeout; on timeout Kalan falls back to extractive.")
+    temperature: float = Field(0.0, description="Sampling temperature.")
+    max_tokens: int = Field(350, description="Maximum tokens generated.")
+    n_threads: int = Field(2, description="CPU threads for llamacpp.")
+
+
+class AnswerSettings(BaseModel):
+    max_question_chars: int = Field(1000, description="Longer questions are politely refused.")
+    max_sentences: int = Field(4, description="Most sentences in an extractive answer.")
+    min_retrieval_score: float = Field(
+        0.80, description="Below this dense cosine of the best passage, the corpus is deemed silent."
+    )
+    min_support: float = Field(0.35, description="Minimum support score for an answer sentence to be kept.")
+    history_turns: int = Field(4, description="Turns of history used to condense follow-ups.")
+
+
+class UISettings(BaseModel):
+    host: str = Field("127.0.0.1", description="Bind address; keep loopback unless behind a proxy.")
+    port: int = Field(7860, description="HTTP port.")
+    concurrency_limit: int = Field(4, description="Answers computed at once; others wait in the queue.")
+    max_queue: int = Field(200, description="Requests waiting before new ones are turned away.")
+
+
+class ReviewSettings(BaseModel):
+    db_url: str | None = Field(None, description="SQLite path or URL; default <data_dir>/kalan.sqlite3.")
+    teacher_user: str | None = Field(None, description="Teacher login (KALAN_REVIEW__TEACHER_USER).")
+    teacher_password: SecretStr | None = Field(None, description="Teacher password, env only.")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KALAN_", env_nested_delimiter="__", extra="ignore")
+
+    data_dir: Path = Field(PROJECT_ROOT / ".kalan", description="Where Kalan writes everything.")
+    corpus_dir: Path = Field(PROJECT_ROOT / "corpus", description="Articles to ingest.")
+    chroma_url: str | None = Field(None, description="Short-hand for store.url.")
+    llm_gguf: Path | None = Field(None, description="Short-hand for llm.gguf_path.")
+
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    store: StoreSettings = StoreSettings()
+    chunk: ChunkSettings = ChunkSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    llm: LLMSettings = LLMSettings()
+    answer: AnswerSettings = AnswerSettings()
+    ui: UISettings = UISettings()
+    review: ReviewSettings = ReviewSettings()
+
+    @model_validator(mode="after")
+    def _apply_shorthands(self) -> "Settings":
+        if self.chroma_url and not self.store.url:
+            self.store.url = self.chroma_url
+        if self.llm_gguf and not self.llm.gguf_path:
+            self.llm.gguf_path = self.llm_gguf
+        self.data_dir = Path(self.data_dir).expanduser().resolve()
+        return self
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def review_db(self) -> str:
+        return self.review.db_url or str(self.data_dir / "kalan.sqlite3")
+
+
+def load_settings(**overrides) -> Settings:
+    """Read the settings once (environment + explicit overrides)."""
+    return Settings(**overrides)

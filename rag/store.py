@@ -1,0 +1,186 @@
+"""The Chroma store of chunks, used through langchain-chroma.
+
+Embedded (``chromadb.PersistentClient`` in ``<data_dir>/chroma``) by default, a
+Chroma server (``chroma run``) when ``store.url`` / ``KALAN_CHROMA_URL`` is set.
+Vectors are always computed by Kalan's embedder and passed in: Chroma's own
+default embedding function (which would try to download a model) is never used.
+
+Offers what ingestion and retrieval need: which chunks an article has, write
+and delete chunks, dense search by vector, and a full scan for the lexical
+index. Errors of an unreachable store become ``StoreUnavailable`` with a French
+message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+
+from kalan.rag.documents import Chunk, Passage
+from kalan.rag.messages import STORE_DOWN, STORE_EMPTY
+
+log = logging.getLogger(__name__)
+
+WRITE_BATCH = 256
+
+
+class StoreUnavailable(RuntimeError):
+    """The store cannot be reached or opened; ``str()`` is a French message."""
+
+
+class StoreEmpty(RuntimeError):
+    """Nothing has been ingested yet."""
+
+
+class _LCEmbeddings:
+    """LangChain ``Embeddings`` adapter over a Kalan embedder (queries and passages prefixed apart)."""
+
+    def __init__(self, embedder):
+        self.embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embedder.embed_passages(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embedder.embed_queries([text])[0].tolist()
+
+
+def make_client(settings):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    url = settings.store.url
+    try:
+        if url:
+            u = urlparse(url if "://" in url else f"http://{url}")
+            return chromadb.HttpClient(
+                host=u.hostname or "127.0.0.1", port=u.port or 8000, ssl=u.scheme == "https",
+                settings=chroma_settings,
+            )
+        Path(settings.chroma_dir).mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    except Exception as exc:  # chromadb raises plain ValueError/ConnectionError here
+        raise StoreUnavailable(STORE_DOWN.format(where=url or settings.chroma_dir, error=exc)) from exc
+
+
+class ChunkStore:
+    def __init__(self, settings, embedder):
+        from langchain_chroma import Chroma
+
+        self.settings = settings
+        self.embedder = embedder
+        self.where = settings.store.url or str(settings.chroma_dir)
+        self.client = make_client(settings)
+        try:
+            self.vectorstore = Chroma(
+                collection_name=settings.store.collection,
+                embedding_function=_LCEmbeddings(embedder),
+                client=self.client,
+                collection_metadata={"hnsw:space": "cosine", "embedder": embedder.name},
+            )
+            self.collection = self.vectorstore._collection
+        except Exception as exc:
+            raise StoreUnavailable(STORE_DOWN.format(where=self.where, error=exc)) from exc
+
+    def _guard(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (StoreUnavailable, StoreEmpty):
+            raise
+        except Exception as exc:
+            if _looks_like_connection_error(exc):
+                raise StoreUnavailable(STORE_DOWN.format(where=self.where, error=exc)) from exc
+            raise
+
+    # -- bookkeeping -------------------------------------------------------------------------
+    def count(self) -> int:
+        return self._guard(self.collection.count)
+
+    def article_chunk_ids(self) -> dict[str, set[str]]:
+        """article_id -> ids of its stored chunks."""
+        out: dict[str, set[str]] = {}
+        for ids, metas, _ in self._scan(include=["metadatas"]):
+            for cid, meta in zip(ids, metas):
+                out.setdefault((meta or {}).get("article_id", ""), set()).add(cid)
+        return out
+
+    def _scan(self, include: list[str], page: int = 5000) -> Iterator[tuple[list, list, list]]:
+        offset = 0
+        while True:
+            got = self._guard(self.collection.get, include=include, limit=page, offset=offset)
+            ids = got["ids"]
+            if not ids:
+                return
+            yield ids, got.get("metadatas") or [None] * len(ids), got.get("documents") or [None] * len(ids)
+            offset += len(ids)
+            if len(ids) < page:
+                return
+
+    def all_chunks(self) -> Iterator[tuple[str, dict, str]]:
+        """(id, metadata, display text) of every stored chunk."""
+        for ids, metas, docs in self._scan(include=["metadatas", "documents"]):
+            yield from zip(ids, metas, docs)
+
+    # -- writes --------------------------------------------------------------------------------
+    def add(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        for i in range(0, len(chunks), WRITE_BATCH):
+            part = chunks[i : i + WRITE_BATCH]
+            metas = []
+            for c in part:
+                m = c.metadata()
+                m["match_text"] = c.match_text
+                metas.append(m)
+            self._guard(
+                self.collection.upsert,
+                ids=[c.chunk_id for c in part],
+                embeddings=vectors[i : i + WRITE_BATCH],
+                documents=[c.text for c in part],
+                metadatas=metas,
+            )
+
+    def delete(self, ids: list[str]) -> None:
+        for i in range(0, len(ids), WRITE_BATCH):
+            self._guard(self.collection.delete, ids=list(ids[i : i + WRITE_BATCH]))
+
+    # -- reads ---------------------------------------------------------------------------------
+    def dense_search(self, query_vector: np.ndarray, k: int) -> list[Passage]:
+        n = self.count()
+        if n == 0:
+            raise StoreEmpty(STORE_EMPTY)
+        pairs = self._guard(
+            self.vectorstore.similarity_search_by_vector_with_relevance_scores,
+            query_vector.tolist(), k=min(k, n),
+        )
+        out = []
+        for doc, distance in pairs:
+            m = doc.metadata
+            out.append(
+                Passage(
+                    chunk_id=doc.id or m.get("chunk_id", ""), article_id=m.get("article_id", ""),
+                    title=m.get("title", ""), section=m.get("section", ""), text=doc.page_content,
+                    position=int(m.get("position", 0)), start=int(m.get("start", 0)), end=int(m.get("end", 0)),
+                    dense_score=1.0 - float(distance), extra={"match_text": m.get("match_text", "")},
+                )
+            )
+        return out
+
+    def get(self, ids: list[str]) -> list[Passage]:
+        got = self._guard(self.collection.get, ids=ids, include=["metadatas", "documents"])
+        by_id = {}
+        for cid, m, d in zip(got["ids"], got["metadatas"], got["documents"]):
+            by_id[cid] = Passage(
+                chunk_id=cid, article_id=m.get("article_id", ""), title=m.get("title", ""),
+                section=m.get("section", ""), text=d, position=int(m.get("position", 0)),
+                start=int(m.get("start", 0)), end=int(m.get("end", 0)), extra={"match_text": m.get("match_text", "")},
+            )
+        return [by_id[i] for i in ids if i in by_id]
+
+
+def _looks_like_connection_error(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__} {exc}".lower()
+    return any(w in text for w in ("connect", "timeout", "timed out", "refused", "unreachable", "503", "502"))
