@@ -31,15 +31,16 @@ _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 
 def is_noise(line: str) -> bool:
     """True for a line that is page furniture, not article text."""
-    s = fold(line).strip().strip(":|>»«•·-").strip()
+    raw = fold(line).strip()
+    if raw and _PUNCT_ONLY.match(raw):
+        return True
+    s = raw.strip(":|>»«•·-\"").strip()
     if not s:
         return False
     if s in NAV_LINES:
         return True
-    if _PUNCT_ONLY.match(s):
-        return True
     # "Partager : Facebook | Twitter | WhatsApp" style rows
-    parts = [p.strip() for p in re.split(r"[|/•·]", s) if p.strip()]
+    parts = [p.strip() for p in re.split(r"[|/•·:]", s) if p.strip()]
     return len(parts) > 1 and all(p in NAV_LINES for p in parts)
 
 

@@ -36,10 +36,12 @@ class SentenceTransformerEmbedder:
                  batch_size: int = 32, device: str = "cpu"):
         from sentence_transformers import SentenceTransformer  # heavy: imported lazily
 
+        _quiet_transformers()
         self.path = Path(path)
         self.model = SentenceTransformer(str(path), device=device, local_files_only=True)
         self.name = self.path.name
-        self.dim = int(self.model.get_sentence_embedding_dimension())
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         self.query_prefix, self.passage_prefix, self.batch_size = query_prefix, passage_prefix, batch_size
 
     def _encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
@@ -61,6 +63,17 @@ class SentenceTransformerEmbedder:
         out = np.empty_like(vecs)
         out[order] = vecs
         return out
+
+
+def _quiet_transformers() -> None:
+    """No weight-loading progress bars or advisory warnings on the user's terminal."""
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+    except Exception:  # an older or newer transformers without these: harmless
+        pass
 
 
 class FakeEmbedder:
@@ -98,7 +111,7 @@ def build_embedder(settings) -> Embedder:
         if not emb.path:
             raise ValueError("embedding.mode=sentence_transformers demande embedding.path (dossier du modèle).")
         return SentenceTransformerEmbedder(emb.path, emb.query_prefix, emb.passage_prefix, emb.batch_size, emb.device)
-    from kalan.rag.model_provision import ensure_model
+    from kalan.rag.model_resolve import ensure_model
 
     path = ensure_model(settings)
     return SentenceTransformerEmbedder(path, emb.query_prefix, emb.passage_prefix, emb.batch_size, emb.device)

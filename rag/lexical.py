@@ -21,7 +21,13 @@ import numpy as np
 from kalan.rag.text import tokenize
 
 log = logging.getLogger(__name__)
-logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
+def _bm25s():
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on its own logger
+    return bm25s
 
 
 def fingerprint(ids: list[str]) -> str:
@@ -34,8 +40,7 @@ def fingerprint(ids: list[str]) -> str:
 
 class LexicalIndex:
     def __init__(self, ids: list[str], texts: list[str], stem: bool = True):
-        import bm25s
-
+        bm25s = _bm25s()
         self.ids = list(ids)
         self.stem = stem
         self.fingerprint = fingerprint(self.ids)
@@ -70,8 +75,7 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, folder: Path) -> "LexicalIndex | None":
-        import bm25s
-
+        bm25s = _bm25s()
         folder = Path(folder)
         try:
             meta = json.loads((folder / "ids.json").read_text())
@@ -104,5 +108,6 @@ def load_or_build(settings, store, rebuild: bool = False) -> LexicalIndex:
     if idx is not None and len(idx.ids) == store.count():
         return idx
     idx = build_from_store(store)
-    idx.save(folder)
+    if idx.ids:
+        idx.save(folder)
     return idx

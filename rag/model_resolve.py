@@ -59,8 +59,10 @@ def ensure_model(settings, allow_build: bool = True) -> Path:
         if not Path(emb.path).exists():
             raise FileNotFoundError(f"Dossier du modèle introuvable : {emb.path}")
         return Path(emb.path)
+    from kalan.rag.model_provision import is_complete
+
     dest = default_model_dir(settings.models_dir)
-    if (dest / "modules.json").exists() and (dest / "config.json").exists():
+    if is_complete(dest) or ((dest / MARKER).exists() and (dest / "modules.json").exists()):
         return dest
     if not allow_build:
         raise FileNotFoundError(MODEL_MISSING)

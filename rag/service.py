@@ -56,3 +56,12 @@ class KalanService:
         for _, meta, _ in self.store.all_chunks():
             seen.setdefault((meta or {}).get("article_id", ""), (meta or {}).get("title", ""))
         return sorted(t for t in seen.values() if t)
+
+    @cached_property
+    def chain(self):
+        from kalan.rag.chain import AnswerChain
+
+        return AnswerChain(self, self.settings)
+
+    def ask(self, question: str, history: list | None = None) -> dict:
+        return self.chain.ask(question, history)

@@ -81,6 +81,10 @@ class AnswerSettings(BaseModel):
         0.80, description="Below this dense cosine of the best passage, the corpus is deemed silent."
     )
     min_support: float = Field(0.35, description="Minimum support score for an answer sentence to be kept.")
+    min_lexical_with_unknown: float = Field(
+        0.5, description="When a question word is unknown to the corpus, the best sentence must share this "
+        "share of the question's words, else Kalan refuses."
+    )
     history_turns: int = Field(4, description="Turns of history used to condense follow-ups.")
 
 

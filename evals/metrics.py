@@ -1,0 +1,171 @@
+"""Pure evaluation metrics for Kalan: no I/O, no models, no randomness.
+
+Scope:
+- answer content: ``fact_met`` / ``facts_met`` (expected facts, each a list of
+  alternatives, looked for in the answer text);
+- evidence and retrieval: ``evidence_met``, ``retrieval_ranks``, ``hit_at``, ``mrr``;
+- citations: ``citation_precision`` / ``citation_recall`` over per-sentence
+  support judgements computed elsewhere;
+- refusals: ``refusal_precision`` / ``refusal_recall``;
+- latency summaries: ``percentile``;
+- the pass/fail verdict of one case: ``case_passed``.
+
+All text comparison goes through ``_key``: ``kalan.rag.text.fold`` (NFKC,
+typographic apostrophes/quotes/dashes made plain, lower case, accents removed)
+then every run of non-alphanumeric characters becomes one space. So "l’URSS"
+matches "l'urss", "65ᵉ" matches "65e", "gagnant-gagnant" matches
+"gagnant – gagnant" and line breaks do not matter.
+
+Functions that have no meaningful value on empty input return ``None``
+(except ``hit_at`` and ``mrr``, which return 0.0 on an empty list).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+
+from kalan.rag.text import fold
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+SHORT_ALTERNATIVE = 4  # alternatives this short (or purely numeric) must match whole words
+
+
+def _key(text: str) -> str:
+    """Comparison key: folded text, punctuation and whitespace squashed to single spaces."""
+    return _NON_ALNUM.sub(" ", fold(text or "")).strip()
+
+
+def _contains(haystack_key: str, needle: str, whole_word: bool | None = None) -> bool:
+    needle_key = _key(needle)
+    if not needle_key:
+        return False
+    if whole_word is None:
+        whole_word = len(needle_key) <= SHORT_ALTERNATIVE or needle_key.replace(" ", "").isdigit()
+    if whole_word:
+        return f" {needle_key} " in f" {haystack_key} "
+    return needle_key in haystack_key
+
+
+def fact_met(fact_alternatives: Sequence[str], answer: str) -> bool:
+    """True when any alternative appears in ``answer``.
+
+    Case-, accent-, apostrophe- and punctuation-insensitive. Alternatives of at
+    most 4 characters (after normalisation) or purely numeric ones must match
+    whole words ("or" does not match "ordre", "1960" does not match "19601");
+    longer ones match as substrings ("millier" matches "milliers").
+    """
+    answer_key = _key(answer)
+    return any(_contains(answer_key, alt) for alt in fact_alternatives)
+
+
+def facts_met(expected_facts: Sequence[Sequence[str]], answer: str) -> list[bool]:
+    """One boolean per expected fact, in order."""
+    return [fact_met(alts, answer) for alts in expected_facts]
+
+
+def _passage_has_evidence(evidence: Sequence[str], passage: str) -> bool:
+    passage_key = _key(passage)
+    return any(_contains(passage_key, ev, whole_word=False) for ev in evidence)
+
+
+def evidence_met(evidence: Sequence[str], passages: Sequence[str]) -> bool:
+    """True when one passage contains one evidence string (normalised, whitespace squashed).
+
+    Evidence strings are alternatives: any one of them suffices. Empty
+    ``evidence`` or empty ``passages`` gives False.
+    """
+    return any(_passage_has_evidence(evidence, p) for p in passages)
+
+
+def retrieval_ranks(evidence: Sequence[str], retrieved_texts: Sequence[str]) -> int | None:
+    """0-based rank of the first retrieved passage containing an evidence string; None on a miss."""
+    for rank, text in enumerate(retrieved_texts):
+        if _passage_has_evidence(evidence, text):
+            return rank
+    return None
+
+
+def hit_at(ranks: Sequence[int | None], k: int) -> float:
+    """Share of cases whose evidence was found in the top ``k`` (rank < k). 0.0 on an empty list."""
+    if not ranks:
+        return 0.0
+    return sum(1 for r in ranks if r is not None and r < k) / len(ranks)
+
+
+def mrr(ranks: Sequence[int | None]) -> float:
+    """Mean reciprocal rank (ranks are 0-based; None counts 0). 0.0 on an empty list."""
+    if not ranks:
+        return 0.0
+    return sum(1.0 / (r + 1) for r in ranks if r is not None) / len(ranks)
+
+
+def citation_precision(sentences: Iterable[dict]) -> float | None:
+    """Supported citations / all citations, over all sentences; None when there is no citation."""
+    total = supported = 0
+    for s in sentences:
+        flags = list(s.get("supported") or [])
+        total += len(s.get("citations") or [])
+        supported += sum(1 for f in flags if f)
+    return supported / total if total else None
+
+
+def citation_recall(sentences: Iterable[dict]) -> float | None:
+    """Sentences with at least one supported citation / sentences; None when there is no sentence."""
+    sentences = list(sentences)
+    if not sentences:
+        return None
+    return sum(1 for s in sentences if any(s.get("supported") or [])) / len(sentences)
+
+
+def _check_same_length(a: Sequence, b: Sequence) -> None:
+    if len(a) != len(b):
+        raise ValueError(f"length mismatch: {len(a)} predictions vs {len(b)} gold labels")
+
+
+def refusal_precision(pred_refused: Sequence[bool], gold_unanswerable: Sequence[bool]) -> float | None:
+    """Among refused cases, the share that were really unanswerable; None when nothing was refused."""
+    _check_same_length(pred_refused, gold_unanswerable)
+    refused = [g for p, g in zip(pred_refused, gold_unanswerable) if p]
+    return sum(1 for g in refused if g) / len(refused) if refused else None
+
+
+def refusal_recall(pred_refused: Sequence[bool], gold_unanswerable: Sequence[bool]) -> float | None:
+    """Among unanswerable cases, the share that were refused; None when no case is unanswerable."""
+    _check_same_length(pred_refused, gold_unanswerable)
+    gold = [p for p, g in zip(pred_refused, gold_unanswerable) if g]
+    return sum(1 for p in gold if p) / len(gold) if gold else None
+
+
+def percentile(values: Iterable[float], p: float) -> float | None:
+    """``p``-th percentile (0-100) with linear interpolation (numpy's default); None on empty."""
+    xs = sorted(float(v) for v in values)
+    if not xs:
+        return None
+    if not 0 <= p <= 100:
+        raise ValueError(f"percentile must be within [0, 100], got {p}")
+    pos = (len(xs) - 1) * p / 100
+    lo, hi = math.floor(pos), math.ceil(pos)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+def case_passed(case: dict, result: dict) -> bool:
+    """Verdict for one case.
+
+    ``result``: ``{"refused": bool, "answer": str, "citations": [{"text": passage, ...}, ...]}``.
+    - answerable: not refused, every expected fact met in the answer, and one
+      cited passage contains one evidence string (at least one citation when the
+      case lists no evidence);
+    - unanswerable: refused and nothing cited.
+    """
+    refused = bool(result.get("refused"))
+    cited = [c.get("text", "") for c in (result.get("citations") or [])]
+    if not case.get("answerable", True):
+        return refused and not cited
+    if refused:
+        return False
+    if not all(facts_met(case.get("expected_facts") or [], result.get("answer") or "")):
+        return False
+    evidence = case.get("evidence") or []
+    return evidence_met(evidence, cited) if evidence else bool(cited)

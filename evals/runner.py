@@ -1,0 +1,151 @@
+"""Run an evaluation set through the same chain as the UI and compute every figure.
+
+``run_set`` answers each case (models loaded once, progress bar on stderr) and
+returns ``{"n", "metrics", "cases"}``; ``check`` compares metrics with
+``evals/thresholds.toml``; ``compare`` lists regressions against a baseline
+report. Metric definitions are the pure functions of ``kalan.evals.metrics``.
+
+Not here: writing report files (``kalan.evals.report``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tomllib
+from pathlib import Path
+
+from kalan.evals import metrics as M
+from kalan.rag.citations import support_score
+from kalan.rag.guards import QuestionError
+
+DIRECTIONS = {"latency_p50_ms": "max", "latency_p95_ms": "max", "unsupported_sentences": "max"}
+
+
+def load_cases(path: Path) -> list[dict]:
+    cases = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                cases.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path} ligne {n} : JSON invalide ({exc.msg})") from exc
+    return cases
+
+
+def _support_flags(result: dict, min_support: float) -> list[dict]:
+    """Per answer sentence: is each cited passage a support? (lexical check, independent of the chain)."""
+    by_n = {c["n"]: c["text"] for c in result.get("citations") or []}
+    out = []
+    for s in result.get("sentences") or []:
+        flags = [n in by_n and support_score(s["text"], by_n[n], None) >= min_support for n in s["citations"]]
+        out.append({"text": s["text"], "citations": s["citations"], "supported": flags})
+    return out
+
+
+def run_case(chain, case: dict, min_support: float) -> dict:
+    try:
+        result = chain.ask(case["question"], case.get("history"))
+    except QuestionError as exc:
+        result = {"answer": str(exc), "refused": True, "citations": [], "sentences": [], "passages": [],
+                  "latency_ms": 0.0, "mode": "validation", "refusal_reason": "question_invalide"}
+    retrieved = sorted(result.get("passages") or [], key=lambda p: -(p.get("score") or 0))
+    rank = M.retrieval_ranks(case.get("evidence") or [], [p["text"] for p in retrieved]) if case.get("evidence") else None
+    sentences = _support_flags(result, min_support)
+    facts = M.facts_met(case.get("expected_facts") or [], result.get("answer") or "")
+    return {
+        "id": case["id"], "question": case["question"], "tags": case.get("tags", []),
+        "answerable": case.get("answerable", True), "has_evidence": bool(case.get("evidence")),
+        "passed": M.case_passed(case, result), "answer": result.get("answer"), "refused": result.get("refused"),
+        "refusal_reason": result.get("refusal_reason"), "citations": result.get("citations", []),
+        "facts_met": facts, "evidence_cited": M.evidence_met(case.get("evidence") or [], [c["text"] for c in result.get("citations") or []]),
+        "retrieval_rank": rank, "sentences": sentences, "latency_ms": result.get("latency_ms"),
+        "mode": result.get("mode"),
+    }
+
+
+def aggregate(rows: list[dict]) -> dict:
+    ans = [r for r in rows if r["answerable"]]
+    ranks = [r["retrieval_rank"] for r in ans if r["has_evidence"]]
+    facts = [f for r in ans for f in r["facts_met"]]
+    all_sent = [s for r in rows if not r["refused"] for s in r["sentences"]]
+    refused = [bool(r["refused"]) for r in rows]
+    gold_unans = [not r["answerable"] for r in rows]
+    lat = [r["latency_ms"] for r in rows if r["latency_ms"]]
+    m = {
+        "pass_rate": sum(r["passed"] for r in rows) / len(rows) if rows else None,
+        "answerable_pass_rate": sum(r["passed"] for r in ans) / len(ans) if ans else None,
+        "unanswerable_refused_rate": M.refusal_recall(refused, gold_unans),
+        "retrieval_hit@1": M.hit_at(ranks, 1) if ranks else None,
+        "retrieval_hit@5": M.hit_at(ranks, 5) if ranks else None,
+        "retrieval_mrr": M.mrr(ranks) if ranks else None,
+        "fact_recall": sum(facts) / len(facts) if facts else None,
+        "all_facts_rate": sum(all(r["facts_met"]) and not r["refused"] for r in ans) / len(ans) if ans else None,
+        "citation_precision": M.citation_precision(all_sent),
+        "citation_recall": M.citation_recall(all_sent),
+        "evidence_cited_rate": sum(r["evidence_cited"] for r in ans) / len(ans) if ans else None,
+        "refusal_precision": M.refusal_precision(refused, gold_unans),
+        "refusal_recall": M.refusal_recall(refused, gold_unans),
+        "unsupported_sentences": sum(1 for s in all_sent if not any(s["supported"])),
+        "latency_p50_ms": M.percentile(lat, 50),
+        "latency_p95_ms": M.percentile(lat, 95),
+    }
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in m.items()}
+
+
+def run_set(chain, cases: list[dict], min_support: float, progress: bool = True) -> dict:
+    rows = []
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(cases), desc="Évaluation", unit="cas", file=sys.stderr, dynamic_ncols=True)
+    for case in cases:
+        rows.append(run_case(chain, case, min_support))
+        if bar:
+            bar.update(1)
+    if bar:
+        bar.close()
+    return {"n": len(rows), "metrics": aggregate(rows), "cases": rows}
+
+
+def load_thresholds(path: Path, set_name: str) -> dict:
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    merged = dict(data.get("default", {}))
+    merged.update(data.get(set_name, {}))
+    return merged
+
+
+def check(metrics: dict, thresholds: dict) -> list[str]:
+    """French lines, one per metric on the wrong side of its threshold."""
+    failures = []
+    for name, limit in thresholds.items():
+        value = metrics.get(name)
+        if value is None:
+            continue
+        if DIRECTIONS.get(name) == "max":
+            if value > limit:
+                failures.append(f"{name} = {value} > maximum {limit}")
+        elif value < limit:
+            failures.append(f"{name} = {value} < minimum {limit}")
+    return failures
+
+
+def compare(current: dict, baseline: dict) -> dict:
+    """Metric deltas and the cases that passed in the baseline but fail now (and the reverse)."""
+    base_cases = {c["id"]: c for c in baseline.get("cases", [])}
+    regressions, fixes = [], []
+    for c in current["cases"]:
+        b = base_cases.get(c["id"])
+        if b is None:
+            continue
+        if b["passed"] and not c["passed"]:
+            regressions.append({"id": c["id"], "question": c["question"], "before": b.get("answer"), "now": c.get("answer")})
+        elif c["passed"] and not b["passed"]:
+            fixes.append({"id": c["id"], "question": c["question"]})
+    deltas = {}
+    for k, v in current["metrics"].items():
+        bv = baseline.get("metrics", {}).get(k)
+        if isinstance(v, (int, float)) and isinstance(bv, (int, float)):
+            deltas[k] = round(v - bv, 4)
+    return {"deltas": deltas, "regressions": regressions, "fixes": fixes}

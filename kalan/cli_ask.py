@@ -1,0 +1,82 @@
+"""``kalan ask``: one question, or a JSONL batch, through the answer chain.
+
+Contract: ``kalan ask "QUESTION" --json`` prints ``{"question", "answer",
+"refused", "citations", "mode", "latency_ms", ...}``; ``--batch FILE`` reads
+``{"id", "question", "history"?}`` lines and prints one answer per line with
+its ``id``. Answers are logged for teacher review unless ``--no-log``.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+
+from kalan.cli import _fail, _print_json, _read_jsonl
+
+
+def _logger(settings, enabled: bool):
+    if not enabled:
+        return None
+    try:
+        from kalan.rag.answer_log import AnswerLog
+
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return AnswerLog(settings.review_db)
+    except Exception as exc:  # logging must never cost the student an answer
+        sys.stderr.write(f"kalan : journal des réponses indisponible ({exc})\n")
+        return None
+
+
+def _print_readable(result: dict) -> None:
+    print(result["answer"])
+    if result.get("notice"):
+        print(f"\n({result['notice']})")
+    if result["citations"]:
+        print("\nSources :")
+        for c in result["citations"]:
+            print(f"[{c['n']}] {c['title']} — {c['section']}")
+            print(f"    « {c['quote']} »")
+
+
+def cmd_ask(args, settings):
+    from kalan.rag.guards import QuestionError
+    from kalan.rag.service import KalanService
+
+    if args.mode:
+        settings.llm.mode = args.mode
+    svc = KalanService(settings)
+    log = _logger(settings, not args.no_log)
+    session = "cli-" + uuid.uuid4().hex[:12]
+    if args.batch:
+        for case in _read_jsonl(args.batch):
+            try:
+                result = svc.ask(str(case["question"]), case.get("history"))
+            except QuestionError as exc:
+                result = {"question": case["question"], "answer": str(exc), "refused": True, "citations": [],
+                          "mode": settings.llm.mode, "latency_ms": 0.0, "error": str(exc)}
+            else:
+                if log:
+                    log.record(result, session, case.get("history"), source="cli")
+            _print_json({"id": case["id"], **result})
+        return 0
+    try:
+        result = svc.ask(args.question or "", None)
+    except QuestionError as exc:
+        _fail(str(exc))
+    if log:
+        result["log_id"] = log.record(result, session, None, source="cli")
+    if args.json:
+        _print_json(result)
+    else:
+        _print_readable(result)
+    return 0
+
+
+def register(sub) -> None:
+    s = sub.add_parser("ask", help="poser une question (réponse citée)")
+    s.add_argument("question", nargs="?")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--batch", help="JSONL de {id, question, history?}")
+    s.add_argument("--mode", choices=["extractive", "llamacpp", "openai", "ollama"], help="mode de réponse")
+    s.add_argument("--no-log", action="store_true", help="ne pas journaliser pour la relecture")
+    s.set_defaults(func=cmd_ask)

@@ -1,0 +1,73 @@
+"""``kalan eval``: run an evaluation set, print figures, write a report, fail below thresholds.
+
+Contract: ``kalan eval --set FILE [--mode MODE] [--json] [--report DIR]
+[--baseline REPORT] [--check]``; ``--json`` prints ``{"n", "metrics", "cases"}``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from kalan.cli import _fail, _print_json
+from kalan.rag.settings import PROJECT_ROOT
+
+DEFAULT_THRESHOLDS = PROJECT_ROOT / "evals" / "thresholds.toml"
+
+
+def cmd_eval(args, settings):
+    from kalan.evals.report import write_report
+    from kalan.evals.runner import check, compare, load_cases, load_thresholds, run_set
+    from kalan.rag.service import KalanService
+
+    if args.mode:
+        settings.llm.mode = args.mode
+    path = Path(args.set)
+    if not path.exists():
+        _fail(f"Jeu d'évaluation introuvable : {path}")
+    try:
+        cases = load_cases(path)
+    except ValueError as exc:
+        _fail(str(exc))
+    if not cases:
+        _fail(f"Jeu d'évaluation vide : {path}")
+    svc = KalanService(settings)
+    result = run_set(svc.chain, cases, settings.answer.min_support, progress=not args.no_progress)
+    result["set"] = str(path)
+    result["mode"] = settings.llm.mode
+    set_name = path.stem
+    thresholds_path = Path(args.thresholds or DEFAULT_THRESHOLDS)
+    failures = check(result["metrics"], load_thresholds(thresholds_path, set_name)) if thresholds_path.exists() else []
+    comparison = None
+    if args.baseline:
+        comparison = compare(result, json.loads(Path(args.baseline).read_text(encoding="utf-8")))
+        result["comparison"] = comparison
+    if args.report:
+        write_report(result, Path(args.report), set_name, comparison, failures)
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"Évaluation de {path} ({result['n']} cas, mode {settings.llm.mode}) :")
+        for k, v in result["metrics"].items():
+            print(f"  {k:28} {v}")
+        if comparison:
+            print(f"  régressions : {len(comparison['regressions'])}, corrigés : {len(comparison['fixes'])}")
+    if failures:
+        sys.stderr.write("Seuils non atteints :\n" + "\n".join(f"  - {f}" for f in failures) + "\n")
+        if args.check:
+            return 1
+    return 0
+
+
+def register(sub) -> None:
+    s = sub.add_parser("eval", help="évaluer sur un jeu de cas")
+    s.add_argument("--set", required=True, help="fichier JSONL de cas")
+    s.add_argument("--mode", choices=["extractive", "llamacpp", "openai", "ollama"])
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--report", help="dossier du rapport (report.md, report.json, PNG)")
+    s.add_argument("--baseline", help="report.json de référence")
+    s.add_argument("--check", action="store_true", help="code de sortie non nul sous les seuils")
+    s.add_argument("--thresholds", help="fichier de seuils (défaut : evals/thresholds.toml)")
+    s.add_argument("--no-progress", action="store_true")
+    s.set_defaults(func=cmd_eval)

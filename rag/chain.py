@@ -1,0 +1,354 @@
+"""The answer chain (LangChain LCEL): condense -> retrieve -> generate -> verify -> decide.
+
+``AnswerChain.ask(question, history)`` returns the answer as a plain dict
+(the JSON of ``kalan ask``); ``AnswerChain.stream`` yields text deltas then the
+final dict, never a half-written marker and never a sentence that failed
+verification. Generation is extractive (no LLM, the default and the fallback)
+or a chat model (``openai``, ``ollama``, ``llamacpp``); whatever the mode,
+citations are verified and the refusal decision is taken on what survived.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kalan.rag import messages as msg
+from kalan.rag import prompts
+from kalan.rag.citations import AnswerSentence, MarkerHoldback, parse_answer, render, verify
+from kalan.rag.extractive import SentenceVectors, candidates, score_candidates, select
+from kalan.rag.guards import clean_question
+from kalan.rag.answer_types import expected_type, holds_type
+from kalan.rag.refusal import Decision, decide
+from kalan.rag.sentences import sentence_spans
+from kalan.rag.text import content_words, fold
+
+log = logging.getLogger(__name__)
+
+_FOLLOW_UP = re.compile(
+    r"^(?:et|mais|alors|puis|ensuite|aussi|donc|pourquoi|comment ca|et pour|et en|et dans|et a|et de)\b"
+    r"|-t-(?:il|elle|ils|elles)\b|\b(?:il|elle|ils|elles|lui|leur|celui-ci|celle-ci|ce dernier|cette derniere|"
+    r"ces derniers|ce pays|cette entreprise|cette societe|cet homme|cette personne|ce ministre)\b"
+)
+
+
+@dataclass
+class State:
+    question: str
+    history: list = field(default_factory=list)
+    clean: str = ""
+    standalone: str = ""
+    qvec: np.ndarray | None = None
+    passages: list = field(default_factory=list)
+    selected: list = field(default_factory=list)
+    sentences: list[AnswerSentence] = field(default_factory=list)
+    decision: Decision | None = None
+    mode: str = "extractive"
+    notice: str | None = None
+    t0: float = field(default_factory=time.perf_counter)
+
+
+def is_follow_up(question: str, history: list) -> bool:
+    if not history:
+        return False
+    f = fold(question).strip()
+    return bool(_FOLLOW_UP.search(f)) or len(content_words(question)) <= 2
+
+
+class AnswerChain:
+    def __init__(self, service, settings, chat_model=None):
+        from langchain_core.runnables import RunnableLambda
+
+        self.svc = service
+        self.settings = settings
+        self.vectors = SentenceVectors(service.embedder)
+        self._chat = chat_model
+        self._chat_error: str | None = None
+        self.runnable = (
+            RunnableLambda(self._condense, name="condense")
+            | RunnableLambda(self._retrieve, name="retrieve")
+            | RunnableLambda(self._generate, name="generate")
+            | RunnableLambda(self._decide, name="decide")
+        )
+
+    # -- public ------------------------------------------------------------------------------
+    def ask(self, question: str, history: list | None = None) -> dict:
+        """The whole answer as a dict (raises ``QuestionError`` for an empty or over-long question)."""
+        state = State(question=question, history=_clean_history(history))
+        state.clean = clean_question(question, self.settings.answer.max_question_chars)
+        return self._result(self.runnable.invoke(state))
+
+    def stream(self, question: str, history: list | None = None) -> Iterator[dict]:
+        """Yields ``{"type": "delta", "text"}`` events, then ``{"type": "final", "answer": {...}}``."""
+        state = State(question=question, history=_clean_history(history))
+        state.clean = clean_question(question, self.settings.answer.max_question_chars)
+        state = self._retrieve(self._condense(state))
+        chat = self._chat_model()
+        if chat is not None and not self._pre_refusal(state):
+            hold = MarkerHoldback()
+            kept: list[AnswerSentence] = []
+            try:
+                for sentence in self._generate_stream(state, chat):
+                    kept.append(sentence)
+                    text = render([sentence]) + " "
+                    out = hold.push(text)
+                    if out:
+                        yield {"type": "delta", "text": out}
+                state.sentences = kept
+                state.mode = self.settings.llm.mode
+                if not kept:
+                    self._extract(state)
+            except Exception as exc:  # LLM down or slow: extractive, and say so
+                self._fallback(state, exc)
+            state = self._decide(state)
+            result = self._result(state)
+            if result["refused"] or state.mode == "extractive":
+                yield from _chunked(result["answer"])
+            tail = hold.flush()
+            if tail and not result["refused"] and state.mode != "extractive":
+                yield {"type": "delta", "text": tail}
+            yield {"type": "final", "answer": result}
+            return
+        state = self._decide(self._generate(state))
+        result = self._result(state)
+        yield from _chunked(result["answer"])
+        yield {"type": "final", "answer": result}
+
+    # -- steps -----------------------------------------------------------------------------------
+    def _condense(self, state: State) -> State:
+        q = state.clean
+        if is_follow_up(q, state.history):
+            prev_q = state.history[-1][0]
+            chat = self._chat_model()
+            if chat is not None:
+                try:
+                    hist = "\n".join(f"Élève : {a}\nAssistant : {b}" for a, b in state.history[-self.settings.answer.history_turns:])
+                    text = "".join(_stream_text(chat, [{"role": "user", "content": prompts.CONDENSE.format(history=hist, question=q)}]))
+                    text = text.strip().splitlines()[0].strip() if text.strip() else ""
+                    if 5 < len(text) < 400:
+                        state.standalone = text
+                        return state
+                except Exception as exc:
+                    log.info("condensation par le LLM impossible : %s", exc)
+            state.standalone = f"{clean_question(prev_q, 10**6)} {q}"
+        else:
+            state.standalone = q
+        return state
+
+    def _retrieve(self, state: State) -> State:
+        state.qvec = self.svc.embedder.embed_queries([state.standalone])[0]
+        retr = self.svc.retriever
+        state.passages = retr.search_vector(state.standalone, state.qvec, self.settings.retrieval.k, self.settings.retrieval.mode)
+        return state
+
+    def _pre_refusal(self, state: State) -> bool:
+        """Refusals decided before generation (injection, task, weak retrieval)."""
+        d = decide(state.clean, state.passages, [_Dummy()], self.settings)
+        if d.refuse and d.reason in ("injection", "hors_sujet", "recherche_faible", "rien_trouve"):
+            state.decision = d
+            return True
+        return False
+
+    def _extract(self, state: State) -> State:
+        cands = candidates(state.passages)
+        score_candidates(state.standalone, state.qvec, cands, self.vectors, len(state.passages),
+                         expected_type(state.clean))
+        state.selected = select(state.standalone, cands, self.settings.answer.max_sentences)
+        order: list[int] = []
+        sentences: list[AnswerSentence] = []
+        for c in state.selected:
+            if c.passage_index not in order:
+                order.append(c.passage_index)
+            n = order.index(c.passage_index) + 1
+            s = AnswerSentence(c.text, [n], support=1.0)
+            s.quote_spans[n] = (c.start, c.end)
+            sentences.append(s)
+        # citations are numbered by the cited passages, in order of first use
+        state.passages = [state.passages[i] for i in order] + [p for i, p in enumerate(state.passages) if i not in order]
+        state.sentences = sentences
+        state.mode = "extractive"
+        return state
+
+    def _generate(self, state: State) -> State:
+        chat = self._chat_model()
+        if chat is None or self._pre_refusal(state):
+            return self._extract(state)
+        try:
+            state.sentences = list(self._generate_stream(state, chat))
+            state.mode = self.settings.llm.mode
+            if not state.sentences:
+                self._extract(state)
+        except Exception as exc:
+            self._fallback(state, exc)
+        return state
+
+    def _generate_stream(self, state: State, chat) -> Iterator[AnswerSentence]:
+        """Stream the model's answer and yield each sentence once complete and verified."""
+        passages = state.passages
+        blocks = "\n".join(
+            prompts.PASSAGE.format(n=i + 1, title=p.title, section=p.section, text=p.text) for i, p in enumerate(passages)
+        )
+        messages = [
+            {"role": "system", "content": prompts.SYSTEM},
+            {"role": "user", "content": prompts.USER.format(passages=blocks, question=state.standalone)},
+        ]
+        buffer = ""
+        for delta in _stream_text(chat, messages):
+            buffer += delta
+            if prompts.NOT_FOUND_TOKEN in buffer:
+                state.decision = Decision(True, "fait_absent")
+                return
+            spans = sentence_spans(buffer)
+            if len(spans) > 1 and re.search(r"[.!?…](?:\s*\[[\d,\s]+\])?\s+\S", buffer):
+                done_until = spans[-1][0]
+                yield from verify(parse_answer(buffer[:done_until]), passages, self.svc.embedder, self.settings.answer.min_support)
+                buffer = buffer[done_until:]
+        if buffer.strip() and prompts.NOT_FOUND_TOKEN not in buffer:
+            yield from verify(parse_answer(buffer), passages, self.svc.embedder, self.settings.answer.min_support)
+
+    def _fallback(self, state: State, exc: Exception) -> None:
+        log.warning("LLM indisponible, repli extractif : %s", exc)
+        state.notice = msg.LLM_FALLBACK.format(error=type(exc).__name__)
+        self._extract(state)
+
+    def _decide(self, state: State) -> State:
+        if state.decision is not None and state.decision.refuse:
+            return state
+        vocab = getattr(getattr(self.svc.lexical, "bm25", None), "vocab_dict", None)
+        if state.mode == "extractive":
+            state.decision = decide(state.clean if not state.history else state.standalone, state.passages,
+                                    state.selected, self.settings, vocab)
+            if state.decision.refuse:
+                return state
+            # the type check reads the current question (a follow-up asks its own kind of fact)
+            kind = expected_type(state.clean)
+            if kind and not holds_type(kind, state.clean, [s.text for s in state.sentences]):
+                state.decision = Decision(True, "fait_absent")
+            return state
+        pre = decide(state.clean, state.passages, [_Dummy()], self.settings)
+        if pre.refuse:
+            state.decision = pre
+        elif not state.sentences:
+            state.decision = Decision(True, "non_soutenu")
+        else:
+            kind = expected_type(state.clean)
+            ok = not kind or holds_type(kind, state.clean, [s.text for s in state.sentences])
+            state.decision = Decision(not ok, None if ok else "fait_absent")
+        return state
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _chat_model(self):
+        if self.settings.llm.mode == "extractive":
+            return None
+        if self._chat is None and self._chat_error is None:
+            from kalan.rag.llm import LLMUnavailable, build_chat_model
+
+            try:
+                self._chat = build_chat_model(self.settings)
+            except LLMUnavailable as exc:
+                self._chat_error = str(exc)
+                log.warning("%s", exc)
+        return self._chat
+
+    def _result(self, state: State) -> dict:
+        refused = bool(state.decision and state.decision.refuse)
+        passages_json = [
+            {"chunk_id": p.chunk_id, "article_id": p.article_id, "title": p.title, "section": p.section,
+             "text": p.text, "score": round(float(p.score or 0), 4),
+             "dense_score": None if p.dense_score is None else round(float(p.dense_score), 4)}
+            for p in state.passages
+        ]
+        if refused:
+            answer = self._refusal_text(state.decision.reason)
+            citations, sentences = [], []
+        else:
+            sentences = state.sentences
+            answer = render(sentences)
+            citations = self._citations(sentences, state.passages)
+        notice = state.notice
+        if self.settings.llm.mode != "extractive" and self._chat_error and not notice:
+            notice = msg.LLM_FALLBACK.format(error=self._chat_error)
+        return {
+            "question": state.question,
+            "standalone_question": state.standalone,
+            "answer": answer,
+            "refused": refused,
+            "refusal_reason": state.decision.reason if refused else None,
+            "citations": citations,
+            "sentences": [s.as_json() for s in sentences],
+            "passages": passages_json,
+            "mode": state.mode,
+            "latency_ms": round((time.perf_counter() - state.t0) * 1000, 1),
+            "notice": notice,
+        }
+
+    def _citations(self, sentences: list[AnswerSentence], passages: list) -> list[dict]:
+        used: dict[int, list[tuple[int, int]]] = {}
+        for s in sentences:
+            for n in s.citations:
+                used.setdefault(n, [])
+                if n in s.quote_spans and s.quote_spans[n] not in used[n]:
+                    used[n].append(s.quote_spans[n])
+        out = []
+        for n in sorted(used):
+            p = passages[n - 1]
+            spans = sorted(used[n])
+            out.append({
+                "n": n, "chunk_id": p.chunk_id, "article_id": p.article_id, "title": p.title, "section": p.section,
+                "quote": " … ".join(p.text[a:b] for a, b in spans), "quote_spans": [list(x) for x in spans],
+                "text": p.text,
+            })
+        return out
+
+    def _refusal_text(self, reason: str | None) -> str:
+        base = {"injection": msg.REFUSAL_INJECTION, "hors_sujet": msg.REFUSAL_OFF_TOPIC}.get(reason, msg.REFUSAL)
+        try:
+            titles = self.svc.titles()
+        except Exception:  # the refusal itself must not fail
+            titles = []
+        if titles:
+            base += " " + msg.CORPUS_COVERS.format(titles=" ; ".join(f"« {t} »" for t in titles[:8]))
+        return base
+
+
+class _Dummy:
+    score = 1.0
+    lexical = 1.0
+    text = ""
+
+
+def _clean_history(history) -> list:
+    out = []
+    for turn in history or []:
+        if isinstance(turn, (list, tuple)) and len(turn) >= 2 and turn[0]:
+            out.append((str(turn[0]), str(turn[1] or "")))
+        elif isinstance(turn, dict) and turn.get("question"):
+            out.append((str(turn["question"]), str(turn.get("answer", ""))))
+    return out
+
+
+def _stream_text(chat, messages: list[dict]) -> Iterator[str]:
+    if hasattr(chat, "stream_text"):
+        yield from chat.stream_text(messages)
+        return
+    for chunk in chat.stream([(m["role"], m["content"]) for m in messages]):
+        text = chunk.content if isinstance(chunk.content, str) else ""
+        if text:
+            yield text
+
+
+def _chunked(text: str, size: int = 24) -> Iterator[dict]:
+    """Extractive answers are known at once; they are still sent in small pieces (markers whole)."""
+    hold = MarkerHoldback()
+    for i in range(0, len(text), size):
+        out = hold.push(text[i : i + size])
+        if out:
+            yield {"type": "delta", "text": out}
+    tail = hold.flush()
+    if tail:
+        yield {"type": "delta", "text": tail}

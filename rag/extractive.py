@@ -1,0 +1,124 @@
+"""Extractive answers: the article's own sentences that best answer the question.
+
+No language model. Every sentence of the retrieved passages is scored by its
+embedding similarity to the question and the share of the question's content
+words it contains, with a small bonus for better-ranked passages. The best
+sentence is always taken; others join when they score close to it and bring
+question words not yet covered (so a two-part question gets both parts). A
+list item comes with its lead sentence. Deterministic and faithful by
+construction: every sentence is quoted verbatim and cites its own passage.
+
+Does not decide whether to refuse (``kalan.rag.refusal``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+from kalan.rag.answer_types import holds_type
+from kalan.rag.sentences import sentence_spans
+from kalan.rag.text import content_words
+
+_BULLET = re.compile(r"^\s*(?:[•·▪◦‣*+\-–—]|\d{1,2}[.)])\s+")
+# A sentence that opens on a pointer to the previous one ("Ce jour", "Il") needs it to be understood.
+_ANAPHORA = re.compile(r"^(?:Ce|Cet|Cette|Ces|Il|Elle|Ils|Elles|Celui-ci|Celle-ci|Ceux-ci|Cela|Ceci|Ce dernier|Cette derni[eè]re)\b")
+
+
+@dataclass
+class Candidate:
+    passage_index: int
+    start: int
+    end: int
+    text: str
+    is_item: bool = False
+    lead: "Candidate | None" = None
+    cosine: float = 0.0
+    lexical: float = 0.0
+    score: float = 0.0
+
+
+class SentenceVectors:
+    """A bounded cache of sentence embeddings (the same passages come back often)."""
+
+    def __init__(self, embedder, size: int = 20000):
+        self.embedder = embedder
+        self.cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.size = size
+
+    def get(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
+        if missing:
+            for t, v in zip(missing, self.embedder.embed_passages(missing)):
+                self.cache[t] = v
+            while len(self.cache) > self.size:
+                self.cache.popitem(last=False)
+        for t in texts:
+            self.cache.move_to_end(t)
+        return np.stack([self.cache[t] for t in texts])
+
+
+def candidates(passages: list) -> list[Candidate]:
+    out: list[Candidate] = []
+    for i, p in enumerate(passages):
+        lead = previous = None
+        for s, e in sentence_spans(p.text):
+            text = p.text[s:e]
+            item = bool(_BULLET.match(text))
+            context = lead if item else (previous if previous is not None and _ANAPHORA.match(text) else None)
+            c = Candidate(i, s, e, text, is_item=item, lead=context)
+            if not item:
+                lead = c if text.rstrip().endswith(":") else None
+                previous = c
+            out.append(c)
+    return out
+
+
+def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], vectors: SentenceVectors,
+                     n_passages: int, kind: str | None = None) -> None:
+    """Score in place. ``kind`` (date, number, name) favours sentences that hold such a fact."""
+    if not cands:
+        return
+    qwords = content_words(question)
+    vecs = vectors.get([c.text for c in cands])
+    cos = vecs @ qvec
+    for c, sim in zip(cands, cos):
+        words = content_words(c.text if not c.lead else c.lead.text + " " + c.text)
+        c.cosine = float(sim)
+        c.lexical = len(qwords & words) / len(qwords) if qwords else 0.0
+        scaled = float(np.clip((sim - 0.70) / 0.25, 0.0, 1.0))
+        prior = 0.08 * (1.0 - c.passage_index / max(n_passages, 1))
+        c.score = 0.55 * scaled + 0.45 * c.lexical + prior
+        if kind and holds_type(kind, question, [c.text]):
+            c.score += 0.12
+
+
+def select(question: str, cands: list[Candidate], max_sentences: int = 4) -> list[Candidate]:
+    """Best sentence, then close runners-up that cover new question words; lists keep their lead."""
+    if not cands:
+        return []
+    ranked = sorted(cands, key=lambda c: (-c.score, c.passage_index, c.start))
+    best = ranked[0]
+    qwords = content_words(question)
+    chosen = [best]
+    covered = qwords & content_words(best.text + (" " + best.lead.text if best.lead else ""))
+    for c in ranked[1:]:
+        if len(chosen) >= max_sentences:
+            break
+        new = (qwords & content_words(c.text)) - covered
+        if c.score >= 0.8 * best.score and new:
+            chosen.append(c)
+            covered |= new
+    # a lead sentence ending with ":" answers with its list
+    out: list[Candidate] = []
+    for c in chosen:
+        if c.lead is not None and c.lead not in out:
+            out.append(c.lead)
+        if c not in out:
+            out.append(c)
+        if c.text.rstrip().endswith(":"):
+            out.extend(x for x in cands if x.lead is c and x not in out)
+    return out

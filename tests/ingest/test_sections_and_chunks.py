@@ -1,0 +1,119 @@
+"""Cleaning, sectioning and chunking of the raw scraped seed and of Markdown articles."""
+
+from pathlib import Path
+
+import pytest
+
+from kalan.ingest.chunk import chunk_article, split_unit
+from kalan.ingest.clean import is_byline, is_noise
+from kalan.ingest.load import CorpusFileError, article_id_for, load_article
+from kalan.ingest.sections import INTRO, structure
+from kalan.rag.text import normalize
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "corpus" / "mali-russie-65-ans.txt"
+
+
+@pytest.mark.parametrize("line", ["Skip links", "Accueil", "Recherche", "Top", "Découvrir", "Drag", "  accueil  ",
+                                  "Partager : Facebook | Twitter", "-----"])
+def test_navigation_lines_are_noise(line):
+    assert is_noise(line)
+
+
+@pytest.mark.parametrize("line", ["Une histoire qui remonte à l’indépendance", "Tout commence en 1960.", "Top 10 des pays"])
+def test_article_lines_are_not_noise(line):
+    assert not is_noise(line)
+
+
+def test_byline():
+    assert is_byline("La Rédaction", "La Rédaction")
+    assert not is_byline("La Russie a su se positionner.", "La Rédaction")
+
+
+def test_seed_structure():
+    article = load_article(SEED)
+    st = structure(article)
+    assert st.title.startswith("Mali–Russie : 65 ans")
+    titles = [s.title for s in st.sections]
+    assert titles == [
+        INTRO,
+        "Une histoire qui remonte à l’indépendance",
+        "Une coopération renouvelée sous le signe du pragmatisme",
+        "Un symbole de résilience diplomatique",
+        "Une amitié tournée vers l’avenir",
+    ]
+    assert {"Skip links", "Accueil", "Drag", "La Rédaction"} <= set(st.dropped)
+    body = " ".join(article.text[u.start:u.end] for s in st.sections for u in s.units)
+    assert "Skip links" not in body and "Découvrir" not in body and "La Rédaction" not in body
+
+
+def test_seed_list_kept_with_lead():
+    article = load_article(SEED)
+    chunks = chunk_article(article, structure(article))
+    lists = [c for c in chunks if "Rosatom" in c.text]
+    assert len(lists) == 1
+    text = lists[0].text
+    assert text.startswith("Sur le plan économique") and "• Éducation et santé" in text and "• Sécurité" in text
+
+
+def test_chunks_are_faithful_spans_within_one_section():
+    article = load_article(SEED)
+    chunks = chunk_article(article, structure(article))
+    assert len(chunks) > 10
+    for c in chunks:
+        assert article.text[c.start:c.end] == c.text  # what users see is the article's own text
+        assert normalize(c.section) in c.match_text or c.section == INTRO
+        assert "65ᵉ" not in c.match_text and "’" not in c.match_text  # normalised for matching only
+    assert any("65ᵉ" in c.text for c in chunks)
+    assert len({c.chunk_id for c in chunks}) == len(chunks)
+
+
+def test_chunk_ids_depend_on_content_only():
+    a1 = load_article(SEED)
+    ids1 = [c.chunk_id for c in chunk_article(a1, structure(a1))]
+    ids2 = [c.chunk_id for c in chunk_article(a1, structure(a1))]
+    assert ids1 == ids2
+
+
+def test_markdown_front_matter_and_sections(tmp_path):
+    p = tmp_path / "Été à Bamako.md"
+    p.write_text("---\ntitle: Un été\ndate: 2024-07-01\nauthor: A. B.\n---\n\nIntro du texte.\n\n## Première partie\n\n"
+                 "Texte un. Encore.\n\n## Deuxième partie\n\nLes points :\n\n- point a\n- point b\n", encoding="utf-8")
+    a = load_article(p)
+    assert article_id_for(p) == "ete-a-bamako"
+    assert a.meta["title"] == "Un été" and a.meta["date"] == "2024-07-01"
+    st = structure(a)
+    assert [s.title for s in st.sections] == [INTRO, "Première partie", "Deuxième partie"]
+    chunks = chunk_article(a, st)
+    assert chunks[-1].text.startswith("Les points :") and chunks[-1].text.endswith("- point b")
+
+
+@pytest.mark.parametrize("content, fragment", [
+    (b"", "vide"),
+    (b"\x00\x01\x02binary\x00", "binaire"),
+    (b"---\ntitle: [unclosed\n---\ntexte", "YAML"),
+    (b"---\ntitle: x\n\ntexte sans fin d'en-tete", "jamais refermé"),
+])
+def test_broken_files_have_french_messages(tmp_path, content, fragment):
+    p = tmp_path / "casse.md"
+    p.write_bytes(content)
+    with pytest.raises(CorpusFileError) as e:
+        load_article(p)
+    assert "casse.md" in str(e.value) and fragment in str(e.value)
+
+
+def test_latin1_file_is_read_with_a_warning(tmp_path):
+    p = tmp_path / "latin.txt"
+    p.write_bytes("Titre\n\nLe Mali a proclamé son indépendance en 1960.\n".encode("latin-1"))
+    a = load_article(p)
+    assert "indépendance" in a.text and a.warnings
+
+
+def test_long_unit_is_split_at_sentences_with_overlap():
+    text = " ".join(f"Phrase numéro {i} sur le sujet." for i in range(60))
+    pieces = split_unit(text, 0, len(text), target=300, max_chars=400)
+    assert len(pieces) > 3
+    assert all(e - s <= 400 for s, e in pieces)
+    for (s1, e1), (s2, e2) in zip(pieces, pieces[1:]):
+        assert s2 < e1  # one sentence of overlap
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)

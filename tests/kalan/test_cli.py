@@ -1,0 +1,66 @@
+"""The kalan CLI in-process (fake embedder through the environment): JSON shapes and French errors."""
+
+import json
+
+import pytest
+
+from kalan.cli import main
+
+
+@pytest.fixture
+def fake_env(monkeypatch):
+    monkeypatch.setenv("KALAN_EMBEDDING__MODE", "fake")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_ingest_json_shape(fake_env, seed_corpus, capsys):
+    code, out, _ = run(capsys, "ingest", "--corpus", str(seed_corpus), "--json")
+    data = json.loads(out)
+    assert code == 0 and {"articles", "chunks", "added", "unchanged", "removed"} <= set(data)
+    assert data["articles"] == 1 and data["added"] == data["chunks"]
+    _, out, _ = run(capsys, "ingest", "--corpus", str(seed_corpus), "--json")
+    assert json.loads(out)["added"] == 0
+
+
+def test_search_json_and_batch(fake_env, seed_corpus, capsys, tmp_path):
+    run(capsys, "ingest", "--corpus", str(seed_corpus))
+    code, out, _ = run(capsys, "search", "Rosatom lithium", "--k", "3", "--json")
+    res = json.loads(out)
+    assert code == 0 and len(res) == 3 and [r["rank"] for r in res] == [1, 2, 3]
+    assert set(res[0]) == {"rank", "score", "chunk_id", "article_id", "title", "section", "text"}
+    assert "Rosatom" in res[0]["text"]
+    batch = tmp_path / "q.jsonl"
+    batch.write_text('{"id": "a", "question": "Rosatom"}\n{"id": "b", "question": "Lavrov"}\n', encoding="utf-8")
+    _, out, _ = run(capsys, "search", "--batch", str(batch), "--k", "2", "--json")
+    lines = [json.loads(l) for l in out.splitlines()]
+    assert [l["id"] for l in lines] == ["a", "b"] and all(len(l["results"]) == 2 for l in lines)
+
+
+def test_search_before_ingest_says_so(fake_env, capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["search", "Rosatom"])
+    assert e.value.code == 1 and "kalan ingest" in capsys.readouterr().err
+
+
+def test_unknown_option_in_french(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["search", "--nope"])
+    assert e.value.code == 2 and "options inconnues" in capsys.readouterr().err
+
+
+def test_missing_corpus(fake_env, capsys, tmp_path):
+    with pytest.raises(SystemExit) as e:
+        main(["ingest", "--corpus", str(tmp_path / "absent")])
+    assert e.value.code == 1 and "introuvable" in capsys.readouterr().err
+
+
+def test_ask_empty_question(fake_env, seed_corpus, capsys):
+    run(capsys, "ingest", "--corpus", str(seed_corpus))
+    with pytest.raises(SystemExit) as e:
+        main(["ask", "   ", "--json"])
+    assert e.value.code == 1 and "vide" in capsys.readouterr().err

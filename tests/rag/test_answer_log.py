@@ -1,0 +1,306 @@
+"""The teacher-review log (SQLite): recording, filters, review, export, promotion, concurrency."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import threading
+
+import pytest
+
+from kalan.rag.answer_log import SCHEMA_VERSION, AnswerLog
+
+
+def make_answer(question="Quand Moscou a-t-elle signé l'accord ?", answer=None, refused=False, support=0.83,
+                quote="L'accord a été signé à Moscou en 1960 par Modibo Keïta."):
+    if refused:
+        return {
+            "question": question, "standalone_question": question,
+            "answer": "Je ne trouve pas la réponse dans les articles du corpus.",
+            "refused": True, "refusal_reason": "low_score", "mode": "extractive", "latency_ms": 12.5,
+            "citations": [], "sentences": [], "passages": [], "notice": None,
+        }
+    answer = answer or "L'accord a été signé à Moscou en 1960 par Modibo Keïta [1]."
+    return {
+        "question": question, "standalone_question": question, "answer": answer,
+        "refused": False, "refusal_reason": None, "mode": "extractive", "latency_ms": 42.0,
+        "citations": [{"n": 1, "chunk_id": "mali-russie#3", "article_id": "mali-russie", "title": "Mali-Russie",
+                       "section": "Histoire", "quote": quote, "text": quote + " Autre phrase."}],
+        "sentences": [{"text": answer, "citations": [1], "support": support}],
+        "passages": [
+            {"chunk_id": "mali-russie#3", "title": "Mali-Russie", "section": "Histoire",
+             "text": quote + " Autre phrase.", "score": 0.9, "dense_score": 0.88},
+            {"chunk_id": "mali-russie#7", "title": "Mali-Russie", "section": "Coopération",
+             "text": "En 2023, Bamako et Moscou ont renforcé leur coopération militaire.", "score": 0.7,
+             "dense_score": 0.81},
+        ],
+        "notice": None,
+    }
+
+
+@pytest.fixture
+def log(tmp_path):
+    with AnswerLog(str(tmp_path / "review.sqlite3")) as lg:
+        yield lg
+
+
+def test_record_get_round_trip(log, tmp_path):
+    ans = make_answer()
+    history = [{"role": "user", "content": "Parle-moi du Mali."}, {"role": "assistant", "content": "…"}]
+    id_ = log.record(ans, session_id="sess-A", history=history, source="cli")
+    rec = log.get(id_)
+    assert rec["id"] == id_
+    assert rec["question"] == ans["question"] and rec["answer"] == ans["answer"]
+    assert rec["standalone_question"] == ans["standalone_question"]
+    assert rec["citations"] == ans["citations"] and rec["sentences"] == ans["sentences"]
+    assert rec["passages"] == ans["passages"] and rec["history"] == history
+    assert rec["refused"] is False and rec["mode"] == "extractive" and rec["latency_ms"] == 42.0
+    assert rec["min_support"] == pytest.approx(0.83)
+    assert rec["status"] == "unreviewed" and rec["feedback"] is None
+    assert rec["session_id"] == "sess-A" and rec["source"] == "cli"
+    assert rec["time"].endswith("+00:00")
+    assert log.get("nope") is None
+    # schema on disk: WAL journal and a schema version; reopening is idempotent
+    assert log.schema_version == SCHEMA_VERSION
+    conn = sqlite3.connect(tmp_path / "review.sqlite3")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+    with AnswerLog(str(tmp_path / "review.sqlite3")) as again:
+        assert again.get(id_)["answer"] == ans["answer"]
+
+
+def test_numpy_like_values_are_serialised(log):
+    class FakeScalar:  # what numpy.float32 looks like to json
+        def item(self):
+            return 0.5
+
+    ans = make_answer()
+    ans["passages"][0]["score"] = FakeScalar()
+    rec = log.get(log.record(ans, "s"))
+    assert rec["passages"][0]["score"] == 0.5
+
+
+def test_list_newest_first_and_filters(log):
+    a = log.record(make_answer(question="q1", support=0.9), "s1")
+    b = log.record(make_answer(question="q2", support=0.2), "s2")
+    c = log.record(make_answer(question="q3", refused=True), "s1")
+    d = log.record(make_answer(question="q4", support=0.5), "s1")
+    assert [r["id"] for r in log.list()] == [d, c, b, a]
+    assert [r["id"] for r in log.list(limit=2)] == [d, c]
+    assert [r["id"] for r in log.list(limit=2, offset=2)] == [b, a]
+
+    log.set_feedback(b, "down", "faux !", session_id="s2")
+    log.set_feedback(a, "up", None)
+    assert [r["id"] for r in log.list(feedback="down")] == [b]
+    assert [r["id"] for r in log.list(feedback="up")] == [a]
+    assert [r["id"] for r in log.list(thumbs_down_first=True)] == [b, d, c, a]
+
+    assert [r["id"] for r in log.list(refused=True)] == [c]
+    assert [r["id"] for r in log.list(refused=False)] == [d, b, a]
+    assert [r["id"] for r in log.list(max_support=0.5)] == [d, b]  # refusals have no support
+    assert [r["id"] for r in log.list(session_id="s1")] == [d, c, a]
+
+    log.approve(a)
+    assert [r["id"] for r in log.list(status="approved")] == [a]
+    assert [r["id"] for r in log.list(status="unreviewed")] == [d, c, b]
+    assert log.count() == 4 and log.count(status="unreviewed") == 3
+    with pytest.raises(ValueError):
+        log.list(status="validé")
+
+
+def test_feedback_only_by_owner(log):
+    id_ = log.record(make_answer(), "owner")
+    with pytest.raises(PermissionError) as exc:
+        log.set_feedback(id_, "down", "non", session_id="intrus")
+    assert "propres réponses" in str(exc.value)
+    assert log.get(id_)["feedback"] is None
+    rec = log.set_feedback(id_, "down", "c'est faux", session_id="owner")
+    assert rec["feedback"] == "down" and rec["feedback_comment"] == "c'est faux"
+    assert log.set_feedback(id_, None, None, session_id="owner")["feedback"] is None
+    with pytest.raises(ValueError):
+        log.set_feedback(id_, "meh", None)
+    with pytest.raises(KeyError):
+        log.set_feedback("inconnu", "up", None)
+
+
+def test_review_actions(log):
+    a = log.record(make_answer(), "s")
+    rec = log.approve(a, comment="parfait", reviewer="prof")
+    assert rec["status"] == "approved" and rec["review_comment"] == "parfait" and rec["reviewer"] == "prof"
+    assert rec["review_time"]
+
+    b = log.record(make_answer(), "s")
+    assert log.reject(b, comment="hors sujet")["status"] == "rejected"
+
+    c = log.record(make_answer(), "s")
+    rec = log.correct(c, "Il a été signé en 1960 à Moscou.", chunk_ids=["mali-russie#3"], comment="date")
+    assert rec["status"] == "corrected"
+    assert rec["answer"] == make_answer()["answer"]  # the original is kept
+    assert rec["corrected_answer"] == "Il a été signé en 1960 à Moscou."
+    assert rec["corrected_chunk_ids"] == ["mali-russie#3"]
+
+    rec = log.comment(c, "à revoir avec la classe", reviewer="prof")
+    assert rec["status"] == "corrected" and rec["review_comment"] == "à revoir avec la classe"
+    assert [e["action"] for e in log.get(c)["events"]] == ["correct", "comment"]
+
+    for call in (lambda: log.approve("x"), lambda: log.reject("x"), lambda: log.correct("x", "r"),
+                 lambda: log.comment("x", "t")):
+        with pytest.raises(KeyError) as exc:
+            call()
+        assert "introuvable" in exc.value.args[0]
+    with pytest.raises(ValueError):
+        log.correct(c, "   ")
+    with pytest.raises(ValueError):
+        log.comment(c, "")
+
+
+def test_export_csv_and_jsonl(log, tmp_path):
+    a = log.record(make_answer(question="=1+1 question piège"), "s")
+    b = log.record(make_answer(), "s")
+    log.record(make_answer(), "s")  # unreviewed: not exported by default
+    log.approve(a, comment="ok")
+    log.correct(b, "Réponse corrigée, 1960.", chunk_ids=["mali-russie#7"])
+
+    n = log.export("csv", tmp_path / "out" / "review.csv")
+    assert n == 2
+    with open(tmp_path / "out" / "review.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["id"] for r in rows] == [a, b]
+    assert rows[0]["status"] == "approved" and rows[0]["review_comment"] == "ok"
+    assert rows[0]["refused"] == "false"
+    assert rows[0]["question"] == "'=1+1 question piège"  # no formula injection in spreadsheets
+    assert json.loads(rows[0]["citations"])[0]["chunk_id"] == "mali-russie#3"
+    assert json.loads(rows[1]["corrected_chunk_ids"]) == ["mali-russie#7"]
+    assert rows[1]["corrected_answer"] == "Réponse corrigée, 1960."
+
+    n = log.export("jsonl", tmp_path / "review.jsonl")
+    lines = [json.loads(x) for x in (tmp_path / "review.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert n == 2 and [x["id"] for x in lines] == [a, b]
+    assert lines[0]["question"] == "=1+1 question piège" and lines[0]["refused"] is False
+    assert lines[1]["passages"][1]["chunk_id"] == "mali-russie#7"
+
+    assert log.export("jsonl", tmp_path / "all.jsonl", statuses=None) == 3
+    with pytest.raises(ValueError):
+        log.export("xml", tmp_path / "x.xml")
+
+
+def test_promote_cases(log, tmp_path):
+    set_path = tmp_path / "sets" / "promoted.jsonl"
+    history = [{"role": "user", "content": "Parle-moi du Mali."}]
+
+    unreviewed = log.record(make_answer(), "s")
+    with pytest.raises(ValueError) as exc:
+        log.promote(unreviewed, set_path)
+    assert "pas encore été relue" in str(exc.value)
+    assert not set_path.exists()
+
+    ok = log.record(make_answer(), "s", history=history)
+    log.approve(ok)
+    case = log.promote(ok, set_path)
+    assert case["id"] == f"promoted-{ok}"
+    assert case["question"] == make_answer()["question"] and case["history"] == history
+    assert case["answerable"] is True
+    assert case["evidence"] == [make_answer()["citations"][0]["quote"]]
+    assert case["tags"] == ["promoted", "approved"]
+    facts = [f[0] for f in case["expected_facts"]]
+    assert 1 <= len(facts) <= 2 and all(isinstance(f, list) and len(f) == 1 for f in case["expected_facts"])
+    assert facts[0] == "1960"
+    assert all(f in make_answer()["answer"] for f in facts)
+
+    refusal = log.record(make_answer(refused=True), "s")
+    log.approve(refusal)
+    rcase = log.promote(refusal, set_path)
+    assert rcase["answerable"] is False and rcase["expected_facts"] == [] and rcase["evidence"] == []
+    assert "history" not in rcase
+
+    wrong = log.record(make_answer(), "s")
+    log.reject(wrong)
+    with pytest.raises(ValueError) as exc:
+        log.promote(wrong, set_path)
+    assert "corrigée" in str(exc.value)
+
+    wrong_refusal = log.record(make_answer(refused=True), "s")
+    log.reject(wrong_refusal)
+    assert log.promote(wrong_refusal, set_path)["answerable"] is True
+
+    fixed = log.record(make_answer(), "s")
+    log.correct(fixed, "En 2023, Bamako et Moscou ont renforcé leur coopération.", chunk_ids=["mali-russie#7"])
+    ccase = log.promote(fixed, set_path)
+    assert ccase["tags"] == ["promoted", "corrected"] and ccase["answerable"] is True
+    assert ccase["evidence"] == ["En 2023, Bamako et Moscou ont renforcé leur coopération militaire."]
+    assert [f[0] for f in ccase["expected_facts"]] == ["2023", "Bamako"]
+
+    lines = [json.loads(x) for x in set_path.read_text(encoding="utf-8").splitlines()]
+    assert [x["id"] for x in lines] == [case["id"], rcase["id"], f"promoted-{wrong_refusal}", ccase["id"]]
+    for x in lines:
+        assert {"id", "question", "answerable", "expected_facts", "evidence", "tags"} <= set(x)
+
+    log.promote(ok, set_path)  # promoting again replaces, never duplicates
+    assert len(set_path.read_text(encoding="utf-8").splitlines()) == 4
+    with pytest.raises(KeyError):
+        log.promote("inconnu", set_path)
+
+
+def test_concurrent_writes_lose_nothing(tmp_path):
+    path = str(tmp_path / "busy.sqlite3")
+    log = AnswerLog(path)
+    ids: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def worker(n):
+        try:
+            # half the threads share the log, half open their own (like separate processes)
+            lg = log if n % 2 else AnswerLog(path)
+            for i in range(50):
+                id_ = lg.record(make_answer(question=f"t{n} q{i}"), session_id=f"s{n}")
+                with lock:
+                    ids.append(id_)
+            if lg is not log:
+                lg.close()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert log.count() == 400
+    assert len(ids) == 400 and len(set(ids)) == 400
+    assert len(log.list(limit=None)) == 400
+    log.close()
+
+
+def test_write_waits_for_a_locked_database(tmp_path):
+    path = tmp_path / "locked.sqlite3"
+    log = AnswerLog(str(path), busy_timeout_s=0.02)
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    release = threading.Timer(0.4, lambda: other.execute("COMMIT"))
+    release.start()
+    id_ = log.record(make_answer(), "s")  # retried with backoff until the lock goes
+    release.join()
+    other.close()
+    assert log.get(id_) is not None and log.count() == 1
+    log.close()
+
+
+def test_ids_unguessable(log):
+    ids = [log.record(make_answer(), "s") for _ in range(50)]
+    assert len(set(ids)) == 50
+    assert all(len(i) >= 16 and not i.startswith("-") for i in ids)
+
+
+def test_postgres_not_supported():
+    with pytest.raises(NotImplementedError) as exc:
+        AnswerLog("postgresql://kalan@localhost/kalan")
+    assert "PostgreSQL" in str(exc.value)
+
+
+def test_memory_database():
+    with AnswerLog(":memory:") as lg:
+        id_ = lg.record(make_answer(), "s")
+        assert lg.get(id_)["id"] == id_

@@ -1,0 +1,60 @@
+"""Marker parsing, verification and streaming hold-back."""
+
+from kalan.rag.citations import MarkerHoldback, parse_answer, render, verify
+from kalan.rag.documents import Passage
+from kalan.rag.embeddings import FakeEmbedder
+
+
+def P(text, i=0):
+    return Passage(chunk_id=f"c{i}", article_id="a", title="T", section="S", text=text)
+
+
+def test_parse_markers_and_strip_them():
+    s = parse_answer("Le Mali est indépendant en 1960 [1]. Rosatom explore le lithium [2, 3].")
+    assert [x.text for x in s] == ["Le Mali est indépendant en 1960.", "Rosatom explore le lithium."]
+    assert s[0].citations == [1] and s[1].citations == [2, 3]
+
+
+def test_marker_after_the_period_belongs_to_the_sentence():
+    s = parse_answer("Tout commence en 1960. [1] Puis autre chose [2].")
+    assert s[0].citations == [1] and s[1].citations == [2]
+
+
+def test_render_puts_markers_before_final_punctuation():
+    s = parse_answer("Tout commence en 1960 [1].")
+    assert render(s) == "Tout commence en 1960 [1]."
+
+
+def test_verify_drops_invented_sentence_and_out_of_range_marker():
+    passages = [P("Tout commence en 1960, après l'indépendance du Mali.", 0),
+                P("La société Rosatom explore des projets dans le lithium.", 1)]
+    s = parse_answer("Tout commence en 1960 [1]. Rosatom explore le lithium [7]. Paris est la capitale de la France [2].")
+    kept = verify(s, passages, FakeEmbedder(), min_support=0.5)
+    texts = [k.text for k in kept]
+    assert "Paris est la capitale de la France." not in texts  # no passage supports it
+    assert kept[0].citations == [1]
+    rosatom = [k for k in kept if "Rosatom" in k.text][0]
+    assert rosatom.citations == [2]  # out-of-range [7] moved to the passage that supports it
+    assert all(0 <= k.support <= 1 for k in kept)
+
+
+def test_verify_moves_wrong_citation():
+    passages = [P("Le ciel est bleu.", 0), P("Abdoulaye Diop a écrit à Sergueï Lavrov.", 1)]
+    kept = verify(parse_answer("Abdoulaye Diop a écrit à Sergueï Lavrov [1]."), passages, None, 0.5)
+    assert kept[0].citations == [2]
+
+
+def test_holdback_never_releases_partial_marker():
+    h = MarkerHoldback()
+    shown = h.push("Le Mali [")
+    assert shown == "Le Mali "
+    assert h.push("1") == ""
+    assert h.push("] est") == "[1] est"
+    assert h.push(" fin [2") == " fin "
+    assert h.flush() == ""  # a marker never closed is dropped
+
+
+def test_holdback_ordinary_brackets_pass_after_limit():
+    h = MarkerHoldback()
+    out = h.push("texte [note très longue sans fin")
+    assert "texte" in out

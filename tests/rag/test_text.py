@@ -1,0 +1,27 @@
+"""French normalisation and tokenisation."""
+
+from kalan.rag.text import content_words, fold, normalize, tokenize, words
+
+
+def test_normalize_typography():
+    assert normalize("le 65ᵉ anniversaire") == "le 65e anniversaire"
+    assert normalize("l’URSS « exemplaire »") == "l'URSS \" exemplaire \""
+    assert normalize("a\u00a0b\u202fc") == "a b c"
+
+
+def test_fold_removes_accents_and_case():
+    assert fold("Énergie et ÉTÉ") == "energie et ete"
+
+
+def test_elisions_are_split():
+    assert words("l’indépendance qu’il jusqu’à d'or") == ["independance", "il", "a", "or"]
+
+
+def test_tokenize_drops_stopwords_and_stems():
+    toks = tokenize("Les étudiants maliens ont été formés dans les universités")
+    assert "les" not in toks and "dans" not in toks
+    assert tokenize("étudiant")[0] == tokenize("étudiants")[0]
+
+
+def test_content_words_match_across_accents():
+    assert content_words("Indépendance du Mali") == content_words("independance du mali")
