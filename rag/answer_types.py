@@ -11,21 +11,35 @@ from __future__ import annotations
 
 import re
 
-from kalan.rag.text import fold
+from kalan.rag.text import fold, tokenize
 
 NUMBER_Q = re.compile(
     r"\bcombien\b|\bquel(?:le)?s?\s+(?:est|sont|etait|etaient|fut)?\s*(?:le|la|les|l')?\s*"
     r"(?:nombre|montant|somme|chiffre|pourcentage|proportion|taux|budget|cout|prix|valeur|effectif|"
-    r"population|quantite|superficie|volume|total|age|salaire|investissement|tonnage)\b"
+    r"population|quantite|superficie|volume|total|age|salaire|investissement|tonnage|puissance|capacite|"
+    r"production|distance|hauteur|longueur|poids|vitesse|temperature|rang|classement)\b"
+    r"|\ben (?:megawatts?|mw|kw|euros?|dollars?|francs? cfa|tonnes?|km|kilometres?|metres?|pourcentage|pour cent)\b"
 )
 DATE_Q = re.compile(
     r"\bquand\b|\ben quelle annee\b|\bquelle annee\b|\bquelle (?:est la |etait la )?date\b|\bdepuis quand\b|"
-    r"\ba quelle (?:date|epoque|periode)\b|\bquel jour\b|\ben quel (?:mois|siecle)\b|\bde quand\b|\bjusqu'a quand\b"
+    r"\ba quelle date\b|\bquel jour\b|\ben quel (?:mois|siecle)\b|\bde quand\b|\bjusqu'a quand\b"
 )
-PERSON_Q = re.compile(r"^(?:et\s+)?(?:a |par |avec |de |pour |contre |chez )?qui\b|\bquel est le nom\b|\bcomment s'appelle\b")
+PERSON_Q = re.compile(
+    r"^(?:et\s+)?(?:a |par |avec |de |pour |contre |chez )?qui\b|\bquel est le nom\b|\bcomment s'appelle\b|"
+    r"\bquel(?:le)?s?\s+(?:entreprise|societe|groupe|firme|compagnie|pays|ville|capitale|organisation|institution|"
+    r"ministre|president|personne|personnalite|homme|femme|dirigeant|chef|journal|auteur|etat|nation|puissance|"
+    r"region|province|localite|quartier|continent|fleuve|lieu)s?\b|^(?:et\s+)?(?:d')?ou\b"
+)
+TIME_SPAN_Q = re.compile(r"\bcombien (?:de temps|d'annees|d'ans|de decennies|de siecles)\b|\bdepuis combien\b")
+# "combien de soldats", "quel est le montant de l'investissement": the words that say what is counted
+FOCUS_Q = re.compile(
+    r"\bcombien (?:de |d')(.+)|\bquel(?:le)?s?\s+(?:est|sont|etait|etaient|fut)?\s*(?:le|la|les|l')?\s*"
+    r"(?:nombre|montant|somme|chiffre|pourcentage|proportion|taux|budget|cout|prix|valeur|effectif|quantite|volume|"
+    r"total|puissance|capacite|production|distance|hauteur|longueur|poids|vitesse|duree)\s+(?:de |d'|des |du )?(.+)"
+)
 
 NUMBER_WORDS = re.compile(
-    r"\d|\b(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|quarante|cinquante|"
+    r"\d+(?:[.,]\d+)?|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|quarante|cinquante|"
     r"soixante|cent|cents|mille|millier|milliers|million|millions|milliard|milliards|dizaine|dizaines|"
     r"centaine|centaines|moitie|tiers|quart|double|triple)\b"
 )
@@ -51,18 +65,97 @@ def _tokens(text: str, pattern: re.Pattern) -> set[str]:
     return {m.group(0) for m in pattern.finditer(fold(text))}
 
 
-def holds_type(kind: str, question: str, sentences: list[str]) -> bool:
-    text = " ".join(sentences)
+YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+
+
+def focus_words(question: str) -> set[str]:
+    """Stem of the head noun naming what a number question counts ("combien de soldats" -> soldat)."""
+    m = FOCUS_Q.search(fold(question))
+    if not m:
+        return set()
+    return set(tokenize(m.group(1) or m.group(2) or "")[:1])
+
+
+def _holds_number(question: str, sentence: str) -> bool:
+    new = _tokens(sentence, NUMBER_WORDS) - _tokens(question, NUMBER_WORDS)
+    if not TIME_SPAN_Q.search(fold(question)):
+        new = {t for t in new if not YEAR.match(t)}  # "depuis 2021" does not count soldiers
+    if not new:
+        return False
+    focus = focus_words(question)
+    return not focus or bool(focus & set(tokenize(sentence)))
+
+
+TYPE_WORDS = frozenset(tokenize(
+    "quand date annee jour mois siecle epoque combien nombre montant somme chiffre quantite volume total "
+    "nom appelle qui quel quelle quels quelles"
+))
+
+
+def coverage(question: str, text: str, topic: frozenset[str] = frozenset()) -> float:
+    """Share of the question's own words (not its type words, not the article's topic words) found in ``text``."""
+    words = set(tokenize(question)) - TYPE_WORDS - topic
+    if not words:
+        return 1.0
+    return len(words & set(tokenize(text))) / len(words)
+
+
+def _names(sentence: str) -> list[str]:
+    """Capitalised words that are names, not sentence or list-item openings."""
+    out = []
+    for m in NAME.finditer(sentence):
+        before = sentence[: m.start()].rstrip()
+        if not before or before[-1] in ".!?:;•·-*–—«\"(":
+            continue  # capitalised because it opens a sentence, an item or a quote
+        out.append(m.group(1))
+    return out
+
+
+def _holds_one(kind: str, question: str, sentence: str, topic_names: frozenset[str]) -> bool:
     if kind == "number":
-        return bool(_tokens(text, NUMBER_WORDS) - _tokens(question, NUMBER_WORDS))
+        return _holds_number(question, sentence)
     if kind == "date":
-        return bool(_tokens(text, DATE_WORDS) - _tokens(question, DATE_WORDS))
+        return bool(_tokens(sentence, DATE_WORDS) - _tokens(question, DATE_WORDS))
     if kind == "name":
-        qf = fold(question)
-        for s in sentences:
-            body = s.lstrip(" •·-*–—\t")
-            for m in NAME.finditer(body):
-                if m.start() > 0 and fold(m.group(1)) not in qf:  # the first word is capitalised anyway
-                    return True
+        qf = f" {fold(question)} "
+        for name in _names(sentence):
+            parts = [w for w in re.split(r"[\s\-'’]+", fold(name)) if len(w) > 2]
+            # a name the question does not already hold, and not just the article's subject ("Mali", "Russie")
+            if any(f" {w} " not in qf and w not in topic_names for w in parts):
+                return True
         return False
     return True
+
+
+def holds_type(kind: str, question: str, sentences: list[str], topic_names: frozenset[str] = frozenset(),
+               topic: frozenset[str] = frozenset(), min_coverage: float = 0.0) -> bool:
+    """Some sentence holds a new fact of ``kind`` and shares enough of the question's own words."""
+    return any(
+        _holds_one(kind, question, s, topic_names) and coverage(question, s, topic) >= min_coverage for s in sentences
+    )
+
+
+def question_entities(question: str) -> list[str]:
+    """Capitalised names inside the question ("Wagner", "Sergueï Lavrov"), folded."""
+    return [fold(n) for n in _names(question) if len(n) >= 3]
+
+
+# Capitalised common nouns: not names the corpus must contain.
+COMMON_CAPITALISED = frozenset(
+    "etat etats est ouest nord sud occident orient gouvernement president ministre republique "
+    "union europe afrique monde histoire article".split()
+)
+
+
+def missing_entities(question: str, passage_texts: list[str]) -> list[str]:
+    """Names of the question that no retrieved passage mentions (by a shared prefix): the corpus is not about them."""
+    haystack = set(re.findall(r"[a-z0-9]+", " ".join(fold(t) for t in passage_texts)))
+    out = []
+    for name in question_entities(question):
+        parts = [w for w in re.findall(r"[a-z0-9]+", name) if len(w) >= 4 and w not in COMMON_CAPITALISED]
+        for w in parts:
+            prefix = w[: max(4, min(6, len(w) - 2))]
+            if not any(h.startswith(prefix) for h in haystack):
+                out.append(name)
+                break
+    return out

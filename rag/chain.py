@@ -23,8 +23,8 @@ from kalan.rag import prompts
 from kalan.rag.citations import AnswerSentence, MarkerHoldback, parse_answer, render, verify
 from kalan.rag.extractive import SentenceVectors, candidates, score_candidates, select
 from kalan.rag.guards import clean_question
-from kalan.rag.answer_types import expected_type, holds_type
-from kalan.rag.refusal import Decision, decide
+from kalan.rag.answer_types import expected_type
+from kalan.rag.refusal import Decision, after_answer, before_answer
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import content_words, fold
 
@@ -147,12 +147,10 @@ class AnswerChain:
         return state
 
     def _pre_refusal(self, state: State) -> bool:
-        """Refusals decided before generation (injection, task, weak retrieval)."""
-        d = decide(state.clean, state.passages, [_Dummy()], self.settings)
-        if d.refuse and d.reason in ("injection", "hors_sujet", "recherche_faible", "rien_trouve"):
-            state.decision = d
-            return True
-        return False
+        """Refusals decided before generation (injection, task, weak retrieval, unknown names)."""
+        if state.decision is None:
+            state.decision = before_answer(state.clean, state.standalone, state.passages, self.settings)
+        return state.decision.refuse
 
     def _extract(self, state: State) -> State:
         cands = candidates(state.passages)
@@ -175,8 +173,10 @@ class AnswerChain:
         return state
 
     def _generate(self, state: State) -> State:
+        if self._pre_refusal(state):
+            return state
         chat = self._chat_model()
-        if chat is None or self._pre_refusal(state):
+        if chat is None:
             return self._extract(state)
         try:
             state.sentences = list(self._generate_stream(state, chat))
@@ -219,26 +219,13 @@ class AnswerChain:
     def _decide(self, state: State) -> State:
         if state.decision is not None and state.decision.refuse:
             return state
-        vocab = getattr(getattr(self.svc.lexical, "bm25", None), "vocab_dict", None)
         if state.mode == "extractive":
-            state.decision = decide(state.clean if not state.history else state.standalone, state.passages,
-                                    state.selected, self.settings, vocab)
-            if state.decision.refuse:
-                return state
-            # the type check reads the current question (a follow-up asks its own kind of fact)
-            kind = expected_type(state.clean)
-            if kind and not holds_type(kind, state.clean, [s.text for s in state.sentences]):
-                state.decision = Decision(True, "fait_absent")
-            return state
-        pre = decide(state.clean, state.passages, [_Dummy()], self.settings)
-        if pre.refuse:
-            state.decision = pre
-        elif not state.sentences:
-            state.decision = Decision(True, "non_soutenu")
+            texts = [f"{c.lead.text} {c.text}" if c.lead else c.text for c in state.selected]
+            best = max((c.score for c in state.selected), default=0.0)
+            cosine = max((c.cosine for c in state.selected), default=0.0)
         else:
-            kind = expected_type(state.clean)
-            ok = not kind or holds_type(kind, state.clean, [s.text for s in state.sentences])
-            state.decision = Decision(not ok, None if ok else "fait_absent")
+            texts, best, cosine = [s.text for s in state.sentences], None, None
+        state.decision = after_answer(state.clean, state.standalone, texts, state.passages, self.settings, best, cosine)
         return state
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -314,12 +301,6 @@ class AnswerChain:
         if titles:
             base += " " + msg.CORPUS_COVERS.format(titles=" ; ".join(f"« {t} »" for t in titles[:8]))
         return base
-
-
-class _Dummy:
-    score = 1.0
-    lexical = 1.0
-    text = ""
 
 
 def _clean_history(history) -> list:

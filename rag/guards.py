@@ -62,6 +62,11 @@ _INJECTION = [
     r"\b(revele|revelez|affiche|montre|donne|repete|reveal|print|show)\b.{0,30}\b(ton|tes|votre|vos|your)\b.{0,20}"
     r"\b(prompt|instructions|consignes|regles|configuration)\b",
     r"\bjailbreak\b",
+    r"^\W*(systeme|system|admin|administrateur|developpeur)\s*:",
+    r"\b(nouvelle|nouvelles) (consigne|instruction|regle)s?\b",
+    r"\bconsigne prioritaire\b",
+    r"\b(reponds|repondez|ecris|ecrivez|affirme|affirmez|dis|dites)\b.{0,30}\bsans (citer|source|sources|reference)",
+    r"\b(repete|repetez|recopie|recopiez)\b.{0,30}\b(texte|message|instructions?|consignes?)\b.{0,30}\b(au-dessus|ci-dessus|precedent|initial)",
 ]
 _INJECTION_RE = [re.compile(p) for p in _INJECTION]
 

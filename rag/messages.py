@@ -69,3 +69,78 @@ REVIEW_CORRECTED = "Réponse {id} corrigée."
 REVIEW_COMMENTED = "Commentaire ajouté à la réponse {id}."
 REVIEW_EXPORTED = "{n} réponse(s) exportée(s) vers {path}."
 REVIEW_PROMOTED = "Cas d'évaluation « {case_id} » ajouté à {path}."
+
+# -- page élève et serveur (kalan.ui, kalan serve) ----------------------------------------------------
+UI_SUBTITLE = "Posez vos questions sur les articles : chaque réponse cite ses sources, ou Kalan dit qu'il ne sait pas."
+UI_CORPUS_EMPTY = "Le corpus est vide pour l'instant : l'enseignant doit d'abord lancer `kalan ingest`."
+UI_CHAT_LABEL = "Conversation avec Kalan"
+UI_CHAT_PLACEHOLDER = (
+    "Kalan répond uniquement à partir des articles du corpus et cite ses sources. "
+    "Cliquez sur « Sources » sous une réponse pour lire le passage exact."
+)
+UI_QUESTION_PLACEHOLDER = "Posez votre question sur les articles du corpus…"
+UI_SEND = "Envoyer"
+UI_NEW_CONVERSATION = "Nouvelle conversation"
+UI_EXAMPLES_LABEL = "Exemples de questions"
+UI_EXAMPLES = (
+    "Qui a écrit à Sergueï Lavrov ?",
+    "Dans quels secteurs la Russie coopère-t-elle avec le Mali ?",
+    "Quelle entreprise russe explore des projets au Mali ?",
+    "Combien d'étudiants maliens ont été formés en Russie ?",
+)
+UI_THINKING = "Je cherche dans les articles…"
+UI_SOURCES_TITLE = "Sources ({n}) — cliquez pour lire les passages"
+UI_SOURCE_QUOTE_LEGEND = "Le passage surligné est celui qui appuie la réponse."
+UI_REFUSAL_HINT = "Vous pouvez poser des questions sur :"
+UI_ERROR = (
+    "Désolé, une erreur est survenue pendant la recherche de la réponse. "
+    "Réessayez dans un instant ; si le problème continue, prévenez votre enseignant."
+)
+UI_FEEDBACK_UP = "Merci pour votre avis ! Vous pouvez ajouter un commentaire ci-dessous (facultatif)."
+UI_FEEDBACK_DOWN = (
+    "Merci : cette réponse sera relue par un enseignant. "
+    "Dites ci-dessous ce qui ne va pas (facultatif)."
+)
+UI_FEEDBACK_CLEARED = "Avis retiré."
+UI_FEEDBACK_UNKNOWN = "Cette réponse ne peut pas être notée (elle n'a pas été enregistrée)."
+UI_FEEDBACK_FAILED = "Votre avis n'a pas pu être enregistré : {error} Réessayez dans un instant."
+UI_COMMENT_LABEL = "Commentaire sur la réponse notée (facultatif)"
+UI_COMMENT_PLACEHOLDER = "Qu'est-ce qui était juste, faux ou manquant dans cette réponse ?"
+UI_COMMENT_SEND = "Envoyer le commentaire"
+UI_COMMENT_SAVED = "Commentaire enregistré, merci !"
+UI_COMMENT_NOTHING = "Notez d'abord une réponse (pouce levé ou baissé) avant d'ajouter un commentaire."
+SERVE_WARMING = "Chargement du modèle et de l'index…"
+SERVE_READY = "Kalan est prêt sur http://{host}:{port}"
+SERVE_PORT_TAKEN = (
+    "le port {port} est déjà utilisé sur {host} : arrêtez l'autre programme "
+    "ou choisissez un autre port (kalan serve --port {other})."
+)
+SERVE_BIND_ERROR = "impossible d'écouter sur {host}:{port} : {error}."
+SERVE_LOG_UNAVAILABLE = (
+    "Journal des réponses indisponible ({error}) : les réponses ne seront pas enregistrées pour la relecture."
+)
+SERVE_REVIEW_DISABLED = (
+    "Relecture enseignante (/review) désactivée : définissez KALAN_REVIEW__TEACHER_USER et "
+    "KALAN_REVIEW__TEACHER_PASSWORD (par exemple dans l'environnement du service) pour l'activer."
+)
+SERVE_REVIEW_MISSING = "Relecture enseignante (/review) indisponible : module kalan.ui.review_app absent."
+SERVE_REVIEW_READY = "Relecture enseignante sur http://{host}:{port}/review/ (identifiant : {user})."
+SERVE_REVIEW_OFF_PAGE = "La relecture enseignante n'est pas activée sur ce serveur."
+UI_BAD_HISTORY = "Historique illisible (attendu : une liste de paires [question, réponse], en JSON ou non) : {error}"
+SERVE_REVIEW_LOGIN = "Relecture enseignante Kalan : connectez-vous avec l'identifiant fourni par l'administrateur."
+
+# -- vue de relecture enseignante (kalan.ui.review_app) -----------------------------------------------
+REVIEW_UI_TITLE = "Kalan — relecture enseignante"
+REVIEW_UI_INTRO = (
+    "Relisez les réponses servies aux élèves : approuvez-les, marquez-les fausses, corrigez-les, "
+    "commentez-les, exportez-les ou ajoutez-les au jeu d'évaluation."
+)
+REVIEW_UI_NO_SELECTION = "Choisissez d'abord une réponse dans la file (ou saisissez son identifiant)."
+REVIEW_UI_QUEUE_COUNT = "{n} réponse(s) dans la file (les plus récentes d'abord)."
+REVIEW_UI_QUEUE_COUNT_DOWN_FIRST = "{n} réponse(s) dans la file (pouces baissés d'abord, puis les plus récentes)."
+REVIEW_UI_QUEUE_TRUNCATED = " Seules les {limit} premières sont affichées : affinez les filtres."
+REVIEW_UI_BAD_FILTER = "Filtre inconnu « {value} » : attendu {allowed}."
+REVIEW_UI_SHOWN = "Réponse {id} affichée."
+REVIEW_UI_EXPORT_EMPTY = "Aucune réponse à exporter ({fmt}) : le fichier ne contient que l'en-tête."
+REVIEW_UI_UNEXPECTED = "Action impossible ({error}). Réessayez ; si le problème persiste, prévenez l'administrateur."
+SERVE_REVIEW_FAILED = "Relecture enseignante (/review) indisponible : {error}. La page élève reste servie."

@@ -4,13 +4,14 @@ Refuse when:
 - the question is an instruction aimed at the assistant (prompt injection) or
   a task (write a poem, translate...) rather than a question on the articles;
 - retrieval is weak: the best passage's dense cosine is below a threshold;
+- the question names someone or something ("le groupe Wagner") that no
+  retrieved passage mentions;
 - the passages are on topic but lack what is asked: the question expects a
   number ("combien", "quel montant"), a date ("quand", "en quelle année") or a
-  name ("qui") and no selected sentence holds one that the question does not
-  already contain;
-- the best sentence's support is weak (low similarity and low word overlap),
-  or a salient question word is unknown to the whole corpus and the support is
-  not strong.
+  name ("qui", "quelle entreprise", "où") and no answer sentence holds one that
+  the question does not already contain (names of the article's own subject do
+  not count) while sharing at least a third of the question's own words;
+- the best sentence's support is weak (low similarity and low word overlap).
 
 Thresholds live in ``AnswerSettings`` and are calibrated on the evaluation
 sets (see README). A refusal never cites anything.
@@ -20,9 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kalan.rag.answer_types import expected_type, holds_type
+from kalan.rag.answer_types import expected_type, holds_type, missing_entities
 from kalan.rag.guards import looks_like_injection, looks_like_task
-from kalan.rag.text import tokenize
+from kalan.rag.text import fold, tokenize
 
 
 @dataclass
@@ -31,31 +32,48 @@ class Decision:
     reason: str | None = None
 
 
-def unknown_terms(question: str, vocabulary) -> list[str]:
-    """Question words (stemmed, >= 4 letters) that appear nowhere in the corpus."""
-    if vocabulary is None:
-        return []
-    return [t for t in tokenize(question) if len(t) >= 4 and not t.isdigit() and t not in vocabulary]
+def topic_of(passages: list) -> tuple[frozenset[str], frozenset[str]]:
+    """Folded words and stems of the retrieved articles' titles: the subject, not an answer."""
+    titles = " ".join(dict.fromkeys(p.title for p in passages))
+    return frozenset(w for w in fold(titles).replace("-", " ").split() if len(w) > 2), frozenset(tokenize(titles))
 
 
-def decide(question: str, passages: list, selected: list, settings, vocabulary=None) -> Decision:
-    a = settings.answer
+def before_answer(question: str, standalone: str, passages: list, settings) -> Decision:
+    """Refusals decided from the question and the retrieved passages alone."""
     if looks_like_injection(question):
         return Decision(True, "injection")
     if looks_like_task(question):
         return Decision(True, "hors_sujet")
-    if not passages or not selected:
+    if not passages:
         return Decision(True, "rien_trouve")
-    best_dense = max((p.dense_score or 0.0) for p in passages)
-    if best_dense < a.min_retrieval_score:
+    if max((p.dense_score or 0.0) for p in passages) < settings.answer.min_retrieval_score:
         return Decision(True, "recherche_faible")
-    best = max(selected, key=lambda c: c.score)
-    if best.score < a.min_support:
+    if missing_entities(standalone, [p.text + " " + p.title for p in passages]):
+        return Decision(True, "entite_inconnue")
+    return Decision(False)
+
+
+def after_answer(question: str, standalone: str, texts: list[str], passages: list, settings,
+                 best_score: float | None = None, best_cosine: float | None = None) -> Decision:
+    """Refusals decided on the answer's sentences (``texts``, each with its context sentence).
+
+    A date/number/name question needs a sentence holding such a fact; that
+    sentence must also share a third of the question's own words, unless its
+    embedding similarity with the question is strong (reworded questions).
+    """
+    a = settings.answer
+    if not texts:
+        return Decision(True, "non_soutenu")
+    if best_score is not None and best_score < a.min_support:
         return Decision(True, "soutien_faible")
     kind = expected_type(question)
-    if kind and not holds_type(kind, question, [c.text for c in selected]):
-        return Decision(True, "fait_absent")
-    unknown = unknown_terms(question, vocabulary)
-    if unknown and best.lexical < a.min_lexical_with_unknown:
-        return Decision(True, "terme_inconnu")
+    if kind:
+        names, stems = topic_of(passages)
+        strong = best_cosine is not None and best_cosine >= a.strong_similarity
+        needed = 0.0 if strong else a.min_type_coverage
+        if not holds_type(kind, question, texts, names, stems, needed) and not (
+            standalone != question and holds_type(kind, question, texts, names, stems, 0.0)
+            and holds_type(kind, standalone, texts, names, stems, needed)
+        ):
+            return Decision(True, "fait_absent")
     return Decision(False)

@@ -41,13 +41,9 @@ class Retriever:
             return [replace(p, score=p.dense_score) for p in dense[:k]]
         by_id = {p.chunk_id: p for p in dense}
         missing = [cid for cid, _ in lex if cid not in by_id]
-        if missing:
-            fetched = self.store.get(missing)
-            if fetched:
-                vecs = self._dense_scores(qvec, fetched)
-                for p, s in zip(fetched, vecs):
-                    p.dense_score = s
-                    by_id[p.chunk_id] = p
+        if missing:  # BM25 found them, the dense list did not: their cosine from the stored vectors
+            for p in self.store.get(missing, query_vector=qvec):
+                by_id[p.chunk_id] = p
         bm = dict(lex)
         if mode == "bm25":
             return [replace(by_id[c], score=s, bm25_score=s) for c, s in lex[:k] if c in by_id]
@@ -59,11 +55,6 @@ class Retriever:
             if cid in by_id:
                 out.append(replace(by_id[cid], score=score, bm25_score=bm.get(cid)))
         return out
-
-    def _dense_scores(self, qvec: np.ndarray, passages: list[Passage]) -> list[float]:
-        """Cosine of chunks that BM25 found but the dense list did not (re-embedded, few)."""
-        vecs = self.embedder.embed_passages([p.extra.get("match_text") or p.text for p in passages])
-        return [float(v) for v in vecs @ qvec]
 
 
 def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], rs,

@@ -81,9 +81,12 @@ class AnswerSettings(BaseModel):
         0.80, description="Below this dense cosine of the best passage, the corpus is deemed silent."
     )
     min_support: float = Field(0.35, description="Minimum support score for an answer sentence to be kept.")
-    min_lexical_with_unknown: float = Field(
-        0.5, description="When a question word is unknown to the corpus, the best sentence must share this "
-        "share of the question's words, else Kalan refuses."
+    strong_similarity: float = Field(
+        0.855, description="Question-sentence cosine (e5) above which a reworded answer needs no shared words."
+    )
+    min_type_coverage: float = Field(
+        0.33, description="A sentence answering a date/number/name question must share this share of the "
+        "question's own words (topic and question words aside)."
     )
     history_turns: int = Field(4, description="Turns of history used to condense follow-ups.")
 

@@ -169,14 +169,18 @@ class ChunkStore:
             )
         return out
 
-    def get(self, ids: list[str]) -> list[Passage]:
-        got = self._guard(self.collection.get, ids=ids, include=["metadatas", "documents"])
+    def get(self, ids: list[str], query_vector: np.ndarray | None = None) -> list[Passage]:
+        """Stored chunks by id; with ``query_vector``, their dense cosine from the stored vectors."""
+        include = ["metadatas", "documents"] + (["embeddings"] if query_vector is not None else [])
+        got = self._guard(self.collection.get, ids=ids, include=include)
+        vectors = got.get("embeddings") if query_vector is not None else None
         by_id = {}
-        for cid, m, d in zip(got["ids"], got["metadatas"], got["documents"]):
+        for i, (cid, m, d) in enumerate(zip(got["ids"], got["metadatas"], got["documents"])):
             by_id[cid] = Passage(
                 chunk_id=cid, article_id=m.get("article_id", ""), title=m.get("title", ""),
                 section=m.get("section", ""), text=d, position=int(m.get("position", 0)),
                 start=int(m.get("start", 0)), end=int(m.get("end", 0)), extra={"match_text": m.get("match_text", "")},
+                dense_score=None if vectors is None else float(np.asarray(vectors[i], dtype=np.float32) @ query_vector),
             )
         return [by_id[i] for i in ids if i in by_id]
 

@@ -1,0 +1,81 @@
+"""The review Blocks builds and serves (loopback, no model): a quick smoke test of the wiring."""
+
+from __future__ import annotations
+
+import socket
+
+import gradio as gr
+import httpx
+import pytest
+
+from kalan.rag.answer_log import AnswerLog
+from kalan.ui.review_app import build_review_app
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def log(tmp_path):
+    with AnswerLog(str(tmp_path / "review.sqlite3")) as lg:
+        lg.record({"question": "<script>alert(1)</script>", "answer": "Réponse [1].", "refused": False,
+                   "citations": [], "sentences": [{"text": "Réponse.", "citations": [1], "support": 0.5}],
+                   "passages": []}, "s1")
+        yield lg
+
+
+def test_build_review_app(log, settings, tmp_path):
+    demo = build_review_app(log, settings, promoted_set=tmp_path / "promoted.jsonl")
+    assert isinstance(demo, gr.Blocks)
+    config = demo.get_config_file()
+    types = {c["type"] for c in config["components"]}
+    assert {"dataframe", "html", "dropdown", "file", "button", "slider"} <= types
+    labels = {c.get("props", {}).get("value") for c in config["components"] if c["type"] == "button"}
+    assert {"Approuver", "Marquer faux", "Corriger", "Commenter", "Exporter CSV", "Exporter JSONL",
+            "Promouvoir en cas d'évaluation", "Rafraîchir"} <= labels
+
+
+def test_default_promoted_set(log, settings):
+    assert isinstance(build_review_app(log, settings), gr.Blocks)
+
+
+def test_launch_and_close(log, settings, tmp_path):
+    demo = build_review_app(log, settings, promoted_set=tmp_path / "promoted.jsonl")
+    port = _free_port()
+    try:
+        demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
+                    ssr_mode=False)
+        r = httpx.get(f"http://127.0.0.1:{port}/config", timeout=10)
+        assert r.status_code == 200 and "Kalan" in r.text
+    finally:
+        demo.close()
+
+
+def test_actions_through_the_server_record_the_logged_in_teacher(log, settings, tmp_path):
+    from gradio_client import Client
+
+    (answer_id,) = [r["id"] for r in log.list()]
+    demo = build_review_app(log, settings, promoted_set=tmp_path / "promoted.jsonl")
+    port = _free_port()
+    try:
+        demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
+                    ssr_mode=False, auth=[("mme.diallo", "secret")])
+        client = Client(f"http://127.0.0.1:{port}/", auth=("mme.diallo", "secret"), verbose=False)
+        table, info = client.predict("tous", "tous", 1, False, api_name="/load_queue")
+        assert table["data"][0][-1] == answer_id and "1 réponse(s)" in info
+        shown = client.predict("inconnu", api_name="/open_answer")
+        assert shown[4].startswith("Réponse introuvable")  # status line, no traceback
+        shown = client.predict(answer_id, api_name="/open_answer")
+        assert "&lt;script&gt;" in shown[0] and "<script>" not in shown[0]
+        # the actions act on the answer on display (session state), here by the logged-in teacher
+        page, status, _table, _comment = client.predict("", "tous", "tous", 1, False, api_name="/do_approve")
+        assert status.endswith("approuvée.")
+        rec = log.get(answer_id)
+        assert rec["status"] == "approved" and rec["reviewer"] == "mme.diallo"
+        path, message = client.predict(False, api_name="/export_csv")
+        assert path.endswith(".csv") and "1 réponse(s)" in message
+    finally:
+        demo.close()
