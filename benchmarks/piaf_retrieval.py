@@ -47,7 +47,7 @@ def main() -> int:
     embed_s = time.time() - t0
 
     setups = {"bm25": ("bm25", None, None), "dense": ("dense", None, None), "rrf": ("hybrid", "rrf", None)}
-    for w in (0.4, 0.5, 0.6, 0.7, 0.8):
+    for w in (0.35, 0.45, 0.55, 0.7):
         setups[f"weighted-{w}"] = ("hybrid", "weighted", w)
     results = {}
     for name, (mode, fusion, w) in setups.items():

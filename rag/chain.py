@@ -24,7 +24,7 @@ from kalan.rag.citations import AnswerSentence, MarkerHoldback, parse_answer, re
 from kalan.rag.extractive import SentenceVectors, candidates, score_candidates, select
 from kalan.rag.guards import clean_question
 from kalan.rag.answer_types import expected_type
-from kalan.rag.refusal import Decision, after_answer, before_answer
+from kalan.rag.refusal import Decision, after_answer, before_answer, topic_of
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import content_words, fold
 
@@ -154,9 +154,10 @@ class AnswerChain:
 
     def _extract(self, state: State) -> State:
         cands = candidates(state.passages)
+        topic = topic_of(state.passages)[1]
         score_candidates(state.standalone, state.qvec, cands, self.vectors, len(state.passages),
-                         expected_type(state.clean))
-        state.selected = select(state.standalone, cands, self.settings.answer.max_sentences)
+                         expected_type(state.clean), topic)
+        state.selected = select(state.standalone, cands, self.settings.answer.max_sentences, topic)
         order: list[int] = []
         sentences: list[AnswerSentence] = []
         for c in state.selected:

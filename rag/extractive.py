@@ -77,12 +77,19 @@ def candidates(passages: list) -> list[Candidate]:
     return out
 
 
+def question_words(question: str, topic: frozenset[str] = frozenset()) -> set[str]:
+    """The question's content words, without the article's topic words ("Mali", "Russie") when others remain:
+    every passage of the article shares those, so they say nothing about which sentence answers."""
+    words = content_words(question)
+    return (words - topic) or words
+
+
 def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], vectors: SentenceVectors,
-                     n_passages: int, kind: str | None = None) -> None:
+                     n_passages: int, kind: str | None = None, topic: frozenset[str] = frozenset()) -> None:
     """Score in place. ``kind`` (date, number, name) favours sentences that hold such a fact."""
     if not cands:
         return
-    qwords = content_words(question)
+    qwords = question_words(question, topic)
     vecs = vectors.get([c.text for c in cands])
     cos = vecs @ qvec
     for c, sim in zip(cands, cos):
@@ -96,13 +103,14 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], ve
             c.score += 0.12
 
 
-def select(question: str, cands: list[Candidate], max_sentences: int = 4) -> list[Candidate]:
+def select(question: str, cands: list[Candidate], max_sentences: int = 4,
+           topic: frozenset[str] = frozenset()) -> list[Candidate]:
     """Best sentence, then close runners-up that cover new question words; lists keep their lead."""
     if not cands:
         return []
     ranked = sorted(cands, key=lambda c: (-c.score, c.passage_index, c.start))
     best = ranked[0]
-    qwords = content_words(question)
+    qwords = question_words(question, topic)
     chosen = [best]
     covered = qwords & content_words(best.text + (" " + best.lead.text if best.lead else ""))
     for c in ranked[1:]:

@@ -54,7 +54,7 @@ class RetrievalSettings(BaseModel):
     mode: Literal["hybrid", "dense", "bm25"] = Field("hybrid", description="Retrieval strategy.")
     k: int = Field(5, description="Passages returned.")
     fetch_k: int = Field(40, description="Candidates fetched from each retriever before fusion.")
-    dense_weight: float = Field(0.6, description="Weight of dense scores in the fusion (BM25 gets the rest).")
+    dense_weight: float = Field(0.45, description="Weight of dense scores in the fusion (BM25 gets the rest).")
     fusion: Literal["weighted", "rrf"] = Field("weighted", description="Fusion of dense and BM25 lists.")
     rrf_k: int = Field(60, description="Constant of reciprocal rank fusion.")
 

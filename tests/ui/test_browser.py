@@ -1,0 +1,143 @@
+"""The student page in headless Chromium (Playwright) against ``kalan serve`` on the seed article.
+
+One scenario, in order: the page loads (nothing fetched outside loopback), a question is
+streamed with a [1] marker, the sources open on the highlighted quote, a thumbs down and a
+comment land in the answer log under the page's session, a question full of markup is shown
+as text and runs nothing, a refusal is shown without sources, « Nouvelle conversation »
+empties the chat. Screenshots and timings go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from kalan.rag import messages as msg
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+XSS = '<img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> Qui a écrit à Lavrov ?'
+
+LAST_ANSWER_READY = """() => {
+  const a = [...document.querySelectorAll('#kalan-chat .kalan-answer, #kalan-chat .kalan-refusal, #kalan-chat .kalan-error')];
+  return a.length >= %d && !a[a.length - 1].classList.contains('kalan-thinking');
+}"""
+
+
+@pytest.fixture(scope="module")
+def page(served):
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium absent : installez-le (make browser ou apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            context = browser.new_context(locale="fr-FR", viewport={"width": 1100, "height": 1000})
+            pg = context.new_page()
+            pg.requests_seen = []
+            pg.on("request", lambda r: pg.requests_seen.append(r.url))
+            pg.set_default_timeout(60_000)
+            yield pg
+        finally:
+            browser.close()
+
+
+def _ask(pg, question: str, n_answers: int) -> dict:
+    """Type and send; returns timings (s) to the placeholder, the first text, the final answer."""
+    box = pg.locator("#kalan-question textarea")
+    box.fill(question)
+    t0 = time.perf_counter()
+    box.press("Enter")
+    pg.wait_for_function(
+        "n => document.querySelectorAll('#kalan-chat .kalan-answer, #kalan-chat .kalan-refusal, "
+        "#kalan-chat .kalan-error').length >= n", arg=n_answers)
+    shown = time.perf_counter() - t0
+    pg.wait_for_function(LAST_ANSWER_READY % n_answers)
+    first = time.perf_counter() - t0
+    pg.wait_for_function("() => !document.querySelector('#kalan-chat .kalan-cursor')")
+    return {"shown_s": round(shown, 3), "first_text_s": round(first, 3),
+            "final_s": round(time.perf_counter() - t0, 3)}
+
+
+def test_student_page(page, served):
+    from kalan.rag.answer_log import AnswerLog
+
+    pg = page
+    pg.goto(served.url + "/", wait_until="load")
+    pg.wait_for_selector("#kalan-question textarea")
+    assert "Le corpus couvre" in pg.inner_text("#kalan-header") and "Mali–Russie" in pg.inner_text("#kalan-header")
+    pg.screenshot(path=str(ARTIFACTS / "01-accueil.png"), full_page=True)
+
+    # 1. a streamed answer with its marker, then the sources one click away
+    timings = {"lavrov": _ask(pg, "Qui a écrit à Sergueï Lavrov ?", 1)}
+    bot = pg.locator("#kalan-chat .kalan-answer").last
+    assert "[1]" in bot.inner_text() and "Diop" in bot.inner_text()
+    sources = pg.get_by_text("Sources (", exact=False).last
+    sources.wait_for()
+    assert pg.locator("#kalan-chat .kalan-passage mark").count() == 0  # closed until clicked
+    sources.click()
+    mark = pg.locator("#kalan-chat .kalan-passage mark").first
+    mark.wait_for(state="visible")
+    assert "Lavrov" in mark.inner_text()
+    pg.screenshot(path=str(ARTIFACTS / "02-reponse-sources.png"), full_page=True)
+
+    # 2. thumbs down + comment, stored for this page's session
+    dislike = pg.locator("#kalan-chat .message-buttons-left").last.locator(
+        "button[aria-label=\"Je n'aime pas\"], button[aria-label='Dislike']")
+    dislike.first.click()
+    pg.get_by_text(msg.UI_FEEDBACK_DOWN).wait_for()
+    pg.locator("#kalan-comment-text textarea").fill("Il manque la date du message.")
+    pg.locator("#kalan-comment-send").click()
+    pg.get_by_text(msg.UI_COMMENT_SAVED).wait_for()
+    pg.screenshot(path=str(ARTIFACTS / "03-avis.png"), full_page=True)
+    log = AnswerLog(str(served.data_dir / "kalan.sqlite3"))
+    try:
+        ui = [r for r in log.list(limit=None) if r["source"] == "ui"]
+        rated = [r for r in ui if r["feedback"] == "down"]
+        assert len(rated) == 1 and rated[0]["question"] == "Qui a écrit à Sergueï Lavrov ?"
+        assert rated[0]["feedback_comment"] == "Il manque la date du message."
+        session_id = rated[0]["session_id"]
+        assert len(session_id) >= 40  # secrets.token_urlsafe(32), not Gradio's short session hash
+    finally:
+        log.close()
+
+    # 3. markup in a question is shown as text and runs nothing
+    timings["xss"] = _ask(pg, XSS, 2)
+    assert pg.evaluate("() => typeof window.__xss") == "undefined"
+    user = pg.locator("#kalan-chat [data-testid='user']").last.inner_text()
+    assert '<img src=x onerror="window.__xss=1">' in user and "<script>window.__xss=2</script>" in user
+    assert pg.locator("#kalan-chat img[src='x']").count() == 0
+    assert pg.locator("#kalan-chat script").count() == 0
+    pg.screenshot(path=str(ARTIFACTS / "04-balises-en-texte.png"), full_page=True)
+
+    # 4. a refusal: its own style, no sources
+    timings["refus"] = _ask(pg, "Quelle est la capitale de l'Australie ?", 3)
+    refusal = pg.locator("#kalan-chat .kalan-refusal").last
+    assert "Je ne trouve pas" in refusal.inner_text()
+    assert pg.get_by_text("Sources (", exact=False).count() == 2  # only the two answers before
+    pg.screenshot(path=str(ARTIFACTS / "05-refus.png"), full_page=True)
+
+    # the same session answered all three, and nothing was fetched outside loopback
+    log = AnswerLog(str(served.data_dir / "kalan.sqlite3"))
+    try:
+        assert len([r for r in log.list(limit=None) if r["session_id"] == session_id]) == 3
+    finally:
+        log.close()
+    outside = [u for u in pg.requests_seen
+               if urlparse(u).scheme in ("http", "https", "ws", "wss") and urlparse(u).hostname not in ("127.0.0.1", "localhost")]
+    assert not outside, outside
+
+    # 5. a new conversation empties the chat
+    pg.get_by_role("button", name=msg.UI_NEW_CONVERSATION).click()
+    pg.wait_for_function("() => !document.querySelector('#kalan-chat .kalan-answer')")
+    (ARTIFACTS / "browser-timings.json").write_text(json.dumps(timings, indent=2), encoding="utf-8")
+    print("\nTemps mesurés dans le navigateur (s) :", json.dumps(timings))

@@ -1,0 +1,213 @@
+"""Safe HTML for the student chat: pure functions from an answer dict to HTML strings.
+
+Scope: presentation only (no Gradio, no I/O). Every string that comes from the
+model, the corpus or the student is passed through ``html.escape`` *before* it
+is placed in HTML, piece by piece (a quote is highlighted by escaping the text
+before, inside and after each span separately, never by inserting tags into
+escaped text). The only tags in the output are the ones written here.
+
+The chat displays these strings with Markdown rendering switched off, so the
+HTML is shown as written (and Gradio's sanitizer still runs on top): an
+article or a question containing ``<script>``, ``<img onerror=…>`` or
+``<style>`` is displayed as text.
+
+Not here: streaming, logging and feedback (``kalan.ui.handlers``), the page
+layout (``kalan.ui.app``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+
+from kalan.rag import messages as msg
+
+# A citation marker as the chain writes it: [1] or [1, 2] (on escaped text, brackets are untouched).
+_MARKER = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
+
+
+def esc(text) -> str:
+    """``html.escape`` (quotes included) of any value; ``None`` is the empty string."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def text_html(text) -> str:
+    """Escaped text whose line breaks survive (the chat does not render Markdown)."""
+    return esc(text).replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def user_html(question: str) -> str:
+    """The student's question as shown in the chat: text, never markup."""
+    return text_html(question)
+
+
+def answer_html(text: str, streaming: bool = False) -> str:
+    """The answer text, escaped, with its [n] markers kept visible (and styled)."""
+    body = _MARKER.sub(lambda m: f'<span class="kalan-ref">{m.group(0)}</span>', text_html(text))
+    cursor = '<span class="kalan-cursor">▍</span>' if streaming else ""
+    return f'<div class="kalan-answer">{body}{cursor}</div>'
+
+
+def thinking_html() -> str:
+    return f'<div class="kalan-answer kalan-thinking">{esc(msg.UI_THINKING)}</div>'
+
+
+def notice_html(notice: str | None) -> str:
+    return f'<p class="kalan-notice">{esc(notice)}</p>' if notice else ""
+
+
+def error_html(message: str) -> str:
+    """A polite message in the chat (question refused by the guards, store down, bug)."""
+    return f'<div class="kalan-error">{text_html(message)}</div>'
+
+
+def _merge_spans(spans: Iterable, length: int) -> list[tuple[int, int]]:
+    """Valid (start, end) pairs clamped to the text, sorted, overlaps merged."""
+    clean: list[tuple[int, int]] = []
+    for span in spans or []:
+        try:
+            a, b = int(span[0]), int(span[1])
+        except (TypeError, ValueError, IndexError):
+            continue
+        a, b = max(0, min(a, length)), max(0, min(b, length))
+        if b > a:
+            clean.append((a, b))
+    clean.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in clean:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def highlight(text: str, spans: Iterable) -> str:
+    """``text`` escaped, with ``<mark>`` around each span (offsets in the raw text)."""
+    text = "" if text is None else str(text)
+    out: list[str] = []
+    pos = 0
+    for a, b in _merge_spans(spans, len(text)):
+        out.append(text_html(text[pos:a]))
+        out.append(f"<mark>{text_html(text[a:b])}</mark>")
+        pos = b
+    out.append(text_html(text[pos:]))
+    return "".join(out)
+
+
+def _spans_of(citation: dict) -> list:
+    """The citation's quote spans; when missing, where its quote occurs in the passage."""
+    spans = citation.get("quote_spans") or []
+    if spans:
+        return spans
+    text, quote = citation.get("text") or "", (citation.get("quote") or "").strip()
+    if quote and text:
+        found = []
+        for piece in quote.split(" … "):
+            i = text.find(piece.strip())
+            if piece.strip() and i >= 0:
+                found.append((i, i + len(piece.strip())))
+        return found
+    return []
+
+
+def source_html(citation: dict) -> str:
+    """One source: [n], article title, section, and the passage with the quote highlighted."""
+    n = esc(citation.get("n", "?"))
+    title = esc(citation.get("title") or "")
+    section = citation.get("section") or ""
+    passage = citation.get("text") or citation.get("quote") or ""
+    section_html = f' <span class="kalan-source-section">— {esc(section)}</span>' if section else ""
+    return (
+        f'<div class="kalan-source" data-n="{n}">'
+        f'<p class="kalan-source-head"><span class="kalan-ref">[{n}]</span> '
+        f'<strong class="kalan-source-title">{title}</strong>{section_html}</p>'
+        f'<blockquote class="kalan-passage">{highlight(passage, _spans_of(citation))}</blockquote>'
+        f"</div>"
+    )
+
+
+def sources_title(citations: Sequence[dict]) -> str:
+    """Title of the collapsible sources message (plain text: Gradio escapes it)."""
+    return msg.UI_SOURCES_TITLE.format(n=len(citations))
+
+
+def sources_html(citations: Sequence[dict]) -> str:
+    items = "".join(source_html(c) for c in citations)
+    return f'<div class="kalan-sources"><p class="kalan-legend">{esc(msg.UI_SOURCE_QUOTE_LEGEND)}</p>{items}</div>'
+
+
+def titles_list_html(titles: Sequence[str]) -> str:
+    return '<ul class="kalan-titles">' + "".join(f"<li>{esc(t)}</li>" for t in titles) + "</ul>"
+
+
+def refusal_html(answer_text: str, titles: Sequence[str] = (), notice: str | None = None) -> str:
+    """A refusal: its own style, no sources, and a hint of what can be asked (the article titles).
+
+    The chain's refusal text usually names the titles already; the list is added only when it does not.
+    """
+    hint = ""
+    shown = [t for t in titles if t]
+    if shown and not any(t in (answer_text or "") for t in shown):
+        hint = f'<p class="kalan-hint">{esc(msg.UI_REFUSAL_HINT)}</p>{titles_list_html(shown[:8])}'
+    return (
+        f'<div class="kalan-refusal"><p>{text_html(answer_text)}</p>{hint}</div>{notice_html(notice)}'
+    )
+
+
+def final_answer_html(answer: dict, titles: Sequence[str] = ()) -> str:
+    """The assistant message once the answer is complete (refusal or answer + notice)."""
+    if answer.get("refused"):
+        return refusal_html(answer.get("answer") or msg.REFUSAL, titles, answer.get("notice"))
+    return answer_html(answer.get("answer") or "") + notice_html(answer.get("notice"))
+
+
+def assistant_messages(answer: dict, titles: Sequence[str] = ()) -> list[dict]:
+    """Chat messages for a complete answer: the answer, then (if any) a collapsed « Sources » message."""
+    out = [{"role": "assistant", "content": final_answer_html(answer, titles)}]
+    citations = [] if answer.get("refused") else list(answer.get("citations") or [])
+    if citations:
+        out.append({
+            "role": "assistant",
+            "content": sources_html(citations),
+            "metadata": {"title": sources_title(citations), "status": "done"},
+        })
+    return out
+
+
+def corpus_line_html(titles: Sequence[str]) -> str:
+    """« Le corpus couvre : … » (or a line saying the corpus is empty)."""
+    if not titles:
+        return f'<p class="kalan-corpus">{esc(msg.UI_CORPUS_EMPTY)}</p>'
+    joined = " ; ".join(f"« {t} »" for t in titles)
+    return f'<p class="kalan-corpus">{esc(msg.CORPUS_COVERS.format(titles=joined))}</p>'
+
+
+def header_html(titles: Sequence[str]) -> str:
+    return (
+        '<div class="kalan-header"><h1>Kalan</h1>'
+        f'<p class="kalan-subtitle">{esc(msg.UI_SUBTITLE)}</p>{corpus_line_html(titles)}</div>'
+    )
+
+
+CSS = """
+.kalan-header h1 { margin: 0 0 .2em 0; font-size: 2rem; }
+.kalan-subtitle { margin: 0; }
+.kalan-corpus { margin: .3em 0 0 0; opacity: .85; font-size: .95em; }
+.kalan-ref { font-size: .8em; font-weight: 600; color: var(--color-accent); white-space: nowrap; }
+.kalan-cursor { opacity: .6; }
+.kalan-placeholder { text-align: center; max-width: 36em; margin: 0 auto; padding: 0 1em; opacity: .8; }
+.kalan-thinking { font-style: italic; opacity: .75; }
+.kalan-notice { font-size: .85em; font-style: italic; opacity: .8; margin: .4em 0 0 0; }
+.kalan-refusal { border-left: 4px solid #d97706; padding: .2em .8em; background: rgba(217,119,6,.08); }
+.kalan-refusal p { margin: .3em 0; }
+.kalan-titles { margin: .2em 0 .3em 1.2em; }
+.kalan-error { border-left: 4px solid #b91c1c; padding: .2em .8em; background: rgba(185,28,28,.08); }
+.kalan-legend { font-size: .85em; opacity: .8; margin: 0 0 .4em 0; }
+.kalan-source { margin: 0 0 .8em 0; }
+.kalan-source-head { margin: 0 0 .2em 0; }
+.kalan-source-section { opacity: .8; }
+.kalan-passage { margin: 0; padding: .3em .8em; border-left: 3px solid var(--border-color-primary); }
+.kalan-passage mark { background: #fde68a; color: #111827; padding: 0 .1em; border-radius: 2px; }
+"""
