@@ -41,12 +41,14 @@ browser:
 
 test: setup browser
 	$(BIN)/python -m pytest -q
+	$(BIN)/kalan ingest --no-progress
+	$(BIN)/kalan eval --set evals/sets/seed.jsonl --check --no-progress --report .kalan/eval-report
 
 test-quick: setup
 	$(BIN)/python -m pytest -q -m "not slow"
 
-eval: setup
-	$(BIN)/kalan eval --set evals/sets/seed.jsonl --check
+eval: setup ingest
+	$(BIN)/kalan eval --set evals/sets/seed.jsonl --check --report .kalan/eval-report
 
 bench: setup
 	$(BIN)/python benchmarks/run.py

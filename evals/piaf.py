@@ -68,3 +68,26 @@ def convert(piaf_json: Path, corpus_dir: Path, cases_path: Path, limit_articles:
 def is_hit(chunk_text: str, paragraph: str, answers: list[str]) -> bool:
     c, p = _squash(chunk_text), _squash(paragraph)
     return c in p and any(_squash(a) in c for a in answers)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m kalan.evals.piaf --piaf FILE --out DIR``: writes DIR/corpus/*.md and DIR/piaf.jsonl."""
+    import argparse
+
+    from kalan.rag.settings import PROJECT_ROOT
+
+    ap = argparse.ArgumentParser(description="Convertit PIAF en corpus Kalan et en cas de recherche.")
+    ap.add_argument("--piaf", default=str(PROJECT_ROOT.parent / "shared/data/piaf/piaf-v1.0-dev.json"))
+    ap.add_argument("--out", required=True, help="dossier de sortie")
+    ap.add_argument("--limit-articles", type=int, default=None)
+    args = ap.parse_args(argv)
+    out = Path(args.out)
+    stats = convert(Path(args.piaf), out / "corpus", out / "piaf.jsonl", args.limit_articles)
+    print(json.dumps(stats, ensure_ascii=False))
+    print(f"Ensuite : KALAN_DATA_DIR={out}/data kalan ingest --corpus {out}/corpus && "
+          f"KALAN_DATA_DIR={out}/data kalan search --batch {out}/piaf.jsonl --k 5 --json")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
