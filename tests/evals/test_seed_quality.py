@@ -32,4 +32,7 @@ def test_refusals_cite_nothing_and_answers_cite_their_evidence(seed_service):
     assert inj["refused"] and inj["citations"] == []
     ok = seed_service.ask("Quelle société russe explore des projets dans le lithium au Mali ?")
     assert not ok["refused"] and "Rosatom" in ok["answer"]
-    assert any("Rosatom" in c["quote"] and c["quote"] in c["text"] for c in ok["citations"])
+    assert any("Rosatom" in c["quote"] for c in ok["citations"])
+    for c in ok["citations"]:  # each quoted sentence is the passage's own text
+        assert all(piece in c["text"] for piece in c["quote"].split(" … "))
+        assert all(c["text"][a:b] in c["quote"] for a, b in c["quote_spans"])
