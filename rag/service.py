@@ -65,3 +65,9 @@ class KalanService:
 
     def ask(self, question: str, history: list | None = None) -> dict:
         return self.chain.ask(question, history)
+
+    def answer_stream(self, question: str, history: list | None = None):
+        """Text of the answer as it comes (never a half-written marker); see ``AnswerChain.stream`` for events."""
+        for event in self.chain.stream(question, history):
+            if event["type"] == "delta":
+                yield event["text"]
