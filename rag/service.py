@@ -23,6 +23,7 @@ class KalanService:
         self._embedder = embedder
         self._lock = threading.RLock()
         self._lexical = None
+        self._titles: tuple[int, list[str]] | None = None
 
     @cached_property
     def embedder(self):
@@ -52,10 +53,18 @@ class KalanService:
         return self.retriever.search(question, k, mode)
 
     def titles(self) -> list[str]:
+        """Titles of the ingested articles (cached until the store's size changes)."""
+        count = self.store.count()
+        with self._lock:
+            if self._titles is not None and self._titles[0] == count:
+                return list(self._titles[1])
         seen: dict[str, str] = {}
-        for _, meta, _ in self.store.all_chunks():
+        for _, meta, _ in self.store.all_chunks(include_documents=False):
             seen.setdefault((meta or {}).get("article_id", ""), (meta or {}).get("title", ""))
-        return sorted(t for t in seen.values() if t)
+        titles = sorted(t for t in seen.values() if t)
+        with self._lock:
+            self._titles = (count, titles)
+        return list(titles)
 
     @cached_property
     def chain(self):

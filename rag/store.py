@@ -121,9 +121,10 @@ class ChunkStore:
             if len(ids) < page:
                 return
 
-    def all_chunks(self) -> Iterator[tuple[str, dict, str]]:
-        """(id, metadata, display text) of every stored chunk."""
-        for ids, metas, docs in self._scan(include=["metadatas", "documents"]):
+    def all_chunks(self, include_documents: bool = True) -> Iterator[tuple[str, dict, str | None]]:
+        """(id, metadata, display text or None) of every stored chunk."""
+        include = ["metadatas", "documents"] if include_documents else ["metadatas"]
+        for ids, metas, docs in self._scan(include=include):
             yield from zip(ids, metas, docs)
 
     # -- writes --------------------------------------------------------------------------------
