@@ -8,7 +8,6 @@ sentence-transformers, hub disabled. The two quick tests need neither.
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from pathlib import Path
 
