@@ -90,33 +90,43 @@ class AnswerChain:
         state = self._retrieve(self._condense(state))
         chat = self._chat_model()
         if chat is not None and not self._pre_refusal(state):
-            hold = MarkerHoldback()
-            kept: list[AnswerSentence] = []
-            try:
-                for sentence in self._generate_stream(state, chat):
-                    kept.append(sentence)
-                    text = render([sentence]) + " "
-                    out = hold.push(text)
-                    if out:
-                        yield {"type": "delta", "text": out}
-                state.sentences = kept
-                state.mode = self.settings.llm.mode
-                if not kept:
-                    self._extract(state)
-            except Exception as exc:  # LLM down or slow: extractive, and say so
-                self._fallback(state, exc)
-            state = self._decide(state)
-            result = self._result(state)
-            if result["refused"] or state.mode == "extractive":
-                yield from _chunked(result["answer"])
-            tail = hold.flush()
-            if tail and not result["refused"] and state.mode != "extractive":
-                yield {"type": "delta", "text": tail}
-            yield {"type": "final", "answer": result}
+            yield from self._stream_generated(state, chat)
             return
         state = self._decide(self._generate(state))
         result = self._result(state)
         yield from _chunked(result["answer"])
+        yield {"type": "final", "answer": result}
+
+    def _stream_generated(self, state: State, chat) -> Iterator[dict]:
+        """Stream verified sentences, but only once the answer as a whole would not be refused
+        (a date question shows nothing until a sentence holds a date): a student never sees text
+        that the refusal decision then withdraws."""
+        kept: list[AnswerSentence] = []
+        shown = 0
+        try:
+            for sentence in self._generate_stream(state, chat):
+                kept.append(sentence)
+                if not after_answer(state.clean, state.standalone, [k.text for k in kept], state.passages,
+                                    self.settings).refuse:
+                    yield {"type": "delta", "text": ("" if shown == 0 else " ") + render(kept[shown:])}
+                    shown = len(kept)
+            state.sentences, state.mode = kept, self.settings.llm.mode
+            if not kept:
+                self._extract(state)
+        except Exception as exc:  # LLM down or slow
+            if shown:  # keep what was already verified and shown, say it was cut short
+                state.sentences, state.mode = kept[:shown], self.settings.llm.mode
+                state.notice = msg.LLM_FALLBACK.format(error=type(exc).__name__)
+            else:
+                self._fallback(state, exc)
+        if shown and state.mode != "extractive":
+            state.sentences = kept[:shown]
+            state.decision = Decision(False)
+        else:
+            state = self._decide(state)
+        result = self._result(state)
+        if not shown:
+            yield from _chunked(result["answer"])
         yield {"type": "final", "answer": result}
 
     # -- steps -----------------------------------------------------------------------------------
