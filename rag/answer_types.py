@@ -50,8 +50,13 @@ DATE_WORDS = re.compile(
 NAME = re.compile(r"\b([A-ZÀ-Ý][\w’'\-]+(?:\s+[A-ZÀ-Ý][\w’'\-]+)*)")
 
 
+DESCRIBE_Q = re.compile(r"^\W*(?:et\s+)?qui\s+(?:est|etait|sont|etaient|fut|etaient)\s+(?!(?:le|la|les|l'|un|une)\b)")
+
+
 def expected_type(question: str) -> str | None:
     f = fold(question).strip()
+    if DESCRIBE_Q.search(f):
+        return None  # "Qui est Mehmed Pacha ?" asks for a description, not a name
     if DATE_Q.search(f):
         return "date"
     if NUMBER_Q.search(f):
@@ -76,13 +81,13 @@ def focus_words(question: str) -> set[str]:
     return set(tokenize(m.group(1) or m.group(2) or "")[:1])
 
 
-def _holds_number(question: str, sentence: str) -> bool:
+def _holds_number(question: str, sentence: str, strict: bool = True) -> bool:
     new = _tokens(sentence, NUMBER_WORDS) - _tokens(question, NUMBER_WORDS)
     if not TIME_SPAN_Q.search(fold(question)):
         new = {t for t in new if not YEAR.match(t)}  # "depuis 2021" does not count soldiers
     if not new:
         return False
-    focus = focus_words(question)
+    focus = focus_words(question) if strict else set()
     return not focus or bool(focus & set(tokenize(sentence)))
 
 
@@ -111,9 +116,9 @@ def _names(sentence: str) -> list[str]:
     return out
 
 
-def _holds_one(kind: str, question: str, sentence: str, topic_names: frozenset[str]) -> bool:
+def _holds_one(kind: str, question: str, sentence: str, topic_names: frozenset[str], strict: bool = True) -> bool:
     if kind == "number":
-        return _holds_number(question, sentence)
+        return _holds_number(question, sentence, strict)
     if kind == "date":
         return bool(_tokens(sentence, DATE_WORDS) - _tokens(question, DATE_WORDS))
     if kind == "name":
@@ -129,9 +134,12 @@ def _holds_one(kind: str, question: str, sentence: str, topic_names: frozenset[s
 
 def holds_type(kind: str, question: str, sentences: list[str], topic_names: frozenset[str] = frozenset(),
                topic: frozenset[str] = frozenset(), min_coverage: float = 0.0) -> bool:
-    """Some sentence holds a new fact of ``kind`` and shares enough of the question's own words."""
+    """Some sentence holds a new fact of ``kind`` and shares enough of the question's own words
+    (``min_coverage`` 0 also lifts the "what is counted" check of number questions)."""
+    strict = min_coverage > 0
     return any(
-        _holds_one(kind, question, s, topic_names) and coverage(question, s, topic) >= min_coverage for s in sentences
+        _holds_one(kind, question, s, topic_names, strict) and coverage(question, s, topic) >= min_coverage
+        for s in sentences
     )
 
 
@@ -155,7 +163,17 @@ def missing_entities(question: str, passage_texts: list[str]) -> list[str]:
         parts = [w for w in re.findall(r"[a-z0-9]+", name) if len(w) >= 4 and w not in COMMON_CAPITALISED]
         for w in parts:
             prefix = w[: max(4, min(6, len(w) - 2))]
-            if not any(h.startswith(prefix) for h in haystack):
+            if not any(h.startswith(prefix) or _near(w, h) for h in haystack):
                 out.append(name)
                 break
     return out
+
+
+def _near(a: str, b: str) -> bool:
+    """Same first letter and at most one edit apart ("Hegwige" for "Hedwige"), for words of 5+ letters."""
+    if len(a) < 5 or a[0] != b[0] or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) <= 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))

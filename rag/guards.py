@@ -57,7 +57,8 @@ _INJECTION = [
     r"\b(prompt|message|instructions?) (systeme|system)\b",
     r"\bsystem prompt\b",
     r"\b(tu es|vous etes|you are) (maintenant|desormais|now)\b",
-    r"\b(joue|jouez|incarne|act as|pretend)\b.{0,30}\b(role|personnage|as)\b",
+    r"^\W*(joue|jouez|incarne|incarnez|fais semblant|faites semblant)\b|\b(tu|vous)\b.{0,20}\b(joues|jouez|incarnes|incarnez)\b"
+    r"|\b(act as|pretend to be)\b",
     r"\bmode (developpeur|dan|sans restriction|sans filtre)\b",
     r"\b(revele|revelez|affiche|montre|donne|repete|reveal|print|show)\b.{0,30}\b(ton|tes|votre|vos|your)\b.{0,20}"
     r"\b(prompt|instructions|consignes|regles|configuration)\b",
