@@ -110,8 +110,9 @@ def _names(sentence: str) -> list[str]:
     out = []
     for m in NAME.finditer(sentence):
         before = sentence[: m.start()].rstrip()
-        if not before or before[-1] in ".!?:;•·-*–—«\"(":
-            continue  # capitalised because it opens a sentence, an item or a quote
+        opening = not before or before[-1] in ".!?:;•·-*–—«\"("
+        if opening and len(m.group(1).split()) < 2:
+            continue  # one capitalised word opening a sentence, an item or a quote: not a name by itself
         out.append(m.group(1))
     return out
 
