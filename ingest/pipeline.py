@@ -45,12 +45,17 @@ class IngestReport:
         }
 
 
-def plan_corpus(corpus_dir: Path, settings) -> tuple[dict[str, list[Chunk]], list[dict], list[dict], set[str]]:
-    """Read every article file: (chunks per article id, errors, warnings, ids of files that failed)."""
+def plan_corpus(corpus_dir: Path, settings, prefer=frozenset()) -> tuple[dict[str, list[Chunk]], list[dict], list[dict], set[str]]:
+    """Read every article file: (chunks per article id, errors, warnings, ids of files that failed).
+
+    Files whose article id is in ``prefer`` (already stored) are read first, so when two files
+    hold the same text the stored one is kept and the other is reported as the duplicate.
+    """
     per_article: dict[str, list[Chunk]] = {}
     errors, warnings, failed = [], [], set()
     seen_hashes: dict[str, str] = {}
-    for path in list_corpus(corpus_dir):
+    paths = sorted(list_corpus(corpus_dir), key=lambda p: article_id_for(p) not in prefer)  # stable
+    for path in paths:
         aid = article_id_for(path)
         try:
             article = load_article(path, settings.chunk.max_article_bytes)
@@ -75,8 +80,8 @@ def plan_corpus(corpus_dir: Path, settings) -> tuple[dict[str, list[Chunk]], lis
 
 def ingest_corpus(settings, corpus_dir: Path, store, embedder, progress: bool = True) -> IngestReport:
     corpus_dir = Path(corpus_dir)
-    per_article, errors, warnings, failed = plan_corpus(corpus_dir, settings)
     stored = store.article_chunk_ids()
+    per_article, errors, warnings, failed = plan_corpus(corpus_dir, settings, prefer=set(stored))
     report = IngestReport(articles=len(per_article), errors=errors, warnings=warnings)
 
     to_add: list[Chunk] = []

@@ -27,10 +27,21 @@ class FrenchArgumentParser(argparse.ArgumentParser):
             .replace("invalid choice", "choix invalide")
             .replace("expected one argument", "une valeur est attendue")
             .replace("invalid int value", "nombre entier invalide")
-            .replace("argument", "argument")
+            .replace("choose from", "valeurs possibles :")
+            .replace("argument command:", "commande :")
         )
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"kalan : erreur : {message}\nAide : kalan --help\n")
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage: ", "utilisation : ", 1)
+
+    def format_help(self) -> str:
+        return (
+            super().format_help().replace("usage: ", "utilisation : ", 1)
+            .replace("positional arguments:", "arguments :").replace("\noptions:", "\noptions :")
+            .replace("show this help message and exit", "afficher cette aide")
+        )
 
 
 def _print_json(obj) -> None:
@@ -86,8 +97,11 @@ def _read_jsonl(path: str, required=("id", "question")):
 
 def cmd_search(args, settings):
     from kalan.rag.service import KalanService
+    from kalan.rag.store import StoreEmpty
 
     svc = KalanService(settings)
+    if svc.store.count() == 0:  # BM25 alone would print nothing instead of saying what to do
+        raise StoreEmpty(msg.STORE_EMPTY)
     if args.batch:
         for case in _read_jsonl(args.batch):
             results = svc.search(str(case["question"]), args.k, args.mode)

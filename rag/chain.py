@@ -144,7 +144,7 @@ class AnswerChain:
                         state.standalone = text
                         return state
                 except Exception as exc:
-                    log.info("condensation par le LLM impossible : %s", exc)
+                    log.info("condensation par le LLM impossible : %s", type(exc).__name__)
             state.standalone = f"{clean_question(prev_q, 10**6)} {q}"
         else:
             state.standalone = q
@@ -223,7 +223,8 @@ class AnswerChain:
             yield from verify(parse_answer(buffer), passages, self.svc.embedder, self.settings.answer.min_support)
 
     def _fallback(self, state: State, exc: Exception) -> None:
-        log.warning("LLM indisponible, repli extractif : %s", exc)
+        # the exception's text may echo request details (keys, URLs): only its type is logged
+        log.warning("LLM indisponible, repli extractif : %s", type(exc).__name__)
         state.notice = msg.LLM_FALLBACK.format(error=type(exc).__name__)
         self._extract(state)
 

@@ -39,7 +39,7 @@ def clean_question(question: str | None, max_chars: int) -> str:
         raise QuestionError(msg.QUESTION_TOO_LONG.format(n=len(q), max=max_chars))
     q = _SCRIPT.sub(" ", q)
     q = _TAG.sub(" ", q)
-    q = _MD_IMAGE.sub(r"\1", q)
+    q = _MD_IMAGE.sub(" ", q)  # an image is not part of the question, its alt text neither
     q = _MD_LINK.sub(r"\1", q)
     q = _URL.sub(" ", q)
     q = html.unescape(q)

@@ -18,6 +18,8 @@ import numpy as np
 
 from kalan.rag.documents import Passage
 from kalan.rag.lexical import LexicalIndex
+from kalan.rag.messages import STORE_EMPTY
+from kalan.rag.store import StoreEmpty
 
 
 class Retriever:
@@ -34,6 +36,8 @@ class Retriever:
         return self.search_vector(question, qvec, k, mode)
 
     def search_vector(self, question: str, qvec: np.ndarray, k: int, mode: str) -> list[Passage]:
+        if self.store.count() == 0:
+            raise StoreEmpty(STORE_EMPTY)
         fetch = max(self.rs.fetch_k, k)
         dense = self.store.dense_search(qvec, fetch) if mode in ("hybrid", "dense") else []
         lex = self.lexical.search(question, fetch) if (self.lexical and mode in ("hybrid", "bm25")) else []
