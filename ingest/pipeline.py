@@ -21,6 +21,7 @@ from kalan.ingest.load import CorpusFileError, article_id_for, list_corpus, load
 from kalan.ingest.sections import structure
 from kalan.rag.documents import Chunk
 from kalan.rag.lexical import load_or_build
+from kalan.rag.sentences import sentence_spans
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,8 @@ def ingest_corpus(settings, corpus_dir: Path, store, embedder, progress: bool = 
 
     to_add: list[Chunk] = []
     to_delete: list[str] = []
+    if stored and store.sentence_count() == 0:
+        stored = {}  # a store written before sentence vectors existed: embed everything once more (upsert)
     for aid, chunks in per_article.items():
         have = stored.get(aid, set())
         want = {c.chunk_id for c in chunks}
@@ -101,8 +104,11 @@ def ingest_corpus(settings, corpus_dir: Path, store, embedder, progress: bool = 
         bar = _progress(len(to_add), progress)
         for i in range(0, len(to_add), EMBED_BATCH):
             batch = to_add[i : i + EMBED_BATCH]
-            vectors = embedder.embed_passages([c.match_text for c in batch])
-            store.add(batch, vectors)
+            spans = [sentence_spans(c.text) or [(0, len(c.text))] for c in batch]
+            sentences = [c.text[a:b] for c, sp in zip(batch, spans) for a, b in sp]
+            vectors = embedder.embed_passages([c.match_text for c in batch] + sentences)  # one call: batched by length
+            store.add_sentences(batch, spans, vectors[len(batch):])
+            store.add(batch, vectors[: len(batch)])
             report.added += len(batch)
             if bar:
                 bar.update(len(batch))

@@ -163,6 +163,9 @@ class AnswerChain:
         return state.decision.refuse
 
     def _extract(self, state: State) -> State:
+        for p in state.passages:  # sentence vectors stored at ingestion: no re-embedding
+            for text, vec in (p.extra.get("sentence_vectors") or {}).items():
+                self.vectors.put(text, vec)
         cands = candidates(state.passages)
         topic = topic_of(state.passages)[1]
         score_candidates(state.standalone, state.qvec, cands, self.vectors, len(state.passages),

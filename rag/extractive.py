@@ -49,6 +49,12 @@ class SentenceVectors:
         self.cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self.size = size
 
+    def put(self, text: str, vector: np.ndarray) -> None:
+        """A vector computed elsewhere (stored at ingestion) for this exact sentence text."""
+        self.cache[text] = vector
+        while len(self.cache) > self.size:
+            self.cache.popitem(last=False)
+
     def get(self, texts: list[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
         if missing:

@@ -31,7 +31,7 @@ from kalan.rag.text import tokenize
 log = logging.getLogger(__name__)
 
 FETCH_BATCH = 1000
-IDS_PAGE = 50_000  # ids only: large pages (Chroma pages by offset, so few pages are much faster)
+IDS_PAGE = 20_000  # ids only, large pages: Chroma pages by offset (fewer pages: much faster); under SQLite's 32,766 variables
 
 
 def _tokenizer_key(stem: bool) -> str:

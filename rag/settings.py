@@ -57,6 +57,10 @@ class RetrievalSettings(BaseModel):
     dense_weight: float = Field(0.45, description="Weight of dense scores in the fusion (BM25 gets the rest).")
     fusion: Literal["weighted", "rrf"] = Field("weighted", description="Fusion of dense and BM25 lists.")
     rrf_k: int = Field(60, description="Constant of reciprocal rank fusion.")
+    sentence_weight: float = Field(
+        0.4, description="Weight of the best sentence's similarity when reranking the fused candidates (0: off)."
+    )
+    rerank_k: int = Field(10, description="Fused candidates reranked by their best sentence.")
 
 
 class LLMSettings(BaseModel):

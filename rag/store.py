@@ -84,6 +84,11 @@ class ChunkStore:
                 collection_metadata={"hnsw:space": "cosine", "embedder": embedder.name},
             )
             self.collection = self.vectorstore._collection
+            # one vector per sentence of each chunk: sentence-level reranking and extractive answers
+            self.sentences = self.client.get_or_create_collection(
+                name=f"{settings.store.collection}-phrases", metadata={"hnsw:space": "cosine"},
+                embedding_function=None,
+            )
         except Exception as exc:
             raise StoreUnavailable(STORE_DOWN.format(where=self.where, error=exc)) from exc
 
@@ -100,6 +105,9 @@ class ChunkStore:
     # -- bookkeeping -------------------------------------------------------------------------
     def count(self) -> int:
         return self._guard(self.collection.count)
+
+    def sentence_count(self) -> int:
+        return self._guard(self.sentences.count)
 
     def article_chunk_ids(self) -> dict[str, set[str]]:
         """article_id -> ids of its stored chunks."""
@@ -144,9 +152,35 @@ class ChunkStore:
                 metadatas=metas,
             )
 
+    def add_sentences(self, chunks: list[Chunk], spans: list[list[tuple[int, int]]], vectors: np.ndarray) -> None:
+        """Sentence vectors of ``chunks`` (``spans`` relative to each chunk's text), written before the chunks
+        themselves so that a stored chunk always has its sentences (a run killed in between redoes both)."""
+        ids, metas, docs = [], [], []
+        for c, sp in zip(chunks, spans):
+            for i, (a, b) in enumerate(sp):
+                ids.append(f"{c.chunk_id}:{i}")
+                metas.append({"chunk_id": c.chunk_id, "i": i, "start": a, "end": b})
+                docs.append(c.text[a:b])
+        for i in range(0, len(ids), WRITE_BATCH):
+            self._guard(self.sentences.upsert, ids=ids[i : i + WRITE_BATCH], embeddings=vectors[i : i + WRITE_BATCH],
+                        documents=docs[i : i + WRITE_BATCH], metadatas=metas[i : i + WRITE_BATCH])
+
+    def sentence_vectors(self, chunk_ids: list[str]) -> dict[str, list[tuple[str, np.ndarray]]]:
+        """chunk id -> [(sentence text, vector)] in sentence order; empty for chunks stored without them."""
+        if not chunk_ids:
+            return {}
+        got = self._guard(self.sentences.get, where={"chunk_id": {"$in": list(chunk_ids)}},
+                          include=["metadatas", "documents", "embeddings"])
+        out: dict[str, list[tuple[int, str, np.ndarray]]] = {}
+        for m, d, v in zip(got["metadatas"], got["documents"], got["embeddings"]):
+            out.setdefault(m["chunk_id"], []).append((int(m["i"]), d, np.asarray(v, dtype=np.float32)))
+        return {cid: [(d, v) for _, d, v in sorted(items, key=lambda t: t[0])] for cid, items in out.items()}
+
     def delete(self, ids: list[str]) -> None:
         for i in range(0, len(ids), WRITE_BATCH):
-            self._guard(self.collection.delete, ids=list(ids[i : i + WRITE_BATCH]))
+            part = list(ids[i : i + WRITE_BATCH])
+            self._guard(self.collection.delete, ids=part)
+            self._guard(self.sentences.delete, where={"chunk_id": {"$in": part}})
 
     # -- reads ---------------------------------------------------------------------------------
     def dense_search(self, query_vector: np.ndarray, k: int) -> list[Passage]:

@@ -65,3 +65,20 @@ def test_two_data_dirs_do_not_interfere(tmp_path, seed_corpus):
     b = load_settings(data_dir=tmp_path / "b", embedding={"mode": "fake"})
     svc_a, _ = _ingest(a, seed_corpus)
     assert KalanService(b).store.count() == 0 and svc_a.store.count() > 0
+
+
+def test_sentence_vectors_follow_their_chunks(settings, seed_corpus):
+    svc, first = _ingest(settings, seed_corpus)
+    ids = sorted(svc.store.article_chunk_ids()["mali-russie-65-ans"])
+    vectors = svc.store.sentence_vectors(ids)
+    assert set(vectors) == set(ids)  # every chunk has its sentences
+    texts = {cid: doc for cid, _, doc in svc.store.all_chunks()}
+    for cid, sents in vectors.items():
+        assert all(t in texts[cid] for t, _ in sents) and all(v.shape == (settings.embedding.fake_dim,) for _, v in sents)
+    n_sentences = svc.store.sentence_count()
+    path = seed_corpus / "mali-russie-65-ans.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("Rosatom", "Rosgeo"), encoding="utf-8")
+    _ingest(settings, seed_corpus)
+    assert svc.store.sentence_count() == n_sentences  # the replaced chunk's sentences went with it
+    assert not any("Rosatom" in t for sents in svc.store.sentence_vectors(sorted(
+        svc.store.article_chunk_ids()["mali-russie-65-ans"])).values() for t, _ in sents)
