@@ -36,8 +36,8 @@ class Retriever:
         return self.search_vector(question, qvec, k, mode)
 
     def search_vector(self, question: str, qvec: np.ndarray, k: int, mode: str) -> list[Passage]:
-        if self.store.count() == 0:
-            raise StoreEmpty(STORE_EMPTY)
+        if mode == "bm25" and not (self.lexical and self.lexical.ids) and self.store.count() == 0:
+            raise StoreEmpty(STORE_EMPTY)  # dense search says so itself
         fetch = max(self.rs.fetch_k, k)
         dense = self.store.dense_search(qvec, fetch) if mode in ("hybrid", "dense") else []
         lex = self.lexical.search(question, fetch) if (self.lexical and mode in ("hybrid", "bm25")) else []

@@ -12,7 +12,7 @@ import threading
 from functools import cached_property
 
 from kalan.rag.embeddings import build_embedder
-from kalan.rag.lexical import load_or_build
+from kalan.rag.lexical import index_dir, load_or_build
 from kalan.rag.retrieval import Retriever
 from kalan.rag.store import ChunkStore
 
@@ -24,6 +24,7 @@ class KalanService:
         self._lock = threading.RLock()
         self._lexical = None
         self._titles: tuple[int, list[str]] | None = None
+        self._lexical_stamp: int | None = None
 
     @cached_property
     def embedder(self):
@@ -35,9 +36,13 @@ class KalanService:
 
     @property
     def lexical(self):
+        """The BM25 index, reloaded when an ingest (here or in another process) rewrote it.
+        Checked by the saved index's modification time: no store count per question."""
         with self._lock:
-            if self._lexical is None or len(self._lexical.ids) != self.store.count():
+            stamp = _index_stamp(self.settings)
+            if self._lexical is None or stamp != self._lexical_stamp or (stamp is None and not self._lexical.ids):
                 self._lexical = load_or_build(self.settings, self.store)
+                self._lexical_stamp = _index_stamp(self.settings)
             return self._lexical
 
     def invalidate(self) -> None:
@@ -80,3 +85,10 @@ class KalanService:
         for event in self.chain.stream(question, history):
             if event["type"] == "delta":
                 yield event["text"]
+
+
+def _index_stamp(settings) -> int | None:
+    try:
+        return (index_dir(settings) / "ids.json").stat().st_mtime_ns
+    except OSError:
+        return None

@@ -184,13 +184,12 @@ class ChunkStore:
 
     # -- reads ---------------------------------------------------------------------------------
     def dense_search(self, query_vector: np.ndarray, k: int) -> list[Passage]:
-        n = self.count()
-        if n == 0:
-            raise StoreEmpty(STORE_EMPTY)
+        # no count() per query (it grows with the store): Chroma returns min(k, n) results
         pairs = self._guard(
-            self.vectorstore.similarity_search_by_vector_with_relevance_scores,
-            query_vector.tolist(), k=min(k, n),
+            self.vectorstore.similarity_search_by_vector_with_relevance_scores, query_vector.tolist(), k=k,
         )
+        if not pairs and self.count() == 0:
+            raise StoreEmpty(STORE_EMPTY)
         out = []
         for doc, distance in pairs:
             m = doc.metadata
