@@ -50,7 +50,7 @@ def test_twenty_clients_ten_questions_each(served, helpers):
     start_gate = threading.Barrier(CLIENTS, timeout=300)
 
     def run_client(c: int) -> list[dict]:
-        client = Client(served.url, verbose=False)
+        client = Client(served.url, verbose=False, httpx_kwargs={"timeout": 300})  # a busy 2-core box is slow, not broken
         out = []
         try:
             start_gate.wait()  # all clients fire together

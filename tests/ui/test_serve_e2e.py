@@ -103,7 +103,7 @@ def test_ask_endpoint_answers_follows_up_and_refuses(served):
 
     from kalan.rag.answer_log import AnswerLog
 
-    client = Client(served.url, verbose=False)
+    client = Client(served.url, verbose=False, httpx_kwargs={"timeout": 120})
     first = client.predict("Qui a écrit à Sergueï Lavrov ?", api_name="/ask")
     assert not first["refused"] and "Diop" in first["answer"]
     assert any("Lavrov" in c["text"] for c in first["citations"])

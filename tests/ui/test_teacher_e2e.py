@@ -16,7 +16,7 @@ def test_ask_then_find_correct_export_promote(served, tmp_path):
     from gradio_client import Client
 
     question = "Quelle société russe explore des projets dans le lithium au Mali ?"
-    answer = Client(served.url, verbose=False).predict(question, api_name="/ask")
+    answer = Client(served.url, verbose=False, httpx_kwargs={"timeout": 120}).predict(question, api_name="/ask")
     assert not answer["refused"] and "Rosatom" in answer["answer"]
 
     def review(*args):
