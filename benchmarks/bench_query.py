@@ -126,6 +126,9 @@ def components(svc, questions: list[str], titles_calls: int = 3) -> dict:
         have = {p.chunk_id for p in dense}
         missing = [c for c, _ in got if c not in have]
         t0 = time.perf_counter(); st.get(missing, query_vector=qv) if missing else None; t["get_missing"].append(time.perf_counter() - t0)
+        if hasattr(st, "sentence_vectors"):  # since 0655b6c: the sentences of the 10 fused candidates, per query
+            t0 = time.perf_counter(); st.sentence_vectors([p.chunk_id for p in dense[:10]])
+            t.setdefault("sentence_vectors_10", []).append(time.perf_counter() - t0)
     out = {k: common.percentiles([x * 1000 for x in v]) for k, v in t.items()}
     tt = []
     for _ in range(titles_calls):

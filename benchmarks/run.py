@@ -39,6 +39,7 @@ SECTIONS = {
     "coldstart": ("bench_coldstart", 900, 300),
     "chroma_server": ("bench_chroma_server", 900, 300),
     "langchain": ("bench_langchain", 1200, 300),
+    "current_100k": ("bench_current", 3000, 600),
 }
 
 
