@@ -1,8 +1,9 @@
 """Section "chroma_server": the query benchmark against ``chroma run`` instead of the embedded store.
 
 A Chroma server (``.venv/bin/chroma run --path DIR --port N``, fresh DIR) receives the
-PIAF passages through ``ChunkStore.add`` with the e5 vectors of the embedded PIAF store
-(same ids, texts, metadata; no re-embedding), then Kalan runs with
+PIAF passages through ``ChunkStore.add`` (and their sentence vectors through
+``ChunkStore.add_sentences``) with the e5 vectors of the embedded PIAF store (same ids,
+texts, metadata; no re-embedding), then Kalan runs with
 ``store={"url": "http://127.0.0.1:N"}`` (what ``KALAN_CHROMA_URL`` sets). Warm ``search``
 and ``ask`` latency on the same questions, embedded and server, interleaved in one
 process; per-step components; the server's RSS.
@@ -62,6 +63,15 @@ def run(quick: bool = False) -> dict:
         by_id = dict(zip(got["ids"], got["embeddings"]))
         vectors = np.stack([np.asarray(by_id[c.chunk_id], dtype=np.float32) for c in chunks])
         t1 = time.perf_counter()
+        if hasattr(srv_svc.store, "add_sentences"):  # since 0655b6c: each chunk's sentence vectors too
+            from kalan.rag.sentences import sentence_spans
+
+            spans = [sentence_spans(c.text) or [(0, len(c.text))] for c in chunks]
+            sids = [f"{c.chunk_id}:{i}" for c, sp in zip(chunks, spans) for i in range(len(sp))]
+            sg = emb_svc.store.sentences.get(ids=sids, include=["embeddings"])
+            sv = dict(zip(sg["ids"], sg["embeddings"]))
+            srv_svc.store.add_sentences(chunks, spans, np.stack([np.asarray(sv[s], dtype=np.float32) for s in sids]))
+            out["sentences"] = len(sids)
         srv_svc.store.add(chunks, vectors)
         out["write_s"] = round(time.perf_counter() - t1, 2)
         out["write_passages_per_s"] = round(len(chunks) / out["write_s"], 1)

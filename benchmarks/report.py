@@ -69,15 +69,17 @@ def _sec_line(data: dict, name: str) -> str:
         err = str(sec["error"]).strip().splitlines()[-1][:300]
         return f"_Section `{name}` failed: {err}_"
     code = sec.get("code") or {}
-    ver = f"code `{code.get('head', '?')}`" + (f" + uncommitted changes to {', '.join('`%s`' % m for m in code['modified'])}"
-                                               if code.get("modified") else "")
+    mods = code.get("modified") or []
+    ver = f"code `{code.get('head', '?')}`" + (
+        f" {mods[0]}" if mods and mods[0].startswith("(") else
+        (f" + uncommitted changes to {', '.join('`%s`' % m for m in mods)}" if mods else ""))
     return (f"_Section run {sec.get('finished', '?')} on {ver}, {f(sec.get('wall_s'), 0)} s, load average (1 min) "
             f"{sec.get('load1_before')} → {sec.get('load1_after')}; `uptime` at start: `{sec.get('uptime_before', '')}`._")
 
 
 # -- plot ----------------------------------------------------------------------------------------
 
-def plot(scale: dict, path: Path) -> bool:
+def plot(scale: dict, path: Path, current: dict | None = None) -> bool:
     pts = []
     for ing, q in (("ingest_small", "query_small"), ("ingest_large", "query_large"), ("build_big", "query_big")):
         qr, ir = scale.get(q) or {}, scale.get(ing) or {}
@@ -100,7 +102,7 @@ def plot(scale: dict, path: Path) -> bool:
     import matplotlib.pyplot as plt
 
     n = [p["n"] for p in pts]
-    fig, ax = plt.subplots(1, 3, figsize=(15, 4.6))
+    fig, ax = plt.subplots(1, 3, figsize=(15, 6.2))
     a = ax[0]
     a.plot(n, [p["p50"] for p in pts], "o-", label="search p50")
     a.plot(n, [p["p95"] for p in pts], "s--", label="search p95")
@@ -113,15 +115,34 @@ def plot(scale: dict, path: Path) -> bool:
     a.plot(n, [p["count"] for p in pts], "*:", label="  store.count() p50 (called twice per search)")
     if all(p["scan"] is not None for p in pts):
         a.plot(n, [p["scan"] for p in pts], "x-.", color="grey", label="full-store titles scan (before 89be186)")
+    cur_pts = []
+    for key in ("query_real", "query_big"):
+        q = (current or {}).get(key) or {}
+        sv = (q.get("components") or {}).get("sentence_vectors_10")
+        if sv:
+            cur_pts.append((q["passages"], sv["p50_ms"], (q.get("search_count_cached") or {}).get("p50_ms"),
+                            (q.get("search_count_cached") or {}).get("load1", "")))
+    if cur_pts:
+        a.plot([c[0] for c in cur_pts], [c[1] for c in cur_pts], "P-", color="tab:olive",
+               label="current code: sentence vectors of 10 candidates p50 (new per query)")
+        big = cur_pts[-1]
+        if big[2]:
+            a.plot([big[0]], [big[2]], "*", ms=14, color="tab:cyan",
+                   label=f"current code (no count per query): search p50 at 100k, load {big[3]}")
     a.set_xscale("log")
     a.set_yscale("log")
     a.set_xlabel("passages in the store")
     a.set_ylabel("ms (warm)")
-    a.set_title("Latency per question")
-    a.legend(fontsize=7)
+    a.set_title("Latency per question (code before 0655b6c unless marked)", fontsize=10)
+    a.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1)
     a.grid(True, which="both", alpha=0.3)
     a = ax[1]
-    a.plot(n, [p["rss"] for p in pts], "o-", color="tab:green")
+    a.plot(n, [p["rss"] for p in pts], "o-", color="tab:green", label="code before 0655b6c")
+    qb2 = (current or {}).get("query_big") or {}
+    if (qb2.get("memory") or {}).get("rss_mb"):
+        a.plot([qb2["passages"]], [qb2["memory"]["rss_mb"]], "*", ms=14, color="tab:olive",
+               label="current code (+ 192k sentence vectors)")
+    a.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14))
     a.set_ylim(bottom=0)
     a.set_xscale("log")
     a.set_xlabel("passages in the store")
@@ -140,8 +161,8 @@ def plot(scale: dict, path: Path) -> bool:
     a.set_yscale("log")
     a.set_xlabel("passages")
     a.set_ylabel("minutes")
-    a.set_title("Ingest time from scratch")
-    a.legend(fontsize=8)
+    a.set_title("Ingest time from scratch (code before 0655b6c)", fontsize=10)
+    a.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14))
     a.grid(True, which="both", alpha=0.3)
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
 
@@ -231,8 +252,10 @@ def render(rdir: Path, plot_path: Path, md_dir: Path) -> str:
                      met(run["wall_s"] < (300 if meta.get("quick") else 2400))])
     elif sec_wall:
         total = sum(v for k, v in sec_wall.items() if k != "current_100k")
-        rows.append(["Whole `run.py` < 40 min (`--quick` < 5 min)", f"sum of sections 1–10: {f(total / 60, 1)} min "
-                     "(not one pass; load 2–7; §11 extra)", met(total < (300 if meta.get("quick") else 2400))])
+        rows.append(["Whole `run.py` < 40 min (`--quick` < 5 min)",
+                     f"not verified in one pass: the sections' own times add up to {f(total / 60, 1)} min (§1–§10, "
+                     "at loads from 0.6 to 7, §3–§4 on the code before 0655b6c, whose 10k ingest would now take ~2× "
+                     "longer); `--quick` took 9–14 min at load 5–7", "**not verified**"])
     L += [table(rows, ["goal", "measured", ""]), ""]
 
     # 1 ingest
@@ -268,8 +291,9 @@ def render(rdir: Path, plot_path: Path, md_dir: Path) -> str:
           "`search` = question embedding + Chroma dense top-40 + BM25 top-40 + weighted fusion, k=5. "
           "`ask` = the whole extractive chain (retrieval, sentence scoring with e5, verification, refusal); "
           "its questions are the corpus questions plus 10 off-topic ones (refusals). "
-          "Warm = after the model, store, BM25 index and chain are loaded; the first `ask` of a question still "
-          "embeds its passages' sentences (a bounded cache keeps them).", ""]
+          "Warm = after the model, store, BM25 index and chain are loaded. Before 0655b6c the first `ask` of a "
+          "question embedded its passages' sentences (then kept in a bounded cache); since, they are read from the "
+          "store.", ""]
     rows = []
     for key, label in (("seed", "seed corpus"), ("piaf", "PIAF")):
         q = qry.get(key)
@@ -280,7 +304,7 @@ def render(rdir: Path, plot_path: Path, md_dir: Path) -> str:
                          f"{q['search']['n']} / {q['ask']['n']}", f(q["memory"]["rss_mb"], 0),
                          q["search"].get("load1")])
     if qb.get("search"):
-        rows.append(["service-public.fr ≥100k (scale section)", f(qb["passages"]),
+        rows.append(["service-public.fr ≥100k (§4, code before 0655b6c; §11: current code)", f(qb["passages"]),
                      f"{ms(qb['search'])} / {ms(qb['search'], 'p95_ms')}", f(qb["search"].get("hit@5"), 3),
                      f"{ms(qb['ask'])} / {ms(qb['ask'], 'p95_ms')}",
                      f"{ms(qb['ask']['answered'])} / {ms(qb['ask']['refused'])}",
@@ -305,12 +329,14 @@ def render(rdir: Path, plot_path: Path, md_dir: Path) -> str:
           f"Fiches are taken in a fixed order until Kalan's chunker yields ≥100,000 chunks: "
           f"{f(bb.get('articles'))} fiches, {f(bb.get('corpus_chunks'))} passages (the whole package gives ~104k).", "",
           "**What is real and what is not at ≥100k.** Embedding 100k passages with e5-small on these 2 cores "
-          "takes hours, so the ≥100k store is written with `ChunkStore.add(chunks, vectors)` (and, since 0655b6c, "
-          "`ChunkStore.add_sentences` for each chunk's sentences, as `ingest_corpus` does): the chunks are Kalan's "
+          "takes hours, so the ≥100k store is written with `ChunkStore.add(chunks, vectors)`"
+          + (" (and `ChunkStore.add_sentences` for each chunk's sentences, as `ingest_corpus` does since 0655b6c)"
+             if bb.get("sentence_vectors") else "") +
+          ": the chunks are Kalan's "
           f"own (ids, texts, metadata, match texts); **{f(bb.get('real_vectors'))} vectors are real e5 vectors** "
           "(those of the 10k store, computed by the real model) and "
-          f"**{f(bb.get('random_vectors'))} are random unit vectors** (numpy, seed {sc.get('random_seed')}); "
-          "likewise for the sentence vectors. "
+          f"**{f(bb.get('random_vectors'))} are random unit vectors** (numpy, seed {sc.get('random_seed')})"
+          + ("; likewise for the sentence vectors. " if bb.get("sentence_vectors") else ". ") +
           "So Chroma's HNSW search, BM25 over all 100k texts, the store scans and the memory are measured at full "
           "size; random vectors sit at cosine ≈ 0 from any question, so they never outrank real passages in the "
           "dense list (BM25 still sees every text), and the queries are written from fiches whose vectors are real. "
@@ -321,9 +347,9 @@ def render(rdir: Path, plot_path: Path, md_dir: Path) -> str:
                      ["`ChunkStore.add` of all passages (precomputed vectors)",
                       f"{f(bb.get('write_s'), 1)} ({f(bb.get('write_passages_per_s'), 0)} passages/s)"],
                      ["BM25 build from the store (`load_or_build(rebuild=True)`)", f(bb.get("bm25_build_s"), 1)],
-                     ["of the write: sentence vectors (`ChunkStore.add_sentences`, since 0655b6c)",
+                     ] + ([["of the write: sentence vectors (`ChunkStore.add_sentences`, since 0655b6c)",
                       f"{f(bb.get('sentence_write_s'), 1)} ({f(bb.get('sentence_vectors'))} sentences, "
-                      f"{f(bb.get('real_sentence_vectors'))} with real vectors)" if bb.get("sentence_vectors") else "—"],
+                      f"{f(bb.get('real_sentence_vectors'))} with real vectors)"]] if bb.get("sentence_vectors") else []) + [
                      ["embedding at the 10k rate (extrapolated)",
                       f"{f(bb.get('embed_estimate_s'), 0)} (= {f(bb.get('passages'))} / {f(bb.get('rate_used_passages_per_s'), 2)} passages/s)"],
                      ["**ingest from scratch, estimated**", f"**{f(bb.get('ingest_estimate_s'), 0)}** "
@@ -367,9 +393,14 @@ def render(rdir: Path, plot_path: Path, md_dir: Path) -> str:
         comp_rows.append([label, ms(c.get("embed_query")), ms(c.get("store_count")), ms(c.get("lexical_property")),
                           ms(c.get("dense_search")), ms(c.get("bm25_search")), ms(c.get("get_missing")),
                           ms(c.get("titles_now")), ms(c.get("titles_full_scan"))])
-    L += [table(rows, ["passages", "n", "ingest s", "passages/s", "ingest peak RSS MB", "search p50 / p95 ms",
-                       "search p50 / p95 ms, no per-query count() (simulated fix)", "hit@5", "ask p50 / p95 ms", "refusal p50 ms now / before 89be186", "serving RSS MB",
-                       "open + 1st search s", "load 1 min"]), "",
+    head4 = ["passages", "n", "ingest s", "passages/s", "ingest peak RSS MB", "search p50 / p95 ms",
+             "search p50 / p95 ms, no per-query count() (simulated fix)", "hit@5",
+             "ask p50 / p95 ms", "refusal p50 ms now / before 89be186", "serving RSS MB",
+             "open + 1st search s", "load 1 min"]
+    if not any((sc.get(q) or {}).get("search_count_cached") for q in ("query_small", "query_large", "query_big")):
+        head4.pop(6)
+        rows = [r[:6] + r[7:] if len(r) == len(head4) + 1 else r for r in rows]
+    L += [table(rows, head4), "",
           "Per-step warm latency, p50 ms (same queries; `lexical` = the `KalanService.lexical` property, which calls "
           "`store.count()`; `titles` = `KalanService.titles()` now, cached by store size; last column = the full "
           "metadata+documents scan that every refusal did before commit 89be186):", "",
@@ -453,8 +484,9 @@ def render(rdir: Path, plot_path: Path, md_dir: Path) -> str:
     if chs.get("server"):
         e, s = chs["embedded"], chs["server"]
         L += [f"PIAF ({f(chs['passages'])} passages) copied into a fresh `chroma run --path DIR --port N` "
-              f"(started in {f(chs['server_start_s'], 1)} s) with `ChunkStore.add` and the same vectors "
-              f"({f(chs['write_passages_per_s'], 0)} passages/s over HTTP), Kalan pointed at it with "
+              f"(started in {f(chs['server_start_s'], 1)} s) with `ChunkStore.add` and the same vectors"
+              + (f" (and the {f(chs['sentences'])} sentence vectors with `ChunkStore.add_sentences`)" if chs.get("sentences") else "")
+              + f" ({f(chs['write_passages_per_s'], 0)} passages/s over HTTP), Kalan pointed at it with "
               "`store={'url': 'http://127.0.0.1:N'}` (= `KALAN_CHROMA_URL`). Same questions, same process, interleaved.", "",
               table([["embedded", f"{ms(e['search'])} / {ms(e['search'], 'p95_ms')}", f(e["search"].get("hit@5"), 3),
                       f"{ms(e['ask'])} / {ms(e['ask'], 'p95_ms')}", ms(e["components"]["dense_search"]),
@@ -536,6 +568,10 @@ def render(rdir: Path, plot_path: Path, md_dir: Path) -> str:
                          f(qr["search"].get("hit@5"), 3), f"{ms(qr.get('ask'))} / {ms(qr.get('ask'), 'p95_ms')}",
                          f"{ms((qr.get('ask') or {}).get('answered'))} / {ms((qr.get('ask') or {}).get('refused'))}",
                          f((qr.get("memory") or {}).get("rss_mb"), 0), qr["search"].get("load1")])
+            sp = qr.get("search_count_cached")
+            if sp:
+                rows.append([f"{label}, search again (same process, later)", f(qr["passages"]),
+                             f"{ms(sp)} / {ms(sp, 'p95_ms')}", f(sp.get("hit@5"), 3), "", "", "", sp.get("load1")])
             c = qr.get("components") or {}
             comp_rows.append([label, ms(c.get("embed_query")), ms(c.get("lexical_property")), ms(c.get("dense_search")),
                               ms(c.get("bm25_search")), ms(c.get("get_missing")), ms(c.get("sentence_vectors_10")),
@@ -567,9 +603,11 @@ def render(rdir: Path, plot_path: Path, md_dir: Path) -> str:
 
 
 def write(rdir: Path, out: Path, plot_path: Path | None = None) -> None:
-    sc = (_load(rdir).get("scale") or {}).get("result") or {}
+    loaded = _load(rdir)
+    sc = (loaded.get("scale") or {}).get("result") or {}
+    cur = (loaded.get("current_100k") or {}).get("result") or {}
     if plot_path is not None:
-        plot_ok = plot(sc, plot_path) if sc else False
+        plot_ok = plot(sc, plot_path, cur) if sc else False
         if not plot_ok and plot_path.exists():
             plot_path.unlink()
     text = render(rdir, plot_path or Path("/nonexistent"), out.parent)
