@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from kalan.rag.text import fold, tokenize
+from kalan.rag.text import FRENCH_STOPWORDS, fold, tokenize
 
 NUMBER_Q = re.compile(
     r"\bcombien\b|\bquel(?:le)?s?\s+(?:est|sont|etait|etaient|fut)?\s*(?:le|la|les|l')?\s*"
@@ -81,13 +81,23 @@ def focus_words(question: str) -> set[str]:
     return set(tokenize(m.group(1) or m.group(2) or "")[:1])
 
 
+_NUM = r"(?:\d+(?:[.,]\d+)?|" + NUMBER_WORDS.pattern.split("|", 1)[1] + ")"
+# "soixante-cinq ans", "depuis trois mois": a duration; "le 65e anniversaire": a rank. Neither counts soldiers.
+DURATION = re.compile(_NUM + r"(?:[\s-]+(?:et[\s-]+)?" + _NUM + r")*\s+(?:ans?|annees?|siecles?|mois|jours?|semaines?|"
+                      r"decennies?|heures?)\b|\b\d+\s*(?:e|eme|er|ere)\b")
+AGE_Q = re.compile(r"\bage\b|\bquel age\b")
+
+
 def _holds_number(question: str, sentence: str, strict: bool = True) -> bool:
-    new = _tokens(sentence, NUMBER_WORDS) - _tokens(question, NUMBER_WORDS)
-    if not TIME_SPAN_Q.search(fold(question)):
+    fq = fold(question)
+    if TIME_SPAN_Q.search(fq) or AGE_Q.search(fq):
+        new = _tokens(sentence, NUMBER_WORDS) - _tokens(question, NUMBER_WORDS)
+    else:
+        new = _tokens(DURATION.sub(" ", fold(sentence)), NUMBER_WORDS) - _tokens(question, NUMBER_WORDS)
         new = {t for t in new if not YEAR.match(t)}  # "depuis 2021" does not count soldiers
     if not new:
         return False
-    focus = focus_words(question) if strict else set()
+    focus = focus_words(question) if strict and not TIME_SPAN_Q.search(fq) else set()
     return not focus or bool(focus & set(tokenize(sentence)))
 
 
@@ -105,15 +115,27 @@ def coverage(question: str, text: str, topic: frozenset[str] = frozenset()) -> f
     return len(words & set(tokenize(text))) / len(words)
 
 
+# Capitalised only because they open a sentence: "Selon Bamako", "Depuis Moscou" name Bamako, Moscou.
+_OPENERS = FRENCH_STOPWORDS | frozenset(
+    "selon depuis pendant apres avant entre vers chez sous sans contre malgre parmi durant outre quant lorsque "
+    "puisque voici voila pourquoi comment combien quand qui quoi dans a au aux en".split()
+)
+
+
 def _names(sentence: str) -> list[str]:
     """Capitalised words that are names, not sentence or list-item openings."""
     out = []
     for m in NAME.finditer(sentence):
         before = sentence[: m.start()].rstrip()
         opening = not before or before[-1] in ".!?:;•·-*–—«\"("
-        if opening and len(m.group(1).split()) < 2:
-            continue  # one capitalised word opening a sentence, an item or a quote: not a name by itself
-        out.append(m.group(1))
+        words = m.group(1).split()
+        if opening:
+            while words and fold(words[0]).strip("'’") in _OPENERS:
+                words = words[1:]  # "Selon Bamako" -> "Bamako"; "Pendant" alone -> nothing
+            if len(words) == len(m.group(1).split()) and len(words) < 2:
+                continue  # one capitalised word opening a sentence, an item or a quote: not a name by itself
+        if words:
+            out.append(" ".join(words))
     return out
 
 
@@ -156,15 +178,30 @@ COMMON_CAPITALISED = frozenset(
 )
 
 
+# Seats of power that news articles use for their government ("le Kremlin" for Moscow): a passage that
+# names the city or the country mentions them.
+METONYMS = {
+    "kremlin": ("moscou", "russie", "russe"), "elysee": ("paris", "france", "francais"),
+    "matignon": ("paris", "france", "francais"), "orsay": ("paris", "france", "francais"),
+    "koulouba": ("bamako", "mali", "malien"), "blanche": ("washington", "etats-unis", "americain"),
+    "pentagone": ("washington", "etats-unis", "americain"), "downing": ("londres", "royaume-uni", "britannique"),
+    "zhongnanhai": ("pekin", "chine", "chinois"), "bercy": ("paris", "france", "francais"),
+}
+
+
 def missing_entities(question: str, passage_texts: list[str]) -> list[str]:
     """Names of the question that no retrieved passage mentions (by a shared prefix): the corpus is not about them."""
     haystack = set(re.findall(r"[a-z0-9]+", " ".join(fold(t) for t in passage_texts)))
+
+    def mentioned(w: str) -> bool:
+        prefix = w[: max(4, min(6, len(w) - 2))]
+        return any(h.startswith(prefix) or _near(w, h) for h in haystack)
+
     out = []
     for name in question_entities(question):
         parts = [w for w in re.findall(r"[a-z0-9]+", name) if len(w) >= 4 and w not in COMMON_CAPITALISED]
         for w in parts:
-            prefix = w[: max(4, min(6, len(w) - 2))]
-            if not any(h.startswith(prefix) or _near(w, h) for h in haystack):
+            if not mentioned(w) and not any(mentioned(m) for m in METONYMS.get(w, ())):
                 out.append(name)
                 break
     return out

@@ -61,3 +61,32 @@ def test_holds_type():
     assert not holds_type("number", "Quel est le montant ?", ["Rosatom explore le lithium."])
     assert holds_type("name", "Qui a écrit ?", ["Le ministre Abdoulaye Diop a écrit."])
     assert not holds_type("name", "Qui a écrit à Lavrov ?", ["Un message a été adressé à Lavrov."])
+
+
+def test_names_lose_the_capitalised_word_that_opens_the_sentence():
+    from kalan.rag.answer_types import question_entities
+
+    assert question_entities("Selon Bamako, de quoi dépend l’essor du pays ?") == ["bamako"]
+    assert question_entities("Pendant la guerre froide, vers où se tourne le Mali ?") == ["mali"]
+    assert question_entities("Jean Dupont est-il ministre ?") == ["jean dupont"]  # a two-word name stays whole
+
+
+def test_a_seat_of_power_is_found_through_its_city_or_country():
+    from kalan.rag.answer_types import missing_entities
+
+    passages = ["Les relations entre Bamako et Moscou remontent à 1960."]
+    assert missing_entities("Depuis quand le Kremlin soutient-il Bamako ?", passages) == []
+    assert missing_entities("Depuis quand l’Élysée soutient-il Bamako ?", passages) == ["elysee"]
+    assert missing_entities("Quel rôle joue le groupe Wagner à Bamako ?", passages) == ["wagner"]
+
+
+@pytest.mark.parametrize("question,sentence,holds", [
+    ("Quel est le volume des échanges commerciaux ?", "Soixante-cinq ans après leurs premiers échanges.", False),
+    ("Quel est le volume des échanges commerciaux ?", "Le 65ᵉ anniversaire des échanges.", False),
+    ("Quel est le volume des échanges commerciaux ?", "Les échanges atteignent 40 millions d’euros.", True),
+    ("Depuis combien de temps sont-ils alliés ?", "Soixante-cinq ans après, ils restent alliés.", True),
+    ("Quel âge a le ministre ?", "Le ministre, âgé de 52 ans, est arrivé hier.", True),
+    ("Combien de soldats sont déployés ?", "Depuis trois mois, 200 soldats sont déployés.", True),
+])
+def test_durations_and_ranks_do_not_answer_a_count(question, sentence, holds):
+    assert holds_type("number", question, [sentence], min_coverage=0.3) is holds
