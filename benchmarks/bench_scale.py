@@ -23,6 +23,7 @@ answered from a constant (the proposed fix: no ``COUNT(*)`` per query, simulated
 
 from __future__ import annotations
 
+import inspect
 import shutil
 import time
 
@@ -77,6 +78,19 @@ def ingest_step(min_chunks: int, data: str, fresh: bool) -> dict:
             "peak_rss_mb": common.peak_rss_mb(), "load1": f"{load0}→{common.load1()}"}
 
 
+def _vectors_by_id(collection, page: int = 5000) -> dict[str, np.ndarray]:
+    """Every vector of a Chroma collection (the real store's chunks or sentences), by id."""
+    out: dict[str, np.ndarray] = {}
+    offset = 0
+    while True:
+        got = collection.get(include=["embeddings"], limit=page, offset=offset)
+        if not got["ids"]:
+            return out
+        for cid, vec in zip(got["ids"], got["embeddings"]):
+            out[cid] = np.asarray(vec, dtype=np.float32)
+        offset += len(got["ids"])
+
+
 def build_step(min_chunks: int, real_data: str, data: str) -> dict:
     """The ≥100k store: Kalan chunks, real vectors where the real store has them, random elsewhere."""
     from kalan.ingest.pipeline import plan_corpus
@@ -95,15 +109,7 @@ def build_step(min_chunks: int, real_data: str, data: str) -> dict:
     out["plan_errors"] = len(errors)
 
     real_store = ChunkStore(common.settings_for(common.WORK / real_data), _NameOnlyEmbedder())
-    real: dict[str, np.ndarray] = {}
-    offset = 0
-    while True:
-        got = real_store.collection.get(include=["embeddings"], limit=5000, offset=offset)
-        if not got["ids"]:
-            break
-        for cid, vec in zip(got["ids"], got["embeddings"]):
-            real[cid] = np.asarray(vec, dtype=np.float32)
-        offset += len(got["ids"])
+    real = _vectors_by_id(real_store.collection)
     rand = common.random_unit_vectors(len(chunks), _NameOnlyEmbedder.dim, RANDOM_SEED)
     vectors = np.stack([real.get(c.chunk_id, rand[i]) for i, c in enumerate(chunks)])
     out["real_vectors"] = sum(1 for c in chunks if c.chunk_id in real)
@@ -113,18 +119,11 @@ def build_step(min_chunks: int, real_data: str, data: str) -> dict:
     common.reset_peak()
     store = ChunkStore(settings, _NameOnlyEmbedder())
     with_sentences = hasattr(store, "add_sentences")  # Kalan ≥ 0655b6c stores one vector per sentence too
+    with_n_sentences = with_sentences and "n_sentences" in inspect.signature(store.add).parameters
     if with_sentences:
         from kalan.rag.sentences import sentence_spans
 
-        real_sent: dict[str, np.ndarray] = {}
-        offset = 0
-        while True:
-            got = real_store.sentences.get(include=["embeddings"], limit=5000, offset=offset)
-            if not got["ids"]:
-                break
-            for sid, vec in zip(got["ids"], got["embeddings"]):
-                real_sent[sid] = np.asarray(vec, dtype=np.float32)
-            offset += len(got["ids"])
+        real_sent = _vectors_by_id(real_store.sentences)
     t0 = time.perf_counter()
     sent_s = 0.0
     n_sent = n_sent_real = 0
@@ -142,7 +141,10 @@ def build_step(min_chunks: int, real_data: str, data: str) -> dict:
             n_sent_real += sum(1 for sid in ids if sid in real_sent)
             store.add_sentences(part, spans, svec)
             sent_s += time.perf_counter() - ts
-        store.add(part, vectors[i : i + step])
+        if with_n_sentences:  # since the manifest change: sentences are then read by id
+            store.add(part, vectors[i : i + step], n_sentences=[len(sp) for sp in spans])
+        else:
+            store.add(part, vectors[i : i + step])
     out["write_s"] = round(time.perf_counter() - t0, 1)
     out["write_passages_per_s"] = round(len(chunks) / out["write_s"], 1)
     out["sentence_vectors"] = n_sent

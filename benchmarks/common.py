@@ -241,14 +241,17 @@ def read_json(path: Path):
 def instrumented_ingest(svc, corpus_dir: Path, progress: bool = False):
     """``ingest_corpus`` as Kalan runs it, with the seconds spent in each step recorded.
 
-    Steps are timed by wrapping, without changing Kalan's code: ``plan_corpus`` and
-    ``load_or_build`` (looked up in ``kalan.ingest.pipeline``), and the store's
-    ``article_chunk_ids`` / ``add`` / ``delete`` and the embedder's ``embed_passages``
-    on these instances. Returns (report, {"total_s", "plan_s", ...}).
+    Steps are timed by wrapping, without changing Kalan's code: the plan (``plan_changes``, or
+    ``plan_corpus`` before the manifest existed), ``load_or_build`` and the manifest's
+    ``read_manifest`` / ``write_manifest`` (looked up in ``kalan.ingest.pipeline``), and the
+    store's ``article_chunk_ids`` / ``add`` / ``delete`` and the embedder's ``embed_passages``
+    on these instances. Returns (report, {"total_s", "plan_s", ..., "store_scans"}): with a
+    usable manifest the store is not scanned (``store_scans`` 0).
     """
     from kalan.ingest import pipeline
 
-    acc = {"plan_s": 0.0, "scan_s": 0.0, "embed_s": 0.0, "write_s": 0.0, "delete_s": 0.0, "bm25_s": 0.0}
+    acc = {"plan_s": 0.0, "scan_s": 0.0, "manifest_s": 0.0, "embed_s": 0.0, "write_s": 0.0, "delete_s": 0.0,
+           "bm25_s": 0.0}
 
     def wrap(fn, key):
         def inner(*a, **k):
@@ -260,7 +263,9 @@ def instrumented_ingest(svc, corpus_dir: Path, progress: bool = False):
         return inner
 
     store, emb = svc.store, svc.embedder
-    saved_mod = (pipeline.plan_corpus, pipeline.load_or_build)
+    wrapped = {"plan_changes" if hasattr(pipeline, "plan_changes") else "plan_corpus": "plan_s",
+               "load_or_build": "bm25_s", "read_manifest": "manifest_s", "write_manifest": "manifest_s"}
+    saved_mod = {k: getattr(pipeline, k) for k in wrapped if hasattr(pipeline, k)}
 
     class _Emb:
         name, dim = emb.name, emb.dim
@@ -268,18 +273,24 @@ def instrumented_ingest(svc, corpus_dir: Path, progress: bool = False):
         embed_passages = staticmethod(wrap(emb.embed_passages, "embed_s"))
 
     orig = {k: getattr(store, k) for k in ("article_chunk_ids", "add", "delete")}
-    pipeline.plan_corpus = wrap(pipeline.plan_corpus, "plan_s")
-    pipeline.load_or_build = wrap(pipeline.load_or_build, "bm25_s")
-    store.article_chunk_ids = wrap(orig["article_chunk_ids"], "scan_s")
+    for k, fn in saved_mod.items():
+        setattr(pipeline, k, wrap(fn, wrapped[k]))
+    scans = []
+
+    def scan():
+        scans.append(1)
+        return orig["article_chunk_ids"]()
+    store.article_chunk_ids = wrap(scan, "scan_s")
     store.add = wrap(orig["add"], "write_s")
     store.delete = wrap(orig["delete"], "delete_s")
     t0 = time.perf_counter()
     try:
         report = pipeline.ingest_corpus(svc.settings, corpus_dir, store, _Emb(), progress=progress)
     finally:
-        pipeline.plan_corpus, pipeline.load_or_build = saved_mod
+        for k, fn in saved_mod.items():
+            setattr(pipeline, k, fn)
         for k in orig:
             delattr(store, k)
     acc["total_s"] = time.perf_counter() - t0
     acc["other_s"] = acc["total_s"] - sum(v for k, v in acc.items() if k != "total_s")
-    return report, {k: round(v, 2) for k, v in acc.items()}
+    return report, {k: round(v, 2) for k, v in acc.items()} | {"store_scans": len(scans)}

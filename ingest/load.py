@@ -75,6 +75,15 @@ def list_corpus(corpus_dir: Path) -> list[Path]:
     return out
 
 
+def sidecar_for(path: Path) -> Path | None:
+    """The side-car metadata file of an article (``<id>.meta.yaml``, else ``<stem>.meta.yaml``), if any."""
+    for name in (article_id_for(path), path.name.rsplit(".", 1)[0]):
+        side = path.with_name(name + META_SUFFIX)
+        if side.exists():
+            return side
+    return None
+
+
 def decode(raw: bytes, path: Path) -> tuple[str, list[str]]:
     """UTF-8 first, then Windows-1252 / Latin-1 with a warning; binary refused."""
     if not raw.strip():
@@ -142,10 +151,8 @@ def load_article(path: Path, max_bytes: int = 3_000_000) -> Article:
         raise CorpusFileError(path, f"lecture impossible : {exc.strerror or exc}.") from exc
     text, warnings = decode(raw, path)
     meta, body_start = split_front_matter(text, path)
-    side = path.with_name(article_id_for(path) + META_SUFFIX)
-    if not side.exists():
-        side = path.with_name(path.name.rsplit(".", 1)[0] + META_SUFFIX)
-    if side.exists():
+    side = sidecar_for(path)
+    if side is not None:
         try:
             side_meta = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as exc:

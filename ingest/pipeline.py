@@ -6,6 +6,11 @@ killed midway resumes without re-embedding what was written); stored chunks of
 an article that changed or disappeared are deleted. A file that cannot be read
 is reported and its previously stored chunks are kept: nothing is lost because
 a file broke. The BM25 index is rebuilt when anything changed.
+
+What is stored comes from the manifest of the last ingest (``kalan.ingest.manifest``)
+when it can be trusted: then only new or changed files (by hash) are read and
+chunked, and the store is not scanned. Otherwise every file is read and the
+store's chunks are listed, as a first ingest does.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pathlib import Path
 
 from kalan.ingest.chunk import chunk_article
 from kalan.ingest.load import CorpusFileError, article_id_for, list_corpus, load_article
+from kalan.ingest.manifest import drop_manifest, file_digest, read_manifest, write_manifest
 from kalan.ingest.sections import structure
 from kalan.rag.documents import Chunk
 from kalan.rag.lexical import load_or_build
@@ -46,60 +52,103 @@ class IngestReport:
         }
 
 
-def plan_corpus(corpus_dir: Path, settings, prefer=frozenset()) -> tuple[dict[str, list[Chunk]], list[dict], list[dict], set[str]]:
-    """Read every article file: (chunks per article id, errors, warnings, ids of files that failed).
+@dataclass
+class CorpusPlan:
+    chunks: dict[str, list[Chunk]] = field(default_factory=dict)  # articles read and chunked by this plan
+    kept: dict[str, list[str]] = field(default_factory=dict)  # unchanged since the manifest: their chunk ids
+    errors: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    failed: set[str] = field(default_factory=set)
+    files: dict[str, dict] = field(default_factory=dict)  # article id -> {"sha256", "body", "warnings"}
 
-    Files whose article id is in ``prefer`` (already stored) are read first, so when two files
+    def ids(self) -> dict[str, list[str]]:
+        """Chunk ids of every planned article (read or kept)."""
+        return {aid: [c.chunk_id for c in cs] for aid, cs in self.chunks.items()} | self.kept
+
+
+def plan_changes(corpus_dir: Path, settings, prefer=frozenset(), known: dict[str, dict] | None = None,
+                 hash_files: bool = True) -> CorpusPlan:
+    """Read the article files: those whose hash matches their ``known`` (manifest) entry are not
+    read again, their chunk ids are taken from it; the others are read and chunked.
+
+    Files whose article id is in ``prefer`` (already stored) come first, so when two files
     hold the same text the stored one is kept and the other is reported as the duplicate.
     """
-    per_article: dict[str, list[Chunk]] = {}
-    errors, warnings, failed = [], [], set()
+    known = known or {}
+    plan = CorpusPlan()
     seen_hashes: dict[str, str] = {}
     paths = sorted(list_corpus(corpus_dir), key=lambda p: article_id_for(p) not in prefer)  # stable
     for path in paths:
         aid = article_id_for(path)
+        digest = file_digest(path) if hash_files else None
+        entry = known.get(aid)
+        same = bool(digest and entry and entry.get("sha256") == digest and entry.get("body"))
         try:
-            article = load_article(path, settings.chunk.max_article_bytes)
-            if aid in per_article:
+            if same:
+                body_hash, warnings = entry["body"], list(entry.get("warnings", []))
+            else:
+                article = load_article(path, settings.chunk.max_article_bytes)
+                body_hash = hashlib.sha256(article.text[article.body_start :].strip().encode()).hexdigest()
+                warnings = article.warnings
+            if aid in plan.chunks or aid in plan.kept:
                 raise CorpusFileError(path, f"même identifiant d'article « {aid} » qu'un autre fichier : renommez-le.")
-            body_hash = hashlib.sha256(article.text[article.body_start :].strip().encode()).hexdigest()
             if body_hash in seen_hashes:
                 raise CorpusFileError(path, f"même texte que {seen_hashes[body_hash]} : doublon ignoré.")
             seen_hashes[body_hash] = path.name
-            chunks = chunk_article(article, structure(article), settings.chunk.target_chars, settings.chunk.max_chars)
-            if not chunks:
-                raise CorpusFileError(path, "aucun texte d'article après nettoyage (que du bruit de navigation ?).")
+            if not same:
+                chunks = chunk_article(article, structure(article), settings.chunk.target_chars, settings.chunk.max_chars)
+                if not chunks:
+                    raise CorpusFileError(path, "aucun texte d'article après nettoyage (que du bruit de navigation ?).")
         except CorpusFileError as exc:
-            errors.append({"file": str(path), "error": str(exc)})
-            failed.add(aid)
+            plan.errors.append({"file": str(path), "error": str(exc)})
+            plan.failed.add(aid)
             continue
-        for w in article.warnings:
-            warnings.append({"file": str(path), "warning": w})
-        per_article[aid] = chunks
-    return per_article, errors, warnings, failed
+        for w in warnings:
+            plan.warnings.append({"file": str(path), "warning": w})
+        if same:
+            plan.kept[aid] = list(entry["ids"])
+        else:
+            plan.chunks[aid] = chunks
+        plan.files[aid] = {"sha256": digest, "body": body_hash, "warnings": list(warnings)}
+    return plan
+
+
+def plan_corpus(corpus_dir: Path, settings, prefer=frozenset()) -> tuple[dict[str, list[Chunk]], list[dict], list[dict], set[str]]:
+    """Read and chunk every article file: (chunks per article id, errors, warnings, ids of files that failed)."""
+    plan = plan_changes(corpus_dir, settings, prefer, hash_files=False)
+    return plan.chunks, plan.errors, plan.warnings, plan.failed
 
 
 def ingest_corpus(settings, corpus_dir: Path, store, embedder, progress: bool = True) -> IngestReport:
     corpus_dir = Path(corpus_dir)
-    stored = store.article_chunk_ids()
-    per_article, errors, warnings, failed = plan_corpus(corpus_dir, settings, prefer=set(stored))
-    report = IngestReport(articles=len(per_article), errors=errors, warnings=warnings)
+    known = read_manifest(settings, store)  # None unless it matches the store's count and the chunking
+    if known is not None and store.sentence_count() == 0:
+        known = None  # sentence vectors gone: plan in full, everything is embedded again below
+    if known is None:
+        stored = store.article_chunk_ids()
+    else:
+        stored = {aid: set(e["ids"]) for aid, e in known.items()}
+    plan = plan_changes(corpus_dir, settings, prefer=set(stored), known=known)
+    planned = plan.ids()
+    report = IngestReport(articles=len(planned), errors=plan.errors, warnings=plan.warnings)
 
     to_add: list[Chunk] = []
     to_delete: list[str] = []
-    if stored and store.sentence_count() == 0:
+    if stored and known is None and store.sentence_count() == 0:
         stored = {}  # a store written before sentence vectors existed: embed everything once more (upsert)
-    for aid, chunks in per_article.items():
+    for aid, ids in planned.items():
         have = stored.get(aid, set())
-        want = {c.chunk_id for c in chunks}
-        report.chunks += len(chunks)
+        want = set(ids)
+        report.chunks += len(ids)
         report.unchanged += len(want & have)
-        to_add.extend(c for c in chunks if c.chunk_id not in have)
+        to_add.extend(c for c in plan.chunks.get(aid, ()) if c.chunk_id not in have)
         to_delete.extend(sorted(have - want))
     for aid, have in stored.items():
-        if aid not in per_article and aid not in failed:
+        if aid not in planned and aid not in plan.failed:
             to_delete.extend(sorted(have))
 
+    if to_add or to_delete:
+        drop_manifest(settings)  # until this run ends: if it is killed, the next one plans in full
     if to_add:
         bar = _progress(len(to_add), progress)
         for i in range(0, len(to_add), EMBED_BATCH):
@@ -108,7 +157,7 @@ def ingest_corpus(settings, corpus_dir: Path, store, embedder, progress: bool = 
             sentences = [c.text[a:b] for c, sp in zip(batch, spans) for a, b in sp]
             vectors = embedder.embed_passages([c.match_text for c in batch] + sentences)  # one call: batched by length
             store.add_sentences(batch, spans, vectors[len(batch):])
-            store.add(batch, vectors[: len(batch)])
+            store.add(batch, vectors[: len(batch)], n_sentences=[len(sp) for sp in spans])
             report.added += len(batch)
             if bar:
                 bar.update(len(batch))
@@ -118,7 +167,20 @@ def ingest_corpus(settings, corpus_dir: Path, store, embedder, progress: bool = 
         store.delete(to_delete)
         report.removed = len(to_delete)
     load_or_build(settings, store, rebuild=bool(to_add or to_delete))
+    write_manifest(settings, store, _manifest_articles(plan, planned, stored, known))
     return report
+
+
+def _manifest_articles(plan: CorpusPlan, planned: dict[str, list[str]], stored: dict[str, set[str]],
+                       known: dict[str, dict] | None) -> dict[str, dict]:
+    """What the store holds after this ingest, per article: planned articles, and failed files' kept chunks."""
+    out = {aid: {**plan.files[aid], "ids": ids} for aid, ids in planned.items()}
+    for aid in sorted(plan.failed):
+        if aid not in out and stored.get(aid):
+            # the file broke: its chunks stay; with no usable hash of its last good version, it is read next time
+            out[aid] = (known or {}).get(aid) or {"sha256": None, "body": None, "warnings": [],
+                                                  "ids": sorted(stored[aid])}
+    return out
 
 
 def _progress(total: int, enabled: bool):

@@ -209,6 +209,9 @@ def _extra_commands():
 
 
 def main(argv: list[str] | None = None) -> int:
+    # before torch is imported (no module imported so far does): OpenMP threads sleep instead of spinning
+    # while they wait, which keeps a shared 2-core machine responsive (BENCHMARKS.md §10)
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

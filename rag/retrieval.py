@@ -61,7 +61,8 @@ class Retriever:
     def _rerank_by_sentence(self, qvec: np.ndarray, fused: list[tuple[str, float]], by_id: dict) -> list[tuple[str, float]]:
         """A passage whose best sentence matches the question closely moves up (PIAF: hit@1 +1.5 points).
         Sentence vectors are stored at ingestion; they also serve the extractive answer."""
-        vectors = self.store.sentence_vectors([cid for cid, _ in fused])
+        ids = [cid for cid, _ in fused]  # n_sentences from the passages' metadata: the sentences are read by id
+        vectors = self.store.sentence_vectors(ids, n_sentences={c: by_id[c].extra.get("n_sentences") for c in ids})
         if not vectors:
             return fused
         top = fused[0][1] or 1.0

@@ -66,3 +66,25 @@ def test_ask_empty_question(fake_env, seed_corpus, capsys):
     with pytest.raises(SystemExit) as e:
         main(["ask", "   ", "--json"])
     assert e.value.code == 1 and "vide" in capsys.readouterr().err
+
+
+def test_main_makes_openmp_threads_wait_passively(monkeypatch, capsys):
+    import os
+
+    monkeypatch.setenv("OMP_WAIT_POLICY", "x")
+    monkeypatch.delenv("OMP_WAIT_POLICY")  # unset for this test, restored afterwards
+    main([])
+    assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
+    monkeypatch.setenv("OMP_WAIT_POLICY", "ACTIVE")
+    main([])
+    assert os.environ["OMP_WAIT_POLICY"] == "ACTIVE"  # a user's choice is kept
+
+
+def test_cli_does_not_import_torch_before_main():
+    """OMP_WAIT_POLICY is read when torch loads OpenMP: importing the CLI and building its parser must not load it."""
+    import subprocess
+    import sys
+
+    code = "import sys, kalan.cli; kalan.cli.build_parser(); print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0 and out.stdout.strip() == "False", out.stderr

@@ -1,0 +1,93 @@
+"""ChunkStore on a real embedded Chroma with the fake embedder: sentence vectors by id, deletes, scan pages."""
+
+import numpy as np
+import pytest
+
+from kalan.ingest.pipeline import ingest_corpus, plan_corpus
+from kalan.rag.sentences import sentence_spans
+from kalan.rag.service import KalanService
+from kalan.rag.store import IDS_PAGE, META_PAGE
+
+
+class _Recorder:
+    """Stands for a Chroma collection and records the keyword arguments of get / delete."""
+
+    def __init__(self, collection):
+        self.collection, self.calls = collection, []
+
+    def __getattr__(self, name):
+        fn = getattr(self.collection, name)
+        if name not in ("get", "delete"):
+            return fn
+
+        def recorded(**kw):
+            self.calls.append((name, kw))
+            return fn(**kw)
+        return recorded
+
+
+@pytest.fixture
+def store(settings, seed_corpus):
+    svc = KalanService(settings)
+    ingest_corpus(settings, seed_corpus, svc.store, svc.embedder, progress=False)
+    return svc.store
+
+
+def _same(a: dict, b: dict) -> bool:
+    return a.keys() == b.keys() and all(
+        [t for t, _ in a[c]] == [t for t, _ in b[c]] and all(np.array_equal(x, y) for (_, x), (_, y) in zip(a[c], b[c]))
+        for c in a)
+
+
+def test_sentence_vectors_by_id_equal_the_where_filter(store):
+    ids = sorted(store.article_chunk_ids()["mali-russie-65-ans"])
+    store.sentences = _Recorder(store.sentences)
+    by_id = store.sentence_vectors(ids)  # n_sentences read from the chunks' metadata
+    assert [("ids" in kw, "where" in kw) for _, kw in store.sentences.calls] == [(True, False)]
+    by_filter = store.sentence_vectors(ids, n_sentences={})  # as for chunks stored without n_sentences
+    assert "where" in store.sentences.calls[-1][1]
+    assert len(by_id) == len(ids) and _same(by_id, by_filter)
+    assert sum(len(v) for v in by_id.values()) == store.sentence_count()
+
+
+def test_passages_carry_n_sentences_for_the_rerank(store):
+    ids = sorted(store.article_chunk_ids()["mali-russie-65-ans"])
+    passages = store.get(ids)
+    n = {p.chunk_id: p.extra.get("n_sentences") for p in passages}
+    assert all(isinstance(v, int) and v >= 1 for v in n.values())
+    assert n == {cid: len(s) for cid, s in store.sentence_vectors(ids).items()}
+    dense = store.dense_search(store.embedder.embed_queries(["Rosatom lithium"])[0], k=3)
+    assert all(p.extra.get("n_sentences") == n[p.chunk_id] for p in dense)
+    store.collection = _Recorder(store.collection)
+    assert _same(store.sentence_vectors(ids, n_sentences=n), store.sentence_vectors(ids))
+    assert len(store.collection.calls) == 1  # only the call without n_sentences read the chunks' metadata
+
+
+def test_chunks_stored_without_n_sentences_still_have_their_sentences(store, settings, tmp_path):
+    corpus = tmp_path / "autre"
+    corpus.mkdir()
+    (corpus / "niger.md").write_text("# Le Niger\n\nLe fleuve Niger traverse Bamako. Il arrive ensuite à Niamey.\n\n"
+                                     "Ses crues arrivent en septembre.\n", encoding="utf-8")
+    chunks = plan_corpus(corpus, settings)[0]["niger"]
+    spans = [sentence_spans(c.text) or [(0, len(c.text))] for c in chunks]
+    vectors = store.embedder.embed_passages([c.text[a:b] for c, sp in zip(chunks, spans) for a, b in sp])
+    store.add_sentences(chunks, spans, vectors)
+    store.add(chunks, store.embedder.embed_passages([c.match_text for c in chunks]))  # as before n_sentences
+    old = [c.chunk_id for c in chunks]
+    new = sorted(store.article_chunk_ids()["mali-russie-65-ans"])[:3]
+    got = store.sentence_vectors(old + new)
+    assert [len(got[c]) for c in old] == [len(sp) for sp in spans] and all(c in got for c in new)
+    assert _same(got, store.sentence_vectors(old + new, n_sentences={}))
+
+    before = store.sentence_count()
+    store.delete(old + new)  # by id for the new chunks, by filter for the old ones
+    assert store.sentence_count() == before - sum(len(sp) for sp in spans) - sum(len(got[c]) for c in new)
+    assert store.sentence_vectors(old + new) == {}
+
+
+def test_scan_pages(store):
+    store.collection = _Recorder(store.collection)
+    list(store._scan(include=[]))
+    list(store._scan(include=["metadatas"]))
+    assert [kw["limit"] for _, kw in store.collection.calls] == [IDS_PAGE, META_PAGE]
+    assert IDS_PAGE == 20_000 and META_PAGE <= 20_000  # 50 000 with metadata: « too many SQL variables »
