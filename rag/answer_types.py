@@ -35,7 +35,7 @@ TIME_SPAN_Q = re.compile(r"\bcombien (?:de temps|d'annees|d'ans|de decennies|de 
 FOCUS_Q = re.compile(
     r"\bcombien (?:de |d')(.+)|\bquel(?:le)?s?\s+(?:est|sont|etait|etaient|fut)?\s*(?:le|la|les|l')?\s*"
     r"(?:nombre|montant|somme|chiffre|pourcentage|proportion|taux|budget|cout|prix|valeur|effectif|quantite|volume|"
-    r"total|puissance|capacite|production|distance|hauteur|longueur|poids|vitesse|duree)\s+(?:de |d'|des |du )?(.+)"
+    r"total|puissance|capacite|production|distance|hauteur|longueur|poids|vitesse|duree)\s+(?:de |d'|des |du )(.+)"
 )
 
 NUMBER_WORDS = re.compile(
@@ -51,6 +51,19 @@ NAME = re.compile(r"\b([A-ZÀ-Ý][\w’'\-]+(?:\s+[A-ZÀ-Ý][\w’'\-]+)*)")
 
 
 DESCRIBE_Q = re.compile(r"^\W*(?:et\s+)?qui\s+(?:est|etait|sont|etaient|fut|etaient)\s+(?!(?:le|la|les|l'|un|une)\b)")
+
+
+_PART = re.compile(
+    r"\s*,?\s+et\s+(?=(?:(?:à|a|en|dans|de|du|par|pour|avec|sur|vers|depuis|jusqu'à)\s+)?"
+    r"(?:quel|quelle|quels|quelles|qui|quand|où|comment|pourquoi|combien|que|quoi)\b)",
+    re.IGNORECASE,
+)
+
+
+def question_parts(question: str) -> list[str]:
+    """A two-part question cut at "et" + an interrogative ("En quelle année ... et dans quel contexte ?"):
+    each part's expected fact is checked against that part's own words."""
+    return [p for p in _PART.split(question) if p.strip()] or [question]
 
 
 def expected_type(question: str) -> str | None:
@@ -78,13 +91,19 @@ def focus_words(question: str) -> set[str]:
     m = FOCUS_Q.search(fold(question))
     if not m:
         return set()
-    return set(tokenize(m.group(1) or m.group(2) or "")[:1])
+    toks = tokenize(m.group(1) or m.group(2) or "")
+    while len(toks) > 1 and toks[0] in _PRENOMINAL:
+        toks = toks[1:]  # "combien de jeunes Maliens": Maliens are counted
+    if toks and toks[0] in _GENERIC_COUNTED:
+        return set()  # "combien de personnes" may be answered by "salariés", "habitants"...
+    return set(toks[:1])
 
 
 _NUM = r"(?:\d+(?:[.,]\d+)?|" + NUMBER_WORDS.pattern.split("|", 1)[1] + ")"
 # "soixante-cinq ans", "depuis trois mois": a duration; "le 65e anniversaire": a rank. Neither counts soldiers.
 DURATION = re.compile(_NUM + r"(?:[\s-]+(?:et[\s-]+)?" + _NUM + r")*\s+(?:ans?|annees?|siecles?|mois|jours?|semaines?|"
-                      r"decennies?|heures?)\b|\b\d+\s*(?:e|eme|er|ere)\b")
+                      r"decennies?|heures?)\b|\b\d+\s*(?:e|eme|er|ere)\b|\b\d{1,2}\s+(?:janvier|fevrier|mars|avril|"
+                      r"mai|juin|juillet|aout|septembre|octobre|novembre|decembre)\b")
 AGE_Q = re.compile(r"\bage\b|\bquel age\b")
 
 
@@ -100,6 +119,13 @@ def _holds_number(question: str, sentence: str, strict: bool = True) -> bool:
     focus = focus_words(question) if strict and not TIME_SPAN_Q.search(fq) else set()
     return not focus or bool(focus & set(tokenize(sentence)))
 
+
+_PRENOMINAL = frozenset(tokenize(
+    "jeunes nouveaux nouvelles grands grandes petits petites premiers premieres derniers dernieres vieux "
+    "anciens anciennes autres principaux principales gros grosses hauts hautes longs longues vrais differents"
+))
+
+_GENERIC_COUNTED = frozenset(tokenize("personnes gens individus fois elements choses unites exemplaires"))
 
 TYPE_WORDS = frozenset(tokenize(
     "quand date annee jour mois siecle epoque combien nombre montant somme chiffre quantite volume total "
@@ -156,10 +182,10 @@ def _holds_one(kind: str, question: str, sentence: str, topic_names: frozenset[s
 
 
 def holds_type(kind: str, question: str, sentences: list[str], topic_names: frozenset[str] = frozenset(),
-               topic: frozenset[str] = frozenset(), min_coverage: float = 0.0) -> bool:
+               topic: frozenset[str] = frozenset(), min_coverage: float = 0.0, strict: bool | None = None) -> bool:
     """Some sentence holds a new fact of ``kind`` and shares enough of the question's own words
-    (``min_coverage`` 0 also lifts the "what is counted" check of number questions)."""
-    strict = min_coverage > 0
+    (``strict``, by default ``min_coverage > 0``: a number must come with what is counted)."""
+    strict = min_coverage > 0 if strict is None else strict
     return any(
         _holds_one(kind, question, s, topic_names, strict) and coverage(question, s, topic) >= min_coverage
         for s in sentences

@@ -170,7 +170,8 @@ class AnswerChain:
         topic = topic_of(state.passages)[1]
         score_candidates(state.standalone, state.qvec, cands, self.vectors, len(state.passages),
                          expected_type(state.clean), topic)
-        state.selected = select(state.standalone, cands, self.settings.answer.max_sentences, topic)
+        state.selected = select(state.standalone, cands, self.settings.answer.max_sentences, topic,
+                                self.settings.answer.runner_up)
         order: list[int] = []
         sentences: list[AnswerSentence] = []
         for c in state.selected:

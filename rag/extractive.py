@@ -2,7 +2,8 @@
 
 No language model. Every sentence of the retrieved passages is scored by its
 embedding similarity to the question and the share of the question's content
-words it contains, with a small bonus for better-ranked passages. The best
+words it contains (each word weighted by how few of the candidate sentences
+hold it), with a small bonus for better-ranked passages. The best
 sentence is always taken; others join when they score close to it and bring
 question words not yet covered (so a two-part question gets both parts). A
 list item comes with its lead sentence. Deterministic and faithful by
@@ -13,6 +14,7 @@ Does not decide whether to refuse (``kalan.rag.refusal``).
 
 from __future__ import annotations
 
+import math
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -113,6 +115,13 @@ def question_words(question: str, topic: frozenset[str] = frozenset()) -> set[st
     return (words - topic) or words
 
 
+def idf_weights(qwords: set[str], found: list[set[str]]) -> dict[str, float]:
+    """Weight of each question word by how few candidate sentences hold it: a word that every sentence of
+    the passages shares ("deux", the country's capital) says little about which one answers."""
+    n = len(found)
+    return {w: math.log(1.0 + n / (1.0 + sum(w in f for f in found))) for w in qwords}
+
+
 def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], vectors: SentenceVectors,
                      n_passages: int, kind: str | None = None, topic: frozenset[str] = frozenset()) -> None:
     """Score in place. ``kind`` (date, number, name) favours sentences that hold such a fact."""
@@ -121,10 +130,12 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], ve
     qwords = question_words(question, topic)
     vecs = vectors.get([c.text for c in cands])
     cos = vecs @ qvec
-    for c, sim in zip(cands, cos):
-        words = content_words(c.text if not c.lead else c.lead.text + " " + c.text)
+    found = [matched(qwords, content_words(c.text if not c.lead else c.lead.text + " " + c.text)) for c in cands]
+    weight = idf_weights(qwords, found)
+    total = sum(weight.values())
+    for c, sim, got in zip(cands, cos, found):
         c.cosine = float(sim)
-        c.lexical = len(matched(qwords, words)) / len(qwords) if qwords else 0.0
+        c.lexical = sum(weight[w] for w in got) / total if total else 0.0
         scaled = float(np.clip((sim - 0.70) / 0.25, 0.0, 1.0))
         prior = 0.08 * (1.0 - c.passage_index / max(n_passages, 1))
         c.score = 0.55 * scaled + 0.45 * c.lexical + prior
@@ -133,7 +144,7 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], ve
 
 
 def select(question: str, cands: list[Candidate], max_sentences: int = 4,
-           topic: frozenset[str] = frozenset()) -> list[Candidate]:
+           topic: frozenset[str] = frozenset(), runner_up: float = 0.7) -> list[Candidate]:
     """Best sentence, then close runners-up that cover new question words; lists keep their lead."""
     if not cands:
         return []
@@ -146,7 +157,7 @@ def select(question: str, cands: list[Candidate], max_sentences: int = 4,
         if len(chosen) >= max_sentences:
             break
         new = matched(qwords, content_words(c.text)) - covered
-        if c.score >= 0.8 * best.score and new:
+        if c.score >= runner_up * best.score and new:
             chosen.append(c)
             covered |= new
     # a lead sentence ending with ":" answers with its list

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kalan.rag.answer_types import expected_type, holds_type, missing_entities
+from kalan.rag.answer_types import expected_type, holds_type, missing_entities, question_parts
 from kalan.rag.guards import looks_like_injection, looks_like_task
 from kalan.rag.text import fold, tokenize
 
@@ -66,14 +66,14 @@ def after_answer(question: str, standalone: str, texts: list[str], passages: lis
         return Decision(True, "non_soutenu")
     if best_score is not None and best_score < a.min_support:
         return Decision(True, "soutien_faible")
-    kind = expected_type(question)
-    if kind:
-        names, stems = topic_of(passages)
-        strong = best_cosine is not None and best_cosine >= a.strong_similarity
-        needed = 0.0 if strong else a.min_type_coverage
-        if not holds_type(kind, question, texts, names, stems, needed) and not (
-            standalone != question and holds_type(kind, question, texts, names, stems, 0.0)
-            and holds_type(kind, standalone, texts, names, stems, needed)
+    names, stems = topic_of(passages)
+    strong = best_cosine is not None and best_cosine >= a.strong_similarity
+    needed = 0.0 if strong else a.min_type_coverage  # a strong match still needs what is counted
+    for part in question_parts(question):  # each part of a two-part question needs its own fact
+        kind = expected_type(part)
+        if kind and not holds_type(kind, part, texts, names, stems, needed, strict=True) and not (
+            standalone != question and holds_type(kind, part, texts, names, stems, 0.0)
+            and holds_type(kind, standalone, texts, names, stems, needed, strict=True)
         ):
             return Decision(True, "fait_absent")
     return Decision(False)

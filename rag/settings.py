@@ -81,6 +81,10 @@ class LLMSettings(BaseModel):
 class AnswerSettings(BaseModel):
     max_question_chars: int = Field(1000, description="Longer questions are politely refused.")
     max_sentences: int = Field(4, description="Most sentences in an extractive answer.")
+    runner_up: float = Field(
+        0.7, description="An extractive answer adds a sentence that brings new question words if it scores at "
+        "least this share of the best sentence's score.",
+    )
     min_retrieval_score: float = Field(
         0.80, description="Below this dense cosine of the best passage, the corpus is deemed silent."
     )

@@ -90,3 +90,20 @@ def test_a_seat_of_power_is_found_through_its_city_or_country():
 ])
 def test_durations_and_ranks_do_not_answer_a_count(question, sentence, holds):
     assert holds_type("number", question, [sentence], min_coverage=0.3) is holds
+
+
+def test_two_part_questions_are_cut_at_et_plus_an_interrogative():
+    from kalan.rag.answer_types import question_parts
+
+    assert question_parts("En quelle année a-t-elle commencé et dans quel contexte ?") == [
+        "En quelle année a-t-elle commencé", "dans quel contexte ?"]
+    assert question_parts("Le Mali et la Russie sont-ils alliés ?") == ["Le Mali et la Russie sont-ils alliés ?"]
+
+
+def test_the_counted_noun_skips_prenominal_adjectives_and_needs_a_complement():
+    from kalan.rag.answer_types import focus_words
+
+    assert focus_words("Combien de jeunes Maliens ont étudié en Russie ?") == {"malien"}
+    assert focus_words("Combien de personnes travaillent ici ?") == set()  # any noun may count people
+    assert focus_words("Sur quel montant porte l’aide ?") == set()  # "porte" is the verb, not what is counted
+    assert focus_words("Quel est le montant de l’investissement ?") == {"invest"}
