@@ -168,8 +168,10 @@ class AnswerChain:
                 self.vectors.put(text, vec)
         cands = candidates(state.passages)
         topic = topic_of(state.passages)[1]
+        # what the last answer already said is not the answer to a follow-up
+        follow_up = state.standalone != state.clean
         score_candidates(state.standalone, state.qvec, cands, self.vectors, len(state.passages),
-                         expected_type(state.clean), topic)
+                         expected_type(state.clean), topic, seen=[a for _, a in state.history[-1:]] if follow_up else [])
         state.selected = select(state.standalone, cands, self.settings.answer.max_sentences, topic,
                                 self.settings.answer.runner_up)
         order: list[int] = []

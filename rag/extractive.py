@@ -123,13 +123,16 @@ def idf_weights(qwords: set[str], found: list[set[str]]) -> dict[str, float]:
 
 
 def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], vectors: SentenceVectors,
-                     n_passages: int, kind: str | None = None, topic: frozenset[str] = frozenset()) -> None:
-    """Score in place. ``kind`` (date, number, name) favours sentences that hold such a fact."""
+                     n_passages: int, kind: str | None = None, topic: frozenset[str] = frozenset(),
+                     seen: list[str] = ()) -> None:
+    """Score in place. ``kind`` (date, number, name) favours sentences that hold such a fact; a sentence
+    that ``seen`` (the previous answer of a follow-up) already says is worth half."""
     if not cands:
         return
     qwords = question_words(question, topic)
     vecs = vectors.get([c.text for c in cands])
     cos = vecs @ qvec
+    said = content_words(" ".join(seen)) if seen else set()
     found = [matched(qwords, content_words(c.text if not c.lead else c.lead.text + " " + c.text)) for c in cands]
     weight = idf_weights(qwords, found)
     total = sum(weight.values())
@@ -141,6 +144,15 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], ve
         c.score = 0.55 * scaled + 0.45 * c.lexical + prior
         if kind and holds_type(kind, question, [c.text]):
             c.score += 0.12
+        if said and _already_said(c.text, said):
+            c.score *= 0.5
+
+
+def _already_said(text: str, said: set[str]) -> bool:
+    """The sentence is (mostly) in the previous answer, or holds most of a short previous answer."""
+    words = content_words(text)
+    common = len(words & said)
+    return bool(words) and (common >= 0.7 * len(words) or (len(said) <= 12 and common >= 0.7 * len(said)))
 
 
 def select(question: str, cands: list[Candidate], max_sentences: int = 4,

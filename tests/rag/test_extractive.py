@@ -1,0 +1,53 @@
+"""Extractive sentence scoring and selection (fake embedder: lexical signals only matter)."""
+
+from types import SimpleNamespace
+
+from kalan.rag.embeddings import FakeEmbedder
+from kalan.rag.extractive import SentenceVectors, candidates, idf_weights, score_candidates, select
+
+
+def _passages(*texts):
+    return [SimpleNamespace(text=t) for t in texts]
+
+
+def _scored(question, passages, **kw):
+    emb = FakeEmbedder()
+    cands = candidates(passages)
+    score_candidates(question, emb.embed_queries([question])[0], cands, SentenceVectors(emb), len(passages), **kw)
+    return cands
+
+
+def test_a_word_every_sentence_holds_weighs_less_than_a_rare_one():
+    w = idf_weights({"bamako", "lithium"}, [{"bamako"}, {"bamako"}, {"bamako", "lithium"}, {"bamako"}])
+    assert w["lithium"] > 1.5 * w["bamako"]
+
+
+def test_the_rare_question_word_decides_between_sentences():
+    cands = _scored(
+        "Quel pays Bamako choisit-il pour le lithium ?",
+        _passages("Bamako signe un accord avec Moscou. Bamako accueille un sommet à Bamako.",
+                  "Bamako ouvre une mine de lithium avec la Russie."),
+    )
+    best = max(cands, key=lambda c: c.score)
+    assert "lithium" in best.text
+
+
+def test_a_follow_up_does_not_repeat_the_previous_answer():
+    passages = _passages("Les deux gouvernements qualifient leur relation d’exemplaire.",
+                         "Leur relation dure depuis soixante-cinq ans.")
+    q = "Comment qualifient-ils leur relation ? Et depuis combien de temps dure cette relation ?"
+    plain = {c.text: c.score for c in _scored(q, passages)}
+    follow = {c.text: c.score for c in _scored(q, passages, seen=["Ils la qualifient d’exemplaire."])}
+    repeated = passages[0].text
+    assert follow[repeated] < plain[repeated]
+    assert follow[passages[1].text] == plain[passages[1].text]
+
+
+def test_a_runner_up_joins_only_with_new_question_words():
+    cands = _scored(
+        "Quels projets et quelles écoles ?",
+        _passages("Des projets sont en discussion.", "Des projets sont en discussion, encore.", "Des écoles ouvrent."),
+    )
+    chosen = [c.text for c in select("Quels projets et quelles écoles ?", cands, runner_up=0.1)]
+    assert "Des écoles ouvrent." in chosen
+    assert len([t for t in chosen if "projets" in t]) == 1  # the second "projets" sentence adds no new word
