@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kalan.rag.answer_types import holds_type
+from kalan.rag.answer_types import _near, holds_type
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import content_words
 
@@ -92,7 +92,8 @@ def _trigrams(word: str) -> frozenset[str]:
 
 def matched(qwords: set[str], words: set[str]) -> set[str]:
     """Question words found in ``words``: same stem, or, for words of 5+ letters, a near spelling
-    (trigram Jaccard >= 0.5: "entreprize"/"entreprise", "litium"/"lithium") so typos still match."""
+    (trigram Jaccard >= 0.5: "entreprize"/"entreprise", or one edit apart: "litium"/"lithium") so typos
+    still match."""
     exact = qwords & words
     out = set(exact)
     long_words = [w for w in words if len(w) >= 5]
@@ -102,7 +103,7 @@ def matched(qwords: set[str], words: set[str]) -> set[str]:
         tq = _trigrams(q)
         for w in long_words:
             tw = _trigrams(w)
-            if len(tq & tw) >= 0.5 * len(tq | tw):
+            if len(tq & tw) >= 0.5 * len(tq | tw) or _near(q, w):
                 out.add(q)
                 break
     return out

@@ -51,3 +51,10 @@ def test_a_runner_up_joins_only_with_new_question_words():
     chosen = [c.text for c in select("Quels projets et quelles écoles ?", cands, runner_up=0.1)]
     assert "Des écoles ouvrent." in chosen
     assert len([t for t in chosen if "projets" in t]) == 1  # the second "projets" sentence adds no new word
+
+
+def test_misspelt_question_words_still_match():
+    from kalan.rag.extractive import matched
+
+    assert matched({"litium", "entreprize", "mali"}, {"lithium", "entrepris", "bamako"}) == {"litium", "entreprize"}
+    assert matched({"lithium"}, {"uranium"}) == set()
