@@ -420,13 +420,13 @@ def render(rdir: Path, plot_path: Path, md_dir: Path) -> str:
     if rei and "changed" in rei:
         cols = ["plan_s", "scan_s", "manifest_s", "embed_s", "write_s", "delete_s", "bm25_s", "other_s", "total_s"]
         rows = []
-        for key, label in (("first_no_manifest", "nothing changed, no manifest yet (store written by the benchmark)"),
+        for key, label in (("first_no_manifest", "nothing changed, first ingest of the store written by the benchmark"),
                            ("changed", "one fiche with a paragraph appended"), ("restored", "the same fiche restored"),
                            ("nothing_changed", "nothing changed")):
             r = rei.get(key)
             if not r:
                 continue
-            scans = {0: " (manifest)", 1: " (full plan + scan)"}.get(r.get("store_scans"), "")
+            scans = {0: " — manifest used", 1: " — no manifest: full plan + scan"}.get(r.get("store_scans"), "")
             rows.append([label + scans, f"+{r.get('added')} / −{r.get('removed')}"] + [f(r.get(c), 2) for c in cols])
         L += [f"Store: {f(rei['passages'])} passages; article `{rei['article']}`.", "",
               table(rows, ["run", "chunks", "plan (hash every file; read+chunk the changed ones, all without manifest)",

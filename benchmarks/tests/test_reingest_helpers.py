@@ -61,6 +61,6 @@ def test_report_renders_the_reingest_runs(tmp_path):
     out = tmp_path / "B.md"
     report.write(rdir, out, plot_path=None)
     text = out.read_text()
-    assert "no manifest yet (store written by the benchmark) (full plan + scan)" in text
-    assert "| one fiche with a paragraph appended (manifest) | +1 / −0 |" in text and "15.00" in text
+    assert "| nothing changed, first ingest of the store written by the benchmark — no manifest: full plan + scan |" in text
+    assert "| one fiche with a paragraph appended — manifest used | +1 / −0 |" in text and "15.00" in text
     assert "`where` filter on the chunk ids" in text and "17.00" in text
