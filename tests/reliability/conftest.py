@@ -40,6 +40,7 @@ def _load_ui_conftest():
 
 ui = _load_ui_conftest()
 served = ui.served  # module-scoped: `kalan serve` on the seed article, teacher login set
+answer_log = ui.answer_log  # an AnswerLog in a temporary SQLite file
 run_kalan = ui.run_kalan
 free_port = ui.free_port
 kalan_env = ui.kalan_env

@@ -36,15 +36,6 @@ def review_client(settings, answer_log, helpers):
         yield client
 
 
-@pytest.fixture
-def answer_log(tmp_path):
-    from kalan.rag.answer_log import AnswerLog
-
-    log = AnswerLog(str(tmp_path / "log.sqlite3"))
-    yield log
-    log.close()
-
-
 ANONYMOUS_DENIED = [
     ("GET", "/review/config"),
     ("GET", "/review/gradio_api/info"),
