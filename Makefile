@@ -12,7 +12,7 @@ export HF_HUB_OFFLINE ?= 1
 export GRADIO_ANALYTICS_ENABLED = False
 export ANONYMIZED_TELEMETRY = False
 
-.PHONY: setup run test test-quick ingest eval bench browser llm clean
+.PHONY: setup run test test-quick ingest eval eval-piaf bench browser llm clean
 
 setup: $(STAMP) $(VENV)/.kalan-model
 
@@ -43,6 +43,22 @@ test: setup browser
 	$(BIN)/python -m pytest -q
 	$(BIN)/kalan ingest --no-progress
 	$(BIN)/kalan eval --set evals/sets/seed.jsonl --check --no-progress --report .kalan/eval-report
+	$(MAKE) --no-print-directory eval-piaf
+
+# Quality on articles and questions nobody tuned on: PIAF (French Wikipedia) with 15 % of the paragraphs
+# left out of the corpus; their questions must be refused (piaf-heldout), the sample's must be answered.
+PIAF_JSON ?= ../shared/data/piaf/piaf-v1.0-dev.json
+PIAF_EVAL := .kalan/piaf-eval
+eval-piaf: setup
+	@if [ ! -f "$(PIAF_JSON)" ]; then echo "PIAF absent ($(PIAF_JSON)) : évaluation PIAF sautée"; exit 0; fi; \
+	set -e; \
+	$(BIN)/python -m kalan.evals.piaf --piaf "$(PIAF_JSON)" --out $(PIAF_EVAL) --holdout-percent 15 \
+		--sample evals/sets/piaf-sample.jsonl >/dev/null; \
+	KALAN_DATA_DIR=$(PIAF_EVAL)/data $(BIN)/kalan ingest --corpus $(PIAF_EVAL)/corpus --no-progress; \
+	for set in piaf-sample piaf-heldout; do \
+		KALAN_DATA_DIR=$(PIAF_EVAL)/data $(BIN)/kalan eval --set $(PIAF_EVAL)/$$set.jsonl --check --no-progress \
+			--report $(PIAF_EVAL)/report-$$set; \
+	done
 
 test-quick: setup
 	$(BIN)/python -m pytest -q -m "not slow"

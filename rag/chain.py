@@ -171,7 +171,8 @@ class AnswerChain:
         # what the last answer already said is not the answer to a follow-up
         follow_up = state.standalone != state.clean
         score_candidates(state.standalone, state.qvec, cands, self.vectors, len(state.passages),
-                         expected_type(state.clean), topic, seen=[a for _, a in state.history[-1:]] if follow_up else [])
+                         expected_type(state.clean), topic, seen=[a for _, a in state.history[-1:]] if follow_up else [],
+                         fresh=content_words(state.clean) - content_words(" ".join(q for q, _ in state.history[-1:])))
         state.selected = select(state.standalone, cands, self.settings.answer.max_sentences, topic,
                                 self.settings.answer.runner_up)
         order: list[int] = []

@@ -125,9 +125,10 @@ def idf_weights(qwords: set[str], found: list[set[str]]) -> dict[str, float]:
 
 def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], vectors: SentenceVectors,
                      n_passages: int, kind: str | None = None, topic: frozenset[str] = frozenset(),
-                     seen: list[str] = ()) -> None:
+                     seen: list[str] = (), fresh: set[str] = frozenset()) -> None:
     """Score in place. ``kind`` (date, number, name) favours sentences that hold such a fact; a sentence
-    that ``seen`` (the previous answer of a follow-up) already says is worth half."""
+    that ``seen`` (the previous answer of a follow-up) already says is worth half, unless it holds one of
+    ``fresh``, the follow-up's own new words ("Et que saluait-il ?" may be answered by the same sentence)."""
     if not cands:
         return
     qwords = question_words(question, topic)
@@ -145,7 +146,7 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], ve
         c.score = 0.55 * scaled + 0.45 * c.lexical + prior
         if kind and holds_type(kind, question, [c.text]):
             c.score += 0.12
-        if said and _already_said(c.text, said):
+        if said and _already_said(c.text, said) and not matched(fresh, content_words(c.text)):
             c.score *= 0.5
 
 

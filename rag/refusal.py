@@ -64,7 +64,8 @@ def after_answer(question: str, standalone: str, texts: list[str], passages: lis
     a = settings.answer
     if not texts:
         return Decision(True, "non_soutenu")
-    if best_score is not None and best_score < a.min_support:
+    floor = a.min_answer_score_follow_up if standalone != question else a.min_answer_score
+    if best_score is not None and best_score < floor:
         return Decision(True, "soutien_faible")
     names, stems = topic_of(passages)
     strong = best_cosine is not None and best_cosine >= a.strong_similarity

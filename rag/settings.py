@@ -89,6 +89,14 @@ class AnswerSettings(BaseModel):
         0.80, description="Below this dense cosine of the best passage, the corpus is deemed silent."
     )
     min_support: float = Field(0.35, description="Minimum support score for an answer sentence to be kept.")
+    min_answer_score: float = Field(
+        0.45, description="Extractive mode: below this score of the best answer sentence (similarity + weighted "
+        "share of the question's words), the passages are on topic but do not answer; calibrated on PIAF with "
+        "held-out paragraphs (python -m kalan.evals.piaf --holdout-percent).",
+    )
+    min_answer_score_follow_up: float = Field(
+        0.40, description="The same for a follow-up, whose question carries the previous one's words too.",
+    )
     strong_similarity: float = Field(
         0.855, description="Question-sentence cosine (e5) above which a reworded answer needs no shared words."
     )

@@ -13,7 +13,8 @@ from kalan.rag.settings import load_settings
 @pytest.fixture
 def svc(tmp_path, seed_corpus):
     settings = load_settings(data_dir=tmp_path / "data", embedding={"mode": "fake"},
-                             answer={"min_retrieval_score": -1.0, "min_support": -1.0})
+                             answer={"min_retrieval_score": -1.0, "min_support": -1.0,
+                                     "min_answer_score": -1.0, "min_answer_score_follow_up": -1.0})
     s = KalanService(settings)
     ingest_corpus(settings, seed_corpus, s.store, s.embedder, progress=False)
     return s

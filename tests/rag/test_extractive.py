@@ -58,3 +58,14 @@ def test_misspelt_question_words_still_match():
 
     assert matched({"litium", "entreprize", "mali"}, {"lithium", "entrepris", "bamako"}) == {"litium", "entreprize"}
     assert matched({"lithium"}, {"uranium"}) == set()
+
+
+def test_a_follow_up_answered_by_the_same_sentence_keeps_it():
+    passages = _passages("Diop a écrit à Lavrov, saluant une coopération de confiance.", "Le Mali fête un anniversaire.")
+    q = "Qui a écrit à Lavrov ? Et que saluait-il ?"
+    said = ["Diop a écrit à Lavrov, saluant une coopération de confiance."]
+    plain = {c.text: c.score for c in _scored(q, passages)}
+    kept = {c.text: c.score for c in _scored(q, passages, seen=said, fresh={"salu"})}
+    assert kept[passages[0].text] == plain[passages[0].text]
+    dropped = {c.text: c.score for c in _scored(q, passages, seen=said, fresh={"anniversair"})}
+    assert dropped[passages[0].text] < plain[passages[0].text]
