@@ -34,7 +34,7 @@ def measure(gguf: Path, data_dir: Path | None, every: int = 8, passages: int | N
 
     over = {"llm": {"mode": "llamacpp", "gguf_path": str(gguf)}}
     if passages:
-        over["retrieval"] = {"k": passages}
+        over["llm"]["passages"] = passages
     settings = load_settings(**({"data_dir": data_dir} if data_dir else {}), **over)
     svc = KalanService(settings)
     cases = [json.loads(line) for line in (ROOT / "evals/sets/seed.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -86,7 +86,7 @@ def measure(gguf: Path, data_dir: Path | None, every: int = 8, passages: int | N
         return round(vals[min(len(vals) - 1, int(q * len(vals)))], 2) if q < 1 else round(vals[-1], 2)
 
     return {
-        "gguf": gguf.name, "k": settings.retrieval.k, "n": len(rows), "model_load_s": round(load_s, 1),
+        "gguf": gguf.name, "k": settings.llm.passages, "n": len(rows), "model_load_s": round(load_s, 1),
         "first_token_p50_s": p("first_token_s", 0.5), "first_token_p95_s": p("first_token_s", 0.95),
         "first_text_p50_s": p("first_text_s", 0.5), "total_p50_s": p("total_s", 0.5),
         "prompt_tokens_mean": round(statistics.mean(r["prompt_tokens"] for r in rows if r["prompt_tokens"]), 0)
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gguf", required=True, type=Path)
     ap.add_argument("--data-dir", type=Path, default=None)
     ap.add_argument("--every", type=int, default=8)
-    ap.add_argument("--passages", type=int, default=None, help="passages given to the model (retrieval.k)")
+    ap.add_argument("--passages", type=int, default=None, help="passages given to the model (llm.passages)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--save", action="store_true",
                     help="also write benchmarks/.cache/results/full/generative.json (goals table of BENCHMARKS.md)")

@@ -207,7 +207,7 @@ class AnswerChain:
 
     def _generate_stream(self, state: State, chat) -> Iterator[AnswerSentence]:
         """Stream the model's answer and yield each sentence once complete and verified."""
-        passages = state.passages
+        passages = state.passages[: max(1, self.settings.llm.passages)]
         blocks = "\n".join(
             prompts.PASSAGE.format(n=i + 1, title=p.title, section=p.section, text=p.text) for i, p in enumerate(passages)
         )
@@ -224,10 +224,12 @@ class AnswerChain:
             spans = sentence_spans(buffer)
             if len(spans) > 1 and re.search(r"[.!?…](?:\s*\[[\d,\s]+\])?\s+\S", buffer):
                 done_until = spans[-1][0]
-                yield from verify(parse_answer(buffer[:done_until]), passages, self.svc.embedder, self.settings.answer.min_support)
+                yield from verify(parse_answer(buffer[:done_until]), passages, self.svc.embedder,
+                                  self.settings.answer.min_support, state.standalone)
                 buffer = buffer[done_until:]
         if buffer.strip() and prompts.NOT_FOUND_TOKEN not in buffer:
-            yield from verify(parse_answer(buffer), passages, self.svc.embedder, self.settings.answer.min_support)
+            yield from verify(parse_answer(buffer), passages, self.svc.embedder, self.settings.answer.min_support,
+                              state.standalone)
 
     def _fallback(self, state: State, exc: Exception) -> None:
         # the exception's text may echo request details (keys, URLs): only its type is logged

@@ -106,11 +106,22 @@ def support_score(sentence: str, passage_text: str, embed_sim: float | None) -> 
     return 0.6 * lex + 0.4 * emb
 
 
-def verify(sentences: list[AnswerSentence], passages: list, embedder=None, min_support: float = 0.35) -> list[AnswerSentence]:
-    """Keep supported sentences, each citing the passage(s) that support it."""
+def verify(sentences: list[AnswerSentence], passages: list, embedder=None, min_support: float = 0.35,
+           question: str = "") -> list[AnswerSentence]:
+    """Keep supported sentences, each citing the passage(s) that support it.
+
+    A sentence that only repeats the question's words asserts nothing and is dropped. A second citation
+    is kept only if its passage also holds the sentence's words (``min_support`` of them): a sentence
+    supported by one passage through the embedding does not drag along a loosely related one.
+    """
     n_pass = len(passages)
     if not sentences or not n_pass:
         return []
+    if question:
+        asked = content_words(question)
+        sentences = [s for s in sentences if content_words(s.text) - asked]
+        if not sentences:
+            return []
     sims = None
     if embedder is not None:
         svecs = embedder.embed_passages([s.text for s in sentences])
@@ -128,6 +139,9 @@ def verify(sentences: list[AnswerSentence], passages: list, embedder=None, min_s
                 cited = [best + 1]
         if not cited:
             continue
+        if len(cited) > 1:
+            top = max(cited, key=lambda n: scores[n - 1])
+            cited = [n for n in cited if n == top or lexical_support(s.text, passages[n - 1].text) >= min_support]
         s.citations = cited
         s.support = max(scores[n - 1] for n in cited)
         for n in cited:

@@ -58,3 +58,33 @@ def test_holdback_ordinary_brackets_pass_after_limit():
     h = MarkerHoldback()
     out = h.push("texte [note très longue sans fin")
     assert "texte" in out
+
+
+def test_a_sentence_that_only_echoes_the_question_is_dropped():
+    from types import SimpleNamespace
+
+    from kalan.rag.citations import parse_answer, verify
+
+    passages = [SimpleNamespace(text="Les deux capitales envisagent des projets solaires ensemble.")]
+    q = "Quels projets les deux capitales envisagent-elles ensemble ?"
+    assert verify(parse_answer("Les deux capitales envisagent-elles ensemble de [1]."), passages, None, 0.3, q) == []
+    kept = verify(parse_answer("Elles envisagent des projets solaires [1]."), passages, None, 0.3, q)
+    assert [s.citations for s in kept] == [[1]]
+
+
+def test_a_second_citation_needs_the_sentence_words_in_its_passage():
+    from types import SimpleNamespace
+
+    from kalan.rag.citations import parse_answer, verify
+
+    passages = [SimpleNamespace(text="Rosatom explore le lithium et l'or au Mali."),
+                SimpleNamespace(text="La Russie forme des étudiants maliens."),
+                SimpleNamespace(text="Rosatom explore aussi le lithium au Mali, dit le ministre.")]
+    class SameVector:  # every text embeds alike: the embedding alone would support any citation
+        def embed_passages(self, texts):
+            import numpy as np
+
+            return np.ones((len(texts), 4), dtype=np.float32) / 2.0
+
+    kept = verify(parse_answer("Rosatom explore le lithium au Mali [1][2][3]."), passages, SameVector(), 0.35)
+    assert kept[0].citations == [1, 3]
