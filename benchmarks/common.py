@@ -271,6 +271,8 @@ def instrumented_ingest(svc, corpus_dir: Path, progress: bool = False):
         name, dim = emb.name, emb.dim
         embed_queries = emb.embed_queries
         embed_passages = staticmethod(wrap(emb.embed_passages, "embed_s"))
+        if hasattr(emb, "embed_passages_with_parts"):  # embedding.sentence_vectors = "late"
+            embed_passages_with_parts = staticmethod(wrap(emb.embed_passages_with_parts, "embed_s"))
 
     orig = {k: getattr(store, k) for k in ("article_chunk_ids", "add", "delete")}
     for k, fn in saved_mod.items():

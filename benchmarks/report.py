@@ -226,9 +226,16 @@ def render(rdir: Path, plot_path: Path, md_dir: Path) -> str:
     if ing:
         extra = (f"; vs raw encode of the same texts it embeds (chunks + sentences): {f(ing['ratio_same_texts'], 2)}"
                  if ing.get("ratio_same_texts") else "")
+        if ing.get("ratio_late"):
+            extra += (f"; with `embedding.sentence_vectors = late` (sentence vectors pooled from the chunk's own "
+                      f"forward pass; PIAF hit@1 0.772 vs 0.782, seed unanswerable refused 0.84 vs 0.96): **{f(ing['ratio_late'], 2)}** "
+                      f"({f(ing['pipeline_late']['chunks_per_s'], 2)} chunks/s)")
+        status = met(ing.get("met"))
+        if not ing.get("met") and (ing.get("ratio_late") or 0) >= 0.85:
+            status = "**met** with `late`, **missed** by default"
         rows.append(["Ingest throughput ≥ 0.85 × raw `SentenceTransformer.encode` of the chunk texts (same run)",
-                     f"{f(ing.get('ratio'), 2)} ({f(ing['pipeline']['chunks_per_s'], 2)} vs {f(ing['raw']['chunks_per_s'], 2)} "
-                     f"chunks/s){extra}", met(ing.get("met"))])
+                     f"default: {f(ing.get('ratio'), 2)} ({f(ing['pipeline']['chunks_per_s'], 2)} vs "
+                     f"{f(ing['raw']['chunks_per_s'], 2)} chunks/s){extra}", status])
     if rei and "best_s" in rei:
         rows.append(["Re-ingest one changed article in a ≥100k store ≤ 5 s", f"{f(rei['best_s'], 1)} s "
                      f"({f(rei.get('passages'))} passages)", met(rei.get("met"))])
@@ -286,9 +293,11 @@ def render(rdir: Path, plot_path: Path, md_dir: Path) -> str:
                      ["`ingest_corpus` end to end (fresh data dir: open store, plan, embed, write, BM25)",
                       f(p["seconds"], 1), f(p["chunks_per_s"], 2), f(p["peak_rss_mb"], 0)]],
                     ["", "s", "chunks/s", "peak RSS MB"]), "",
-              table([[i + 1, x["chunks"], f(x["raw_s"], 1), f(x["pipeline_s"], 1), f(x["ratio"], 2), x["load1"]]
+              table([[i + 1, x["chunks"], f(x["raw_s"], 1), f(x["pipeline_s"], 1), f(x["ratio"], 2),
+                      f(x.get("late_s"), 1), f(x.get("ratio_late"), 2), x["load1"]]
                      for i, x in enumerate(ing.get("slices", []))],
-                    ["slice", "chunks", "raw s", "ingest s", "raw s / ingest s", "load 1 min"]), "",
+                    ["slice", "chunks", "raw s", "ingest s", "raw s / ingest s", "ingest s (late)",
+                     "raw s / ingest s (late)", "load 1 min"]), "",
               (f"Since commit 0655b6c `ingest_corpus` also embeds **every sentence** of each chunk ({f(ing['sentences'])} "
                f"sentences for {ing['chunks']} chunks) for the sentence rerank: raw `encode` of those same "
                f"{f(ing['raw_same_texts']['texts'])} texts takes {f(ing['raw_same_texts']['seconds'], 1)} s, i.e. "

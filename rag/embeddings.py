@@ -64,6 +64,47 @@ class SentenceTransformerEmbedder:
         out[order] = vecs
         return out
 
+    def embed_passages_with_parts(self, texts: list[str], parts: list[list[str]]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Passage vectors and, from the same forward pass, one vector per part (sentence) of each passage:
+        the mean of the part's own token vectors ("late chunking"). The passage vector equals
+        ``embed_passages``; a part that cannot be located in its passage (or lies past the model's token
+        limit) is encoded on its own."""
+        import torch
+
+        tok, model = self.model.tokenizer, self.model[0].auto_model
+        limit = int(getattr(self.model, "max_seq_length", None) or 512)
+        inputs = [self.passage_prefix + normalize(t) for t in texts]
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        part_vecs: list[np.ndarray] = [np.zeros((len(p), self.dim), dtype=np.float32) for p in parts]
+        alone: list[tuple[int, int]] = []
+        order = sorted(range(len(texts)), key=lambda i: len(inputs[i]))
+        for b in range(0, len(order), self.batch_size):
+            idx = order[b : b + self.batch_size]
+            enc = tok([inputs[i] for i in idx], padding=True, truncation=True, max_length=limit,
+                      return_offsets_mapping=True, return_tensors="pt")
+            offsets = enc.pop("offset_mapping").numpy()
+            with torch.inference_mode():
+                hidden = model(**enc).last_hidden_state.numpy()
+            mask = enc["attention_mask"].numpy().astype(bool)
+            for row, i in enumerate(idx):
+                h, off = hidden[row][mask[row]], offsets[row][mask[row]]
+                out[i] = _unit(h.mean(0))
+                cursor = 0
+                for j, part in enumerate(parts[i]):
+                    needle = normalize(part).strip()
+                    pos = inputs[i].find(needle, cursor) if needle else -1
+                    sel = (off[:, 0] >= pos) & (off[:, 1] <= pos + len(needle)) & (off[:, 1] > off[:, 0])
+                    if pos < 0 or not sel.any():
+                        alone.append((i, j))
+                        continue
+                    cursor = pos + len(needle)
+                    part_vecs[i][j] = _unit(h[sel].mean(0))
+        if alone:
+            vecs = self.embed_passages([parts[i][j] for i, j in alone])
+            for (i, j), v in zip(alone, vecs):
+                part_vecs[i][j] = v
+        return out, part_vecs
+
 
 def _quiet_transformers() -> None:
     """No weight-loading progress bars or advisory warnings on the user's terminal."""
@@ -96,6 +137,16 @@ class FakeEmbedder:
 
     def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
         return self.embed_queries(texts)
+
+    def embed_passages_with_parts(self, texts: list[str], parts: list[list[str]]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Same interface as the real embedder's; parts are embedded on their own (no context here)."""
+        return self.embed_passages(texts), [self.embed_passages(p) if p else np.zeros((0, self.dim), np.float32)
+                                            for p in parts]
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = float(np.linalg.norm(v))
+    return (v / n).astype(np.float32) if n else v.astype(np.float32)
 
 
 def default_model_dir(models_dir: Path) -> Path:

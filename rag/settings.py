@@ -34,6 +34,11 @@ class EmbeddingSettings(BaseModel):
     batch_size: int = Field(32, description="Encoding batch size.")
     device: str = Field("cpu", description="torch device: cpu, cuda, mps.")
     fake_dim: int = Field(64, description="Dimension of the fake embedder.")
+    sentence_vectors: Literal["separate", "late"] = Field(
+        "separate", description="How ingestion embeds each chunk's sentences: separate (each sentence encoded "
+        "on its own: best retrieval, ~2x the encoding work) or late (pooled from the chunk's own forward pass: "
+        "~2x faster ingestion, PIAF hit@1 0.772 vs 0.782). Applies to chunks embedded from then on.",
+    )
 
 
 class StoreSettings(BaseModel):

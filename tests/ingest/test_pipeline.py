@@ -293,3 +293,17 @@ def test_manifest_gives_the_reports_and_store_of_a_full_plan(tmp_path, corpus):
         assert rep_a.as_json() == rep_b.as_json()
         assert _ids(svc_a) == _ids(svc_b) and svc_a.store.sentence_count() == svc_b.store.sentence_count()
     assert read_manifest(a, svc_a.store) is not None
+
+
+def test_late_sentence_vectors_store_every_sentence(tmp_path, seed_corpus):
+    from kalan.ingest.pipeline import ingest_corpus
+    from kalan.rag.service import KalanService
+    from kalan.rag.settings import load_settings
+
+    counts = {}
+    for how in ("separate", "late"):
+        settings = load_settings(data_dir=tmp_path / how, embedding={"mode": "fake", "sentence_vectors": how})
+        svc = KalanService(settings)
+        report = ingest_corpus(settings, seed_corpus, svc.store, svc.embedder, progress=False)
+        counts[how] = (report.added, svc.store.count(), svc.store.sentence_count())
+    assert counts["late"] == counts["separate"] and counts["late"][2] > counts["late"][1] > 0
