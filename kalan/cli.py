@@ -137,7 +137,12 @@ def cmd_doctor(args, settings):
         "embedding_mode": settings.embedding.mode,
         "store": settings.store.url or f"embarqué : {settings.chroma_dir}",
         "retrieval": f"{settings.retrieval.mode} ({settings.retrieval.fusion}, poids dense {settings.retrieval.dense_weight})",
+        "sentence_vectors": settings.embedding.sentence_vectors,
+        "refusal": (f"recherche < {settings.answer.min_retrieval_score}, meilleure phrase < "
+                    f"{settings.answer.min_answer_score} (suivi {settings.answer.min_answer_score_follow_up})"),
     }
+    if settings.llm.mode != "extractive":
+        info["llm_passages"] = settings.llm.passages
     try:
         info["embedding_model"] = str(ensure_model(settings, allow_build=False)) if settings.embedding.mode != "fake" else "fake"
     except FileNotFoundError as exc:

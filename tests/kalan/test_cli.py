@@ -88,3 +88,17 @@ def test_cli_does_not_import_torch_before_main():
     code = "import sys, kalan.cli; kalan.cli.build_parser(); print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0 and out.stdout.strip() == "False", out.stderr
+
+
+def test_doctor_reports_the_settings_that_shape_answers(tmp_path, monkeypatch, capsys):
+    import json
+
+    from kalan.cli import main
+
+    monkeypatch.setenv("KALAN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KALAN_EMBEDDING__MODE", "fake")
+    monkeypatch.setenv("KALAN_EMBEDDING__SENTENCE_VECTORS", "late")
+    monkeypatch.setenv("KALAN_ANSWER__MIN_ANSWER_SCORE", "0.5")
+    assert main(["doctor", "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["sentence_vectors"] == "late" and "0.5" in info["refusal"] and "llm_passages" not in info
