@@ -124,7 +124,8 @@ def plan_corpus(corpus_dir: Path, settings, prefer=frozenset()) -> tuple[dict[st
 def ingest_corpus(settings, corpus_dir: Path, store, embedder, progress: bool = True) -> IngestReport:
     corpus_dir = Path(corpus_dir)
     known = read_manifest(settings, store)  # None unless it matches the store's count and the chunking
-    if known is not None and store.sentence_count() == 0:
+    no_sentences = store.sentence_count() == 0
+    if known is not None and no_sentences:
         known = None  # sentence vectors gone: plan in full, everything is embedded again below
     if known is None:
         stored = store.article_chunk_ids()
@@ -136,7 +137,7 @@ def ingest_corpus(settings, corpus_dir: Path, store, embedder, progress: bool = 
 
     to_add: list[Chunk] = []
     to_delete: list[str] = []
-    if stored and known is None and store.sentence_count() == 0:
+    if stored and known is None and no_sentences:
         stored = {}  # a store written before sentence vectors existed: embed everything once more (upsert)
     for aid, ids in planned.items():
         have = stored.get(aid, set())

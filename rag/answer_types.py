@@ -109,14 +109,15 @@ AGE_Q = re.compile(r"\bage\b|\bquel age\b")
 
 def _holds_number(question: str, sentence: str, strict: bool = True) -> bool:
     fq = fold(question)
-    if TIME_SPAN_Q.search(fq) or AGE_Q.search(fq):
-        new = _tokens(sentence, NUMBER_WORDS) - _tokens(question, NUMBER_WORDS)
-    else:
-        new = _tokens(DURATION.sub(" ", fold(sentence)), NUMBER_WORDS) - _tokens(question, NUMBER_WORDS)
+    span = bool(TIME_SPAN_Q.search(fq))
+    durations_count = span or bool(AGE_Q.search(fq))
+    new = _tokens(sentence if durations_count else DURATION.sub(" ", fold(sentence)), NUMBER_WORDS) - _tokens(
+        question, NUMBER_WORDS)
+    if not durations_count:
         new = {t for t in new if not YEAR.match(t)}  # "depuis 2021" does not count soldiers
     if not new:
         return False
-    focus = focus_words(question) if strict and not TIME_SPAN_Q.search(fq) else set()
+    focus = focus_words(question) if strict and not span else set()
     return not focus or bool(focus & set(tokenize(sentence)))
 
 
@@ -144,7 +145,7 @@ def coverage(question: str, text: str, topic: frozenset[str] = frozenset()) -> f
 # Capitalised only because they open a sentence: "Selon Bamako", "Depuis Moscou" name Bamako, Moscou.
 _OPENERS = FRENCH_STOPWORDS | frozenset(
     "selon depuis pendant apres avant entre vers chez sous sans contre malgre parmi durant outre quant lorsque "
-    "puisque voici voila pourquoi comment combien quand qui quoi dans a au aux en".split()
+    "puisque voici voila".split()
 )
 
 
@@ -154,11 +155,12 @@ def _names(sentence: str) -> list[str]:
     for m in NAME.finditer(sentence):
         before = sentence[: m.start()].rstrip()
         opening = not before or before[-1] in ".!?:;•·-*–—«\"("
-        words = m.group(1).split()
+        whole = m.group(1).split()
+        words = whole
         if opening:
             while words and fold(words[0]).strip("'’") in _OPENERS:
                 words = words[1:]  # "Selon Bamako" -> "Bamako"; "Pendant" alone -> nothing
-            if len(words) == len(m.group(1).split()) and len(words) < 2:
+            if words is whole and len(words) < 2:
                 continue  # one capitalised word opening a sentence, an item or a quote: not a name by itself
         if words:
             out.append(" ".join(words))
@@ -221,7 +223,7 @@ def missing_entities(question: str, passage_texts: list[str]) -> list[str]:
 
     def mentioned(w: str) -> bool:
         prefix = w[: max(4, min(6, len(w) - 2))]
-        return any(h.startswith(prefix) or _near(w, h) for h in haystack)
+        return any(h.startswith(prefix) or near_spelling(w, h) for h in haystack)
 
     out = []
     for name in question_entities(question):
@@ -233,7 +235,7 @@ def missing_entities(question: str, passage_texts: list[str]) -> list[str]:
     return out
 
 
-def _near(a: str, b: str) -> bool:
+def near_spelling(a: str, b: str) -> bool:
     """Same first letter and at most one edit apart ("Hegwige" for "Hedwige"), for words of 5+ letters."""
     if len(a) < 5 or a[0] != b[0] or abs(len(a) - len(b)) > 1:
         return False

@@ -169,10 +169,10 @@ class AnswerChain:
         cands = candidates(state.passages)
         topic = topic_of(state.passages)[1]
         # what the last answer already said is not the answer to a follow-up
-        follow_up = state.standalone != state.clean
+        last = state.history[-1:] if state.standalone != state.clean else []
         score_candidates(state.standalone, state.qvec, cands, self.vectors, len(state.passages),
-                         expected_type(state.clean), topic, seen=[a for _, a in state.history[-1:]] if follow_up else [],
-                         fresh=content_words(state.clean) - content_words(" ".join(q for q, _ in state.history[-1:])))
+                         expected_type(state.clean), topic, seen=[a for _, a in last],
+                         fresh=content_words(state.clean) - content_words(" ".join(q for q, _ in last)))
         state.selected = select(state.standalone, cands, self.settings.answer.max_sentences, topic,
                                 self.settings.answer.runner_up)
         order: list[int] = []

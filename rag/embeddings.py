@@ -129,8 +129,7 @@ class FakeEmbedder:
         for tok in tokenize(text) or ["<vide>"]:
             h = hashlib.sha256(tok.encode("utf-8")).digest()
             v[int.from_bytes(h[:4], "little") % self.dim] += 1.0 if h[4] % 2 else -1.0
-        n = float(np.linalg.norm(v))
-        return v / n if n else v
+        return _unit(v)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kalan.rag.answer_types import _near, holds_type
+from kalan.rag.answer_types import holds_type, near_spelling
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import content_words
 
@@ -103,7 +103,7 @@ def matched(qwords: set[str], words: set[str]) -> set[str]:
         tq = _trigrams(q)
         for w in long_words:
             tw = _trigrams(w)
-            if len(tq & tw) >= 0.5 * len(tq | tw) or _near(q, w):
+            if len(tq & tw) >= 0.5 * len(tq | tw) or near_spelling(q, w):
                 out.add(q)
                 break
     return out
@@ -146,13 +146,14 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], ve
         c.score = 0.55 * scaled + 0.45 * c.lexical + prior
         if kind and holds_type(kind, question, [c.text]):
             c.score += 0.12
-        if said and _already_said(c.text, said) and not matched(fresh, content_words(c.text)):
-            c.score *= 0.5
+        if said:
+            words = content_words(c.text)
+            if _already_said(words, said) and not matched(fresh, words):
+                c.score *= 0.5
 
 
-def _already_said(text: str, said: set[str]) -> bool:
-    """The sentence is (mostly) in the previous answer, or holds most of a short previous answer."""
-    words = content_words(text)
+def _already_said(words: set[str], said: set[str]) -> bool:
+    """The sentence's words are (mostly) in the previous answer, or hold most of a short previous answer."""
     common = len(words & said)
     return bool(words) and (common >= 0.7 * len(words) or (len(said) <= 12 and common >= 0.7 * len(said)))
 
