@@ -223,7 +223,8 @@ def missing_entities(question: str, passage_texts: list[str]) -> list[str]:
 
     def mentioned(w: str) -> bool:
         prefix = w[: max(4, min(6, len(w) - 2))]
-        return any(h.startswith(prefix) or near_spelling(w, h) for h in haystack)
+        return any(h.startswith(prefix) or near_spelling(w, h) or (len(w) >= 8 and _edits_at_most_2(w, h))
+                   for h in haystack)
 
     out = []
     for name in question_entities(question):
@@ -243,3 +244,18 @@ def near_spelling(a: str, b: str) -> bool:
         return sum(x != y for x, y in zip(a, b)) <= 1
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _edits_at_most_2(a: str, b: str) -> bool:
+    """Two edits apart at most (a long name misspelt twice: "nurbuging" for "nurburgring")."""
+    if abs(len(a) - len(b)) > 2 or a[0] != b[0]:
+        return False
+    prev = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, y in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y))
+        if min(cur) > 2:
+            return False
+        prev = cur
+    return prev[-1] <= 2

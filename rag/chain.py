@@ -174,7 +174,7 @@ class AnswerChain:
                          expected_type(state.clean), topic, seen=[a for _, a in last],
                          fresh=content_words(state.clean) - content_words(" ".join(q for q, _ in last)))
         state.selected = select(state.standalone, cands, self.settings.answer.max_sentences, topic,
-                                self.settings.answer.runner_up)
+                                self.settings.answer.runner_up, self.settings.answer.second_sentence)
         order: list[int] = []
         sentences: list[AnswerSentence] = []
         for c in state.selected:

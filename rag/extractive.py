@@ -159,8 +159,12 @@ def _already_said(words: set[str], said: set[str]) -> bool:
 
 
 def select(question: str, cands: list[Candidate], max_sentences: int = 4,
-           topic: frozenset[str] = frozenset(), runner_up: float = 0.7) -> list[Candidate]:
-    """Best sentence, then close runners-up that cover new question words; lists keep their lead."""
+           topic: frozenset[str] = frozenset(), runner_up: float = 0.7, second: float = 1.0) -> list[Candidate]:
+    """Best sentence, then close runners-up that cover new question words; lists keep their lead.
+
+    The second best sentence joins a one-sentence answer when it scores ``second`` of the best even without
+    new question words: the sentence that repeats the question ("Gesualdo chercha une épouse à son fils")
+    is often not the one that answers it ("hors d'Italie", in the next sentence)."""
     if not cands:
         return []
     ranked = sorted(cands, key=lambda c: (-c.score, c.passage_index, c.start))
@@ -172,7 +176,7 @@ def select(question: str, cands: list[Candidate], max_sentences: int = 4,
         if len(chosen) >= max_sentences:
             break
         new = matched(qwords, content_words(c.text)) - covered
-        if c.score >= runner_up * best.score and new:
+        if (c.score >= runner_up * best.score and new) or (len(chosen) == 1 and c.score >= second * best.score):
             chosen.append(c)
             covered |= new
     # a lead sentence ending with ":" answers with its list

@@ -94,6 +94,11 @@ class AnswerSettings(BaseModel):
         0.7, description="An extractive answer adds a sentence that brings new question words if it scores at "
         "least this share of the best sentence's score.",
     )
+    second_sentence: float = Field(
+        0.75, description="An extractive answer of one sentence adds the next best sentence, even without new "
+        "question words, if it scores at least this share of the best (1: never). The answer often lies in the "
+        "sentence beside the one that repeats the question's words (PIAF sample pass 0.658 -> 0.724).",
+    )
     min_retrieval_score: float = Field(
         0.80, description="Below this dense cosine of the best passage, the corpus is deemed silent."
     )

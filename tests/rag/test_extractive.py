@@ -69,3 +69,17 @@ def test_a_follow_up_answered_by_the_same_sentence_keeps_it():
     assert kept[passages[0].text] == plain[passages[0].text]
     dropped = {c.text: c.score for c in _scored(q, passages, seen=said, fresh={"anniversair"})}
     assert dropped[passages[0].text] < plain[passages[0].text]
+
+
+def test_a_close_second_sentence_joins_a_one_sentence_answer():
+    cands = _scored(
+        "Où Gesualdo chercha-t-il une épouse pour son fils ?",
+        _passages("Gesualdo chercha une épouse pour son fils Emanuele.", "Il la trouva hors d'Italie, à Ferrare.",
+                  "Le mariage fut célébré plus tard."),
+    )
+    ranked = sorted(cands, key=lambda c: -c.score)
+    alone = select("Où Gesualdo chercha-t-il une épouse pour son fils ?", cands, runner_up=0.99, second=1.0)
+    assert [c.text for c in alone] == [ranked[0].text]
+    both = select("Où Gesualdo chercha-t-il une épouse pour son fils ?", cands, runner_up=0.99,
+                  second=ranked[1].score / ranked[0].score)
+    assert [c.text for c in both] == [ranked[0].text, ranked[1].text]

@@ -107,3 +107,12 @@ def test_the_counted_noun_skips_prenominal_adjectives_and_needs_a_complement():
     assert focus_words("Combien de personnes travaillent ici ?") == set()  # any noun may count people
     assert focus_words("Sur quel montant porte l’aide ?") == set()  # "porte" is the verb, not what is counted
     assert focus_words("Quel est le montant de l’investissement ?") == {"invest"}
+
+
+def test_a_long_name_misspelt_twice_is_still_known_but_a_short_one_is_not():
+    from kalan.rag.answer_types import missing_entities
+
+    passages = ["Herrmann finit deuxième aux 1 000 km du Nürburgring en 1968."]
+    assert missing_entities("Où Herrmann a-t-il fini aux 1 000 km de Nürbuging ?", passages) == []
+    assert missing_entities("Où Herrmann a-t-il couru à Monza ?", passages) == ["monza"]
+    assert missing_entities("Qu'a fait Hoffmann au Nürburgring ?", passages) == ["hoffmann"]
