@@ -12,6 +12,7 @@ Units are character spans of the original text. Nothing is embedded here.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -96,7 +97,7 @@ def structure(article: Article) -> Structure:
         title, sections = _plain(text, kept)
     meta_title = article.meta.get("title")
     if meta_title:
-        title = str(meta_title)
+        title = plain_title(str(meta_title))
     for sec in sections:
         sec.units = _attach_lists(text, sec.units)
     sections = [s for s in sections if s.units]
@@ -180,6 +181,11 @@ def _attach_lists(text: str, units: list[Unit]) -> list[Unit]:
         else:
             out.append(u)
     return out
+
+
+def plain_title(title: str) -> str:
+    """A metadata title as text: HTML tags dropped and entities decoded ("<i>Moonraker</i> (film)")."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]*>", "", title))).strip() or title
 
 
 def normalized_title_matches(a: str, b: str) -> bool:

@@ -22,7 +22,8 @@ from kalan.rag import messages as msg
 from kalan.rag import prompts
 from kalan.rag.citations import AnswerSentence, MarkerHoldback, parse_answer, render, verify
 from kalan.rag.extractive import SentenceVectors, candidates, score_candidates, select
-from kalan.rag.guards import clean_question
+from kalan.rag.guards import clean_question, looks_like_injection
+from kalan.rag.overview import asks_overview, names_a_subject, section_openings
 from kalan.rag.answer_types import expected_type
 from kalan.rag.refusal import Decision, after_answer, before_answer, topic_of
 from kalan.rag.sentences import sentence_spans
@@ -49,6 +50,7 @@ class State:
     sentences: list[AnswerSentence] = field(default_factory=list)
     decision: Decision | None = None
     mode: str = "extractive"
+    overview: bool = False  # a whole-article request, answered by the article's section openings
     notice: str | None = None
     t0: float = field(default_factory=time.perf_counter)
 
@@ -89,7 +91,7 @@ class AnswerChain:
         state.clean = clean_question(question, self.settings.answer.max_question_chars)
         state = self._retrieve(self._condense(state))
         chat = self._chat_model()
-        if chat is not None and not self._pre_refusal(state):
+        if chat is not None and not asks_overview(state.clean) and not self._pre_refusal(state):
             yield from self._stream_generated(state, chat)
             return
         state = self._decide(self._generate(state))
@@ -190,8 +192,36 @@ class AnswerChain:
         state.mode = "extractive"
         return state
 
+    def _overview(self, state: State) -> bool:
+        """Answer a whole-article request ("Résume l'article") with the article's section openings, each
+        cited; ask which article when the question names none and several match. False: not such a request."""
+        if not state.passages or not asks_overview(state.clean) or looks_like_injection(state.clean):
+            return False
+        articles = list(dict.fromkeys(p.article_id for p in state.passages))
+        state.overview = True
+        if len(articles) > 1 and not names_a_subject(state.standalone):
+            state.decision = Decision(True, "article_ambigu")
+            return True
+        chunks = self.svc.store.article_chunks(articles[0])
+        picks = section_openings(chunks, self.settings.answer.overview_sentences)
+        if not picks:
+            state.overview = False
+            return False
+        order: list[int] = []
+        sentences: list[AnswerSentence] = []
+        for i, s, e in picks:
+            if i not in order:
+                order.append(i)
+            n = order.index(i) + 1
+            sentence = AnswerSentence(chunks[i].text[s:e], [n], support=1.0)
+            sentence.quote_spans[n] = (s, e)
+            sentences.append(sentence)
+        state.passages = [chunks[i] for i in order]
+        state.sentences, state.mode, state.decision = sentences, "extractive", Decision(False)
+        return True
+
     def _generate(self, state: State) -> State:
-        if self._pre_refusal(state):
+        if self._overview(state) or self._pre_refusal(state):
             return state
         chat = self._chat_model()
         if chat is None:
@@ -238,7 +268,7 @@ class AnswerChain:
         self._extract(state)
 
     def _decide(self, state: State) -> State:
-        if state.decision is not None and state.decision.refuse:
+        if state.overview or (state.decision is not None and state.decision.refuse):
             return state
         if state.mode == "extractive":
             texts = [f"{c.lead.text} {c.text}" if c.lead else c.text for c in state.selected]
@@ -314,7 +344,8 @@ class AnswerChain:
         return out
 
     def _refusal_text(self, reason: str | None) -> str:
-        base = {"injection": msg.REFUSAL_INJECTION, "hors_sujet": msg.REFUSAL_OFF_TOPIC}.get(reason, msg.REFUSAL)
+        base = {"injection": msg.REFUSAL_INJECTION, "hors_sujet": msg.REFUSAL_OFF_TOPIC,
+                "article_ambigu": msg.OVERVIEW_WHICH}.get(reason, msg.REFUSAL)
         try:
             titles = self.svc.titles()
         except Exception:  # the refusal itself must not fail

@@ -27,7 +27,7 @@ from kalan.rag.text import content_words
 
 _BULLET = re.compile(r"^\s*(?:[•·▪◦‣*+\-–—]|\d{1,2}[.)])\s+")
 # A sentence that opens on a pointer to the previous one ("Ce jour", "Il") needs it to be understood.
-_ANAPHORA = re.compile(r"^(?:Ce|Cet|Cette|Ces|Il|Elle|Ils|Elles|Celui-ci|Celle-ci|Ceux-ci|Cela|Ceci|Ce dernier|Cette derni[eè]re)\b")
+ANAPHORA = re.compile(r"^(?:Ce|Cet|Cette|Ces|Il|Elle|Ils|Elles|Celui-ci|Celle-ci|Ceux-ci|Cela|Ceci|Ce dernier|Cette derni[eè]re)\b")
 
 
 @dataclass
@@ -76,7 +76,7 @@ def candidates(passages: list) -> list[Candidate]:
         for s, e in sentence_spans(p.text):
             text = p.text[s:e]
             item = bool(_BULLET.match(text))
-            context = lead if item else (previous if previous is not None and _ANAPHORA.match(text) else None)
+            context = lead if item else (previous if previous is not None and ANAPHORA.match(text) else None)
             c = Candidate(i, s, e, text, is_item=item, lead=context)
             if not item:
                 lead = c if text.rstrip().endswith(":") else None

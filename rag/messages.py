@@ -19,6 +19,10 @@ REFUSAL_INJECTION = (
 REFUSAL_OFF_TOPIC = (
     "Cette question sort du champ des articles du corpus : je ne peux y répondre sans inventer."
 )
+OVERVIEW_WHICH = (
+    "Plusieurs articles du corpus peuvent correspondre : précisez lequel résumer "
+    "(par exemple « Résume l'article sur … »)."
+)
 CORPUS_COVERS = "Le corpus couvre : {titles}."
 STORE_DOWN = "La base de passages est inaccessible ({where}) : {error}. Réessayez dans un instant."
 STORE_EMPTY = "La base de passages est vide : lancez d'abord `kalan ingest`."

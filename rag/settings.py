@@ -99,6 +99,9 @@ class AnswerSettings(BaseModel):
         "question words, if it scores at least this share of the best (1: never). The answer often lies in the "
         "sentence beside the one that repeats the question's words (PIAF sample pass 0.658 -> 0.724).",
     )
+    overview_sentences: int = Field(
+        5, description="Most section openings quoted when a question asks for a whole article (\"Résume l'article\").",
+    )
     min_retrieval_score: float = Field(
         0.80, description="Below this dense cosine of the best passage, the corpus is deemed silent."
     )

@@ -119,6 +119,12 @@ class ChunkStore:
                 out.setdefault((meta or {}).get("article_id", ""), set()).add(cid)
         return out
 
+    def article_chunks(self, article_id: str) -> list[Passage]:
+        """Every stored chunk of one article, in the article's order."""
+        got = self._guard(self.collection.get, where={"article_id": article_id}, include=["metadatas", "documents"])
+        out = [_passage(cid, m or {}, d or "", None) for cid, m, d in zip(got["ids"], got["metadatas"], got["documents"])]
+        return sorted(out, key=lambda p: (p.position, p.start))
+
     def _scan(self, include: list[str], page: int | None = None) -> Iterator[tuple[list, list, list]]:
         page = page or (META_PAGE if include else IDS_PAGE)
         offset = 0

@@ -117,3 +117,10 @@ def test_long_unit_is_split_at_sentences_with_overlap():
     for (s1, e1), (s2, e2) in zip(pieces, pieces[1:]):
         assert s2 < e1  # one sentence of overlap
     assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+
+
+def test_a_metadata_title_with_html_is_shown_as_text(tmp_path):
+    f = tmp_path / "moonraker.md"
+    f.write_text("---\ntitle: \"<i><span lang='en'>Moonraker</span></i> (film) &amp; suite\"\n---\n\n"
+                 "Moonraker est un film d'espionnage britannique sorti en 1979.\n", encoding="utf-8")
+    assert structure(load_article(f)).title == "Moonraker (film) & suite"
