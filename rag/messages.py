@@ -91,6 +91,7 @@ UI_EXAMPLES = (
     "Dans quels secteurs la Russie coopère-t-elle avec le Mali ?",
     "Quelle entreprise russe explore des projets au Mali ?",
     "Combien d'étudiants maliens ont été formés en Russie ?",
+    "Résume l'article sur le Mali et la Russie",
 )
 UI_THINKING = "Je cherche dans les articles…"
 UI_SOURCES_TITLE = "Sources ({n}) — cliquez pour lire les passages"
