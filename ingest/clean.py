@@ -27,6 +27,16 @@ NAV_LINES = frozenset(
 NAV_LINES = frozenset(s.strip() for s in NAV_LINES)
 
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
+# Page furniture that carries words of its own: dates of publication, reading time, copyright, links to
+# other articles ("Lire aussi : ..."), photo credits, comment counters.
+_FURNITURE = re.compile(
+    r"^(?:publie|mis a jour|mise a jour|modifie|actualise)(?: le| :|:)\s*.{0,40}\d"
+    r"|^temps de lecture\b|^lecture\s*:?\s*\d+\s*min"
+    r"|^(?:©|\(c\)|copyright)|tous droits reserves"
+    r"|^(?:lire aussi|a lire aussi|lire egalement|a lire egalement|voir aussi|sur le meme sujet)\s*[:\-–—]"
+    r"|^(?:photo|photos|credit photo|credits? photo|illustration)\s*[:©]"
+    r"|^\d+\s+(?:commentaires?|partages?|reactions?)$"
+)
 
 
 def is_noise(line: str) -> bool:
@@ -37,7 +47,7 @@ def is_noise(line: str) -> bool:
     s = raw.strip(":|>»«•·-\"").strip()
     if not s:
         return False
-    if s in NAV_LINES:
+    if s in NAV_LINES or (len(s) <= 100 and _FURNITURE.search(s)):
         return True
     # "Partager : Facebook | Twitter | WhatsApp" style rows
     parts = [p.strip() for p in re.split(r"[|/•·:]", s) if p.strip()]

@@ -20,7 +20,17 @@ def test_navigation_lines_are_noise(line):
     assert is_noise(line)
 
 
-@pytest.mark.parametrize("line", ["Une histoire qui remonte à l’indépendance", "Tout commence en 1960.", "Top 10 des pays"])
+@pytest.mark.parametrize("line", ["Publié le 14 octobre 2025 à 10h32", "Mis à jour le 15/10/2025", "Temps de lecture : 3 min",
+                                  "© 2025 Le Journal. Tous droits réservés.", "Lire aussi : Bamako et Moscou signent",
+                                  "Photo : AFP", "12 commentaires"])
+def test_publication_furniture_is_noise(line):
+    assert is_noise(line)
+
+
+@pytest.mark.parametrize("line", ["Une histoire qui remonte à l’indépendance", "Tout commence en 1960.", "Top 10 des pays",
+                                  "Publié en 1960, le traité fut signé à Moscou.",
+                                  "Les photos de la cérémonie ont fait le tour du pays.",
+                                  "Lire aussi entre les lignes est un art."])
 def test_article_lines_are_not_noise(line):
     assert not is_noise(line)
 
