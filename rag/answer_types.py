@@ -259,3 +259,17 @@ def _edits_at_most_2(a: str, b: str) -> bool:
             return False
         prev = cur
     return prev[-1] <= 2
+
+
+_GROUPED = re.compile(r"(?<=\d)[\s\u00a0\u202f.](?=\d{3}(?!\d))")  # "1 000" and "1.000" -> "1000"
+_QNUM = re.compile(r"(?<![\d,.])\d{3,}(?![\d])")
+
+
+def numbers_missing(question: str, passage_texts: list[str]) -> bool:
+    """The question holds numbers of 3+ digits ("en 1928", "1 000 km"; smaller ones are often written in
+    words: "soixante-cinq ans") and the passages hold none of them."""
+    nums = set(_QNUM.findall(_GROUPED.sub("", question)))
+    if not nums:
+        return False
+    text = _GROUPED.sub("", " ".join(passage_texts))
+    return not any(re.search(rf"(?<!\d){n}(?!\d)", text) for n in nums)

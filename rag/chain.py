@@ -274,9 +274,13 @@ class AnswerChain:
             texts = [f"{c.lead.text} {c.text}" if c.lead else c.text for c in state.selected]
             best = max((c.score for c in state.selected), default=0.0)
             cosine = max((c.cosine for c in state.selected), default=0.0)
+            cited = [p.text for p in state.passages[: len({c.passage_index for c in state.selected})]]
         else:
             texts, best, cosine = [s.text for s in state.sentences], None, None
-        state.decision = after_answer(state.clean, state.standalone, texts, state.passages, self.settings, best, cosine)
+            cited = [state.passages[n - 1].text for s in state.sentences for n in s.citations
+                     if 0 < n <= len(state.passages)]
+        state.decision = after_answer(state.clean, state.standalone, texts, state.passages, self.settings, best, cosine,
+                                      cited)
         return state
 
     # -- helpers ---------------------------------------------------------------------------------

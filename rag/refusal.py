@@ -11,7 +11,9 @@ Refuse when:
   name ("qui", "quelle entreprise", "où") and no answer sentence holds one that
   the question does not already contain (names of the article's own subject do
   not count) while sharing at least a third of the question's own words;
-- the best sentence's support is weak (low similarity and low word overlap).
+- the best sentence's support is weak (low similarity and low word overlap);
+- the question is anchored on numbers ("en 1928", "les 1 000 km") of which no cited passage holds any:
+  the passage is about something else (another year of the same story).
 
 Thresholds live in ``AnswerSettings`` and are calibrated on the evaluation
 sets (see README). A refusal never cites anything.
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kalan.rag.answer_types import expected_type, holds_type, missing_entities, question_parts
+from kalan.rag.answer_types import expected_type, holds_type, missing_entities, numbers_missing, question_parts
 from kalan.rag.guards import looks_like_injection, looks_like_task
 from kalan.rag.text import fold, tokenize
 
@@ -54,7 +56,8 @@ def before_answer(question: str, standalone: str, passages: list, settings) -> D
 
 
 def after_answer(question: str, standalone: str, texts: list[str], passages: list, settings,
-                 best_score: float | None = None, best_cosine: float | None = None) -> Decision:
+                 best_score: float | None = None, best_cosine: float | None = None,
+                 cited: list[str] | None = None) -> Decision:
     """Refusals decided on the answer's sentences (``texts``, each with its context sentence).
 
     A date/number/name question needs a sentence holding such a fact; that
@@ -67,6 +70,8 @@ def after_answer(question: str, standalone: str, texts: list[str], passages: lis
     floor = a.min_answer_score_follow_up if standalone != question else a.min_answer_score
     if best_score is not None and best_score < floor:
         return Decision(True, "soutien_faible")
+    if cited is not None and numbers_missing(question, cited):
+        return Decision(True, "fait_absent")
     names, stems = topic_of(passages)
     strong = best_cosine is not None and best_cosine >= a.strong_similarity
     needed = 0.0 if strong else a.min_type_coverage  # a strong match still needs what is counted

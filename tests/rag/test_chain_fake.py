@@ -68,3 +68,10 @@ def test_bad_questions_raise_french_errors(svc, q):
     with pytest.raises(QuestionError) as e:
         svc.ask(q)
     assert "question" in str(e.value).lower()
+
+
+def test_a_year_no_cited_passage_mentions_is_refused(svc):
+    r = svc.ask("Que s'est-il passé entre le Mali et la Russie en 1975 ?")
+    assert r["refused"] and r["refusal_reason"] == "fait_absent" and r["citations"] == []
+    kept = svc.ask("Que s'est-il passé entre le Mali et la Russie en 1960 ?")
+    assert not kept["refused"] and "1960" in " ".join(c["text"] for c in kept["citations"])

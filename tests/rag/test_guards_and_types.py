@@ -116,3 +116,14 @@ def test_a_long_name_misspelt_twice_is_still_known_but_a_short_one_is_not():
     assert missing_entities("Où Herrmann a-t-il fini aux 1 000 km de Nürbuging ?", passages) == []
     assert missing_entities("Où Herrmann a-t-il couru à Monza ?", passages) == ["monza"]
     assert missing_entities("Qu'a fait Hoffmann au Nürburgring ?", passages) == ["hoffmann"]
+
+
+def test_a_question_anchored_on_a_year_the_passages_never_mention_is_told():
+    from kalan.rag.answer_types import numbers_missing
+
+    passages = ["Le club s'installe au stade en 1931 et y reste jusqu'en 1945.", "Il parcourt les 1 000 km."]
+    assert numbers_missing("Quel club occupait le stade jusqu'en 1928 ?", passages)
+    assert not numbers_missing("Quel club occupait le stade en 1931 ?", passages)
+    assert not numbers_missing("Qui a fini les 1000 km en 1968, 1931 et 1970 ?", passages)  # one is enough
+    assert not numbers_missing("Que font-ils 65 ans après ?", ["Soixante-cinq ans après, ils coopèrent."])
+    assert not numbers_missing("Qui a gagné les 1.000 km ?", passages)
