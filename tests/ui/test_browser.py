@@ -10,6 +10,7 @@ empties the chat. Screenshots and timings go to test-artifacts/.
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -139,5 +140,13 @@ def test_student_page(page, served):
     # 5. a new conversation empties the chat
     pg.get_by_role("button", name=msg.UI_NEW_CONVERSATION).click()
     pg.wait_for_function("() => !document.querySelector('#kalan-chat .kalan-answer')")
+
+    # 6. a whole-article request: section openings, each with its own source
+    timings["resume"] = _ask(pg, "Résume l'article", 1)
+    summary = pg.locator("#kalan-chat .kalan-answer").last.inner_text()
+    assert {"[1]", "[2]", "[3]"} <= set(re.findall(r"\[\d+\]", summary)) and "1960" in summary
+    pg.get_by_text("Sources (", exact=False).last.click()
+    assert pg.locator("#kalan-chat .kalan-passage mark").count() >= 3
+    pg.screenshot(path=str(ARTIFACTS / "06-resume.png"), full_page=True)
     (ARTIFACTS / "browser-timings.json").write_text(json.dumps(timings, indent=2), encoding="utf-8")
     print("\nTemps mesurés dans le navigateur (s) :", json.dumps(timings))
