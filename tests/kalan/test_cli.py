@@ -99,6 +99,8 @@ def test_doctor_reports_the_settings_that_shape_answers(tmp_path, monkeypatch, c
     monkeypatch.setenv("KALAN_EMBEDDING__MODE", "fake")
     monkeypatch.setenv("KALAN_EMBEDDING__SENTENCE_VECTORS", "late")
     monkeypatch.setenv("KALAN_ANSWER__MIN_ANSWER_SCORE", "0.5")
+    monkeypatch.setenv("KALAN_ANSWER__SECOND_SENTENCE", "0.9")
     assert main(["doctor", "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["sentence_vectors"] == "late" and "0.5" in info["refusal"] and "llm_passages" not in info
+    assert "0.9" in info["sentences"]
