@@ -141,7 +141,7 @@ def cmd_doctor(args, settings):
         "refusal": (f"recherche < {settings.answer.min_retrieval_score}, meilleure phrase < "
                     f"{settings.answer.min_answer_score} (suivi {settings.answer.min_answer_score_follow_up})"),
         "sentences": (f"2e phrase si ≥ {settings.answer.second_sentence} du meilleur score, "
-                                 f"{settings.answer.max_sentences} au plus"),
+                      f"{settings.answer.max_sentences} au plus"),
     }
     if settings.llm.mode != "extractive":
         info["llm_passages"] = settings.llm.passages

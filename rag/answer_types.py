@@ -223,8 +223,7 @@ def missing_entities(question: str, passage_texts: list[str]) -> list[str]:
 
     def mentioned(w: str) -> bool:
         prefix = w[: max(4, min(6, len(w) - 2))]
-        return any(h.startswith(prefix) or near_spelling(w, h) or (len(w) >= 8 and _edits_at_most_2(w, h))
-                   for h in haystack)
+        return any(h.startswith(prefix) or near_spelling(w, h, 2 if len(w) >= 8 else 1) for h in haystack)
 
     out = []
     for name in question_entities(question):
@@ -236,29 +235,20 @@ def missing_entities(question: str, passage_texts: list[str]) -> list[str]:
     return out
 
 
-def near_spelling(a: str, b: str) -> bool:
-    """Same first letter and at most one edit apart ("Hegwige" for "Hedwige"), for words of 5+ letters."""
-    if len(a) < 5 or a[0] != b[0] or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) <= 1
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
-
-
-def _edits_at_most_2(a: str, b: str) -> bool:
-    """Two edits apart at most (a long name misspelt twice: "nurbuging" for "nurburgring")."""
-    if abs(len(a) - len(b)) > 2 or a[0] != b[0]:
+def near_spelling(a: str, b: str, edits: int = 1) -> bool:
+    """Same first letter and at most ``edits`` edits apart, for words of 5+ letters ("Hegwige" for "Hedwige";
+    with 2: "nurbuging" for "nurburgring")."""
+    if len(a) < 5 or not b or a[0] != b[0] or abs(len(a) - len(b)) > edits:
         return False
     prev = list(range(len(b) + 1))
     for i, x in enumerate(a, 1):
         cur = [i] + [0] * len(b)
         for j, y in enumerate(b, 1):
             cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y))
-        if min(cur) > 2:
+        if min(cur) > edits:
             return False
         prev = cur
-    return prev[-1] <= 2
+    return prev[-1] <= edits
 
 
 _GROUPED = re.compile(r"(?<=\d)[\s\u00a0\u202f.](?=\d{3}(?!\d))")  # "1 000" and "1.000" -> "1000"

@@ -177,18 +177,8 @@ class AnswerChain:
                          fresh=content_words(state.clean) - content_words(" ".join(q for q, _ in last)))
         state.selected = select(state.standalone, cands, self.settings.answer.max_sentences, topic,
                                 self.settings.answer.runner_up, self.settings.answer.second_sentence)
-        order: list[int] = []
-        sentences: list[AnswerSentence] = []
-        for c in state.selected:
-            if c.passage_index not in order:
-                order.append(c.passage_index)
-            n = order.index(c.passage_index) + 1
-            s = AnswerSentence(c.text, [n], support=1.0)
-            s.quote_spans[n] = (c.start, c.end)
-            sentences.append(s)
-        # citations are numbered by the cited passages, in order of first use
+        order, state.sentences = _quoted([(c.passage_index, c.start, c.end, c.text) for c in state.selected])
         state.passages = [state.passages[i] for i in order] + [p for i, p in enumerate(state.passages) if i not in order]
-        state.sentences = sentences
         state.mode = "extractive"
         return state
 
@@ -207,17 +197,9 @@ class AnswerChain:
         if not picks:
             state.overview = False
             return False
-        order: list[int] = []
-        sentences: list[AnswerSentence] = []
-        for i, s, e in picks:
-            if i not in order:
-                order.append(i)
-            n = order.index(i) + 1
-            sentence = AnswerSentence(chunks[i].text[s:e], [n], support=1.0)
-            sentence.quote_spans[n] = (s, e)
-            sentences.append(sentence)
+        order, state.sentences = _quoted([(i, s, e, chunks[i].text[s:e]) for i, s, e in picks])
         state.passages = [chunks[i] for i in order]
-        state.sentences, state.mode, state.decision = sentences, "extractive", Decision(False)
+        state.mode, state.decision = "extractive", Decision(False)
         return True
 
     def _generate(self, state: State) -> State:
@@ -357,6 +339,21 @@ class AnswerChain:
         if titles:
             base += " " + msg.CORPUS_COVERS.format(titles=" ; ".join(f"« {t} »" for t in titles[:8]))
         return base
+
+
+def _quoted(quotes: list[tuple[int, int, int, str]]) -> tuple[list[int], list[AnswerSentence]]:
+    """Verbatim sentences ``(passage index, start, end, text)`` as answer sentences, each citing its passage;
+    citations are numbered by the cited passages in order of first use (``order``: their indices)."""
+    order: list[int] = []
+    sentences: list[AnswerSentence] = []
+    for i, start, end, text in quotes:
+        if i not in order:
+            order.append(i)
+        n = order.index(i) + 1
+        sentence = AnswerSentence(text, [n], support=1.0)
+        sentence.quote_spans[n] = (start, end)
+        sentences.append(sentence)
+    return order, sentences
 
 
 def _clean_history(history) -> list:
