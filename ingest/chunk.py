@@ -8,13 +8,19 @@ so that a fact on the cut is still whole in one chunk.
 Each chunk's ``match_text`` is prefixed with the article title and section:
 a passage of "Une histoire qui remonte à l'indépendance" is found by questions
 that name the article's subject even when the paragraph does not.
+
+Sentences aimed at an AI assistant (``kalan.rag.planted``) stay in the text and are
+listed in the chunk's ``planted`` field, so answers can leave them out.
 """
 
 from __future__ import annotations
 
+import json
+
 from kalan.ingest.load import Article
 from kalan.ingest.sections import INTRO, Structure
 from kalan.rag.documents import Chunk
+from kalan.rag.planted import planted_sentences
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import normalize
 
@@ -48,6 +54,7 @@ def chunk_article(article: Article, struct: Structure, target_chars: int = 700, 
         for unit in section.units:
             for s, e in split_unit(text, unit.start, unit.end, target_chars, max_chars):
                 body = text[s:e]
+                planted = planted_sentences(body)
                 chunks.append(
                     Chunk(
                         article_id=article.article_id,
@@ -61,6 +68,7 @@ def chunk_article(article: Article, struct: Structure, target_chars: int = 700, 
                         article_hash=ahash,
                         date=str(article.meta.get("date", "")),
                         author=str(article.meta.get("author", "")),
+                        planted=json.dumps(planted, ensure_ascii=False) if planted else "",
                     )
                 )
     return chunks

@@ -10,6 +10,7 @@ Does not clean or split the text (``clean``, ``sections``).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import unicodedata
@@ -106,6 +107,30 @@ def decode(raw: bytes, path: Path) -> tuple[str, list[str]]:
 
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
+_ISO_DATE = re.compile(r"\A\d{4}-\d{1,2}-\d{1,2}(?!\d)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+TEXT_FIELDS = ("title", "author", "source", "url", "licence", "language")  # one line of text each
+MAX_TITLE_CHARS = 200  # a title is repeated in the page header and in every refusal
+MAX_FIELD_CHARS = 1000
+
+
+class _TextLoader(yaml.SafeLoader):
+    """YAML without timestamps: a date stays the text it was, checked by ``clean_meta`` (a bad one is a
+    French error naming the file, not a ``ValueError`` out of the YAML library)."""
+
+
+_TextLoader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_yaml(text: str):
+    """Safe YAML, dates as text; a value its tag cannot build (``!!timestamp 2025-13-45``) is a ``YAMLError``."""
+    try:
+        return yaml.load(text, Loader=_TextLoader)  # noqa: S506 - a SafeLoader subclass
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise yaml.YAMLError("une valeur marquée d'un type YAML (« !! ») est invalide") from exc
 
 
 def split_front_matter(text: str, path: Path) -> tuple[dict, int]:
@@ -116,7 +141,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, int]:
     if not m:
         raise CorpusFileError(path, "en-tête YAML (front matter) ouvert par « --- » mais jamais refermé.")
     try:
-        meta = yaml.safe_load(m.group(1)) or {}
+        meta = read_yaml(m.group(1)) or {}
     except yaml.YAMLError as exc:
         raise CorpusFileError(path, f"en-tête YAML illisible : {str(exc).splitlines()[0]}.") from exc
     if not isinstance(meta, dict):
@@ -124,18 +149,84 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, int]:
     return meta, m.end()
 
 
-def clean_meta(meta: dict) -> dict:
-    out = {}
+def one_line(value: str) -> str:
+    """Control characters (NUL included) and runs of white space become one space."""
+    return " ".join(_CONTROL.sub(" ", value).split())
+
+
+def short_title(title: str, limit: int = MAX_TITLE_CHARS) -> str:
+    """``title`` cut at a word boundary to at most ``limit`` characters (an ellipsis marks the cut)."""
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+def _iso_date(value, path: Path) -> str:
+    """A date field as ISO text; an impossible date (``2025-13-45``) is a French error naming the file."""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    text = one_line(str(value))
+    m = _ISO_DATE.match(text)
+    if not m:
+        return text  # free text ("mars 2025"): kept as written
+    try:
+        day = datetime.date(*(int(x) for x in m.group(0).split("-")))
+    except ValueError:
+        raise CorpusFileError(path, f"date invalide « {text[:40]} » dans les métadonnées : "
+                                    "attendu une date réelle AAAA-MM-JJ (par exemple 2025-09-01).") from None
+    if m.end() == len(text):
+        return day.isoformat()
+    try:
+        return datetime.datetime.fromisoformat(text).isoformat()
+    except ValueError:
+        return text
+
+
+def _text_field(key: str, value, path: Path) -> str:
+    """A text field: numbers become text, a list of texts is joined; a mapping is refused."""
+    if isinstance(value, list) and all(v is None or isinstance(v, (str, int, float)) for v in value):
+        value = ", ".join(str(v) for v in value if v is not None)
+    elif isinstance(value, (dict, list, set)):
+        kind = "une liste imbriquée" if isinstance(value, list) else "une structure « clé: valeur »"
+        raise CorpusFileError(path, f"le champ « {key} » des métadonnées doit être un texte, pas {kind}.")
+    return one_line(str(value))
+
+
+def clean_meta(meta: dict, path: Path | None = None) -> tuple[dict, list[str]]:
+    """Metadata with normalised keys and text values; and the French warnings it raised.
+
+    Raises ``CorpusFileError`` for a value that cannot be used (an impossible date, a mapping
+    where a text is expected)."""
+    path = Path(path or "?")
+    out: dict = {}
+    warnings: list[str] = []
     for key, value in meta.items():
-        key = str(key).strip().lower()
-        if key == "license":
-            key = "licence"
-        if key == "lang":
-            key = "language"
+        key = one_line(str(key)).lower()
+        key = {"license": "licence", "lang": "language"}.get(key, key)
         if value is None:
             continue
-        out[key] = value.isoformat() if hasattr(value, "isoformat") else str(value).strip()
-    return out
+        if key == "date":
+            value = _iso_date(value, path)
+        elif key in TEXT_FIELDS:
+            value = _text_field(key, value, path)
+        else:
+            try:
+                value = _text_field(key, value, path)
+            except CorpusFileError as exc:  # a field Kalan does not use: skipped, not fatal
+                warnings.append(f"{exc.reason[:-1]} : champ ignoré.")
+                continue
+        if key == "title" and len(value) > MAX_TITLE_CHARS:
+            warnings.append(f"titre de {len(value)} caractères tronqué à {MAX_TITLE_CHARS}.")
+            value = short_title(value)
+        if len(value) > MAX_FIELD_CHARS:
+            warnings.append(f"champ « {key[:40]} » de {len(value)} caractères tronqué à {MAX_FIELD_CHARS}.")
+            value = value[:MAX_FIELD_CHARS]
+        if value:
+            out[key] = value
+    return out, warnings
 
 
 def load_article(path: Path, max_bytes: int = 3_000_000) -> Article:
@@ -154,7 +245,7 @@ def load_article(path: Path, max_bytes: int = 3_000_000) -> Article:
     side = sidecar_for(path)
     if side is not None:
         try:
-            side_meta = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
+            side_meta = read_yaml(side.read_text(encoding="utf-8")) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise CorpusFileError(path, f"métadonnées illisibles dans {side.name} : {exc}.") from exc
         if not isinstance(side_meta, dict):
@@ -163,4 +254,5 @@ def load_article(path: Path, max_bytes: int = 3_000_000) -> Article:
     if not text[body_start:].strip():
         raise CorpusFileError(path, "l'article n'a pas de texte après son en-tête.")
     fmt = "markdown" if path.suffix.lower() in (".md", ".markdown") else "text"
-    return Article(article_id_for(path), path, text, body_start, fmt, clean_meta(meta), warnings)
+    meta, meta_warnings = clean_meta(meta, path)
+    return Article(article_id_for(path), path, text, body_start, fmt, meta, warnings + meta_warnings)

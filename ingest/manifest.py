@@ -31,7 +31,7 @@ NAME = "manifest.json"
 # modules whose code decides chunk ids, duplicates and errors: a change to any of them invalidates the manifest
 _CODE = ("kalan.ingest.load", "kalan.ingest.clean", "kalan.ingest.sections", "kalan.ingest.chunk",
          "kalan.ingest.pipeline", "kalan.ingest.manifest", "kalan.rag.documents", "kalan.rag.text",
-         "kalan.rag.sentences")
+         "kalan.rag.sentences", "kalan.rag.planted")
 
 
 def manifest_path(settings) -> Path:

@@ -16,6 +16,7 @@ store's chunks are listed, as a first ingest does.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import sys
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from kalan.ingest.chunk import chunk_article
 from kalan.ingest.load import CorpusFileError, article_id_for, list_corpus, load_article
 from kalan.ingest.manifest import drop_manifest, file_digest, read_manifest, write_manifest
 from kalan.ingest.sections import structure
+from kalan.rag import messages as msg
 from kalan.rag.documents import Chunk
 from kalan.rag.lexical import load_or_build
 from kalan.rag.sentences import sentence_spans
@@ -98,9 +100,11 @@ def plan_changes(corpus_dir: Path, settings, prefer=frozenset(), known: dict[str
                 raise CorpusFileError(path, f"même texte que {seen_hashes[body_hash]} : doublon ignoré.")
             seen_hashes[body_hash] = path.name
             if not same:
-                chunks = chunk_article(article, structure(article), settings.chunk.target_chars, settings.chunk.max_chars)
+                struct = structure(article)
+                chunks = chunk_article(article, struct, settings.chunk.target_chars, settings.chunk.max_chars)
                 if not chunks:
                     raise CorpusFileError(path, "aucun texte d'article après nettoyage (que du bruit de navigation ?).")
+                warnings = warnings + planted_warnings(struct.title, chunks)
         except CorpusFileError as exc:
             plan.errors.append({"file": str(path), "error": str(exc)})
             plan.failed.add(aid)
@@ -113,6 +117,19 @@ def plan_changes(corpus_dir: Path, settings, prefer=frozenset(), known: dict[str
             plan.chunks[aid] = chunks
         plan.files[aid] = {"sha256": digest, "body": body_hash, "warnings": list(warnings)}
     return plan
+
+
+def planted_warnings(title: str, chunks: list[Chunk]) -> list[str]:
+    """The French warning for an article holding sentences aimed at an AI assistant (none if it holds none)."""
+    found: list[str] = []
+    for c in chunks:
+        for sentence in json.loads(c.planted) if c.planted else ():
+            if sentence not in found:  # chunks overlap by a sentence
+                found.append(sentence)
+    if not found:
+        return []
+    first = found[0] if len(found[0]) <= 160 else found[0][:159] + "…"
+    return [msg.INGEST_PLANTED.format(n=len(found), title=title, first=first)]
 
 
 def plan_corpus(corpus_dir: Path, settings, prefer=frozenset()) -> tuple[dict[str, list[Chunk]], list[dict], list[dict], set[str]]:

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from kalan.ingest.clean import is_byline, is_noise
-from kalan.ingest.load import Article
+from kalan.ingest.load import Article, short_title
 from kalan.rag.text import fold
 
 INTRO = "Introduction"
@@ -100,8 +100,9 @@ def structure(article: Article) -> Structure:
         title = plain_title(str(meta_title))
     for sec in sections:
         sec.units = _attach_lists(text, sec.units)
+        sec.title = short_title(sec.title)
     sections = [s for s in sections if s.units]
-    return Structure(title or article.article_id, sections, dropped)
+    return Structure(short_title(title) or article.article_id, sections, dropped)
 
 
 def _blocks(kept):
@@ -184,8 +185,19 @@ def _attach_lists(text: str, units: list[Unit]) -> list[Unit]:
 
 
 def plain_title(title: str) -> str:
-    """A metadata title as text: HTML tags dropped and entities decoded ("<i>Moonraker</i> (film)")."""
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]*>", "", title))).strip() or title
+    """A metadata title as text: HTML tags dropped and entities decoded ("<i>Moonraker</i> (film)").
+
+    Entities are decoded first and tags dropped after, until nothing changes: an escaped tag
+    (``&lt;img onerror=…&gt;``) never comes out as live markup; a ``<`` or ``>`` left alone
+    becomes ``‹`` / ``›``."""
+    text = title
+    for _ in range(5):  # &amp;lt; decodes in two rounds
+        decoded = re.sub(r"<[^>]*>", "", html.unescape(text))
+        if decoded == text:
+            break
+        text = decoded
+    text = re.sub(r"\s+", " ", text.replace("<", "‹").replace(">", "›")).strip()
+    return text or re.sub(r"\s+", " ", title.replace("<", "‹").replace(">", "›")).strip()
 
 
 def normalized_title_matches(a: str, b: str) -> bool:

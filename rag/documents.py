@@ -27,11 +27,13 @@ class Chunk:
     article_hash: str = ""
     date: str = ""
     author: str = ""
+    planted: str = ""  # JSON list of its sentences aimed at an AI assistant (kalan.rag.planted); "" when none
 
     @property
     def chunk_id(self) -> str:
-        """Content id: same article, section and text give the same id."""
-        key = "\x1f".join([self.article_id, self.section, str(self.position), self.match_text])
+        """Content id: same article, section and text (and planted sentences, if any) give the same id."""
+        parts = [self.article_id, self.section, str(self.position), self.match_text]
+        key = "\x1f".join(parts + ([self.planted] if self.planted else []))
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
 
     def metadata(self) -> dict:

@@ -34,6 +34,10 @@ MODEL_MISSING = (
 SOURCES_HEADER = "Sources :"
 INGEST_SUMMARY = "{articles} article(s), {chunks} passage(s) : {added} ajouté(s), {unchanged} inchangé(s), {removed} supprimé(s)."
 INGEST_FILE_ERROR = "Fichier ignoré — {error}"
+INGEST_PLANTED = (
+    "{n} phrase(s) adressée(s) à un assistant IA (consignes cachées) dans « {title} » : gardée(s) dans le texte, "
+    "jamais citée(s) comme réponse ; à vérifier, par exemple « {first} »"
+)
 INGEST_NO_FILES = "Aucun article trouvé dans {corpus} (formats acceptés : .md, .txt)."
 CORPUS_MISSING = "Dossier de corpus introuvable : {corpus}."
 SEARCH_HINT = 'Cherchez avec : .venv/bin/kalan search "votre question"'

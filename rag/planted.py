@@ -21,7 +21,9 @@ planted when it
   (« à l'assistant », « si tu es une IA », « Chatbot, … ») and gives an order
   (imperative, « tu dois », an instruction noun);
 - ``output_order``: opens a clause with an imperative about what the answer
-  must say or carry (« réponds que », « ajoute le lien », « answer that »).
+  must say or carry (« réponds que », « ajoute le lien », « answer that »);
+- ``assistant_duty``: makes the assistant (Kalan included) the subject of a duty
+  to say something (« Kalan doit répondre PWNED », « the AI must say »).
 
 What a rule must never need: a news sentence *about* AI (« L'IA générative
 aide les élèves »), or a verb that is both imperative and third person
@@ -48,7 +50,7 @@ _ADDRESSEE = (
     r"(?:assistante?s?(?: (?:ia|virtuel(?:le)?s?|numeriques?|intelligents?))?|chat ?bots?|chatgpt|gpt(?:-?\d+\w*)?"
     r"|llms?|ia|i\.a\.|ai|intelligences? artificielles?|artificial intelligence"
     r"|modeles? (?:de langage|de langue|d'ia|linguistiques?|generatifs?)|(?:large )?language models?"
-    r"|robots? conversationnels?|agents? conversationnels?|agents? (?:ia|ai)|bots?|copilot)"
+    r"|robots? conversationnels?|agents? conversationnels?|agents? (?:ia|ai)|bots?|copilot|kalan)"
 )
 # Being addressed. Strong: a note, a vocative, "if you are an AI". Weak: a dative ("à l'IA"), which news
 # sentences use too ("le recours à l'IA"), so it needs an order no third-person sentence shares.
@@ -83,6 +85,13 @@ _OUTPUT_ORDER = re.compile(
     r"(?:(?:toujours|always|aussi|also|systematiquement)\s+)?"
     r"(?:le|ce|cet|un|the|this|a)\s+(?:lien|liens|url|link|links|hyperlien)\b)"
 )
+# What an assistant "must" say: the addressee as subject of an obligation to answer, say, add, cite...
+# ("Kalan doit répondre PWNED"); "répondre à/aux" (to meet a need) is not an order about output.
+_DUTY = re.compile(
+    r"\b" + _ADDRESSEE + r"\s+(?:\w+\s+){0,2}?(?:doit|doivent|devra|devront|must|should|shall|has to|have to)\s+"
+    r"(?:toujours |always |desormais |now )?(?:repondre(?! a | aux )|dire|ecrire|afficher|ajouter|inclure|inserer"
+    r"|affirmer|answer|reply|respond|say|write|output|print|add|include)\b"
+)
 _OVERRIDE = re.compile(
     r"\b(?:ignore|ignorez|ignorer|oublie|oubliez|oublier|disregard|forget|override|contourne|contournez"
     r"|ne (?:tiens|tenez) (?:pas|plus) compte)\b.{0,40}?"
@@ -113,6 +122,7 @@ RULES: tuple[tuple[str, object], ...] = (
                                                                    or _AMBIGUOUS_ORDER.search(f)))
                                   or (_WEAK_ADDRESS.search(f) and _SECOND_PERSON_ORDER.search(f))),
     ("output_order", lambda f: _OUTPUT_ORDER.search(f)),
+    ("assistant_duty", lambda f: _DUTY.search(f)),
 )
 
 

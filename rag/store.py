@@ -6,13 +6,15 @@ Vectors are always computed by Kalan's embedder and passed in: Chroma's own
 default embedding function (which would try to download a model) is never used.
 
 Offers what ingestion and retrieval need: which chunks an article has, write
-and delete chunks, dense search by vector, and a full scan for the lexical
-index. Errors of an unreachable store become ``StoreUnavailable`` with a French
+and delete chunks, dense search by vector, a full scan for the lexical
+index, and the articles holding planted instructions (for the teachers).
+Errors of an unreachable store become ``StoreUnavailable`` with a French
 message.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -124,6 +126,18 @@ class ChunkStore:
         got = self._guard(self.collection.get, where={"article_id": article_id}, include=["metadatas", "documents"])
         out = [_passage(cid, m or {}, d or "", None) for cid, m, d in zip(got["ids"], got["metadatas"], got["documents"])]
         return sorted(out, key=lambda p: (p.position, p.start))
+
+    def planted_by_article(self) -> dict[str, dict]:
+        """article_id -> {"title", "sentences"} of the articles whose chunks hold sentences aimed at an AI
+        assistant (``planted`` metadata written at ingestion; chunks stored before it have none)."""
+        got = self._guard(self.collection.get, where={"planted": {"$ne": ""}}, include=["metadatas"])
+        out: dict[str, dict] = {}
+        for m in sorted(got["metadatas"] or [], key=lambda m: (m.get("article_id", ""), m.get("position", 0))):
+            entry = out.setdefault(m.get("article_id", ""), {"title": m.get("title", ""), "sentences": []})
+            for sentence in _planted(m):
+                if sentence not in entry["sentences"]:
+                    entry["sentences"].append(sentence)
+        return {aid: e for aid, e in out.items() if e["sentences"]}
 
     def _scan(self, include: list[str], page: int | None = None) -> Iterator[tuple[list, list, list]]:
         page = page or (META_PAGE if include else IDS_PAGE)
@@ -247,11 +261,22 @@ def _passage(cid: str, m: dict, text: str, dense_score: float | None) -> Passage
     extra = {"match_text": m.get("match_text", "")}
     if m.get("n_sentences") is not None:
         extra["n_sentences"] = int(m["n_sentences"])
+    if m.get("planted"):
+        extra["planted"] = _planted(m)
     return Passage(
         chunk_id=cid, article_id=m.get("article_id", ""), title=m.get("title", ""), section=m.get("section", ""),
         text=text, position=int(m.get("position", 0)), start=int(m.get("start", 0)), end=int(m.get("end", 0)),
         dense_score=dense_score, extra=extra,
     )
+
+
+def _planted(meta: dict) -> list[str]:
+    """The planted sentences listed in a chunk's metadata (a JSON list; anything else counts as none)."""
+    try:
+        found = json.loads(meta.get("planted") or "[]")
+    except ValueError:
+        return []
+    return [s for s in found if isinstance(s, str)] if isinstance(found, list) else []
 
 
 def _looks_like_connection_error(exc: BaseException) -> bool:

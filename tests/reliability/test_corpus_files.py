@@ -39,6 +39,7 @@ LATIN1 = (
 ).encode("latin-1")
 BROKEN_FRONT = "---\ntitle: « Jamais refermé »\ndate: 2025-01-01\n\nLe texte commence sans que l’en-tête soit fermé.\n"
 BAD_YAML = "---\ntitle: [crochet ouvert\n  : : :\n---\n\nUn article dont l’en-tête YAML est illisible.\n"
+BAD_DATE = "---\ntitle: Une date impossible\ndate: 2025-13-45\n---\n\nLe fleuve Niger traverse Bamako en saison sèche.\n"
 BINARY_NUL = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
 _RNG = random.Random(7)
 BINARY_NO_NUL = bytes(_RNG.randrange(1, 256) for _ in range(4096))  # no NUL byte: caught by decoding
@@ -50,6 +51,7 @@ BAD = {  # file -> a word of the reason
     "bruit.md": "décoder",
     "entete-casse.md": "YAML",
     "entete-illisible.md": "YAML",
+    "date-impossible.md": "date invalide",
     "les-ecoles-de-segou-copie.md": "doublon",
 }
 
@@ -90,6 +92,7 @@ def test_bad_files_never_stop_the_others(fake_env, cli, corpus_with, settings):
     (corpus / "pecheurs-de-mopti.txt").write_bytes(LATIN1)
     (corpus / "entete-casse.md").write_text(BROKEN_FRONT, encoding="utf-8")
     (corpus / "entete-illisible.md").write_text(BAD_YAML, encoding="utf-8")
+    (corpus / "date-impossible.md").write_text(BAD_DATE, encoding="utf-8")
     (corpus / "les-ecoles-de-segou-copie.md").write_text(GOOD, encoding="utf-8")  # the same article twice
     (corpus / "foire-de-kayes.md").write_bytes(BINARY_NUL)
 
