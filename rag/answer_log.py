@@ -560,10 +560,12 @@ class AnswerLog:
                 )
                 data = None
             else:
+                # a correction is data: approving or rejecting later keeps it (COALESCE), a new correction
+                # replaces its text, and its passages unless it names none
                 conn.execute(
                     "UPDATE answers SET status = ?, reviewer = ?, review_time = ?, "
-                    "review_comment = COALESCE(?, review_comment), corrected_answer = ?, corrected_chunk_ids = ? "
-                    "WHERE id = ?",
+                    "review_comment = COALESCE(?, review_comment), corrected_answer = COALESCE(?, corrected_answer), "
+                    "corrected_chunk_ids = COALESCE(?, corrected_chunk_ids) WHERE id = ?",
                     (status, reviewer, now, comment, corrected_answer,
                      None if chunk_ids is None else _dumps(chunk_ids), row["id"]),
                 )
@@ -642,7 +644,7 @@ class AnswerLog:
         if status not in REVIEWED:
             raise ValueError(msg.REVIEW_NOT_REVIEWED.format(id=id))
         quotes = _dedupe((c.get("quote") or c.get("text") or "") for c in rec["citations"] if isinstance(c, dict))
-        if status == "corrected":
+        if rec.get("corrected_answer"):  # corrected, or approved / rejected after a correction: the correction
             wanted = rec.get("corrected_chunk_ids") or []
             by_chunk: dict[str, str] = {}
             for p in list(rec["passages"]) + list(rec["citations"]):

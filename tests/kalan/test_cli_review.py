@@ -105,6 +105,15 @@ def test_approve_correct_comment(seeded, capsys):
     assert [r["id"] for r in rows] == [ids["old"]]
 
 
+def test_correct_then_approve_keeps_the_correction(seeded, capsys):
+    """Issue 18: `review correct` then `review approve` set corrected_answer back to null."""
+    tmp_path, ids = seeded
+    _run(capsys, "review", "correct", ids["old"], "--answer", "En 2023, Bamako a accueilli des instructeurs.")
+    _run(capsys, "review", "approve", ids["old"])
+    rec = json.loads(_run(capsys, "review", "show", ids["old"], "--json"))
+    assert rec["status"] == "approved" and rec["corrected_answer"] == "En 2023, Bamako a accueilli des instructeurs."
+
+
 def test_export(seeded, capsys):
     tmp_path, ids = seeded
     _run(capsys, "review", "approve", ids["new"])

@@ -155,6 +155,48 @@ def test_review_actions(log):
         log.comment(c, "")
 
 
+ACTIONS = {
+    "approve": lambda log, id_, n: log.approve(id_, reviewer=f"prof{n}"),
+    "reject": lambda log, id_, n: log.reject(id_, reviewer=f"prof{n}"),
+    "correct": lambda log, id_, n: log.correct(id_, f"Signé en 1960, correction {n}.", chunk_ids=["mali-russie#3"]),
+    "comment": lambda log, id_, n: log.comment(id_, f"commentaire {n}", reviewer=f"prof{n}"),
+}
+STATUS_OF = {"approve": "approved", "reject": "rejected", "correct": "corrected"}
+
+
+@pytest.mark.parametrize("first", ACTIONS)
+@pytest.mark.parametrize("second", ACTIONS)
+def test_no_review_action_loses_what_an_earlier_one_wrote(log, first, second):
+    """Issue 18: correct then approve dropped the correction. Every pair of actions, in every order."""
+    id_ = log.record(make_answer(), "s")
+    ACTIONS[first](log, id_, 1)
+    rec = ACTIONS[second](log, id_, 2)
+    assert rec == {k: v for k, v in log.get(id_).items() if k != "events"}
+    done = [first, second]
+    corrections = [n for n, a in enumerate(done, start=1) if a == "correct"]
+    comments = [n for n, a in enumerate(done, start=1) if a == "comment"]
+    statuses = [STATUS_OF[a] for a in done if a in STATUS_OF]
+    assert rec["status"] == (statuses[-1] if statuses else "unreviewed")
+    if corrections:
+        assert rec["corrected_answer"] == f"Signé en 1960, correction {corrections[-1]}."
+        assert rec["corrected_chunk_ids"] == ["mali-russie#3"]
+    else:
+        assert rec["corrected_answer"] is None and rec["corrected_chunk_ids"] is None
+    assert rec["review_comment"] == (f"commentaire {comments[-1]}" if comments else None)
+    assert rec["answer"] == make_answer()["answer"]  # the served answer is never touched
+    assert [e["action"] for e in log.get(id_)["events"]] == done
+    if corrections and statuses:  # a reviewed answer that has a correction becomes the corrected case
+        case = log.to_eval_case(id_)
+        assert case["answerable"] is True and [f[0] for f in case["expected_facts"]][:1] == ["1960"]
+
+
+def test_a_second_correction_without_passages_keeps_the_first_ones(log):
+    id_ = log.record(make_answer(), "s")
+    log.correct(id_, "Signé en 1960.", chunk_ids=["mali-russie#7"])
+    rec = log.correct(id_, "Signé à Moscou en 1960.")
+    assert rec["corrected_answer"] == "Signé à Moscou en 1960." and rec["corrected_chunk_ids"] == ["mali-russie#7"]
+
+
 def test_export_csv_and_jsonl(log, tmp_path):
     a = log.record(make_answer(question="=1+1 question piège"), "s")
     b = log.record(make_answer(), "s")
