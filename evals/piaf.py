@@ -6,6 +6,10 @@ its own unit) and a JSONL of cases ``{"id", "question", "answerable": true,
 "expected_facts": [[answer, ...]], "evidence": [answer, ...], "paragraph",
 "article_id", "tags": ["piaf"]}``.
 
+Case ids are the PIAF question ids, unique across the files written, so every
+output can be cut into tune/test halves by ``kalan eval --half`` (``kalan.evals.split``);
+``main`` prints each file's half sizes under ``"halves"``.
+
 ``is_hit`` is the yardstick of the foundation issue: a retrieved chunk is a hit
 when its text lies inside the gold paragraph and contains the gold answer.
 """
@@ -106,6 +110,14 @@ def is_hit(chunk_text: str, paragraph: str, answers: list[str]) -> bool:
     return c in p and any(_squash(a) in c for a in answers)
 
 
+def _halves(out: Path, names: list[str]) -> dict:
+    """``{file name: {"tune": n, "test": n}}`` for the case files ``names`` written in ``out``."""
+    from kalan.evals.split import sizes
+
+    return {name: sizes(json.loads(line) for line in (out / name).read_text(encoding="utf-8").splitlines() if line.strip())
+            for name in names}
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m kalan.evals.piaf --piaf FILE --out DIR``: writes DIR/corpus/*.md and DIR/piaf.jsonl."""
     import argparse
@@ -130,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         lines = [l for l in Path(args.sample).read_text(encoding="utf-8").splitlines() if l.strip() and json.loads(l)["id"] in kept]
         (out / Path(args.sample).name).write_text("".join(l + "\n" for l in lines), encoding="utf-8")
         stats["sample_cases"] = len(lines)
+    written = ["piaf.jsonl"] + (["piaf-heldout.jsonl"] if args.holdout_percent else [])
+    stats["halves"] = _halves(out, written + ([Path(args.sample).name] if args.sample else []))
     print(json.dumps(stats, ensure_ascii=False))
     print(f"Ensuite : KALAN_DATA_DIR={out}/data kalan ingest --corpus {out}/corpus && "
           f"KALAN_DATA_DIR={out}/data kalan search --batch {out}/piaf.jsonl --k 5 --json")

@@ -1,7 +1,8 @@
 """Run an evaluation set through the same chain as the UI and compute every figure.
 
 ``run_set`` answers each case (models loaded once, progress bar on stderr) and
-returns ``{"n", "metrics", "cases"}``; ``check`` compares metrics with
+returns ``{"n", "metrics", "cases"}``; ``load_cases(path, half)`` can keep only the
+tune or test half of a set (``kalan.evals.split``); ``check`` compares metrics with
 ``evals/thresholds.toml``; ``compare`` lists regressions against a baseline
 report. Metric definitions are the pure functions of ``kalan.evals.metrics``.
 
@@ -16,13 +17,15 @@ import tomllib
 from pathlib import Path
 
 from kalan.evals import metrics as M
+from kalan.evals.split import select
 from kalan.rag.citations import support_score
 from kalan.rag.guards import QuestionError
 
 DIRECTIONS = {"latency_p50_ms": "max", "latency_p95_ms": "max", "unsupported_sentences": "max"}
 
 
-def load_cases(path: Path) -> list[dict]:
+def load_cases(path: Path, half: str = "all") -> list[dict]:
+    """Cases of a JSONL set; ``half`` "tune" or "test" keeps that half (by case id), "all" every case."""
     cases = []
     for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if line.strip():
@@ -30,7 +33,7 @@ def load_cases(path: Path) -> list[dict]:
                 cases.append(json.loads(line))
             except json.JSONDecodeError as exc:
                 raise ValueError(f"{path} ligne {n} : JSON invalide ({exc.msg})") from exc
-    return cases
+    return select(cases, half)
 
 
 def _support_flags(result: dict, min_support: float) -> list[dict]:

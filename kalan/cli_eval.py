@@ -1,7 +1,9 @@
 """``kalan eval``: run an evaluation set, print figures, write a report, fail below thresholds.
 
-Contract: ``kalan eval --set FILE [--mode MODE] [--json] [--report DIR]
-[--baseline REPORT] [--check]``; ``--json`` prints ``{"n", "metrics", "cases"}``.
+Contract: ``kalan eval --set FILE [--half tune|test|all] [--mode MODE] [--json] [--report DIR]
+[--baseline REPORT] [--check]``; ``--json`` prints ``{"n", "metrics", "cases"}`` (plus ``"half"``
+when a half is chosen). ``--half`` keeps the tune or test half of the set, chosen by a hash of each
+case id (``kalan.evals.split``); thresholds are those of the whole set.
 """
 
 from __future__ import annotations
@@ -27,15 +29,17 @@ def cmd_eval(args, settings):
     if not path.exists():
         _fail(f"Jeu d'évaluation introuvable : {path}")
     try:
-        cases = load_cases(path)
+        cases = load_cases(path, args.half)
     except ValueError as exc:
         _fail(str(exc))
     if not cases:
-        _fail(f"Jeu d'évaluation vide : {path}")
+        _fail(f"Jeu d'évaluation vide : {path}" + (f" (moitié {args.half})" if args.half != "all" else ""))
     svc = KalanService(settings)
     result = run_set(svc.chain, cases, settings.answer.min_support, progress=not args.no_progress)
     result["set"] = str(path)
     result["mode"] = settings.llm.mode
+    if args.half != "all":
+        result["half"] = args.half
     set_name = path.stem
     thresholds_path = Path(args.thresholds or DEFAULT_THRESHOLDS)
     failures = check(result["metrics"], load_thresholds(thresholds_path, set_name)) if thresholds_path.exists() else []
@@ -44,11 +48,13 @@ def cmd_eval(args, settings):
         comparison = compare(result, json.loads(Path(args.baseline).read_text(encoding="utf-8")))
         result["comparison"] = comparison
     if args.report:
-        write_report(result, Path(args.report), set_name, comparison, failures)
+        title = set_name if args.half == "all" else f"{set_name} (moitié {args.half})"
+        write_report(result, Path(args.report), title, comparison, failures)
     if args.json:
         _print_json(result)
     else:
-        print(f"Évaluation de {path} ({result['n']} cas, mode {settings.llm.mode}) :")
+        half = "" if args.half == "all" else f", moitié {args.half}"
+        print(f"Évaluation de {path} ({result['n']} cas{half}, mode {settings.llm.mode}) :")
         for k, v in result["metrics"].items():
             print(f"  {k:28} {v}")
         if comparison:
@@ -63,6 +69,9 @@ def cmd_eval(args, settings):
 def register(sub) -> None:
     s = sub.add_parser("eval", help="évaluer sur un jeu de cas")
     s.add_argument("--set", required=True, help="fichier JSONL de cas")
+    s.add_argument("--half", choices=["tune", "test", "all"], default="all",
+                   help="moitié du jeu, choisie par hachage de l'id des cas : tune (réglage), test (résultats "
+                        "rapportés) ou all (défaut)")
     s.add_argument("--mode", choices=["extractive", "llamacpp", "openai", "ollama"])
     s.add_argument("--json", action="store_true")
     s.add_argument("--report", help="dossier du rapport (report.md, report.json, PNG)")
