@@ -18,10 +18,9 @@ def _logger(settings, enabled: bool):
     if not enabled:
         return None
     try:
-        from kalan.rag.answer_log import AnswerLog
+        from kalan.rag.answer_log import open_answer_log
 
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        return AnswerLog(settings.review_db)
+        return open_answer_log(settings)
     except Exception as exc:  # logging must never cost the student an answer
         sys.stderr.write(f"kalan : journal des réponses indisponible ({exc})\n")
         return None

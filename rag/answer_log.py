@@ -237,8 +237,11 @@ def _dedupe(texts: Iterable[str]) -> list[str]:
 class AnswerLog:
     """SQLite log of served answers and their review. Thread-safe; safe across processes."""
 
-    def __init__(self, path_or_url: str, busy_timeout_s: float = 5.0, retry_s: float = 120.0):
+    def __init__(self, path_or_url: str, busy_timeout_s: float = 5.0, retry_s: float = 120.0,
+                 max_history_turns: int = 12, max_history_chars: int = 4000):
         self.path = _sqlite_path(path_or_url)
+        self.max_history_turns = max_history_turns  # what ``record`` stores of a history, at most
+        self.max_history_chars = max_history_chars
         self._memory = self.path == ":memory:" or self.path.startswith("file::memory:")
         self._busy_ms = int(busy_timeout_s * 1000)
         self._retry_s = retry_s
@@ -442,7 +445,7 @@ class AnswerLog:
             _dumps(list(answer.get("citations") or [])),
             _dumps(sentences),
             _dumps(list(answer.get("passages") or [])),
-            _dumps(list(history or [])),
+            _dumps(_bounded_history(history, self.max_history_turns, self.max_history_chars)),
         )
         self._run(
             lambda c: c.execute(
@@ -698,6 +701,32 @@ class AnswerLog:
         self._run(lambda c: self._event(c, case["id"][len("promoted-"):], "promote", None, None,
                                         {"set": str(target)}), write=True)
         return case
+
+
+def open_answer_log(settings) -> AnswerLog:
+    """The log of ``settings`` (``review_db`` in the data dir), storing histories within ``settings.answer``'s
+    bounds."""
+    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+    return AnswerLog(settings.review_db, max_history_turns=settings.answer.max_history_turns,
+                     max_history_chars=settings.answer.max_history_chars)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
+
+
+def _bounded_history(history: Iterable | None, turns: int, chars: int) -> list:
+    """The last ``turns`` turns of a history, each cut to ``chars`` characters (split between its texts):
+    whatever a client sends, the log never stores more."""
+    out: list = []
+    for turn in list(history or [])[-turns:] if turns > 0 else []:
+        if isinstance(turn, dict):
+            out.append({str(k)[:64]: _cut(str(v), chars // max(1, len(turn))) for k, v in list(turn.items())[:8]})
+        elif isinstance(turn, (list, tuple)):
+            out.append([_cut(str(v), chars // max(1, len(turn))) for v in list(turn)[:8]])
+        else:
+            out.append(_cut(str(turn), chars))
+    return out
 
 
 def _csv_cell(column: str, value: Any) -> Any:

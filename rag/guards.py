@@ -1,8 +1,8 @@
 """Input guards: question validation, HTML stripping, prompt-injection and off-topic cues.
 
-A question is checked before anything else: empty or over-long questions get a
-French message (``QuestionError``); HTML tags and Markdown images/links are
-reduced to their text (the question still gets answered when a real question
+A question is checked before anything else: empty or over-long questions, and
+a history of too many or too long turns, get a French message
+(``QuestionError``); HTML tags and Markdown images/links are reduced to their text (the question still gets answered when a real question
 is inside); instructions aimed at the assistant ("ignore toutes les
 instructions précédentes...") are recognised so the chain refuses them.
 
@@ -49,6 +49,18 @@ def clean_question(question: str | None, max_chars: int) -> str:
     if not q or not re.search(r"\w", q):
         raise QuestionError(msg.QUESTION_EMPTY)
     return q
+
+
+def check_history(turns: list[list[str]], max_turns: int, max_chars: int) -> list[list[str]]:
+    """``turns`` unchanged if within bounds: at most ``max_turns`` [question, answer] pairs of at most
+    ``max_chars`` characters each; else a ``QuestionError`` naming the limit that was passed."""
+    if len(turns) > max_turns:
+        raise QuestionError(msg.HISTORY_TOO_MANY_TURNS.format(n=len(turns), max=max_turns))
+    for i, turn in enumerate(turns, start=1):
+        n = sum(len(part) for part in turn)
+        if n > max_chars:
+            raise QuestionError(msg.HISTORY_TURN_TOO_LONG.format(i=i, n=n, max=max_chars))
+    return turns
 
 
 _INJECTION = [

@@ -8,6 +8,13 @@ QUESTION_TOO_LONG = (
     "Votre question est trop longue ({n} caractères, maximum {max}). "
     "Posez une question plus courte et plus précise."
 )
+HISTORY_TOO_MANY_TURNS = (
+    "L'historique envoyé compte {n} échanges, maximum {max} : n'envoyez que les derniers échanges de la conversation."
+)
+HISTORY_TURN_TOO_LONG = (
+    "L'échange n° {i} de l'historique est trop long ({n} caractères, maximum {max} par échange question + réponse) : "
+    "raccourcissez-le ou retirez-le de l'historique."
+)
 REFUSAL = (
     "Je ne trouve pas la réponse dans les articles du corpus. "
     "Je préfère ne rien inventer : reformulez votre question ou posez-en une sur les sujets couverts."

@@ -122,6 +122,14 @@ class AnswerSettings(BaseModel):
         "question's own words (topic and question words aside)."
     )
     history_turns: int = Field(4, description="Turns of history used to condense follow-ups.")
+    max_history_turns: int = Field(
+        12, description="Most [question, answer] turns a request may send as history (API /ask); more are refused "
+        "with a French message. The answer log keeps no more than this either.",
+    )
+    max_history_chars: int = Field(
+        4000, description="Most characters of one history turn (question and answer together); a longer turn is "
+        "refused. The answer log cuts each stored turn to this length.",
+    )
 
 
 class UISettings(BaseModel):

@@ -93,7 +93,7 @@ def build_app(service, log, settings):
         pour les questions de suivi.
         """
         try:
-            return handlers.ask_api(service, log, question, history)
+            return handlers.ask_api(service, log, question, history, settings.answer)
         except QuestionError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         except store_errors as exc:
@@ -206,10 +206,9 @@ def create_app(service, log, settings, echo=say):
 def open_log(settings, echo=say):
     """The answer log, or None (with a French line) if it cannot be opened: answers still flow."""
     try:
-        from kalan.rag.answer_log import AnswerLog
+        from kalan.rag.answer_log import open_answer_log
 
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        return AnswerLog(settings.review_db)
+        return open_answer_log(settings)
     except Exception as exc:
         echo(msg.SERVE_LOG_UNAVAILABLE.format(error=exc))
         return None

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from kalan.rag import messages as msg
-from kalan.rag.guards import QuestionError
+from kalan.rag.guards import QuestionError, check_history
 from kalan.ui import render
 
 log_ = logging.getLogger(__name__)
@@ -234,17 +234,20 @@ def parse_history(history) -> list[list[str]]:
             out.append([str(turn[0] or ""), str(turn[1] or "")])
         elif isinstance(turn, dict) and turn.get("question"):
             out.append([str(turn["question"]), str(turn.get("answer") or "")])
-    return out[-MAX_TURNS:]
+    return out
 
 
-def ask_api(service, log, question: str, history=None) -> dict:
+def ask_api(service, log, question: str, history=None, limits=None) -> dict:
     """The ``/ask`` endpoint: the answer dict (logged with ``source="api"``).
 
     Raises ``QuestionError`` (French message) for an empty / over-long question or a bad
-    history; store errors propagate with their French message (the app turns both into
-    ``gr.Error``).
+    history, or one of more turns or longer turns than ``limits`` (``settings.answer``:
+    ``max_history_turns``, ``max_history_chars``) allow; store errors propagate with their
+    French message (the app turns both into ``gr.Error``).
     """
     turns = parse_history(history)
+    if limits is not None:
+        check_history(turns, limits.max_history_turns, limits.max_history_chars)
     answer = service.ask(question, turns)
     if log is not None:
         try:

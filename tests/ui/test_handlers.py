@@ -172,6 +172,36 @@ def test_ask_api_parses_history_and_logs(make_service, answer_log):
         handlers.ask_api(service, answer_log, "  ", None)
 
 
+def test_ask_api_refuses_a_history_over_the_limits_and_names_them(make_service, answer_log, settings):
+    """Issue 18: 12 turns of 1 MB were accepted and stored; the message spoke of the question's length."""
+    service = make_service()
+    limits = settings.answer
+    turn = ["Qui a écrit à Lavrov ?", "Diop [1]"]
+    handlers.ask_api(service, answer_log, "Et quand ?", [turn] * limits.max_history_turns, limits)  # at the limit
+    too_many = [turn] * (limits.max_history_turns + 1)
+    huge = [turn, ["Et après ?", "x" * 1_000_000]]
+    with pytest.raises(QuestionError) as many:
+        handlers.ask_api(service, answer_log, "Et quand ?", too_many, limits)
+    with pytest.raises(QuestionError) as long:
+        handlers.ask_api(service, answer_log, "Et quand ?", json.dumps(huge), limits)
+    assert f"maximum {limits.max_history_turns}" in str(many.value) and "13 échanges" in str(many.value)
+    assert f"maximum {limits.max_history_chars}" in str(long.value) and "n° 2" in str(long.value)
+    for exc in (many, long):
+        assert "historique" in str(exc.value) and "question est trop longue" not in str(exc.value)
+    assert len(service.chain.calls) == 1 and answer_log.count() == 1  # refused before answering or logging
+
+
+def test_the_log_stores_a_bounded_history(tmp_path, make_answer):
+    from kalan.rag.answer_log import AnswerLog
+
+    with AnswerLog(str(tmp_path / "b.sqlite3"), max_history_turns=3, max_history_chars=100) as log:
+        history = [[f"question {i}", "r" * 1_000_000] for i in range(12)] + [{"role": "user", "content": "c" * 500}]
+        rec = log.get(log.record(make_answer(), "s", history))
+    assert len(rec["history"]) == 3 and rec["history"][0][0] == "question 10"
+    assert all(len(json.dumps(t, ensure_ascii=False)) < 200 for t in rec["history"])
+    assert rec["history"][-1]["content"].startswith("ccc") and rec["history"][-1]["content"].endswith("…")
+
+
 def test_build_app_wires_the_page(make_service, answer_log, settings):
     from kalan.ui.app import build_app
 
