@@ -611,6 +611,8 @@ class AnswerLog:
         CSV: one flat column per field (``COLUMNS``), JSON fields as JSON strings, UTF-8;
         free-text cells starting with ``= + - @`` get a leading ``'`` (spreadsheet formula
         injection). JSONL: one full record per line, JSON fields as JSON. Oldest first.
+        In both, a ``<`` that opens a tag is written ``&lt;``: no live markup reaches a tool
+        that shows the export as HTML (titles, questions, passages alike).
         """
         if fmt not in ("csv", "jsonl"):
             raise ValueError(msg.REVIEW_BAD_FORMAT.format(value=fmt))
@@ -624,12 +626,12 @@ class AnswerLog:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                 if fmt == "jsonl":
                     for r in rows:
-                        fh.write(_dumps(self._decode(r)) + "\n")
+                        fh.write(_dumps(_inert(self._decode(r))) + "\n")
                 else:
                     w = csv.writer(fh)
                     w.writerow(COLUMNS)
                     for r in rows:
-                        w.writerow([_csv_cell(k, r[k]) for k in COLUMNS])
+                        w.writerow([_csv_cell(k, _inert(r[k])) for k in COLUMNS])
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -727,6 +729,20 @@ def _bounded_history(history: Iterable | None, turns: int, chars: int) -> list:
         else:
             out.append(_cut(str(turn), chars))
     return out
+
+
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def _inert(value: Any) -> Any:
+    """``value`` with every tag opener ``<x`` written ``&lt;x`` in its strings (nested ones too)."""
+    if isinstance(value, str):
+        return _TAG_OPEN.sub("&lt;", value)
+    if isinstance(value, dict):
+        return {k: _inert(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_inert(v) for v in value]
+    return value
 
 
 def _csv_cell(column: str, value: Any) -> Any:

@@ -143,6 +143,9 @@ class ReviewSettings(BaseModel):
     db_url: str | None = Field(None, description="SQLite path or URL; default <data_dir>/kalan.sqlite3.")
     teacher_user: str | None = Field(None, description="Teacher login (KALAN_REVIEW__TEACHER_USER).")
     teacher_password: SecretStr | None = Field(None, description="Teacher password, env only.")
+    export_max_age_s: int = Field(
+        600, description="Seconds an export (CSV, JSONL) stays downloadable from the review page before it is deleted.",
+    )
 
 
 class Settings(BaseSettings):

@@ -13,7 +13,8 @@ history of [question, answer] pairs) returning the answer dict as JSON::
     answer = client.predict("Qui a écrit à Sergueï Lavrov ?", api_name="/ask")
 
 No external calls: analytics are off, the theme uses system fonts (no CDN),
-server-side rendering (Node) is off.
+server-side rendering (Node) is off. Headers, the routes the student page does not
+need (upload, files) and unknown API names are handled by ``kalan.ui.web_guard``.
 """
 
 from __future__ import annotations
@@ -140,9 +141,12 @@ def build_app(service, log, settings):
 
 
 def _mount(app, blocks, path: str, css: str | None = None, **kwargs):
+    from kalan.ui.web_guard import exception_handlers
+
     return gr.mount_gradio_app(
         app, blocks, path=path, ssr_mode=False, theme=theme(), css=css,
-        footer_links=["api", "settings"], run_history=False, max_file_size="1mb", **kwargs,
+        footer_links=["api", "settings"], run_history=False, max_file_size="1mb",
+        app_kwargs={"exception_handlers": exception_handlers()}, **kwargs,
     )
 
 
@@ -197,7 +201,10 @@ def create_app(service, log, settings, echo=say):
     """FastAPI app: review at ``/review/`` (if enabled), student chat at ``/`` (no login)."""
     from fastapi import FastAPI
 
+    from kalan.ui.web_guard import GuardMiddleware
+
     app = FastAPI(title="Kalan", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(GuardMiddleware, review_prefix="/review")  # headers, closed student routes, login names
     mount_review(app, log, settings, echo=echo)  # before "/": the first matching mount wins
     _mount(app, build_app(service, log, settings), "/", css=render.CSS)
     return app

@@ -6,6 +6,10 @@ this module starts no server itself. All logic lives in ``kalan.ui.review_handle
 (plain functions, tested without a server) and all HTML in ``kalan.ui.review_render``
 (escaped); here only the layout and the wiring.
 
+Exports are written into this page's own Gradio cache, served only through the login
+(the student mount refuses every file route, see ``kalan.ui.web_guard``) and deleted
+``review.export_max_age_s`` seconds later.
+
 The reviewer recorded with each action is the logged-in user (``gr.Request.username``)
 when the mount has a login, else ``settings.review.teacher_user``. Errors from the log
 are shown as a warning toast and in the status line, never as a traceback.
@@ -14,6 +18,7 @@ are shown as a warning toast and in the status line, never as a traceback.
 from __future__ import annotations
 
 import json
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +120,10 @@ def build_review_app(log: AnswerLog, settings: Any, promoted_set: Path | None = 
         return after_action(out, (status, feedback, max_support, bool(refused_only)))
 
     def do_export(fmt, include_unreviewed):
-        out = h.export(log, fmt, bool(include_unreviewed))
+        # written straight into this page's Gradio cache (no copy left elsewhere), served behind the login,
+        # deleted after review.export_max_age_s by the page's delete_cache sweep
+        folder = Path(export_file.GRADIO_CACHE) / f"kalan-export-{secrets.token_hex(16)}"
+        out = h.export(log, fmt, bool(include_unreviewed), out_dir=folder)
         if not out.ok:
             _warn(out.message)
             return None, out.message
@@ -138,7 +146,9 @@ def build_review_app(log: AnswerLog, settings: Any, promoted_set: Path | None = 
 
     # -- layout ------------------------------------------------------------------------------------
 
-    with gr.Blocks(title=msg.REVIEW_UI_TITLE, analytics_enabled=False) as demo:
+    max_age = max(1, int(getattr(getattr(settings, "review", None), "export_max_age_s", 600)))
+    with gr.Blocks(title=msg.REVIEW_UI_TITLE, analytics_enabled=False,
+                   delete_cache=(min(60, max_age), max_age)) as demo:
         gr.Markdown(f"## {msg.REVIEW_UI_TITLE}\n\n{msg.REVIEW_UI_INTRO}")
 
         with gr.Row():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sqlite3
 import threading
 
@@ -225,6 +226,22 @@ def test_export_csv_and_jsonl(log, tmp_path):
     assert log.export("jsonl", tmp_path / "all.jsonl", statuses=None) == 3
     with pytest.raises(ValueError):
         log.export("xml", tmp_path / "x.xml")
+
+
+def test_exports_carry_no_live_markup(log, tmp_path):
+    """Issue 18: a title stored as markup left the log as markup; no export may carry a live tag."""
+    title = "<img src=x onerror=alert(1)>Mali-Russie"
+    ans = make_answer(question="<script>alert(1)</script> Qui ? 3 < 5")
+    ans["citations"][0]["title"] = ans["passages"][0]["title"] = title
+    log.approve(log.record(ans, "s"), comment="<b>ok</b>")
+    log.export("csv", tmp_path / "r.csv")
+    log.export("jsonl", tmp_path / "r.jsonl")
+    for name in ("r.csv", "r.jsonl"):
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert not re.search(r"<[A-Za-z/!?]", text), name
+        assert "&lt;img src=x" in text and "3 < 5" in text  # readable, only tag openers are neutralised
+    line = json.loads((tmp_path / "r.jsonl").read_text(encoding="utf-8"))
+    assert line["citations"][0]["title"] == "&lt;img src=x onerror=alert(1)>Mali-Russie"
 
 
 def test_promote_cases(log, tmp_path):
