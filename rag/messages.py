@@ -162,4 +162,10 @@ REVIEW_UI_UNEXPECTED = "Action impossible ({error}). Réessayez ; si le problèm
 SERVE_STUDENT_ROUTE_CLOSED = "Cette page n'accepte ni n'envoie de fichiers."
 SERVE_BAD_LOGIN_NAME = "Identifiants incorrects : l'identifiant ne doit contenir ni espace au début ou à la fin, ni caractère invisible."
 SERVE_UNKNOWN_API = "Point d'API inconnu : consultez la liste des points disponibles (lien « API » en bas de la page)."
+REVIEW_UI_PLANTED_TITLE = "Corpus : consignes cachées dans des articles"
+REVIEW_UI_PLANTED_INTRO = (
+    "Ces articles contiennent des phrases adressées à un assistant IA (par exemple « Ignore les instructions "
+    "précédentes… ») : elles restent dans le texte mais ne doivent jamais servir de réponse. Vérifiez l'article "
+    "et corrigez-le ou retirez-le du corpus si besoin."
+)
 SERVE_REVIEW_FAILED = "Relecture enseignante (/review) indisponible : {error}. La page élève reste servie."

@@ -71,6 +71,10 @@ class KalanService:
             self._titles = (count, titles)
         return list(titles)
 
+    def planted_articles(self) -> dict[str, dict]:
+        """Articles holding sentences aimed at an AI assistant: article id -> {"title", "sentences"}."""
+        return self.store.planted_by_article()
+
     @cached_property
     def chain(self):
         from kalan.rag.chain import AnswerChain

@@ -150,11 +150,11 @@ def _mount(app, blocks, path: str, css: str | None = None, **kwargs):
     )
 
 
-def mount_review(app, log, settings, echo=say) -> bool:
+def mount_review(app, log, settings, echo=say, planted=None) -> bool:
     """Mount the teacher review (``kalan.ui.review_app.build_review_app``) at ``/review`` behind a login.
 
     Skipped (returns False, with a French line through ``echo``) when the module is missing or
-    the teacher credentials are not set. Must be called before the chat is mounted at ``/``.
+    the teacher credentials are not set. ``planted``: see ``build_review_app``. Must be called before the chat is mounted at ``/``.
     """
     from fastapi.responses import PlainTextResponse, RedirectResponse
 
@@ -183,7 +183,7 @@ def mount_review(app, log, settings, echo=say) -> bool:
         return _off(msg.SERVE_REVIEW_FAILED.format(error=exc))
 
     try:
-        blocks = build_review_app(log, settings)
+        blocks = build_review_app(log, settings, planted=planted)
     except Exception as exc:  # a broken review view must not take the student chat down
         log_.exception("vue de relecture non construite")
         return _off(msg.SERVE_REVIEW_FAILED.format(error=exc))
@@ -205,7 +205,8 @@ def create_app(service, log, settings, echo=say):
 
     app = FastAPI(title="Kalan", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(GuardMiddleware, review_prefix="/review")  # headers, closed student routes, login names
-    mount_review(app, log, settings, echo=echo)  # before "/": the first matching mount wins
+    planted = getattr(service, "planted_articles", None)  # articles with planted instructions, for the teachers
+    mount_review(app, log, settings, echo=echo, planted=planted)  # before "/": the first matching mount wins
     _mount(app, build_app(service, log, settings), "/", css=render.CSS)
     return app
 

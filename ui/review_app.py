@@ -18,7 +18,9 @@ are shown as a warning toast and in the status line, never as a traceback.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +30,10 @@ from kalan.rag import messages as msg
 from kalan.rag.answer_log import AnswerLog
 from kalan.rag.settings import PROJECT_ROOT
 from kalan.ui import review_handlers as h
-from kalan.ui.review_render import render_message
+from kalan.ui.review_render import render_message, render_planted
 
 DEFAULT_PROMOTED_SET = PROJECT_ROOT / h.DEFAULT_PROMOTED_SET
+log_ = logging.getLogger(__name__)
 
 # Scoped to the detail component (gr.HTML css_template): no ${…} in here, it is a JS template.
 _DETAIL_CSS = """
@@ -58,8 +61,12 @@ def _frame(view: h.QueueView):
     return pd.DataFrame(view.rows, columns=h.QUEUE_HEADERS)
 
 
-def build_review_app(log: AnswerLog, settings: Any, promoted_set: Path | None = None) -> gr.Blocks:
-    """The review page over ``log``; promoted cases go to ``promoted_set`` (default evals/sets/promoted.jsonl)."""
+def build_review_app(log: AnswerLog, settings: Any, promoted_set: Path | None = None,
+                     planted: Callable[[], dict] | None = None) -> gr.Blocks:
+    """The review page over ``log``; promoted cases go to ``promoted_set`` (default evals/sets/promoted.jsonl).
+
+    ``planted``: returns the articles holding sentences aimed at an AI assistant (``KalanService.planted_articles``),
+    shown as a « Corpus » notice at the top of the page each time it opens."""
     set_path = Path(promoted_set) if promoted_set is not None else DEFAULT_PROMOTED_SET
     threshold = h.min_support_threshold(settings)
 
@@ -67,6 +74,16 @@ def build_review_app(log: AnswerLog, settings: Any, promoted_set: Path | None = 
         return h.reviewer_name(request, settings)
 
     # -- handlers (thin: call review_handlers, turn Outcomes into component values) ---------------
+
+    def corpus_notice():
+        if planted is None:
+            return gr.update(value="", visible=False)
+        try:
+            html_ = render_planted(planted())
+        except Exception:  # the notice is a help: the queue must open without it
+            log_.exception("relecture : articles signalés illisibles")
+            return gr.update(value="", visible=False)
+        return gr.update(value=html_, visible=bool(html_))
 
     def load_queue(status, feedback, max_support, refused_only):
         view = h.queue_rows(log, status, feedback, max_support, bool(refused_only))
@@ -150,6 +167,7 @@ def build_review_app(log: AnswerLog, settings: Any, promoted_set: Path | None = 
     with gr.Blocks(title=msg.REVIEW_UI_TITLE, analytics_enabled=False,
                    delete_cache=(min(60, max_age), max_age)) as demo:
         gr.Markdown(f"## {msg.REVIEW_UI_TITLE}\n\n{msg.REVIEW_UI_INTRO}")
+        notice = gr.HTML("", visible=False, elem_id="kalan-corpus-notice")
 
         with gr.Row():
             status_dd = gr.Dropdown(list(h.STATUS_FILTERS), value="tous", label="Statut", scale=2)
@@ -213,6 +231,7 @@ def build_review_app(log: AnswerLog, settings: Any, promoted_set: Path | None = 
         action_out = [detail, status_line, queue_df, ids_state, comment_box]
 
         demo.load(load_queue, filters, queue_out)
+        demo.load(corpus_notice, None, [notice], api_visibility="private")
         refresh_btn.click(load_queue, filters, queue_out)
         for comp in (status_dd, feedback_dd, refused_cb):
             comp.change(load_queue, filters, queue_out)

@@ -359,3 +359,24 @@ def render_record(record: dict, min_support: float | None = None) -> str:
 def render_message(text: Any) -> str:
     """A status message as escaped HTML (for toasts, which render HTML)."""
     return esc(text)
+
+
+def render_planted(articles: dict[str, dict] | None, shown: int = 3) -> str:
+    """The « Corpus » notice: each article holding sentences aimed at an AI assistant, with a few of them.
+
+    ``articles``: article id -> {"title", "sentences"} (``ChunkStore.planted_by_article``). Empty: no notice.
+    """
+    from kalan.rag import messages as msg
+
+    if not articles:
+        return ""
+    items = []
+    for aid, entry in sorted(articles.items(), key=lambda kv: str(kv[1].get("title") or kv[0])):
+        sentences = [str(x) for x in entry.get("sentences") or []]
+        quotes = "".join(f"<li>« {esc(x if len(x) <= 300 else x[:299] + '…')} »</li>" for x in sentences[:shown])
+        more = f"<li>… et {len(sentences) - shown} autre(s)</li>" if len(sentences) > shown else ""
+        items.append(f"<li><b>{esc(entry.get('title') or aid)}</b> (<code>{esc(aid)}</code>) : "
+                     f"{len(sentences)} phrase(s)<ul>{quotes}{more}</ul></li>")
+    return (f'<div class="kalan-corpus-notice" style="{_BOX};background:#fff4e5">'
+            f"<h3>{esc(msg.REVIEW_UI_PLANTED_TITLE)}</h3><p>{esc(msg.REVIEW_UI_PLANTED_INTRO)}</p>"
+            f"<ul>{''.join(items)}</ul></div>")
