@@ -65,6 +65,20 @@ def facts_met(expected_facts: Sequence[Sequence[str]], answer: str) -> list[bool
     return [fact_met(alts, answer) for alts in expected_facts]
 
 
+def first_sentence(answer: str, max_words: int = 30) -> str:
+    """The answer's first sentence, cut at ``max_words`` words: what a student reads before anything else."""
+    from kalan.rag.sentences import sentence_spans
+
+    spans = sentence_spans(answer or "")
+    first = answer[spans[0][0]:spans[0][1]] if spans else (answer or "")
+    return " ".join(first.split()[:max_words])
+
+
+def direct_first(expected_facts: Sequence[Sequence[str]], answer: str) -> bool:
+    """Every expected fact stands in the answer's first sentence (30 words at most)."""
+    return bool(expected_facts) and all(facts_met(expected_facts, first_sentence(answer)))
+
+
 def _passage_has_evidence(evidence: Sequence[str], passage: str) -> bool:
     passage_key = _key(passage)
     return any(_contains(passage_key, ev, whole_word=False) for ev in evidence)

@@ -59,7 +59,9 @@ def run_case(chain, case: dict, min_support: float) -> dict:
     return {
         "id": case["id"], "question": case["question"], "tags": case.get("tags", []),
         "answerable": case.get("answerable", True), "has_evidence": bool(case.get("evidence")),
-        "passed": M.case_passed(case, result), "answer": result.get("answer"), "refused": result.get("refused"),
+        "passed": M.case_passed(case, result), "answer": result.get("answer"),
+        "direct_first": M.direct_first(case.get("expected_facts") or [], result.get("answer") or ""),
+        "short_answer": result.get("short_answer"), "refused": result.get("refused"),
         "refusal_reason": result.get("refusal_reason"), "citations": result.get("citations", []),
         "facts_met": facts, "evidence_cited": M.evidence_met(case.get("evidence") or [], [c["text"] for c in result.get("citations") or []]),
         "retrieval_rank": rank, "sentences": sentences, "latency_ms": result.get("latency_ms"),
@@ -86,6 +88,8 @@ def aggregate(rows: list[dict]) -> dict:
         "all_facts_rate": sum(all(r["facts_met"]) and not r["refused"] for r in ans) / len(ans) if ans else None,
         "citation_precision": M.citation_precision(all_sent),
         "citation_recall": M.citation_recall(all_sent),
+        "direct_first_rate": (sum(r.get("direct_first", False) for r in ans if r["passed"])
+                              / max(1, sum(r["passed"] for r in ans))) if ans else None,
         "evidence_cited_rate": sum(r["evidence_cited"] for r in ans) / len(ans) if ans else None,
         "refusal_precision": M.refusal_precision(refused, gold_unans),
         "refusal_recall": M.refusal_recall(refused, gold_unans),

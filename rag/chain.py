@@ -24,9 +24,10 @@ from kalan.rag.citations import AnswerSentence, MarkerHoldback, parse_answer, re
 from kalan.rag.extractive import SentenceVectors, candidates, score_candidates, select
 from kalan.rag.guards import clean_question, looks_like_injection
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
-from kalan.rag.answer_types import expected_type
+from kalan.rag.answer_types import expected_type, question_parts
 from kalan.rag.refusal import Decision, after_answer, before_answer, topic_of
 from kalan.rag.sentences import sentence_spans
+from kalan.rag.short_answer import asks_itself, find_span
 from kalan.rag.text import content_words, fold
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,8 @@ class State:
     decision: Decision | None = None
     mode: str = "extractive"
     overview: bool = False  # a whole-article request, answered by the article's section openings
+    short_answer: str | None = None  # the span of a cited sentence that answers directly (date, number, name)
+    span_missing: bool = False  # a part of the question asks a date, number or name that no chosen sentence holds
     notice: str | None = None
     t0: float = field(default_factory=time.perf_counter)
 
@@ -178,9 +181,50 @@ class AnswerChain:
         state.selected = select(state.standalone, cands, self.settings.answer.max_sentences, topic,
                                 self.settings.answer.runner_up, self.settings.answer.second_sentence)
         order, state.sentences = _quoted([(c.passage_index, c.start, c.end, c.text) for c in state.selected])
+        direct = self._direct(state, order)
+        if direct is not None:
+            state.sentences.insert(0, direct)
         state.passages = [state.passages[i] for i in order] + [p for i, p in enumerate(state.passages) if i not in order]
         state.mode = "extractive"
         return state
+
+    def _direct(self, state: State, order: list[int]) -> AnswerSentence | None:
+        """« Depuis 1960 [1]. »: for each part of the question that asks a date, a number or a name, the span
+        of the best selected sentence that holds one, said first. None for open questions or when no selected
+        sentence holds such a span (the refusal decision then speaks). A follow-up's span must not be the
+        previous answer's own direct answer (« Et à qui a-t-il écrit ? » after « Abdoulaye Diop »)."""
+        if not self.settings.answer.direct_answer or not state.selected:
+            return None
+        follow_up = state.standalone != state.clean
+        said = _direct_part(state.history[-1][1]) if follow_up and state.history else ""
+        topic = topic_of(state.passages)[1]
+        best = max(c.score for c in state.selected)
+        ranked = [c for c in sorted(state.selected, key=lambda c: -c.score)
+                  if c.score >= self.settings.answer.direct_share * best]
+        spans, cited = [], []
+        for part in question_parts(state.clean):
+            kind = expected_type(part)
+            if kind is None and follow_up and not asks_itself(part):  # « Et en 2021 ? » asks what the last did
+                kind = expected_type(state.standalone)
+            if kind is None:
+                continue
+            for c in ranked:
+                span = find_span(part, c.text, kind, topic, exclude=" ".join([said] + [x.text for x in spans]))
+                if span is not None and span.text not in [x.text for x in spans]:
+                    spans.append(span)
+                    cited.append(c)
+                    break
+            else:
+                state.span_missing = True
+        if not spans:
+            return None
+        numbers = list(dict.fromkeys(order.index(c.passage_index) + 1 for c in cited))
+        text = " ; ".join([spans[0].framed] + [sp.text for sp in spans[1:]])
+        sentence = AnswerSentence(text + ".", numbers, support=1.0)
+        for c in cited:
+            sentence.quote_spans.setdefault(order.index(c.passage_index) + 1, (c.start, c.end))
+        state.short_answer = " ; ".join(sp.text for sp in spans)
+        return sentence
 
     def _overview(self, state: State) -> bool:
         """Answer a whole-article request ("Résume l'article") with the article's section openings, each
@@ -263,6 +307,8 @@ class AnswerChain:
                      if 0 < n <= len(state.passages)]
         state.decision = after_answer(state.clean, state.standalone, texts, state.passages, self.settings, best, cosine,
                                       cited)
+        if not state.decision.refuse and state.span_missing and self.settings.answer.require_span:
+            state.decision = Decision(True, "fait_absent")
         return state
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -303,6 +349,7 @@ class AnswerChain:
             "answer": answer,
             "refused": refused,
             "refusal_reason": state.decision.reason if refused else None,
+            "short_answer": None if refused else state.short_answer,
             "citations": citations,
             "sentences": [s.as_json() for s in sentences],
             "passages": passages_json,
@@ -354,6 +401,14 @@ def _quoted(quotes: list[tuple[int, int, int, str]]) -> tuple[list[int], list[An
         sentence.quote_spans[n] = (start, end)
         sentences.append(sentence)
     return order, sentences
+
+
+def _direct_part(answer: str) -> str:
+    """The direct first sentence of an earlier answer (« Abdoulaye Diop [1]. »), without its markers."""
+    spans = sentence_spans(answer or "")
+    first = answer[spans[0][0]:spans[0][1]] if spans else ""
+    first = re.sub(r"\s*\[[\d,\s]+\]", "", first).strip(" .")
+    return first if 0 < len(first.split()) <= 12 else ""
 
 
 def _clean_history(history) -> list:

@@ -99,6 +99,18 @@ class AnswerSettings(BaseModel):
         "question words, if it scores at least this share of the best (1: never). The answer often lies in the "
         "sentence beside the one that repeats the question's words (PIAF sample pass 0.658 -> 0.724).",
     )
+    direct_answer: bool = Field(
+        True, description="Open a date, number or name answer with the span of the cited sentence that answers "
+        "(« Depuis 1960 [1]. »), before the quote; `short_answer` in the JSON.",
+    )
+    require_span: bool = Field(
+        True, description="Refuse when a part of the question asks a date, number or name and no chosen sentence "
+        "holds a span of that kind (the direct answer's span finder).",
+    )
+    direct_share: float = Field(
+        0.9, description="The direct answer's span is taken from the best sentence, or from another selected "
+        "sentence scoring at least this share of the best one.",
+    )
     overview_sentences: int = Field(
         5, description="Most section openings quoted when a question asks for a whole article (\"Résume l'article\").",
     )

@@ -1,0 +1,65 @@
+"""The direct answer's span: cut from the sentence, of the asked kind, new to the question, framed in French."""
+
+import pytest
+
+from kalan.rag.short_answer import asks_itself, find_span
+
+DIOP = ("À l’occasion du 65ᵉ anniversaire, le ministre malien des Affaires étrangères, Abdoulaye Diop, a adressé un "
+        "message de félicitations à son homologue russe Sergueï Lavrov.")
+
+
+def test_a_year_is_framed_by_the_question_preposition():
+    s = "Tout commence en 1960, quelques semaines à peine après la proclamation de l’indépendance du Mali."
+    assert find_span("Depuis quand le Mali et Moscou coopèrent-ils ?", s).framed == "Depuis 1960"
+    assert find_span("En quelle année tout commence ?", s).framed == "En 1960"
+
+
+def test_a_full_date_gets_le_and_the_span_is_the_sentence_own_characters():
+    s = "Le 14 octobre 2025 n’est pas une date anodine."
+    span = find_span("Quand est célébré l'anniversaire ?", s)
+    assert span.framed == "Le 14 octobre 2025"
+    assert s[span.start:span.end] == span.text
+
+
+def test_a_date_the_question_already_holds_is_not_an_answer():
+    assert find_span("Que se passe-t-il en 2021 ?", "Depuis 2021, le Mali change de cap.", "date") is None
+
+
+def test_a_count_keeps_what_is_counted_and_skips_ranks_and_years():
+    s = "Le 65ᵉ anniversaire : plus d’un millier d’étudiants maliens ont été formés depuis 1960."
+    assert find_span("Combien d'étudiants ont été formés ?", s).text == "plus d’un millier d’étudiants maliens"
+
+
+def test_a_time_span_question_wants_a_duration_cut_after_its_unit():
+    s = "Plus de six décennies après la signature des premiers accords, l’amitié reste solide."
+    assert find_span("Depuis combien de temps sont-ils amis ?", s).text == "Plus de six décennies"
+
+
+def test_a_number_inside_a_word_is_no_count():
+    assert find_span("Combien de buts ?", "Il réalise sa centième victoire.", "number") is None
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("Qui a félicité Sergueï Lavrov ?", "Abdoulaye Diop"),
+    ("À qui Abdoulaye Diop a-t-il écrit ?", "Sergueï Lavrov"),
+])
+def test_a_person_question_gets_a_person_not_named_in_the_question(question, expected):
+    assert find_span(question, DIOP).text == expected
+
+
+def test_a_place_question_gets_no_person():
+    assert find_span("Dans quelle ville se tient la fête ?", DIOP, "name") is None
+
+
+def test_excluded_text_such_as_the_previous_answer_is_not_repeated():
+    assert find_span("Et à qui a-t-il écrit ?", DIOP, "name", exclude="Abdoulaye Diop").text == "Sergueï Lavrov"
+
+
+def test_open_questions_have_no_span():
+    assert find_span("Pourquoi le Mali s'est-il tourné vers Moscou ?", DIOP) is None
+
+
+def test_a_bare_fragment_does_not_ask_by_itself():
+    assert not asks_itself("Et dans le domaine de l'énergie ?")
+    assert asks_itself("et ds l'education, la russie fait quoi ?")
+    assert asks_itself("Et qu'a-t-il dit ?")
