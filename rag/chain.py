@@ -26,6 +26,7 @@ from kalan.rag.guards import clean_question, looks_like_injection
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
 from kalan.rag.answer_types import expected_type, question_parts
 from kalan.rag.refusal import Decision, after_answer, before_answer, topic_of
+from kalan.rag.planted import planted_spans
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.short_answer import asks_itself, find_span
 from kalan.rag.text import content_words, fold
@@ -265,7 +266,8 @@ class AnswerChain:
         """Stream the model's answer and yield each sentence once complete and verified."""
         passages = state.passages[: max(1, self.settings.llm.passages)]
         blocks = "\n".join(
-            prompts.PASSAGE.format(n=i + 1, title=p.title, section=p.section, text=p.text) for i, p in enumerate(passages)
+            prompts.PASSAGE.format(n=i + 1, title=p.title, section=p.section, text=_without_planted(p.text))
+            for i, p in enumerate(passages)
         )
         messages = [
             {"role": "system", "content": prompts.SYSTEM},
@@ -401,6 +403,13 @@ def _quoted(quotes: list[tuple[int, int, int, str]]) -> tuple[list[int], list[An
         sentence.quote_spans[n] = (start, end)
         sentences.append(sentence)
     return order, sentences
+
+
+def _without_planted(text: str) -> str:
+    """The passage as a model reads it: sentences aimed at an assistant are left out (they stay in the article)."""
+    for start, end in reversed(planted_spans(text)):
+        text = text[:start] + text[end:]
+    return text
 
 
 def _direct_part(answer: str) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kalan.rag.answer_types import holds_type, near_spelling
+from kalan.rag.planted import is_planted
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import content_words
 
@@ -75,6 +76,8 @@ def candidates(passages: list) -> list[Candidate]:
         lead = previous = None
         for s, e in sentence_spans(p.text):
             text = p.text[s:e]
+            if is_planted(text):
+                continue  # a sentence aimed at an assistant is kept in the article, never served as an answer
             item = bool(_BULLET.match(text))
             context = lead if item else (previous if previous is not None and ANAPHORA.match(text) else None)
             c = Candidate(i, s, e, text, is_item=item, lead=context)
