@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 
 CSP = "; ".join([
     "default-src 'self'",
-    # Gradio's page boots from an inline script (its config) and compiles a few snippets at run time
+    # Gradio's page boots from an inline script (its config), and gr.HTML compiles its template at run time
+    # (without 'unsafe-eval' the student page's header reads "Error rendering HTML": checked in Chromium)
     "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
