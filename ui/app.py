@@ -183,7 +183,7 @@ def mount_review(app, log, settings, echo=say, planted=None) -> bool:
         return _off(msg.SERVE_REVIEW_FAILED.format(error=exc))
 
     try:
-        blocks = build_review_app(log, settings, planted=planted)
+        blocks = build_review_app(log, settings, **({"planted": planted} if planted is not None else {}))
     except Exception as exc:  # a broken review view must not take the student chat down
         log_.exception("vue de relecture non construite")
         return _off(msg.SERVE_REVIEW_FAILED.format(error=exc))
