@@ -25,7 +25,7 @@ from kalan.rag.extractive import SentenceVectors, candidates, score_candidates, 
 from kalan.rag.guards import clean_question, looks_like_injection
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
 from kalan.rag.answer_types import expected_type, question_parts
-from kalan.rag.refusal import Decision, after_answer, before_answer, topic_of
+from kalan.rag.refusal import Decision, RefusalReason, after_answer, before_answer, topic_of
 from kalan.rag.planted import planted_spans
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.short_answer import asks_itself, find_span
@@ -210,7 +210,8 @@ class AnswerChain:
             if kind is None:
                 continue
             for c in ranked:
-                span = find_span(part, c.text, kind, topic, exclude=" ".join([said] + [x.text for x in spans]))
+                span = find_span(part, c.text, kind, topic, exclude=" ".join([said] + [x.text for x in spans]),
+                                 context=c.lead.text if c.lead is not None else "")
                 if span is not None and span.text not in [x.text for x in spans]:
                     spans.append(span)
                     cited.append(c)
@@ -235,7 +236,7 @@ class AnswerChain:
         articles = list(dict.fromkeys(p.article_id for p in state.passages))
         state.overview = True
         if len(articles) > 1 and not names_a_subject(state.standalone):
-            state.decision = Decision(True, "article_ambigu")
+            state.decision = Decision(True, RefusalReason.WHICH_ARTICLE)
             return True
         chunks = self.svc.store.article_chunks(articles[0])
         picks = section_openings(chunks, self.settings.answer.overview_sentences)
@@ -277,7 +278,7 @@ class AnswerChain:
         for delta in _stream_text(chat, messages):
             buffer += delta
             if prompts.NOT_FOUND_TOKEN in buffer:
-                state.decision = Decision(True, "fait_absent")
+                state.decision = Decision(True, RefusalReason.FACT_ABSENT)
                 return
             spans = sentence_spans(buffer)
             if len(spans) > 1 and re.search(r"[.!?…](?:\s*\[[\d,\s]+\])?\s+\S", buffer):
@@ -310,7 +311,7 @@ class AnswerChain:
         state.decision = after_answer(state.clean, state.standalone, texts, state.passages, self.settings, best, cosine,
                                       cited)
         if not state.decision.refuse and state.span_missing and self.settings.answer.require_span:
-            state.decision = Decision(True, "fait_absent")
+            state.decision = Decision(True, RefusalReason.FACT_ABSENT)
         return state
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -350,7 +351,7 @@ class AnswerChain:
             "standalone_question": state.standalone,
             "answer": answer,
             "refused": refused,
-            "refusal_reason": state.decision.reason if refused else None,
+            "refusal_reason": RefusalReason(state.decision.reason).value if refused else None,
             "short_answer": None if refused else state.short_answer,
             "citations": citations,
             "sentences": [s.as_json() for s in sentences],
@@ -378,9 +379,9 @@ class AnswerChain:
             })
         return out
 
-    def _refusal_text(self, reason: str | None) -> str:
-        base = {"injection": msg.REFUSAL_INJECTION, "hors_sujet": msg.REFUSAL_OFF_TOPIC,
-                "article_ambigu": msg.OVERVIEW_WHICH}.get(reason, msg.REFUSAL)
+    def _refusal_text(self, reason: RefusalReason | None) -> str:
+        base = {RefusalReason.INJECTION: msg.REFUSAL_INJECTION, RefusalReason.OFF_TOPIC: msg.REFUSAL_OFF_TOPIC,
+                RefusalReason.WHICH_ARTICLE: msg.OVERVIEW_WHICH}.get(reason, msg.REFUSAL)
         try:
             titles = self.svc.titles()
         except Exception:  # the refusal itself must not fail

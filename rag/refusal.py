@@ -22,16 +22,32 @@ sets (see README). A refusal never cites anything.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 from kalan.rag.answer_types import expected_type, holds_type, missing_entities, numbers_missing, question_parts
 from kalan.rag.guards import looks_like_injection, looks_like_task
 from kalan.rag.text import fold, tokenize
 
 
+class RefusalReason(str, Enum):
+    """Why Kalan said "the corpus does not answer" (``refusal_reason`` in the JSON is the value)."""
+
+    INJECTION = "injection"  # an instruction aimed at the assistant, not a question
+    OFF_TOPIC = "hors_sujet"  # a task (write a poem, translate…) rather than a question on the articles
+    NOTHING_FOUND = "rien_trouve"  # retrieval returned no passage
+    WEAK_RETRIEVAL = "recherche_faible"  # the best passage's dense cosine is under answer.min_retrieval_score
+    UNKNOWN_ENTITY = "entite_inconnue"  # the question names someone or something no passage mentions
+    UNSUPPORTED = "non_soutenu"  # no answer sentence survived
+    WEAK_SUPPORT = "soutien_faible"  # the best sentence scores under answer.min_answer_score
+    FACT_ABSENT = "fait_absent"  # on topic, but the asked date/number/name (or the question's year) is not there
+    WHICH_ARTICLE = "article_ambigu"  # a whole-article request with several candidate articles
+    INVALID_QUESTION = "question_invalide"  # empty or over-long (evaluation runner only; the CLI and app say why)
+
+
 @dataclass
 class Decision:
     refuse: bool
-    reason: str | None = None
+    reason: RefusalReason | None = None
 
 
 def topic_of(passages: list) -> tuple[frozenset[str], frozenset[str]]:
@@ -43,15 +59,15 @@ def topic_of(passages: list) -> tuple[frozenset[str], frozenset[str]]:
 def before_answer(question: str, standalone: str, passages: list, settings) -> Decision:
     """Refusals decided from the question and the retrieved passages alone."""
     if looks_like_injection(question):
-        return Decision(True, "injection")
+        return Decision(True, RefusalReason.INJECTION)
     if looks_like_task(question):
-        return Decision(True, "hors_sujet")
+        return Decision(True, RefusalReason.OFF_TOPIC)
     if not passages:
-        return Decision(True, "rien_trouve")
+        return Decision(True, RefusalReason.NOTHING_FOUND)
     if max((p.dense_score or 0.0) for p in passages) < settings.answer.min_retrieval_score:
-        return Decision(True, "recherche_faible")
+        return Decision(True, RefusalReason.WEAK_RETRIEVAL)
     if missing_entities(standalone, [p.text + " " + p.title for p in passages]):
-        return Decision(True, "entite_inconnue")
+        return Decision(True, RefusalReason.UNKNOWN_ENTITY)
     return Decision(False)
 
 
@@ -66,12 +82,12 @@ def after_answer(question: str, standalone: str, texts: list[str], passages: lis
     """
     a = settings.answer
     if not texts:
-        return Decision(True, "non_soutenu")
+        return Decision(True, RefusalReason.UNSUPPORTED)
     floor = a.min_answer_score_follow_up if standalone != question else a.min_answer_score
     if best_score is not None and best_score < floor:
-        return Decision(True, "soutien_faible")
+        return Decision(True, RefusalReason.WEAK_SUPPORT)
     if cited is not None and numbers_missing(question, cited):
-        return Decision(True, "fait_absent")
+        return Decision(True, RefusalReason.FACT_ABSENT)
     names, stems = topic_of(passages)
     strong = best_cosine is not None and best_cosine >= a.strong_similarity
     needed = 0.0 if strong else a.min_type_coverage  # a strong match still needs what is counted
@@ -81,5 +97,5 @@ def after_answer(question: str, standalone: str, texts: list[str], passages: lis
             standalone != question and holds_type(kind, part, texts, names, stems, 0.0)
             and holds_type(kind, standalone, texts, names, stems, needed, strict=True)
         ):
-            return Decision(True, "fait_absent")
+            return Decision(True, RefusalReason.FACT_ABSENT)
     return Decision(False)

@@ -160,13 +160,38 @@ def asks_itself(question: str) -> bool:
     return bool(_INTERROGATIVE.search(fold(question).replace("'", "' ")))
 
 
+_ANNIVERSARY = re.compile(r"\b(\d{1,3})\s*(?:ᵉ|e|eme|ème)\s+anniversaire\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
+_START_Q = re.compile(r"\bdepuis quand\b|\bde quand\b|\b(?:quand|quelle annee|en quelle annee)\b.*\b(?:commenc|debut|etabli|"
+                      r"nou[ea]|cre[ea]|fond|naiss|ne[es]?\b|lanc|ouvert|signe)")
+
+
+def _anniversary(question: str, sentence: str, context: str) -> Span | None:
+    """One step of arithmetic: « le 65ᵉ anniversaire » of something, in a text dated 2025, began in 1960. Only for
+    a question on when something began; the span is the anniversary's words, the answer the year it gives."""
+    if not _START_Q.search(fold(question)):
+        return None
+    m = _ANNIVERSARY.search(sentence)
+    years = [int(y) for y in _YEAR.findall(context + " " + sentence)]
+    if not m or len(set(years)) != 1:
+        return None
+    start = years[0] - int(m.group(1))
+    frame = "Depuis" if re.search(r"\bdepuis\b", fold(question)) else "En"
+    return Span(m.start(), m.end(), str(start), f"{frame} {start} ({m.group(0)} en {years[0]})")
+
+
 def find_span(question: str, sentence: str, kind: str | None = None, topic: frozenset[str] = frozenset(),
-              exclude: str = "") -> Span | None:
+              exclude: str = "", context: str = "") -> Span | None:
     """The span of ``sentence`` that answers ``question`` directly, or None (open question, no such span).
-    ``exclude``: text whose words a span may not merely repeat (a follow-up's previous direct answer)."""
+    ``exclude``: text whose words a span may not merely repeat (a follow-up's previous direct answer);
+    ``context``: the sentence this one leans on (« Ce jour… » after « Le 14 octobre 2025… »)."""
     kind = kind or expected_type(question)
     if kind is None or not sentence:
         return None
+    if kind == "date":
+        inferred = _anniversary(question, sentence, context)
+        if inferred is not None:
+            return inferred
     spans = [(s, e) for s, e in _candidates(kind, question, sentence) if _new(sentence[s:e], question + " " + exclude)]
     if not spans:
         return None

@@ -63,3 +63,15 @@ def test_a_bare_fragment_does_not_ask_by_itself():
     assert not asks_itself("Et dans le domaine de l'énergie ?")
     assert asks_itself("et ds l'education, la russie fait quoi ?")
     assert asks_itself("Et qu'a-t-il dit ?")
+
+
+def test_an_anniversary_in_a_dated_text_gives_the_start_year():
+    span = find_span("Depuis quand ont-ils des relations diplomatiques ?",
+                     "Ce jour marque le 65ᵉ anniversaire de l’établissement des relations diplomatiques.", "date",
+                     context="Le 14 octobre 2025 n’est pas une date anodine.")
+    assert span.text == "1960" and span.framed.startswith("Depuis 1960")
+
+
+def test_an_anniversary_does_not_answer_when_the_question_is_not_about_a_start():
+    s = "Ce jour marque le 65ᵉ anniversaire, le 14 octobre 2025."
+    assert find_span("Quand est célébré l'anniversaire ?", s, "date").text == "14 octobre 2025"

@@ -108,6 +108,10 @@ def test_ask_endpoint_answers_follows_up_and_refuses(served):
     assert not first["refused"] and "Diop" in first["answer"]
     assert any("Lavrov" in c["text"] for c in first["citations"])
     assert re.search(r"\[\d+\]", first["answer"])
+    # the direct answer comes first, cut from a cited quote: « Abdoulaye Diop [1]. … »
+    assert first["short_answer"] and "Diop" in first["short_answer"]
+    assert first["answer"].startswith(first["short_answer"])
+    assert any(first["short_answer"] in c["quote"] for c in first["citations"])
 
     history = [[first["question"], first["answer"]]]
     follow = client.predict("Et que saluait-il ?", history=history, api_name="/ask")
@@ -226,3 +230,22 @@ def test_serve_refuses_an_empty_store(run_kalan, tmp_path):
     assert done.returncode == 1, done.stdout
     assert "lancez d'abord `kalan ingest`" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
+
+
+@pytest.mark.slow
+def test_cli_ask_opens_with_the_direct_answer(served, run_kalan):
+    """`kalan ask --json` (real model, the served data dir): short_answer is a span of a cited quote and the
+    answer's first sentence; an open question has none."""
+    import json
+
+    done = run_kalan(["ask", "En quelle année commence la coopération entre le Mali et Moscou ?", "--json", "--no-log"],
+                     served.data_dir, timeout=240)
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["short_answer"] == "1960"
+    assert answer["answer"].startswith("En 1960 [")
+    assert any("1960" in c["quote"] for c in answer["citations"])
+    done = run_kalan(["ask", "Pourquoi le Mali s'est-il tourné vers Moscou ?", "--json", "--no-log"],
+                     served.data_dir, timeout=240)
+    answer = json.loads(done.stdout)
+    assert answer["short_answer"] is None and not answer["refused"]
