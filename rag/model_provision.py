@@ -431,14 +431,15 @@ def _read_marker(dest: Path) -> dict[str, Any] | None:
     return marker if isinstance(marker, dict) else None
 
 
-def is_complete(path: Path | str) -> bool:
-    """True if ``path`` holds a complete folder built by this module (current format).
+def is_complete(path: Path | str, model: str = MODEL_ID, build_format: int = BUILD_FORMAT) -> bool:
+    """True if ``path`` holds a complete folder of ``model`` built by Kalan (current format).
 
-    Cheap: reads the marker and stats the files it lists (no hashing).
+    Cheap: reads the marker and stats the files it lists (no hashing). ``model`` and
+    ``build_format`` let the EmbeddingGemma builder (``gemma_provision``) share the check.
     """
     dest = Path(path)
     marker = _read_marker(dest)
-    if not marker or marker.get("format") != BUILD_FORMAT or marker.get("model") != MODEL_ID:
+    if not marker or marker.get("format") != build_format or marker.get("model") != model:
         return False
     files = marker.get("files")
     if not isinstance(files, dict) or "model.safetensors" not in files:

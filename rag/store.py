@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from kalan.rag.documents import Chunk, Passage
-from kalan.rag.messages import STORE_DOWN, STORE_EMPTY
+from kalan.rag.messages import STORE_DOWN, STORE_EMPTY, STORE_OTHER_EMBEDDER
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +95,11 @@ class ChunkStore:
             )
         except Exception as exc:
             raise StoreUnavailable(STORE_DOWN.format(where=self.where, error=exc)) from exc
+        indexed_with = (self.collection.metadata or {}).get("embedder")
+        if indexed_with and indexed_with != embedder.name and self.count():
+            # vectors of two embedders are not comparable (nor of the same size: e5 384, gemma 768)
+            raise StoreUnavailable(STORE_OTHER_EMBEDDER.format(where=self.where, indexed=indexed_with,
+                                                               active=embedder.name))
 
     def _guard(self, fn, *args, **kwargs):
         try:

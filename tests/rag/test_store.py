@@ -91,3 +91,12 @@ def test_scan_pages(store):
     list(store._scan(include=["metadatas"]))
     assert [kw["limit"] for _, kw in store.collection.calls] == [IDS_PAGE, META_PAGE]
     assert IDS_PAGE == 20_000 and META_PAGE <= 20_000  # 50 000 with metadata: « too many SQL variables »
+
+
+def test_a_store_indexed_with_another_embedder_is_refused_with_a_message(store, settings):
+    from kalan.rag.embeddings import FakeEmbedder
+    from kalan.rag.store import ChunkStore, StoreUnavailable
+
+    with pytest.raises(StoreUnavailable, match="indexée avec le modèle « fake-64 », le modèle actif est « fake-32 »"):
+        ChunkStore(settings, FakeEmbedder(32))
+    assert ChunkStore(settings, FakeEmbedder(64)).count() == store.count()  # the same embedder opens it
