@@ -21,7 +21,8 @@ import numpy as np
 from kalan.rag import messages as msg
 from kalan.rag import prompts
 from kalan.rag.citations import AnswerSentence, MarkerHoldback, parse_answer, render, verify
-from kalan.rag.extractive import SentenceVectors, candidates, score_candidates, select
+from kalan.rag import answerability
+from kalan.rag.extractive import SentenceVectors, candidates, matched, question_words, score_candidates, select
 from kalan.rag.guards import clean_question, looks_like_injection
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
 from kalan.rag.answer_types import expected_type, question_parts
@@ -54,6 +55,8 @@ class State:
     mode: str = "extractive"
     overview: bool = False  # a whole-article request, answered by the article's section openings
     short_answer: str | None = None  # the span of a cited sentence that answers directly (date, number, name)
+    features: dict | None = None  # the answerability model's inputs (extractive answers)
+    answerability: float | None = None  # its probability that the answer is right
     span_missing: bool = False  # a part of the question asks a date, number or name that no chosen sentence holds
     notice: str | None = None
     t0: float = field(default_factory=time.perf_counter)
@@ -185,6 +188,12 @@ class AnswerChain:
         direct = self._direct(state, order)
         if direct is not None:
             state.sentences.insert(0, direct)
+        qwords = question_words(state.standalone, topic)
+        state.features = answerability.features(
+            qwords, set().union(*(matched(qwords, content_words(c.text)) for c in cands)) if cands else set(),
+            set().union(*(matched(qwords, content_words(c.text)) for c in state.selected)) if state.selected else set(),
+            cands, state.selected, state.passages, expected_type(state.clean) is not None, direct is not None,
+            state.standalone != state.clean)
         state.passages = [state.passages[i] for i in order] + [p for i, p in enumerate(state.passages) if i not in order]
         state.mode = "extractive"
         return state
@@ -210,8 +219,11 @@ class AnswerChain:
             if kind is None:
                 continue
             for c in ranked:
-                span = find_span(part, c.text, kind, topic, exclude=" ".join([said] + [x.text for x in spans]),
+                exclude = " ".join([said] + [x.text for x in spans])
+                span = find_span(part, c.text, kind, topic, exclude=exclude,
                                  context=c.lead.text if c.lead is not None else "")
+                if span is None and c.lead is not None:  # « Ce jour marque… » leans on « Le 14 octobre 2025… »
+                    span, c = find_span(part, c.lead.text, kind, topic, exclude=exclude), c.lead
                 if span is not None and span.text not in [x.text for x in spans]:
                     spans.append(span)
                     cited.append(c)
@@ -312,6 +324,12 @@ class AnswerChain:
                                       cited)
         if not state.decision.refuse and state.span_missing and self.settings.answer.require_span:
             state.decision = Decision(True, RefusalReason.FACT_ABSENT)
+        calibration = answerability.load_calibration(self.settings.embedding.mode)
+        if state.mode == "extractive" and state.features is not None and calibration is not None:
+            state.answerability = calibration.probability(state.features)
+            gate = self.settings.answer.min_answerability
+            if not state.decision.refuse and state.answerability < (calibration.threshold if gate is None else gate):
+                state.decision = Decision(True, RefusalReason.UNCERTAIN)
         return state
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -353,6 +371,8 @@ class AnswerChain:
             "refused": refused,
             "refusal_reason": RefusalReason(state.decision.reason).value if refused else None,
             "short_answer": None if refused else state.short_answer,
+            "answerability": None if state.answerability is None else round(state.answerability, 4),
+            "features": None if state.features is None else {k: round(v, 4) for k, v in state.features.items()},
             "citations": citations,
             "sentences": [s.as_json() for s in sentences],
             "passages": passages_json,

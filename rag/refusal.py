@@ -40,6 +40,7 @@ class RefusalReason(str, Enum):
     UNSUPPORTED = "non_soutenu"  # no answer sentence survived
     WEAK_SUPPORT = "soutien_faible"  # the best sentence scores under answer.min_answer_score
     FACT_ABSENT = "fait_absent"  # on topic, but the asked date/number/name (or the question's year) is not there
+    UNCERTAIN = "reponse_incertaine"  # the answerability model gives the answer under answer.min_answerability
     WHICH_ARTICLE = "article_ambigu"  # a whole-article request with several candidate articles
     INVALID_QUESTION = "question_invalide"  # empty or over-long (evaluation runner only; the CLI and app say why)
 

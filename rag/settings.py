@@ -116,8 +116,13 @@ class AnswerSettings(BaseModel):
         True, description="Refuse when a part of the question asks a date, number or name and no chosen sentence "
         "holds a span of that kind (the direct answer's span finder).",
     )
+    min_answerability: float | None = Field(
+        None, description="Extractive mode: under this calibrated probability that the answer is right "
+        "(kalan.rag.answerability, fitted per embedder on the tune halves), Kalan refuses; empty: the threshold "
+        "fitted with the embedder's calibration; 0: off.",
+    )
     direct_share: float = Field(
-        0.9, description="The direct answer's span is taken from the best sentence, or from another selected "
+        0.75, description="The direct answer's span is taken from the best sentence, or from another selected "
         "sentence scoring at least this share of the best one.",
     )
     overview_sentences: int = Field(

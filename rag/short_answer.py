@@ -54,6 +54,7 @@ _QUANTITY = re.compile(
     rf"(?:\s+(?:de\s+|d['’]|des\s+)?[^\W\d_][\w’'-]*(?:\s+[a-zà-ÿ][\w’'-]*)?)?",
     re.IGNORECASE,
 )
+_UNIT_AFTER = re.compile(r"\bquelques\s+(?:ans|annees|decennies|siecles|mois|jours|semaines|heures)\b")
 _STOP_TAIL = frozenset("de d des du et ou à a au aux en le la les l un une dans sur pour par avec que qui".split())
 
 # spaCy labels that fit each kind of name question; None: any entity.
@@ -108,7 +109,7 @@ def _candidates(kind: str, question: str, sentence: str) -> list[tuple[int, int]
                 continue  # "un message" is an article, not a count
             if re.match(r"\d+\s*(?:e|eme|er|ere)\b", text.replace("\u1d49", "e")):
                 continue  # "65ᵉ anniversaire": a rank, not a count
-            is_duration = bool(DURATION.search(text))
+            is_duration = bool(DURATION.search(text) or _UNIT_AFTER.search(text))
             if durations != is_duration or re.fullmatch(r"(?:1[89]|20)\d\d", text.strip()):
                 continue
             if is_duration:  # "six décennies après" -> "six décennies"

@@ -10,7 +10,7 @@ from kalan.rag.settings import load_settings
 CONTRACT = {
     "INJECTION": "injection", "OFF_TOPIC": "hors_sujet", "NOTHING_FOUND": "rien_trouve",
     "WEAK_RETRIEVAL": "recherche_faible", "UNKNOWN_ENTITY": "entite_inconnue", "UNSUPPORTED": "non_soutenu",
-    "WEAK_SUPPORT": "soutien_faible", "FACT_ABSENT": "fait_absent", "WHICH_ARTICLE": "article_ambigu",
+    "WEAK_SUPPORT": "soutien_faible", "FACT_ABSENT": "fait_absent", "WHICH_ARTICLE": "article_ambigu", "UNCERTAIN": "reponse_incertaine",
     "INVALID_QUESTION": "question_invalide",
 }
 

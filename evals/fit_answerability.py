@@ -1,0 +1,151 @@
+"""Fit the answerability model (``kalan.rag.answerability``) on the tune halves of evaluation sets.
+
+    python -m kalan.evals.fit_answerability \\
+        --set evals/sets/students.jsonl --set evals/sets/seed.jsonl \\
+        --set .kalan/piaf-eval/piaf-sample.jsonl@.kalan/piaf-eval/data \\
+        --set .kalan/piaf-eval/piaf-heldout.jsonl@.kalan/piaf-eval/data
+
+``SET@DATA_DIR`` answers a set from another data dir (PIAF has its own store). Only the tune half of each set
+is read (``kalan.evals.split``); the test halves stay for reporting. Every case is answered with the gate
+off; each answer the rules let through becomes one example: its features, and whether it passed (an
+unanswerable case that was answered did not). Sets weigh the same whatever their size. A logistic
+regression (L2, gradient descent, numpy) gives the weights; the threshold printed is the one that
+maximises the mean pass rate of the sets' tune halves, stored with the weights.
+
+Not here: the model at answer time (``kalan.rag.answerability``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from kalan.evals import metrics as M
+from kalan.evals.runner import load_cases
+from kalan.evals.split import select
+from kalan.rag.answerability import FEATURES, Calibration, calibration_path
+from kalan.rag.guards import QuestionError
+
+
+def collect(chain, cases: list[dict]) -> list[tuple[dict | None, bool, bool]]:
+    """(features or None when refused by a rule, passed with the gate off, answerable) per case."""
+    out = []
+    for case in cases:
+        try:
+            result = chain.ask(case["question"], case.get("history"))
+        except QuestionError:
+            out.append((None, not case.get("answerable", True), case.get("answerable", True)))
+            continue
+        feats = None if result["refused"] else result.get("features")
+        out.append((feats, M.case_passed(case, result), case.get("answerable", True)))
+    return out
+
+
+def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 0.01, steps: int = 4000, lr: float = 0.5):
+    """Weighted logistic regression on standardised features: (mean, scale, weights, bias)."""
+    mean, scale = x.mean(0), x.std(0)
+    scale[scale < 1e-9] = 1.0
+    z = (x - mean) / scale
+    coef, bias = np.zeros(x.shape[1]), 0.0
+    w = w / w.sum()
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(z @ coef + bias)))
+        g = p - y
+        coef -= lr * (z.T @ (w * g) + l2 * coef)
+        bias -= lr * float(w @ g)
+    return mean, scale, coef, bias
+
+
+def _rates(rows: list, refuse) -> tuple[float, float | None]:
+    """(pass rate, answerable pass rate) of one set when ``refuse(features)`` gates the answers."""
+    passed = answered_ok = n_answerable = 0
+    for feats, ok, answerable in rows:
+        gated = feats is not None and refuse(feats)
+        passed += (not answerable) if gated else ok
+        if answerable:
+            n_answerable += 1
+            answered_ok += ok and not gated
+    return passed / len(rows), (answered_ok / n_answerable if n_answerable else None)
+
+
+def best_threshold(rows_by_set: dict[str, list], probability, max_loss: float = 1.0) -> tuple[float, float]:
+    """The gate that maximises the mean, over sets, of the tune pass rate (refusing an unanswerable case passes
+    it, refusing an answerable one fails it), among gates that cost no set more than ``max_loss`` of its
+    answerable pass rate: refusing more must not be bought with the answers students came for."""
+    base = {k: _rates(rows, lambda f: False)[1] for k, rows in rows_by_set.items()}
+    best = (0.0, float(np.mean([_rates(rows, lambda f: False)[0] for rows in rows_by_set.values()])))
+    for t in np.arange(0.02, 0.91, 0.02):
+        rates = {k: _rates(rows, lambda f, t=t: probability(f) < t) for k, rows in rows_by_set.items()}
+        if any(base[k] is not None and base[k] - r[1] > max_loss + 1e-9 for k, r in rates.items()):
+            continue
+        score = float(np.mean([r[0] for r in rates.values()]))
+        if score > best[1] + 1e-9:
+            best = (round(float(t), 2), score)
+    return best
+
+
+def _rows(args) -> dict[str, list]:
+    cache = Path(args.rows) if args.rows else None
+    if cache is not None and cache.exists():
+        return {k: [tuple(r) for r in v] for k, v in json.loads(cache.read_text(encoding="utf-8")).items()}
+    from kalan.rag.service import KalanService
+    from kalan.rag.settings import load_settings
+
+    rows_by_set: dict[str, list] = {}
+    for spec in args.set:
+        path, _, data = spec.partition("@")
+        settings = load_settings(**({"data_dir": data} if data else {}), answer={"min_answerability": 0.0})  # gate off
+        chain = KalanService(settings).chain
+        cases = select(load_cases(Path(path)), "tune")
+        rows_by_set[path] = collect(chain, cases)
+        print(f"{path} : {len(cases)} cas (moitié tune)", file=sys.stderr)
+    if cache is not None:
+        cache.write_text(json.dumps(rows_by_set, ensure_ascii=False), encoding="utf-8")
+    return rows_by_set
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--set", action="append", required=True, help="JSONL[@DATA_DIR]")
+    ap.add_argument("--embedder", default="e5")
+    ap.add_argument("--out", help="calibration file (default: the embedder's in kalan/rag/calibration)")
+    ap.add_argument("--rows", help="JSON cache of the answered tune cases: read if it exists, else written")
+    ap.add_argument("--max-loss", type=float, default=0.03,
+                    help="most pass rate an answerable set may lose to the gate (tune halves)")
+    args = ap.parse_args(argv)
+
+    rows_by_set = _rows(args)
+
+    xs, ys, ws = [], [], []
+    for rows in rows_by_set.values():
+        kept = [(f, ok) for f, ok, _ in rows if f is not None]
+        for f, ok in kept:
+            xs.append([float(f[name]) for name in FEATURES])
+            ys.append(float(ok))
+            ws.append(1.0 / max(len(kept), 1))
+    mean, scale, coef, bias = fit(np.array(xs), np.array(ys), np.array(ws))
+    calibration = Calibration(args.embedder, tuple(map(float, mean)), tuple(map(float, scale)),
+                              tuple(map(float, coef)), float(bias))
+    threshold, score = best_threshold(rows_by_set, calibration.probability, args.max_loss)
+    for k, rows in rows_by_set.items():
+        print(k, "sans/avec :", [round(x, 3) if x is not None else None for x in _rates(rows, lambda f: False)],
+              [round(x, 3) if x is not None else None
+               for x in _rates(rows, lambda f: calibration.probability(f) < threshold)], file=sys.stderr)
+    out = Path(args.out) if args.out else calibration_path(args.embedder)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    data = calibration.as_json() | {"threshold": threshold, "fitted_on": sorted(rows_by_set), "examples": len(xs),
+                                    "tune_mean_pass": round(score, 4)}
+    out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    no_gate = float(np.mean([_rates(rows, lambda f: False)[0] for rows in rows_by_set.values()]))
+    print(json.dumps({"threshold": threshold, "tune_mean_pass": round(score, 4), "tune_mean_pass_without": round(no_gate, 4),
+                      "weights": dict(zip(FEATURES, (round(float(c), 3) for c in coef))), "out": str(out)},
+                     ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

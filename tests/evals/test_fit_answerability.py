@@ -1,0 +1,21 @@
+"""Fitting the answerability model: a separable toy problem is learnt, and the gate maximises the pass rate."""
+
+import numpy as np
+
+from kalan.evals.fit_answerability import best_threshold, fit
+
+
+def test_logistic_fit_separates_a_toy_problem():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 2))
+    y = (x[:, 0] > 0).astype(float)
+    mean, scale, coef, bias = fit(x, y, np.ones(200))
+    assert coef[0] > 1.0 and abs(coef[1]) < 0.5 * coef[0]
+
+
+def test_the_threshold_refuses_what_would_fail_and_keeps_what_passes():
+    rows = {"s": [({"p": 0.9}, True, True), ({"p": 0.8}, True, True), ({"p": 0.2}, False, False),
+                  ({"p": 0.3}, False, True), (None, True, False)]}
+    t, score = best_threshold(rows, lambda f: f["p"])
+    assert best_threshold(rows, lambda f: f["p"], max_loss=0.0)[0] <= 0.3  # no answer may be lost: 0.3 kept
+    assert 0.2 < t <= 0.8 and score == 0.8  # the wrong answer at 0.2 is refused; the one at 0.3 fails anyway

@@ -1,0 +1,45 @@
+"""The answerability model: a stored logistic calibration per embedder, read back and applied."""
+
+import json
+
+from kalan.rag import answerability as A
+
+
+def _calibration(**weights):
+    n = len(A.FEATURES)
+    return A.Calibration("test", (0.0,) * n, (1.0,) * n, tuple(weights.get(f, 0.0) for f in A.FEATURES), 0.0)
+
+
+def test_probability_rises_with_a_positively_weighted_feature():
+    cal = _calibration(dense_top=2.0)
+    assert cal.probability({"dense_top": 1.0}) > 0.85 > 0.15 > cal.probability({"dense_top": -1.0})
+    assert abs(cal.probability({}) - 0.5) < 1e-9
+
+
+def test_the_shipped_e5_calibration_fits_the_features():
+    cal = A.load_calibration("e5")
+    assert cal is not None and len(cal.weights) == len(A.FEATURES)
+    assert 0.0 < cal.probability({f: 0.5 for f in A.FEATURES}) < 1.0
+
+
+def test_a_calibration_fitted_on_other_features_is_ignored(tmp_path, monkeypatch):
+    data = _calibration().as_json() | {"features": ["autre"]}
+    (tmp_path / "vieux.json").write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(A, "CALIBRATION_DIR", tmp_path)
+    A.load_calibration.cache_clear()
+    try:
+        assert A.load_calibration("vieux") is None
+        assert A.load_calibration("absent") is None  # no calibration: the gate is off
+    finally:
+        A.load_calibration.cache_clear()
+
+
+def test_features_read_the_best_candidate_and_the_passages():
+    from types import SimpleNamespace as N
+
+    cands = [N(score=0.8, cosine=0.9, lexical=0.5, passage_index=0), N(score=0.4, cosine=0.8, lexical=0.1, passage_index=1)]
+    passages = [N(dense_score=0.86), N(dense_score=0.84)]
+    f = A.features({"a", "b"}, {"a", "b"}, {"a"}, cands, cands[:1], passages, True, False, False)
+    assert set(f) == set(A.FEATURES)
+    assert f["second_ratio"] == 0.5 and f["coverage_all"] == 1.0 and f["coverage_chosen"] == 0.5
+    assert abs(f["dense_margin"] - 0.02) < 1e-9 and f["typed"] == 1.0 and f["span_found"] == 0.0
