@@ -72,13 +72,19 @@ def seed_text(seed_corpus) -> str:
 
 
 def assert_french(result: dict, article: str) -> None:
-    """The answer is Kalan's French refusal, or sentences taken verbatim from the article, cited."""
+    """The answer is Kalan's French refusal, or sentences taken verbatim from the article, cited; the direct
+    first sentence (« Abdoulaye Diop [1]. ») is the article's own span in a short frame."""
     if result["refused"]:
         assert result["answer"].startswith(REFUSALS), result["answer"]
         assert result["citations"] == []
         return
     assert result["sentences"] and result["citations"], result
-    for s in result["sentences"]:
+    sentences = result["sentences"]
+    if result.get("short_answer"):
+        direct, sentences = sentences[0], sentences[1:]
+        assert result["short_answer"] in direct["text"] and squash(result["short_answer"]) in article, direct
+        assert len(direct["text"]) <= len(result["short_answer"]) + 60 and direct["citations"], direct
+    for s in sentences:
         assert squash(s["text"]) in article, s["text"]
         assert s["citations"], s
 
