@@ -43,6 +43,7 @@ test: setup browser
 	$(BIN)/python -m pytest -q
 	$(BIN)/kalan ingest --no-progress
 	$(BIN)/kalan eval --set evals/sets/seed.jsonl --check --no-progress --report .kalan/eval-report
+	$(BIN)/kalan eval --set evals/sets/students.jsonl --half test --check --no-progress --report .kalan/eval-report-students
 	$(MAKE) --no-print-directory eval-piaf
 
 # Quality on articles and questions nobody tuned on: PIAF (French Wikipedia) with 15 % of the paragraphs
