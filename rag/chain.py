@@ -25,7 +25,7 @@ from kalan.rag import answerability
 from kalan.rag.extractive import SentenceVectors, candidates, matched, question_words, score_candidates, select
 from kalan.rag.guards import clean_question, looks_like_injection
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
-from kalan.rag.answer_types import expected_type, question_parts
+from kalan.rag.answer_types import coverage, expected_type, question_parts
 from kalan.rag.refusal import Decision, RefusalReason, after_answer, before_answer, topic_of
 from kalan.rag.planted import planted_spans
 from kalan.rag.sentences import sentence_spans
@@ -209,10 +209,15 @@ class AnswerChain:
         said = _direct_part(state.history[-1][1]) if follow_up and state.history else ""
         topic = topic_of(state.passages)[1]
         best = max(c.score for c in state.selected)
-        ranked = [c for c in sorted(state.selected, key=lambda c: -c.score)
-                  if c.score >= self.settings.answer.direct_share * best]
+        top = max(state.selected, key=lambda c: c.score)
         spans, cited = [], []
         for part in question_parts(state.clean):
+            # another chosen sentence may give the span only if it is close in score and about this part of the
+            # question: « Le 14 octobre 2025 » does not date an accord the question asks about
+            about = state.standalone if follow_up else part
+            ranked = [c for c in sorted(state.selected, key=lambda c: -c.score)
+                      if c is top or (c.score >= self.settings.answer.direct_share * best
+                                      and coverage(about, c.text, topic) >= self.settings.answer.min_type_coverage)]
             kind = expected_type(part)
             if kind is None and follow_up and not asks_itself(part):  # « Et en 2021 ? » asks what the last did
                 kind = expected_type(state.standalone)

@@ -132,9 +132,18 @@ def _candidates(kind: str, question: str, sentence: str) -> list[tuple[int, int]
 
 
 def _new(span_text: str, question: str) -> bool:
-    """The span says something the question does not already say."""
-    words = set(tokenize(span_text))
-    return bool(words - set(tokenize(question))) if words else False
+    """The span says something the question does not already say, even through a derived word
+    (« Mali » is said by « malienne », « Russie » by « russe »: same first letters)."""
+    words = set(tokenize(span_text, stem=False))
+    asked = set(tokenize(question, stem=False))
+
+    def said(w: str) -> bool:
+        if w in asked:
+            return True
+        prefix = w[: max(4, len(w) - 2)]
+        return len(w) >= 4 and not w.isdigit() and any(a.startswith(prefix) for a in asked)
+
+    return any(not said(w) for w in words)
 
 
 def _frame(kind: str, question: str, text: str) -> str:

@@ -75,3 +75,11 @@ def test_an_anniversary_in_a_dated_text_gives_the_start_year():
 def test_an_anniversary_does_not_answer_when_the_question_is_not_about_a_start():
     s = "Ce jour marque le 65ᵉ anniversaire, le 14 octobre 2025."
     assert find_span("Quand est célébré l'anniversaire ?", s, "date").text == "14 octobre 2025"
+
+
+def test_a_name_the_question_says_through_a_derived_word_is_not_new():
+    # « malienne » already names the Mali; « russe », the Russie
+    assert find_span("Dans quelle ville malienne se tient la fête ?", "La fête a lieu au Mali.", "name") is None
+    assert find_span("Dans quelle ville malienne se tient la fête ?",
+                     "La fête a lieu au Mali, à Bamako.", "name").text == "Bamako"
+    assert find_span("Quel pays africain fête ses liens avec la Russie ?", "Le Mali et la Russie fêtent.", "name").text == "Mali"
