@@ -181,7 +181,8 @@ class AnswerChain:
         last = state.history[-1:] if state.standalone != state.clean else []
         score_candidates(state.standalone, state.qvec, cands, self.vectors, len(state.passages),
                          expected_type(state.clean), topic, seen=[a for _, a in last],
-                         fresh=content_words(state.clean) - content_words(" ".join(q for q, _ in last)))
+                         fresh=content_words(state.clean) - content_words(" ".join(q for q, _ in last)),
+                         cosine=self.settings.embedding.cosine)
         state.selected = select(state.standalone, cands, self.settings.answer.max_sentences, topic,
                                 self.settings.answer.runner_up, self.settings.answer.second_sentence)
         order, state.sentences = _quoted([(c.passage_index, c.start, c.end, c.text) for c in state.selected])
@@ -301,11 +302,11 @@ class AnswerChain:
             if len(spans) > 1 and re.search(r"[.!?…](?:\s*\[[\d,\s]+\])?\s+\S", buffer):
                 done_until = spans[-1][0]
                 yield from verify(parse_answer(buffer[:done_until]), passages, self.svc.embedder,
-                                  self.settings.answer.min_support, state.standalone)
+                                  self.settings.answer.min_support, state.standalone, self.settings.embedding.cosine)
                 buffer = buffer[done_until:]
         if buffer.strip() and prompts.NOT_FOUND_TOKEN not in buffer:
             yield from verify(parse_answer(buffer), passages, self.svc.embedder, self.settings.answer.min_support,
-                              state.standalone)
+                              state.standalone, self.settings.embedding.cosine)
 
     def _fallback(self, state: State, exc: Exception) -> None:
         # the exception's text may echo request details (keys, URLs): only its type is logged

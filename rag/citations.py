@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kalan.rag.sentences import sentence_spans
+from kalan.rag.settings import CosineCalibration
 from kalan.rag.text import content_words, normalize
 
 MARKER = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
@@ -94,20 +95,21 @@ def best_quote(sentence: str, passage_text: str, sentence_vec=None, embedder=Non
     return span, score
 
 
-def support_score(sentence: str, passage_text: str, embed_sim: float | None) -> float:
+def support_score(sentence: str, passage_text: str, embed_sim: float | None,
+                  cosine: CosineCalibration | None = None) -> float:
     """Support in [0, 1]: exact containment is 1; else a mix of lexical overlap and embedding similarity."""
     if normalize(sentence).strip(" .") and normalize(sentence).strip(" .") in normalize(passage_text):
         return 1.0
     lex = lexical_support(sentence, passage_text)
     if embed_sim is None:
         return lex
-    # e5 cosines between a paraphrase and its source sit around 0.85-0.95, unrelated French ~0.75.
-    emb = float(np.clip((embed_sim - 0.75) / 0.2, 0.0, 1.0))
+    cal = cosine or CosineCalibration()
+    emb = cal.scale(embed_sim, cal.support_low, cal.support_high)
     return 0.6 * lex + 0.4 * emb
 
 
 def verify(sentences: list[AnswerSentence], passages: list, embedder=None, min_support: float = 0.35,
-           question: str = "") -> list[AnswerSentence]:
+           question: str = "", cosine: CosineCalibration | None = None) -> list[AnswerSentence]:
     """Keep supported sentences, each citing the passage(s) that support it.
 
     A sentence that only repeats the question's words asserts nothing and is dropped. A second citation
@@ -130,7 +132,8 @@ def verify(sentences: list[AnswerSentence], passages: list, embedder=None, min_s
     kept: list[AnswerSentence] = []
     for i, s in enumerate(sentences):
         scores = [
-            support_score(s.text, p.text, None if sims is None else float(sims[i, j])) for j, p in enumerate(passages)
+            support_score(s.text, p.text, None if sims is None else float(sims[i, j]), cosine)
+            for j, p in enumerate(passages)
         ]
         cited = [n for n in s.citations if 1 <= n <= n_pass and scores[n - 1] >= min_support]
         if not cited:

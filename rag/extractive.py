@@ -23,6 +23,7 @@ import numpy as np
 
 from kalan.rag.answer_types import holds_type, near_spelling
 from kalan.rag.planted import is_planted
+from kalan.rag.settings import CosineCalibration
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import content_words
 
@@ -128,12 +129,13 @@ def idf_weights(qwords: set[str], found: list[set[str]]) -> dict[str, float]:
 
 def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], vectors: SentenceVectors,
                      n_passages: int, kind: str | None = None, topic: frozenset[str] = frozenset(),
-                     seen: list[str] = (), fresh: set[str] = frozenset()) -> None:
+                     seen: list[str] = (), fresh: set[str] = frozenset(), cosine: CosineCalibration | None = None) -> None:
     """Score in place. ``kind`` (date, number, name) favours sentences that hold such a fact; a sentence
     that ``seen`` (the previous answer of a follow-up) already says is worth half, unless it holds one of
     ``fresh``, the follow-up's own new words ("Et que saluait-il ?" may be answered by the same sentence)."""
     if not cands:
         return
+    cal = cosine or CosineCalibration()
     qwords = question_words(question, topic)
     vecs = vectors.get([c.text for c in cands])
     cos = vecs @ qvec
@@ -144,7 +146,7 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], ve
     for c, sim, got in zip(cands, cos, found):
         c.cosine = float(sim)
         c.lexical = sum(weight[w] for w in got) / total if total else 0.0
-        scaled = float(np.clip((sim - 0.70) / 0.25, 0.0, 1.0))
+        scaled = cal.scale(float(sim), cal.sentence_low, cal.sentence_high)
         prior = 0.08 * (1.0 - c.passage_index / max(n_passages, 1))
         c.score = 0.55 * scaled + 0.45 * c.lexical + prior
         if kind and holds_type(kind, question, [c.text]):

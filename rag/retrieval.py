@@ -19,6 +19,7 @@ import numpy as np
 from kalan.rag.documents import Passage
 from kalan.rag.lexical import LexicalIndex
 from kalan.rag.messages import STORE_EMPTY
+from kalan.rag.settings import CosineCalibration
 from kalan.rag.store import StoreEmpty
 
 
@@ -28,6 +29,7 @@ class Retriever:
         self.lexical = lexical
         self.embedder = embedder
         self.rs = settings.retrieval
+        self.cosine = settings.embedding.cosine or CosineCalibration()
 
     def search(self, question: str, k: int | None = None, mode: str | None = None) -> list[Passage]:
         k = k or self.rs.k
@@ -72,7 +74,8 @@ class Retriever:
             bonus = 0.0
             if sents:
                 sims = np.stack([v for _, v in sents]) @ qvec
-                bonus = self.rs.sentence_weight * (float(sims.max()) - 0.8) / 0.1
+                cal = self.cosine
+                bonus = self.rs.sentence_weight * (float(sims.max()) - cal.rerank_low) / (cal.rerank_high - cal.rerank_low)
                 by_id[cid].extra["sentence_vectors"] = {t: v for t, v in sents}
             out.append((cid, score / top + bonus))
         return sorted(out, key=lambda kv: (-kv[1], kv[0]))

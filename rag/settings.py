@@ -22,6 +22,38 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+class CosineCalibration(BaseModel):
+    """How one embedder's cosines read, defined once: every place that turns a cosine into a score or a
+    decision takes its numbers from here. A cosine is mapped linearly to [0, 1] between a ``low`` (unrelated
+    text) and a ``high`` (a paraphrase) anchor. e5-small's cosines sit high (unrelated French ~0.75,
+    paraphrase ~0.9); EmbeddingGemma's far lower (BENCHMARKS.md maps one to the other)."""
+
+    sentence_low: float = Field(0.70, description="Extractive sentence scoring: cosine scored 0.")
+    sentence_high: float = Field(0.95, description="Extractive sentence scoring: cosine scored 1.")
+    support_low: float = Field(0.75, description="Citation support: cosine scored 0.")
+    support_high: float = Field(0.95, description="Citation support: cosine scored 1.")
+    rerank_low: float = Field(0.80, description="Passage rerank by its best sentence: cosine adding no bonus.")
+    rerank_high: float = Field(0.90, description="Passage rerank: cosine adding the whole sentence_weight.")
+    min_retrieval: float = Field(0.80, description="Below this dense cosine of the best passage, the corpus is "
+                                 "deemed silent (answer.min_retrieval_score overrides).")
+    strong: float = Field(0.855, description="Question-sentence cosine above which a reworded answer needs no "
+                          "shared words (answer.strong_similarity overrides).")
+
+    @staticmethod
+    def scale(cosine: float, low: float, high: float) -> float:
+        """``cosine`` mapped to [0, 1] between ``low`` and ``high``."""
+        return min(1.0, max(0.0, (cosine - low) / ((high - low) or 1.0)))
+
+
+# Gemma's anchors are e5's mapped through the cosine percentiles measured on the seed article and PIAF
+# (benchmarks/bench_sentence_ranking.py); not yet tuned on the evaluation sets.
+COSINE_DEFAULTS = {
+    "e5": CosineCalibration(),
+    "gemma": CosineCalibration(sentence_low=-0.09, sentence_high=0.83, support_low=0.015, support_high=0.835,
+                               rerank_low=0.22, rerank_high=0.86, min_retrieval=0.16, strong=0.53),
+}
+
+
 class EmbeddingSettings(BaseModel):
     mode: Literal["e5", "gemma", "sentence_transformers", "fake"] = Field(
         "e5",
@@ -43,6 +75,10 @@ class EmbeddingSettings(BaseModel):
     batch_size: int = Field(32, description="Encoding batch size.")
     device: str = Field("cpu", description="torch device: cpu, cuda, mps.")
     fake_dim: int = Field(64, description="Dimension of the fake embedder.")
+    cosine: CosineCalibration | None = Field(
+        None, description="How this embedder's cosines read (anchors and thresholds); empty: the mode's own "
+        "(e5's for e5, sentence_transformers and fake; Gemma's for gemma).",
+    )
     sentence_vectors: Literal["separate", "late"] = Field(
         "separate", description="How ingestion embeds each chunk's sentences: separate (each sentence encoded "
         "on its own: best retrieval, ~2x the encoding work) or late (pooled from the chunk's own forward pass: "
@@ -128,8 +164,9 @@ class AnswerSettings(BaseModel):
     overview_sentences: int = Field(
         5, description="Most section openings quoted when a question asks for a whole article (\"Résume l'article\").",
     )
-    min_retrieval_score: float = Field(
-        0.80, description="Below this dense cosine of the best passage, the corpus is deemed silent."
+    min_retrieval_score: float | None = Field(
+        None, description="Below this dense cosine of the best passage, the corpus is deemed silent; empty: the "
+        "embedder's calibration (embedding.cosine.min_retrieval, 0.80 for e5)."
     )
     min_support: float = Field(0.35, description="Minimum support score for an answer sentence to be kept.")
     min_answer_score: float = Field(
@@ -140,8 +177,9 @@ class AnswerSettings(BaseModel):
     min_answer_score_follow_up: float = Field(
         0.40, description="The same for a follow-up, whose question carries the previous one's words too.",
     )
-    strong_similarity: float = Field(
-        0.855, description="Question-sentence cosine (e5) above which a reworded answer needs no shared words."
+    strong_similarity: float | None = Field(
+        None, description="Question-sentence cosine above which a reworded answer needs no shared words; empty: "
+        "the embedder's calibration (embedding.cosine.strong, 0.855 for e5)."
     )
     min_type_coverage: float = Field(
         0.33, description="A sentence answering a date/number/name question must share this share of the "
@@ -198,6 +236,12 @@ class Settings(BaseSettings):
         if self.llm_gguf and not self.llm.gguf_path:
             self.llm.gguf_path = self.llm_gguf
         self.data_dir = Path(self.data_dir).expanduser().resolve()
+        if self.embedding.cosine is None:
+            self.embedding.cosine = COSINE_DEFAULTS.get(self.embedding.mode, COSINE_DEFAULTS["e5"])
+        if self.answer.min_retrieval_score is None:
+            self.answer.min_retrieval_score = self.embedding.cosine.min_retrieval
+        if self.answer.strong_similarity is None:
+            self.answer.strong_similarity = self.embedding.cosine.strong
         return self
 
     @property

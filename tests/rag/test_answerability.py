@@ -43,3 +43,17 @@ def test_features_read_the_best_candidate_and_the_passages():
     assert set(f) == set(A.FEATURES)
     assert f["second_ratio"] == 0.5 and f["coverage_all"] == 1.0 and f["coverage_chosen"] == 0.5
     assert abs(f["dense_margin"] - 0.02) < 1e-9 and f["typed"] == 1.0 and f["span_found"] == 0.0
+
+
+def test_one_cosine_calibration_per_embedder_with_explicit_overrides():
+    from kalan.rag.settings import load_settings
+
+    e5 = load_settings(embedding={"mode": "e5"})
+    gemma = load_settings(embedding={"mode": "gemma"})
+    assert e5.answer.min_retrieval_score == e5.embedding.cosine.min_retrieval == 0.80
+    assert gemma.answer.min_retrieval_score == gemma.embedding.cosine.min_retrieval < 0.5
+    assert gemma.answer.strong_similarity < e5.answer.strong_similarity
+    assert load_settings(answer={"min_retrieval_score": 0.5}).answer.min_retrieval_score == 0.5
+    cal = e5.embedding.cosine
+    assert cal.scale(cal.sentence_low, cal.sentence_low, cal.sentence_high) == 0.0
+    assert cal.scale(0.99, cal.sentence_low, cal.sentence_high) == 1.0
