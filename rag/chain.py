@@ -22,7 +22,7 @@ from kalan.rag import messages as msg
 from kalan.rag import prompts
 from kalan.rag.citations import AnswerSentence, MarkerHoldback, parse_answer, render, verify
 from kalan.rag import answerability
-from kalan.rag.extractive import SentenceVectors, candidates, matched, question_words, score_candidates, select
+from kalan.rag.extractive import BULLET, SentenceVectors, candidates, matched, question_words, score_candidates, select
 from kalan.rag.guards import clean_question, looks_like_injection
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
 from kalan.rag.answer_types import coverage, expected_type, question_parts
@@ -87,18 +87,27 @@ class AnswerChain:
 
     # -- public ------------------------------------------------------------------------------
     def ask(self, question: str, history: list | None = None) -> dict:
-        """The whole answer as a dict (raises ``QuestionError`` for an empty or over-long question)."""
-        state = State(question=question, history=_clean_history(history))
-        state.clean = clean_question(question, self.settings.answer.max_question_chars)
-        return self._result(self.runnable.invoke(state))
+        """The whole answer as a dict: the last event of ``stream`` (one answer path for the CLI, the API and
+        the chat). Raises ``QuestionError`` for an empty or over-long question."""
+        final = None
+        for event in self.stream(question, history):
+            if event["type"] == "final":
+                final = event["answer"]
+        return final
 
     def stream(self, question: str, history: list | None = None) -> Iterator[dict]:
         """Yields ``{"type": "delta", "text"}`` events, then ``{"type": "final", "answer": {...}}``."""
         state = State(question=question, history=_clean_history(history))
         state.clean = clean_question(question, self.settings.answer.max_question_chars)
-        state = self._retrieve(self._condense(state))
         chat = self._chat_model()
-        if chat is not None and not asks_overview(state.clean) and not self._pre_refusal(state):
+        if chat is None:  # extractive: the LCEL chain as a whole, then the known text in small pieces
+            state = self.runnable.invoke(state)
+            result = self._result(state)
+            yield from _chunked(result["answer"])
+            yield {"type": "final", "answer": result}
+            return
+        state = self._retrieve(self._condense(state))
+        if not asks_overview(state.clean) and not self._pre_refusal(state):
             yield from self._stream_generated(state, chat)
             return
         state = self._decide(self._generate(state))
@@ -185,7 +194,7 @@ class AnswerChain:
                          cosine=self.settings.embedding.cosine)
         state.selected = select(state.standalone, cands, self.settings.answer.max_sentences, topic,
                                 self.settings.answer.runner_up, self.settings.answer.second_sentence)
-        order, state.sentences = _quoted([(c.passage_index, c.start, c.end, c.text) for c in state.selected])
+        order, state.sentences = _quoted([_unbulleted(c) for c in state.selected])
         direct = self._direct(state, order)
         if direct is not None:
             state.sentences.insert(0, direct)
@@ -430,6 +439,14 @@ def _quoted(quotes: list[tuple[int, int, int, str]]) -> tuple[list[int], list[An
         sentence.quote_spans[n] = (start, end)
         sentences.append(sentence)
     return order, sentences
+
+
+def _unbulleted(c) -> tuple[int, int, int, str]:
+    """A chosen sentence as quoted: a list item without its bullet (« • Énergie et mines : … » opens the answer
+    as « Énergie et mines : … »)."""
+    bullet = BULLET.match(c.text)
+    cut = bullet.end() if bullet else 0
+    return c.passage_index, c.start + cut, c.end, c.text[cut:]
 
 
 def _without_planted(text: str) -> str:

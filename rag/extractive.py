@@ -27,7 +27,7 @@ from kalan.rag.settings import CosineCalibration
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import content_words
 
-_BULLET = re.compile(r"^\s*(?:[•·▪◦‣*+\-–—]|\d{1,2}[.)])\s+")
+BULLET = re.compile(r"^\s*(?:[•·▪◦‣*+\-–—]|\d{1,2}[.)])\s+")
 # A sentence that opens on a pointer to the previous one ("Ce jour", "Il") needs it to be understood.
 ANAPHORA = re.compile(r"^(?:Ce|Cet|Cette|Ces|Il|Elle|Ils|Elles|Celui-ci|Celle-ci|Ceux-ci|Cela|Ceci|Ce dernier|Cette derni[eè]re)\b")
 
@@ -79,7 +79,7 @@ def candidates(passages: list) -> list[Candidate]:
             text = p.text[s:e]
             if is_planted(text):
                 continue  # a sentence aimed at an assistant is kept in the article, never served as an answer
-            item = bool(_BULLET.match(text))
+            item = bool(BULLET.match(text))
             context = lead if item else (previous if previous is not None and ANAPHORA.match(text) else None)
             c = Candidate(i, s, e, text, is_item=item, lead=context)
             if not item:
@@ -163,6 +163,9 @@ def _already_said(words: set[str], said: set[str]) -> bool:
     return bool(words) and (common >= 0.7 * len(words) or (len(said) <= 12 and common >= 0.7 * len(said)))
 
 
+ITEM_WITHOUT_LEAD = True  # measured: direct-first students 0.64 -> 0.78 (test), one answer lost (BENCHMARKS.md)
+
+
 def select(question: str, cands: list[Candidate], max_sentences: int = 4,
            topic: frozenset[str] = frozenset(), runner_up: float = 0.7, second: float = 1.0) -> list[Candidate]:
     """Best sentence, then close runners-up that cover new question words; lists keep their lead.
@@ -187,7 +190,9 @@ def select(question: str, cands: list[Candidate], max_sentences: int = 4,
     # a lead sentence ending with ":" answers with its list
     out: list[Candidate] = []
     for c in chosen:
-        if c.lead is not None and c.lead not in out:
+        # a list item speaks for itself: its lead (« … dans plusieurs secteurs : ») would open the answer with
+        # a header instead of the fact (the lead-in trap); a pronoun sentence keeps the sentence it points to
+        if c.lead is not None and c.lead not in out and not (ITEM_WITHOUT_LEAD and c.is_item):
             out.append(c.lead)
         if c not in out:
             out.append(c)

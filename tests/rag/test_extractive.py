@@ -90,3 +90,21 @@ def test_a_sentence_aimed_at_an_assistant_is_never_a_candidate():
                          "Rosatom est une société russe qui explore le lithium au Mali.")
     texts = [c.text for c in candidates(passages)]
     assert texts == ["Rosatom est une société russe qui explore le lithium au Mali."]
+
+
+def test_a_chosen_list_item_opens_the_answer_without_its_header():
+    passages = _passages("La Russie est un partenaire dans plusieurs secteurs :\n"
+                         "• Énergie et mines : Rosatom explore le lithium au Mali.\n"
+                         "• Éducation : des étudiants sont formés.")
+    cands = _scored("Qui explore le lithium au Mali ?", passages)
+    chosen = select("Qui explore le lithium au Mali ?", cands, second=1.0)
+    assert "Rosatom" in chosen[0].text
+    assert not any(c.text.endswith(":") for c in chosen)
+
+
+def test_a_pronoun_sentence_keeps_the_sentence_it_points_to():
+    passages = _passages("Le 14 octobre 2025 est une date importante. Ce jour marque le 65e anniversaire des relations.")
+    cands = _scored("Quel anniversaire des relations ?", passages)
+    chosen = select("Quel anniversaire des relations ?", cands, second=1.0)
+    assert [c.text for c in chosen][:2] == ["Le 14 octobre 2025 est une date importante.",
+                                            "Ce jour marque le 65e anniversaire des relations."]
