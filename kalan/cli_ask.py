@@ -12,6 +12,7 @@ import sys
 import uuid
 
 from kalan.cli import _fail, _print_json, _read_jsonl
+from kalan.rag.settings import with_overrides
 
 
 def _logger(settings, enabled: bool):
@@ -41,8 +42,7 @@ def cmd_ask(args, settings):
     from kalan.rag.guards import QuestionError
     from kalan.rag.service import KalanService
 
-    if args.mode:
-        settings.llm.mode = args.mode
+    settings = with_overrides(settings, llm={"mode": args.mode} if args.mode else None)
     svc = KalanService(settings)
     log = _logger(settings, not args.no_log)
     session = "cli-" + uuid.uuid4().hex[:12]

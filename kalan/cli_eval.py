@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from kalan.cli import _fail, _print_json
-from kalan.rag.settings import PROJECT_ROOT
+from kalan.rag.settings import PROJECT_ROOT, with_overrides
 
 DEFAULT_THRESHOLDS = PROJECT_ROOT / "evals" / "thresholds.toml"
 
@@ -23,8 +23,7 @@ def cmd_eval(args, settings):
     from kalan.evals.runner import check, compare, load_cases, load_thresholds, run_set
     from kalan.rag.service import KalanService
 
-    if args.mode:
-        settings.llm.mode = args.mode
+    settings = with_overrides(settings, llm={"mode": args.mode} if args.mode else None)
     path = Path(args.set)
     if not path.exists():
         _fail(f"Jeu d'évaluation introuvable : {path}")

@@ -16,6 +16,7 @@ import socket
 
 from kalan.cli import _fail
 from kalan.rag import messages as msg
+from kalan.rag.settings import with_overrides
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ def cmd_serve(args, settings):
 
     host = args.host or settings.ui.host
     port = settings.ui.port if args.port is None else args.port
-    settings.ui.host, settings.ui.port = host, port
+    settings = with_overrides(settings, ui={"host": host, "port": port})
     try:
         sock = bind_socket(host, port)
     except OSError as exc:

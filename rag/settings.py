@@ -261,6 +261,13 @@ class Settings(BaseSettings):
         return self.review.db_url or str(self.data_dir / "kalan.sqlite3")
 
 
+def with_overrides(settings: Settings, **sections: dict) -> Settings:
+    """A copy of ``settings`` with some fields of some sections replaced (``llm={"mode": "openai"}``): command
+    options derive new settings; the loaded ones are never changed."""
+    update = {name: getattr(settings, name).model_copy(update=fields) for name, fields in sections.items() if fields}
+    return settings.model_copy(update=update) if update else settings
+
+
 def load_settings(**overrides) -> Settings:
     """Read the settings once (environment + explicit overrides)."""
     return Settings(**overrides)

@@ -57,3 +57,13 @@ def test_one_cosine_calibration_per_embedder_with_explicit_overrides():
     cal = e5.embedding.cosine
     assert cal.scale(cal.sentence_low, cal.sentence_low, cal.sentence_high) == 0.0
     assert cal.scale(0.99, cal.sentence_low, cal.sentence_high) == 1.0
+
+
+def test_command_options_derive_new_settings_and_leave_the_loaded_ones_alone():
+    from kalan.rag.settings import load_settings, with_overrides
+
+    loaded = load_settings()
+    derived = with_overrides(loaded, llm={"mode": "openai"}, ui={"port": 9999}, answer=None)
+    assert derived.llm.mode == "openai" and derived.ui.port == 9999
+    assert loaded.llm.mode == "extractive" and loaded.ui.port == 7860
+    assert with_overrides(loaded, llm=None) is loaded
