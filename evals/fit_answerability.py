@@ -25,24 +25,14 @@ from pathlib import Path
 import numpy as np
 
 from kalan.evals import metrics as M
-from kalan.evals.runner import load_cases
-from kalan.evals.split import select
+from kalan.evals.runner import load_cases, run_case
 from kalan.rag.answerability import FEATURES, Calibration, calibration_path
-from kalan.rag.guards import QuestionError
 
 
-def collect(chain, cases: list[dict]) -> list[tuple[dict | None, bool, bool]]:
+def collect(chain, cases: list[dict], min_support: float) -> list[tuple[dict | None, bool, bool]]:
     """(features or None when refused by a rule, passed with the gate off, answerable) per case."""
-    out = []
-    for case in cases:
-        try:
-            result = chain.ask(case["question"], case.get("history"))
-        except QuestionError:
-            out.append((None, not case.get("answerable", True), case.get("answerable", True)))
-            continue
-        feats = None if result["refused"] else result.get("features")
-        out.append((feats, M.case_passed(case, result), case.get("answerable", True)))
-    return out
+    rows = (run_case(chain, case, min_support) for case in cases)
+    return [(None if r["refused"] else r["features"], r["passed"], r["answerable"]) for r in rows]
 
 
 def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = 0.01, steps: int = 4000, lr: float = 0.5):
@@ -72,15 +62,19 @@ def _rates(rows: list, refuse) -> tuple[float, float | None]:
     return passed / len(rows), (answered_ok / n_answerable if n_answerable else None)
 
 
+def _ungated(rows: list) -> tuple[float, float | None]:
+    return _rates(rows, lambda f: False)
+
+
 def best_threshold(rows_by_set: dict[str, list], probability, max_loss: float = 1.0) -> tuple[float, float]:
     """The gate that maximises the mean, over sets, of the tune pass rate (refusing an unanswerable case passes
     it, refusing an answerable one fails it), among gates that cost no set more than ``max_loss`` of its
     answerable pass rate: refusing more must not be bought with the answers students came for."""
-    base = {k: _rates(rows, lambda f: False)[1] for k, rows in rows_by_set.items()}
-    best = (0.0, float(np.mean([_rates(rows, lambda f: False)[0] for rows in rows_by_set.values()])))
+    base = {k: _ungated(rows) for k, rows in rows_by_set.items()}
+    best = (0.0, float(np.mean([passed for passed, _ in base.values()])))
     for t in np.arange(0.02, 0.91, 0.02):
         rates = {k: _rates(rows, lambda f, t=t: probability(f) < t) for k, rows in rows_by_set.items()}
-        if any(base[k] is not None and base[k] - r[1] > max_loss + 1e-9 for k, r in rates.items()):
+        if any(base[k][1] is not None and base[k][1] - r[1] > max_loss + 1e-9 for k, r in rates.items()):
             continue
         score = float(np.mean([r[0] for r in rates.values()]))
         if score > best[1] + 1e-9:
@@ -100,8 +94,8 @@ def _rows(args) -> dict[str, list]:
         path, _, data = spec.partition("@")
         settings = load_settings(**({"data_dir": data} if data else {}), answer={"min_answerability": 0.0})  # gate off
         chain = KalanService(settings).chain
-        cases = select(load_cases(Path(path)), "tune")
-        rows_by_set[path] = collect(chain, cases)
+        cases = load_cases(Path(path), "tune")
+        rows_by_set[path] = collect(chain, cases, settings.answer.min_support)
         print(f"{path} : {len(cases)} cas (moitié tune)", file=sys.stderr)
     if cache is not None:
         cache.write_text(json.dumps(rows_by_set, ensure_ascii=False), encoding="utf-8")
@@ -132,7 +126,7 @@ def main(argv=None) -> int:
                               tuple(map(float, coef)), float(bias))
     threshold, score = best_threshold(rows_by_set, calibration.probability, args.max_loss)
     for k, rows in rows_by_set.items():
-        print(k, "sans/avec :", [round(x, 3) if x is not None else None for x in _rates(rows, lambda f: False)],
+        print(k, "sans/avec :", [round(x, 3) if x is not None else None for x in _ungated(rows)],
               [round(x, 3) if x is not None else None
                for x in _rates(rows, lambda f: calibration.probability(f) < threshold)], file=sys.stderr)
     out = Path(args.out) if args.out else calibration_path(args.embedder)
@@ -140,7 +134,7 @@ def main(argv=None) -> int:
     data = calibration.as_json() | {"threshold": threshold, "fitted_on": sorted(rows_by_set), "examples": len(xs),
                                     "tune_mean_pass": round(score, 4)}
     out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    no_gate = float(np.mean([_rates(rows, lambda f: False)[0] for rows in rows_by_set.values()]))
+    no_gate = float(np.mean([_ungated(rows)[0] for rows in rows_by_set.values()]))
     print(json.dumps({"threshold": threshold, "tune_mean_pass": round(score, 4), "tune_mean_pass_without": round(no_gate, 4),
                       "weights": dict(zip(FEATURES, (round(float(c), 3) for c in coef))), "out": str(out)},
                      ensure_ascii=False, indent=1))

@@ -61,7 +61,7 @@ def run_case(chain, case: dict, min_support: float) -> dict:
         "answerable": case.get("answerable", True), "has_evidence": bool(case.get("evidence")),
         "passed": M.case_passed(case, result), "answer": result.get("answer"),
         "direct_first": M.direct_first(case.get("expected_facts") or [], result.get("answer") or ""),
-        "short_answer": result.get("short_answer"), "refused": result.get("refused"),
+        "short_answer": result.get("short_answer"), "features": result.get("features"), "refused": result.get("refused"),
         "refusal_reason": result.get("refusal_reason"), "citations": result.get("citations", []),
         "facts_met": facts, "evidence_cited": M.evidence_met(case.get("evidence") or [], [c["text"] for c in result.get("citations") or []]),
         "retrieval_rank": rank, "sentences": sentences, "latency_ms": result.get("latency_ms"),

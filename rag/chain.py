@@ -102,15 +102,12 @@ class AnswerChain:
         chat = self._chat_model()
         if chat is None:  # extractive: the LCEL chain as a whole, then the known text in small pieces
             state = self.runnable.invoke(state)
-            result = self._result(state)
-            yield from _chunked(result["answer"])
-            yield {"type": "final", "answer": result}
-            return
-        state = self._retrieve(self._condense(state))
-        if not asks_overview(state.clean) and not self._pre_refusal(state):
-            yield from self._stream_generated(state, chat)
-            return
-        state = self._decide(self._generate(state))
+        else:
+            state = self._retrieve(self._condense(state))
+            if not asks_overview(state.clean) and not self._pre_refusal(state):
+                yield from self._stream_generated(state, chat)
+                return
+            state = self._decide(self._generate(state))
         result = self._result(state)
         yield from _chunked(result["answer"])
         yield {"type": "final", "answer": result}
@@ -195,20 +192,20 @@ class AnswerChain:
         state.selected = select(state.standalone, cands, self.settings.answer.max_sentences, topic,
                                 self.settings.answer.runner_up, self.settings.answer.second_sentence)
         order, state.sentences = _quoted([_unbulleted(c) for c in state.selected])
-        direct = self._direct(state, order)
+        direct = self._direct(state, order, topic)
         if direct is not None:
             state.sentences.insert(0, direct)
         qwords = question_words(state.standalone, topic)
         state.features = answerability.features(
-            qwords, set().union(*(matched(qwords, content_words(c.text)) for c in cands)) if cands else set(),
-            set().union(*(matched(qwords, content_words(c.text)) for c in state.selected)) if state.selected else set(),
+            qwords, set().union(*(c.found for c in cands)),  # every lead is itself a candidate: its own words
+            set().union(*(matched(qwords, content_words(c.text)) for c in state.selected)),
             cands, state.selected, state.passages, expected_type(state.clean) is not None, direct is not None,
             state.standalone != state.clean)
         state.passages = [state.passages[i] for i in order] + [p for i, p in enumerate(state.passages) if i not in order]
         state.mode = "extractive"
         return state
 
-    def _direct(self, state: State, order: list[int]) -> AnswerSentence | None:
+    def _direct(self, state: State, order: list[int], topic: frozenset[str]) -> AnswerSentence | None:
         """« Depuis 1960 [1]. »: for each part of the question that asks a date, a number or a name, the span
         of the best selected sentence that holds one, said first. None for open questions or when no selected
         sentence holds such a span (the refusal decision then speaks). A follow-up's span must not be the
@@ -217,22 +214,21 @@ class AnswerChain:
             return None
         follow_up = state.standalone != state.clean
         said = _direct_part(state.history[-1][1]) if follow_up and state.history else ""
-        topic = topic_of(state.passages)[1]
-        best = max(c.score for c in state.selected)
-        top = max(state.selected, key=lambda c: c.score)
+        by_score = sorted(state.selected, key=lambda c: -c.score)
+        top = by_score[0]
         spans, cited = [], []
         for part in question_parts(state.clean):
-            # another chosen sentence may give the span only if it is close in score and about this part of the
-            # question: « Le 14 octobre 2025 » does not date an accord the question asks about
-            about = state.standalone if follow_up else part
-            ranked = [c for c in sorted(state.selected, key=lambda c: -c.score)
-                      if c is top or (c.score >= self.settings.answer.direct_share * best
-                                      and coverage(about, c.text, topic) >= self.settings.answer.min_type_coverage)]
             kind = expected_type(part)
             if kind is None and follow_up and not asks_itself(part):  # « Et en 2021 ? » asks what the last did
                 kind = expected_type(state.standalone)
             if kind is None:
                 continue
+            # another chosen sentence may give the span only if it is close in score and about this part of the
+            # question: « Le 14 octobre 2025 » does not date an accord the question asks about
+            about = state.standalone if follow_up else part
+            ranked = [c for c in by_score
+                      if c is top or (c.score >= self.settings.answer.direct_share * top.score
+                                      and coverage(about, c.text, topic) >= self.settings.answer.min_type_coverage)]
             for c in ranked:
                 exclude = " ".join([said] + [x.text for x in spans])
                 span = find_span(part, c.text, kind, topic, exclude=exclude,

@@ -43,6 +43,7 @@ class Candidate:
     cosine: float = 0.0
     lexical: float = 0.0
     score: float = 0.0
+    found: frozenset[str] = frozenset()  # the question words it holds, with its lead's
 
 
 class SentenceVectors:
@@ -145,6 +146,7 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], ve
     total = sum(weight.values())
     for c, sim, got in zip(cands, cos, found):
         c.cosine = float(sim)
+        c.found = frozenset(got)
         c.lexical = sum(weight[w] for w in got) / total if total else 0.0
         scaled = cal.scale(float(sim), cal.sentence_low, cal.sentence_high)
         prior = 0.08 * (1.0 - c.passage_index / max(n_passages, 1))

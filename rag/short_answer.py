@@ -107,7 +107,7 @@ def _candidates(kind: str, question: str, sentence: str) -> list[tuple[int, int]
             text = fold(sentence[s:e])
             if not re.search(r"\d|" + _NUMBER_WORD, text) or re.fullmatch(r"(?:un|une)(?:\s+\S+)?", text):
                 continue  # "un message" is an article, not a count
-            if re.match(r"\d+\s*(?:e|eme|er|ere)\b", text.replace("\u1d49", "e")):
+            if re.match(r"\d+\s*(?:e|eme|er|ere)\b", text):  # fold turned « ᵉ » into « e »
                 continue  # "65ᵉ anniversaire": a rank, not a count
             is_duration = bool(DURATION.search(text) or _UNIT_AFTER.search(text))
             if durations != is_duration or re.fullmatch(r"(?:1[89]|20)\d\d", text.strip()):
@@ -185,9 +185,8 @@ def _anniversary(question: str, sentence: str, context: str) -> Span | None:
     years = [int(y) for y in _YEAR.findall(context + " " + sentence)]
     if not m or len(set(years)) != 1:
         return None
-    start = years[0] - int(m.group(1))
-    frame = "Depuis" if re.search(r"\bdepuis\b", fold(question)) else "En"
-    return Span(m.start(), m.end(), str(start), f"{frame} {start} ({m.group(0)} en {years[0]})")
+    start = str(years[0] - int(m.group(1)))
+    return Span(m.start(), m.end(), start, f"{_frame('date', question, start)} ({m.group(0)} en {years[0]})")
 
 
 def find_span(question: str, sentence: str, kind: str | None = None, topic: frozenset[str] = frozenset(),
