@@ -28,6 +28,10 @@ def _logger(settings, enabled: bool):
 
 
 def _print_readable(result: dict) -> None:
+    from kalan.rag import messages as msg
+
+    if result.get("verified"):
+        print(f"✔ {msg.VERIFIED_BADGE}")
     print(result["answer"])
     if result.get("notice"):
         print(f"\n({result['notice']})")

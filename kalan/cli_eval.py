@@ -23,7 +23,9 @@ def cmd_eval(args, settings):
     from kalan.evals.runner import check, compare, load_cases, load_thresholds, run_set
     from kalan.rag.service import KalanService
 
-    settings = with_overrides(settings, llm={"mode": args.mode} if args.mode else None)
+    # the engine is measured, not the teachers' reviews: verified answers are served only with --verified
+    settings = with_overrides(settings, llm={"mode": args.mode} if args.mode else None,
+                              verified=None if args.verified else {"reuse": False})
     path = Path(args.set)
     if not path.exists():
         _fail(f"Jeu d'évaluation introuvable : {path}")
@@ -78,4 +80,6 @@ def register(sub) -> None:
     s.add_argument("--check", action="store_true", help="code de sortie non nul sous les seuils")
     s.add_argument("--thresholds", help="fichier de seuils (défaut : evals/thresholds.toml)")
     s.add_argument("--no-progress", action="store_true")
+    s.add_argument("--verified", action="store_true",
+                   help="servir aussi les réponses vérifiées par les enseignants (par défaut : le moteur seul)")
     s.set_defaults(func=cmd_eval)

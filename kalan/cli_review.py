@@ -1,6 +1,6 @@
 """``kalan review``: the teacher-review log from the command line.
 
-Sub-actions: list, show, approve, reject, correct, comment, export, promote.
+Sub-actions: list, show, approve, reject, correct, withdraw, comment, export, promote.
 The log is ``AnswerLog(settings.review_db)`` (default ``<data_dir>/kalan.sqlite3``).
 An unknown id, an item that cannot be promoted or an unreadable database ends
 with a French message on stderr and exit code 1.
@@ -15,7 +15,8 @@ from kalan.cli import _fail, _print_json
 from kalan.rag import messages as msg
 
 DEFAULT_SET = Path("evals") / "sets" / "promoted.jsonl"
-SUMMARY_FIELDS = ("id", "time", "question", "answer", "refused", "status", "feedback", "min_support", "mode")
+SUMMARY_FIELDS = ("id", "time", "question", "answer", "refused", "status", "feedback", "min_support", "mode",
+                  "withdrawn_time", "verified_from")
 
 
 def _open(settings):
@@ -70,25 +71,33 @@ def _reviewer(args, settings):
 
 def cmd_list(args, settings):
     refused = True if args.refused else (False if args.answered else None)
-    records = _run(settings, lambda log: log.list(
-        status=args.status, feedback=args.feedback, refused=refused, max_support=args.max_support,
-        session_id=args.session, limit=args.limit, offset=args.offset, thumbs_down_first=args.thumbs_down_first,
-    ))
-    if args.json:
-        _print_json([_summary(r) for r in records])
+    def listed(log):
+        records = log.list(
+            status=args.status, feedback=args.feedback, refused=refused, max_support=args.max_support,
+            session_id=args.session, limit=args.limit, offset=args.offset, thumbs_down_first=args.thumbs_down_first)
+        served = log.served_counts(r["id"] for r in records)
+        return [dict(r, served=served.get(r["id"], 0)) for r in records]
+
+    records = _run(settings, listed)
+    if args.json:  # "served": answers served to students from this verified one since
+        _print_json([dict(_summary(r), served=r["served"]) for r in records])
         return 0
     if not records:
         print(msg.REVIEW_LIST_EMPTY)
         return 0
     print(msg.REVIEW_LIST_HEADER.format(n=len(records)))
-    print(f"{'identifiant':32}  {'date (UTC)':16}  {'statut':9}  {'avis':4}  {'refus':5}  {'appui':5}  question")
+    print(f"{'identifiant':32}  {'date (UTC)':16}  {'statut':9}  {'avis':4}  {'refus':5}  {'appui':5}  "
+          f"{'resservie':9}  question")
     for r in records:
         support = "-" if r["min_support"] is None else f"{r['min_support']:.2f}"
+        status = _STATUS_FR.get(r["status"], r["status"]) + ("*" if r.get("withdrawn_time") else "")
         print(
-            f"{r['id']:32}  {r['time'][:16].replace('T', ' '):16}  {_STATUS_FR.get(r['status'], r['status']):9}  "
+            f"{r['id']:32}  {r['time'][:16].replace('T', ' '):16}  {status:9}  "
             f"{_FEEDBACK_FR.get(r['feedback'], r['feedback']):4}  {'oui' if r['refused'] else 'non':5}  "
-            f"{support:5}  {_one_line(r['question'], 70)}"
+            f"{support:5}  {r['served']:9}  {_one_line(r['question'], 70)}"
         )
+    if any(r.get("withdrawn_time") for r in records):
+        print(msg.REVIEW_WITHDRAWN_MARK)
     return 0
 
 
@@ -157,6 +166,11 @@ def cmd_correct(args, settings):
         msg.REVIEW_CORRECTED)
 
 
+def cmd_withdraw(args, settings):
+    return _review_action(args, settings, lambda log: log.withdraw(
+        args.id, comment=args.comment, reviewer=_reviewer(args, settings)), msg.REVIEW_WITHDRAWN)
+
+
 def cmd_comment(args, settings):
     return _review_action(args, settings, lambda log: log.comment(
         args.id, args.comment, reviewer=_reviewer(args, settings)), msg.REVIEW_COMMENTED)
@@ -213,6 +227,7 @@ def register(sub) -> None:
     for name, func, helptext in (
         ("approve", cmd_approve, "approuver une réponse"),
         ("reject", cmd_reject, "marquer une réponse comme fausse"),
+        ("withdraw", cmd_withdraw, "retirer une vérification (la réponse n'est plus resservie aux élèves)"),
     ):
         s = actions.add_parser(name, help=helptext)
         s.add_argument("id")

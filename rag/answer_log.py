@@ -45,7 +45,7 @@ from kalan.rag.text import FRENCH_STOPWORDS, fold, normalize
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: withdrawn_time (a teacher withdrew the verification), verified_from (served from)
 STATUSES = ("unreviewed", "approved", "rejected", "corrected")
 REVIEWED = ("approved", "corrected", "rejected")
 FEEDBACKS = ("up", "down")
@@ -58,7 +58,7 @@ COLUMNS = (
     "refused", "refusal_reason", "notice", "latency_ms", "min_support",
     "feedback", "feedback_comment", "feedback_time",
     "status", "reviewer", "review_comment", "review_time", "corrected_answer", "corrected_chunk_ids",
-    "citations", "sentences", "passages", "history",
+    "citations", "sentences", "passages", "history", "withdrawn_time", "verified_from",
 )
 # Free-text columns that may hold student input: neutralised against spreadsheet formulas in CSV.
 _CSV_TEXT = {
@@ -99,7 +99,9 @@ CREATE TABLE IF NOT EXISTS answers (
     review_comment      TEXT,
     review_time         TEXT,
     corrected_answer    TEXT,
-    corrected_chunk_ids TEXT
+    corrected_chunk_ids TEXT,
+    withdrawn_time      TEXT,
+    verified_from       TEXT
 );
 CREATE INDEX IF NOT EXISTS answers_status_seq ON answers (status, seq);
 CREATE INDEX IF NOT EXISTS answers_feedback_seq ON answers (feedback, seq);
@@ -369,7 +371,13 @@ class AnswerLog:
                 raise RuntimeError(
                     msg.REVIEW_SCHEMA_TOO_NEW.format(path=self.path, found=found, known=SCHEMA_VERSION)
                 )
-            # future migrations: if found < SCHEMA_VERSION: ...; UPDATE meta
+            if found < 2:  # version 1 had no verification columns
+                have = {r[1] for r in conn.execute("PRAGMA table_info(answers)")}
+                for column in ("withdrawn_time", "verified_from"):
+                    if column not in have:
+                        conn.execute(f"ALTER TABLE answers ADD COLUMN {column} TEXT")
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+            conn.execute("CREATE INDEX IF NOT EXISTS answers_verified_from ON answers (verified_from)")
 
         try:
             self._run(create, write=True)
@@ -430,6 +438,7 @@ class AnswerLog:
             except (TypeError, ValueError):
                 pass
         latency = answer.get("latency_ms")
+        verified = answer.get("verified") if isinstance(answer.get("verified"), dict) else None
         id_ = secrets.token_hex(16)
         row = (
             id_, _now(), str(session_id or ""), str(source or "ui"),
@@ -446,12 +455,13 @@ class AnswerLog:
             _dumps(sentences),
             _dumps(list(answer.get("passages") or [])),
             _dumps(_bounded_history(history, self.max_history_turns, self.max_history_chars)),
+            None if verified is None else str(verified.get("answer_id") or "") or None,
         )
         self._run(
             lambda c: c.execute(
                 "INSERT INTO answers (id, time, session_id, source, question, standalone_question, answer, mode, "
-                "refused, refusal_reason, notice, latency_ms, min_support, citations, sentences, passages, history) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "refused, refusal_reason, notice, latency_ms, min_support, citations, sentences, passages, history, "
+                "verified_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 row,
             ),
             write=True,
@@ -565,8 +575,9 @@ class AnswerLog:
             else:
                 # a correction is data: approving or rejecting later keeps it (COALESCE), a new correction
                 # replaces its text, and its passages unless it names none
+                # a new verdict is a new verification: a withdrawal before it no longer holds
                 conn.execute(
-                    "UPDATE answers SET status = ?, reviewer = ?, review_time = ?, "
+                    "UPDATE answers SET status = ?, reviewer = ?, review_time = ?, withdrawn_time = NULL, "
                     "review_comment = COALESCE(?, review_comment), corrected_answer = COALESCE(?, corrected_answer), "
                     "corrected_chunk_ids = COALESCE(?, corrected_chunk_ids) WHERE id = ?",
                     (status, reviewer, now, comment, corrected_answer,
@@ -601,6 +612,51 @@ class AnswerLog:
         if not isinstance(text, str) or not text.strip():
             raise ValueError(msg.REVIEW_EMPTY_COMMENT)
         return self._review(id, "comment", None, text.strip(), reviewer)
+
+    def withdraw(self, id: str, comment: str | None = None, reviewer: str | None = None) -> dict:
+        """Withdraw a teacher's verification: the answer keeps its status and correction (they are history) but
+        is no longer served again to students, nor its rejection applied. A later verdict verifies it anew."""
+        def tx(conn):
+            row = self._require(conn, id)
+            if row["status"] not in REVIEWED:
+                raise ValueError(msg.REVIEW_NOT_REVIEWED.format(id=id))
+            conn.execute("UPDATE answers SET withdrawn_time = ? WHERE id = ?", (_now(), row["id"]))
+            self._event(conn, row["id"], "withdraw", reviewer, comment, {"status": row["status"]})
+            return self._decode(self._require(conn, row["id"]))
+
+        return self._run(tx, write=True)
+
+    # verified answers ----------------------------------------------------------------------------
+
+    def review_version(self) -> int:
+        """A number that grows with every review action (approve, correct, withdraw…): readers of the
+        verified answers reload when it moves, in this process or another one sharing the database."""
+        return int(self._run(lambda c: c.execute("SELECT COALESCE(MAX(seq), 0) FROM review_events").fetchone()[0]))
+
+    def verified(self) -> list[dict]:
+        """Reviewed answers whose verification stands (not withdrawn): approved answers, corrections and
+        rejections, oldest first, with the fields reuse needs."""
+        sql = ("SELECT id, status, review_time, question, standalone_question, answer, refused, citations, "
+               "sentences, passages, corrected_answer, corrected_chunk_ids FROM answers "
+               "WHERE status IN ('approved', 'corrected', 'rejected') AND withdrawn_time IS NULL ORDER BY seq")
+
+        def decode(row: sqlite3.Row) -> dict:
+            d = {k: row[k] for k in row.keys()}
+            d["refused"] = bool(d["refused"])
+            for k in ("citations", "sentences", "passages", "corrected_chunk_ids"):
+                d[k] = json.loads(d[k]) if d[k] else ([] if k != "corrected_chunk_ids" else None)
+            return d
+
+        return self._run(lambda c: [decode(r) for r in c.execute(sql)])
+
+    def served_counts(self, ids: Iterable[str] | None = None) -> dict[str, int]:
+        """How many logged answers were served from each verified answer (id -> count)."""
+        ids = None if ids is None else [str(i) for i in ids]
+        if ids == []:
+            return {}
+        where = "verified_from IS NOT NULL" if ids is None else f"verified_from IN ({', '.join('?' * len(ids))})"
+        sql = f"SELECT verified_from, COUNT(*) FROM answers WHERE {where} GROUP BY verified_from"
+        return self._run(lambda c: {r[0]: int(r[1]) for r in c.execute(sql, ids or [])})
 
     # export --------------------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from kalan.rag.planted import planted_spans
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.short_answer import asks_itself, find_span
 from kalan.rag.text import content_words, fold
+from kalan.rag.verified import is_rejected, rebuild
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,9 @@ class State:
     features: dict | None = None  # the answerability model's inputs (extractive answers)
     answerability: float | None = None  # its probability that the answer is right
     span_missing: bool = False  # a part of the question asks a date, number or name that no chosen sentence holds
+    verified: dict | None = None  # the teacher-verified answer served instead of a new one ({answer_id, status, time})
+    recalled: bool = False  # the verified answers were consulted for this question
+    rejected: frozenset = frozenset()  # sentences a teacher marked wrong for a close question: never chosen
     notice: str | None = None
     t0: float = field(default_factory=time.perf_counter)
 
@@ -104,7 +108,7 @@ class AnswerChain:
             state = self.runnable.invoke(state)
         else:
             state = self._retrieve(self._condense(state))
-            if not asks_overview(state.clean) and not self._pre_refusal(state):
+            if not asks_overview(state.clean) and not self._reuse(state) and not self._pre_refusal(state):
                 yield from self._stream_generated(state, chat)
                 return
             state = self._decide(self._generate(state))
@@ -181,7 +185,7 @@ class AnswerChain:
         for p in state.passages:  # sentence vectors stored at ingestion: no re-embedding
             for text, vec in (p.extra.get("sentence_vectors") or {}).items():
                 self.vectors.put(text, vec)
-        cands = candidates(state.passages)
+        cands = [c for c in candidates(state.passages) if not is_rejected(c.text, state.rejected)]
         topic = topic_of(state.passages)[1]
         # what the last answer already said is not the answer to a follow-up
         last = state.history[-1:] if state.standalone != state.clean else []
@@ -271,8 +275,34 @@ class AnswerChain:
         state.mode, state.decision = "extractive", Decision(False)
         return True
 
+    def _reuse(self, state: State) -> bool:
+        """Serve the teacher-verified answer of a question this one asks again (rag/verified.py), if its passages
+        still prove it; note the sentences of close answers marked wrong. False: compose a new answer."""
+        if state.recalled:
+            return state.verified is not None
+        state.recalled = True
+        verified = self.svc.verified
+        if verified is None or state.qvec is None or looks_like_injection(state.clean):
+            return False
+        try:
+            recall = verified.recall(state.standalone, state.qvec)
+        except Exception as exc:  # the review database down must not cost the student an answer
+            log.warning("réponses vérifiées indisponibles : %s", type(exc).__name__)
+            return False
+        state.rejected = recall.rejected
+        if recall.verified is None:
+            return False
+        built = rebuild(recall.verified, self.svc.store, self.svc.embedder, self.settings.answer.min_support,
+                        self.settings.embedding.cosine)
+        if built is None:
+            log.info("réponse vérifiée %s non servie : ses passages ne la prouvent plus", recall.verified.id)
+            return False
+        state.passages, state.sentences = built
+        state.verified, state.decision = recall.verified.badge(), Decision(False)
+        return True
+
     def _generate(self, state: State) -> State:
-        if self._overview(state) or self._pre_refusal(state):
+        if self._overview(state) or self._reuse(state) or self._pre_refusal(state):
             return state
         chat = self._chat_model()
         if chat is None:
@@ -320,7 +350,7 @@ class AnswerChain:
         self._extract(state)
 
     def _decide(self, state: State) -> State:
-        if state.overview or (state.decision is not None and state.decision.refuse):
+        if state.overview or state.verified is not None or (state.decision is not None and state.decision.refuse):
             return state
         if state.mode == "extractive":
             texts = [f"{c.lead.text} {c.text}" if c.lead else c.text for c in state.selected]
@@ -390,6 +420,7 @@ class AnswerChain:
             "mode": state.mode,
             "latency_ms": round((time.perf_counter() - state.t0) * 1000, 1),
             "notice": notice,
+            "verified": None if refused else state.verified,
         }
 
     def _citations(self, sentences: list[AnswerSentence], passages: list) -> list[dict]:

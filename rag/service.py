@@ -8,6 +8,7 @@ it, so a question is answered the same way everywhere.
 
 from __future__ import annotations
 
+import logging
 import threading
 from functools import cached_property
 
@@ -15,6 +16,8 @@ from kalan.rag.embeddings import build_embedder
 from kalan.rag.lexical import index_dir, load_or_build
 from kalan.rag.retrieval import Retriever
 from kalan.rag.store import ChunkStore
+
+log = logging.getLogger(__name__)
 
 
 class KalanService:
@@ -74,6 +77,24 @@ class KalanService:
     def planted_articles(self) -> dict[str, dict]:
         """Articles holding sentences aimed at an AI assistant: article id -> {"title", "sentences"}."""
         return self.store.planted_by_article()
+
+    @cached_property
+    def verified(self):
+        """The teacher-verified answers of this deployment's answer log, or None (reuse off, or the log cannot be
+        opened: answers are then composed anew, never refused for it)."""
+        if not self.settings.verified.reuse:
+            return None
+        from kalan.rag.answer_log import open_answer_log
+        from kalan.rag.verified import VerifiedAnswers
+
+        try:
+            answer_log = open_answer_log(self.settings)
+        except Exception as exc:
+            log.warning("journal des réponses illisible, pas de réponses vérifiées : %s", exc)
+            return None
+        v = self.settings.verified
+        return VerifiedAnswers(answer_log, self.embedder, v.min_similarity, v.same_names, v.max_new_words,
+                               v.max_missing_words)
 
     @cached_property
     def chain(self):

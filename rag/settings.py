@@ -38,6 +38,9 @@ class CosineCalibration(BaseModel):
                                  "deemed silent (answer.min_retrieval_score overrides).")
     strong: float = Field(0.855, description="Question-sentence cosine above which a reworded answer needs no "
                           "shared words (answer.strong_similarity overrides).")
+    same_question: float = Field(0.88, description="Question-question cosine from which a new question asks what a "
+                                 "teacher-verified one asked (verified.min_similarity overrides; calibrated on "
+                                 "evals/sets/verified-pairs.jsonl, BENCHMARKS.md).")
 
     @staticmethod
     def scale(cosine: float, low: float, high: float) -> float:
@@ -196,6 +199,23 @@ class AnswerSettings(BaseModel):
     )
 
 
+class VerifiedSettings(BaseModel):
+    reuse: bool = Field(True, description="Serve a teacher-verified answer (approved or corrected) again to a question "
+                        "close in meaning, with a badge; and never serve again the sentences of an answer a teacher "
+                        "marked wrong to a close question. False: every answer is composed anew.")
+    min_similarity: float | None = Field(
+        None, description="Question-question cosine from which a question is close to a verified one; empty: the "
+        "embedder's calibration (embedding.cosine.same_question).",
+    )
+    same_names: bool = Field(True, description="A close question must also name nothing (names, numbers) that the "
+                             "verified question does not: « … avec la Chine ? » is not « … avec la Russie ? ».")
+    max_new_words: int | None = Field(
+        0, description="Content words a close question may add to the verified one (typos, accents, endings and "
+        "word order aside); empty: no word check, vectors only (false matches above 1 %, BENCHMARKS.md).",
+    )
+    max_missing_words: int = Field(2, description="Content words of the verified question a close one may leave out.")
+
+
 class UISettings(BaseModel):
     host: str = Field("127.0.0.1", description="Bind address; keep loopback unless behind a proxy.")
     port: int = Field(7860, description="HTTP port.")
@@ -228,6 +248,7 @@ class Settings(BaseSettings):
     answer: AnswerSettings = AnswerSettings()
     ui: UISettings = UISettings()
     review: ReviewSettings = ReviewSettings()
+    verified: VerifiedSettings = VerifiedSettings()
 
     @model_validator(mode="after")
     def _apply_shorthands(self) -> "Settings":
@@ -242,6 +263,8 @@ class Settings(BaseSettings):
             self.answer.min_retrieval_score = self.embedding.cosine.min_retrieval
         if self.answer.strong_similarity is None:
             self.answer.strong_similarity = self.embedding.cosine.strong
+        if self.verified.min_similarity is None:
+            self.verified.min_similarity = self.embedding.cosine.same_question
         return self
 
     @property

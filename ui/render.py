@@ -160,7 +160,16 @@ def final_answer_html(answer: dict, titles: Sequence[str] = ()) -> str:
     """The assistant message once the answer is complete (refusal or answer + notice)."""
     if answer.get("refused"):
         return refusal_html(answer.get("answer") or msg.REFUSAL, titles, answer.get("notice"))
-    return answer_html(answer.get("answer") or "") + notice_html(answer.get("notice"))
+    return verified_html(answer.get("verified")) + answer_html(answer.get("answer") or "") + notice_html(answer.get("notice"))
+
+
+def verified_html(verified: dict | None) -> str:
+    """The badge of an answer a teacher verified (served again from the review log)."""
+    if not verified:
+        return ""
+    status = "corrigée" if verified.get("status") == "corrected" else "approuvée"
+    return (f'<p class="kalan-verified" title="{esc(status)} le {esc(str(verified.get("time") or "")[:10])}">'
+            f'✓ {esc(msg.VERIFIED_BADGE)}</p>')
 
 
 def assistant_messages(answer: dict, titles: Sequence[str] = ()) -> list[dict]:
@@ -199,6 +208,8 @@ CSS = """
 .kalan-cursor { opacity: .6; }
 .kalan-placeholder { text-align: center; max-width: 36em; margin: 0 auto; padding: 0 1em; opacity: .8; }
 .kalan-thinking { font-style: italic; opacity: .75; }
+.kalan-verified { display: inline-block; margin: 0 0 .3em 0; padding: .1em .6em; border-radius: 1em;
+  font-size: .85em; font-weight: 600; background: #e6f4ea; color: #1e6b35; }
 .kalan-notice { font-size: .85em; font-style: italic; opacity: .8; margin: .4em 0 0 0; }
 .kalan-refusal { border-left: 4px solid #d97706; padding: .2em .8em; background: rgba(217,119,6,.08); }
 .kalan-refusal p { margin: .3em 0; }

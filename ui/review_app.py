@@ -127,6 +127,10 @@ def build_review_app(log: AnswerLog, settings: Any, promoted_set: Path | None = 
         out = h.reject(log, id_value, comment_text, reviewer(request), threshold)
         return after_action(out, (status, feedback, max_support, bool(refused_only)))
 
+    def do_withdraw(id_value, comment_text, status, feedback, max_support, refused_only, request: gr.Request):
+        out = h.withdraw(log, id_value, comment_text, reviewer(request), threshold)
+        return after_action(out, (status, feedback, max_support, bool(refused_only)))
+
     def do_comment(id_value, comment_text, status, feedback, max_support, refused_only, request: gr.Request):
         out = h.comment(log, id_value, comment_text, reviewer(request), threshold)
         return after_action(out, (status, feedback, max_support, bool(refused_only)))
@@ -207,6 +211,7 @@ def build_review_app(log: AnswerLog, settings: Any, promoted_set: Path | None = 
                     approve_btn = gr.Button("Approuver", variant="primary")
                     reject_btn = gr.Button("Marquer faux", variant="stop")
                     comment_btn = gr.Button("Commenter")
+                withdraw_btn = gr.Button("Retirer la vérification", variant="secondary", size="sm")
                 with gr.Accordion("Corriger", open=False):
                     correction_box = gr.Textbox(label="Réponse attendue", lines=6,
                                                 info="Pré-remplie avec la réponse servie ; l'originale est conservée.")
@@ -244,6 +249,7 @@ def build_review_app(log: AnswerLog, settings: Any, promoted_set: Path | None = 
         approve_btn.click(do_approve, [current_id, comment_box, *filters], action_out)
         reject_btn.click(do_reject, [current_id, comment_box, *filters], action_out)
         comment_btn.click(do_comment, [current_id, comment_box, *filters], action_out)
+        withdraw_btn.click(do_withdraw, [current_id, comment_box, *filters], action_out)
         correct_btn.click(do_correct, [current_id, correction_box, chunks_dd, comment_box, *filters], action_out)
 
         csv_btn.click(export_csv, [include_cb], [export_file, status_line])

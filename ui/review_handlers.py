@@ -42,7 +42,7 @@ FEEDBACK_DOWN_FIRST = "pouce bas d'abord"
 FEEDBACK_DOWN_ONLY = "pouce bas seulement"
 FEEDBACK_FILTERS = (FEEDBACK_ALL, FEEDBACK_DOWN_FIRST, FEEDBACK_DOWN_ONLY)
 
-QUEUE_HEADERS = ["date (UTC)", "question", "statut", "avis", "appui min", "refus", "identifiant"]
+QUEUE_HEADERS = ["date (UTC)", "question", "statut", "avis", "appui min", "refus", "resservie", "identifiant"]
 ID_COLUMN = len(QUEUE_HEADERS) - 1
 QUEUE_LIMIT = 500
 QUESTION_WIDTH = 140
@@ -192,6 +192,10 @@ def queue_rows(log_obj: AnswerLog, status: str | None = "tous", feedback: str | 
         return QueueView([], [], error_message(exc, log_obj), ok=False)
     truncated = len(records) > limit
     records = records[:limit]
+    try:  # how often each verified answer was served again to students since
+        served = log_obj.served_counts(r["id"] for r in records)
+    except Exception:
+        served = {}
     rows = [
         [
             format_time(r.get("time")),
@@ -200,6 +204,7 @@ def queue_rows(log_obj: AnswerLog, status: str | None = "tous", feedback: str | 
             FEEDBACK_FR.get(r.get("feedback"), "") if r.get("feedback") else "",
             format_support(r.get("min_support")) if r.get("min_support") is not None else "—",
             "oui" if r.get("refused") else "non",
+            _served_cell(r, served),
             str(r.get("id")),
         ]
         for r in records
@@ -209,6 +214,15 @@ def queue_rows(log_obj: AnswerLog, status: str | None = "tous", feedback: str | 
     if truncated:
         message += msg.REVIEW_UI_QUEUE_TRUNCATED.format(limit=limit)
     return QueueView(rows, [row[ID_COLUMN] for row in rows], message)
+
+
+def _served_cell(record: dict, served: dict[str, int]) -> str:
+    """« 3 » times served again; « retirée » once the verification was withdrawn; empty if never reviewed."""
+    if record.get("withdrawn_time"):
+        return msg.REVIEW_UI_WITHDRAWN_CELL
+    if record.get("status") == "unreviewed":
+        return ""
+    return str(served.get(record.get("id"), 0))
 
 
 def id_from_selection(index: Any, row_value: Any = None, ids: list[str] | None = None) -> str:
@@ -304,6 +318,16 @@ def reject(log_obj: AnswerLog, id: Any, comment: Any = None, reviewer: str | Non
     def run():
         rec = log_obj.reject(_check_id(id), comment=_blank(comment), reviewer=reviewer)
         return _after(log_obj, rec, msg.REVIEW_REJECTED.format(id=rec["id"]), min_support)
+
+    return _guard(log_obj, run)
+
+
+def withdraw(log_obj: AnswerLog, id: Any, comment: Any = None, reviewer: str | None = None,
+             min_support: float | None = None) -> Outcome:
+    """Withdraw the verification: the answer is no longer served again to students."""
+    def run():
+        rec = log_obj.withdraw(_check_id(id), comment=_blank(comment), reviewer=reviewer)
+        return _after(log_obj, rec, msg.REVIEW_WITHDRAWN.format(id=rec["id"]), min_support)
 
     return _guard(log_obj, run)
 

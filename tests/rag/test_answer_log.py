@@ -363,3 +363,58 @@ def test_memory_database():
     with AnswerLog(":memory:") as lg:
         id_ = lg.record(make_answer(), "s")
         assert lg.get(id_)["id"] == id_
+
+
+# -- verified answers (schema 2) ------------------------------------------------------------------------
+
+_V1_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE answers (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, time TEXT NOT NULL, session_id TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT 'ui', question TEXT NOT NULL, standalone_question TEXT, answer TEXT NOT NULL,
+    mode TEXT, refused INTEGER NOT NULL DEFAULT 0, refusal_reason TEXT, notice TEXT, latency_ms REAL,
+    min_support REAL, citations TEXT NOT NULL DEFAULT '[]', sentences TEXT NOT NULL DEFAULT '[]',
+    passages TEXT NOT NULL DEFAULT '[]', history TEXT NOT NULL DEFAULT '[]', feedback TEXT, feedback_comment TEXT,
+    feedback_time TEXT, status TEXT NOT NULL DEFAULT 'unreviewed', reviewer TEXT, review_comment TEXT,
+    review_time TEXT, corrected_answer TEXT, corrected_chunk_ids TEXT
+);
+CREATE TABLE review_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, answer_id TEXT NOT NULL, time TEXT NOT NULL,
+    action TEXT NOT NULL, reviewer TEXT, comment TEXT, data TEXT);
+INSERT INTO meta VALUES ('schema_version', '1');
+INSERT INTO answers (id, time, session_id, question, answer, status) VALUES ('old', '2026-01-01', 's', 'Q ?', 'R.',
+    'approved');
+"""
+
+
+def test_a_version_1_database_is_migrated_without_loss(tmp_path):
+    path = tmp_path / "v1.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(_V1_SCHEMA)
+    with AnswerLog(str(path)) as migrated:
+        assert migrated.schema_version == SCHEMA_VERSION == 2
+        old = migrated.get("old")
+        assert old["answer"] == "R." and old["status"] == "approved" and old["withdrawn_time"] is None
+        assert [r["id"] for r in migrated.verified()] == ["old"]
+        new_id = migrated.record({**make_answer("Q2 ?"), "verified": {"answer_id": "old"}}, "s")
+        assert migrated.get(new_id)["verified_from"] == "old"
+
+
+def test_withdraw_and_served_counts(log):
+    served_from = log.record(make_answer("Quand ?"), "s1")
+    with pytest.raises(ValueError):
+        log.withdraw(served_from)  # nothing to withdraw before a review
+    log.approve(served_from)
+    version = log.review_version()
+    for _ in range(3):
+        log.record({**make_answer("Quand ?"), "verified": {"answer_id": served_from, "status": "approved"}}, "s2")
+    log.record(make_answer("Autre ?"), "s2")
+    assert log.served_counts() == {served_from: 3}
+    assert log.served_counts([served_from, "x"]) == {served_from: 3} and log.served_counts([]) == {}
+    rec = log.withdraw(served_from, comment="réponse datée")
+    assert rec["withdrawn_time"] and rec["status"] == "approved"
+    assert log.review_version() > version
+    assert served_from not in [r["id"] for r in log.verified()]
+    assert log.get(served_from)["events"][-1]["action"] == "withdraw"
+    log.correct(served_from, "Depuis 1960.")
+    assert log.get(served_from)["withdrawn_time"] is None  # a new verdict stands again
+    assert [r["id"] for r in log.verified()] == [served_from]

@@ -128,3 +128,14 @@ def test_header_lists_titles_escaped():
 def test_only_known_tags_are_produced(make_answer):
     html = "".join(m["content"] for m in render.assistant_messages(make_answer()))
     assert set(re.findall(r"<\s*([a-zA-Z0-9]+)", html)) <= ALLOWED_TAGS
+
+
+def test_verified_answer_carries_its_badge(make_answer):
+    plain = make_answer()
+    assert "kalan-verified" not in render.final_answer_html(plain)
+    verified = {**plain, "verified": {"answer_id": "a" * 32, "status": "corrected", "time": "2026-11-30T10:00:00"}}
+    html = render.final_answer_html(verified)
+    assert 'class="kalan-verified"' in html and "Réponse vérifiée par un enseignant" in html
+    assert "corrigée le 2026-11-30" in html
+    refused = {**make_answer(refused=True), "verified": None}
+    assert "kalan-verified" not in render.final_answer_html(refused)

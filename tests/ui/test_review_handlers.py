@@ -308,3 +308,20 @@ def test_database_errors_do_not_escape(seeded, monkeypatch):
     assert not out.ok and out.message.startswith("Journal de relecture illisible")
     view = h.queue_rows(log)
     assert not view.ok and view.message.startswith("Journal de relecture illisible")
+
+
+def test_queue_counts_answers_served_again_and_withdraw(seeded):
+    log, ids = seeded
+    target = ids["oldest"]
+    assert h.approve(log, target).ok
+    log.record({"question": "Q ?", "answer": "R [1].", "verified": {"answer_id": target}}, "s9")
+    col = h.QUEUE_HEADERS.index("resservie")
+    view = h.queue_rows(log, "tous")
+    assert view.rows[view.ids.index(target)][col] == "1"
+    unreviewed = [i for i in view.ids if log.get(i)["status"] == "unreviewed"]
+    assert all(view.rows[view.ids.index(i)][col] == "" for i in unreviewed)
+    out = h.withdraw(log, target, "plus à jour")
+    assert out.ok and msg.REVIEW_WITHDRAWN.format(id=target) == out.message
+    view = h.queue_rows(log, "tous")
+    assert view.rows[view.ids.index(target)][col] == msg.REVIEW_UI_WITHDRAWN_CELL
+    assert not h.withdraw(log, unreviewed[0]).ok  # nothing verified to withdraw: a French message

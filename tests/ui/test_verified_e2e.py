@@ -1,0 +1,93 @@
+"""Teacher-verified answers end to end (issue #19), through the real CLI and the served app.
+
+A student asks, a teacher corrects with the passage that proves it (or marks the answer wrong), and the same
+question typed again by another student gets the verified answer with its badge and citations, or never the
+rejected sentences; an unrelated question is untouched; once the cited article is gone, nothing is served
+from it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "corpus" / "mali-russie-65-ans.txt"
+KALAN = ROOT / ".venv" / "bin" / "kalan"
+
+
+def _json(done):
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.slow
+def test_correct_then_reworded_question_gets_the_correction_until_its_article_is_removed(run_kalan, tmp_path):
+    corpus, data = tmp_path / "corpus", tmp_path / "data"
+    corpus.mkdir()
+    shutil.copy(SEED, corpus / SEED.name)
+    assert run_kalan(["ingest", "--corpus", corpus, "--no-progress"], data, timeout=600).returncode == 0
+
+    question = "Depuis quand le Mali et la Russie ont-ils des relations diplomatiques ?"
+    first = _json(run_kalan(["ask", question, "--json"], data))
+    assert first["verified"] is None and first["log_id"]
+    passages = _json(run_kalan(["search", "Tout commence en 1960 indépendance du Mali", "--json"], data))
+    chosen = next(p["chunk_id"] for p in passages if "Tout commence en 1960" in p["text"])
+    correction = "Depuis 1960, quelques semaines après l'indépendance du Mali."
+    done = run_kalan(["review", "correct", first["log_id"], "--answer", correction, "--chunks", chosen], data)
+    assert done.returncode == 0, done.stderr
+
+    again = _json(run_kalan(["ask", "depuis quand le mali et la russie ont ils des relations diplomatiques", "--json"],
+                            data))
+    assert again["verified"] == {"answer_id": first["log_id"], "status": "corrected",
+                                 "time": again["verified"]["time"]} and again["verified"]["time"]
+    assert again["answer"].startswith("Depuis 1960") and not again["refused"]
+    assert [c["chunk_id"] for c in again["citations"]] == [chosen]
+    assert again["citations"][0]["quote"] in again["citations"][0]["text"]
+    readable = run_kalan(["ask", "Depuis quand le Mali et la Russie ont des relations diplomatiques ?"], data)
+    assert "Réponse vérifiée par un enseignant" in readable.stdout
+
+    other = _json(run_kalan(["ask", "Quelle société russe explore des projets dans le lithium au Mali ?", "--json"],
+                            data))
+    assert other["verified"] is None and "Rosatom" in other["answer"]
+
+    listed = _json(run_kalan(["review", "list", "--json"], data))
+    assert next(r for r in listed if r["id"] == first["log_id"])["served"] == 2
+
+    (corpus / SEED.name).unlink()  # the cited article leaves the corpus
+    (corpus / "autre.md").write_text("---\ntitle: Autre\n---\n# Autre\n\nLe Sénégal a organisé des élections en "
+                                     "2024. Le scrutin a été suivi par de nombreux observateurs.\n", encoding="utf-8")
+    assert run_kalan(["ingest", "--corpus", corpus, "--no-progress"], data, timeout=600).returncode == 0
+    gone = _json(run_kalan(["ask", "depuis quand le mali et la russie ont ils des relations diplomatiques",
+                            "--json"], data))
+    assert gone["verified"] is None and "1960" not in gone["answer"]
+
+
+@pytest.mark.slow
+def test_served_app_badge_and_rejection(served, run_kalan):
+    from gradio_client import Client
+
+    client = Client(served.url, verbose=False, httpx_kwargs={"timeout": 120})
+    question = "Quel appui l'Union soviétique offre-t-elle au Mali dès les premières années ?"
+    first = client.predict(question, api_name="/ask")
+    assert not first["refused"] and first["verified"] is None
+    env = {k: v for k, v in served.env.items() if k.startswith("KALAN_REVIEW")}
+    done = run_kalan(["review", "approve", first["log_id"]], served.data_dir, **env)
+    assert done.returncode == 0, done.stderr
+    again = client.predict("quel appui l'union sovietique offre t elle au mali des les premieres annees",
+                           api_name="/ask")
+    assert again["verified"]["status"] == "approved" and again["verified"]["answer_id"] == first["log_id"]
+    assert again["answer"] == first["answer"]
+    assert [c["quote"] for c in again["citations"]] == [c["quote"] for c in first["citations"]]
+
+    asked = "Pourquoi le Mali s'est-il rapproché de la Russie en 2021 ?"
+    wrong = client.predict(asked, api_name="/ask")
+    assert not wrong["refused"]
+    done = run_kalan(["review", "reject", wrong["log_id"]], served.data_dir, **env)
+    assert done.returncode == 0, done.stderr
+    rejected_quotes = {c["quote"] for c in wrong["citations"]}
+    retry = client.predict("pourquoi le mali s'est il rapproche de la russie en 2021", api_name="/ask")
+    assert retry["verified"] is None
+    assert not rejected_quotes & {c["quote"] for c in retry["citations"]}
