@@ -31,8 +31,26 @@ def cmd_timeline(args, settings):
     return 0
 
 
+def cmd_glossary(args, settings):
+    from kalan.study.glossary import build_glossary
+
+    entries = build_glossary(_sentences(args, settings))
+    if args.json:
+        _print_json({"entries": entries})
+        return 0
+    for e in entries:
+        print(f"{e['term']} ({e['kind']}, {e['mentions']} mention(s)) : {e['definition']}")
+        print(f"    — « {e['citation']['quote']} » ({e['citation']['title']}, {e['citation']['section']})")
+    return 0
+
+
 def register(sub) -> None:
     s = sub.add_parser("timeline", help="chronologie citée des articles")
     s.add_argument("--article", help="identifiant d'un article (défaut : tout le corpus)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_timeline)
+
+    s = sub.add_parser("glossary", help="lexique cité : personnes, organisations, lieux et termes clés")
+    s.add_argument("--article", help="identifiant d'un article (défaut : tout le corpus)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_glossary)
