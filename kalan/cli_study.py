@@ -18,39 +18,37 @@ def _sentences(args, settings):
         _fail(exc.args[0])
 
 
+def _show(args, key: str, items: list[dict], line) -> int:
+    """``{key: items}`` as JSON, or two French lines per item: ``line(item)`` and where its quote comes from."""
+    if args.json:
+        _print_json({key: items})
+        return 0
+    for item in items:
+        c = item["citation"]
+        print(line(item))
+        print(f"    — « {c['quote']} » ({c['title']}, {c['section']})")
+    return 0
+
+
 def cmd_timeline(args, settings):
     from kalan.study.timeline import build_timeline
 
-    events = build_timeline(_sentences(args, settings))
-    if args.json:
-        _print_json({"events": events})
-        return 0
-    for ev in events:
-        print(f"{ev['date']:10}  {ev['text']}")
-        print(f"{'':10}  — {ev['citation']['title']}, {ev['citation']['section']}")
-    return 0
+    return _show(args, "events", build_timeline(_sentences(args, settings)), lambda e: f"{e['date']:10}  {e['text']}")
 
 
 def cmd_glossary(args, settings):
     from kalan.study.glossary import build_glossary
 
-    entries = build_glossary(_sentences(args, settings))
-    if args.json:
-        _print_json({"entries": entries})
-        return 0
-    for e in entries:
-        print(f"{e['term']} ({e['kind']}, {e['mentions']} mention(s)) : {e['definition']}")
-        print(f"    — « {e['citation']['quote']} » ({e['citation']['title']}, {e['citation']['section']})")
-    return 0
+    return _show(args, "entries", build_glossary(_sentences(args, settings)),
+                 lambda e: f"{e['term']} ({e['kind']}, {e['mentions']} mention(s)) : {e['definition']}")
 
 
 def register(sub) -> None:
-    s = sub.add_parser("timeline", help="chronologie citée des articles")
-    s.add_argument("--article", help="identifiant d'un article (défaut : tout le corpus)")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_timeline)
-
-    s = sub.add_parser("glossary", help="lexique cité : personnes, organisations, lieux et termes clés")
-    s.add_argument("--article", help="identifiant d'un article (défaut : tout le corpus)")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_glossary)
+    for name, func, helptext in (
+        ("timeline", cmd_timeline, "chronologie citée des articles"),
+        ("glossary", cmd_glossary, "lexique cité : personnes, organisations, lieux et termes clés"),
+    ):
+        s = sub.add_parser(name, help=helptext)
+        s.add_argument("--article", help="identifiant d'un article (défaut : tout le corpus)")
+        s.add_argument("--json", action="store_true")
+        s.set_defaults(func=func)

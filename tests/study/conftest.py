@@ -44,3 +44,22 @@ def piaf_study(tmp_path_factory):
 @pytest.fixture(params=["seed", "piaf"])
 def corpus_study(request):
     return request.getfixturevalue(f"{request.param}_study")
+
+
+@pytest.fixture
+def study_cli(monkeypatch, seed_corpus, capsys):
+    """``run(*argv) -> (exit code, parsed JSON of stdout or None)`` after ingesting the seed with the fake embedder."""
+    import json
+
+    from kalan.cli import main
+
+    monkeypatch.setenv("KALAN_EMBEDDING__MODE", "fake")
+    assert main(["ingest", "--corpus", str(seed_corpus)]) == 0
+    capsys.readouterr()
+
+    def run(*argv):
+        code = main(list(argv))
+        out = capsys.readouterr().out
+        return code, (json.loads(out) if "--json" in argv else out)
+
+    return run

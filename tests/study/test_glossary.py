@@ -3,8 +3,6 @@ proven by its quote (seed corpus and a PIAF sample)."""
 
 from __future__ import annotations
 
-import json
-
 from kalan.study.entities import Mention, _merge_names
 from kalan.study.glossary import build_glossary, question_for
 from kalan.study.source import StudySentence, appears_in
@@ -66,12 +64,9 @@ def test_every_entry_is_proven_by_its_quote(corpus_study):
         assert e["question"].endswith(" ?") and e["term"] in e["question"]
 
 
-def test_cli_glossary_reads_the_store(monkeypatch, seed_corpus, capsys):
-    from kalan.cli import main
-
-    monkeypatch.setenv("KALAN_EMBEDDING__MODE", "fake")
-    assert main(["ingest", "--corpus", str(seed_corpus)]) == 0
-    capsys.readouterr()
-    assert main(["glossary", "--json"]) == 0
-    entries = json.loads(capsys.readouterr().out)["entries"]
-    assert entries and all(set(e) >= {"term", "kind", "definition", "citation", "mentions"} for e in entries)
+def test_cli_glossary_reads_the_store(study_cli):
+    code, out = study_cli("glossary", "--json")
+    assert code == 0 and out["entries"]
+    assert all(set(e) >= {"term", "kind", "definition", "citation", "mentions"} for e in out["entries"])
+    code, text = study_cli("glossary")
+    assert code == 0 and out["entries"][0]["term"] in text

@@ -3,8 +3,6 @@ and every event proven by its quote (seed corpus and a PIAF sample)."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from kalan.study.dates import find_dates, find_relative
@@ -81,18 +79,13 @@ def test_every_event_is_proven_by_its_quote(corpus_study):
     assert keys == sorted(keys)
 
 
-def test_cli_timeline_reads_the_store(monkeypatch, seed_corpus, capsys):
+def test_cli_timeline_reads_the_store(study_cli, capsys):
     from kalan.cli import main
 
-    monkeypatch.setenv("KALAN_EMBEDDING__MODE", "fake")
-    assert main(["ingest", "--corpus", str(seed_corpus)]) == 0
-    capsys.readouterr()
-    assert main(["timeline", "--json"]) == 0
-    events = json.loads(capsys.readouterr().out)["events"]
-    assert events and all({"date", "precision", "text", "citation"} <= set(e) for e in events)
-    article = events[0]["citation"]["article_id"]
-    assert main(["timeline", "--article", article, "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["events"] == events
+    code, out = study_cli("timeline", "--json")
+    events = out["events"]
+    assert code == 0 and events and all({"date", "precision", "text", "citation"} <= set(e) for e in events)
+    assert study_cli("timeline", "--article", events[0]["citation"]["article_id"], "--json")[1]["events"] == events
     with pytest.raises(SystemExit) as e:
         main(["timeline", "--article", "absent", "--json"])
     assert e.value.code == 1 and "Article inconnu" in capsys.readouterr().err
