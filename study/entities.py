@@ -163,8 +163,13 @@ def _term_candidates(sentence, doc, names: list[Mention]) -> list[tuple[str, Men
 
 
 def read_terms(sentences) -> list[Term]:
-    """Glossary terms of ``sentences`` (usable ones only), merged per article, in order of first mention."""
-    usable = [s for s in sentences if s.usable]
+    """Glossary terms of ``sentences`` (usable ones only), merged per article, in order of first mention.
+    The last few corpora read are remembered (the quiz and the glossary of one corpus parse it once)."""
+    return list(_read_terms(tuple(s for s in sentences if s.usable)))
+
+
+@lru_cache(maxsize=4)
+def _read_terms(usable: tuple) -> tuple[Term, ...]:
     by_article: dict[str, list] = defaultdict(list)
     for s, doc in zip(usable, parser().pipe([s.text for s in usable], batch_size=64)):
         by_article[s.article_id].append((s, doc))
@@ -178,7 +183,7 @@ def read_terms(sentences) -> list[Term]:
             by_sentence[id(m.sentence)].append(m)
         candidates = [c for s, doc in parsed for c in _term_candidates(s, doc, by_sentence[id(s)])]
         terms.extend(_key_terms(article_id, candidates, {fold(t.term) for t in terms}))
-    return terms
+    return tuple(terms)
 
 
 def _merge_names(article_id: str, mentions: list[Mention]) -> list[Term]:

@@ -1,3 +1,15 @@
 """French messages of the study features (timeline, glossary, quiz), kept in one place for teachers to read."""
 
 UNKNOWN_ARTICLE = "Article inconnu : « {article} ». Voir les identifiants avec `kalan timeline --json`."
+
+QUIZ_UNKNOWN_ID = "Question de quiz introuvable : « {id} ». Voir les identifiants avec `kalan quiz list`."
+QUIZ_BAD_STATUS = "Statut invalide « {value} » : attendu {allowed}."
+QUIZ_BAD_FORMAT = "Format d'export invalide « {value} » : attendu gift, moodle-xml ou csv."
+QUIZ_APPROVED = "Question {id} approuvée."
+QUIZ_REMOVED = "Question {id} retirée : elle ne sera plus proposée."
+QUIZ_EXPORTED = "{n} question(s) approuvée(s) exportée(s) vers {path} ({format})."
+QUIZ_NOTHING_APPROVED = "Aucune question approuvée : approuvez-en d'abord (kalan quiz approve ID)."
+QUIZ_ACTION_NEEDS_ID = "« kalan quiz {action} » attend l'identifiant d'une question (voir kalan quiz list)."
+QUIZ_EXPORT_NEEDS = "« kalan quiz export » attend --format (gift, moodle-xml ou csv) et --output FICHIER."
+QUIZ_EMPTY = "Aucune question : le corpus ne contient pas de phrase portant une date, un nombre ou un nom."
+QUIZ_CATEGORY = "Kalan — questions approuvées"
