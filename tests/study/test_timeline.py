@@ -43,6 +43,18 @@ def test_relative_dates_need_an_anchor_in_the_sentence_or_the_section():
     assert "anchor" not in evs[0]
 
 
+def test_a_year_expression_keeps_the_year_only_and_a_day_before_its_anchor_is_left_out():
+    evs = build_timeline(sentences(
+        ("A", "Le traité est signé en juillet 1759."),
+        ("A", "En septembre de la même année, la ville tombe."),
+        ("A", "Le 9 janvier 1879, l'armée entre ; les demandes du 11 décembre restaient sans réponse."),
+        ("A", "Le 20 janvier, le camp est dressé."),
+    ))
+    assert [(e["date"], e["as_written"]) for e in evs] == [
+        ("1759", "la même année"), ("1759-07", "juillet 1759"), ("1879-01-09", "9 janvier 1879"),
+        ("1879-01-20", "20 janvier")]
+
+
 def test_headings_questions_and_noise_give_no_event():
     evs = build_timeline(sentences(
         ("Intro", "Les années 1960"),  # a heading-like line
