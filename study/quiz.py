@@ -23,6 +23,7 @@ Not here: teachers' approvals (``kalan.study.quiz_store``), exports (``kalan.stu
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 import re
 from collections import Counter, defaultdict
@@ -43,7 +44,7 @@ class Fact:
     sentence: object  # StudySentence
     start: int
     end: int
-    type: str  # date-year | date-month | date-day | date-decade | number | personne | organisation | lieu | autre | terme
+    type: str  # date-year|-month|-day|-decade, number, percent, personne, organisation, lieu, autre, terme
     det: str = ""  # names and terms: the article they take (« la » Russie), so a swapped one still agrees
 
     @property
@@ -67,7 +68,7 @@ def find_facts(sentences) -> list[Fact]:
         taken = [(m.start, m.end) for m in find_dates(s.text)]
         for m in _NUMBER.finditer(s.text):
             if not any(a <= m.start() < b for a, b in taken) and not _ordinal(s.text, m.end()):
-                facts.append(Fact(s, m.start(), m.end(), "number"))
+                facts.append(Fact(s, m.start(), m.end(), "percent" if m.group(0).endswith("%") else "number"))
     for term in read_terms(usable):
         kind = "terme" if all(m.label == "TERM" for m in term.mentions) else term.kind
         facts.extend(Fact(m.sentence, m.start, m.end, kind, m.det) for m in term.mentions)
@@ -112,9 +113,11 @@ def _item(kind: str, f: Fact, prompt: str, answer: str, explanation: str, choice
             "explanation": explanation, "fact": f.text, "citation": f.sentence.citation()}
 
 
+NEAREST_NUMBERS = 3  # number distractors: within a factor of ten of the answer, else the closest few
 NEARBY = 3  # sentences around a fact whose names may be its other names
 _NAMES = ("personne", "organisation", "lieu", "autre", "terme")
-SWAPPABLE = ("date-year", "date-month", "date-day", "date-decade", "number", "personne", "organisation", "lieu")
+SWAPPABLE = ("date-year", "date-month", "date-day", "date-decade", "number", "percent", "personne", "organisation",
+             "lieu")
 
 
 def _initials(text: str) -> str:
@@ -134,6 +137,14 @@ def _may_name_the_same(f: Fact, other: Fact) -> bool:
     return (b.isalpha() and b == _initials(f.text)) or (a.isalpha() and a == _initials(other.text))
 
 
+def _magnitude(number: str) -> float:
+    digits = re.sub(r"[^\d,]", "", number).replace(",", ".")
+    try:
+        return math.log10(max(float(digits), 1e-3))
+    except ValueError:
+        return 0.0
+
+
 def _distractors(f: Fact, pool: dict[str, list[Fact]], rng: random.Random, k: int) -> list[str]:
     """Up to ``k`` facts of ``f``'s type and article (« la » Russie for « la » Chine), from its own article
     first, then from the rest of the corpus: never the answer, never already in the sentence."""
@@ -141,6 +152,11 @@ def _distractors(f: Fact, pool: dict[str, list[Fact]], rng: random.Random, k: in
     answer = fold(f.text)
     options = [o for o in pool.get(f.type, []) if o.det == f.det and fold(o.text) != answer
                and fold(o.text) not in sentence and not _may_name_the_same(f, o)]
+    if f.type in ("number", "percent"):  # « 40 000 hommes »: other thousands, not « 12 »
+        gap = {id(o): abs(_magnitude(o.text) - _magnitude(f.text)) for o in options}
+        options = sorted(options, key=lambda o: gap[id(o)])
+        close = [o for o in options if gap[id(o)] <= 1.0]  # within a factor of ten
+        options = close if len(close) >= 2 else options[:NEAREST_NUMBERS]
     own = [o.text for o in options if o.sentence.article_id == f.sentence.article_id]
     ours = {fold(t) for t in own}
     others = list({fold(o.text): o.text for o in options if fold(o.text) not in ours}.values())

@@ -90,3 +90,12 @@ def test_removed_items_are_not_drawn_again(seed_study):
     first = build_quiz(sents, n=5, seed=3)
     again = build_quiz(sents, n=5, seed=3, exclude={first[0]["id"]})
     assert first[0]["id"] not in {it["id"] for it in again} and len(again) == 5
+
+
+def test_number_distractors_have_the_answers_magnitude():
+    sents = sentences(("a", "L'armée compte 40 000 hommes."), ("a", "Le fort tient avec 37 000 soldats."),
+                      ("a", "La flotte a 12 navires."), ("a", "Le port reçoit 52 600 tonnes."),
+                      ("a", "Il y a 3 tours."), ("a", "On compte 55 000 chevaux."), ("a", "Un taux de 96 % est atteint."))
+    facts = find_facts(sents)
+    item = make_item("mcq", next(f for f in facts if f.text == "40 000"), fact_pool(facts), random.Random(0))
+    assert sorted(item["choices"]) == ["37 000", "40 000", "52 600", "55 000"]  # not « 12 », « 3 » nor « 96 % »
