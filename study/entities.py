@@ -2,7 +2,7 @@
 
 ``read_terms(sentences)`` parses every usable sentence once and returns ``Mention`` objects: named
 entities (people, organisations, places, other) and key terms (a common noun, or a noun with its
-adjective, that an article repeats). Variants are merged within an article: a one-word name that ends a
+adjective, that an article repeats and few other articles use). Variants are merged within an article: a one-word name that ends a
 longer name (« Diop » of « Abdoulaye Diop ») and the same name under two labels (« Moscou » the city and
 « Moscou » for the Russian government) share one ``key``; the entry's kind is the label most often given.
 
@@ -28,6 +28,8 @@ MIN_NOUN_REPEATS = 3  # a single common noun is a key term when its article uses
 MIN_PHRASE_REPEATS = 2  # a noun with its adjective ("guerre froide"), this often
 MAX_TERMS_PER_ARTICLE = 8
 MAX_DEFINITION_WORDS = 14
+MIN_ARTICLES_FOR_SPREAD = 5  # from this many articles, a noun most of them use is no key term
+MAX_ARTICLE_SHARE = 0.10  # "most of them": more than this share of the articles
 
 
 @lru_cache(maxsize=1)
@@ -132,6 +134,9 @@ def _entity_mentions(sentence, doc) -> list[Mention]:
     return out
 
 
+# nouns of time and quantity that say when or how much, never what a text is about (« l'année suivante »)
+_VAGUE_NOUNS = frozenset("annee jour mois semaine siecle decennie heure minute fois moment epoque periode debut "
+                         "suite cours partie nombre ensemble moitie totalite reste".split())
 _NAME_DET = {"le": "le", "la": "la", "les": "les", "l'": "l'", "du": "le", "au": "le", "des": "les", "aux": "les"}
 
 
@@ -151,7 +156,7 @@ def _term_candidates(sentence, doc, names: list[Mention]) -> list[tuple[str, Men
         if tok.pos_ != "NOUN" or not tok.text.isalpha() or len(tok.text) < 5 or tok.idx in taken:
             continue
         lemma = fold(tok.lemma_ or tok.text)
-        if lemma in FRENCH_STOPWORDS:
+        if lemma in FRENCH_STOPWORDS or lemma in _VAGUE_NOUNS:
             continue
         det = _determiner(tok)
         out.append((lemma, Mention(sentence, tok.idx, tok.idx + len(tok.text), "TERM", det=det)))
@@ -173,17 +178,29 @@ def _read_terms(usable: tuple) -> tuple[Term, ...]:
     by_article: dict[str, list] = defaultdict(list)
     for s, doc in zip(usable, parser().pipe([s.text for s in usable], batch_size=64)):
         by_article[s.article_id].append((s, doc))
-    terms: list[Term] = []
+    per_article = []
     for article_id, parsed in by_article.items():
-        names = [m for s, doc in parsed for m in _entity_mentions(s, doc)]
-        terms.extend(_merge_names(article_id, names))
-        taken = [m for t in terms if t.key.startswith(article_id + "\x1f") for m in t.mentions]
+        names = _merge_names(article_id, [m for s, doc in parsed for m in _entity_mentions(s, doc)])
         by_sentence = defaultdict(list)
-        for m in taken:
+        for m in (m for t in names for m in t.mentions):
             by_sentence[id(m.sentence)].append(m)
         candidates = [c for s, doc in parsed for c in _term_candidates(s, doc, by_sentence[id(s)])]
+        per_article.append((article_id, names, candidates))
+    common = _common_words(per_article)
+    terms: list[Term] = []
+    for article_id, names, candidates in per_article:
+        terms.extend(names)
+        candidates = [(lemma, m) for lemma, m in candidates if lemma not in common]
         terms.extend(_key_terms(article_id, candidates, {fold(t.term) for t in terms}))
     return tuple(terms)
+
+
+def _common_words(per_article) -> set[str]:
+    """Nouns many articles use (« partie », « début »): not key terms of any, once the corpus is big enough to say."""
+    if len(per_article) < MIN_ARTICLES_FOR_SPREAD:
+        return set()
+    spread = Counter(lemma for _, _, candidates in per_article for lemma in {lem for lem, _ in candidates})
+    return {lemma for lemma, n in spread.items() if n / len(per_article) > MAX_ARTICLE_SHARE}
 
 
 def _merge_names(article_id: str, mentions: list[Mention]) -> list[Term]:

@@ -16,7 +16,7 @@ Not here: finding names and terms (``kalan.study.entities``).
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 
 from kalan.rag.text import fold
 from kalan.study.entities import Term, read_terms
@@ -73,10 +73,3 @@ def build_glossary(sentences) -> list[dict]:
         else:
             entries[key] = e
     return sorted(entries.values(), key=lambda e: (fold(e["term"]), e["term"]))
-
-
-def terms_by_kind(entries: list[dict]) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = defaultdict(list)
-    for e in entries:
-        out[e["kind"]].append(e)
-    return dict(out)

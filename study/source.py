@@ -13,6 +13,7 @@ Not here: finding dates, names or facts in a sentence (``timeline``, ``glossary`
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,8 +88,6 @@ def sentences_of_chunks(chunks) -> list[StudySentence]:
 
 
 def _planted(chunk) -> list[str]:
-    import json
-
     extra = getattr(chunk, "extra", None)
     if isinstance(extra, dict):
         return list(extra.get("planted") or [])
@@ -122,6 +121,4 @@ def load_sentences(settings, article_id: str | None = None, chunks=None) -> list
 
 def appears_in(words: str, quote: str) -> bool:
     """``words`` are in ``quote``, case- and accent-insensitively (numbers as written)."""
-    from kalan.rag.text import fold
-
     return bool(words.strip()) and " ".join(fold(words).split()) in " ".join(fold(quote).split())

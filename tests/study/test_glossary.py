@@ -70,3 +70,14 @@ def test_cli_glossary_reads_the_store(study_cli):
     assert all(set(e) >= {"term", "kind", "definition", "citation", "mentions"} for e in out["entries"])
     code, text = study_cli("glossary")
     assert code == 0 and out["entries"][0]["term"] in text
+
+
+def test_a_noun_most_articles_use_is_no_key_term():
+    texts = ["La ville grandit vite.", "La ville construit un port.", "La ville ouvre une école."]
+    one = build_glossary(sentences(*texts))
+    assert "ville" in {e["term"] for e in one}  # one article: its repeated noun is a key term
+    many = []
+    for k in range(6):
+        many += [StudySentence(f"a{k}", "T", "S", f"c{k}{i}", t, i * 40, i * 40 + len(t), order=k * 3 + i)
+                 for i, t in enumerate(texts)]
+    assert "ville" not in {e["term"] for e in build_glossary(many)}  # every article uses it
