@@ -232,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _extra_commands():
     """Sub-commands defined next to their feature (ask, serve, eval, review)."""
     out = []
-    for mod_name in ("kalan.cli_ask", "kalan.cli_serve", "kalan.cli_eval", "kalan.cli_review"):
+    for mod_name in ("kalan.cli_ask", "kalan.cli_serve", "kalan.cli_eval", "kalan.cli_review", "kalan.cli_study"):
         try:
             mod = __import__(mod_name, fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -287,3 +287,27 @@ def _planted(meta: dict) -> list[str]:
 def _looks_like_connection_error(exc: BaseException) -> bool:
     text = f"{type(exc).__name__} {exc}".lower()
     return any(w in text for w in ("connect", "timeout", "timed out", "refused", "unreachable", "503", "502"))
+
+
+def read_chunks(settings, article_id: str | None = None) -> list[Passage]:
+    """Stored chunks (of one article, or all), in article order, read without an embedder: for features that
+    only read the corpus's text (``kalan.study``). Raises ``StoreEmpty`` when nothing is ingested."""
+    client = make_client(settings)
+    try:
+        collection = client.get_collection(settings.store.collection, embedding_function=None)
+    except Exception as exc:
+        if _looks_like_connection_error(exc):
+            raise StoreUnavailable(STORE_DOWN.format(where=settings.store.url or settings.chroma_dir, error=exc)) from exc
+        raise StoreEmpty(STORE_EMPTY) from exc
+    where = {"where": {"article_id": article_id}} if article_id else {}
+    out: list[Passage] = []
+    offset = 0
+    while True:
+        got = collection.get(include=["metadatas", "documents"], limit=META_PAGE, offset=offset, **where)
+        out.extend(_passage(cid, m or {}, d or "", None) for cid, m, d in zip(got["ids"], got["metadatas"], got["documents"]))
+        offset += len(got["ids"])
+        if len(got["ids"]) < META_PAGE:
+            break
+    if not out and not article_id and collection.count() == 0:
+        raise StoreEmpty(STORE_EMPTY)
+    return sorted(out, key=lambda p: (p.article_id, p.position, p.start))

@@ -28,7 +28,7 @@ import logging  # noqa: E402
 import gradio as gr  # noqa: E402  (module level: event annotations such as gr.LikeData must resolve)
 
 from kalan.rag import messages as msg  # noqa: E402
-from kalan.ui import handlers, render  # noqa: E402
+from kalan.ui import handlers, render, study_tabs  # noqa: E402
 
 log_ = logging.getLogger(__name__)
 
@@ -125,11 +125,17 @@ def build_app(service, log, settings):
             comment_btn = gr.Button(msg.UI_COMMENT_SEND, size="sm", elem_id="kalan-comment-send")
         new_btn = gr.Button(msg.UI_NEW_CONVERSATION, variant="secondary", size="sm", elem_id="kalan-new")
         gr.Examples(examples=[[q] for q in msg.UI_EXAMPLES], inputs=[question], label=msg.UI_EXAMPLES_LABEL)
+        # « Quiz », « Chronologie », « Lexique » (issue #14): a glossary question clicked is asked in the chat
+        term_questions = study_tabs.build_study_tabs(
+            study_tabs.StudyCorpus(settings, count=lambda: service.store.count()), study_tabs.open_store(settings))
 
         private = {"api_visibility": "private"}
         for trigger in (question.submit, send.click):
             trigger(on_submit, [question, chatbot, session], [chatbot, session, question, status, comment_group],
                     concurrency_id=ANSWER_CONCURRENCY_ID, show_progress="hidden", **private)
+        term_questions.click(lambda sample: sample[0], [term_questions], [question], queue=False, **private).then(
+            on_submit, [question, chatbot, session], [chatbot, session, question, status, comment_group],
+            concurrency_id=ANSWER_CONCURRENCY_ID, show_progress="hidden", **private)
         chatbot.like(on_like, [session], [session, status, comment_group], queue=False, **private)
         comment_btn.click(on_comment, [session, comment_box], [session, status, comment_box], queue=False, **private)
         new_btn.click(on_new, [session], [chatbot, session, status, comment_group, question], queue=False, **private)
@@ -207,7 +213,7 @@ def create_app(service, log, settings, echo=say):
     app.add_middleware(GuardMiddleware, review_prefix="/review")  # headers, closed student routes, login names
     planted = getattr(service, "planted_articles", None)  # articles with planted instructions, for the teachers
     mount_review(app, log, settings, echo=echo, planted=planted)  # before "/": the first matching mount wins
-    _mount(app, build_app(service, log, settings), "/", css=render.CSS)
+    _mount(app, build_app(service, log, settings), "/", css=render.CSS + study_tabs.STUDY_CSS)
     return app
 
 

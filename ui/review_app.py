@@ -30,6 +30,7 @@ from kalan.rag import messages as msg
 from kalan.rag.answer_log import AnswerLog
 from kalan.rag.settings import PROJECT_ROOT
 from kalan.ui import review_handlers as h
+from kalan.ui import study_review
 from kalan.ui.review_render import render_message, render_planted
 
 DEFAULT_PROMOTED_SET = PROJECT_ROOT / h.DEFAULT_PROMOTED_SET
@@ -228,6 +229,7 @@ def build_review_app(log: AnswerLog, settings: Any, promoted_set: Path | None = 
                         csv_btn = gr.Button("Exporter CSV")
                         jsonl_btn = gr.Button("Exporter JSONL")
                     export_file = gr.File(label="Fichier exporté", interactive=False)
+        study_review.build_quiz_review(settings)  # generated quiz items: approve, remove, export (issue #14)
 
         # -- wiring --------------------------------------------------------------------------------
         filters = [status_dd, feedback_dd, support_sl, refused_cb]

@@ -150,3 +150,59 @@ def test_student_page(page, served):
     pg.screenshot(path=str(ARTIFACTS / "06-resume.png"), full_page=True)
     (ARTIFACTS / "browser-timings.json").write_text(json.dumps(timings, indent=2), encoding="utf-8")
     print("\nTemps mesurés dans le navigateur (s) :", json.dumps(timings))
+
+
+def test_study_tabs_and_quiz_review(page, served):
+    """« Quiz » answered right with its quote shown, « Chronologie » opening a passage, « Lexique » asking the chat;
+    then the teacher approves the item and exports it (issue #14)."""
+    from kalan.study import messages as smsg
+    from kalan.study.quiz_store import QuizStore
+
+    pg = page
+    pg.goto(served.url + "/", wait_until="load")
+    pg.get_by_role("tab", name=smsg.UI_TAB_QUIZ).click()
+    pg.locator("#kalan-quiz-new").click()
+    pg.wait_for_selector("#kalan-quiz-prompt .kalan-quiz-prompt")
+    shown = " ".join(pg.inner_text("#kalan-quiz-prompt").split())
+    store = QuizStore(served.data_dir / "quiz.sqlite3")
+    item = next(it for it in store.list() if " ".join(it["prompt"].split()) == shown)
+    if item["kind"] == "cloze":
+        pg.locator("#kalan-quiz-typed textarea, #kalan-quiz-typed input").first.fill(item["answer"].upper())
+    else:
+        pg.locator("#kalan-quiz-choices").get_by_label(item["answer"], exact=True).check()
+    pg.locator("#kalan-quiz-check").click()
+    pg.wait_for_selector("#kalan-quiz-feedback .kalan-right")
+    assert " ".join(item["citation"]["quote"].split()) in " ".join(pg.inner_text("#kalan-quiz-feedback mark").split())
+    assert "Score : 1 / 1" in pg.inner_text("#kalan-quiz-score")
+    pg.screenshot(path=str(ARTIFACTS / "07-quiz.png"), full_page=True)
+
+    pg.get_by_role("tab", name=smsg.UI_TAB_TIMELINE).click()
+    pg.locator("#kalan-timeline .kalan-event summary").first.click()
+    mark = pg.locator("#kalan-timeline .kalan-event[open] mark").first
+    mark.wait_for(state="visible")
+    assert re.search(r"\b(1[0-9]{3}|20[0-9]{2})\b", pg.locator("#kalan-timeline .kalan-event summary").first.inner_text())
+    pg.screenshot(path=str(ARTIFACTS / "08-chronologie.png"), full_page=True)
+
+    pg.get_by_role("tab", name=smsg.UI_TAB_GLOSSARY).click()
+    pg.wait_for_selector("#kalan-glossary .kalan-term", timeout=120_000)
+    asked = pg.locator("#kalan-glossary-questions button").first
+    question = asked.inner_text().strip()
+    assert question.startswith(("Qui est ", "Qu'est-ce ")) and question.endswith("?")
+    asked.click()
+    pg.wait_for_function(LAST_ANSWER_READY % 1)
+    assert question in pg.locator("#kalan-chat [data-testid='user']").last.inner_text()
+    pg.screenshot(path=str(ARTIFACTS / "09-lexique.png"), full_page=True)
+
+    pg.goto(served.url + "/review/", wait_until="load")
+    pg.locator("input[type=text]").fill(served.teacher[0])
+    pg.locator("input[type=password]").fill(served.teacher[1])
+    pg.locator("input[type=password]").press("Enter")
+    pg.get_by_text(smsg.REVIEW_QUIZ_TITLE).first.click()
+    pg.locator("#kalan-quiz-id textarea, #kalan-quiz-id input").first.fill(item["id"])
+    pg.locator("#kalan-quiz-approve").click()
+    status = "#kalan-quiz-status textarea"
+    pg.wait_for_function(f"() => document.querySelector('{status}').value.includes('approuvée')")
+    pg.get_by_role("button", name="Exporter GIFT (Moodle)").click()
+    pg.wait_for_function(f"() => document.querySelector('{status}').value.includes('exportée')")
+    assert store.get(item["id"])["status"] == "approved"
+    pg.screenshot(path=str(ARTIFACTS / "10-quiz-relecture.png"), full_page=True)
