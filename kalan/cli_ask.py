@@ -38,6 +38,13 @@ def _print_readable(result: dict) -> None:
             print(f"    « {c['quote']} »")
 
 
+def _guided(args, settings) -> bool:
+    """``--guided`` / ``--direct``, else the deployment's default (``study.mode``); ``--check`` implies guided."""
+    if args.direct:
+        return False
+    return bool(args.guided or args.check is not None or settings.study.mode == "guided")
+
+
 def cmd_ask(args, settings):
     from kalan.rag.guards import QuestionError
     from kalan.rag.service import KalanService
@@ -64,6 +71,10 @@ def cmd_ask(args, settings):
         _fail(str(exc))
     if log:
         result["log_id"] = log.record(result, session, None, source="cli")
+    if _guided(args, settings):
+        from kalan.cli_study import print_guided
+
+        return print_guided(result, args.check, args.json)
     if args.json:
         _print_json(result)
     else:
@@ -78,4 +89,7 @@ def register(sub) -> None:
     s.add_argument("--batch", help="JSONL de {id, question, history?}")
     s.add_argument("--mode", choices=["extractive", "llamacpp", "openai", "ollama"], help="mode de réponse")
     s.add_argument("--no-log", action="store_true", help="ne pas journaliser pour la relecture")
+    s.add_argument("--guided", action="store_true", help="mode guidé (« Guide-moi ») : indices, puis vérification")
+    s.add_argument("--direct", action="store_true", help="réponse directe, même si le mode guidé est le défaut")
+    s.add_argument("--check", metavar="REPONSE", help="mode guidé : vérifier la réponse de l'élève")
     s.set_defaults(func=cmd_ask)
