@@ -9,7 +9,8 @@ GUIDED_FOCUS = {
     None: "Que dit cette section à propos de : {topic} ?",
 }
 GUIDED_FOCUS_NO_TOPIC = "Relis cette section : quelle phrase répond à la question ?"
-GUIDED_HINT2 = "Indice 2 : complète la phrase de l'article — « {cloze} »"
+GUIDED_HINT2_LEAD = "Indice 2 : complète la phrase de l'article —"
+GUIDED_HINT2 = GUIDED_HINT2_LEAD + " « {cloze} »"
 GUIDED_ASK_ANSWER = "Écris ta réponse, ou demande l'indice suivant."
 GUIDED_RIGHT = "Bravo, c'est juste : « {expected} »."
 GUIDED_WRONG = "Ce n'est pas ça : la réponse attendue était « {expected} »."
@@ -22,3 +23,7 @@ SUGGEST_WHEN = "Que s'est-il passé {when} ?"
 SUGGEST_WHO = "Qui est {name} ?"
 SUGGEST_WHAT = "Qu'est-ce que {name} ?"
 SUGGEST_HOW_MANY = "À quoi correspond le chiffre « {number} » ?"
+GUIDED_ASK_LAST = "Écris ta réponse dans la case ci-dessous."
+GUIDED_ANSWER_PLACEHOLDER = "Ta réponse…"
+GUIDED_TOGGLE = "Guide-moi (indices au lieu de la réponse)"
+GUIDED_HINT_BUTTON = "Indice suivant"
