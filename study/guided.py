@@ -127,15 +127,22 @@ def target_of(answer: dict) -> Target | None:
 
 
 _ASKING = frozenset(tokenize("date annee jour nom nombre combien quel quelle qui quand depuis pourquoi comment "
-                              "est-ce ou que quoi"))
+                              "est-ce ou que quoi passe passer arrive agit fait"))
 _ELIDED = re.compile(r"^(?:[ldjmnstc]|qu|jusqu)['’]", re.IGNORECASE)
 
 
 def _topic(question: str) -> str:
-    """The question's own words, as written (« Mali, Russie, relations »), interrogatives aside."""
-    words = [_ELIDED.sub("", w) for w in _WORD.findall(question)]
-    words = [w for w in words if fold(w) not in FRENCH_STOPWORDS and tokenize(w) and not set(tokenize(w)) & _ASKING]
-    return ", ".join(dict.fromkeys(words))
+    """The question's own words as written, interrogatives aside; neighbours stay together
+    (« Que s'est-il passé le 14 octobre 2025 ? » → « 14 octobre 2025 », « Mali, Russie, relations »)."""
+    runs: list[list[str]] = [[]]
+    for w in _WORD.findall(question):
+        w = _ELIDED.sub("", w)
+        if fold(w) in FRENCH_STOPWORDS or not tokenize(w) or set(tokenize(w)) & _ASKING:
+            if runs[-1]:
+                runs.append([])
+            continue
+        runs[-1].append(w)
+    return ", ".join(dict.fromkeys(" ".join(r) for r in runs if r))
 
 
 def hints(answer: dict, target: Target) -> list[dict]:
