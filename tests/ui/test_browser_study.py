@@ -14,7 +14,7 @@ from kalan.study import messages as sm
 
 pytestmark = pytest.mark.slow
 
-from tests.ui.test_browser import ARGS, ARTIFACTS, CHROMIUM  # noqa: E402  (same browser, same switches)
+from tests.ui.test_browser import ARTIFACTS, chromium  # noqa: E402  (same browser, same switches)
 
 PHONE = {"width": 390, "height": 844}
 EXAMPLE = "button.gallery-item"
@@ -23,16 +23,8 @@ ANSWERS = "#kalan-chat .kalan-answer, #kalan-chat .kalan-refusal, #kalan-chat .k
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium absent : installez-le (make browser ou apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium() as b:
+        yield b
 
 
 def _page(browser, served, viewport):
