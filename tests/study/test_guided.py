@@ -81,7 +81,26 @@ def test_cli_guided_on_an_article_that_is_not_the_seed(small_service, small_corp
     check = json.loads(capsys.readouterr().out)["check"]
     article = (small_corpus / "port-de-kelea.txt").read_text(encoding="utf-8")
     assert check["correct"] and check["expected"] == "1924" and check["quote"] in article
+    assert main(["ask", question, "--json", "--no-log"]) == 0
+    direct = json.loads(capsys.readouterr().out)
+    assert direct["short_answer"] == normal["short_answer"] and 1 <= len(direct["suggestions"]) <= 3
     off = "Quelle est la capitale de l'Australie ?"
     assert main(["ask", "--guided", off, "--json", "--no-log"]) == 0
     guided_off = json.loads(capsys.readouterr().out)
     assert guided_off["refused"] and guided_off["refusal_reason"] == small_service.ask(off)["refusal_reason"]
+
+
+def test_deployment_default_mode_and_direct_override(seed_corpus, capsys, monkeypatch):
+    """``study.mode = guided`` makes ``kalan ask`` guided; ``--direct`` gives the normal answer back."""
+    from kalan.cli import main
+
+    monkeypatch.setenv("KALAN_EMBEDDING__MODE", "fake")
+    main(["ingest", "--corpus", str(seed_corpus)])
+    capsys.readouterr()
+    monkeypatch.setenv("KALAN_STUDY__MODE", "guided")
+    assert main(["ask", "Une question sur les articles ?", "--json", "--no-log", "--no-suggestions"]) == 0
+    guided = json.loads(capsys.readouterr().out)
+    assert guided["mode"] == "guided" and {"hints", "check", "message", "refused"} <= set(guided)
+    assert main(["ask", "Une question sur les articles ?", "--json", "--no-log", "--direct"]) == 0
+    direct = json.loads(capsys.readouterr().out)
+    assert "citations" in direct and "hints" not in direct and isinstance(direct["suggestions"], list)

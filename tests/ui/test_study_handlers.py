@@ -55,3 +55,16 @@ def test_markup_in_the_student_answer_is_text(make_service, make_answer, answer_
     shown = sh.guided_start(svc, answer_log, "Qui a écrit à Sergueï Lavrov ?", [], session)
     shown, _ = sh.guided_answer(shown, session, "<img src=x onerror=alert(1)>")
     assert "<img" not in shown[-2]["content"] and "&lt;img" in shown[-2]["content"]
+
+
+def test_api_answers_carry_suggestions(make_service, answer_log):
+    from kalan.ui.handlers import ask_api
+
+    class Suggest:
+        def add_to(self, answer):
+            answer["suggestions"] = ["Qui est Mariam Touré ?"]
+            return answer
+
+    answer = ask_api(make_service(), answer_log, "Qui a écrit à Sergueï Lavrov ?", None, None, Suggest())
+    assert answer["suggestions"] == ["Qui est Mariam Touré ?"] and answer["log_id"]
+    assert "suggestions" not in ask_api(make_service(), answer_log, "Qui a écrit à Sergueï Lavrov ?")
