@@ -76,7 +76,8 @@ def _quotes(answer: dict) -> list[tuple[str, dict]]:
 
 def key_phrase(sentence: str, question: str) -> tuple[int, int]:
     """The span of ``sentence`` to blank when no short answer applies: within one clause, the run of words that
-    holds the most words the question does not (little words trimmed at its ends), at most ``MAX_BLANK_WORDS`` content words."""
+    holds the most words the question does not (little words trimmed at its ends), at most ``MAX_BLANK_WORDS``
+    content words."""
     asked = set(tokenize(question))
     best, best_score = None, 0
     for clause in _CLAUSE.finditer(sentence):
@@ -117,8 +118,8 @@ def target_of(answer: dict) -> Target | None:
     if short:
         for sentence, citation in quotes:
             i = sentence.find(short)
-            if i < 0:
-                i = fold(sentence).find(fold(short))  # fold keeps lengths for French letters
+            if i < 0 and len(fold(sentence)) == len(sentence):  # offsets hold only if folding kept the length
+                i = fold(sentence).find(fold(short))
             if i >= 0:
                 return Target(sentence, i, i + len(short), citation, [short])
     sentence, citation = quotes[0]

@@ -24,6 +24,7 @@ import os
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import logging  # noqa: E402
+import threading  # noqa: E402
 
 import gradio as gr  # noqa: E402  (module level: event annotations such as gr.LikeData must resolve)
 
@@ -66,15 +67,28 @@ def _suggester(service, settings):
         return None
 
 
-def _examples(suggester, settings) -> list[str]:
-    """The landing page's example questions, generated from the loaded corpus (none if it cannot be read)."""
-    if suggester is None or settings.study.examples <= 0:
-        return []
-    try:
-        return suggester.examples(settings.study.examples)
-    except Exception as exc:  # the page still opens without examples
-        log_.warning("exemples de questions indisponibles : %s", exc)
-        return []
+class _Examples:
+    """The landing page's example questions, generated from the loaded corpus (``kalan.study.suggest``) when a
+    page first opens, not at start-up (each is checked through the answer path), and kept while the store's
+    size does not change. None can be had: an empty list, and the page opens without examples."""
+
+    def __init__(self, suggester, service, n: int):
+        self.suggester, self.service, self.n = suggester, service, n
+        self._lock = threading.Lock()
+        self._cached: tuple[int, list[str]] | None = None
+
+    def get(self) -> list[str]:
+        if self.suggester is None or self.n <= 0:
+            return []
+        with self._lock:
+            try:
+                count = self.service.store.count()
+                if self._cached is None or self._cached[0] != count:
+                    self._cached = (count, self.suggester.examples(self.n))
+                return list(self._cached[1])
+            except Exception as exc:  # the page still opens without examples
+                log_.warning("exemples de questions indisponibles : %s", exc)
+                return []
 
 
 def build_app(service, log, settings):
@@ -85,7 +99,8 @@ def build_app(service, log, settings):
     store_errors = handlers._store_errors()
 
     suggester = _suggester(service, settings)
-    examples = _examples(suggester, settings)
+    examples = _Examples(suggester, service, settings.study.examples)
+    n_examples = max(0, settings.study.examples)
     n_suggest = max(0, settings.study.suggestions)
 
     def suggestion_updates(answer: dict | None) -> list:
@@ -142,6 +157,18 @@ def build_app(service, log, settings):
             if step.done and step.answer is not None:  # the answer is shown first; its suggestions follow
                 yield (step.messages, session, gr.skip(), gr.skip(), gr.skip(), gr.skip(),
                        *suggestion_updates(step.answer))
+
+    def on_pick(question, messages, session, guided_on):
+        """A suggestion or an example clicked: a new question, even while a guided one waits for its answer."""
+        session = handlers.ensure_session(session)
+        session["guided"] = None
+        yield from on_submit(question, messages, session, guided_on)
+
+    def on_load():
+        found = examples.get()[:n_examples]
+        return [gr.update(visible=bool(found))] + [
+            gr.update(value=found[i], visible=True) if i < len(found) else gr.update(visible=False)
+            for i in range(n_examples)]
 
     def on_hint(messages, session):
         session = handlers.ensure_session(session)
@@ -207,14 +234,21 @@ def build_app(service, log, settings):
                                      lines=2, max_lines=6, max_length=2000, elem_id="kalan-comment-text")
             comment_btn = gr.Button(msg.UI_COMMENT_SEND, size="sm", elem_id="kalan-comment-send")
         new_btn = gr.Button(msg.UI_NEW_CONVERSATION, variant="secondary", size="sm", elem_id="kalan-new")
-        if examples:  # generated from the loaded corpus (kalan.study.suggest), each one answered
-            gr.Examples(examples=[[q] for q in examples], inputs=[question], label=msg.UI_EXAMPLES_LABEL)
+        with gr.Column(visible=False, elem_id="kalan-examples") as examples_box:  # filled when the page opens
+            gr.HTML(f'<p class="kalan-legend">{render.esc(msg.UI_EXAMPLES_LABEL)}</p>')
+            example_btns = [gr.Button("", visible=False, size="sm", elem_id=f"kalan-example-{i}",
+                                      elem_classes=["kalan-suggest"]) for i in range(n_examples)]
 
         private = {"api_visibility": "private"}
         outputs = [chatbot, session, question, status, comment_group, hint_btn, suggest_box, *suggest_btns]
-        for trigger, box in [(question.submit, question), (send.click, question)] + [(b.click, b) for b in suggest_btns]:
-            trigger(on_submit, [box, chatbot, session, guided], outputs,
+        for trigger in (question.submit, send.click):
+            trigger(on_submit, [question, chatbot, session, guided], outputs,
                     concurrency_id=ANSWER_CONCURRENCY_ID, show_progress="hidden", **private)
+        for b in suggest_btns + example_btns:
+            b.click(on_pick, [b, chatbot, session, guided], outputs,
+                    concurrency_id=ANSWER_CONCURRENCY_ID, show_progress="hidden", **private)
+        demo.load(on_load, None, [examples_box, *example_btns], concurrency_id=ANSWER_CONCURRENCY_ID,
+                  show_progress="hidden", **private)
         hint_btn.click(on_hint, [chatbot, session], [chatbot, session, hint_btn], queue=False, **private)
         chatbot.like(on_like, [session], [session, status, comment_group], queue=False, **private)
         comment_btn.click(on_comment, [session, comment_box], [session, status, comment_box], queue=False, **private)

@@ -216,8 +216,8 @@ CSS = """
 .kalan-blank { font-weight: 700; letter-spacing: .1em; }
 .kalan-verdict.kalan-right { border-left: 4px solid #15803d; padding: .2em .8em; background: rgba(21,128,61,.08); }
 .kalan-verdict.kalan-wrong { border-left: 4px solid #b91c1c; padding: .2em .8em; background: rgba(185,28,28,.06); }
-#kalan-suggestions { gap: .3em; }
-#kalan-suggestions .kalan-legend { margin: .2em 0 0 0; }
+#kalan-suggestions, #kalan-examples { gap: .3em; }
+#kalan-suggestions .kalan-legend, #kalan-examples .kalan-legend { margin: .2em 0 0 0; }
 .kalan-suggest { justify-content: flex-start; text-align: left; white-space: normal; }
 /* copy, 👍, 👎: Gradio writes the dislike button before the like button */
 #kalan-chat button[aria-label="Copier le message"] { order: -2; }

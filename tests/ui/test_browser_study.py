@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 from tests.ui.test_browser import ARTIFACTS, chromium  # noqa: E402  (same browser, same switches)
 
 PHONE = {"width": 390, "height": 844}
-EXAMPLE = "button.gallery-item"
+EXAMPLE = "#kalan-examples button.kalan-suggest"
 ANSWERS = "#kalan-chat .kalan-answer, #kalan-chat .kalan-refusal, #kalan-chat .kalan-error"
 
 
@@ -54,14 +54,13 @@ def test_phone_layout_feedback_and_suggestions(browser, served):
     assert _rect(pg, "#kalan-send")["bottom"] <= PHONE["height"]
     assert "·" not in pg.inner_text("footer")  # no divider left without its « Utiliser via API »
     examples = pg.locator(EXAMPLE)
-    assert examples.count() >= 1  # generated from the loaded corpus
+    examples.first.wait_for(state="visible")  # generated from the loaded corpus when the page opens
     pg.screenshot(path=str(ARTIFACTS / "telephone-01-accueil.png"), full_page=True)
 
     first = examples.first.inner_text().strip()
-    examples.first.click()
-    pg.wait_for_function("q => document.querySelector('#kalan-question textarea').value === q", arg=first)
-    pg.press("#kalan-question textarea", "Enter")
+    examples.first.click()  # an example is asked at once
     _wait_answers(pg, 1)
+    assert pg.locator("#kalan-chat [data-testid='user']").first.inner_text().strip() == first
     assert not pg.locator("#kalan-chat .kalan-refusal").count()  # an example is a question Kalan answers
     buttons = pg.locator("#kalan-chat .message-buttons-left").last
     copy = buttons.locator("button[aria-label='Copier le message']")
@@ -88,6 +87,7 @@ def test_phone_layout_feedback_and_suggestions(browser, served):
 def test_guided_mode(browser, served):
     pg = _page(browser, served, PHONE)
     pg.check("#kalan-guided input")
+    pg.locator(EXAMPLE).first.wait_for(state="visible")
     question = pg.locator(EXAMPLE).first.inner_text().strip()
 
     def ask_guided(n_hint1: int):
