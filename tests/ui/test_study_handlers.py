@@ -68,3 +68,36 @@ def test_api_answers_carry_suggestions(make_service, answer_log):
     answer = ask_api(make_service(), answer_log, "Qui a écrit à Sergueï Lavrov ?", None, None, Suggest())
     assert answer["suggestions"] == ["Qui est Mariam Touré ?"] and answer["log_id"]
     assert "suggestions" not in ask_api(make_service(), answer_log, "Qui a écrit à Sergueï Lavrov ?")
+
+
+def test_landing_examples_are_computed_once_per_store_size():
+    from kalan.ui.app import _Examples
+
+    class Store:
+        n = 1
+
+        def count(self):
+            return self.n
+
+    class Service:
+        store = Store()
+
+    class Suggest:
+        calls = 0
+
+        def examples(self, n):
+            self.calls += 1
+            return [f"Question {i} ?" for i in range(n)]
+
+    svc, sg = Service(), Suggest()
+    ex = _Examples(sg, svc, 2)
+    assert ex.get() == ["Question 0 ?", "Question 1 ?"] and ex.get() and sg.calls == 1
+    svc.store.n = 2  # a new article was ingested
+    assert ex.get() and sg.calls == 2
+    assert _Examples(None, svc, 2).get() == [] and _Examples(sg, svc, 0).get() == []
+
+    class Broken(Suggest):
+        def examples(self, n):
+            raise RuntimeError("store down")
+
+    assert _Examples(Broken(), svc, 2).get() == []  # the page opens without examples
