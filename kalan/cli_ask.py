@@ -3,7 +3,9 @@
 Contract: ``kalan ask "QUESTION" --json`` prints ``{"question", "answer",
 "refused", "citations", "mode", "latency_ms", ...}``; ``--batch FILE`` reads
 ``{"id", "question", "history"?}`` lines and prints one answer per line with
-its ``id``. Answers are logged for teacher review unless ``--no-log``.
+its ``id``. Answers are logged for teacher review unless ``--no-log``. Every answer carries
+``"suggestions"`` (``kalan.study.suggest``) unless ``--no-suggestions``; ``--guided`` prints the guided
+shape of ``kalan.study.guided`` instead.
 """
 
 from __future__ import annotations
@@ -40,6 +42,25 @@ def _print_readable(result: dict) -> None:
         for c in result["citations"]:
             print(f"[{c['n']}] {c['title']} — {c['section']}")
             print(f"    « {c['quote']} »")
+    if result.get("suggestions"):
+        from kalan.study.messages import SUGGESTIONS_LABEL
+
+        print(f"\n{SUGGESTIONS_LABEL}")
+        for q in result["suggestions"]:
+            print(f"- {q}")
+
+
+def _suggester(svc, settings):
+    from kalan.study.suggest import Suggester
+
+    return Suggester(svc, settings.study)
+
+
+def _guided(args, settings) -> bool:
+    """``--guided`` / ``--direct``, else the deployment's default (``study.mode``); ``--check`` implies guided."""
+    if args.direct:
+        return False
+    return bool(args.guided or args.check is not None or settings.study.mode == "guided")
 
 
 def cmd_ask(args, settings):
@@ -49,6 +70,7 @@ def cmd_ask(args, settings):
     settings = with_overrides(settings, llm={"mode": args.mode} if args.mode else None)
     svc = KalanService(settings)
     log = _logger(settings, not args.no_log)
+    suggester = None if args.no_suggestions else _suggester(svc, settings)
     session = "cli-" + uuid.uuid4().hex[:12]
     if args.batch:
         for case in _read_jsonl(args.batch):
@@ -60,6 +82,8 @@ def cmd_ask(args, settings):
             else:
                 if log:
                     log.record(result, session, case.get("history"), source="cli")
+                if suggester:
+                    suggester.add_to(result)
             _print_json({"id": case["id"], **result})
         return 0
     try:
@@ -68,6 +92,12 @@ def cmd_ask(args, settings):
         _fail(str(exc))
     if log:
         result["log_id"] = log.record(result, session, None, source="cli")
+    if suggester:
+        suggester.add_to(result)
+    if _guided(args, settings):
+        from kalan.cli_guided import print_guided
+
+        return print_guided(result, args.check, args.json)
     if args.json:
         _print_json(result)
     else:
@@ -82,4 +112,8 @@ def register(sub) -> None:
     s.add_argument("--batch", help="JSONL de {id, question, history?}")
     s.add_argument("--mode", choices=["extractive", "llamacpp", "openai", "ollama"], help="mode de réponse")
     s.add_argument("--no-log", action="store_true", help="ne pas journaliser pour la relecture")
+    s.add_argument("--guided", action="store_true", help="mode guidé (« Guide-moi ») : indices, puis vérification")
+    s.add_argument("--direct", action="store_true", help="réponse directe, même si le mode guidé est le défaut")
+    s.add_argument("--no-suggestions", action="store_true", help="sans questions suggérées (plus rapide)")
+    s.add_argument("--check", metavar="REPONSE", help="mode guidé : vérifier la réponse de l'élève")
     s.set_defaults(func=cmd_ask)

@@ -108,15 +108,9 @@ UI_CHAT_PLACEHOLDER = (
 )
 UI_QUESTION_PLACEHOLDER = "Posez votre question sur les articles du corpus…"
 UI_SEND = "Envoyer"
+UI_COPY_MESSAGE = "Copier le message"
 UI_NEW_CONVERSATION = "Nouvelle conversation"
 UI_EXAMPLES_LABEL = "Exemples de questions"
-UI_EXAMPLES = (
-    "Qui a écrit à Sergueï Lavrov ?",
-    "Dans quels secteurs la Russie coopère-t-elle avec le Mali ?",
-    "Quelle entreprise russe explore des projets au Mali ?",
-    "Combien d'étudiants maliens ont été formés en Russie ?",
-    "Résume l'article sur le Mali et la Russie",
-)
 UI_THINKING = "Je cherche dans les articles…"
 UI_SOURCES_TITLE = "Sources ({n}) — cliquez pour lire les passages"
 UI_SOURCE_QUOTE_LEGEND = "Le passage surligné est celui qui appuie la réponse."

@@ -232,6 +232,21 @@ class ReviewSettings(BaseModel):
     )
 
 
+class StudySettings(BaseModel):
+    """Study features (kalan.study): guided mode and suggested questions."""
+
+    mode: Literal["direct", "guided"] = Field(
+        "direct", description="Default answer mode of this deployment: `direct` gives the cited answer at once; "
+        "`guided` (« Guide-moi ») gives two hints, then checks the student's answer (chat toggle, `kalan ask`).",
+    )
+    suggestions: int = Field(3, description="Most suggested questions carried by an answer (0: none).")
+    suggestion_checks: int = Field(
+        6, description="Most candidate questions run through the answer path per answer to keep only those it "
+        "answers (bounds the added latency).",
+    )
+    examples: int = Field(4, description="Example questions on the chat's landing page, generated from the corpus.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KALAN_", env_nested_delimiter="__", extra="ignore")
 
@@ -249,6 +264,7 @@ class Settings(BaseSettings):
     ui: UISettings = UISettings()
     review: ReviewSettings = ReviewSettings()
     verified: VerifiedSettings = VerifiedSettings()
+    study: StudySettings = StudySettings()
 
     @model_validator(mode="after")
     def _apply_shorthands(self) -> "Settings":

@@ -24,15 +24,19 @@ import os
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import logging  # noqa: E402
+import threading  # noqa: E402
 
 import gradio as gr  # noqa: E402  (module level: event annotations such as gr.LikeData must resolve)
 
 from kalan.rag import messages as msg  # noqa: E402
-from kalan.ui import handlers, render, study_tabs  # noqa: E402
+from kalan.study import messages as study_msg  # noqa: E402
+from kalan.ui import handlers, render, study_handlers, study_tabs  # noqa: E402
 
 log_ = logging.getLogger(__name__)
 
 ANSWER_CONCURRENCY_ID = "kalan-answer"  # chat and /ask share the same answer slots
+# Gradio's own labels that its French translation lacks (the copy button said « Copy message »)
+FRENCH_LABELS = gr.I18n(fr={"chatbot.copy_message": msg.UI_COPY_MESSAGE, "chatbot.copy": msg.UI_COPY_MESSAGE})
 
 
 def say(text: str) -> None:
@@ -52,6 +56,41 @@ def _titles(service) -> list[str]:
         return []
 
 
+def _suggester(service, settings):
+    """Suggested questions over this service's corpus (``kalan.study.suggest``), or None if it cannot be built."""
+    try:
+        from kalan.study.suggest import Suggester
+
+        return Suggester(service, settings.study)
+    except Exception as exc:
+        log_.warning("questions suggérées indisponibles : %s", exc)
+        return None
+
+
+class _Examples:
+    """The landing page's example questions, generated from the loaded corpus (``kalan.study.suggest``) when a
+    page first opens, not at start-up (each is checked through the answer path), and kept while the store's
+    size does not change. None can be had: an empty list, and the page opens without examples."""
+
+    def __init__(self, suggester, service, n: int):
+        self.suggester, self.service, self.n = suggester, service, n
+        self._lock = threading.Lock()
+        self._cached: tuple[int, list[str]] | None = None
+
+    def get(self) -> list[str]:
+        if self.suggester is None or self.n <= 0:
+            return []
+        with self._lock:
+            try:
+                count = self.service.store.count()
+                if self._cached is None or self._cached[0] != count:
+                    self._cached = (count, self.suggester.examples(self.n))
+                return list(self._cached[1])
+            except Exception as exc:  # the page still opens without examples
+                log_.warning("exemples de questions indisponibles : %s", exc)
+                return []
+
+
 def build_app(service, log, settings):
     """The student chat page (French), with its ``/ask`` API endpoint and its queue configured."""
     from kalan.rag.guards import QuestionError
@@ -59,18 +98,81 @@ def build_app(service, log, settings):
     titles = _titles(service)
     store_errors = handlers._store_errors()
 
-    def on_submit(question, messages, session):
+    suggester = _suggester(service, settings)
+    examples = _Examples(suggester, service, settings.study.examples)
+    n_examples = max(0, settings.study.examples)
+    n_suggest = max(0, settings.study.suggestions)
+
+    def suggestion_updates(answer: dict | None) -> list:
+        """The « Pour aller plus loin » row and its buttons, filled with the answer's suggestions."""
+        found = [] if suggester is None or answer is None else suggester.add_to(dict(answer))["suggestions"]
+        found = found[:n_suggest]
+        return [gr.update(visible=bool(found))] + [
+            gr.update(value=found[i], visible=True) if i < len(found) else gr.update(value="", visible=False)
+            for i in range(n_suggest)]
+
+    hidden_suggestions = [gr.update(visible=False)] + [gr.update(visible=False)] * n_suggest
+
+    def on_submit(question, messages, session, guided_on):
         session = handlers.ensure_session(session)
         q = question or ""
+        no_suggestion_change = [gr.skip()] * (n_suggest + 1)
+
+        def box(clear: bool):  # the question box: emptied (or not), its placeholder following the guided state
+            ph = study_handlers.placeholder(session)
+            return gr.update(value="", placeholder=ph) if clear else gr.update(placeholder=ph)
+
+        if study_handlers.pending(session):  # the student's answer to the guided question
+            shown, answer = study_handlers.guided_answer(messages, session, q)
+            more = suggestion_updates(answer) if answer is not None else no_suggestion_change
+            yield (shown, session, box(answer is not None), "", gr.update(visible=False),
+                   gr.update(visible=study_handlers.pending(session)), *more)
+            return
+        if guided_on and q.strip():
+            thinking = list(messages or []) + [{"role": "user", "content": render.user_html(q)},
+                                               {"role": "assistant", "content": render.thinking_html()}]
+            yield (thinking, session, "", "", gr.update(visible=False), gr.update(visible=False),
+                   *hidden_suggestions)
+            try:
+                shown = study_handlers.guided_start(service, log, q, messages, session, titles)
+            except (QuestionError, *store_errors) as exc:
+                shown = thinking[:-1] + [{"role": "assistant", "content": render.error_html(str(exc))}]
+            except Exception:
+                log_.exception("erreur pendant une question guidée")
+                shown = thinking[:-1] + [{"role": "assistant", "content": render.error_html(msg.UI_ERROR)}]
+            more = hidden_suggestions if study_handlers.pending(session) else \
+                suggestion_updates(session.get("last_answer"))
+            yield (shown, session, box(False), gr.skip(), gr.skip(),
+                   gr.update(visible=study_handlers.pending(session)), *more)
+            return
         first = True
         for step in handlers.respond(service, log, q, messages, session["id"], session["turns"], titles):
             if step.done:
                 handlers.remember(session, q, step)
             if first:  # clear the box; the previous rating's status and comment box go away
-                yield step.messages, session, "", "", gr.update(visible=False)
+                yield step.messages, session, "", "", gr.update(visible=False), gr.skip(), *hidden_suggestions
             else:
-                yield step.messages, session, gr.skip(), gr.skip(), gr.skip()
+                yield step.messages, session, gr.skip(), gr.skip(), gr.skip(), gr.skip(), *no_suggestion_change
             first = False
+            if step.done and step.answer is not None:  # the answer is shown first; its suggestions follow
+                yield (step.messages, session, gr.skip(), gr.skip(), gr.skip(), gr.skip(),
+                       *suggestion_updates(step.answer))
+
+    def on_pick(question, messages, session, guided_on):
+        """A suggestion or an example clicked: a new question, even while a guided one waits for its answer."""
+        session = handlers.ensure_session(session)
+        session["guided"] = None
+        yield from on_submit(question, messages, session, guided_on)
+
+    def on_load():
+        found = examples.get()[:n_examples]
+        return [gr.update(visible=bool(found))] + [
+            gr.update(value=found[i], visible=True) if i < len(found) else gr.update(visible=False)
+            for i in range(n_examples)]
+
+    def on_hint(messages, session):
+        session = handlers.ensure_session(session)
+        return study_handlers.guided_hint(messages, session), session, gr.update(visible=False)
 
     def on_like(session, data: gr.LikeData):
         session = handlers.ensure_session(session)
@@ -84,8 +186,9 @@ def build_app(service, log, settings):
 
     def on_new(session):
         session = handlers.ensure_session(session)
-        session.update(turns=[], answers={}, rated=None)
-        return [], session, "", gr.update(visible=False), ""
+        session.update(turns=[], answers={}, rated=None, guided=None, last_answer=None)
+        return [], session, "", gr.update(visible=False), gr.update(value="", placeholder=msg.UI_QUESTION_PLACEHOLDER), \
+            gr.update(visible=False), *hidden_suggestions
 
     def ask(question: str, history: list | str | None = None) -> dict:
         """Pose une question sur les articles du corpus ; renvoie la réponse citée (JSON).
@@ -94,7 +197,7 @@ def build_app(service, log, settings):
         pour les questions de suivi.
         """
         try:
-            return handlers.ask_api(service, log, question, history, settings.answer)
+            return handlers.ask_api(service, log, question, history, settings.answer, suggester)
         except QuestionError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         except store_errors as exc:
@@ -107,39 +210,57 @@ def build_app(service, log, settings):
         session = gr.State(None)
         gr.HTML(render.header_html(titles), elem_id="kalan-header")
         chatbot = gr.Chatbot(
-            label=msg.UI_CHAT_LABEL, elem_id="kalan-chat", height=520, layout="bubble",
+            label=msg.UI_CHAT_LABEL, elem_id="kalan-chat", height="min(520px, 55vh)", layout="bubble",
             render_markdown=False, sanitize_html=True, latex_delimiters=[], allow_tags=False,
             feedback_options=("Like", "Dislike"), buttons=["copy"], group_consecutive_messages=True,
             placeholder=f'<div class="kalan-placeholder">{render.esc(msg.UI_CHAT_PLACEHOLDER)}</div>',
         )
-        with gr.Row():
+        hint_btn = gr.Button(study_msg.GUIDED_HINT_BUTTON, visible=False, size="sm", elem_id="kalan-hint")
+        with gr.Row(elem_id="kalan-input-row"):
             question = gr.Textbox(
                 show_label=False, placeholder=msg.UI_QUESTION_PLACEHOLDER, lines=1, max_lines=4,
                 scale=8, autofocus=True, elem_id="kalan-question", submit_btn=False,
             )
             send = gr.Button(msg.UI_SEND, variant="primary", scale=1, min_width=100, elem_id="kalan-send")
+        guided = gr.Checkbox(value=settings.study.mode == "guided", label=study_msg.GUIDED_TOGGLE,
+                             elem_id="kalan-guided", container=False)
+        with gr.Column(visible=False, elem_id="kalan-suggestions") as suggest_box:
+            gr.HTML(f'<p class="kalan-legend">{render.esc(study_msg.SUGGESTIONS_LABEL)}</p>')
+            suggest_btns = [gr.Button("", visible=False, size="sm", elem_id=f"kalan-suggest-{i}",
+                                      elem_classes=["kalan-suggest"]) for i in range(n_suggest)]
         status = gr.Markdown("", elem_id="kalan-status")
         with gr.Group(visible=False, elem_id="kalan-comment") as comment_group:
             comment_box = gr.Textbox(label=msg.UI_COMMENT_LABEL, placeholder=msg.UI_COMMENT_PLACEHOLDER,
                                      lines=2, max_lines=6, max_length=2000, elem_id="kalan-comment-text")
             comment_btn = gr.Button(msg.UI_COMMENT_SEND, size="sm", elem_id="kalan-comment-send")
         new_btn = gr.Button(msg.UI_NEW_CONVERSATION, variant="secondary", size="sm", elem_id="kalan-new")
-        gr.Examples(examples=[[q] for q in msg.UI_EXAMPLES], inputs=[question], label=msg.UI_EXAMPLES_LABEL)
+        with gr.Column(visible=False, elem_id="kalan-examples") as examples_box:  # filled when the page opens
+            gr.HTML(f'<p class="kalan-legend">{render.esc(msg.UI_EXAMPLES_LABEL)}</p>')
+            example_btns = [gr.Button("", visible=False, size="sm", elem_id=f"kalan-example-{i}",
+                                      elem_classes=["kalan-suggest"]) for i in range(n_examples)]
         # « Quiz », « Chronologie », « Lexique » (issue #14): a glossary question clicked is asked in the chat
         term_questions = study_tabs.build_study_tabs(
             study_tabs.StudyCorpus(settings, count=lambda: service.store.count()), study_tabs.open_store(settings))
 
         private = {"api_visibility": "private"}
+        outputs = [chatbot, session, question, status, comment_group, hint_btn, suggest_box, *suggest_btns]
         for trigger in (question.submit, send.click):
-            trigger(on_submit, [question, chatbot, session], [chatbot, session, question, status, comment_group],
+            trigger(on_submit, [question, chatbot, session, guided], outputs,
                     concurrency_id=ANSWER_CONCURRENCY_ID, show_progress="hidden", **private)
+        for b in suggest_btns + example_btns:
+            b.click(on_pick, [b, chatbot, session, guided], outputs,
+                    concurrency_id=ANSWER_CONCURRENCY_ID, show_progress="hidden", **private)
+        demo.load(on_load, None, [examples_box, *example_btns], concurrency_id=ANSWER_CONCURRENCY_ID,
+                  show_progress="hidden", **private)
+        hint_btn.click(on_hint, [chatbot, session], [chatbot, session, hint_btn], queue=False, **private)
         term_questions.click(lambda sample: sample[0], [term_questions], [question], queue=False, **private).then(
-            on_submit, [question, chatbot, session], [chatbot, session, question, status, comment_group],
+            on_submit, [question, chatbot, session, guided], outputs,
             concurrency_id=ANSWER_CONCURRENCY_ID, show_progress="hidden", **private)
         chatbot.like(on_like, [session], [session, status, comment_group], queue=False, **private)
         comment_btn.click(on_comment, [session, comment_box], [session, status, comment_box], queue=False, **private)
-        new_btn.click(on_new, [session], [chatbot, session, status, comment_group, question], queue=False, **private)
-        chatbot.clear(on_new, [session], [chatbot, session, status, comment_group, question], queue=False, **private)
+        reset = [chatbot, session, status, comment_group, question, hint_btn, suggest_box, *suggest_btns]
+        new_btn.click(on_new, [session], reset, queue=False, **private)
+        chatbot.clear(on_new, [session], reset, queue=False, **private)
         gr.api(ask, api_name="ask", concurrency_id=ANSWER_CONCURRENCY_ID)
 
     demo.queue(default_concurrency_limit=settings.ui.concurrency_limit, max_size=settings.ui.max_queue)
@@ -151,7 +272,7 @@ def _mount(app, blocks, path: str, css: str | None = None, **kwargs):
 
     return gr.mount_gradio_app(
         app, blocks, path=path, ssr_mode=False, theme=theme(), css=css,
-        footer_links=["api", "settings"], run_history=False, max_file_size="1mb",
+        footer_links=["api", "settings"], run_history=False, max_file_size="1mb", i18n=FRENCH_LABELS,
         app_kwargs={"exception_handlers": exception_handlers()}, **kwargs,
     )
 
@@ -213,7 +334,7 @@ def create_app(service, log, settings, echo=say):
     app.add_middleware(GuardMiddleware, review_prefix="/review")  # headers, closed student routes, login names
     planted = getattr(service, "planted_articles", None)  # articles with planted instructions, for the teachers
     mount_review(app, log, settings, echo=echo, planted=planted)  # before "/": the first matching mount wins
-    _mount(app, build_app(service, log, settings), "/", css=render.CSS + study_tabs.STUDY_CSS)
+    _mount(app, build_app(service, log, settings), "/", css=render.CSS + study_tabs.STUDY_CSS, head=render.HEAD)
     return app
 
 

@@ -237,12 +237,13 @@ def parse_history(history) -> list[list[str]]:
     return out
 
 
-def ask_api(service, log, question: str, history=None, limits=None) -> dict:
+def ask_api(service, log, question: str, history=None, limits=None, suggester=None) -> dict:
     """The ``/ask`` endpoint: the answer dict (logged with ``source="api"``).
 
     Raises ``QuestionError`` (French message) for an empty / over-long question or a bad
     history, or one of more turns or longer turns than ``limits`` (``settings.answer``:
-    ``max_history_turns``, ``max_history_chars``) allow; store errors propagate with their
+    ``max_history_turns``, ``max_history_chars``) allow; ``suggester`` (``kalan.study.suggest``) adds the
+    ``suggestions``; store errors propagate with their
     French message (the app turns both into ``gr.Error``).
     """
     turns = parse_history(history)
@@ -254,4 +255,6 @@ def ask_api(service, log, question: str, history=None, limits=None) -> dict:
             answer["log_id"] = log.record(answer, "api-" + secrets.token_urlsafe(16), turns, source="api")
         except Exception:
             log_.exception("réponse de l'API non journalisée")
+    if suggester is not None:
+        suggester.add_to(answer)
     return answer

@@ -221,4 +221,32 @@ CSS = """
 .kalan-source-section { opacity: .8; }
 .kalan-passage { margin: 0; padding: .3em .8em; border-left: 3px solid var(--border-color-primary); }
 .kalan-passage mark { background: #fde68a; color: #111827; padding: 0 .1em; border-radius: 2px; }
+.kalan-guided { border-left: 4px solid #2563eb; padding: .2em .8em; background: rgba(37,99,235,.06); }
+.kalan-guided p, .kalan-verdict p { margin: .3em 0; }
+.kalan-guided-ask { font-size: .9em; opacity: .8; }
+.kalan-blank { font-weight: 700; letter-spacing: .1em; }
+.kalan-verdict.kalan-right { border-left: 4px solid #15803d; padding: .2em .8em; background: rgba(21,128,61,.08); }
+.kalan-verdict.kalan-wrong { border-left: 4px solid #b91c1c; padding: .2em .8em; background: rgba(185,28,28,.06); }
+#kalan-suggestions, #kalan-examples { gap: .3em; }
+#kalan-suggestions .kalan-legend, #kalan-examples .kalan-legend { margin: .2em 0 0 0; }
+.kalan-suggest { justify-content: flex-start; text-align: left; white-space: normal; }
+/* copy, 👍, 👎: Gradio writes the dislike button before the like button */
+#kalan-chat button[aria-label="Copier le message"] { order: -2; }
+#kalan-chat button[aria-label="J'aime"], #kalan-chat button[aria-label="Like"] { order: -1; }
+/* phones: the question box takes the whole width, the chat leaves room for it, no stray footer divider */
+@media (max-width: 640px) {
+  .kalan-header h1 { font-size: 1.5rem; }
+  .kalan-subtitle, .kalan-corpus { font-size: .9em; }
+  #kalan-input-row { flex-wrap: wrap; gap: .4em; }
+  #kalan-input-row > * { flex: 1 1 100% !important; min-width: 100% !important; }
+  #kalan-chat { height: 50vh !important; min-height: 16rem; }
+}
 """
+
+# Outside the page's content, where Gradio does not apply CSS: put in the page's <head> as it is.
+HEAD = """<style>
+@media (max-width: 640px) {
+  footer .divider { display: none !important; }  /* Gradio hides « Utiliser via API » here, not its « · » */
+}
+</style>"""
+

@@ -22,7 +22,8 @@ STATUS_FR = {
     "corrected": "corrigée",
     "rejected": "rejetée (marquée fausse)",
 }
-FEEDBACK_FR = {"up": "👍 pouce levé", "down": "👎 pouce baissé"}
+# words, not emoji: a school machine without an emoji font shows 👍/👎 as empty boxes
+FEEDBACK_FR = {"up": "pouce levé", "down": "pouce baissé"}
 ACTION_FR = {
     "approve": "approuvée",
     "reject": "marquée fausse",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -33,8 +34,9 @@ LAST_ANSWER_READY = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def page(served):
+@contextmanager
+def chromium():
+    """Headless Chromium through Playwright; skips the test when either is missing."""
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium absent : installez-le (make browser ou apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -42,14 +44,20 @@ def page(served):
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
-            context = browser.new_context(locale="fr-FR", viewport={"width": 1100, "height": 1000})
-            pg = context.new_page()
-            pg.requests_seen = []
-            pg.on("request", lambda r: pg.requests_seen.append(r.url))
-            pg.set_default_timeout(60_000)
-            yield pg
+            yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(served):
+    with chromium() as browser:
+        context = browser.new_context(locale="fr-FR", viewport={"width": 1100, "height": 1000})
+        pg = context.new_page()
+        pg.requests_seen = []
+        pg.on("request", lambda r: pg.requests_seen.append(r.url))
+        pg.set_default_timeout(60_000)
+        yield pg
 
 
 def _ask(pg, question: str, n_answers: int) -> dict:

@@ -1,0 +1,185 @@
+"""Suggested questions: up to N French questions about facts near an answer, each one checked answerable.
+
+Where they come from: the sentences of the corpus. Near an answer, the sentences of the cited passages and of
+the passages around them in the same section, nearest first; for the landing page, the sentences of every
+article, taken in turn from each. A sentence that holds a fact gives a question in a small fixed frame:
+
+- a date → « Que s'est-il passé en 1960 ? » (« … le 14 octobre 2025 ? », « … dans les années 1960 ? »);
+- a person (spaCy's French NER) → « Qui est Abdoulaye Diop ? »;
+- an organisation → « Qu'est-ce que la Compagnie fluviale du Niger ? » (with the article's own determiner).
+
+Navigation noise, headings (no verb-length sentence), sentences that are questions and sentences aimed at an AI
+assistant (``kalan.rag.planted``) give none. A fact that the question or the short answer already holds is not
+suggested again.
+
+Checked: each candidate goes through the normal answer path (``service.ask``) and is kept only if not refused.
+At most ``study.suggestion_checks`` candidates are run per answer, and verdicts are cached per store size, so a
+question is checked once while the corpus does not change. Does not answer (``kalan.rag.chain``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from functools import lru_cache
+
+from kalan.rag.planted import planted_spans
+from kalan.rag.sentences import sentence_spans
+from kalan.rag.short_answer import _DATE, _nlp as spacy_pipeline  # the direct answer's date pattern and NER
+from kalan.rag.text import fold
+from kalan.study import messages as m
+
+log = logging.getLogger(__name__)
+
+_DETERMINER = re.compile(r"(?:\b(le|la|les)\s+|\b(l['’]))$", re.IGNORECASE)
+MIN_WORDS = 6
+
+
+def _when(date_text: str) -> str:
+    f = fold(date_text)
+    if f.startswith(("les annees", "annees")):
+        return "dans " + ("les " + date_text if f.startswith("annees") else date_text)
+    if re.match(r"(?:\d{1,2}|1er)\s", f):
+        return "le " + date_text
+    return "en " + date_text
+
+
+def _usable(sentence: str) -> bool:
+    return len(sentence.split()) >= MIN_WORDS and not sentence.rstrip().endswith("?")
+
+
+@lru_cache(maxsize=4096)
+def _questions(sentence: str) -> tuple[tuple[str, str], ...]:
+    return tuple(questions_from(sentence))
+
+
+def questions_from(sentence: str) -> list[tuple[str, str]]:
+    """(question, the fact it asks about) for each fact of one sentence, in the order of the sentence."""
+    if not _usable(sentence):
+        return []
+    out: list[tuple[int, str, str]] = []
+    for d in _DATE.finditer(sentence):
+        text = d.group(0)
+        if re.fullmatch(r"(?:1er|\d{1,2})\s+\S+", fold(text)):  # « 14 octobre » without its year: too vague
+            continue
+        out.append((d.start(), m.SUGGEST_WHEN.format(when=_when(text)), text))
+    nlp = spacy_pipeline()
+    if nlp is not None:
+        for e in nlp(sentence).ents:
+            name = e.text.strip(" ,.;:«»\"'’")
+            if len(name) < 3 or not name[:1].isupper():
+                continue
+            if e.label_ == "PER" and len(name.split()) >= 2:  # a full name: « Qui est Diop ? » is too thin
+                out.append((e.start_char, m.SUGGEST_WHO.format(name=name), name))
+            elif e.label_ == "ORG":
+                det = _DETERMINER.search(sentence[:e.start_char])
+                if det:
+                    name = (det.group(1).lower() + " " if det.group(1) else "l'") + name
+                out.append((e.start_char, m.SUGGEST_WHAT.format(name=name), name))
+    return [(q, fact) for _, q, fact in sorted(out)]
+
+
+def _sentences(passage) -> list[str]:
+    planted = planted_spans(passage.text)
+    return [passage.text[a:b] for a, b in sentence_spans(passage.text)
+            if not any(a < pe and ps < b for ps, pe in planted)]
+
+
+class Suggester:
+    """Suggestions for answers and example questions for the landing page, over one service's corpus."""
+
+    def __init__(self, service, study_settings):
+        self.svc = service
+        self.limit = study_settings.suggestions
+        self.max_checks = study_settings.suggestion_checks
+        self._lock = threading.Lock()
+        self._verdicts: dict[str, bool] = {}
+        self._stamp: int | None = None
+        self.checks_run = 0  # answer-path runs so far (the cost; read by the benchmark)
+
+    # -- public --------------------------------------------------------------------------------------
+    def for_answer(self, answer: dict) -> list[str]:
+        """Up to ``study.suggestions`` answerable questions near the cited passages (near the corpus's
+        opening facts when the answer was refused or cites nothing)."""
+        if self.limit <= 0:
+            return []
+        said = fold(" ".join([answer.get("question") or "", answer.get("short_answer") or ""]))
+        asked = fold(answer.get("question") or "")
+        candidates = []
+        for question, fact in self._near(answer):
+            if fold(fact) not in said and fold(question) != asked:
+                candidates.append(question)
+        if not candidates:
+            candidates = [q for q, fact in self._corpus_candidates() if fold(fact) not in said]
+        return self._checked(candidates, self.limit)
+
+    def examples(self, n: int) -> list[str]:
+        """``n`` answerable questions spread over the articles of the corpus (the landing page's examples)."""
+        return self._checked([q for q, _ in self._corpus_candidates()], n, budget=max(self.max_checks, 3 * n))
+
+    def add_to(self, answer: dict) -> dict:
+        """The answer with its ``suggestions`` (never fails: no suggestions rather than no answer)."""
+        try:
+            answer["suggestions"] = self.for_answer(answer)
+        except Exception:
+            log.exception("suggestions indisponibles")
+            answer["suggestions"] = []
+        return answer
+
+    # -- candidates ----------------------------------------------------------------------------------
+    def _near(self, answer: dict) -> list[tuple[str, str]]:
+        cited = [(c.get("article_id"), c.get("chunk_id"), c.get("quote") or "") for c in answer.get("citations") or []]
+        out: list[tuple[str, str]] = []
+        quotes = {q for *_, quote in cited for q in quote.split(" … ")}
+        for article_id, chunk_id, _ in cited[:2]:
+            chunks = self.svc.store.article_chunks(article_id)
+            at = next((i for i, p in enumerate(chunks) if p.chunk_id == chunk_id), None)
+            if at is None:
+                continue
+            section = chunks[at].section
+            near = sorted((i for i, p in enumerate(chunks) if p.section == section), key=lambda i: abs(i - at))
+            for i in near:
+                for sentence in _sentences(chunks[i]):
+                    if sentence not in quotes:
+                        out.extend(_questions(sentence))
+        return list(dict.fromkeys(out))
+
+    def _corpus_candidates(self) -> list[tuple[str, str]]:
+        """Candidates of every article, taken in turn (first fact of article 1, of article 2, …)."""
+        per_article: dict[str, list[tuple[str, str]]] = {}
+        for _, meta, _ in self.svc.store.all_chunks(include_documents=False):
+            per_article.setdefault((meta or {}).get("article_id", ""), [])
+        for article_id in sorted(per_article):
+            for p in self.svc.store.article_chunks(article_id):
+                for sentence in _sentences(p):
+                    per_article[article_id].extend(_questions(sentence))
+        lists = [list(dict.fromkeys(v)) for v in per_article.values()]
+        out = []
+        for i in range(max((len(v) for v in lists), default=0)):
+            out.extend(v[i] for v in lists if i < len(v))
+        return out
+
+    # -- checks --------------------------------------------------------------------------------------
+    def _answerable(self, question: str) -> bool:
+        stamp = self.svc.store.count()
+        with self._lock:
+            if stamp != self._stamp:
+                self._verdicts, self._stamp = {}, stamp
+            if question in self._verdicts:
+                return self._verdicts[question]
+        self.checks_run += 1
+        verdict = not self.svc.ask(question)["refused"]
+        with self._lock:
+            self._verdicts[question] = verdict
+        return verdict
+
+    def _checked(self, candidates: list[str], n: int, budget: int | None = None) -> list[str]:
+        budget = self.max_checks if budget is None else budget
+        kept: list[str] = []
+        for question in list(dict.fromkeys(candidates))[:budget]:
+            if len(kept) >= n:
+                break
+            if self._answerable(question):
+                kept.append(question)
+        return kept

@@ -1,0 +1,74 @@
+"""Suggested questions: built from corpus sentences, each checked answerable through the answer path."""
+
+from __future__ import annotations
+
+import pytest
+
+from kalan.rag.settings import StudySettings
+from kalan.study.suggest import Suggester, questions_from
+
+
+def test_questions_from_a_sentence_with_a_date_a_person_and_an_organisation():
+    qs = dict(questions_from("En 1924, l'ingénieure Mariam Touré a dirigé pour la Compagnie fluviale du Niger "
+                             "la construction du premier quai."))
+    assert qs["Que s'est-il passé en 1924 ?"] == "1924"
+    assert "Qui est Mariam Touré ?" in qs
+    assert any(q.startswith("Qu'est-ce que la Compagnie fluviale") for q in qs)
+
+
+def test_no_question_from_noise_headings_or_questions():
+    assert questions_from("Skip links") == []
+    assert questions_from("Les bâtisseurs du port") == []
+    assert questions_from("Que s'est-il passé en 1924 au bord du fleuve de Kéléa ?") == []
+
+
+def test_dates_are_framed_and_bare_days_skipped():
+    qs = [q for q, _ in questions_from("Le 14 octobre 2025, la ville a fêté le centenaire dans les années 2020 "
+                                       "et depuis le 3 mars ses quais sont neufs.")]
+    assert "Que s'est-il passé le 14 octobre 2025 ?" in qs
+    assert "Que s'est-il passé dans les années 2020 ?" in qs
+    assert not any("3 mars ?" in q for q in qs)
+
+
+class _Service:
+    """Answers whatever is asked, refusing questions that hold ``refuse``; counts the runs."""
+
+    def __init__(self, refuse: str):
+        self.refuse, self.asked = refuse, []
+        self.store = self
+
+    def count(self) -> int:
+        return 1
+
+    def ask(self, question):
+        self.asked.append(question)
+        return {"question": question, "refused": self.refuse in question}
+
+
+def test_checks_keep_only_answered_questions_and_are_bounded_and_cached():
+    svc = _Service(refuse="1924")
+    sg = Suggester(svc, StudySettings(suggestions=2, suggestion_checks=3))
+    cands = ["Que s'est-il passé en 1924 ?", "Qui est Mariam Touré ?", "Qui est Boubacar Sidibé ?", "Q4 ?"]
+    assert sg._checked(cands, 2) == ["Qui est Mariam Touré ?", "Qui est Boubacar Sidibé ?"]
+    assert len(svc.asked) == 3
+    assert sg._checked(cands, 2) == ["Qui est Mariam Touré ?", "Qui est Boubacar Sidibé ?"]
+    assert len(svc.asked) == 3  # cached
+    svc2 = _Service(refuse="?")
+    assert Suggester(svc2, StudySettings(suggestion_checks=2))._checked(cands, 3) == [] and len(svc2.asked) == 2
+
+
+@pytest.mark.slow
+def test_suggestions_on_an_article_that_is_not_the_seed(small_service, small_corpus):
+    article = (small_corpus / "port-de-kelea.txt").read_text(encoding="utf-8")
+    sg = Suggester(small_service, small_service.settings.study)
+    answer = small_service.ask("Qui a dirigé les travaux du premier quai ?")
+    assert not answer["refused"]
+    suggestions = sg.add_to(answer)["suggestions"]
+    assert 1 <= len(suggestions) <= 3 and answer["question"] not in suggestions
+    for q in suggestions:
+        assert not small_service.ask(q)["refused"]  # Kalan answers each one
+    examples = sg.examples(3)
+    assert len(examples) >= 2 and len(set(examples)) == len(examples)
+    facts = dict(sg._corpus_candidates())
+    for q in examples:  # each asks about a fact the loaded article holds
+        assert facts[q].lower() in article.lower(), q
