@@ -1,4 +1,4 @@
-"""The ``kalan`` command line: ingest, search, ask, serve, eval, review, models, doctor.
+"""The ``kalan`` command line: ingest, search, ask, serve, eval, review, corpus, models, doctor.
 
 Settings are read once here and passed down. Every failure a user can cause
 (bad option, missing corpus, empty store, unreachable server) ends with a
@@ -242,7 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _extra_commands():
     """Sub-commands defined next to their feature (ask, serve, eval, review)."""
     out = []
-    for mod_name in ("kalan.cli_ask", "kalan.cli_serve", "kalan.cli_eval", "kalan.cli_review"):
+    for mod_name in ("kalan.cli_ask", "kalan.cli_serve", "kalan.cli_eval", "kalan.cli_review", "kalan.cli_corpus"):
         try:
             mod = __import__(mod_name, fromlist=["register"])
         except ModuleNotFoundError as exc:

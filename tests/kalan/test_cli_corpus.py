@@ -64,3 +64,20 @@ def test_bad_file_leaves_the_corpus_untouched(fake_env, article_files, tmp_path,
 def test_ingest_without_files_is_unchanged(fake_env, seed_corpus, capsys):
     code, out, _ = run(capsys, "ingest", "--corpus", seed_corpus, "--json")
     assert code == 0 and set(json.loads(out)) == REPORT_KEYS
+
+
+def test_corpus_list_and_remove(fake_env, article_files, tmp_path, capsys):
+    corpus = tmp_path / "c"
+    run(capsys, "ingest", "--corpus", corpus, *article_files)
+    code, out, _ = run(capsys, "corpus", "list", "--json")
+    listed = json.loads(out)
+    assert code == 0 and [set(a) for a in listed] == [{"article_id", "title", "author", "date", "source", "url",
+                                                         "chunks"}] * 3
+    assert {a["article_id"] for a in listed} == {"crue-du-niger", "coton", "marches-de-dakar"}
+    code, out, _ = run(capsys, "corpus", "remove", "coton", "--corpus", corpus)
+    assert code == 0 and "coton" in out and "retiré" in out
+    _, out, _ = run(capsys, "corpus", "list", "--json")
+    assert {a["article_id"] for a in json.loads(out)} == {"crue-du-niger", "marches-de-dakar"}
+    with pytest.raises(SystemExit) as e:
+        main(["corpus", "remove", "coton", "--corpus", str(corpus)])
+    assert e.value.code == 1 and "Article inconnu" in capsys.readouterr().err
