@@ -57,6 +57,13 @@ ABOUT_ARTICLE_Q = re.compile(
     r"^\W*(?:et\s+)?(?:qui\s+(?:a\s+|l'a\s+)?(?:ecrit|redige|signe)|d'ou\s+(?:vient|provient|viennent|sort))"
     r"\s+(?:-?t?-?(?:il|elle)\s+)?(?:(?:l'|cet |ce |le |la |cette )?(?:article|texte|document|extrait|information)\b|\W*$)"
 )
+# Words of a question about the article itself (its author, date, source, title, address): only such questions
+# retrieve its card (kalan.rag.retrieval). Without this rule, « selon l'article » questions drew card sentences
+# into their answers (students test half: direct-first 0.78 -> 0.73, under its floor).
+ABOUT_CARD_Q = re.compile(
+    r"\b(?:ecrit|redige|signe|auteur|autrice|auteurs|journaliste|publie|publiee|publication|parution|paru|parue|date|"
+    r"source|sources|vient|provient|origine|titre|intitule|s'intitule|adresse|url|lien|site|journal|media|redaction)\b"
+)
 
 
 _PART = re.compile(
