@@ -3,9 +3,6 @@ confirms; a student then gets an answer from it at once; the teacher removes it 
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -21,12 +18,11 @@ def _text(pg, selector: str) -> str:
     return pg.locator(f"{selector} textarea, {selector} input").first.input_value()
 
 
-def test_upload_preview_confirm_ask_remove(real_settings, real_embedder, seed_corpus, article_files, answer_log):
+def test_upload_preview_confirm_ask_remove(real_settings, real_embedder, seed_corpus, article_files, answer_log,
+                                          app_in_thread):
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium absent : installez-le (make browser)")
     sync_api = pytest.importorskip("playwright.sync_api")
-    import uvicorn
-
     from kalan.ingest.pipeline import ingest_corpus
     from kalan.rag.service import KalanService
     from kalan.ui.app import create_app
@@ -35,18 +31,7 @@ def test_upload_preview_confirm_ask_remove(real_settings, real_embedder, seed_co
     settings.review.teacher_user, settings.review.teacher_password = TEACHER[0], SecretStr(TEACHER[1])
     service = KalanService(settings, embedder=real_embedder)
     ingest_corpus(settings, seed_corpus, service.store, service.embedder, progress=False)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(service, answer_log, settings, echo=lambda line: None),
-                                           host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.1)
+    with app_in_thread(create_app(service, answer_log, settings, echo=lambda line: None)) as base:
         with sync_api.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM),
                                         args=["--headless", "--no-sandbox", "--disable-gpu"])
@@ -81,7 +66,11 @@ def test_upload_preview_confirm_ask_remove(real_settings, real_embedder, seed_co
                 box.fill("Quel niveau la crue du fleuve Niger a-t-elle atteint à Mopti ?")
                 box.press("Enter")
                 student.wait_for_function("() => document.querySelector('#kalan-chat .kalan-answer')")
-                student.wait_for_timeout(1500)  # the answer streams in
+                try:  # the answer streams in
+                    student.wait_for_function("() => document.querySelector('#kalan-chat').innerText.includes('7,2 m')",
+                                              timeout=60_000)
+                except sync_api.TimeoutError:
+                    pass
                 assert "7,2 mètres" in student.inner_text("#kalan-chat")
 
                 pg.locator("text=Retirer un article").click()
@@ -97,6 +86,3 @@ def test_upload_preview_confirm_ask_remove(real_settings, real_embedder, seed_co
                 browser.close()
         assert "crue-du-niger" not in service.store.article_chunk_ids()
         assert "mali-russie-65-ans" in service.store.article_chunk_ids()
-    finally:
-        server.should_exit = True
-        thread.join(10)
