@@ -112,6 +112,7 @@ def build_corpus_tab(service: Any, settings: Any) -> None:
                 "Word (.docx), un fichier Markdown ou texte : Kalan en garde le texte de l'article, que vous vérifiez "
                 "avant de confirmer.")
     articles = gr.Dataframe(headers=ch.TABLE_HEADERS, datatype="str", interactive=False, wrap=True, max_height=320,
+                            column_widths=["11%", "22%", "12%", "9%", "12%", "20%", "6%", "8%"],
                             label="Articles du corpus", elem_id="kalan-corpus-table")
     refresh_btn = gr.Button("Rafraîchir la liste", size="sm")
     with gr.Row():
