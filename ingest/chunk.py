@@ -9,6 +9,11 @@ Each chunk's ``match_text`` is prefixed with the article title and section:
 a passage of "Une histoire qui remonte à l'indépendance" is found by questions
 that name the article's subject even when the paragraph does not.
 
+Each article ends with its card (``card_chunk``): one passage, section « Fiche de l'article », whose
+sentences give its title, author, publication date, source and URL, so questions about the article itself
+(« Qui a écrit l'article ? ») are answered with a citation like any other. It comes last, so the chunks of
+the text keep their positions and ids.
+
 Sentences aimed at an AI assistant (``kalan.rag.planted``) stay in the text and are
 listed in the chunk's ``planted`` field, so answers can leave them out.
 """
@@ -16,13 +21,14 @@ listed in the chunk's ``planted`` field, so answers can leave them out.
 from __future__ import annotations
 
 import json
+import re
 
 from kalan.ingest.load import Article
 from kalan.ingest.sections import INTRO, Structure
-from kalan.rag.documents import Chunk
+from kalan.rag.documents import CARD_SECTION, Chunk
 from kalan.rag.planted import planted_sentences
 from kalan.rag.sentences import sentence_spans
-from kalan.rag.text import normalize
+from kalan.rag.text import fold, normalize
 
 
 def header(title: str, section: str) -> str:
@@ -68,7 +74,57 @@ def chunk_article(article: Article, struct: Structure, target_chars: int = 700, 
                         article_hash=ahash,
                         date=str(article.meta.get("date", "")),
                         author=str(article.meta.get("author", "")),
+                        source=str(article.meta.get("source", "")),
+                        url=str(article.meta.get("url", "")),
                         planted=json.dumps(planted, ensure_ascii=False) if planted else "",
                     )
                 )
+    if chunks:
+        chunks.append(card_chunk(article, struct.title, len(chunks)))
     return chunks
+
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
+
+
+def french_date(value: str) -> str:
+    """``2025-10-14`` -> ``14 octobre 2025`` (``1er`` for the first day); other text as written."""
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", value or "")
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return value
+    day = int(m.group(3))
+    return f"{'1er' if day == 1 else day} {MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
+
+
+def card_text(title: str, meta: dict) -> str:
+    """The card's sentences, one per field the article has (its title always). Each names the article by its
+    title (« L'article « … » a été écrit par … »): alike « Cet article … » sentences were all added to one
+    answer, and « Écrit par … » alone was too weak to answer « Qui a écrit l'article ? ». The title sentence
+    says no « article »: « L'article « … » est le titre de cet article » came into answers about the subject."""
+    named = f"L'article « {title} »"
+    out = [f"Titre : « {title} »."]
+    if meta.get("author"):
+        author = str(meta["author"])
+        if fold(author).strip(" .") in ("la redaction", "redaction"):
+            author = "la rédaction"  # a collective signature, not a name (nor an organisation a « quel journal » names)
+        out.append(f"{named} a été écrit par {author.rstrip('.')}.")
+    if meta.get("date"):
+        out.append(f"{named} a été publié le {french_date(str(meta['date']))}.")
+    if meta.get("source"):
+        out.append(f"{named} vient de la source suivante : {str(meta['source']).rstrip('.')}.")
+    if meta.get("url"):
+        out.append(f"{named} est en ligne à l'adresse {meta['url']} .")
+    return "\n".join(out)
+
+
+def card_chunk(article: Article, title: str, position: int) -> Chunk:
+    """The article's card as a chunk; its text is not a span of the article (``start == end == 0``)."""
+    text = card_text(title, article.meta)
+    return Chunk(
+        article_id=article.article_id, title=title, section=CARD_SECTION, position=position, start=0, end=0,
+        text=text, match_text=normalize(header(title, CARD_SECTION) + "\n" + text),
+        article_hash=article.content_hash, date=str(article.meta.get("date", "")),
+        author=str(article.meta.get("author", "")), source=str(article.meta.get("source", "")),
+        url=str(article.meta.get("url", "")),
+    )

@@ -1,4 +1,4 @@
-"""The ``kalan`` command line: ingest, search, ask, serve, eval, review, models, doctor.
+"""The ``kalan`` command line: ingest, search, ask, serve, eval, review, corpus, models, doctor.
 
 Settings are read once here and passed down. Every failure a user can cause
 (bad option, missing corpus, empty store, unreachable server) ends with a
@@ -61,10 +61,17 @@ def cmd_ingest(args, settings):
     from kalan.rag.service import KalanService
 
     corpus = Path(args.corpus or settings.corpus_dir)
+    added_errors, added_warnings = [], []
+    if args.files:  # files brought in: converted and written into the corpus folder, then the folder is ingested
+        from kalan.ingest.upload import add_files
+
+        corpus.mkdir(parents=True, exist_ok=True)
+        _, added_errors, added_warnings = add_files(args.files, corpus, settings)
     if not corpus.is_dir():
         _fail(msg.CORPUS_MISSING.format(corpus=corpus))
     svc = KalanService(settings)
     report = ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=not args.no_progress)
+    report.errors[:0], report.warnings[:0] = added_errors, added_warnings
     if args.json:
         _print_json(report.as_json())
     else:
@@ -198,7 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="journal détaillé sur stderr")
     sub = p.add_subparsers(dest="command", parser_class=FrenchArgumentParser)
 
-    s = sub.add_parser("ingest", help="indexer le corpus (idempotent)")
+    s = sub.add_parser("ingest", help="indexer le corpus (idempotent), après y avoir ajouté les FICHIERs donnés")
+    s.add_argument("files", nargs="*", metavar="FICHIER",
+                   help="articles à ajouter (.html, .pdf, .docx, .md, .txt) : convertis en Markdown dans le "
+                        "dossier du corpus (l'original est gardé dans <données>/originals), puis indexés")
     s.add_argument("--corpus", help="dossier des articles (défaut : corpus/)")
     s.add_argument("--json", action="store_true")
     s.add_argument("--no-progress", action="store_true", help="sans barre de progression")
@@ -232,7 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _extra_commands():
     """Sub-commands defined next to their feature (ask, serve, eval, review)."""
     out = []
-    for mod_name in ("kalan.cli_ask", "kalan.cli_serve", "kalan.cli_eval", "kalan.cli_review", "kalan.cli_study"):
+    for mod_name in ("kalan.cli_ask", "kalan.cli_serve", "kalan.cli_eval", "kalan.cli_review", "kalan.cli_study",
+                     "kalan.cli_corpus"):
         try:
             mod = __import__(mod_name, fromlist=["register"])
         except ModuleNotFoundError as exc:

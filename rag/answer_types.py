@@ -51,6 +51,19 @@ NAME = re.compile(r"\b([A-ZÀ-Ý][\w’'\-]+(?:\s+[A-ZÀ-Ý][\w’'\-]+)*)")
 
 
 DESCRIBE_Q = re.compile(r"^\W*(?:et\s+)?qui\s+(?:est|etait|sont|etaient|fut|etaient)\s+(?!(?:le|la|les|l'|un|une)\b)")
+# "Qui a écrit l'article ?", "D'où vient ce texte ?": asked of the article itself, answered by its card's
+# sentence (« … a été écrit par La Rédaction »), whose author or source need not be a person's or a place's name
+ABOUT_ARTICLE_Q = re.compile(
+    r"^\W*(?:et\s+)?(?:qui\s+(?:a\s+|l'a\s+)?(?:ecrit|redige|signe)|d'ou\s+(?:vient|provient|viennent|sort))"
+    r"\s+(?:-?t?-?(?:il|elle)\s+)?(?:(?:l'|cet |ce |le |la |cette )?(?:article|texte|document|extrait|information)\b|\W*$)"
+)
+# Words of a question about the article itself (its author, date, source, title, address): only such questions
+# retrieve its card (kalan.rag.retrieval). Without this rule, « selon l'article » questions drew card sentences
+# into their answers (students test half: direct-first 0.78 -> 0.73, under its floor).
+ABOUT_CARD_Q = re.compile(
+    r"\b(?:ecrit|redige|signe|auteur|autrice|auteurs|journaliste|publie|publiee|publication|parution|paru|parue|date|"
+    r"source|sources|vient|provient|origine|titre|intitule|s'intitule|adresse|url|lien|site|journal|media|redaction)\b"
+)
 
 
 _PART = re.compile(
@@ -70,6 +83,8 @@ def expected_type(question: str) -> str | None:
     f = fold(question).strip()
     if DESCRIBE_Q.search(f):
         return None  # "Qui est Mehmed Pacha ?" asks for a description, not a name
+    if ABOUT_ARTICLE_Q.search(f):
+        return None
     if DATE_Q.search(f):
         return "date"
     if NUMBER_Q.search(f):

@@ -13,6 +13,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 
+# The section of an article's card: one passage per article holding its title, author, publication date,
+# source and URL as sentences, so « Qui a écrit l'article ? » is answered and cited like any fact.
+CARD_SECTION = "Fiche de l'article"
+
 
 @dataclass(frozen=True)
 class Chunk:
@@ -27,6 +31,8 @@ class Chunk:
     article_hash: str = ""
     date: str = ""
     author: str = ""
+    source: str = ""
+    url: str = ""
     planted: str = ""  # JSON list of its sentences aimed at an AI assistant (kalan.rag.planted); "" when none
 
     @property

@@ -167,6 +167,8 @@ REVIEW_UI_SHOWN = "Réponse {id} affichée."
 REVIEW_UI_EXPORT_EMPTY = "Aucune réponse à exporter ({fmt}) : le fichier ne contient que l'en-tête."
 REVIEW_UI_UNEXPECTED = "Action impossible ({error}). Réessayez ; si le problème persiste, prévenez l'administrateur."
 SERVE_STUDENT_ROUTE_CLOSED = "Cette page n'accepte ni n'envoie de fichiers."
+SERVE_LOGIN_THROTTLED = ("Trop de tentatives de connexion manquées depuis cette adresse : réessayez dans {wait} "
+                         "seconde(s).")
 SERVE_BAD_LOGIN_NAME = "Identifiants incorrects : l'identifiant ne doit contenir ni espace au début ou à la fin, ni caractère invisible."
 SERVE_UNKNOWN_API = "Point d'API inconnu : consultez la liste des points disponibles (lien « API » en bas de la page)."
 REVIEW_UI_PLANTED_TITLE = "Corpus : consignes cachées dans des articles"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from kalan.rag.documents import CARD_SECTION
 from kalan.rag.extractive import ANAPHORA
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import content_words, fold
@@ -67,8 +68,8 @@ def section_openings(chunks: list, max_sections: int) -> list[tuple[int, int, in
         for i, c in enumerate(chunks):
             if len(picks) >= max_sections:
                 break
-            if i in picks or (first_of_section and c.section in sections):
-                continue
+            if i in picks or (first_of_section and c.section in sections) or c.section == CARD_SECTION:
+                continue  # the card gives the article's author and date, not what it says
             sections.add(c.section)
             opening = _opening(c.text)
             if opening:

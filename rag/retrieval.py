@@ -16,11 +16,13 @@ from dataclasses import replace
 
 import numpy as np
 
-from kalan.rag.documents import Passage
+from kalan.rag.answer_types import ABOUT_CARD_Q
+from kalan.rag.documents import CARD_SECTION, Passage
 from kalan.rag.lexical import LexicalIndex
 from kalan.rag.messages import STORE_EMPTY
 from kalan.rag.settings import CosineCalibration
 from kalan.rag.store import StoreEmpty
+from kalan.rag.text import fold
 
 
 class Retriever:
@@ -43,17 +45,29 @@ class Retriever:
         fetch = max(self.rs.fetch_k, k)
         dense = self.store.dense_search(qvec, fetch) if mode in ("hybrid", "dense") else []
         lex = self.lexical.search(question, fetch) if (self.lexical and mode in ("hybrid", "bm25")) else []
+        floor = dense[-1].dense_score if dense else 0.0
+        about_card = bool(ABOUT_CARD_Q.search(fold(question)))
+        cards: set[str] = set()
+        if not about_card:
+            # an article's card answers questions about the article itself (author, date, source…), never about
+            # its subject: in « selon l'article » questions it took the place of the passage that answers
+            cards = {p.chunk_id for p in dense if p.section == CARD_SECTION}
+            dense = [p for p in dense if p.chunk_id not in cards]
         if mode == "dense":
             return [replace(p, score=p.dense_score) for p in dense[:k]]
         by_id = {p.chunk_id: p for p in dense}
         missing = [cid for cid, _ in lex if cid not in by_id]
         if missing:  # BM25 found them, the dense list did not: their cosine from the stored vectors
             for p in self.store.get(missing, query_vector=qvec):
-                by_id[p.chunk_id] = p
+                if about_card or p.section != CARD_SECTION:
+                    by_id[p.chunk_id] = p
+                else:
+                    cards.add(p.chunk_id)
+        if cards:
+            lex = [(c, s) for c, s in lex if c not in cards]
         bm = dict(lex)
         if mode == "bm25":
             return [replace(by_id[c], score=s, bm25_score=s) for c, s in lex[:k] if c in by_id]
-        floor = dense[-1].dense_score if dense else 0.0
         dense_all = sorted(((c, p.dense_score) for c, p in by_id.items()), key=lambda kv: -kv[1])
         fused = [(cid, s) for cid, s in fuse(dense_all, lex, self.rs, floor) if cid in by_id]
         if self.rs.sentence_weight > 0 and fused:

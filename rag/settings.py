@@ -103,6 +103,15 @@ class ChunkSettings(BaseModel):
     max_article_bytes: int = Field(6_000_000, description="Larger corpus files are refused with a message.")
 
 
+class UploadSettings(BaseModel):
+    max_bytes: int = Field(20_000_000, description="Files brought to the corpus (kalan ingest FILE, the teachers' "
+                           "Corpus tab) larger than this are refused with a French message.")
+    max_unzipped_bytes: int = Field(100_000_000, description="A Word file (.docx, a ZIP archive) whose entries "
+                                    "would unpack to more than this is refused before it is read (zip bomb).")
+    max_zip_ratio: float = Field(200.0, description="A .docx entry of over 1 MB compressed more than this many "
+                                 "times is refused before it is read (zip bomb).")
+
+
 class RetrievalSettings(BaseModel):
     mode: Literal["hybrid", "dense", "bm25"] = Field("hybrid", description="Retrieval strategy.")
     k: int = Field(5, description="Passages returned.")
@@ -258,6 +267,7 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = EmbeddingSettings()
     store: StoreSettings = StoreSettings()
     chunk: ChunkSettings = ChunkSettings()
+    upload: UploadSettings = UploadSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     llm: LLMSettings = LLMSettings()
     answer: AnswerSettings = AnswerSettings()

@@ -267,17 +267,17 @@ def build_app(service, log, settings):
     return demo
 
 
-def _mount(app, blocks, path: str, css: str | None = None, **kwargs):
+def _mount(app, blocks, path: str, css: str | None = None, max_file_size: str | int = "1mb", **kwargs):
     from kalan.ui.web_guard import exception_handlers
 
     return gr.mount_gradio_app(
         app, blocks, path=path, ssr_mode=False, theme=theme(), css=css,
-        footer_links=["api", "settings"], run_history=False, max_file_size="1mb", i18n=FRENCH_LABELS,
+        footer_links=["api", "settings"], run_history=False, max_file_size=max_file_size, i18n=FRENCH_LABELS,
         app_kwargs={"exception_handlers": exception_handlers()}, **kwargs,
     )
 
 
-def mount_review(app, log, settings, echo=say, planted=None) -> bool:
+def mount_review(app, log, settings, echo=say, planted=None, service=None) -> bool:
     """Mount the teacher review (``kalan.ui.review_app.build_review_app``) at ``/review`` behind a login.
 
     Skipped (returns False, with a French line through ``echo``) when the module is missing or
@@ -310,7 +310,12 @@ def mount_review(app, log, settings, echo=say, planted=None) -> bool:
         return _off(msg.SERVE_REVIEW_FAILED.format(error=exc))
 
     try:
-        blocks = build_review_app(log, settings, **({"planted": planted} if planted is not None else {}))
+        if service is not None:
+            from kalan.ui.corpus_tab import build_teacher_app
+
+            blocks = build_teacher_app(log, settings, service, planted)
+        else:
+            blocks = build_review_app(log, settings, **({"planted": planted} if planted is not None else {}))
     except Exception as exc:  # a broken review view must not take the student chat down
         log_.exception("vue de relecture non construite")
         return _off(msg.SERVE_REVIEW_FAILED.format(error=exc))
@@ -319,7 +324,8 @@ def mount_review(app, log, settings, echo=say, planted=None) -> bool:
     def review_slash():
         return RedirectResponse("/review/", status_code=307)
 
-    _mount(app, blocks, "/review", auth=[(user, password)], auth_message=msg.SERVE_REVIEW_LOGIN)
+    _mount(app, blocks, "/review", auth=[(user, password)], auth_message=msg.SERVE_REVIEW_LOGIN,
+           max_file_size=settings.upload.max_bytes if service is not None else "1mb")
     echo(msg.SERVE_REVIEW_READY.format(host=settings.ui.host, port=settings.ui.port, user=user))
     return True
 
@@ -333,7 +339,8 @@ def create_app(service, log, settings, echo=say):
     app = FastAPI(title="Kalan", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(GuardMiddleware, review_prefix="/review")  # headers, closed student routes, login names
     planted = getattr(service, "planted_articles", None)  # articles with planted instructions, for the teachers
-    mount_review(app, log, settings, echo=echo, planted=planted)  # before "/": the first matching mount wins
+    # before "/": the first matching mount wins
+    mount_review(app, log, settings, echo=echo, planted=planted, service=service)
     _mount(app, build_app(service, log, settings), "/", css=render.CSS + study_tabs.STUDY_CSS, head=render.HEAD)
     return app
 

@@ -10,7 +10,10 @@
   any file of its shared upload cache from either mount, so without this a teacher's
   export was downloadable from the public page;
 - a teacher login whose user name has surrounding spaces (« prof ») is refused before
-  Gradio, which strips it and accepted it.
+  Gradio, which strips it and accepted it;
+- logins are rate-limited per client address (``LoginThrottle``): after ``MAX_LOGIN_FAILURES`` failures
+  within ``LOGIN_WINDOW_S`` seconds, the next attempts get a 429 with a French message giving the wait,
+  until the oldest failure leaves the window. Every attempt is logged (address, success or failure).
 
 ``exception_handlers()``: a call to an API name or function index the app does not have
 gets a 404 with a French message instead of a 500 and a traceback.
@@ -52,12 +55,50 @@ HEADERS = [
 ]
 STUDENT_BLOCKED = ("/gradio_api/upload", "/gradio_api/file=", "/upload", "/file=")
 MAX_LOGIN_BODY = 64 * 1024
+MAX_LOGIN_FAILURES = 5
+LOGIN_WINDOW_S = 60.0
+
+
+class LoginThrottle:
+    """Failed logins per client address within a sliding window (in memory: one server process)."""
+
+    def __init__(self, max_failures: int = MAX_LOGIN_FAILURES, window_s: float = LOGIN_WINDOW_S, clock=None):
+        import time
+
+        self.max_failures = max_failures
+        self.window_s = window_s
+        self.clock = clock or time.monotonic
+        self._failures: dict[str, list[float]] = {}
+
+    def _recent(self, address: str) -> list[float]:
+        now = self.clock()
+        kept = [t for t in self._failures.get(address, []) if now - t < self.window_s]
+        if kept:
+            self._failures[address] = kept
+        else:
+            self._failures.pop(address, None)
+        return kept
+
+    def wait_s(self, address: str) -> int:
+        """Seconds before this address may try again (0: now)."""
+        recent = self._recent(address)
+        if len(recent) < self.max_failures:
+            return 0
+        return max(1, int(recent[-self.max_failures] + self.window_s - self.clock() + 0.999))
+
+    def failed(self, address: str) -> None:
+        self._recent(address)
+        self._failures.setdefault(address, []).append(self.clock())
+
+    def succeeded(self, address: str) -> None:
+        self._failures.pop(address, None)
 
 
 class GuardMiddleware:
-    def __init__(self, app, review_prefix: str = "/review"):
+    def __init__(self, app, review_prefix: str = "/review", throttle: LoginThrottle | None = None):
         self.app = app
         self.review_prefix = review_prefix.rstrip("/")
+        self.throttle = throttle or LoginThrottle()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -77,18 +118,40 @@ class GuardMiddleware:
             body = await _read_body(receive)
             if body is None:
                 return await _reply(send_with_headers, 413, msg.SERVE_BAD_LOGIN_NAME)
+            address = (scope.get("client") or ("?", 0))[0]
+            wait = self.throttle.wait_s(address)
+            if wait:
+                log.warning("connexion enseignant refusée (trop d'échecs) depuis %s : attente %d s", address, wait)
+                return await _reply(send_with_headers, 429, msg.SERVE_LOGIN_THROTTLED.format(wait=wait),
+                                    [(b"retry-after", str(wait).encode())])
             name = _login_name(scope, body)
             if name is not None and (name != name.strip() or not name.isprintable()):
+                self.throttle.failed(address)
+                log.warning("connexion enseignant manquée depuis %s (identifiant mal formé)", address)
                 return await _reply(send_with_headers, 400, msg.SERVE_BAD_LOGIN_NAME)
-            receive = _replay(body, receive)
+            status = {}
+
+            async def send_observed(message):
+                if message["type"] == "http.response.start":
+                    status["code"] = message.get("status", 0)
+                await send_with_headers(message)
+
+            await self.app(scope, _replay(body, receive), send_observed)
+            if status.get("code") == 200:
+                self.throttle.succeeded(address)
+                log.info("connexion enseignant réussie depuis %s", address)
+            else:
+                self.throttle.failed(address)
+                log.warning("connexion enseignant manquée depuis %s (réponse %s)", address, status.get("code"))
+            return None
         return await self.app(scope, receive, send_with_headers)
 
 
-async def _reply(send, status: int, text: str) -> None:
+async def _reply(send, status: int, text: str, headers: list | None = None) -> None:
     body = json.dumps({"detail": text, "error": text}, ensure_ascii=False).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode())]})
+                            (b"content-length", str(len(body)).encode())] + (headers or [])})
     await send({"type": "http.response.body", "body": body})
 
 

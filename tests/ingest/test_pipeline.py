@@ -36,7 +36,7 @@ def test_removed_article_is_deleted(settings, seed_corpus, tmp_path):
     assert first.articles == 2
     (seed_corpus / "autre.md").unlink()
     _, second = _ingest(settings, seed_corpus)
-    assert second.removed == 1 and second.articles == 1
+    assert second.removed == 2 and second.articles == 1  # its passage and its card
     assert "autre" not in svc.store.article_chunk_ids()
 
 
@@ -49,8 +49,8 @@ def test_broken_file_is_named_and_loses_nothing(settings, seed_corpus):
     _, rep = _ingest(settings, seed_corpus)
     names = " ".join(e["error"] for e in rep.errors)
     assert "mali-russie-65-ans.txt" in names and "vide.md" in names
-    assert rep.removed == 0 and rep.added == 1
-    assert svc.store.count() == first.chunks + 1
+    assert rep.removed == 0 and rep.added == 2  # bon.md's passage and its card
+    assert svc.store.count() == first.chunks + 2
 
 
 def test_duplicate_article_is_reported(settings, seed_corpus):
@@ -242,7 +242,7 @@ def test_interrupted_ingest_leaves_no_manifest(settings, corpus, tmp_path, monke
     assert not manifest_path(settings).exists()  # the sentences were written, the chunk was not
     monkeypatch.undo()
     _, rep = _ingest(settings, corpus)
-    assert rep.added == 1 and rep.removed == 0
+    assert rep.added == 2 and rep.removed == 1  # the new passage; the card, now after it, replaces the old one
     assert _ids(svc) == _fresh_ids(tmp_path, corpus) and read_manifest(settings, svc.store) is not None
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from kalan.ingest.chunk import chunk_article, split_unit
+from kalan.rag.documents import CARD_SECTION
 from kalan.ingest.clean import is_byline, is_noise
 from kalan.ingest.load import CorpusFileError, article_id_for, load_article
 from kalan.ingest.sections import INTRO, structure
@@ -70,7 +71,8 @@ def test_chunks_are_faithful_spans_within_one_section():
     article = load_article(SEED)
     chunks = chunk_article(article, structure(article))
     assert len(chunks) > 10
-    for c in chunks:
+    assert chunks[-1].section == CARD_SECTION  # the card comes last; its text is written from the metadata
+    for c in chunks[:-1]:
         assert article.text[c.start:c.end] == c.text  # what users see is the article's own text
         assert normalize(c.section) in c.match_text or c.section == INTRO
         assert "65ᵉ" not in c.match_text and "’" not in c.match_text  # normalised for matching only
@@ -94,8 +96,9 @@ def test_markdown_front_matter_and_sections(tmp_path):
     assert a.meta["title"] == "Un été" and a.meta["date"] == "2024-07-01"
     st = structure(a)
     assert [s.title for s in st.sections] == [INTRO, "Première partie", "Deuxième partie"]
-    chunks = chunk_article(a, st)
+    *chunks, card = chunk_article(a, st)
     assert chunks[-1].text.startswith("Les points :") and chunks[-1].text.endswith("- point b")
+    assert card.section == CARD_SECTION and "écrit par A. B." in card.text and "1er juillet 2024" in card.text
 
 
 @pytest.mark.parametrize("content, fragment", [

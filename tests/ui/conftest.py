@@ -212,3 +212,32 @@ def run_kalan(model_path):
                               timeout=timeout)
 
     return run
+
+
+@pytest.fixture
+def app_in_thread():
+    """``with app_in_thread(app) as base_url:`` serves a FastAPI app with uvicorn in a thread on a free loopback
+    port, and stops it on exit."""
+    import contextlib
+    import threading
+
+    import uvicorn
+
+    @contextlib.contextmanager
+    def run(app):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        try:
+            deadline = time.monotonic() + 30
+            while not server.started and time.monotonic() < deadline:
+                time.sleep(0.1)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.should_exit = True
+            thread.join(10)
+
+    return run

@@ -1,0 +1,344 @@
+"""Turn a file a teacher brings (web page, PDF, Word, Markdown, text) into cleaned Markdown and its metadata.
+
+``convert(raw, name, upload_settings)`` checks the bytes first and refuses, with a French message
+(``CorpusFileError``), what must not reach the corpus: a file over the size limit, a type disguised by its
+extension (the magic bytes decide, not the name), a Word file whose archive would unpack to too much (zip
+bomb), a PDF carrying JavaScript or a password, a scanned PDF without a text layer, a text with no French.
+Then each format is read by the library made for it:
+
+- HTML: ``trafilatura`` keeps the main text and reads title, author, date and site name; scripts, iframes,
+  menus, comment threads and cookie banners never come out, and lines of page furniture left in the text
+  (« Lire aussi : … », share rows) are dropped with ``kalan.ingest.clean.is_noise``;
+- PDF: the text layer through ``pypdf``; lines are joined back into paragraphs, short unpunctuated lines
+  between paragraphs become section headings;
+- DOCX: ``python-docx``; Word's « Titre »/« Heading » styles become Markdown headings (sections);
+- Markdown and plain text: kept as they are (their front matter, if any, is read as today).
+
+The result (``Converted``) is what the teachers' preview shows and may edit; writing it into the corpus is
+``kalan.ingest.upload``. Nothing here touches the corpus folder, the store or a model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kalan.ingest import upload_messages as um
+from kalan.ingest.clean import is_noise
+from kalan.ingest.load import CorpusFileError, article_id_for, clean_meta, decode, split_front_matter
+from kalan.rag.text import FRENCH_STOPWORDS, words
+
+SUFFIX_KIND = {".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf", ".docx": "docx",
+               ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
+MIN_WORDS = 20
+MIN_FRENCH_SHARE = 0.15  # French prose: ~40 % of its words are function words; English or code: under 8 %
+MIN_PDF_CHARS_PER_PAGE = 20
+_HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
+_ACTIVE = re.compile(r"<\s*(script|iframe|object|embed)\b", re.IGNORECASE)
+_LEFTOVER_TAGS = re.compile(r"<\s*(script|iframe|object|embed|style)\b[^>]*>.*?<\s*/\s*\1\s*>|"
+                            r"<\s*/?\s*(script|iframe|object|embed|style)\b[^>]*>", re.IGNORECASE | re.DOTALL)
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_END_PUNCT = tuple(".!?…:;»\")")
+
+
+@dataclass
+class Converted:
+    """A file read and cleaned: the Markdown ``body`` (no front matter), its metadata and what was noticed."""
+
+    name: str  # the file name as received
+    kind: str  # html | pdf | docx | markdown | text
+    article_id: str
+    body: str
+    meta: dict = field(default_factory=dict)  # title, author, date, source, url (text values)
+    warnings: list[str] = field(default_factory=list)
+    raw_sha256: str = ""
+    edited: bool = False  # fixed by a teacher in the preview: a Markdown or text file is then rewritten as Markdown
+
+    @property
+    def sections(self) -> list[str]:
+        return [m.group(2) for line in self.body.splitlines() if (m := _HEADING.match(line)) and len(m.group(1)) > 1]
+
+    def preview(self) -> dict:
+        return {"name": self.name, "kind": self.kind, "article_id": self.article_id, "meta": dict(self.meta),
+                "sections": self.sections, "body": self.body, "warnings": list(self.warnings)}
+
+
+# -- what the bytes are ------------------------------------------------------------------------------
+
+def sniff(raw: bytes) -> str:
+    """The kind of file the bytes are, whatever its name says."""
+    head = raw[:2048]
+    if b"%PDF-" in raw[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+                return "docx" if "word/document.xml" in zf.namelist() else "zip"
+        except zipfile.BadZipFile:
+            return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")) or head[8:12] == b"WEBP":
+        return "image"
+    if head.startswith((b"\x7fELF", b"MZ", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe")):
+        return "executable"
+    if b"\x00" in raw[:65536]:
+        return "binary"
+    if _HTML_SNIFF.search(raw[:8192]):
+        return "html"
+    return "text"
+
+
+def expected_kind(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIX_KIND:
+        raise CorpusFileError(Path(name), um.UNSUPPORTED.format(suffix=suffix or "sans extension"))
+    return SUFFIX_KIND[suffix]
+
+
+def check_kind(raw: bytes, name: str) -> str:
+    """The file's kind when its bytes match its extension; else a French error naming what it really is."""
+    want = expected_kind(name)
+    got = sniff(raw)
+    ok = got == want or (want in ("markdown", "text") and got == "text")
+    if not ok:
+        raise CorpusFileError(Path(name), um.DISGUISED.format(suffix=Path(name).suffix.lower(),
+                                                              actual=um.KIND_NAMES.get(got, got)))
+    return want
+
+
+def article_id_for_name(name: str) -> str:
+    """The article id a file will have: its name without extension, folded (« Crue du Niger.pdf » -> crue-du-niger)."""
+    return article_id_for(Path(Path(name).stem + ".md"))
+
+
+# -- conversion ----------------------------------------------------------------------------------------
+
+def convert(raw: bytes, name: str, upload) -> Converted:
+    """Check and read one file (``upload``: ``UploadSettings``); ``CorpusFileError`` with a French reason."""
+    path = Path(name)
+    if not raw or not raw.strip():
+        raise CorpusFileError(path, um.EMPTY)
+    if len(raw) > upload.max_bytes:
+        raise CorpusFileError(path, um.TOO_LARGE.format(size=len(raw) / 1e6, limit=upload.max_bytes / 1e6))
+    kind = check_kind(raw, name)
+    reader = {"html": _from_html, "pdf": _from_pdf, "docx": _from_docx,
+              "markdown": _from_text, "text": _from_text}[kind]
+    body, meta, warnings = reader(raw, path, upload)
+    body, dropped = drop_noise(body)
+    if dropped:
+        warnings.append(um.NOISE_REMOVED.format(n=dropped))
+    check_french(body, path)
+    meta, meta_warnings = clean_meta({k: v for k, v in meta.items() if v}, path)
+    if not meta.get("title"):
+        meta["title"] = path.stem.replace("_", " ").strip() or article_id_for_name(name)
+        warnings.append(um.NO_TITLE)
+    return Converted(name=path.name, kind=kind, article_id=article_id_for_name(name), body=body.strip() + "\n",
+                     meta=meta, warnings=warnings + meta_warnings, raw_sha256=hashlib.sha256(raw).hexdigest())
+
+
+def drop_noise(body: str) -> tuple[str, int]:
+    """Lines of page furniture (``is_noise``) removed from a converted text; headings are kept."""
+    out, dropped = [], 0
+    for line in body.splitlines():
+        if line.strip() and not _HEADING.match(line) and is_noise(line):
+            dropped += 1
+            continue
+        out.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)), dropped
+
+
+def check_french(body: str, path: Path) -> None:
+    ws = words(re.sub(r"^#{1,6}\s+", "", body, flags=re.MULTILINE))
+    if len(ws) < MIN_WORDS:
+        raise CorpusFileError(path, um.TOO_SHORT.format(words=len(ws)))
+    share = sum(1 for w in ws if w in FRENCH_STOPWORDS) / len(ws)
+    if share < MIN_FRENCH_SHARE:
+        raise CorpusFileError(path, um.NOT_FRENCH)
+
+
+def _from_text(raw: bytes, path: Path, upload) -> tuple[str, dict, list[str]]:
+    text, warnings = decode(raw, path)
+    meta, start = split_front_matter(text, path)
+    return text[start:], dict(meta), warnings
+
+
+def _from_html(raw: bytes, path: Path, upload) -> tuple[str, dict, list[str]]:
+    import trafilatura
+
+    text, warnings = decode(raw, path)
+    active = _ACTIVE.findall(text)
+    doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False, include_tables=True,
+                                      include_formatting=True, include_images=False, include_links=False,
+                                      favor_precision=True, output_format="python")
+    body = (getattr(doc, "text", None) or "") if doc is not None else ""
+    body = _LEFTOVER_TAGS.sub("", body)
+    if not body.strip():
+        raise CorpusFileError(path, um.HTML_NO_ARTICLE)
+    if active:
+        kinds = [a.lower() for a in active]
+        warnings.append(um.HTML_ACTIVE_REMOVED.format(scripts=sum(k != "iframe" for k in kinds),
+                                                      frames=kinds.count("iframe")))
+    meta = {"title": doc.title, "author": doc.author, "date": doc.date, "source": doc.sitename or doc.hostname,
+            "url": doc.url}
+    body, meta["title"] = _first_heading_as_title(body, doc.title)  # trafilatura repeats the title as a heading
+    return body, meta, warnings
+
+
+def _has_javascript(reader) -> bool:
+    """JavaScript anywhere in the PDF's object graph (document actions, names tree, page and field actions)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    seen: set = set()
+    stack = [reader.trailer]
+    budget = 200_000
+    while stack and budget:
+        budget -= 1
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            key = (obj.idnum, obj.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                obj = obj.get_object()
+            except Exception:
+                continue
+        if isinstance(obj, DictionaryObject):
+            if "/JS" in obj or "/JavaScript" in obj or obj.get("/S") == NameObject("/JavaScript"):
+                return True
+            stack.extend(v for k, v in obj.items() if k not in ("/Parent", "/P"))
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+    return False
+
+
+def _from_pdf(raw: bytes, path: Path, upload) -> tuple[str, dict, list[str]]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if re.search(rb"/(?:JavaScript|JS)\b", raw):
+        raise CorpusFileError(path, um.PDF_JAVASCRIPT)
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise CorpusFileError(path, um.PDF_ENCRYPTED)
+            except (PdfReadError, NotImplementedError) as exc:
+                raise CorpusFileError(path, um.PDF_ENCRYPTED) from exc
+        if _has_javascript(reader):  # JavaScript inside compressed object streams
+            raise CorpusFileError(path, um.PDF_JAVASCRIPT)
+        pages = [(p.extract_text() or "") for p in reader.pages]
+        info = reader.metadata or {}
+    except CorpusFileError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds on a broken file
+        raise CorpusFileError(path, um.PDF_BROKEN.format(error=str(exc)[:200] or type(exc).__name__)) from exc
+    if sum(len(p.strip()) for p in pages) < MIN_PDF_CHARS_PER_PAGE * max(1, len(pages)):
+        raise CorpusFileError(path, um.PDF_SCANNED.format(pages=len(pages)))
+    # the file's creation date is not the article's publication date: left for the teacher to give
+    body, title = _first_heading_as_title(pdf_paragraphs("\n".join(pages)), str(info.get("/Title") or "") or None)
+    meta = {"title": title, "author": info.get("/Author")}
+    return body, {k: str(v) for k, v in meta.items() if v}, []
+
+
+def pdf_paragraphs(text: str) -> str:
+    """A PDF's text lines joined back into paragraphs. A short line with no closing punctuation that
+    follows the end of a sentence and precedes more text becomes a ``##`` heading; a word cut by a
+    hyphen at a line end is joined."""
+    lines = [" ".join(l.split()) for l in text.replace("\r", "\n").split("\n")]
+    width = max((len(l) for l in lines), default=0)
+    blocks: list[str] = []
+    para: list[str] = []
+
+    def flush():
+        if para:
+            blocks.append(" ".join(para))
+            para.clear()
+
+    for i, line in enumerate(lines):
+        if not line:
+            flush()
+            continue
+        ends = line.endswith(_END_PUNCT)
+        after_sentence = not para or para[-1].endswith(_END_PUNCT)
+        heading = (after_sentence and not ends and len(line) <= min(90, 0.7 * width) and len(line.split()) <= 12
+                   and line[0].isupper() and not line.endswith(("-", ","))
+                   and i + 1 < len(lines) and lines[i + 1][:1].isupper())
+        if heading:
+            flush()
+            blocks.append("## " + line)
+            continue
+        if para and len(para[-1]) > 1 and para[-1].endswith("-") and para[-1][-2].isalpha():
+            para[-1] = para[-1][:-1] + line  # a word cut at the line end
+        else:
+            para.append(line)
+        if ends and len(line) < 0.7 * width:
+            flush()  # a short line closed by punctuation ends its paragraph
+    flush()
+    return "\n\n".join(blocks)
+
+
+def _first_heading_as_title(body: str, title: str | None) -> tuple[str, str | None]:
+    """A document opening with a heading: it is the title (dropped from the body when it repeats ``title``)."""
+    lines = body.lstrip().splitlines()
+    m = _HEADING.match(lines[0]) if lines else None
+    if m and (not title or m.group(2).strip().lower() == title.strip().lower()):
+        return "\n".join(lines[1:]).lstrip("\n"), title or m.group(2).strip()
+    return body, title
+
+
+def _check_zip(raw: bytes, path: Path, upload) -> None:
+    """Refuse an archive whose entries would unpack to more than ``max_unzipped_bytes`` or at a bomb's ratio."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            infos = zf.infolist()
+    except zipfile.BadZipFile as exc:
+        raise CorpusFileError(path, um.DOCX_BROKEN.format(error=exc)) from exc
+    total = sum(i.file_size for i in infos)
+    worst = max((i.file_size / max(1, i.compress_size) for i in infos if i.file_size > 1_000_000), default=0)
+    if total > upload.max_unzipped_bytes or worst > upload.max_zip_ratio or len(infos) > 10_000:
+        raise CorpusFileError(path, um.ZIP_BOMB.format(size=total / 1e6, limit=upload.max_unzipped_bytes / 1e6))
+
+
+def _heading_level(style_name: str) -> int | None:
+    """1 for Word's « Titre »/« Title » style, n+1 for « Titre n »/« Heading n »; None for body text."""
+    s = (style_name or "").strip().lower()
+    if s in ("title", "titre"):
+        return 1
+    m = re.match(r"(?:heading|titre)\s*(\d)$", s)
+    return min(6, int(m.group(1)) + 1) if m else None
+
+
+def _from_docx(raw: bytes, path: Path, upload) -> tuple[str, dict, list[str]]:
+    _check_zip(raw, path, upload)
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(raw))
+    except Exception as exc:
+        raise CorpusFileError(path, um.DOCX_BROKEN.format(error=str(exc)[:200] or type(exc).__name__)) from exc
+    title = None
+    out: list[str] = []
+    for p in document.paragraphs:
+        text = " ".join(p.text.split())
+        if not text:
+            continue
+        level = _heading_level(p.style.name if p.style is not None else "")
+        if level == 1 and title is None:
+            title = text
+            continue
+        if level:
+            out.append("#" * max(2, level) + " " + text)
+        elif (p.style is not None and "list" in (p.style.name or "").lower()):
+            out.append("- " + text)
+        else:
+            out.append(text)
+    props = document.core_properties  # its dates are the file's (often the template's), not the article's
+    meta = {"title": title or props.title, "author": props.author}
+    return "\n\n".join(out), {k: v for k, v in meta.items() if v}, []

@@ -1,0 +1,149 @@
+"""Each format read by its library into cleaned Markdown and metadata; every bad file refused in French."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from kalan.ingest.formats import convert, pdf_paragraphs, sniff
+from kalan.ingest.load import CorpusFileError
+from kalan.rag.settings import UploadSettings
+
+
+UP = UploadSettings()
+
+
+def refused(raw: bytes, name: str, upload=UP) -> str:
+    with pytest.raises(CorpusFileError) as err:
+        convert(raw, name, upload)
+    return str(err.value)
+
+
+def test_html_keeps_the_article_and_its_metadata_only(samples):
+    c = convert(samples.html.encode(), "crue-du-niger.html", UP)
+    assert c.kind == "html" and c.article_id == "crue-du-niger"
+    assert c.meta["title"] == "Le fleuve Niger en crue"
+    assert c.meta["author"] == "Awa Traoré"
+    assert c.meta["date"] == "2025-09-03"
+    assert c.meta["source"] == "Journal du Sahel"
+    assert c.sections == ["Des quartiers inondés", "Une saison des pluies exceptionnelle"]
+    assert "niveau record de 7,2 mètres" in c.body
+    for noise in ("code-de-suivi", "publicité injectée", "Accueil", "Menu des sports", "cookies", "Lire aussi",
+                  "prix du riz", "Quelle tristesse", "Mentions légales", "<script", "<iframe", "# Le fleuve"):
+        assert noise not in c.body, noise
+    assert any("script" in w and "iframe" in w for w in c.warnings)
+
+
+def test_pdf_text_layer_becomes_paragraphs_and_sections(samples):
+    c = convert(samples.pdf(), "coton.pdf", UP)
+    assert c.kind == "pdf"
+    assert c.meta["title"] == samples.pdf_title and c.meta["author"] == "Ibrahim Ouédraogo"
+    assert "date" not in c.meta  # the file's creation date is not the article's
+    assert c.sections == ["Les prix payés aux producteurs"]
+    assert samples.pdf_title not in c.body
+    assert "sept cent mille tonnes cette année dans l'ouest du pays, selon la société cotonnière" in c.body
+
+
+def test_pdf_paragraphs_join_cut_words_and_lines():
+    text = ("Le gouvernement du pays a annoncé hier soir une réforme des écoles primaires an-\n"
+            "noncée depuis longtemps, qui concerne les maîtres et leurs élèves dans toutes les\n"
+            "régions.\nUne réforme attendue\nLes syndicats d'enseignants ont salué la décision.")
+    assert pdf_paragraphs(text) == (
+        "Le gouvernement du pays a annoncé hier soir une réforme des écoles primaires annoncée depuis longtemps, "
+        "qui concerne les maîtres et leurs élèves dans toutes les régions.\n\n## Une réforme attendue\n\n"
+        "Les syndicats d'enseignants ont salué la décision.")
+
+
+def test_docx_headings_become_sections(samples):
+    c = convert(samples.docx(), "marches.docx", UP)
+    assert c.kind == "docx"
+    assert c.meta["title"] == "Les marchés de Dakar" and c.meta["author"] == "Fatou Diallo"
+    assert c.sections == ["Un marché reconstruit", "Les commerçants relogés"]
+    assert "## Un marché reconstruit" in c.body and "### Les commerçants relogés" in c.body
+    assert "date" not in c.meta
+
+
+def test_markdown_and_text_are_read_as_today():
+    md = "---\ntitle: Un titre\nauthor: Moi\n---\n# Un titre\n\n" + "Le texte de cet article est en français et il est assez long pour être lu. " * 3
+    c = convert(md.encode(), "note.md", UP)
+    assert c.kind == "markdown" and c.meta["title"] == "Un titre" and c.meta["author"] == "Moi"
+
+
+@pytest.mark.parametrize("raw,name,actual", [
+    ("pdf", "article.docx", "un PDF"),
+    ("docx", "article.pdf", "un document Word"),
+    ("html", "article.pdf", "une page HTML"),
+    (b"MZ\x90\x00" + b"\x00" * 200, "article.txt", "un programme exécutable"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "article.html", "une image"),
+    (("Un texte brut sans balise, mais dont le nom dit HTML, de la part du journal et de ses lecteurs. " * 3).encode(),
+     "page.html", "du texte brut"),
+])
+def test_a_type_disguised_by_its_extension_is_refused(samples, raw, name, actual):
+    if isinstance(raw, str):
+        raw = samples.html.encode() if raw == "html" else getattr(samples, raw)()
+    message = refused(raw, name)
+    assert "ne correspond pas à l'extension" in message and actual in message
+
+
+def test_unknown_extension_is_refused():
+    assert "format non pris en charge" in refused(b"du texte", "article.odt")
+
+
+def test_size_limit_is_a_setting(samples):
+    message = refused(samples.pdf(), "coton.pdf", UploadSettings(max_bytes=500))
+    assert "trop volumineux" in message and "upload.max_bytes" in message
+
+
+def test_docx_zip_bomb_is_refused_before_reading(samples):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(samples.docx())) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item))
+        with dst.open("word/media/bombe.bin", "w") as fh:
+            for _ in range(8):
+                fh.write(b"\x00" * 1_000_000)
+    message = refused(buf.getvalue(), "piege.docx", UploadSettings(max_unzipped_bytes=5_000_000))
+    assert "décompressé" in message
+
+
+def test_pdf_with_javascript_is_refused(samples):
+    from pypdf import PdfReader, PdfWriter
+
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    from kalan.ingest.formats import _has_javascript
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(samples.pdf())))
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert('bonjour');")})
+    out = io.BytesIO()
+    writer.write(out)
+    assert "JavaScript" in refused(out.getvalue(), "coton.pdf")
+    assert _has_javascript(PdfReader(io.BytesIO(out.getvalue())))  # also found by walking the objects
+    assert not _has_javascript(PdfReader(io.BytesIO(samples.pdf())))
+
+
+def test_scanned_pdf_gets_a_clear_message(samples):
+    message = refused(samples.scanned_pdf(), "scan.pdf")
+    assert "scanné" in message and "OCR" in message and "2 page(s)" in message
+
+
+def test_text_in_another_language_is_refused(samples):
+    english = samples.html.replace('lang="fr"', 'lang="en"')
+    english = english.split("<article>")[0] + "<article><h1>River floods</h1>" + "".join(
+        f"<p>The river reached a record level of {n} metres on Monday, according to the national water "
+        "authority which monitors the gauges along the river and warns the people living nearby.</p>"
+        for n in range(5)) + "</article></body></html>"
+    assert "pas être en français" in refused(english.encode(), "flood.html")
+
+
+def test_empty_and_tiny_files():
+    assert "vide" in refused(b"  \n", "vide.txt")
+    assert "trop peu de texte" in refused("Bonjour à tous.".encode(), "court.txt")
+
+
+def test_sniff_names_what_the_bytes_are(samples):
+    assert sniff(samples.pdf()) == "pdf" and sniff(samples.docx()) == "docx" and sniff(samples.html.encode()) == "html"
+    assert sniff(b"juste du texte") == "text"
