@@ -68,11 +68,14 @@ def is_heading(text: str, section: str = "") -> bool:
 
 def sentences_of_chunks(chunks) -> list[StudySentence]:
     """The sentences of ``chunks`` (``Passage`` or ``Chunk`` objects), once each even where chunks overlap,
-    in article order; an article's sentences come together, articles in the order of their first chunk."""
+    in article order; an article's sentences come together, articles in the order of their first chunk. The
+    article's card (title, author, date, source: metadata, not the article's text) gives none."""
+    from kalan.rag.documents import CARD_SECTION
+
     seen: set[tuple[str, int, int]] = set()
     out: list[StudySentence] = []
     first: dict[str, int] = {}
-    for c in sorted(chunks, key=lambda c: (c.article_id, c.position, c.start)):
+    for c in sorted((c for c in chunks if c.section != CARD_SECTION), key=lambda c: (c.article_id, c.position, c.start)):
         planted = set(_planted(c))
         first.setdefault(c.article_id, len(first))
         for a, b in sentence_spans(c.text):
