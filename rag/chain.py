@@ -436,6 +436,7 @@ class AnswerChain:
             spans = sorted(used[n])
             out.append({
                 "n": n, "chunk_id": p.chunk_id, "article_id": p.article_id, "title": p.title, "section": p.section,
+                "source": p.extra.get("source") or None, "date": p.extra.get("date") or None,
                 "quote": " … ".join(p.text[a:b] for a, b in spans), "quote_spans": [list(x) for x in spans],
                 "text": p.text,
             })

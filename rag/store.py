@@ -268,6 +268,9 @@ def _passage(cid: str, m: dict, text: str, dense_score: float | None) -> Passage
         extra["n_sentences"] = int(m["n_sentences"])
     if m.get("planted"):
         extra["planted"] = _planted(m)
+    for key in ("source", "date"):  # shown beside every citation, so a student can judge the source
+        if m.get(key):
+            extra[key] = str(m[key])
     return Passage(
         chunk_id=cid, article_id=m.get("article_id", ""), title=m.get("title", ""), section=m.get("section", ""),
         text=text, position=int(m.get("position", 0)), start=int(m.get("start", 0)), end=int(m.get("end", 0)),

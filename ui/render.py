@@ -113,16 +113,18 @@ def _spans_of(citation: dict) -> list:
 
 
 def source_html(citation: dict) -> str:
-    """One source: [n], article title, section, and the passage with the quote highlighted."""
+    """One source: [n], article title · source · date, section, and the passage with the quote highlighted."""
     n = esc(citation.get("n", "?"))
     title = esc(citation.get("title") or "")
     section = citation.get("section") or ""
     passage = citation.get("text") or citation.get("quote") or ""
     section_html = f' <span class="kalan-source-section">— {esc(section)}</span>' if section else ""
+    origin = " · ".join(esc(str(v)) for v in (citation.get("source"), citation.get("date")) if v)
+    origin_html = f' <span class="kalan-source-origin">· {origin}</span>' if origin else ""
     return (
         f'<div class="kalan-source" data-n="{n}">'
         f'<p class="kalan-source-head"><span class="kalan-ref">[{n}]</span> '
-        f'<strong class="kalan-source-title">{title}</strong>{section_html}</p>'
+        f'<strong class="kalan-source-title">{title}</strong>{origin_html}{section_html}</p>'
         f'<blockquote class="kalan-passage">{highlight(passage, _spans_of(citation))}</blockquote>'
         f"</div>"
     )

@@ -139,3 +139,11 @@ def test_verified_answer_carries_its_badge(make_answer):
     assert "corrigée le 2026-11-30" in html
     refused = {**make_answer(refused=True), "verified": None}
     assert "kalan-verified" not in render.final_answer_html(refused)
+
+
+def test_each_source_shows_title_origin_and_date(make_answer):
+    citation = {**make_answer()["citations"][0], "source": "Le Journal <b>du</b> Mali", "date": "2025-10-14"}
+    html = render.source_html(citation)
+    assert "Le Journal &lt;b&gt;du&lt;/b&gt; Mali · 2025-10-14" in html and "<b>du</b>" not in html
+    bare = render.source_html({**citation, "source": None, "date": None})
+    assert "kalan-source-origin" not in bare
