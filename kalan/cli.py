@@ -130,6 +130,13 @@ def cmd_models(args, settings):
         except RuntimeError as exc:  # download, hash or archive failure: already a French message
             _fail(str(exc))
     print(f"Modèle d'embedding prêt : {path}")
+    if (args.model or settings.embedding.mode) in ("e5", "sentence_transformers"):  # gemma has no ONNX copy
+        from kalan.rag.onnx_export import export_onnx
+
+        try:
+            print(f"Copies ONNX (fp32, int8) prêtes : {export_onnx(path, progress=print)}")
+        except RuntimeError as exc:
+            _fail(str(exc))
     if args.model and args.model != settings.embedding.mode:
         print(f"Pour l'utiliser : KALAN_EMBEDDING__MODE={args.model} KALAN_EMBEDDING__PATH={path} "
               f"KALAN_DATA_DIR=<un dossier de données à lui> kalan ingest (un index est lié à son modèle).")

@@ -72,6 +72,13 @@ class EmbeddingSettings(BaseModel):
         None, description="Prefix added to passages; empty: the mode's convention (e5, sentence_transformers: "
         "'passage: '; gemma: 'title: none | text: ').",
     )
+    backend: Literal["torch", "onnx", "onnx_int8"] = Field(
+        "torch", description="How the model runs: torch (fp32, sentence-transformers), onnx (fp32, onnxruntime, "
+        "no torch at question time) or onnx_int8 (int8 weights, onnxruntime). The ONNX files are exported from the "
+        "local model by `kalan models install` (else on first use). gemma runs on torch whatever this says. "
+        "Vectors of the three are interchangeable (same model, same calibration; BENCHMARKS.md).",
+    )
+    threads: int = Field(0, description="onnxruntime threads (0: one per physical core).")
     batch_size: int = Field(32, description="Encoding batch size.")
     device: str = Field("cpu", description="torch device: cpu, cuda, mps.")
     fake_dim: int = Field(64, description="Dimension of the fake embedder.")

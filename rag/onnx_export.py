@@ -1,0 +1,96 @@
+"""ONNX copies of the local embedding model, made offline from its own weights.
+
+``export_onnx(model_dir)`` writes ``<model_dir>/onnx/model.onnx`` (fp32: the
+transformer only, inputs ``input_ids`` and ``attention_mask``, output
+``last_hidden_state``) with torch's exporter, then ``model_int8.onnx`` with
+onnxruntime's dynamic quantisation (int8 weights of the MatMuls, activations
+quantised per batch at run time). Pooling and normalisation are not in the
+graph: ``kalan.rag.embeddings_onnx`` does them in numpy, so the token vectors
+stay available for late-chunked sentence vectors.
+
+Idempotent: ``onnx/kalan_onnx.json`` records the size of the weights the files
+came from and is written last; a complete folder is left alone. Nothing is
+downloaded. torch and onnx are needed here (``kalan models install``), never at
+question time.
+
+Not here: running the models (``kalan.rag.embeddings_onnx``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+ONNX_DIR = "onnx"
+FILES = {"fp32": "model.onnx", "int8": "model_int8.onnx"}
+MARKER = "kalan_onnx.json"
+FORMAT = 1
+OPSET = 17
+
+
+def onnx_file(model_dir: Path | str, precision: str) -> Path:
+    return Path(model_dir) / ONNX_DIR / FILES[precision]
+
+
+def _source_stamp(model_dir: Path) -> dict:
+    weights = model_dir / "model.safetensors"
+    return {"weights_bytes": weights.stat().st_size if weights.exists() else None}
+
+
+def is_exported(model_dir: Path | str) -> bool:
+    model_dir = Path(model_dir)
+    try:
+        marker = json.loads((model_dir / ONNX_DIR / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (marker.get("format") == FORMAT and marker.get("source") == _source_stamp(model_dir)
+            and all(onnx_file(model_dir, p).exists() for p in FILES))
+
+
+def export_onnx(model_dir: Path | str, progress=print) -> Path:
+    """Export fp32 and quantise int8 next to the model (``<model_dir>/onnx``); returns that folder."""
+    model_dir = Path(model_dir)
+    out = model_dir / ONNX_DIR
+    if is_exported(model_dir):
+        return out
+    try:
+        import onnx  # noqa: F401  (needed by the quantiser)
+        import torch
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+        from transformers import AutoModel
+    except ImportError as exc:
+        raise RuntimeError(f"Export ONNX impossible : paquet manquant ({exc.name}). "
+                           "Installez-le : pip install onnx onnxruntime torch transformers") from exc
+    tmp = out.with_name(out.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    progress(f"Export ONNX fp32 du modèle {model_dir.name}…")
+    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
+
+    class _Encoder(torch.nn.Module):  # positional inputs, one output: a plain graph
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask):
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+
+    ids = torch.ones((2, 16), dtype=torch.long)
+    fp32 = tmp / FILES["fp32"]
+    with torch.inference_mode():
+        torch.onnx.export(
+            _Encoder(model), (ids, torch.ones_like(ids)), str(fp32), dynamo=False, opset_version=OPSET,
+            input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
+            dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+                          "last_hidden_state": {0: "batch", 1: "tokens"}},
+        )
+    progress("Quantification int8 (dynamique, par canal : produits matriciels et table des mots)…")
+    quantize_dynamic(str(fp32), str(tmp / FILES["int8"]), weight_type=QuantType.QInt8,
+                     op_types_to_quantize=["MatMul", "Gather"], per_channel=True)
+    (tmp / MARKER).write_text(json.dumps({"format": FORMAT, "source": _source_stamp(model_dir), "opset": OPSET,
+                                          "torch": torch.__version__}, indent=2), encoding="utf-8")
+    shutil.rmtree(out, ignore_errors=True)
+    os.replace(tmp, out)
+    return out
