@@ -152,6 +152,7 @@ def cmd_doctor(args, settings):
         "llm_mode": settings.llm.mode,
         "embedding_mode": settings.embedding.mode,
         "embedder": _embedder_line(settings.embedding),
+        "embedding_backend": _backend_line(settings.embedding),
         "store": settings.store.url or f"embarqué : {settings.chroma_dir}",
         "retrieval": f"{settings.retrieval.mode} ({settings.retrieval.fusion}, poids dense {settings.retrieval.dense_weight})",
         "sentence_vectors": settings.embedding.sentence_vectors,
@@ -182,6 +183,11 @@ def cmd_doctor(args, settings):
         for k, v in info.items():
             print(f"{k:16} {v}")
     return 0
+
+
+def _backend_line(emb) -> str:
+    """How the embedding model runs (``kalan doctor``): gemma has no ONNX copy, the fake embedder no model."""
+    return {"fake": "fake", "gemma": "torch"}.get(emb.mode, emb.backend)
 
 
 def _embedder_line(emb) -> str:
