@@ -20,9 +20,12 @@ Not here: running the models (``kalan.rag.embeddings_onnx``).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import shutil
+import warnings
 from pathlib import Path
 
 ONNX_DIR = "onnx"
@@ -53,6 +56,17 @@ def is_exported(model_dir: Path | str) -> bool:
             and all(f.exists() and f.with_name(f.name + DATA).exists() for f in files))
 
 
+@contextlib.contextmanager
+def _quiet_root_logger():
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        root.setLevel(level)
+
+
 def export_onnx(model_dir: Path | str, progress=print) -> Path:
     """Export fp32 and quantise int8 next to the model (``<model_dir>/onnx``); returns that folder."""
     model_dir = Path(model_dir)
@@ -71,6 +85,9 @@ def export_onnx(model_dir: Path | str, progress=print) -> Path:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     progress(f"Export ONNX fp32 du modèle {model_dir.name}…")
+    from kalan.rag.embeddings import _quiet_transformers
+
+    _quiet_transformers()  # no weight-loading progress bar
     model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
 
     class _Encoder(torch.nn.Module):  # positional inputs, one output: a plain graph
@@ -83,7 +100,9 @@ def export_onnx(model_dir: Path | str, progress=print) -> Path:
 
     ids = torch.ones((2, 16), dtype=torch.long)
     whole = tmp / "whole.onnx"
-    with torch.inference_mode():
+    # the exporter's tracer warnings and the quantiser's advice are for model authors, not for `make setup`
+    with torch.inference_mode(), warnings.catch_warnings(), _quiet_root_logger():
+        warnings.simplefilter("ignore")
         torch.onnx.export(
             _Encoder(model), (ids, torch.ones_like(ids)), str(whole), dynamo=False, opset_version=OPSET,
             input_names=["input_ids", "attention_mask"], output_names=["last_hidden_state"],
@@ -95,8 +114,9 @@ def export_onnx(model_dir: Path | str, progress=print) -> Path:
                     location=fp32.name + DATA, size_threshold=1024)
     whole.unlink()
     progress("Quantification int8 (dynamique, par canal : produits matriciels et table des mots)…")
-    quantize_dynamic(str(fp32), str(tmp / FILES["int8"]), weight_type=QuantType.QInt8,
-                     op_types_to_quantize=["MatMul", "Gather"], per_channel=True)
+    with _quiet_root_logger():
+        quantize_dynamic(str(fp32), str(tmp / FILES["int8"]), weight_type=QuantType.QInt8,
+                         op_types_to_quantize=["MatMul", "Gather"], per_channel=True)
     int8 = tmp / FILES["int8"]
     onnx.save_model(onnx.load(str(int8)), str(int8), save_as_external_data=True, all_tensors_to_one_file=True,
                     location=int8.name + DATA, size_threshold=1024)
