@@ -200,7 +200,8 @@ def build_embedder(settings) -> Embedder:
     """Factory: ``settings`` is the whole ``Settings`` tree (models dir needed for e5 and gemma). The model
     comes from ``embedding.mode``; how it runs from ``embedding.backend`` (torch, or onnxruntime in fp32 or
     int8 from the ONNX copies of the same local model, exported on first use if ``kalan models install``
-    has not made them). EmbeddingGemma runs on torch whatever the backend (no ONNX export of it)."""
+    has not made them). EmbeddingGemma, and any folder the ONNX backends would not reproduce (a Dense head,
+    another pooling: ``onnx_export.supports``), runs on torch whatever the backend."""
     emb = settings.embedding
     if emb.mode == "fake":
         return FakeEmbedder(emb.fake_dim)
@@ -213,7 +214,9 @@ def build_embedder(settings) -> Embedder:
         from kalan.rag.model_resolve import ensure_model
 
         path = ensure_model(settings)
-    if emb.backend == "torch" or emb.mode == "gemma":
+    from kalan.rag.onnx_export import supports
+
+    if emb.backend == "torch" or emb.mode == "gemma" or not supports(path):  # a Dense head, CLS pooling…: torch
         return SentenceTransformerEmbedder(path, query, passage, emb.batch_size, emb.device)
     return _onnx_embedder(path, emb, query, passage)
 

@@ -45,6 +45,22 @@ def _source_stamp(model_dir: Path) -> dict:
     return {"weights_bytes": weights.stat().st_size if weights.exists() else None}
 
 
+def supports(model_dir: Path | str) -> bool:
+    """Whether the ONNX backends reproduce this sentence-transformers folder: a transformer, mean pooling, and
+    at most a normalisation after it (no Dense head, no CLS or last-token pooling)."""
+    model_dir = Path(model_dir)
+    try:
+        modules = json.loads((model_dir / "modules.json").read_text(encoding="utf-8"))
+        kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
+        pooling = next(m for m in modules if m["type"].endswith("Pooling"))
+        config = json.loads((model_dir / pooling["path"] / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, StopIteration):
+        return False
+    others = [k for k, v in config.items() if k.startswith("pooling_mode_") and v and k != "pooling_mode_mean_tokens"]
+    return kinds in (["Transformer", "Pooling"], ["Transformer", "Pooling", "Normalize"]) and \
+        bool(config.get("pooling_mode_mean_tokens")) and not others
+
+
 def is_exported(model_dir: Path | str) -> bool:
     model_dir = Path(model_dir)
     try:

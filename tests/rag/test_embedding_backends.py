@@ -50,9 +50,20 @@ def fake_backends(monkeypatch, tmp_path):
     monkeypatch.setattr(embeddings, "SentenceTransformerEmbedder", _Torch)
     monkeypatch.setattr(eo, "OnnxEmbedder", _Onnx)
     monkeypatch.setattr(ox, "is_exported", lambda path: True)
-    model = tmp_path / "model"
-    model.mkdir()
-    return model
+    return _st_folder(tmp_path / "model", ["Transformer", "Pooling", "Normalize"])
+
+
+def _st_folder(path, kinds: list[str], pooling: str = "pooling_mode_mean_tokens"):
+    """A sentence-transformers folder's module list and pooling config (no weights: nothing loads them here)."""
+    import json
+
+    path.mkdir(parents=True)
+    modules = [{"idx": i, "name": str(i), "path": "" if k == "Transformer" else f"{i}_{k}",
+                "type": f"sentence_transformers.models.{k}"} for i, k in enumerate(kinds)]
+    (path / "modules.json").write_text(json.dumps(modules))
+    (path / "1_Pooling").mkdir()
+    (path / "1_Pooling" / "config.json").write_text(json.dumps({"word_embedding_dimension": 384, pooling: True}))
+    return path
 
 
 @pytest.mark.parametrize("backend, cls, file", [("torch", "_Torch", None), ("onnx", "_Onnx", "model.onnx"),
@@ -73,6 +84,16 @@ def test_gemma_runs_on_torch_whatever_the_backend(fake_backends, tmp_path, monke
 
     monkeypatch.setattr(mr, "ensure_model", lambda settings: fake_backends)
     settings = load_settings(data_dir=tmp_path, embedding={"mode": "gemma", "backend": "onnx_int8"})
+    embeddings.build_embedder(settings)
+    assert [b[0] for b in _Recorder.built] == ["_Torch"]
+
+
+@pytest.mark.parametrize("kinds, pooling", [(["Transformer", "Pooling", "Dense", "Normalize"], "pooling_mode_mean_tokens"),
+                                           (["Transformer", "Pooling", "Normalize"], "pooling_mode_cls_token")])
+def test_a_model_the_onnx_graph_would_not_reproduce_runs_on_torch(fake_backends, tmp_path, kinds, pooling):
+    folder = _st_folder(tmp_path / "other", kinds, pooling)
+    settings = load_settings(data_dir=tmp_path, embedding={"mode": "sentence_transformers", "path": folder,
+                                                           "backend": "onnx"})
     embeddings.build_embedder(settings)
     assert [b[0] for b in _Recorder.built] == ["_Torch"]
 
