@@ -77,7 +77,8 @@ class EmbeddingSettings(BaseModel):
         "same answers as torch on the seed set, a cold `kalan ask` several times cheaper), torch (fp32, "
         "sentence-transformers) or onnx_int8 (int8 weights: faster ingestion, but answers move: seed test-half "
         "pass rate 0.86 -> 0.82, BENCHMARKS.md). The ONNX files are exported from the local model by `kalan models "
-        "install` (else on first use). gemma runs on torch whatever this says. A store's vectors can be searched "
+        "install` (else on first use). gemma, and any folder with a Dense head or another pooling than mean, runs on "
+        "torch whatever this says. A store's vectors can be searched "
         "with any of the three (same model, same cosine calibration).",
     )
     threads: int = Field(0, description="onnxruntime threads (0: one per physical core).")
