@@ -11,28 +11,38 @@ STAMP := $(VENV)/.kalan-installed
 export HF_HUB_OFFLINE ?= 1
 export GRADIO_ANALYTICS_ENABLED = False
 export ANONYMIZED_TELEMETRY = False
+# One line per step of `make run`, then the step's own output (pip's progress included: a fresh install takes
+# minutes). CI logs get pip's lines without progress bars.
+STEP = @printf '\n==> Kalan : %s\n' 
+PIP_PROGRESS := $(if $(CI),--progress-bar off,)
 
 .PHONY: setup run test test-quick ingest eval eval-piaf bench browser llm clean
 
 setup: $(STAMP) $(VENV)/.kalan-model
 
 $(BIN)/python:
+	$(STEP) "environnement Python ($(VENV))"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install $(PIP_PROGRESS) --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet $(TORCH_SPEC)
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(STEP) "installation de torch (CPU) — quelques minutes la première fois"
+	$(BIN)/pip install $(PIP_PROGRESS) $(TORCH_SPEC)
+	$(STEP) "installation de Kalan et de ses dépendances"
+	$(BIN)/pip install $(PIP_PROGRESS) -e '.[test]'
 	touch $(STAMP)
 
 $(VENV)/.kalan-model: $(STAMP)
+	$(STEP) "préparation du modèle d'embedding (hors ligne) et de ses copies ONNX"
 	$(BIN)/kalan models install
 	touch $@
 
 ingest: setup
+	$(STEP) "indexation du corpus"
 	$(BIN)/kalan ingest
 
 run: setup ingest
+	$(STEP) "démarrage du serveur"
 	$(BIN)/kalan serve
 
 browser:

@@ -206,7 +206,8 @@ def versions() -> dict:
 
     out = {}
     for name in ("torch", "sentence-transformers", "transformers", "chromadb", "langchain-chroma",
-                 "langchain-core", "langchain-text-splitters", "bm25s", "gradio", "gradio_client", "numpy"):
+                 "langchain-core", "langchain-text-splitters", "bm25s", "gradio", "gradio_client", "numpy",
+                 "onnxruntime", "tokenizers", "spacy"):
         try:
             out[name] = version(name)
         except PackageNotFoundError:

@@ -137,6 +137,13 @@ def cmd_models(args, settings):
         except RuntimeError as exc:  # download, hash or archive failure: already a French message
             _fail(str(exc))
     print(f"Modèle d'embedding prêt : {path}")
+    if (args.model or settings.embedding.mode) in ("e5", "sentence_transformers"):  # gemma has no ONNX copy
+        from kalan.rag.onnx_export import export_onnx
+
+        try:
+            print(f"Copies ONNX (fp32, int8) prêtes : {export_onnx(path, progress=print)}")
+        except RuntimeError as exc:
+            _fail(str(exc))
     if args.model and args.model != settings.embedding.mode:
         print(f"Pour l'utiliser : KALAN_EMBEDDING__MODE={args.model} KALAN_EMBEDDING__PATH={path} "
               f"KALAN_DATA_DIR=<un dossier de données à lui> kalan ingest (un index est lié à son modèle).")
@@ -152,6 +159,7 @@ def cmd_doctor(args, settings):
         "llm_mode": settings.llm.mode,
         "embedding_mode": settings.embedding.mode,
         "embedder": _embedder_line(settings.embedding),
+        "embedding_backend": _backend_line(settings.embedding),
         "store": settings.store.url or f"embarqué : {settings.chroma_dir}",
         "retrieval": f"{settings.retrieval.mode} ({settings.retrieval.fusion}, poids dense {settings.retrieval.dense_weight})",
         "sentence_vectors": settings.embedding.sentence_vectors,
@@ -182,6 +190,11 @@ def cmd_doctor(args, settings):
         for k, v in info.items():
             print(f"{k:16} {v}")
     return 0
+
+
+def _backend_line(emb) -> str:
+    """How the embedding model runs (``kalan doctor``): gemma has no ONNX copy, the fake embedder no model."""
+    return {"fake": "fake", "gemma": "torch"}.get(emb.mode, emb.backend)
 
 
 def _embedder_line(emb) -> str:

@@ -72,45 +72,22 @@ class SentenceTransformerEmbedder:
         return out
 
     def embed_passages_with_parts(self, texts: list[str], parts: list[list[str]]) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Passage vectors and, from the same forward pass, one vector per part (sentence) of each passage:
-        the mean of the part's own token vectors ("late chunking"). The passage vector equals
-        ``embed_passages``; a part that cannot be located in its passage (or lies past the model's token
-        limit) is encoded on its own."""
+        """Passage vectors and, from the same forward pass, one vector per part (sentence) of each passage
+        (``embed_with_parts``)."""
+        return embed_with_parts(self, texts, parts)
+
+    def _token_states(self, texts: list[str], offsets: bool = False):
+        """Token vectors, attention mask (bool) and, if asked, character offsets of one batch."""
         import torch
 
         tok, model = self.model.tokenizer, self.model[0].auto_model
         limit = int(getattr(self.model, "max_seq_length", None) or 512)
-        inputs = [self.passage_prefix + normalize(t) for t in texts]
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        part_vecs: list[np.ndarray] = [np.zeros((len(p), self.dim), dtype=np.float32) for p in parts]
-        alone: list[tuple[int, int]] = []
-        order = sorted(range(len(texts)), key=lambda i: len(inputs[i]))
-        for b in range(0, len(order), self.batch_size):
-            idx = order[b : b + self.batch_size]
-            enc = tok([inputs[i] for i in idx], padding=True, truncation=True, max_length=limit,
-                      return_offsets_mapping=True, return_tensors="pt")
-            offsets = enc.pop("offset_mapping").numpy()
-            with torch.inference_mode():
-                hidden = model(**enc).last_hidden_state.numpy()
-            mask = enc["attention_mask"].numpy().astype(bool)
-            for row, i in enumerate(idx):
-                h, off = hidden[row][mask[row]], offsets[row][mask[row]]
-                out[i] = self._project(h.mean(0))
-                cursor = 0
-                for j, part in enumerate(parts[i]):
-                    needle = normalize(part).strip()
-                    pos = inputs[i].find(needle, cursor) if needle else -1
-                    sel = (off[:, 0] >= pos) & (off[:, 1] <= pos + len(needle)) & (off[:, 1] > off[:, 0])
-                    if pos < 0 or not sel.any():
-                        alone.append((i, j))
-                        continue
-                    cursor = pos + len(needle)
-                    part_vecs[i][j] = self._project(h[sel].mean(0))
-        if alone:
-            vecs = self.embed_passages([parts[i][j] for i, j in alone])
-            for (i, j), v in zip(alone, vecs):
-                part_vecs[i][j] = v
-        return out, part_vecs
+        enc = tok(texts, padding=True, truncation=True, max_length=limit, return_offsets_mapping=offsets,
+                  return_tensors="pt")
+        offs = enc.pop("offset_mapping").numpy() if offsets else None
+        with torch.inference_mode():
+            hidden = model(**enc).last_hidden_state.numpy()
+        return hidden, enc["attention_mask"].numpy().astype(bool), offs
 
     def _project(self, pooled: np.ndarray) -> np.ndarray:
         """A mean-pooled token vector through the model's head (Dense layers, if any), unit length."""
@@ -122,7 +99,7 @@ class SentenceTransformerEmbedder:
                 for module in self._head:
                     x = module({"sentence_embedding": x})["sentence_embedding"]
             pooled = x[0].numpy()
-        return _unit(pooled)
+        return unit(pooled)
 
 
 def _quiet_transformers() -> None:
@@ -148,7 +125,7 @@ class FakeEmbedder:
         for tok in tokenize(text) or ["<vide>"]:
             h = hashlib.sha256(tok.encode("utf-8")).digest()
             v[int.from_bytes(h[:4], "little") % self.dim] += 1.0 if h[4] % 2 else -1.0
-        return _unit(v)
+        return unit(v)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
@@ -162,9 +139,42 @@ class FakeEmbedder:
                                             for p in parts]
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
+def unit(v: np.ndarray) -> np.ndarray:
     n = float(np.linalg.norm(v))
     return (v / n).astype(np.float32) if n else v.astype(np.float32)
+
+
+def embed_with_parts(embedder, texts: list[str], parts: list[list[str]]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Passage vectors and, from the same forward pass, one vector per part (sentence) of each passage:
+    the mean of the part's own token vectors ("late chunking"). The passage vector equals
+    ``embed_passages``; a part that cannot be located in its passage (or lies past the model's token
+    limit) is encoded on its own. ``embedder`` gives ``_token_states`` (its forward pass) and ``_project``."""
+    inputs = [embedder.passage_prefix + normalize(t) for t in texts]
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    part_vecs: list[np.ndarray] = [np.zeros((len(p), embedder.dim), dtype=np.float32) for p in parts]
+    alone: list[tuple[int, int]] = []
+    order = sorted(range(len(texts)), key=lambda i: len(inputs[i]))
+    for b in range(0, len(order), embedder.batch_size):
+        idx = order[b : b + embedder.batch_size]
+        hidden, mask, offsets = embedder._token_states([inputs[i] for i in idx], offsets=True)
+        for row, i in enumerate(idx):
+            h, off = hidden[row][mask[row]], offsets[row][mask[row]]
+            out[i] = embedder._project(h.mean(0))
+            cursor = 0
+            for j, part in enumerate(parts[i]):
+                needle = normalize(part).strip()
+                pos = inputs[i].find(needle, cursor) if needle else -1
+                sel = (off[:, 0] >= pos) & (off[:, 1] <= pos + len(needle)) & (off[:, 1] > off[:, 0])
+                if pos < 0 or not sel.any():
+                    alone.append((i, j))
+                    continue
+                cursor = pos + len(needle)
+                part_vecs[i][j] = embedder._project(h[sel].mean(0))
+    if alone:
+        vecs = embedder.embed_passages([parts[i][j] for i, j in alone])
+        for (i, j), v in zip(alone, vecs):
+            part_vecs[i][j] = v
+    return out, part_vecs
 
 
 #: Provisioned models: mode -> (model id, folder under ``<data_dir>/models``, query prefix, passage prefix).
@@ -187,7 +197,11 @@ def prefixes(emb) -> tuple[str, str]:
 
 
 def build_embedder(settings) -> Embedder:
-    """Factory: ``settings`` is the whole ``Settings`` tree (models dir needed for e5 and gemma)."""
+    """Factory: ``settings`` is the whole ``Settings`` tree (models dir needed for e5 and gemma). The model
+    comes from ``embedding.mode``; how it runs from ``embedding.backend`` (torch, or onnxruntime in fp32 or
+    int8 from the ONNX copies of the same local model, exported on first use if ``kalan models install``
+    has not made them). EmbeddingGemma, and any folder the ONNX backends would not reproduce (a Dense head,
+    another pooling: ``onnx_export.supports``), runs on torch whatever the backend."""
     emb = settings.embedding
     if emb.mode == "fake":
         return FakeEmbedder(emb.fake_dim)
@@ -195,8 +209,28 @@ def build_embedder(settings) -> Embedder:
     if emb.mode == "sentence_transformers":
         if not emb.path:
             raise ValueError("embedding.mode=sentence_transformers demande embedding.path (dossier du modèle).")
-        return SentenceTransformerEmbedder(emb.path, query, passage, emb.batch_size, emb.device)
-    from kalan.rag.model_resolve import ensure_model
+        path = Path(emb.path)
+    else:
+        from kalan.rag.model_resolve import ensure_model
 
-    path = ensure_model(settings)
-    return SentenceTransformerEmbedder(path, query, passage, emb.batch_size, emb.device)
+        path = ensure_model(settings)
+    from kalan.rag.onnx_export import supports
+
+    if emb.backend == "torch" or emb.mode == "gemma" or not supports(path):  # a Dense head, CLS pooling…: torch
+        return SentenceTransformerEmbedder(path, query, passage, emb.batch_size, emb.device)
+    return _onnx_embedder(path, emb, query, passage)
+
+
+ONNX_PRECISION = {"onnx": "fp32", "onnx_int8": "int8"}
+
+
+def _onnx_embedder(path: Path, emb, query: str, passage: str):
+    import sys
+
+    from kalan.rag.embeddings_onnx import OnnxEmbedder
+    from kalan.rag.onnx_export import export_onnx, is_exported, onnx_file
+
+    if not is_exported(path):  # a model installed before the ONNX backends: made once, here
+        export_onnx(path, progress=lambda line: sys.stderr.write(line + "\n"))
+    return OnnxEmbedder(path, onnx_file(path, ONNX_PRECISION[emb.backend]), query, passage, emb.batch_size,
+                        emb.threads)

