@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from kalan.rag import text as _text_module
+from kalan.rag.documents import CARD_SECTION
 from kalan.rag.text import tokenize
 
 log = logging.getLogger(__name__)
@@ -122,7 +123,8 @@ class LexicalIndex:
             np.savez(tmp / "tokens.npz", flat=self._flat, offsets=self._offsets)
             (tmp / "tokens-vocab.json").write_text(json.dumps(
                 {"tokenizer": _tokenizer_key(self.stem), "n": len(self.ids), "vocab": self._vocab}, ensure_ascii=False))
-        (tmp / "ids.json").write_text(json.dumps({"fingerprint": self.fingerprint, "stem": self.stem, "ids": self.ids}))
+        (tmp / "ids.json").write_text(json.dumps({"fingerprint": self.fingerprint, "stem": self.stem, "ids": self.ids,
+                                                  "covered": covered(self)}))
         shutil.rmtree(folder, ignore_errors=True)
         tmp.rename(folder)
 
@@ -134,6 +136,7 @@ class LexicalIndex:
             meta = json.loads((folder / "ids.json").read_text())
             obj = cls.__new__(cls)
             obj.ids, obj.stem, obj.fingerprint = meta["ids"], meta["stem"], meta["fingerprint"]
+            obj.covered = int(meta.get("covered", len(obj.ids)))
             obj.bm25 = bm25s.BM25.load(str(folder / "bm25"))
             obj._flat = obj._offsets = obj._vocab = None  # tokens stay on disk (read by a rebuild only)
             return obj
@@ -178,23 +181,33 @@ def _store_ids(store) -> list[str]:
 
 
 def build_from_store(store, stem: bool = True, previous: Path | None = None) -> LexicalIndex:
-    """The index of everything in the store; with ``previous`` (the folder of the last saved
+    """The index of every passage of the store but the articles' cards; with ``previous`` (the folder of the last saved
     index), only chunks it did not cover are read and tokenized."""
     cache = _token_cache(previous, stem) if previous is not None else None
     if cache is None:
-        ids, texts = [], []
+        ids, texts, n_cards = [], [], 0
         for cid, meta, doc in store.all_chunks():
+            if (meta or {}).get("section") == CARD_SECTION:
+                n_cards += 1  # an article's card is found by meaning only: its words (titre, auteur…) stay out
+                continue
             ids.append(cid)
             texts.append((meta or {}).get("match_text") or doc or "")
-        return LexicalIndex(ids, texts, stem)
+        idx = LexicalIndex(ids, texts, stem)
+        idx.covered = len(ids) + n_cards
+        return idx
     old_ids, flat, offsets, vocab = cache
     pos = {cid: i for i, cid in enumerate(old_ids)}
     ids = _store_ids(store)
     new = [cid for cid in ids if cid not in pos]
     texts: dict[str, str] = {}
+    cards: set[str] = set()
     for i in range(0, len(new), FETCH_BATCH):
         for p in store.get(new[i : i + FETCH_BATCH]):
-            texts[p.chunk_id] = (p.extra or {}).get("match_text") or p.text or ""
+            if p.section == CARD_SECTION:
+                cards.add(p.chunk_id)
+            else:
+                texts[p.chunk_id] = (p.extra or {}).get("match_text") or p.text or ""
+    ids = [cid for cid in ids if cid not in cards]
     off = offsets.tolist()
     rows = []
     for cid in ids:
@@ -204,7 +217,14 @@ def build_from_store(store, stem: bool = True, previous: Path | None = None) -> 
         else:
             rows.append(flat[off[j] : off[j + 1]].tolist())
     log.info("index BM25 : %d passages relus sur %d", len(new), len(ids))
-    return LexicalIndex.from_token_ids(ids, rows, vocab, stem)
+    idx = LexicalIndex.from_token_ids(ids, rows, vocab, stem)
+    idx.covered = len(ids) + len(cards)
+    return idx
+
+
+def covered(idx: LexicalIndex) -> int:
+    """How many stored passages the index stands for: its own, and the cards it leaves out."""
+    return int(getattr(idx, "covered", len(idx.ids)))
 
 
 def index_dir(settings) -> Path:
@@ -216,7 +236,7 @@ def load_or_build(settings, store, rebuild: bool = False) -> LexicalIndex:
     """The saved index if it covers exactly what the store holds, else a fresh one (saved)."""
     folder = index_dir(settings)
     idx = None if rebuild else LexicalIndex.load(folder)
-    if idx is not None and len(idx.ids) == store.count():
+    if idx is not None and covered(idx) == store.count():
         return idx
     idx = build_from_store(store, previous=folder)
     if idx.ids:

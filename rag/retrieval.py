@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from kalan.rag.answer_types import ABOUT_CARD_Q
+from kalan.rag.answer_types import ABOUT_CARD_Q, missing_entities
 from kalan.rag.documents import CARD_SECTION, Passage
 from kalan.rag.lexical import LexicalIndex
 from kalan.rag.messages import STORE_EMPTY
@@ -45,14 +45,14 @@ class Retriever:
         fetch = max(self.rs.fetch_k, k)
         dense = self.store.dense_search(qvec, fetch) if mode in ("hybrid", "dense") else []
         lex = self.lexical.search(question, fetch) if (self.lexical and mode in ("hybrid", "bm25")) else []
-        floor = dense[-1].dense_score if dense else 0.0
         about_card = bool(ABOUT_CARD_Q.search(fold(question)))
-        cards: set[str] = set()
-        if not about_card:
-            # an article's card answers questions about the article itself (author, date, source…), never about
-            # its subject: in « selon l'article » questions it took the place of the passage that answers
-            cards = {p.chunk_id for p in dense if p.section == CARD_SECTION}
-            dense = [p for p in dense if p.chunk_id not in cards]
+        # an article's card answers questions about the article itself (author, date, source…), never about
+        # its subject: in « selon l'article » questions it took the place of the passage that answers; nor a
+        # question naming someone the card does not (« Qui a écrit à Sergueï Lavrov ? » asks the article)
+        cards = {p.chunk_id for p in dense if p.section == CARD_SECTION
+                 and (not about_card or missing_entities(question, [p.text]))}
+        dense = [p for p in dense if p.chunk_id not in cards]
+        floor = dense[-1].dense_score if dense else 0.0  # of the candidates: cards left out are none
         if mode == "dense":
             return [replace(p, score=p.dense_score) for p in dense[:k]]
         by_id = {p.chunk_id: p for p in dense}

@@ -22,7 +22,7 @@ def svc(settings, tmp_path):
     return service
 
 
-@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+@pytest.mark.parametrize("mode", ["hybrid", "dense"])  # cards are found by meaning: the BM25 index leaves them out
 def test_card_only_for_questions_about_the_article(svc, mode):
     def sections(q):
         return [p.section for p in svc.search(q, k=10, mode=mode)]
@@ -30,3 +30,16 @@ def test_card_only_for_questions_about_the_article(svc, mode):
     assert CARD_SECTION not in sections("Que s'est-il passé à Mopti pendant la crue du fleuve Niger selon l'article ?")
     assert CARD_SECTION in sections("Qui a écrit l'article sur le fleuve Niger ?")
     assert CARD_SECTION in sections("Quand l'article sur le fleuve Niger a-t-il été publié ?")
+
+
+def test_card_not_for_a_question_naming_someone_it_does_not(svc):
+    assert CARD_SECTION not in [p.section for p in svc.search("Qui a écrit à Moussa Keïta au sujet du fleuve ?", k=10)]
+
+
+def test_bm25_index_leaves_cards_out_and_stays_saved(svc):
+    from kalan.rag.lexical import covered, load_or_build
+
+    idx = load_or_build(svc.settings, svc.store)
+    cards = [p for p in svc.store.get(idx.ids) if p.section == CARD_SECTION]
+    assert not cards and covered(idx) == svc.store.count() > len(idx.ids)
+    assert load_or_build(svc.settings, svc.store).ids == idx.ids  # loaded, not rebuilt, on the next call
