@@ -3,14 +3,13 @@ confirms; a student then gets an answer from it at once; the teacher removes it 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from pydantic import SecretStr
 
+from tests.ui.test_browser import chromium  # noqa: E402  (same browser, same switches)
+
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
 TEACHER = ("prof", "mot-de-passe-très-long")
 
 
@@ -20,8 +19,6 @@ def _text(pg, selector: str) -> str:
 
 def test_upload_preview_confirm_ask_remove(real_settings, real_embedder, seed_corpus, article_files, answer_log,
                                           app_in_thread):
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium absent : installez-le (make browser)")
     sync_api = pytest.importorskip("playwright.sync_api")
     from kalan.ingest.pipeline import ingest_corpus
     from kalan.rag.service import KalanService
@@ -32,57 +29,52 @@ def test_upload_preview_confirm_ask_remove(real_settings, real_embedder, seed_co
     service = KalanService(settings, embedder=real_embedder)
     ingest_corpus(settings, seed_corpus, service.store, service.embedder, progress=False)
     with app_in_thread(create_app(service, answer_log, settings, echo=lambda line: None)) as base:
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM),
-                                        args=["--headless", "--no-sandbox", "--disable-gpu"])
-            try:
-                pg = browser.new_page()
-                pg.set_default_timeout(120_000)
-                pg.goto(f"{base}/review/", wait_until="load")
-                pg.locator("input[type=text]").fill(TEACHER[0])
-                pg.locator("input[type=password]").fill(TEACHER[1])
-                pg.locator("input[type=password]").press("Enter")
-                pg.get_by_role("tab", name="Corpus").click()
-                pg.wait_for_function("() => document.querySelector('#kalan-corpus-table')?.innerText.includes('mali-russie')")
-                pg.locator("#kalan-corpus-upload input[type=file]").set_input_files(str(article_files[0]))
-                pg.wait_for_function("() => document.querySelector('#kalan-corpus-upload')?.innerText.includes('crue-du-niger')")
-                pg.locator("#kalan-corpus-preview").click()
-                pg.wait_for_function("() => [...document.querySelectorAll('#kalan-corpus-title input, #kalan-corpus-title "
-                                     "textarea')].some(e => e.value.includes('fleuve Niger'))")
-                assert _text(pg, "#kalan-corpus-author") == "Awa Traoré"
-                body = _text(pg, "#kalan-corpus-body")
-                assert "7,2 mètres" in body and "code-de-suivi" not in body and "Lire aussi" not in body
-                pg.locator("#kalan-corpus-author textarea, #kalan-corpus-author input").first.fill("Awa Traoré (Mopti)")
-                pg.locator("#kalan-corpus-confirm").click()
-                pg.wait_for_function("() => [...document.querySelectorAll('#kalan-corpus-status textarea')]"
-                                     ".some(e => e.value.includes('Les élèves peuvent'))")
-                pg.wait_for_function("() => document.querySelector('#kalan-corpus-table')?.innerText.includes('crue-du-niger')")
-                assert "Awa Traoré (Mopti)" in pg.inner_text("#kalan-corpus-table")
+        with chromium() as browser:
+            pg = browser.new_page()
+            pg.set_default_timeout(120_000)
+            pg.goto(f"{base}/review/", wait_until="load")
+            pg.locator("input[type=text]").fill(TEACHER[0])
+            pg.locator("input[type=password]").fill(TEACHER[1])
+            pg.locator("input[type=password]").press("Enter")
+            pg.get_by_role("tab", name="Corpus").click()
+            pg.wait_for_function("() => document.querySelector('#kalan-corpus-table')?.innerText.includes('mali-russie')")
+            pg.locator("#kalan-corpus-upload input[type=file]").set_input_files(str(article_files[0]))
+            pg.wait_for_function("() => document.querySelector('#kalan-corpus-upload')?.innerText.includes('crue-du-niger')")
+            pg.locator("#kalan-corpus-preview").click()
+            pg.wait_for_function("() => [...document.querySelectorAll('#kalan-corpus-title input, #kalan-corpus-title "
+                                 "textarea')].some(e => e.value.includes('fleuve Niger'))")
+            assert _text(pg, "#kalan-corpus-author") == "Awa Traoré"
+            body = _text(pg, "#kalan-corpus-body")
+            assert "7,2 mètres" in body and "code-de-suivi" not in body and "Lire aussi" not in body
+            pg.locator("#kalan-corpus-author textarea, #kalan-corpus-author input").first.fill("Awa Traoré (Mopti)")
+            pg.locator("#kalan-corpus-confirm").click()
+            pg.wait_for_function("() => [...document.querySelectorAll('#kalan-corpus-status textarea')]"
+                                 ".some(e => e.value.includes('Les élèves peuvent'))")
+            pg.wait_for_function("() => document.querySelector('#kalan-corpus-table')?.innerText.includes('crue-du-niger')")
+            assert "Awa Traoré (Mopti)" in pg.inner_text("#kalan-corpus-table")
 
-                student = browser.new_page()
-                student.set_default_timeout(120_000)
-                student.goto(f"{base}/", wait_until="load")
-                box = student.locator("#kalan-question textarea")
-                box.fill("Quel niveau la crue du fleuve Niger a-t-elle atteint à Mopti ?")
-                box.press("Enter")
-                student.wait_for_function("() => document.querySelector('#kalan-chat .kalan-answer')")
-                try:  # the answer streams in
-                    student.wait_for_function("() => document.querySelector('#kalan-chat').innerText.includes('7,2 m')",
-                                              timeout=60_000)
-                except sync_api.TimeoutError:
-                    pass
-                assert "7,2 mètres" in student.inner_text("#kalan-chat")
+            student = browser.new_page()
+            student.set_default_timeout(120_000)
+            student.goto(f"{base}/", wait_until="load")
+            box = student.locator("#kalan-question textarea")
+            box.fill("Quel niveau la crue du fleuve Niger a-t-elle atteint à Mopti ?")
+            box.press("Enter")
+            student.wait_for_function("() => document.querySelector('#kalan-chat .kalan-answer')")
+            try:  # the answer streams in
+                student.wait_for_function("() => document.querySelector('#kalan-chat').innerText.includes('7,2 m')",
+                                          timeout=60_000)
+            except sync_api.TimeoutError:
+                pass
+            assert "7,2 mètres" in student.inner_text("#kalan-chat")
 
-                pg.locator("text=Retirer un article").click()
-                dd = pg.locator("#kalan-corpus-remove-id input")
-                dd.click()
-                dd.fill("crue-du-niger")
-                pg.locator("ul[role=listbox] li", has_text="crue-du-niger").first.click()
-                pg.locator("#kalan-corpus-remove-ok input").check()
-                pg.locator("#kalan-corpus-remove").click()
-                pg.wait_for_function("() => [...document.querySelectorAll('#kalan-corpus-status textarea')]"
-                                     ".some(e => e.value.includes('retiré'))")
-            finally:
-                browser.close()
+            pg.locator("text=Retirer un article").click()
+            dd = pg.locator("#kalan-corpus-remove-id input")
+            dd.click()
+            dd.fill("crue-du-niger")
+            pg.locator("ul[role=listbox] li", has_text="crue-du-niger").first.click()
+            pg.locator("#kalan-corpus-remove-ok input").check()
+            pg.locator("#kalan-corpus-remove").click()
+            pg.wait_for_function("() => [...document.querySelectorAll('#kalan-corpus-status textarea')]"
+                                 ".some(e => e.value.includes('retiré'))")
         assert "crue-du-niger" not in service.store.article_chunk_ids()
         assert "mali-russie-65-ans" in service.store.article_chunk_ids()
