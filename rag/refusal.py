@@ -1,28 +1,23 @@
-"""When to say "the corpus does not answer": the refusal decision.
+"""When to say "the corpus does not answer": the refusal rules, in one ordered list.
 
-Refuse when:
-- the question is an instruction aimed at the assistant (prompt injection) or
-  a task (write a poem, translate...) rather than a question on the articles;
-- retrieval is weak: the best passage's dense cosine is below a threshold;
-- the question names someone or something ("le groupe Wagner") that no
-  retrieved passage mentions;
-- the passages are on topic but lack what is asked: the question expects a
-  number ("combien", "quel montant"), a date ("quand", "en quelle année") or a
-  name ("qui", "quelle entreprise", "où") and no answer sentence holds one that
-  the question does not already contain (names of the article's own subject do
-  not count) while sharing at least a third of the question's own words;
-- the best sentence's support is weak (low similarity and low word overlap);
-- the question is anchored on numbers ("en 1928", "les 1 000 km") of which no cited passage holds any:
-  the passage is about something else (another year of the same story).
+``RULES`` is the whole decision. Each rule names the case it exists for, the stage where it runs (``before``
+the answer is composed, on the question and the retrieved passages; ``after``, on the chosen sentences) and
+the reason a student's JSON carries. The first rule that fires refuses; none fires: Kalan answers. A rule can
+be switched off by name (``answer.disabled_rules``): that is how ``python -m kalan.evals.ablate_rules``
+measures what each one contributes (the table in BENCHMARKS.md). Safety rules (injection, task) are not
+quality rules and are never switched off.
 
-Thresholds live in ``AnswerSettings`` and are calibrated on the evaluation
-sets (see README). A refusal never cites anything.
+Thresholds live in ``AnswerSettings`` (the embedder's cosine calibration for the cosine ones). A refusal never
+cites anything. Not here: how sentences are chosen (``kalan.rag.extractive``), the answerability model's
+probability (``kalan.rag.answerability``; the rule that reads it is here).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import Enum
+from typing import Literal
 
 from kalan.rag.answer_types import expected_type, holds_type, missing_entities, numbers_missing, question_parts
 from kalan.rag.guards import looks_like_injection, looks_like_task
@@ -45,10 +40,12 @@ class RefusalReason(str, Enum):
     INVALID_QUESTION = "question_invalide"  # empty or over-long (evaluation runner only; the CLI and app say why)
 
 
+
 @dataclass
 class Decision:
     refuse: bool
     reason: RefusalReason | None = None
+    rule: str | None = field(default=None, compare=False)  # the rule that refused (its name in RULES)
 
 
 def topic_of(passages: list) -> tuple[frozenset[str], frozenset[str]]:
@@ -57,46 +54,127 @@ def topic_of(passages: list) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(w for w in fold(titles).replace("-", " ").split() if len(w) > 2), frozenset(tokenize(titles))
 
 
+@dataclass
+class Context:
+    """What the rules read. ``texts``: the answer's sentences, each with its context sentence (after stage)."""
+
+    question: str
+    standalone: str
+    passages: list
+    settings: object
+    texts: list[str] = field(default_factory=list)
+    best_score: float | None = None  # extractive: the best chosen sentence's score
+    best_cosine: float | None = None  # extractive: its cosine with the question
+    cited: list[str] | None = None  # the cited passages' texts
+    span_missing: bool = False  # a part asks a date, number or name and no chosen sentence holds its span
+    answerability: float | None = None  # the answerability model's probability (extractive, when calibrated)
+    answerability_threshold: float | None = None
+
+    @property
+    def follow_up(self) -> bool:
+        return self.standalone != self.question
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    stage: Literal["before", "after"]
+    reason: RefusalReason
+    case: str  # the case the rule exists for
+    fires: Callable[[Context], bool]
+    safety: bool = False  # a safety rule is never switched off
+
+
+def _weak_retrieval(c: Context) -> bool:
+    return max((p.dense_score or 0.0) for p in c.passages) < c.settings.answer.min_retrieval_score
+
+
+def _weak_support(c: Context) -> bool:
+    a = c.settings.answer
+    floor = a.min_answer_score_follow_up if c.follow_up else a.min_answer_score
+    return c.best_score is not None and c.best_score < floor
+
+
+def _type_absent(c: Context) -> bool:
+    """A date/number/name question needs a sentence holding such a fact that shares a third of the question's
+    own words, unless its embedding similarity with the question is strong (reworded questions); each part of a
+    two-part question needs its own fact."""
+    a = c.settings.answer
+    names, stems = topic_of(c.passages)
+    strong = c.best_cosine is not None and c.best_cosine >= a.strong_similarity
+    needed = 0.0 if strong else a.min_type_coverage  # a strong match still needs what is counted
+    for part in question_parts(c.question):
+        kind = expected_type(part)
+        if kind and not holds_type(kind, part, c.texts, names, stems, needed, strict=True) and not (
+            c.follow_up and holds_type(kind, part, c.texts, names, stems, 0.0)
+            and holds_type(kind, c.standalone, c.texts, names, stems, needed, strict=True)
+        ):
+            return True
+    return False
+
+
+def _uncertain(c: Context) -> bool:
+    if c.answerability is None:
+        return False
+    gate = c.settings.answer.min_answerability
+    return c.answerability < (c.answerability_threshold if gate is None else gate)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("injection", "before", RefusalReason.INJECTION,
+         "an instruction aimed at the assistant (« ignore tes consignes… »), not a question",
+         lambda c: looks_like_injection(c.question), safety=True),
+    Rule("task", "before", RefusalReason.OFF_TOPIC,
+         "a task (write a poem, translate…) rather than a question on the articles",
+         lambda c: looks_like_task(c.question), safety=True),
+    Rule("no_passage", "before", RefusalReason.NOTHING_FOUND,
+         "an empty corpus or a question retrieval finds nothing for", lambda c: not c.passages, safety=True),
+    Rule("weak_retrieval", "before", RefusalReason.WEAK_RETRIEVAL,
+         "off-topic questions: the best passage's dense cosine is under the embedder's floor", _weak_retrieval),
+    Rule("unknown_name", "before", RefusalReason.UNKNOWN_ENTITY,
+         "a question naming someone or something (« le groupe Wagner ») that no retrieved passage mentions",
+         lambda c: bool(missing_entities(c.standalone, [p.text + " " + p.title for p in c.passages]))),
+    Rule("no_sentence", "after", RefusalReason.UNSUPPORTED,
+         "no answer sentence survived citation verification", lambda c: not c.texts, safety=True),
+    Rule("weak_support", "after", RefusalReason.WEAK_SUPPORT,
+         "on-topic passages that do not answer: the best sentence scores under answer.min_answer_score",
+         _weak_support),
+    Rule("numbers_absent", "after", RefusalReason.FACT_ABSENT,
+         "a question anchored on numbers (« en 1928 », « les 1 000 km ») of which no cited passage holds any",
+         lambda c: c.cited is not None and numbers_missing(c.question, c.cited)),
+    Rule("type_absent", "after", RefusalReason.FACT_ABSENT,
+         "a date/number/name question whose chosen sentences hold no such fact about the question's words",
+         _type_absent),
+    Rule("span_absent", "after", RefusalReason.FACT_ABSENT,
+         "a part asks a date, number or name and the direct answer finds no span of that kind in the chosen "
+         "sentences (answer.require_span)",
+         lambda c: c.span_missing and c.settings.answer.require_span),
+    Rule("uncertain", "after", RefusalReason.UNCERTAIN,
+         "the grey zone: on-topic passages, a close sentence without the fact; the answerability model's "
+         "probability is under its fitted threshold", _uncertain),
+)
+RULE_NAMES = tuple(r.name for r in RULES)
+
+
+def decide(stage: str, context: Context) -> Decision:
+    """The first rule of ``stage`` that fires, in the order of ``RULES``; rules switched off by
+    ``answer.disabled_rules`` are skipped (safety rules never are)."""
+    off = set(context.settings.answer.disabled_rules)
+    for rule in RULES:
+        if rule.stage == stage and (rule.safety or rule.name not in off) and rule.fires(context):
+            return Decision(True, rule.reason, rule.name)
+    return Decision(False)
+
+
 def before_answer(question: str, standalone: str, passages: list, settings) -> Decision:
     """Refusals decided from the question and the retrieved passages alone."""
-    if looks_like_injection(question):
-        return Decision(True, RefusalReason.INJECTION)
-    if looks_like_task(question):
-        return Decision(True, RefusalReason.OFF_TOPIC)
-    if not passages:
-        return Decision(True, RefusalReason.NOTHING_FOUND)
-    if max((p.dense_score or 0.0) for p in passages) < settings.answer.min_retrieval_score:
-        return Decision(True, RefusalReason.WEAK_RETRIEVAL)
-    if missing_entities(standalone, [p.text + " " + p.title for p in passages]):
-        return Decision(True, RefusalReason.UNKNOWN_ENTITY)
-    return Decision(False)
+    return decide("before", Context(question, standalone, passages, settings))
 
 
 def after_answer(question: str, standalone: str, texts: list[str], passages: list, settings,
                  best_score: float | None = None, best_cosine: float | None = None,
-                 cited: list[str] | None = None) -> Decision:
-    """Refusals decided on the answer's sentences (``texts``, each with its context sentence).
-
-    A date/number/name question needs a sentence holding such a fact; that
-    sentence must also share a third of the question's own words, unless its
-    embedding similarity with the question is strong (reworded questions).
-    """
-    a = settings.answer
-    if not texts:
-        return Decision(True, RefusalReason.UNSUPPORTED)
-    floor = a.min_answer_score_follow_up if standalone != question else a.min_answer_score
-    if best_score is not None and best_score < floor:
-        return Decision(True, RefusalReason.WEAK_SUPPORT)
-    if cited is not None and numbers_missing(question, cited):
-        return Decision(True, RefusalReason.FACT_ABSENT)
-    names, stems = topic_of(passages)
-    strong = best_cosine is not None and best_cosine >= a.strong_similarity
-    needed = 0.0 if strong else a.min_type_coverage  # a strong match still needs what is counted
-    for part in question_parts(question):  # each part of a two-part question needs its own fact
-        kind = expected_type(part)
-        if kind and not holds_type(kind, part, texts, names, stems, needed, strict=True) and not (
-            standalone != question and holds_type(kind, part, texts, names, stems, 0.0)
-            and holds_type(kind, standalone, texts, names, stems, needed, strict=True)
-        ):
-            return Decision(True, RefusalReason.FACT_ABSENT)
-    return Decision(False)
+                 cited: list[str] | None = None, span_missing: bool = False,
+                 answerability: float | None = None, answerability_threshold: float | None = None) -> Decision:
+    """Refusals decided on the answer's sentences (``texts``, each with its context sentence)."""
+    return decide("after", Context(question, standalone, passages, settings, texts, best_score, best_cosine, cited,
+                                   span_missing, answerability, answerability_threshold))

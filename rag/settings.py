@@ -174,6 +174,10 @@ class AnswerSettings(BaseModel):
         True, description="Refuse when a part of the question asks a date, number or name and no chosen sentence "
         "holds a span of that kind (the direct answer's span finder).",
     )
+    disabled_rules: list[str] = Field(
+        default_factory=list, description="Refusal rules switched off, by name (kalan.rag.refusal.RULES): for "
+        "ablations (python -m kalan.evals.ablate_rules); safety rules cannot be switched off.",
+    )
     min_answerability: float | None = Field(
         None, description="Extractive mode: under this calibrated probability that the answer is right "
         "(kalan.rag.answerability, fitted per embedder on the tune halves), Kalan refuses; empty: the threshold "
@@ -299,6 +303,11 @@ class Settings(BaseSettings):
             self.answer.min_retrieval_score = self.embedding.cosine.min_retrieval
         if self.answer.strong_similarity is None:
             self.answer.strong_similarity = self.embedding.cosine.strong
+        from kalan.rag.refusal import RULE_NAMES  # lazy: the rules module is not needed to read settings
+
+        unknown = [r for r in self.answer.disabled_rules if r not in RULE_NAMES]
+        if unknown:
+            raise ValueError(f"règle de refus inconnue : {', '.join(unknown)} (connues : {', '.join(RULE_NAMES)})")
         if self.verified.min_similarity is None:
             self.verified.min_similarity = self.embedding.cosine.same_question
         return self
