@@ -22,6 +22,7 @@ from kalan.rag import messages as msg
 from kalan.rag import prompts
 from kalan.rag.citations import AnswerSentence, MarkerHoldback, parse_answer, render, verify
 from kalan.rag import answerability
+from kalan.rag.answer import Answer, Citation, Passage, Sentence
 from kalan.rag.extractive import BULLET, SentenceVectors, candidates, matched, question_words, score_candidates, select
 from kalan.rag.guards import clean_question, looks_like_injection
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
@@ -361,16 +362,12 @@ class AnswerChain:
             texts, best, cosine = [s.text for s in state.sentences], None, None
             cited = [state.passages[n - 1].text for s in state.sentences for n in s.citations
                      if 0 < n <= len(state.passages)]
-        state.decision = after_answer(state.clean, state.standalone, texts, state.passages, self.settings, best, cosine,
-                                      cited)
-        if not state.decision.refuse and state.span_missing and self.settings.answer.require_span:
-            state.decision = Decision(True, RefusalReason.FACT_ABSENT)
         calibration = answerability.load_calibration(self.settings.embedding.mode)
         if state.mode == "extractive" and state.features is not None and calibration is not None:
             state.answerability = calibration.probability(state.features)
-            gate = self.settings.answer.min_answerability
-            if not state.decision.refuse and state.answerability < (calibration.threshold if gate is None else gate):
-                state.decision = Decision(True, RefusalReason.UNCERTAIN)
+        state.decision = after_answer(state.clean, state.standalone, texts, state.passages, self.settings, best, cosine,
+                                      cited, span_missing=state.span_missing, answerability=state.answerability,
+                                      answerability_threshold=calibration.threshold if calibration else None)
         return state
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -388,42 +385,34 @@ class AnswerChain:
         return self._chat
 
     def _result(self, state: State) -> dict:
+        """The typed ``Answer`` of this state, dumped: the JSON every caller receives."""
         refused = bool(state.decision and state.decision.refuse)
-        passages_json = [
-            {"chunk_id": p.chunk_id, "article_id": p.article_id, "title": p.title, "section": p.section,
-             "text": p.text, "score": round(float(p.score or 0), 4),
-             "dense_score": None if p.dense_score is None else round(float(p.dense_score), 4)}
+        passages = [
+            Passage(chunk_id=p.chunk_id, article_id=p.article_id, title=p.title, section=p.section, text=p.text,
+                    score=round(float(p.score or 0), 4),
+                    dense_score=None if p.dense_score is None else round(float(p.dense_score), 4))
             for p in state.passages
         ]
         if refused:
-            answer = self._refusal_text(state.decision.reason)
-            citations, sentences = [], []
+            text, citations, sentences = self._refusal_text(state.decision.reason), [], []
         else:
             sentences = state.sentences
-            answer = render(sentences)
-            citations = self._citations(sentences, state.passages)
+            text, citations = render(sentences), self._citations(sentences, state.passages)
         notice = state.notice
         if self.settings.llm.mode != "extractive" and self._chat_error and not notice:
             notice = msg.LLM_FALLBACK.format(error=self._chat_error)
-        return {
-            "question": state.question,
-            "standalone_question": state.standalone,
-            "answer": answer,
-            "refused": refused,
-            "refusal_reason": RefusalReason(state.decision.reason).value if refused else None,
-            "short_answer": None if refused else state.short_answer,
-            "answerability": None if state.answerability is None else round(state.answerability, 4),
-            "features": None if state.features is None else {k: round(v, 4) for k, v in state.features.items()},
-            "citations": citations,
-            "sentences": [s.as_json() for s in sentences],
-            "passages": passages_json,
-            "mode": state.mode,
-            "latency_ms": round((time.perf_counter() - state.t0) * 1000, 1),
-            "notice": notice,
-            "verified": None if refused else state.verified,
-        }
+        return Answer(
+            question=state.question, standalone_question=state.standalone, answer=text, refused=refused,
+            refusal_reason=RefusalReason(state.decision.reason).value if refused else None,
+            short_answer=None if refused else state.short_answer,
+            answerability=None if state.answerability is None else round(state.answerability, 4),
+            features=None if state.features is None else {k: round(v, 4) for k, v in state.features.items()},
+            citations=citations, sentences=[Sentence(**s.as_json()) for s in sentences], passages=passages,
+            mode=state.mode, latency_ms=round((time.perf_counter() - state.t0) * 1000, 1), notice=notice,
+            verified=None if refused else state.verified,
+        ).model_dump()
 
-    def _citations(self, sentences: list[AnswerSentence], passages: list) -> list[dict]:
+    def _citations(self, sentences: list[AnswerSentence], passages: list) -> list[Citation]:
         used: dict[int, list[tuple[int, int]]] = {}
         for s in sentences:
             for n in s.citations:
@@ -434,12 +423,11 @@ class AnswerChain:
         for n in sorted(used):
             p = passages[n - 1]
             spans = sorted(used[n])
-            out.append({
-                "n": n, "chunk_id": p.chunk_id, "article_id": p.article_id, "title": p.title, "section": p.section,
-                "source": p.extra.get("source") or None, "date": p.extra.get("date") or None,
-                "quote": " … ".join(p.text[a:b] for a, b in spans), "quote_spans": [list(x) for x in spans],
-                "text": p.text,
-            })
+            out.append(Citation(
+                n=n, chunk_id=p.chunk_id, article_id=p.article_id, title=p.title, section=p.section,
+                source=p.extra.get("source") or None, date=p.extra.get("date") or None,
+                quote=" … ".join(p.text[a:b] for a, b in spans), quote_spans=[list(x) for x in spans], text=p.text,
+            ))
         return out
 
     def _refusal_text(self, reason: RefusalReason | None) -> str:

@@ -1,0 +1,79 @@
+"""The typed answer: what ``kalan ask --json``, the API and the chat receive, as pydantic models.
+
+``Answer.model_dump()`` *is* the JSON contract (key names and order are stable: other checks read them).
+The chain builds one ``Answer`` per question (``AnswerChain._result``); callers get its dump, a plain dict,
+to which the CLI and the API add their own keys (``log_id``, ``suggestions``).
+
+Not here: how the answer is composed (``kalan.rag.chain``) or verified (``kalan.rag.citations``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Citation(_Model):
+    """A cited passage: its number in the answer, where it comes from, and the quoted spans of its text."""
+
+    n: int
+    chunk_id: str
+    article_id: str
+    title: str
+    section: str | None = None
+    source: str | None = None
+    date: str | None = None
+    quote: str
+    quote_spans: list[list[int]]
+    text: str
+
+
+class Sentence(_Model):
+    """An answer sentence, the passages it cites, and its support score (shown to teachers)."""
+
+    text: str
+    citations: list[int]
+    support: float
+
+
+class Passage(_Model):
+    """A retrieved passage, in the order the answer numbers them (cited first)."""
+
+    chunk_id: str
+    article_id: str
+    title: str
+    section: str | None = None
+    text: str
+    score: float
+    dense_score: float | None = None
+
+
+class VerifiedBadge(_Model):
+    """The teacher-verified answer served instead of a new one."""
+
+    answer_id: str
+    status: Literal["approved", "corrected"]
+    time: str | float | None = None
+
+
+class Answer(_Model):
+    question: str
+    standalone_question: str
+    answer: str
+    refused: bool
+    refusal_reason: str | None = None
+    short_answer: str | None = None
+    answerability: float | None = None
+    features: dict[str, float] | None = None
+    citations: list[Citation]
+    sentences: list[Sentence]
+    passages: list[Passage]
+    mode: str
+    latency_ms: float
+    notice: str | None = None
+    verified: VerifiedBadge | None = None
