@@ -11,41 +11,32 @@ from __future__ import annotations
 
 import re
 
+from kalan.rag import lexicon as lx
+from kalan.rag.lexicon import alternation
 from kalan.rag.text import FRENCH_STOPWORDS, fold, tokenize
 
+_QUEL_LE = r"\bquel(?:le)?s?\s+(?:est|sont|etait|etaient|fut)?\s*(?:le|la|les|l')?\s*"  # « quel est le … »
 NUMBER_Q = re.compile(
-    r"\bcombien\b|\bquel(?:le)?s?\s+(?:est|sont|etait|etaient|fut)?\s*(?:le|la|les|l')?\s*"
-    r"(?:nombre|montant|somme|chiffre|pourcentage|proportion|taux|budget|cout|prix|valeur|effectif|"
-    r"population|quantite|superficie|volume|total|age|salaire|investissement|tonnage|puissance|capacite|"
-    r"production|distance|hauteur|longueur|poids|vitesse|temperature|rang|classement)\b"
-    r"|\ben (?:megawatts?|mw|kw|euros?|dollars?|francs? cfa|tonnes?|km|kilometres?|metres?|pourcentage|pour cent)\b"
+    rf"\bcombien\b|{_QUEL_LE}{alternation(lx.COUNT_NOUNS)}\b"
+    rf"|\ben (?:{'|'.join(lx.UNITS_ASKED)})\b"
 )
 DATE_Q = re.compile(
     r"\bquand\b|\ben quelle annee\b|\bquelle annee\b|\bquelle (?:est la |etait la )?date\b|\bdepuis quand\b|"
     r"\ba quelle date\b|\bquel jour\b|\ben quel (?:mois|siecle)\b|\bde quand\b|\bjusqu'a quand\b"
 )
+_QUI = rf"^(?:et\s+)?(?:{alternation(lx.PREPOSITIONS_BEFORE_QUI)}\s)?qui\b"  # « qui … », « et à qui … »
+_WHERE = r"^(?:et\s+)?(?:d')?ou\b"
 PERSON_Q = re.compile(
-    r"^(?:et\s+)?(?:a |par |avec |de |pour |contre |chez )?qui\b|\bquel est le nom\b|\bcomment s'appelle\b|"
-    r"\bquel(?:le)?s?\s+(?:entreprise|societe|groupe|firme|compagnie|pays|ville|capitale|organisation|institution|"
-    r"ministre|president|personne|personnalite|homme|femme|dirigeant|chef|journal|auteur|etat|nation|puissance|"
-    r"region|province|localite|quartier|continent|fleuve|lieu)s?\b|^(?:et\s+)?(?:d')?ou\b"
+    rf"{_QUI}|\bquel est le nom\b|\bcomment s'appelle\b|\bquel(?:le)?s?\s+{alternation(lx.NAME_NOUNS)}s?\b|{_WHERE}"
 )
 TIME_SPAN_Q = re.compile(r"\bcombien (?:de temps|d'annees|d'ans|de decennies|de siecles)\b|\bdepuis combien\b")
 # "combien de soldats", "quel est le montant de l'investissement": the words that say what is counted
-FOCUS_Q = re.compile(
-    r"\bcombien (?:de |d')(.+)|\bquel(?:le)?s?\s+(?:est|sont|etait|etaient|fut)?\s*(?:le|la|les|l')?\s*"
-    r"(?:nombre|montant|somme|chiffre|pourcentage|proportion|taux|budget|cout|prix|valeur|effectif|quantite|volume|"
-    r"total|puissance|capacite|production|distance|hauteur|longueur|poids|vitesse|duree)\s+(?:de |d'|des |du )(.+)"
-)
+FOCUS_Q = re.compile(rf"\bcombien (?:de |d')(.+)|{_QUEL_LE}{alternation(lx.FOCUS_NOUNS)}\s+(?:de |d'|des |du )(.+)")
 
-NUMBER_WORDS = re.compile(
-    r"\d+(?:[.,]\d+)?|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|trente|quarante|cinquante|"
-    r"soixante|cent|cents|mille|millier|milliers|million|millions|milliard|milliards|dizaine|dizaines|"
-    r"centaine|centaines|moitie|tiers|quart|double|triple)\b"
-)
+NUMBER_WORDS = re.compile(rf"\d+(?:[.,]\d+)?|\b{alternation(lx.NUMBER_WORDS)}\b")
 DATE_WORDS = re.compile(
-    r"\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|"
-    r"novembre|decembre|siecle|decennie|decennies|annees)\b|\bau (?:moyen age|debut|milieu|cours)\b"
+    rf"\b(?:1[0-9]{{3}}|20[0-9]{{2}})\b|\b{alternation(lx.MONTHS + ('siecle', 'decennie', 'decennies', 'annees'))}\b"
+    r"|\bau (?:moyen age|debut|milieu|cours)\b"
 )
 NAME = re.compile(r"\b([A-ZÀ-Ý][\w’'\-]+(?:\s+[A-ZÀ-Ý][\w’'\-]+)*)")
 
@@ -116,9 +107,8 @@ def focus_words(question: str) -> set[str]:
 
 _NUM = r"(?:\d+(?:[.,]\d+)?|" + NUMBER_WORDS.pattern.split("|", 1)[1] + ")"
 # "soixante-cinq ans", "depuis trois mois": a duration; "le 65e anniversaire": a rank. Neither counts soldiers.
-DURATION = re.compile(_NUM + r"(?:[\s-]+(?:et[\s-]+)?" + _NUM + r")*\s+(?:ans?|annees?|siecles?|mois|jours?|semaines?|"
-                      r"decennies?|heures?)\b|\b\d+\s*(?:e|eme|er|ere)\b|\b\d{1,2}\s+(?:janvier|fevrier|mars|avril|"
-                      r"mai|juin|juillet|aout|septembre|octobre|novembre|decembre)\b")
+DURATION = re.compile(_NUM + r"(?:[\s-]+(?:et[\s-]+)?" + _NUM + r")*\s+" + alternation(lx.DURATION_UNITS, "s?")
+                      + r"\b|\b\d+\s*(?:e|eme|er|ere)\b|\b\d{1,2}\s+" + alternation(lx.MONTHS) + r"\b")
 AGE_Q = re.compile(r"\bage\b|\bquel age\b")
 
 
@@ -136,17 +126,11 @@ def _holds_number(question: str, sentence: str, strict: bool = True) -> bool:
     return not focus or bool(focus & set(tokenize(sentence)))
 
 
-_PRENOMINAL = frozenset(tokenize(
-    "jeunes nouveaux nouvelles grands grandes petits petites premiers premieres derniers dernieres vieux "
-    "anciens anciennes autres principaux principales gros grosses hauts hautes longs longues vrais differents"
-))
+_PRENOMINAL = frozenset(tokenize(" ".join(lx.PRENOMINAL)))
 
-_GENERIC_COUNTED = frozenset(tokenize("personnes gens individus fois elements choses unites exemplaires"))
+_GENERIC_COUNTED = frozenset(tokenize(" ".join(lx.GENERIC_COUNTED)))
 
-TYPE_WORDS = frozenset(tokenize(
-    "quand date annee jour mois siecle epoque combien nombre montant somme chiffre quantite volume total "
-    "nom appelle qui quel quelle quels quelles"
-))
+TYPE_WORDS = frozenset(tokenize(" ".join(lx.TYPE_WORDS)))
 
 
 def coverage(question: str, text: str, topic: frozenset[str] = frozenset()) -> float:
@@ -158,10 +142,7 @@ def coverage(question: str, text: str, topic: frozenset[str] = frozenset()) -> f
 
 
 # Capitalised only because they open a sentence: "Selon Bamako", "Depuis Moscou" name Bamako, Moscou.
-_OPENERS = FRENCH_STOPWORDS | frozenset(
-    "selon depuis pendant apres avant entre vers chez sous sans contre malgre parmi durant outre quant lorsque "
-    "puisque voici voila".split()
-)
+_OPENERS = FRENCH_STOPWORDS | frozenset(lx.SENTENCE_OPENERS)
 
 
 def _names(sentence: str) -> list[str]:
@@ -214,22 +195,8 @@ def question_entities(question: str) -> list[str]:
     return [fold(n) for n in _names(question) if len(n) >= 3]
 
 
-# Capitalised common nouns: not names the corpus must contain.
-COMMON_CAPITALISED = frozenset(
-    "etat etats est ouest nord sud occident orient gouvernement president ministre republique "
-    "union europe afrique monde histoire article".split()
-)
-
-
-# Seats of power that news articles use for their government ("le Kremlin" for Moscow): a passage that
-# names the city or the country mentions them.
-METONYMS = {
-    "kremlin": ("moscou", "russie", "russe"), "elysee": ("paris", "france", "francais"),
-    "matignon": ("paris", "france", "francais"), "orsay": ("paris", "france", "francais"),
-    "koulouba": ("bamako", "mali", "malien"), "blanche": ("washington", "etats-unis", "americain"),
-    "pentagone": ("washington", "etats-unis", "americain"), "downing": ("londres", "royaume-uni", "britannique"),
-    "zhongnanhai": ("pekin", "chine", "chinois"), "bercy": ("paris", "france", "francais"),
-}
+COMMON_CAPITALISED = frozenset(lx.COMMON_CAPITALISED)
+METONYMS = lx.METONYMS
 
 
 def missing_entities(question: str, passage_texts: list[str]) -> list[str]:

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 
-_ABBREV = frozenset(
-    "m mm mme mmes mlle dr pr me st ste av apr j.-c jc etc cf p pp vol no n° art ch chap fig env "
-    "janv fev févr sept oct nov dec déc gén gen col cdt lt sgt mgr vs ex éd ed".split()
-)
+from kalan.rag import lexicon as lx
+
+_ABBREV = frozenset(lx.ABBREVIATIONS)
 _END = re.compile(r"[.!?…]+[»\"')\]]*(?=\s+)")
 
 

@@ -24,7 +24,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kalan.rag.answer_types import DURATION, TIME_SPAN_Q, AGE_Q, _names, expected_type
+from kalan.rag import lexicon as lx
+from kalan.rag.answer_types import _QUI, _WHERE, AGE_Q, DURATION, TIME_SPAN_Q, _names, expected_type
+from kalan.rag.lexicon import alternation
 from kalan.rag.text import fold, tokenize
 
 
@@ -38,7 +40,7 @@ class Span:
     framed: str
 
 
-_MONTHS = r"(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre)"
+_MONTHS = alternation(lx.MONTHS_WRITTEN)
 _DATE = re.compile(
     rf"\b(?:(?:1er|\d{{1,2}})\s+{_MONTHS}\s+(?:1[0-9]{{3}}|20[0-9]{{2}})|{_MONTHS}\s+(?:1[0-9]{{3}}|20[0-9]{{2}})"
     rf"|(?:1er|\d{{1,2}})\s+{_MONTHS}|(?:les\s+)?années\s+(?:1[0-9]{{3}}|20[0-9]{{2}})|(?:1[0-9]{{3}}|20[0-9]{{2}}))\b",
@@ -54,14 +56,13 @@ _QUANTITY = re.compile(
     rf"(?:\s+(?:de\s+|d['’]|des\s+)?[^\W\d_][\w’'-]*(?:\s+[a-zà-ÿ][\w’'-]*)?)?",
     re.IGNORECASE,
 )
-_UNIT_AFTER = re.compile(r"\bquelques\s+(?:ans|annees|decennies|siecles|mois|jours|semaines|heures)\b")
+_UNIT_AFTER = re.compile(rf"\bquelques\s+{alternation(u.rstrip('s') + 's' for u in lx.DURATION_UNITS)}\b")
 _STOP_TAIL = frozenset("de d des du et ou à a au aux en le la les l un une dans sur pour par avec que qui".split())
 
 # spaCy labels that fit each kind of name question; None: any entity.
-_PLACE_Q = re.compile(r"^(?:et\s+)?(?:d')?ou\b|\bquel(?:le)?s?\s+(?:pays|ville|capitale|region|province|lieu|continent)\b")
-_ORG_Q = re.compile(r"\bquel(?:le)?s?\s+(?:entreprise|societe|groupe|firme|compagnie|organisation|institution|journal)\b")
-_PERSON_Q = re.compile(r"^(?:et\s+)?(?:a |par |avec |de |pour |contre |chez )?qui\b|\bquel(?:le)?s?\s+(?:ministre|president|"
-                       r"personne|personnalite|homme|femme|dirigeant|chef|auteur)\b")
+_PLACE_Q = re.compile(rf"{_WHERE}|\bquel(?:le)?s?\s+{alternation(lx.PLACE_NOUNS)}\b")
+_ORG_Q = re.compile(rf"\bquel(?:le)?s?\s+{alternation(lx.ORG_NOUNS)}\b")
+_PERSON_Q = re.compile(rf"{_QUI}|\bquel(?:le)?s?\s+{alternation(lx.PERSON_NOUNS)}\b")
 
 
 @lru_cache(maxsize=1)
