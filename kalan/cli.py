@@ -8,12 +8,12 @@ French message on stderr and a non-zero exit code, never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
 from pathlib import Path
 
+from kalan.cli_common import fail, print_json, read_jsonl
 from kalan.rag import messages as msg
 
 EXIT_USAGE = 2
@@ -44,16 +44,6 @@ class FrenchArgumentParser(argparse.ArgumentParser):
         )
 
 
-def _print_json(obj) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-
-
-def _fail(message: str, code: int = 1):
-    sys.stderr.write(f"kalan : {message}\n")
-    raise SystemExit(code)
-
-
 # -- commands --------------------------------------------------------------------------------------
 
 def cmd_ingest(args, settings):
@@ -68,12 +58,12 @@ def cmd_ingest(args, settings):
         corpus.mkdir(parents=True, exist_ok=True)
         _, added_errors, added_warnings = add_files(args.files, corpus, settings)
     if not corpus.is_dir():
-        _fail(msg.CORPUS_MISSING.format(corpus=corpus))
+        fail(msg.CORPUS_MISSING.format(corpus=corpus))
     svc = KalanService(settings)
     report = ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=not args.no_progress)
     report.errors[:0], report.warnings[:0] = added_errors, added_warnings
     if args.json:
-        _print_json(report.as_json())
+        print_json(report.as_json())
     else:
         if not report.articles and not report.errors:
             print(msg.INGEST_NO_FILES.format(corpus=corpus))
@@ -85,23 +75,6 @@ def cmd_ingest(args, settings):
     return 0
 
 
-def _read_jsonl(path: str, required=("id", "question")):
-    p = Path(path)
-    if not p.exists():
-        _fail(f"Fichier introuvable : {path}")
-    for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-            if not isinstance(obj, dict) or any(k not in obj for k in required):
-                raise ValueError("champs manquants")
-        except ValueError as exc:
-            sys.stderr.write(msg.BATCH_BAD_LINE.format(line=n, file=path, error=exc) + "\n")
-            continue
-        yield obj
-
-
 def cmd_search(args, settings):
     from kalan.rag.service import KalanService
     from kalan.rag.store import StoreEmpty
@@ -110,15 +83,15 @@ def cmd_search(args, settings):
     if svc.store.count() == 0:  # BM25 alone would print nothing instead of saying what to do
         raise StoreEmpty(msg.STORE_EMPTY)
     if args.batch:
-        for case in _read_jsonl(args.batch):
+        for case in read_jsonl(args.batch):
             results = svc.search(str(case["question"]), args.k, args.mode)
-            _print_json({"id": case["id"], "results": [p.as_result(i + 1) for i, p in enumerate(results)]})
+            print_json({"id": case["id"], "results": [p.as_result(i + 1) for i, p in enumerate(results)]})
         return 0
     if not args.question or not args.question.strip():
-        _fail(msg.QUESTION_EMPTY)
+        fail(msg.QUESTION_EMPTY)
     results = svc.search(args.question, args.k, args.mode)
     if args.json:
-        _print_json([p.as_result(i + 1) for i, p in enumerate(results)])
+        print_json([p.as_result(i + 1) for i, p in enumerate(results)])
         return 0
     for i, p in enumerate(results, 1):
         print(f"[{i}] {p.score:.3f}  {p.title} — {p.section}")
@@ -135,7 +108,7 @@ def cmd_models(args, settings):
         try:
             path = ensure_model(settings, model=args.model, download=True, progress=print)
         except RuntimeError as exc:  # download, hash or archive failure: already a French message
-            _fail(str(exc))
+            fail(str(exc))
     print(f"Modèle d'embedding prêt : {path}")
     if (args.model or settings.embedding.mode) in ("e5", "sentence_transformers"):  # gemma has no ONNX copy
         from kalan.rag.onnx_export import export_onnx
@@ -143,7 +116,7 @@ def cmd_models(args, settings):
         try:
             print(f"Copies ONNX (fp32, int8) prêtes : {export_onnx(path, progress=print)}")
         except RuntimeError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     if args.model and args.model != settings.embedding.mode:
         print(f"Pour l'utiliser : KALAN_EMBEDDING__MODE={args.model} KALAN_EMBEDDING__PATH={path} "
               f"KALAN_DATA_DIR=<un dossier de données à lui> kalan ingest (un index est lié à son modèle).")
@@ -185,7 +158,7 @@ def cmd_doctor(args, settings):
         else f"mode {settings.llm.mode} choisi par la configuration (KALAN_LLM__MODE)."
     )
     if args.json:
-        _print_json(info)
+        print_json(info)
     else:
         for k, v in info.items():
             print(f"{k:16} {v}")
@@ -288,13 +261,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
     except ValidationError as exc:
-        _fail(f"réglages invalides (variables KALAN_…) : {exc.errors()[0].get('loc')} — {exc.errors()[0].get('msg')}")
+        fail(f"réglages invalides (variables KALAN_…) : {exc.errors()[0].get('loc')} — {exc.errors()[0].get('msg')}")
     try:
         return int(args.func(args, settings) or 0)
     except (StoreEmpty, StoreUnavailable, FileNotFoundError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except KeyboardInterrupt:
-        _fail("interrompu.", 130)
+        fail("interrompu.", 130)
     return 0
 
 

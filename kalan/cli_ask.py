@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 import uuid
 
-from kalan.cli import _fail, _print_json, _read_jsonl
+from kalan.cli_common import fail, print_json, read_jsonl
 from kalan.rag.settings import with_overrides
 
 
@@ -73,7 +73,7 @@ def cmd_ask(args, settings):
     suggester = None if args.no_suggestions else _suggester(svc, settings)
     session = "cli-" + uuid.uuid4().hex[:12]
     if args.batch:
-        for case in _read_jsonl(args.batch):
+        for case in read_jsonl(args.batch):
             try:
                 result = svc.ask(str(case["question"]), case.get("history"))
             except QuestionError as exc:
@@ -84,12 +84,12 @@ def cmd_ask(args, settings):
                     log.record(result, session, case.get("history"), source="cli")
                 if suggester:
                     suggester.add_to(result)
-            _print_json({"id": case["id"], **result})
+            print_json({"id": case["id"], **result})
         return 0
     try:
         result = svc.ask(args.question or "", None)
     except QuestionError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if log:
         result["log_id"] = log.record(result, session, None, source="cli")
     if suggester:
@@ -99,7 +99,7 @@ def cmd_ask(args, settings):
 
         return print_guided(result, args.check, args.json)
     if args.json:
-        _print_json(result)
+        print_json(result)
     else:
         _print_readable(result)
     return 0

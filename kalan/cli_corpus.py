@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kalan.cli import _fail, _print_json
+from kalan.cli_common import fail, print_json
 
 
 def cmd_corpus(args, settings):
@@ -21,7 +21,7 @@ def cmd_corpus(args, settings):
     if args.action == "list":
         articles = list_articles(svc.store)
         if args.json:
-            _print_json([{k: a[k] for k in LIST_FIELDS} for a in articles])
+            print_json([{k: a[k] for k in LIST_FIELDS} for a in articles])
         elif not articles:
             print(um.LIST_EMPTY)
         for a in articles if not args.json else ():
@@ -29,13 +29,13 @@ def cmd_corpus(args, settings):
             print(f"{a['article_id']}\t{a['title']}" + (f" — {line}" if line else "") + f" ({a['chunks']} passages)")
         return 0
     if not args.article_id:
-        _fail("indiquez l'identifiant de l'article à retirer (kalan corpus list les donne).", 2)
+        fail("indiquez l'identifiant de l'article à retirer (kalan corpus list les donne).", 2)
     try:
         done = remove_article(settings, svc.store, args.article_id, Path(args.corpus or settings.corpus_dir))
     except UnknownArticle as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if args.json:
-        _print_json(done)
+        print_json(done)
     else:
         print(um.REMOVED.format(article_id=done["article_id"], chunks=done["chunks"],
                                 files=", ".join(done["files"]) or "aucun"))

@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from kalan.cli import _fail, _print_json
+from kalan.cli_common import fail, print_json
 from kalan.rag.settings import PROJECT_ROOT, with_overrides
 
 DEFAULT_THRESHOLDS = PROJECT_ROOT / "evals" / "thresholds.toml"
@@ -28,13 +28,13 @@ def cmd_eval(args, settings):
                               verified=None if args.verified else {"reuse": False})
     path = Path(args.set)
     if not path.exists():
-        _fail(f"Jeu d'évaluation introuvable : {path}")
+        fail(f"Jeu d'évaluation introuvable : {path}")
     try:
         cases = load_cases(path, args.half)
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if not cases:
-        _fail(f"Jeu d'évaluation vide : {path}" + (f" (moitié {args.half})" if args.half != "all" else ""))
+        fail(f"Jeu d'évaluation vide : {path}" + (f" (moitié {args.half})" if args.half != "all" else ""))
     svc = KalanService(settings)
     result = run_set(svc.chain, cases, settings.answer.min_support, progress=not args.no_progress)
     result["set"] = str(path)
@@ -52,7 +52,7 @@ def cmd_eval(args, settings):
         title = set_name if args.half == "all" else f"{set_name} (moitié {args.half})"
         write_report(result, Path(args.report), title, comparison, failures)
     if args.json:
-        _print_json(result)
+        print_json(result)
     else:
         half = "" if args.half == "all" else f", moitié {args.half}"
         print(f"Évaluation de {path} ({result['n']} cas{half}, mode {settings.llm.mode}) :")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kalan.cli import _print_json
+from kalan.cli_common import print_json
 
 
 def print_guided(result: dict, given: str | None, as_json: bool) -> int:
@@ -10,7 +10,7 @@ def print_guided(result: dict, given: str | None, as_json: bool) -> int:
 
     out = guided_json(result, given)
     if as_json:
-        _print_json(out)
+        print_json(out)
         return 0
     if out["refused"]:
         print(out["message"])

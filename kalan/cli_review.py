@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from kalan.cli import _fail, _print_json
+from kalan.cli_common import fail, print_json
 from kalan.rag import messages as msg
 
 DEFAULT_SET = Path("evals") / "sets" / "promoted.jsonl"
@@ -26,11 +26,11 @@ def _open(settings):
         Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
         return AnswerLog(settings.review_db)
     except NotImplementedError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except (sqlite3.DatabaseError, RuntimeError) as exc:  # AnswerLog's messages are already French
-        _fail(str(exc))
+        fail(str(exc))
     except OSError as exc:
-        _fail(msg.REVIEW_DB_ERROR.format(path=settings.review_db, error=exc))
+        fail(msg.REVIEW_DB_ERROR.format(path=settings.review_db, error=exc))
 
 
 def _run(settings, fn):
@@ -39,13 +39,13 @@ def _run(settings, fn):
     try:
         return fn(log)
     except KeyError as exc:
-        _fail(exc.args[0] if exc.args else msg.REVIEW_UNKNOWN_ID.format(id="?"))
+        fail(exc.args[0] if exc.args else msg.REVIEW_UNKNOWN_ID.format(id="?"))
     except (ValueError, PermissionError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except sqlite3.DatabaseError as exc:
-        _fail(msg.REVIEW_DB_ERROR.format(path=settings.review_db, error=exc))
+        fail(msg.REVIEW_DB_ERROR.format(path=settings.review_db, error=exc))
     except RuntimeError as exc:  # AnswerLogBusy and schema errors carry a French message
-        _fail(str(exc))
+        fail(str(exc))
     finally:
         log.close()
 
@@ -80,7 +80,7 @@ def cmd_list(args, settings):
 
     records = _run(settings, listed)
     if args.json:  # "served": answers served to students from this verified one since
-        _print_json([dict(_summary(r), served=r["served"]) for r in records])
+        print_json([dict(_summary(r), served=r["served"]) for r in records])
         return 0
     if not records:
         print(msg.REVIEW_LIST_EMPTY)
@@ -104,9 +104,9 @@ def cmd_list(args, settings):
 def cmd_show(args, settings):
     rec = _run(settings, lambda log: log.get(args.id))
     if rec is None:
-        _fail(msg.REVIEW_UNKNOWN_ID.format(id=args.id))
+        fail(msg.REVIEW_UNKNOWN_ID.format(id=args.id))
     if args.json:
-        _print_json(rec)
+        print_json(rec)
         return 0
     print(f"Identifiant : {rec['id']}")
     print(f"Date (UTC)  : {rec['time']}    session : {rec['session_id']}    source : {rec['source']}")
@@ -143,7 +143,7 @@ def cmd_show(args, settings):
 def _review_action(args, settings, fn, done_msg):
     rec = _run(settings, fn)
     if getattr(args, "json", False):
-        _print_json(_summary(rec))
+        print_json(_summary(rec))
     else:
         print(done_msg.format(id=rec["id"]))
     return 0
@@ -180,7 +180,7 @@ def cmd_export(args, settings):
     statuses = None if args.all else ("approved", "corrected", "rejected")
     n = _run(settings, lambda log: log.export(args.format, args.output, statuses=statuses))
     if args.json:
-        _print_json({"count": n, "path": str(args.output), "format": args.format})
+        print_json({"count": n, "path": str(args.output), "format": args.format})
     else:
         print(msg.REVIEW_EXPORTED.format(n=n, path=args.output))
     return 0
@@ -192,7 +192,7 @@ def cmd_promote(args, settings):
     target = Path(args.set) if args.set else PROJECT_ROOT / DEFAULT_SET
     case = _run(settings, lambda log: log.promote(args.id, target))
     if args.json:
-        _print_json(case)
+        print_json(case)
     else:
         print(msg.REVIEW_PROMOTED.format(case_id=case["id"], path=target))
     return 0

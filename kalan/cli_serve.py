@@ -14,7 +14,7 @@ import errno
 import logging
 import socket
 
-from kalan.cli import _fail
+from kalan.cli_common import fail
 from kalan.rag import messages as msg
 from kalan.rag.settings import with_overrides
 
@@ -64,8 +64,8 @@ def cmd_serve(args, settings):
         sock = bind_socket(host, port)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
-            _fail(msg.SERVE_PORT_TAKEN.format(host=host, port=port, other=port + 1))
-        _fail(msg.SERVE_BIND_ERROR.format(host=host, port=port, error=exc.strerror or exc))
+            fail(msg.SERVE_PORT_TAKEN.format(host=host, port=port, other=port + 1))
+        fail(msg.SERVE_BIND_ERROR.format(host=host, port=port, error=exc.strerror or exc))
     try:
         say(msg.SERVE_WARMING)
         service = KalanService(settings)

@@ -6,7 +6,7 @@ store (no embedding model is loaded); an empty store or an unknown article ends 
 
 from __future__ import annotations
 
-from kalan.cli import _fail, _print_json
+from kalan.cli_common import fail, print_json
 
 
 def _sentences(args, settings):
@@ -15,13 +15,13 @@ def _sentences(args, settings):
     try:
         return load_sentences(settings, getattr(args, "article", None))
     except KeyError as exc:
-        _fail(exc.args[0])
+        fail(exc.args[0])
 
 
 def _show(args, key: str, items: list[dict], line) -> int:
     """``{key: items}`` as JSON, or two French lines per item: ``line(item)`` and where its quote comes from."""
     if args.json:
-        _print_json({key: items})
+        print_json({key: items})
         return 0
     for item in items:
         c = item["citation"]
@@ -51,7 +51,7 @@ def _quiz_store(settings):
     try:
         return open_quiz_store(settings)
     except (sqlite3.Error, OSError) as exc:
-        _fail(f"base des questions de quiz illisible ({quiz_db_path(settings)}) : {exc}")
+        fail(f"base des questions de quiz illisible ({quiz_db_path(settings)}) : {exc}")
 
 
 def _quiz_line(it: dict) -> str:
@@ -66,14 +66,14 @@ def cmd_quiz(args, settings):
     action = args.action
     if action in ("approve", "remove"):
         if not args.id:
-            _fail(smsg.QUIZ_ACTION_NEEDS_ID.format(action=action))
+            fail(smsg.QUIZ_ACTION_NEEDS_ID.format(action=action))
         store = _quiz_store(settings)
         try:
             item = (store.approve if action == "approve" else store.remove)(args.id, reviewer=args.reviewer)
         except KeyError as exc:
-            _fail(exc.args[0])
+            fail(exc.args[0])
         if args.json:
-            _print_json(item)
+            print_json(item)
         else:
             print((smsg.QUIZ_APPROVED if action == "approve" else smsg.QUIZ_REMOVED).format(id=args.id))
         return 0
@@ -81,33 +81,33 @@ def cmd_quiz(args, settings):
         try:
             items = _quiz_store(settings).list(status=args.status)
         except ValueError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         return _show(args, "items", items, _quiz_line)
     if action == "export":
         from kalan.study.quiz_export import export
 
         if not args.format or not args.output:
-            _fail(smsg.QUIZ_EXPORT_NEEDS)
+            fail(smsg.QUIZ_EXPORT_NEEDS)
         items = _quiz_store(settings).approved()
         if not items:
-            _fail(smsg.QUIZ_NOTHING_APPROVED)
+            fail(smsg.QUIZ_NOTHING_APPROVED)
         try:
             n = export(items, args.format, args.output)
         except (ValueError, OSError) as exc:
-            _fail(str(exc))
+            fail(str(exc))
         if args.json:
-            _print_json({"count": n, "path": str(args.output), "format": args.format})
+            print_json({"count": n, "path": str(args.output), "format": args.format})
         else:
             print(smsg.QUIZ_EXPORTED.format(n=n, path=args.output, format=args.format))
         return 0
     from kalan.study.quiz import build_quiz
 
     if args.n < 1:
-        _fail("--n doit être au moins 1.")
+        fail("--n doit être au moins 1.")
     store = _quiz_store(settings)
     items = build_quiz(_sentences(args, settings), n=args.n, seed=args.seed, exclude=store.removed_ids())
     if not items and not args.json:
-        _fail(smsg.QUIZ_EMPTY)
+        fail(smsg.QUIZ_EMPTY)
     store.record(items)
     return _show(args, "items", items, _quiz_line)
 

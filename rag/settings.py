@@ -13,6 +13,7 @@ Not here: prompts and user-facing messages (``kalan.rag.messages``).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -20,6 +21,24 @@ from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def source_checkout() -> bool:
+    """Kalan runs from its source tree (an editable install: ``make``, the tests), not from an installed copy."""
+    return (PROJECT_ROOT / "pyproject.toml").is_file()
+
+
+def default_data_dir() -> Path:
+    """``<checkout>/.kalan`` from a source tree; otherwise the user's data directory (``$XDG_DATA_HOME/kalan``,
+    ``~/.local/share/kalan``): an installed package is never written into. ``KALAN_DATA_DIR`` overrides both."""
+    if source_checkout():
+        return PROJECT_ROOT / ".kalan"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "kalan"
+
+
+def default_corpus_dir() -> Path:
+    """The checkout's ``corpus/`` (the seed article ships there); installed: ``corpus/`` in the data directory."""
+    return PROJECT_ROOT / "corpus" if source_checkout() else default_data_dir() / "corpus"
 
 
 class CosineCalibration(BaseModel):
@@ -273,8 +292,8 @@ class StudySettings(BaseModel):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KALAN_", env_nested_delimiter="__", extra="ignore")
 
-    data_dir: Path = Field(PROJECT_ROOT / ".kalan", description="Where Kalan writes everything.")
-    corpus_dir: Path = Field(PROJECT_ROOT / "corpus", description="Articles to ingest.")
+    data_dir: Path = Field(default_factory=default_data_dir, description="Where Kalan writes everything.")
+    corpus_dir: Path = Field(default_factory=default_corpus_dir, description="Articles to ingest.")
     chroma_url: str | None = Field(None, description="Short-hand for store.url.")
     llm_gguf: Path | None = Field(None, description="Short-hand for llm.gguf_path.")
 

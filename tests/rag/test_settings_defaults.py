@@ -1,0 +1,30 @@
+"""Where Kalan writes by default: the checkout's .kalan from a source tree, never inside an installed package."""
+
+from pathlib import Path
+
+from kalan.rag import settings as st
+
+
+def test_a_source_checkout_keeps_its_data_beside_the_code(monkeypatch):
+    monkeypatch.delenv("KALAN_DATA_DIR", raising=False)
+    assert st.source_checkout()
+    s = st.load_settings()
+    assert s.data_dir == (st.PROJECT_ROOT / ".kalan").resolve()
+    assert s.corpus_dir == st.PROJECT_ROOT / "corpus"
+
+
+def test_an_installed_copy_writes_into_the_user_data_directory(monkeypatch, tmp_path):
+    installed = tmp_path / "site-packages" / "kalan"  # no pyproject.toml beside the packages
+    installed.mkdir(parents=True)
+    monkeypatch.setattr(st, "PROJECT_ROOT", installed)
+    monkeypatch.delenv("KALAN_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    s = st.load_settings()
+    assert s.data_dir == (tmp_path / "xdg" / "kalan").resolve()
+    assert s.corpus_dir == tmp_path / "xdg" / "kalan" / "corpus"
+    assert installed not in s.data_dir.parents
+
+
+def test_kalan_data_dir_still_decides(monkeypatch, tmp_path):
+    monkeypatch.setenv("KALAN_DATA_DIR", str(tmp_path / "ailleurs"))
+    assert st.load_settings().data_dir == Path(tmp_path / "ailleurs").resolve()
