@@ -102,3 +102,15 @@ def test_verify_moves_the_citation_to_the_passage_where_the_relation_holds():
     other = P("La gare de Villebrune a ouvert en 1850. Le marché couvert a ouvert ses portes en 1910.", 1)
     kept = verify(parse_answer("La gare de Villebrune a ouvert en 1850 [1]."), [P(TOWN), other], None, 0.35)
     assert [k.citations for k in kept] == [[2]]
+
+
+def test_direct_answers_built_by_the_span_finder_pass():
+    """The chain's first sentence (kalan.rag.short_answer): a span of a cited sentence in a fixed French frame."""
+    from kalan.rag.short_answer import find_span
+
+    for question, sentence in [("Depuis quand le marché couvert est-il ouvert ?", "Le marché couvert a ouvert ses portes en 1902, après un long chantier."),
+                               ("Quand la mairie a-t-elle été construite ?", "La mairie de Villebrune a été construite en 1850 par l'architecte Paul Morel."),
+                               ("Qui a construit la mairie ?", "La mairie de Villebrune a été construite en 1850 par l'architecte Paul Morel.")]:
+        span = find_span(question, sentence)
+        assert span is not None and span.text in sentence
+        assert check(span.framed + ".", TOWN).ok, span.framed
