@@ -135,13 +135,14 @@ def verify(sentences: list[AnswerSentence], passages: list, embedder=None, min_s
         svecs = embedder.embed_passages([s.text for s in sentences])
         pvecs = embedder.embed_passages([p.text for p in passages])
         sims = svecs @ pvecs.T
+    checks = facts or FactCheckSettings()
     kept: list[AnswerSentence] = []
     for i, s in enumerate(sentences):
         scores = [
             support_score(s.text, p.text, None if sims is None else float(sims[i, j]), cosine)
             for j, p in enumerate(passages)
         ]
-        scores = [sc if sc < min_support or fact_check.check(s.text, p.text, facts or FactCheckSettings()).ok else 0.0
+        scores = [sc if sc < min_support or fact_check.check(s.text, p.text, checks, question).ok else 0.0
                   for sc, p in zip(scores, passages)]
         cited = [n for n in s.citations if 1 <= n <= n_pass and scores[n - 1] >= min_support]
         if not cited:

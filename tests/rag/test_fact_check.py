@@ -114,3 +114,13 @@ def test_direct_answers_built_by_the_span_finder_pass():
         span = find_span(question, sentence)
         assert span is not None and span.text in sentence
         assert check(span.framed + ".", TOWN).ok, span.framed
+
+
+def test_a_name_the_question_gives_need_not_be_written_in_the_passage():
+    """« Quand Villebrune a-t-elle ouvert son marché ? » : the passage may say « Le marché couvert » only."""
+    passage = "Le marché couvert a ouvert ses portes en 1902, après un long chantier."
+    sentence = "Le marché couvert de Villebrune a ouvert ses portes en 1902."
+    assert not check(sentence, passage).ok
+    assert check(sentence, passage, question="Quand Villebrune a-t-elle ouvert son marché ?").ok
+    assert not check("Le marché couvert de Villebrune a ouvert ses portes en 1850.", passage,
+                     question="Quand Villebrune a-t-elle ouvert son marché ?").ok
