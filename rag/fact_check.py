@@ -98,7 +98,20 @@ def number_key(text: str) -> str:
 
 
 def _is_number(token) -> bool:
-    return token.pos_ == "NUM" or any(c.isdigit() for c in token.text)
+    """A number: tagged NUM, holding a digit, or number words (« onze », « soixante-sept ») that the tagger took
+    for something else; never the article « un »."""
+    if token.pos_ == "NUM" or any(c.isdigit() for c in token.text):
+        return True
+    parts = token.lower_.split("-")
+    return token.pos_ != "DET" and all(token.vocab[p].like_num for p in parts if p and p != "et")
+
+
+def _is_name_token(token) -> bool:
+    """A proper noun, or a capitalised word inside the sentence (French writes common words in lower case)."""
+    if token.pos_ == "PROPN":
+        return True
+    inside = token.i > 0 and not token.doc[token.i - 1].is_sent_start and token.doc[token.i - 1].text not in ".!?:«\""
+    return inside and token.text[:1].isupper() and token.is_alpha
 
 
 def _name_words(text: str) -> frozenset[str]:
@@ -122,11 +135,11 @@ def _facts_of(doc) -> list[tuple[Fact, list]]:
             out.append((Fact(ent.text, " ".join(sorted(_name_words(ent.text))), "name", ent.start_char, ent.end_char),
                         list(ent)))
             taken.update(t.i for t in ent)
-    for token in doc:  # a name the entity recogniser missed: a run of proper nouns
-        if token.pos_ == "PROPN" and token.i not in taken and (token.i == 0 or doc[token.i - 1].pos_ != "PROPN"
+    for token in doc:  # a name the entity recogniser missed: a run of proper nouns or capitalised words
+        if _is_name_token(token) and token.i not in taken and (token.i == 0 or not _is_name_token(doc[token.i - 1])
                                                                 or doc[token.i - 1].i in taken):
             run = [token]
-            while run[-1].i + 1 < len(doc) and doc[run[-1].i + 1].pos_ == "PROPN" and run[-1].i + 1 not in taken:
+            while run[-1].i + 1 < len(doc) and _is_name_token(doc[run[-1].i + 1]) and run[-1].i + 1 not in taken:
                 run.append(doc[run[-1].i + 1])
             text = doc[run[0].i:run[-1].i + 1].text
             if _name_words(text) and text[:1].isupper():
