@@ -142,8 +142,8 @@ def verify(sentences: list[AnswerSentence], passages: list, embedder=None, min_s
             support_score(s.text, p.text, None if sims is None else float(sims[i, j]), cosine)
             for j, p in enumerate(passages)
         ]
-        scores = [sc if sc < min_support or fact_check.check(s.text, p.text, checks, question).ok else 0.0
-                  for sc, p in zip(scores, passages)]
+        scores = [sc if sc < min_support or fact_check.check(s.text, p.text, checks, question).ok else -np.inf
+                  for sc, p in zip(scores, passages)]  # a passage the sentence misquotes never supports it
         cited = [n for n in s.citations if 1 <= n <= n_pass and scores[n - 1] >= min_support]
         if not cited:
             best = int(np.argmax(scores))
