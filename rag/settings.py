@@ -202,7 +202,10 @@ class AnswerSettings(BaseModel):
         "embedder's calibration (embedding.cosine.min_retrieval, 0.80 for e5)."
     )
     min_support: float = Field(0.35, description="Minimum support score for an answer sentence to be kept.")
-    fact_check: FactCheckSettings = FactCheckSettings()
+    fact_check: FactCheckSettings = Field(
+        FactCheckSettings(), description="Relation-aware check of each answer sentence's dates, numbers and names "
+        "against the passage it cites (every mode; measured by python -m kalan.evals.fact_swap, BENCHMARKS.md).",
+    )
     min_answer_score: float = Field(
         0.45, description="Extractive mode: below this score of the best answer sentence (similarity + weighted "
         "share of the question's words), the passages are on topic but do not answer; calibrated on PIAF with "
