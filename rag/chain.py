@@ -338,11 +338,12 @@ class AnswerChain:
             if len(spans) > 1 and re.search(r"[.!?…](?:\s*\[[\d,\s]+\])?\s+\S", buffer):
                 done_until = spans[-1][0]
                 yield from verify(parse_answer(buffer[:done_until]), passages, self.svc.embedder,
-                                  self.settings.answer.min_support, state.standalone, self.settings.embedding.cosine)
+                                  self.settings.answer.min_support, state.standalone, self.settings.embedding.cosine,
+                                  self.settings.answer.fact_check)
                 buffer = buffer[done_until:]
         if buffer.strip() and prompts.NOT_FOUND_TOKEN not in buffer:
             yield from verify(parse_answer(buffer), passages, self.svc.embedder, self.settings.answer.min_support,
-                              state.standalone, self.settings.embedding.cosine)
+                              state.standalone, self.settings.embedding.cosine, self.settings.answer.fact_check)
 
     def _fallback(self, state: State, exc: Exception) -> None:
         # the exception's text may echo request details (keys, URLs): only its type is logged

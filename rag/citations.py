@@ -3,9 +3,10 @@
 An answer is a list of sentences, each citing passages by number ``[n]``.
 ``verify`` checks, in every answer mode, that each sentence is supported by the
 passage it cites (lexical overlap of content words + embedding similarity
-with the passage's best sentence). An unsupported citation moves to the
-passage that supports the sentence best, or is dropped; a sentence with no
-support is dropped; markers out of range never survive. Each kept sentence
+with the passage's best sentence), and its dates, numbers and names stand there
+in the same relation (``kalan.rag.fact_check``). An unsupported citation moves
+to the passage that supports the sentence best, or is dropped; a sentence with
+no support is dropped; markers out of range never survive. Each kept sentence
 carries its support score (shown to teachers).
 
 ``MarkerHoldback`` makes streaming safe: it never releases a half-written
@@ -19,8 +20,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kalan.rag import fact_check
 from kalan.rag.sentences import sentence_spans
-from kalan.rag.settings import CosineCalibration
+from kalan.rag.settings import CosineCalibration, FactCheckSettings
 from kalan.rag.text import content_words, normalize
 
 MARKER = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
@@ -109,8 +111,12 @@ def support_score(sentence: str, passage_text: str, embed_sim: float | None,
 
 
 def verify(sentences: list[AnswerSentence], passages: list, embedder=None, min_support: float = 0.35,
-           question: str = "", cosine: CosineCalibration | None = None) -> list[AnswerSentence]:
+           question: str = "", cosine: CosineCalibration | None = None,
+           facts: FactCheckSettings | None = None) -> list[AnswerSentence]:
     """Keep supported sentences, each citing the passage(s) that support it.
+
+    A passage supports a sentence when its score reaches ``min_support`` and the sentence's dates, numbers and
+    names stand in it in the same relation (``facts``: the check's settings; empty: their defaults).
 
     A sentence that only repeats the question's words asserts nothing and is dropped. A second citation
     is kept only if its passage also holds the sentence's words (``min_support`` of them): a sentence
@@ -129,12 +135,15 @@ def verify(sentences: list[AnswerSentence], passages: list, embedder=None, min_s
         svecs = embedder.embed_passages([s.text for s in sentences])
         pvecs = embedder.embed_passages([p.text for p in passages])
         sims = svecs @ pvecs.T
+    checks = facts or FactCheckSettings()
     kept: list[AnswerSentence] = []
     for i, s in enumerate(sentences):
         scores = [
             support_score(s.text, p.text, None if sims is None else float(sims[i, j]), cosine)
             for j, p in enumerate(passages)
         ]
+        scores = [sc if sc < min_support or fact_check.check(s.text, p.text, checks, question).ok else -np.inf
+                  for sc, p in zip(scores, passages)]  # a passage the sentence misquotes never supports it
         cited = [n for n in s.citations if 1 <= n <= n_pass and scores[n - 1] >= min_support]
         if not cited:
             best = int(np.argmax(scores))

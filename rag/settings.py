@@ -173,6 +173,17 @@ class LLMSettings(BaseModel):
     )
 
 
+class FactCheckSettings(BaseModel):
+    """The relation-aware fact check of every answer sentence (kalan.rag.fact_check), in every mode."""
+
+    enabled: bool = Field(True, description="Drop an answer sentence whose date, number or name does not stand in "
+                          "the cited passage in the same sentence as the words it is attached to.")
+    min_relation: float = Field(0.6, description="Share of a fact's clause words (those the passage holds at all) "
+                                "that its passage sentence must hold (python -m kalan.evals.fact_swap).")
+    head_weight: float = Field(2.0, description="Weight of the word a fact hangs on (its nearest content head) "
+                               "among its clause words; the others weigh 1.")
+
+
 class AnswerSettings(BaseModel):
     max_question_chars: int = Field(1000, description="Longer questions are politely refused.")
     max_sentences: int = Field(4, description="Most sentences in an extractive answer.")
@@ -214,6 +225,10 @@ class AnswerSettings(BaseModel):
         "embedder's calibration (embedding.cosine.min_retrieval, 0.80 for e5)."
     )
     min_support: float = Field(0.35, description="Minimum support score for an answer sentence to be kept.")
+    fact_check: FactCheckSettings = Field(
+        FactCheckSettings(), description="Relation-aware check of each answer sentence's dates, numbers and names "
+        "against the passage it cites (every mode; measured by python -m kalan.evals.fact_swap, BENCHMARKS.md).",
+    )
     min_answer_score: float = Field(
         0.45, description="Extractive mode: below this score of the best answer sentence (similarity + weighted "
         "share of the question's words), the passages are on topic but do not answer; calibrated on PIAF with "
