@@ -197,6 +197,7 @@ class AnswerChain:
         state.selected = select(state.standalone, cands, self.settings.answer.max_sentences, topic,
                                 self.settings.answer.runner_up, self.settings.answer.second_sentence)
         order, state.sentences = _quoted([_unbulleted(c) for c in state.selected])
+        state.sentences = self._verified_quotes(state, order)
         direct = self._direct(state, order, topic)
         if direct is not None:
             state.sentences.insert(0, direct)
@@ -209,6 +210,18 @@ class AnswerChain:
         state.passages = [state.passages[i] for i in order] + [p for i, p in enumerate(state.passages) if i not in order]
         state.mode = "extractive"
         return state
+
+    def _verified_quotes(self, state: State, order: list[int]) -> list[AnswerSentence]:
+        """The quoted sentences through ``verify``, as in every mode: a verbatim quote scores its support (1.0
+        when the passage holds it exactly) and keeps the span it was cut from; one that fails is dropped. The
+        direct first sentence is built afterwards from the kept quotes' spans (``_direct``)."""
+        spans = [dict(s.quote_spans) for s in state.sentences]
+        texts = [s.text for s in state.sentences]
+        kept = verify(state.sentences, [state.passages[i] for i in order], None, self.settings.answer.min_support,
+                      state.standalone, self.settings.embedding.cosine, self.settings.answer.fact_check)
+        for s in kept:  # the exact span quoted, not the passage sentence that verify finds closest
+            s.quote_spans = {n: sp for n, sp in spans[texts.index(s.text)].items() if n in s.citations} or s.quote_spans
+        return kept
 
     def _direct(self, state: State, order: list[int], topic: frozenset[str]) -> AnswerSentence | None:
         """« Depuis 1960 [1]. »: for each part of the question that asks a date, a number or a name, the span
