@@ -59,7 +59,7 @@ CORPUS_MISSING = "Dossier de corpus introuvable : {corpus}."
 SEARCH_HINT = 'Cherchez avec : .venv/bin/kalan search "votre question"'
 BATCH_BAD_LINE = "Ligne {line} de {file} illisible (JSON attendu avec « id » et « question ») : {error}"
 
-# -- relecture enseignante (kalan.rag.answer_log, kalan review) ---------------------------------------
+# -- relecture enseignante (kalan.db.answer_log, kalan review) ---------------------------------------
 REVIEW_UNKNOWN_ID = "Réponse introuvable dans le journal de relecture : « {id} »."
 REVIEW_NOT_REVIEWED = (
     "La réponse « {id} » n'a pas encore été relue : approuvez-la, rejetez-la ou corrigez-la "

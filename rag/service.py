@@ -84,7 +84,7 @@ class KalanService:
         opened: answers are then composed anew, never refused for it)."""
         if not self.settings.verified.reuse:
             return None
-        from kalan.rag.answer_log import open_answer_log
+        from kalan.db.answer_log import open_answer_log
         from kalan.rag.verified import VerifiedAnswers
 
         try:

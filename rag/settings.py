@@ -273,6 +273,11 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(PROJECT_ROOT / "corpus", description="Articles to ingest.")
     chroma_url: str | None = Field(None, description="Short-hand for store.url.")
     llm_gguf: Path | None = Field(None, description="Short-hand for llm.gguf_path.")
+    database_url: str | None = Field(
+        None, description="The database of the answer log, reviews and corpus version (KALAN_DATABASE_URL): "
+        "postgresql://user:password@host:port/name to share it between instances; default: review.db_url, "
+        "else the SQLite file <data_dir>/kalan.sqlite3.",
+    )
 
     embedding: EmbeddingSettings = EmbeddingSettings()
     store: StoreSettings = StoreSettings()
@@ -317,7 +322,7 @@ class Settings(BaseSettings):
 
     @property
     def review_db(self) -> str:
-        return self.review.db_url or str(self.data_dir / "kalan.sqlite3")
+        return self.database_url or self.review.db_url or str(self.data_dir / "kalan.sqlite3")
 
 
 def with_overrides(settings: Settings, **sections: dict) -> Settings:

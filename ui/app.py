@@ -348,7 +348,7 @@ def create_app(service, log, settings, echo=say):
 def open_log(settings, echo=say):
     """The answer log, or None (with a French line) if it cannot be opened: answers still flow."""
     try:
-        from kalan.rag.answer_log import open_answer_log
+        from kalan.db.answer_log import open_answer_log
 
         return open_answer_log(settings)
     except Exception as exc:

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from kalan.cli import main
-from kalan.rag.answer_log import AnswerLog
+from kalan.db.answer_log import AnswerLog
 
 QUOTE = "Le traité d'amitié a été signé à Moscou en 1960 par Modibo Keïta."
 
