@@ -55,6 +55,12 @@ postgres:
 		(apt-get update -qq && apt-get install -y -qq postgresql >/dev/null) || \
 		echo "postgresql indisponible : les tests PostgreSQL seront sautés"
 
+# Several instances on one machine, the way a district lays them out on several (README "Plusieurs instances"):
+# PostgreSQL, chroma run, two `kalan serve` and a round-robin proxy on http://127.0.0.1:8000; Ctrl-C stops all.
+cluster: setup postgres
+	$(STEP) "grappe : PostgreSQL, Chroma, deux instances, répartiteur"
+	$(BIN)/python -m kalan.deploy.cluster --port $(or $(CLUSTER_PORT),8000)
+
 test: setup browser postgres
 	$(BIN)/python -m pytest -q
 	$(BIN)/kalan ingest --no-progress

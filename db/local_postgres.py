@@ -70,7 +70,10 @@ class LocalPostgres:
         cmd = [str(self.bindir / args[0]), *args[1:]]
         if self.user:
             cmd = ["runuser", "-u", self.user, "--", *cmd]
-        return subprocess.run(cmd, check=check, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        if check and done.returncode != 0:
+            raise RuntimeError(f"{args[0]} a échoué ({done.returncode}) : {(done.stderr or done.stdout).strip()[-800:]}")
+        return done
 
     def init(self) -> "LocalPostgres":
         self.root.mkdir(parents=True, exist_ok=True)
