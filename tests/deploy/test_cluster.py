@@ -172,6 +172,22 @@ def test_chroma_down_gives_a_french_message_and_recovers(cluster_up):
     assert answer["question"].endswith("(chroma rallumé) ?")
 
 
+def test_a_correction_made_through_one_instance_is_served_by_the_other(cluster_up):
+    import httpx
+
+    question = "De quoi parlent ces articles ?"
+    with httpx.Client(timeout=300) as client:
+        first = ask(client, cluster_up.instances[0].url, question)
+        log = open_log(cluster_up)
+        try:
+            log.correct(first["log_id"], "Réponse corrigée par l'enseignant.", reviewer="prof")
+        finally:
+            log.close()
+        again = ask(client, cluster_up.instances[1].url, question)
+    assert again["verified"] and again["verified"]["answer_id"] == first["log_id"]
+    assert "Réponse corrigée par l'enseignant." in again["answer"]
+
+
 def test_one_instance_killed_mid_load(cluster_up):
     before = open_log(cluster_up).count()
     results, wall = load_with_fault(cluster_up, "panne", 30, lambda: cluster_up.kill_instance(1))
