@@ -396,7 +396,7 @@ def test_a_version_1_database_is_migrated_without_loss(tmp_path):
     with sqlite3.connect(path) as conn:
         conn.executescript(_V1_SCHEMA)
     with AnswerLog(str(path)) as migrated:
-        assert migrated.schema_version == SCHEMA_VERSION == 4
+        assert migrated.schema_version == SCHEMA_VERSION == 5
         old = migrated.get("old")
         assert old["answer"] == "R." and old["status"] == "approved" and old["withdrawn_time"] is None
         assert [r["id"] for r in migrated.verified()] == ["old"]

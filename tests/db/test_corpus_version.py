@@ -29,17 +29,8 @@ def test_bumps_from_many_threads_are_all_counted(database_url):
     version.close()
 
 
-class _Clock:
-    def __init__(self):
-        self.now = 100.0
-
-    def __call__(self):
-        return self.now
-
-
-def test_the_watch_asks_at_most_once_per_period_and_survives_a_missing_database(tmp_path):
+def test_the_watch_asks_at_most_once_per_period_and_survives_a_missing_database(tmp_path, clock):
     version = CorpusVersion(str(tmp_path / "k.sqlite3"))
-    clock = _Clock()
     watch = CorpusWatch(version, every_s=1.0, clock=clock)
     assert watch.moved() is False  # first look: the version it starts from
     version.bump()
