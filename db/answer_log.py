@@ -207,10 +207,11 @@ class AnswerLog:
             raise AnswerLogError(msg.REVIEW_DB_ERROR.format(path=self.path, error=_reason(exc))) from exc
 
     def close(self) -> None:
-        """Write what is queued (while the server answers, at most ``retry_s``), close every connection;
-        the log reopens lazily if used again."""
-        if self._pending:
-            self.flush(self._retry_s)
+        """Write what is queued (waiting for the server 10 s at most: a stopping instance with its database
+        down loses the answers still queued, and says how many), close every connection; the log reopens
+        lazily if used again."""
+        if self._pending and not self.flush(min(self._retry_s, 10.0)):
+            log.error("%d réponse(s) servie(s) non journalisée(s) : base injoignable à l'arrêt", len(self._pending))
         self.engine.dispose()
 
     def __enter__(self) -> "AnswerLog":

@@ -200,10 +200,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--instances", type=int, default=2)
     p.add_argument("--port", type=int, default=8000, help="port du répartiteur")
     p.add_argument("--fresh", action="store_true", help="repartir d'un dossier vide")
+    p.add_argument("--model", default=None, help="dossier du modèle d'embedding (défaut : .kalan/models/multilingual-e5-small)")
     args = p.parse_args(argv)
     if args.fresh:
         shutil.rmtree(args.root, ignore_errors=True)
-    cluster = Cluster(Path(args.root), args.instances, args.port)
+    cluster = Cluster(Path(args.root), args.instances, args.port, model_path=Path(args.model) if args.model else None)
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     try:
