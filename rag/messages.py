@@ -75,10 +75,6 @@ REVIEW_BAD_STATUS = "Statut invalide « {value} » : attendu {allowed}."
 REVIEW_BAD_FORMAT = "Format d'export invalide « {value} » : attendu « csv » ou « jsonl »."
 REVIEW_EMPTY_ANSWER = "La réponse corrigée est vide : écrivez la réponse attendue."
 REVIEW_EMPTY_COMMENT = "Le commentaire est vide."
-REVIEW_POSTGRES_UNSUPPORTED = (
-    "PostgreSQL n'est pas encore pris en charge pour le journal de relecture : "
-    "indiquez un chemin de fichier SQLite (KALAN_REVIEW__DB_URL) ou laissez la valeur par défaut."
-)
 REVIEW_SCHEMA_TOO_NEW = (
     "Le journal de relecture {path} a été créé par une version plus récente de Kalan "
     "(schéma {found}, cette version connaît le schéma {known}) : mettez Kalan à jour."

@@ -243,7 +243,8 @@ class UISettings(BaseModel):
 
 
 class ReviewSettings(BaseModel):
-    db_url: str | None = Field(None, description="SQLite path or URL; default <data_dir>/kalan.sqlite3.")
+    db_url: str | None = Field(None, description="SQLite path, sqlite:/// or postgresql:// URL of the answer log; "
+                               "database_url (KALAN_DATABASE_URL) wins; default <data_dir>/kalan.sqlite3.")
     teacher_user: str | None = Field(None, description="Teacher login (KALAN_REVIEW__TEACHER_USER).")
     teacher_password: SecretStr | None = Field(None, description="Teacher password, env only.")
     export_max_age_s: int = Field(
