@@ -50,6 +50,7 @@ def cluster_up(model_path, tmp_path_factory):
     try:
         t0 = time.monotonic()
         c.start(corpus)
+        c.corpus = corpus  # what instance 0 ingested: a later ingest adds to it
         print(f"\ngrappe prête en {time.monotonic() - t0:.0f} s")
         yield c
     finally:
@@ -186,6 +187,27 @@ def test_an_answer_approved_through_one_instance_is_served_by_the_other(cluster_
             log.close()
         again = ask(client, cluster_up.instances[1].url, first["question"])
     assert again["verified"] and again["verified"]["answer_id"] == first["log_id"]
+
+
+def test_an_article_ingested_through_one_instance_answers_on_the_other(cluster_up):
+    import httpx
+
+    (cluster_up.corpus / "lac-zorvan.md").write_text(
+        "---\ntitle: Le lac Zorvan\n---\n\nLe lac Zorvan est alimenté par la rivière Quelmire depuis 1887.\n",
+        encoding="utf-8")
+    question = "Quelle rivière alimente le lac Zorvan ?"
+    with httpx.Client(timeout=300) as client:
+        assert ask(client, cluster_up.instances[1].url, question)["refused"]  # not in the corpus yet
+        cluster_up.ingest(cluster_up.corpus)  # `kalan ingest` with instance 0's settings
+        t0 = time.monotonic()
+        while True:
+            answer = ask(client, cluster_up.instances[1].url, question)
+            if not answer["refused"] or time.monotonic() - t0 > 60:
+                break
+            time.sleep(1)
+    print(f"\narticle répondu par l'autre instance {time.monotonic() - t0:.1f} s après l'indexation")
+    assert not answer["refused"] and "Quelmire" in answer["answer"]
+    assert {c["article_id"] for c in answer["citations"]} == {"lac-zorvan"}
 
 
 def test_one_instance_killed_mid_load(cluster_up):
