@@ -78,11 +78,18 @@ class CorpusWatch:
 
 
 def bump_corpus_version(settings) -> int | None:
-    """After an ingest or a removal: tell the other instances (only with a shared database)."""
+    """After an ingest or a removal: tell the other instances (only with a shared database). The store is
+    already written: a database out of reach costs a warning, not the ingest (the others then refresh at the
+    next ingest, or on restart)."""
     if not settings.database_url:
         return None
-    version = CorpusVersion(settings.database_url)
     try:
-        return version.bump()
-    finally:
-        version.close()
+        version = CorpusVersion(settings.database_url)
+        try:
+            return version.bump()
+        finally:
+            version.close()
+    except Exception as exc:
+        log.warning("version du corpus non avancée (les autres instances ne verront l'ajout qu'au prochain "
+                    "ajout ou à leur redémarrage) : %s", exc)
+        return None

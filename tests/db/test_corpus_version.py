@@ -91,3 +91,13 @@ def test_without_a_shared_database_nothing_is_watched(settings):
     from kalan.rag.service import KalanService
 
     assert KalanService(settings).corpus_watch is None
+
+
+def test_an_unreachable_database_does_not_fail_the_ingest(settings, caplog):
+    from kalan.db.corpus_version import bump_corpus_version
+    from kalan.db.local_postgres import free_port
+
+    unreachable = settings.model_copy(update={"database_url": f"postgresql://kalan@127.0.0.1:{free_port()}/kalan"})
+    assert bump_corpus_version(unreachable) is None
+    assert "version du corpus non avancée" in caplog.text
+    assert bump_corpus_version(settings) is None  # no shared database: nothing to tell
