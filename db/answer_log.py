@@ -45,7 +45,7 @@ from sqlalchemy import exc as sa_exc
 
 from kalan.db.engine import WRITE, is_busy, is_disconnect, is_transient, resolve
 from kalan.db.engine import make_engine
-from kalan.db.migrate import SCHEMA_VERSION, SchemaTooNew
+from kalan.db.migrate import SCHEMA_VERSION, SchemaTooNew  # noqa: F401 - SCHEMA_VERSION re-exported
 from kalan.db.migrate import upgrade as upgrade_schema
 from kalan.rag import messages as msg
 from kalan.rag.text import FRENCH_STOPWORDS, fold, normalize
