@@ -184,7 +184,9 @@ class AnswerLog:
     """Log of served answers and their review, in SQLite or PostgreSQL. Thread-safe; safe across processes."""
 
     def __init__(self, path_or_url: str, busy_timeout_s: float = 5.0, retry_s: float = 120.0,
-                 max_history_turns: int = 12, max_history_chars: int = 4000):
+                 max_history_turns: int = 12, max_history_chars: int = 4000, tolerate_outage: bool = False):
+        """``tolerate_outage``: a database server out of reach now is not an error (a server starting while
+        PostgreSQL restarts): the schema is checked at the first call that reaches it, answers are queued."""
         self.target = resolve(path_or_url)
         self.path = self.target.label  # for messages: the file, or the server without its password
         self.max_history_turns = max_history_turns  # what ``record`` stores of a history, at most
@@ -196,9 +198,15 @@ class AnswerLog:
         self._pending: deque[dict] = deque()  # answers recorded while the server was unreachable
         self._pending_lock = threading.Lock()
         self._flusher: threading.Thread | None = None
+        self._schema_ready = False
         try:
             self.engine = make_engine(self.target, busy_timeout_s)
-            self._retrying(lambda: upgrade_schema(self.engine, self.path), lock=True, retry_on_disconnect=False)
+            self._retrying(self._ensure_schema, lock=True, retry_on_disconnect=False)
+        except sa_exc.DBAPIError as exc:
+            if not (tolerate_outage and is_disconnect(exc)):
+                raise AnswerLogError(msg.REVIEW_DB_ERROR.format(path=self.path, error=_reason(exc))) from exc
+            log.warning("journal de relecture injoignable au démarrage (%s) : il sera ouvert à son retour",
+                        _reason(exc))
         except SchemaTooNew:
             raise
         except AnswerLogBusy:
@@ -245,7 +253,13 @@ class AnswerLog:
                 time.sleep(delay + random.uniform(0, delay))
                 delay = min(delay * 2, 1.0)
 
+    def _ensure_schema(self) -> None:
+        if not self._schema_ready:
+            upgrade_schema(self.engine, self.path)
+            self._schema_ready = True
+
     def _attempt(self, fn, write: bool):
+        self._ensure_schema()
         with self.engine.connect().execution_options(**{WRITE: write}) as conn:
             with conn.begin():
                 return fn(conn)
@@ -691,12 +705,12 @@ class AnswerLog:
         return case
 
 
-def open_answer_log(settings) -> AnswerLog:
+def open_answer_log(settings, tolerate_outage: bool = False) -> AnswerLog:
     """The log of ``settings`` (``review_db``: ``KALAN_DATABASE_URL``, else ``review.db_url``, else the SQLite
     file in the data dir), storing histories within ``settings.answer``'s bounds."""
     Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
     return AnswerLog(settings.review_db, max_history_turns=settings.answer.max_history_turns,
-                     max_history_chars=settings.answer.max_history_chars)
+                     max_history_chars=settings.answer.max_history_chars, tolerate_outage=tolerate_outage)
 
 
 def _cut(text: str, limit: int) -> str:

@@ -28,18 +28,28 @@ NAME = "corpus_version"
 
 
 class CorpusVersion:
+    """The counter; the schema is checked at the first call that reaches the database (not at creation:
+    an instance starting while the database restarts still watches it once it is back)."""
+
     def __init__(self, url: str):
-        target = resolve(url)
-        self.engine = make_engine(target)
-        upgrade(self.engine, target.label)
+        self.target = resolve(url)
+        self.engine = make_engine(self.target)
+        self._ready = False
+
+    def _ensure_schema(self) -> None:
+        if not self._ready:
+            upgrade(self.engine, self.target.label)
+            self._ready = True
 
     def current(self) -> int:
+        self._ensure_schema()
         with self.engine.connect() as conn:
             row = conn.execute(text("SELECT value FROM counters WHERE name = :n"), {"n": NAME}).first()
         return int(row[0]) if row else 0
 
     def bump(self) -> int:
         """Move the version by one (atomically, whatever the number of writers); returns the new value."""
+        self._ensure_schema()
         with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
             moved = conn.execute(text("UPDATE counters SET value = value + 1 WHERE name = :n"), {"n": NAME})
             if moved.rowcount == 0:

@@ -352,7 +352,7 @@ def open_log(settings, echo=say):
     try:
         from kalan.db.answer_log import open_answer_log
 
-        return open_answer_log(settings)
+        return open_answer_log(settings, tolerate_outage=True)  # a database restarting now: logged on its return
     except Exception as exc:
         echo(msg.SERVE_LOG_UNAVAILABLE.format(error=exc))
         return None
