@@ -16,7 +16,7 @@ export ANONYMIZED_TELEMETRY = False
 STEP = @printf '\n==> Kalan : %s\n' 
 PIP_PROGRESS := $(if $(CI),--progress-bar off,)
 
-.PHONY: setup run test test-quick ingest eval eval-piaf bench browser llm clean
+.PHONY: setup run test test-quick ingest eval eval-piaf bench browser postgres cluster llm clean
 
 setup: $(STAMP) $(VENV)/.kalan-model
 
@@ -49,7 +49,19 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
 		echo "chromium indisponible : les tests navigateur seront sautés"
 
-test: setup browser
+# PostgreSQL binaries for the database tests (a server is started per test session in a temp dir, issue #17)
+postgres:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null 2>&1 || \
+		(apt-get update -qq && apt-get install -y -qq postgresql >/dev/null) || \
+		echo "postgresql indisponible : les tests PostgreSQL seront sautés"
+
+# Several instances on one machine, the way a district lays them out on several (README "Plusieurs instances"):
+# PostgreSQL, chroma run, two `kalan serve` and a round-robin proxy on http://127.0.0.1:8000; Ctrl-C stops all.
+cluster: setup postgres
+	$(STEP) "grappe : PostgreSQL, Chroma, deux instances, répartiteur"
+	$(BIN)/python -m kalan.deploy.cluster --port $(or $(CLUSTER_PORT),8000)
+
+test: setup browser postgres
 	$(BIN)/python -m pytest -q
 	$(BIN)/kalan ingest --no-progress
 	$(BIN)/kalan eval --set evals/sets/seed.jsonl --check --no-progress --report .kalan/eval-report

@@ -85,7 +85,7 @@ def play_teacher(svc, answer_log, pairs: list[dict], cases: dict[str, dict]) -> 
 
 def measure(data_settings, threshold: float | None, same_names: bool, words: bool = True,
             progress: bool = True) -> dict:
-    from kalan.rag.answer_log import AnswerLog
+    from kalan.db.answer_log import AnswerLog
     from kalan.rag.service import KalanService
 
     pairs = [json.loads(x) for x in (SETS / "verified-pairs.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]

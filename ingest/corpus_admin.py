@@ -74,4 +74,7 @@ def remove_article(settings, store, article_id: str, corpus_dir: Path | None = N
     if known is not None:
         known.pop(article_id, None)
         write_manifest(settings, store, known)
+    from kalan.db.corpus_version import bump_corpus_version
+
+    bump_corpus_version(settings)  # other instances sharing the store refresh their BM25 index
     return {"article_id": article_id, "chunks": len(ids), "files": moved}

@@ -187,6 +187,10 @@ def ingest_corpus(settings, corpus_dir: Path, store, embedder, progress: bool = 
         report.removed = len(to_delete)
     load_or_build(settings, store, rebuild=bool(to_add or to_delete))
     write_manifest(settings, store, _manifest_articles(plan, planned, stored, known))
+    if to_add or to_delete:
+        from kalan.db.corpus_version import bump_corpus_version
+
+        bump_corpus_version(settings)  # other instances sharing the store refresh their BM25 index
     return report
 
 

@@ -21,7 +21,7 @@ def _logger(settings, enabled: bool):
     if not enabled:
         return None
     try:
-        from kalan.rag.answer_log import open_answer_log
+        from kalan.db.answer_log import open_answer_log
 
         return open_answer_log(settings)
     except Exception as exc:  # logging must never cost the student an answer

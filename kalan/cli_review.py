@@ -20,7 +20,7 @@ SUMMARY_FIELDS = ("id", "time", "question", "answer", "refused", "status", "feed
 
 
 def _open(settings):
-    from kalan.rag.answer_log import AnswerLog
+    from kalan.db.answer_log import AnswerLog
 
     try:
         Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
@@ -34,6 +34,8 @@ def _open(settings):
 
 
 def _run(settings, fn):
+    from sqlalchemy.exc import SQLAlchemyError
+
     """Open the log, run ``fn(log)``, turn the log's errors into French exits."""
     log = _open(settings)
     try:
@@ -44,6 +46,8 @@ def _run(settings, fn):
         fail(str(exc))
     except sqlite3.DatabaseError as exc:
         fail(msg.REVIEW_DB_ERROR.format(path=settings.review_db, error=exc))
+    except SQLAlchemyError as exc:  # the database's own words, never the SQL nor a password
+        fail(msg.REVIEW_DB_ERROR.format(path=log.path, error=str(getattr(exc, "orig", exc)).splitlines()[0]))
     except RuntimeError as exc:  # AnswerLogBusy and schema errors carry a French message
         fail(str(exc))
     finally:

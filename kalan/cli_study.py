@@ -46,11 +46,13 @@ def cmd_glossary(args, settings):
 def _quiz_store(settings):
     import sqlite3
 
+    from sqlalchemy.exc import SQLAlchemyError
+
     from kalan.study.quiz_store import open_quiz_store, quiz_db_path
 
     try:
         return open_quiz_store(settings)
-    except (sqlite3.Error, OSError) as exc:
+    except (sqlite3.Error, SQLAlchemyError, RuntimeError, OSError) as exc:
         fail(f"base des questions de quiz illisible ({quiz_db_path(settings)}) : {exc}")
 
 

@@ -59,7 +59,7 @@ CORPUS_MISSING = "Dossier de corpus introuvable : {corpus}."
 SEARCH_HINT = 'Cherchez avec : .venv/bin/kalan search "votre question"'
 BATCH_BAD_LINE = "Ligne {line} de {file} illisible (JSON attendu avec « id » et « question ») : {error}"
 
-# -- relecture enseignante (kalan.rag.answer_log, kalan review) ---------------------------------------
+# -- relecture enseignante (kalan.db.answer_log, kalan review) ---------------------------------------
 REVIEW_UNKNOWN_ID = "Réponse introuvable dans le journal de relecture : « {id} »."
 REVIEW_NOT_REVIEWED = (
     "La réponse « {id} » n'a pas encore été relue : approuvez-la, rejetez-la ou corrigez-la "
@@ -75,10 +75,6 @@ REVIEW_BAD_STATUS = "Statut invalide « {value} » : attendu {allowed}."
 REVIEW_BAD_FORMAT = "Format d'export invalide « {value} » : attendu « csv » ou « jsonl »."
 REVIEW_EMPTY_ANSWER = "La réponse corrigée est vide : écrivez la réponse attendue."
 REVIEW_EMPTY_COMMENT = "Le commentaire est vide."
-REVIEW_POSTGRES_UNSUPPORTED = (
-    "PostgreSQL n'est pas encore pris en charge pour le journal de relecture : "
-    "indiquez un chemin de fichier SQLite (KALAN_REVIEW__DB_URL) ou laissez la valeur par défaut."
-)
 REVIEW_SCHEMA_TOO_NEW = (
     "Le journal de relecture {path} a été créé par une version plus récente de Kalan "
     "(schéma {found}, cette version connaît le schéma {known}) : mettez Kalan à jour."

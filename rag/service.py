@@ -37,14 +37,32 @@ class KalanService:
     def store(self) -> ChunkStore:
         return ChunkStore(self.settings, self.embedder)
 
+    @cached_property
+    def corpus_watch(self):
+        """With a shared database (several instances on one store): watches the corpus version, else None."""
+        if not self.settings.database_url:
+            return None
+        from kalan.db.corpus_version import CorpusVersion, CorpusWatch
+
+        try:
+            return CorpusWatch(CorpusVersion(self.settings.database_url))
+        except Exception as exc:  # the database is away at start: answer; the index refreshes on restart
+            log.warning("version du corpus non suivie : %s", exc)
+            return None
+
     @property
     def lexical(self):
         """The BM25 index, reloaded when an ingest (here or in another process) rewrote it.
-        Checked by the saved index's modification time: no store count per question."""
+        Checked by the saved index's modification time: no store count per question; with a shared database,
+        also by the corpus version (another instance changed the shared store): rebuilt from the store."""
         with self._lock:
+            moved = self.corpus_watch is not None and self.corpus_watch.moved()
+            if moved:
+                self._titles = None
             stamp = _index_stamp(self.settings)
-            if self._lexical is None or stamp != self._lexical_stamp or (stamp is None and not self._lexical.ids):
-                self._lexical = load_or_build(self.settings, self.store)
+            if (moved or self._lexical is None or stamp != self._lexical_stamp
+                    or (stamp is None and not self._lexical.ids)):
+                self._lexical = load_or_build(self.settings, self.store, rebuild=moved)
                 self._lexical_stamp = _index_stamp(self.settings)
             return self._lexical
 
@@ -84,7 +102,7 @@ class KalanService:
         opened: answers are then composed anew, never refused for it)."""
         if not self.settings.verified.reuse:
             return None
-        from kalan.rag.answer_log import open_answer_log
+        from kalan.db.answer_log import open_answer_log
         from kalan.rag.verified import VerifiedAnswers
 
         try:

@@ -281,7 +281,8 @@ class UISettings(BaseModel):
 
 
 class ReviewSettings(BaseModel):
-    db_url: str | None = Field(None, description="SQLite path or URL; default <data_dir>/kalan.sqlite3.")
+    db_url: str | None = Field(None, description="SQLite path, sqlite:/// or postgresql:// URL of the answer log; "
+                               "database_url (KALAN_DATABASE_URL) wins; default <data_dir>/kalan.sqlite3.")
     teacher_user: str | None = Field(None, description="Teacher login (KALAN_REVIEW__TEACHER_USER).")
     teacher_password: SecretStr | None = Field(None, description="Teacher password, env only.")
     export_max_age_s: int = Field(
@@ -311,6 +312,11 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(default_factory=default_corpus_dir, description="Articles to ingest.")
     chroma_url: str | None = Field(None, description="Short-hand for store.url.")
     llm_gguf: Path | None = Field(None, description="Short-hand for llm.gguf_path.")
+    database_url: str | None = Field(
+        None, description="The database of the answer log, reviews and corpus version (KALAN_DATABASE_URL): "
+        "postgresql://user:password@host:port/name to share it between instances; default: review.db_url, "
+        "else the SQLite file <data_dir>/kalan.sqlite3.",
+    )
 
     embedding: EmbeddingSettings = EmbeddingSettings()
     store: StoreSettings = StoreSettings()
@@ -360,7 +366,7 @@ class Settings(BaseSettings):
 
     @property
     def review_db(self) -> str:
-        return self.review.db_url or str(self.data_dir / "kalan.sqlite3")
+        return self.database_url or self.review.db_url or str(self.data_dir / "kalan.sqlite3")
 
 
 def with_overrides(settings: Settings, **sections: dict) -> Settings:

@@ -173,7 +173,11 @@ class VerifiedAnswers:
         self._vectors: dict[tuple[str, str], np.ndarray] = {}
 
     def _refresh(self) -> None:
-        version = self.log.review_version()
+        try:
+            version = self.log.review_version()
+        except Exception as exc:  # the database is away (a restart): the answers known so far keep serving
+            log.warning("réponses vérifiées non rafraîchies : %s", exc)
+            return
         if version == self._version:
             return
         items = []

@@ -1,28 +1,36 @@
-"""Teachers' decisions on generated quiz items, in SQLite next to the answer log (``<data_dir>/quiz.sqlite3``).
+"""Teachers' decisions on generated quiz items, in the deployment's database.
 
 Every item shown (by ``kalan quiz`` or the « Quiz » tab) is recorded with status ``generated``; a teacher
 then ``approve``s or ``remove``s it by id. An approved or removed item keeps the text it had when it was
 decided (a later generation with another seed never rewrites it); removed items are never drawn again
 (``removed_ids``). Export reads the approved ones (``kalan.study.quiz_export``).
 
-One short connection per call (WAL journal, 30 s busy timeout): a teacher's click and a student's quiz
-never lose each other's writes. Unknown ids raise ``KeyError`` with a French message.
+Where: ``<data_dir>/quiz.sqlite3`` by default; with a shared database (``KALAN_DATABASE_URL``) its
+``quiz_items`` table, so that every instance sees the same decisions; a ``quiz.sqlite3`` left in the data
+dir is then imported once (items already in the database win) and renamed ``quiz.sqlite3.imported``. One
+code path for both (SQLAlchemy, schema by Alembic: ``kalan.db.migrate``); a short transaction per call, so a
+teacher's click and a student's quiz never lose each other's writes. Unknown ids raise ``KeyError`` with a
+French message.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from contextlib import closing
+import logging
+import os
 from datetime import datetime, timezone
 from pathlib import Path
 
+from sqlalchemy import text
+
+from kalan.db.engine import WRITE, make_engine, resolve
+from kalan.db.migrate import upgrade
 from kalan.study import messages as msg
 
+log = logging.getLogger(__name__)
+
 STATUSES = ("generated", "approved", "removed")
-_SCHEMA = """CREATE TABLE IF NOT EXISTS quiz_items (
-    id TEXT PRIMARY KEY, status TEXT NOT NULL DEFAULT 'generated', item TEXT NOT NULL,
-    article_id TEXT NOT NULL DEFAULT '', created TEXT NOT NULL, decided TEXT, reviewer TEXT)"""
+_COLUMNS = ("id", "status", "item", "article_id", "created", "decided", "reviewer")
 
 
 def quiz_db_path(settings) -> Path:
@@ -30,32 +38,30 @@ def quiz_db_path(settings) -> Path:
 
 
 class QuizStore:
-    def __init__(self, path: Path | str):
-        self.path = str(path)
-        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        with closing(self._connect()) as conn, conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute(_SCHEMA)
+    def __init__(self, path_or_url: Path | str):
+        target = resolve(str(path_or_url))
+        self.path = target.label
+        self.engine = make_engine(target, busy_timeout_s=30)
+        upgrade(self.engine, target.label)
 
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30)
-        conn.row_factory = sqlite3.Row
-        return conn
+    def _write(self):
+        return self.engine.connect().execution_options(**{WRITE: True})
 
     def record(self, items: list[dict]) -> None:
         """Remember generated items; an item already decided keeps its decided text."""
         now = _now()
-        with closing(self._connect()) as conn, conn:
+        with self._write() as conn, conn.begin():
             for it in items:
-                conn.execute(
-                    "INSERT INTO quiz_items (id, item, article_id, created) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT(id) DO UPDATE SET item = excluded.item WHERE quiz_items.status = 'generated'",
-                    (it["id"], json.dumps(it, ensure_ascii=False), it["citation"]["article_id"], now))
+                conn.execute(text(
+                    "INSERT INTO quiz_items (id, item, article_id, created) VALUES (:id, :item, :article, :now) "
+                    "ON CONFLICT (id) DO UPDATE SET item = excluded.item WHERE quiz_items.status = 'generated'"),
+                    {"id": it["id"], "item": json.dumps(it, ensure_ascii=False),
+                     "article": it["citation"]["article_id"], "now": now})
 
     def _decide(self, item_id: str, status: str, reviewer: str | None) -> dict:
-        with closing(self._connect()) as conn, conn:
-            cur = conn.execute("UPDATE quiz_items SET status = ?, decided = ?, reviewer = ? WHERE id = ?",
-                               (status, _now(), reviewer, item_id))
+        with self._write() as conn, conn.begin():
+            cur = conn.execute(text("UPDATE quiz_items SET status = :s, decided = :t, reviewer = :r WHERE id = :id"),
+                               {"s": status, "t": _now(), "r": reviewer, "id": item_id})
             if cur.rowcount == 0:
                 raise KeyError(msg.QUIZ_UNKNOWN_ID.format(id=item_id))
         return self.get(item_id)
@@ -66,31 +72,48 @@ class QuizStore:
     def remove(self, item_id: str, reviewer: str | None = None) -> dict:
         return self._decide(item_id, "removed", reviewer)
 
+    def _rows(self, sql: str, params: dict | None = None) -> list:
+        with self.engine.connect() as conn:
+            return conn.execute(text(sql), params or {}).mappings().all()
+
     def get(self, item_id: str) -> dict | None:
-        with closing(self._connect()) as conn:
-            row = conn.execute("SELECT * FROM quiz_items WHERE id = ?", (item_id,)).fetchone()
-        return _row(row) if row else None
+        rows = self._rows("SELECT * FROM quiz_items WHERE id = :id", {"id": item_id})
+        return _row(rows[0]) if rows else None
 
     def list(self, status: str | None = None, limit: int = 500) -> list[dict]:
         """Items with their ``status``, most recently created first."""
         if status is not None and status not in STATUSES:
             raise ValueError(msg.QUIZ_BAD_STATUS.format(value=status, allowed=", ".join(STATUSES)))
-        query = "SELECT * FROM quiz_items" + (" WHERE status = ?" if status else "") + " ORDER BY created DESC, id LIMIT ?"
-        with closing(self._connect()) as conn:
-            rows = conn.execute(query, ((status,) if status else ()) + (limit,)).fetchall()
-        return [_row(r) for r in rows]
+        where = " WHERE status = :status" if status else ""
+        return [_row(r) for r in self._rows(f"SELECT * FROM quiz_items{where} ORDER BY created DESC, id LIMIT :limit",
+                                            {"status": status, "limit": int(limit)})]
 
     def approved(self) -> list[dict]:
-        with closing(self._connect()) as conn:
-            rows = conn.execute("SELECT * FROM quiz_items WHERE status = 'approved' ORDER BY decided, id").fetchall()
-        return [_row(r) for r in rows]
+        return [_row(r) for r in self._rows("SELECT * FROM quiz_items WHERE status = 'approved' ORDER BY decided, id")]
 
     def removed_ids(self) -> set[str]:
-        with closing(self._connect()) as conn:
-            return {r[0] for r in conn.execute("SELECT id FROM quiz_items WHERE status = 'removed'")}
+        return {r["id"] for r in self._rows("SELECT id FROM quiz_items WHERE status = 'removed'")}
+
+    def import_file(self, path: Path) -> int:
+        """Copy the items of another quiz database (a ``quiz.sqlite3``) that this one lacks; returns how many."""
+        source = QuizStore(path)
+        try:
+            rows = [dict(r) for r in source._rows("SELECT * FROM quiz_items")]
+        finally:
+            source.engine.dispose()
+        added = 0
+        with self._write() as conn, conn.begin():
+            for r in rows:
+                added += conn.execute(text(
+                    f"INSERT INTO quiz_items ({', '.join(_COLUMNS)}) VALUES ({', '.join(':' + c for c in _COLUMNS)}) "
+                    "ON CONFLICT (id) DO NOTHING"), {c: r.get(c) for c in _COLUMNS}).rowcount
+        return added
+
+    def close(self) -> None:
+        self.engine.dispose()
 
 
-def _row(row: sqlite3.Row) -> dict:
+def _row(row) -> dict:
     item = json.loads(row["item"])
     item["status"] = row["status"]
     return item
@@ -101,4 +124,14 @@ def _now() -> str:
 
 
 def open_quiz_store(settings) -> QuizStore:
-    return QuizStore(quiz_db_path(settings))
+    """The quiz decisions of ``settings``: the shared database if there is one (importing a local
+    ``quiz.sqlite3`` once), else ``<data_dir>/quiz.sqlite3``."""
+    legacy = quiz_db_path(settings)
+    if not settings.database_url:
+        return QuizStore(legacy)
+    store = QuizStore(settings.database_url)
+    if legacy.exists():
+        added = store.import_file(legacy)
+        os.replace(legacy, legacy.with_name(legacy.name + ".imported"))
+        log.info("%d question(s) de quiz importée(s) de %s", added, legacy)
+    return store

@@ -193,3 +193,42 @@ def samples():
     """Builders of the real sample files: ``html`` (text), ``pdf()``, ``scanned_pdf()``, ``docx()``."""
     return SimpleNamespace(html=HTML_PAGE, pdf=make_pdf, scanned_pdf=make_scanned_pdf, docx=make_docx,
                            pdf_title=PDF_TITLE)
+
+
+# -- databases (issue #17): the same tests on the SQLite file and on a PostgreSQL server started here --------
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server on a free loopback port for the whole session (Debian's binaries, initdb + pg_ctl)."""
+    import tempfile
+
+    from kalan.db.local_postgres import LocalPostgres, PostgresUnavailable
+
+    root = tempfile.mkdtemp(prefix="kalan-pg-")  # not under pytest's tmp dir: the server's user must enter it
+    try:
+        server = LocalPostgres(root).init().start()
+    except PostgresUnavailable as exc:
+        pytest.skip(f"PostgreSQL absent ({exc}) : `make test` installe le paquet Debian postgresql")
+    yield server
+    server.stop("immediate")
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def fresh_database(server) -> str:
+    """A new empty database on ``server``; its URL."""
+    import uuid
+
+    import psycopg
+
+    name = "t_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(f"host=127.0.0.1 port={server.port} user=kalan dbname=postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"postgresql://kalan@127.0.0.1:{server.port}/{name}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def database_url(request, tmp_path):
+    """The URL of an empty database: a SQLite file, then (slow) a PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "kalan.sqlite3")
+    return fresh_database(request.getfixturevalue("postgres_server"))

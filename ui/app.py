@@ -334,10 +334,12 @@ def create_app(service, log, settings, echo=say):
     """FastAPI app: review at ``/review/`` (if enabled), student chat at ``/`` (no login)."""
     from fastapi import FastAPI
 
-    from kalan.ui.web_guard import GuardMiddleware
+    from kalan.db.login_throttle import login_throttle
+    from kalan.ui.web_guard import GuardMiddleware, LoginThrottle
 
     app = FastAPI(title="Kalan", docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(GuardMiddleware, review_prefix="/review")  # headers, closed student routes, login names
+    # headers, closed student routes, login names; failed logins counted across instances with a shared database
+    app.add_middleware(GuardMiddleware, review_prefix="/review", throttle=login_throttle(settings, LoginThrottle()))
     planted = getattr(service, "planted_articles", None)  # articles with planted instructions, for the teachers
     # before "/": the first matching mount wins
     mount_review(app, log, settings, echo=echo, planted=planted, service=service)
@@ -348,9 +350,9 @@ def create_app(service, log, settings, echo=say):
 def open_log(settings, echo=say):
     """The answer log, or None (with a French line) if it cannot be opened: answers still flow."""
     try:
-        from kalan.rag.answer_log import open_answer_log
+        from kalan.db.answer_log import open_answer_log
 
-        return open_answer_log(settings)
+        return open_answer_log(settings, tolerate_outage=True)  # a database restarting now: logged on its return
     except Exception as exc:
         echo(msg.SERVE_LOG_UNAVAILABLE.format(error=exc))
         return None

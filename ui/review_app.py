@@ -27,7 +27,7 @@ from typing import Any
 import gradio as gr
 
 from kalan.rag import messages as msg
-from kalan.rag.answer_log import AnswerLog
+from kalan.db.answer_log import AnswerLog
 from kalan.rag.settings import PROJECT_ROOT
 from kalan.ui import review_handlers as h
 from kalan.ui import study_review

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from kalan.rag import messages as msg
-from kalan.rag.answer_log import REVIEWED, AnswerLog
+from kalan.db.answer_log import REVIEWED, AnswerLog
 from kalan.ui.review_render import FEEDBACK_FR, STATUS_FR, format_support, format_time, render_record
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ def error_message(exc: BaseException, log_obj: AnswerLog | None = None) -> str:
         return str(exc.args[0]) if exc.args else msg.REVIEW_UNKNOWN_ID.format(id="?")
     if isinstance(exc, (ValueError, PermissionError, NotImplementedError)):
         return str(exc)
-    if isinstance(exc, sqlite3.DatabaseError):
+    if isinstance(exc, sqlite3.DatabaseError) or type(exc).__module__.startswith("sqlalchemy"):
         path = getattr(log_obj, "path", "?")
         text = str(exc)
         return text if text.startswith("Journal de relecture") else msg.REVIEW_DB_ERROR.format(path=path, error=exc)

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from kalan.cli import main
-from kalan.rag.answer_log import AnswerLog
+from kalan.db.answer_log import AnswerLog
 
 QUOTE = "Le traité d'amitié a été signé à Moscou en 1960 par Modibo Keïta."
 
@@ -165,3 +165,16 @@ def test_unknown_id_fails_in_french(seeded, capsys, argv):
     err = capsys.readouterr().err
     assert "introuvable" in err and "inconnu" in err
     assert "Traceback" not in err
+
+
+def test_review_works_on_the_database_of_kalan_database_url(database_url, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("KALAN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KALAN_DATABASE_URL", database_url)  # wins over review.db_url and the data dir's file
+    monkeypatch.setenv("KALAN_REVIEW__DB_URL", str(tmp_path / "ignored.sqlite3"))
+    with AnswerLog(database_url) as log:
+        id_ = log.record(_answer("Quand le traité a-t-il été signé ?"), "s1")
+    assert [r["id"] for r in json.loads(_run(capsys, "review", "list", "--json"))] == [id_]
+    assert "approuvée" in _run(capsys, "review", "approve", id_)
+    with AnswerLog(database_url) as log:
+        assert log.get(id_)["status"] == "approved"
+    assert not (tmp_path / "ignored.sqlite3").exists() and not (tmp_path / "data" / "kalan.sqlite3").exists()

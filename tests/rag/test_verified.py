@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kalan.rag.answer_log import AnswerLog
+from kalan.db.answer_log import AnswerLog
 from kalan.rag.documents import Passage
 from kalan.rag.embeddings import build_embedder
 from kalan.rag.verified import (

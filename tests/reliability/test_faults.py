@@ -281,7 +281,7 @@ def _answer(question: str) -> dict:
 
 @pytest.mark.parametrize("busy_timeout_s", [5.0, 0.05])  # sqlite waits itself / AnswerLog retries
 def test_review_db_locked_then_released_nothing_lost(tmp_path, busy_timeout_s):
-    from kalan.rag.answer_log import AnswerLog
+    from kalan.db.answer_log import AnswerLog
 
     path = tmp_path / "kalan.sqlite3"
     log = AnswerLog(str(path), busy_timeout_s=busy_timeout_s, retry_s=60)
@@ -336,7 +336,7 @@ def test_review_db_locked_then_released_nothing_lost(tmp_path, busy_timeout_s):
 
 
 def test_review_db_feedback_waits_for_the_lock(tmp_path):
-    from kalan.rag.answer_log import AnswerLog
+    from kalan.db.answer_log import AnswerLog
 
     path = tmp_path / "kalan.sqlite3"
     log = AnswerLog(str(path), busy_timeout_s=0.05, retry_s=60)

@@ -45,7 +45,7 @@ def percentile(values: list[float], q: float) -> float:
 def test_twenty_clients_ten_questions_each(served, helpers):
     from gradio_client import Client
 
-    from kalan.rag.answer_log import AnswerLog
+    from kalan.db.answer_log import AnswerLog
 
     start_gate = threading.Barrier(CLIENTS, timeout=300)
 

@@ -129,7 +129,7 @@ def test_session_id_not_guessable_from_another():
 
 
 def test_api_sessions_and_log_ids_are_random(answer_log, monkeypatch):
-    from kalan.rag import answer_log as answer_log_module
+    from kalan.db import answer_log as answer_log_module
     from kalan.ui import handlers
 
     url_calls, hex_calls = [], []

@@ -106,7 +106,7 @@ def make_service():
 
 @pytest.fixture
 def answer_log(tmp_path):
-    from kalan.rag.answer_log import AnswerLog
+    from kalan.db.answer_log import AnswerLog
 
     log = AnswerLog(str(tmp_path / "log.sqlite3"))
     yield log

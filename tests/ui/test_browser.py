@@ -78,7 +78,7 @@ def _ask(pg, question: str, n_answers: int) -> dict:
 
 
 def test_student_page(page, served):
-    from kalan.rag.answer_log import AnswerLog
+    from kalan.db.answer_log import AnswerLog
 
     pg = page
     pg.goto(served.url + "/", wait_until="load")

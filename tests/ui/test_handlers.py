@@ -192,7 +192,7 @@ def test_ask_api_refuses_a_history_over_the_limits_and_names_them(make_service, 
 
 
 def test_the_log_stores_a_bounded_history(tmp_path, make_answer):
-    from kalan.rag.answer_log import AnswerLog
+    from kalan.db.answer_log import AnswerLog
 
     with AnswerLog(str(tmp_path / "b.sqlite3"), max_history_turns=3, max_history_chars=100) as log:
         history = [[f"question {i}", "r" * 1_000_000] for i in range(12)] + [{"role": "user", "content": "c" * 500}]

@@ -8,7 +8,7 @@ import gradio as gr
 import httpx
 import pytest
 
-from kalan.rag.answer_log import AnswerLog
+from kalan.db.answer_log import AnswerLog
 from kalan.ui.review_app import build_review_app
 
 

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from kalan.rag import messages as msg
-from kalan.rag.answer_log import AnswerLog
+from kalan.db.answer_log import AnswerLog
 from kalan.ui import review_handlers as h
 from kalan.ui.review_render import highlight, render_answer, render_record
 

@@ -101,7 +101,7 @@ def test_broken_review_view_keeps_the_chat(make_service, answer_log, settings, m
 def test_ask_endpoint_answers_follows_up_and_refuses(served):
     from gradio_client import Client
 
-    from kalan.rag.answer_log import AnswerLog
+    from kalan.db.answer_log import AnswerLog
 
     client = Client(served.url, verbose=False, httpx_kwargs={"timeout": 120})
     first = client.predict("Qui a écrit à Sergueï Lavrov ?", api_name="/ask")

@@ -1,4 +1,5 @@
-"""The teacher-review log (SQLite): recording, filters, review, export, promotion, concurrency."""
+"""The teacher-review log on SQLite and PostgreSQL: recording, filters, review, export, promotion, concurrency,
+migration of SQLite files from before Alembic."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import threading
 
 import pytest
 
-from kalan.rag.answer_log import SCHEMA_VERSION, AnswerLog
+from kalan.db.answer_log import SCHEMA_VERSION, AnswerLog, AnswerLogError
+from kalan.db.migrate import SchemaTooNew, head
 
 
 def make_answer(question="Quand Moscou a-t-elle signé l'accord ?", answer=None, refused=False, support=0.83,
@@ -41,12 +43,12 @@ def make_answer(question="Quand Moscou a-t-elle signé l'accord ?", answer=None,
 
 
 @pytest.fixture
-def log(tmp_path):
-    with AnswerLog(str(tmp_path / "review.sqlite3")) as lg:
+def log(database_url):
+    with AnswerLog(database_url) as lg:
         yield lg
 
 
-def test_record_get_round_trip(log, tmp_path):
+def test_record_get_round_trip(log, database_url):
     ans = make_answer()
     history = [{"role": "user", "content": "Parle-moi du Mali."}, {"role": "assistant", "content": "…"}]
     id_ = log.record(ans, session_id="sess-A", history=history, source="cli")
@@ -62,12 +64,13 @@ def test_record_get_round_trip(log, tmp_path):
     assert rec["session_id"] == "sess-A" and rec["source"] == "cli"
     assert rec["time"].endswith("+00:00")
     assert log.get("nope") is None
-    # schema on disk: WAL journal and a schema version; reopening is idempotent
+    # a schema version (SQLite: a WAL journal); reopening is idempotent
     assert log.schema_version == SCHEMA_VERSION
-    conn = sqlite3.connect(tmp_path / "review.sqlite3")
-    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    conn.close()
-    with AnswerLog(str(tmp_path / "review.sqlite3")) as again:
+    if not database_url.startswith("postgresql"):
+        conn = sqlite3.connect(database_url)
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        conn.close()
+    with AnswerLog(database_url) as again:
         assert again.get(id_)["answer"] == ans["answer"]
 
 
@@ -301,8 +304,8 @@ def test_promote_cases(log, tmp_path):
         log.promote("inconnu", set_path)
 
 
-def test_concurrent_writes_lose_nothing(tmp_path):
-    path = str(tmp_path / "busy.sqlite3")
+def test_concurrent_writes_lose_nothing(database_url):
+    path = database_url
     log = AnswerLog(path)
     ids: list[str] = []
     errors: list[BaseException] = []
@@ -353,10 +356,12 @@ def test_ids_unguessable(log):
     assert all(len(i) >= 16 and not i.startswith("-") for i in ids)
 
 
-def test_postgres_not_supported():
-    with pytest.raises(NotImplementedError) as exc:
-        AnswerLog("postgresql://kalan@localhost/kalan")
-    assert "PostgreSQL" in str(exc.value)
+def test_an_unreachable_postgres_is_a_french_error_without_its_password():
+    from kalan.db.local_postgres import free_port
+
+    with pytest.raises(AnswerLogError) as exc:
+        AnswerLog(f"postgresql://kalan:secret@127.0.0.1:{free_port()}/kalan", retry_s=0.1)
+    assert "Journal de relecture illisible" in str(exc.value) and "secret" not in str(exc.value)
 
 
 def test_memory_database():
@@ -391,7 +396,7 @@ def test_a_version_1_database_is_migrated_without_loss(tmp_path):
     with sqlite3.connect(path) as conn:
         conn.executescript(_V1_SCHEMA)
     with AnswerLog(str(path)) as migrated:
-        assert migrated.schema_version == SCHEMA_VERSION == 2
+        assert migrated.schema_version == SCHEMA_VERSION == 5
         old = migrated.get("old")
         assert old["answer"] == "R." and old["status"] == "approved" and old["withdrawn_time"] is None
         assert [r["id"] for r in migrated.verified()] == ["old"]
@@ -418,3 +423,90 @@ def test_withdraw_and_served_counts(log):
     log.correct(served_from, "Depuis 1960.")
     assert log.get(served_from)["withdrawn_time"] is None  # a new verdict stands again
     assert [r["id"] for r in log.verified()] == [served_from]
+
+
+# Schema 2 exactly as the raw-SQL log (before Alembic) created it, and one reviewed answer in it.
+_V2_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS answers (
+    seq                 INTEGER PRIMARY KEY AUTOINCREMENT,
+    id                  TEXT NOT NULL UNIQUE,
+    time                TEXT NOT NULL,
+    session_id          TEXT NOT NULL,
+    source              TEXT NOT NULL DEFAULT 'ui',
+    question            TEXT NOT NULL,
+    standalone_question TEXT,
+    answer              TEXT NOT NULL,
+    mode                TEXT,
+    refused             INTEGER NOT NULL DEFAULT 0 CHECK (refused IN (0, 1)),
+    refusal_reason      TEXT,
+    notice              TEXT,
+    latency_ms          REAL,
+    min_support         REAL,
+    citations           TEXT NOT NULL DEFAULT '[]',
+    sentences           TEXT NOT NULL DEFAULT '[]',
+    passages            TEXT NOT NULL DEFAULT '[]',
+    history             TEXT NOT NULL DEFAULT '[]',
+    feedback            TEXT CHECK (feedback IN ('up', 'down')),
+    feedback_comment    TEXT,
+    feedback_time       TEXT,
+    status              TEXT NOT NULL DEFAULT 'unreviewed'
+                        CHECK (status IN ('unreviewed', 'approved', 'rejected', 'corrected')),
+    reviewer            TEXT,
+    review_comment      TEXT,
+    review_time         TEXT,
+    corrected_answer    TEXT,
+    corrected_chunk_ids TEXT,
+    withdrawn_time      TEXT,
+    verified_from       TEXT
+);
+CREATE INDEX IF NOT EXISTS answers_status_seq ON answers (status, seq);
+CREATE INDEX IF NOT EXISTS answers_feedback_seq ON answers (feedback, seq);
+CREATE INDEX IF NOT EXISTS answers_session_seq ON answers (session_id, seq);
+CREATE INDEX IF NOT EXISTS answers_min_support ON answers (min_support);
+CREATE TABLE IF NOT EXISTS review_events (
+    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    answer_id TEXT NOT NULL REFERENCES answers (id) ON DELETE CASCADE,
+    time      TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    reviewer  TEXT,
+    comment   TEXT,
+    data      TEXT
+);
+CREATE INDEX IF NOT EXISTS review_events_answer ON review_events (answer_id, seq);
+"""
+
+
+def test_a_version_2_database_from_before_alembic_opens_without_loss(tmp_path):
+    path = tmp_path / "v2.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(_V2_SCHEMA)
+        conn.execute("INSERT INTO meta VALUES ('schema_version', '2')")
+        conn.execute("INSERT INTO answers (id, time, session_id, question, answer, status, withdrawn_time, "
+                     "verified_from, citations) VALUES ('a2', '2026-02-01', 's', 'Q ?', 'R [1].', 'corrected', NULL, "
+                     "NULL, '[{\"n\": 1}]')")
+        conn.execute("INSERT INTO review_events (answer_id, time, action) VALUES ('a2', '2026-02-02', 'correct')")
+    with AnswerLog(str(path)) as migrated:
+        assert migrated.schema_version == SCHEMA_VERSION
+        old = migrated.get("a2")
+        assert old["citations"] == [{"n": 1}] and old["status"] == "corrected"
+        assert [e["action"] for e in old["events"]] == ["correct"]
+        assert migrated.review_version() == 1
+    with sqlite3.connect(path) as conn:  # Alembic now knows where this file stands
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head()
+
+
+def test_a_database_from_a_newer_kalan_is_refused_untouched(tmp_path):
+    path = tmp_path / "new.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(_V2_SCHEMA)
+        conn.execute("INSERT INTO meta VALUES ('schema_version', '99')")
+    with pytest.raises(SchemaTooNew) as exc:
+        AnswerLog(str(path))
+    assert "plus récente" in str(exc.value)
+    with sqlite3.connect(path) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "alembic_version" not in tables and "counters" not in tables

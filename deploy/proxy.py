@@ -1,0 +1,121 @@
+"""A small reverse proxy spreading students over several ``kalan serve`` instances (aiohttp).
+
+Scope: a new student (no affinity cookie) goes to the next instance in turn (round robin); the cookie then
+keeps them on it, because a Gradio page talks to one process (its queue, its session state). An instance
+that refuses the connection is set aside for ``down_s`` seconds and the request, not yet seen by anyone,
+goes to the next one with the cookie rewritten: a student whose instance died loses at most the request it
+had in flight. Bodies are buffered (questions are small), responses streamed (Gradio's server-sent events).
+
+Not here: TLS, access control, caching, WebSockets (Gradio 5 does not need them). For a real deployment put
+nginx or a cloud load balancer with sticky sessions in front (README, "Plusieurs instances").
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import logging
+import time
+
+import aiohttp
+from aiohttp import web
+
+from kalan.deploy import messages as msg
+
+log = logging.getLogger(__name__)
+
+COOKIE = "kalan_instance"
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+              "transfer-encoding", "upgrade", "content-length", "host"}
+
+
+class Proxy:
+    def __init__(self, backends: list[str], down_s: float = 5.0, connect_timeout_s: float = 2.0):
+        if not backends:
+            raise ValueError("au moins une instance Kalan est nécessaire")
+        self.backends = [b.rstrip("/") for b in backends]
+        self.down_s = down_s
+        self.connect_timeout_s = connect_timeout_s
+        self._down_until = [0.0] * len(self.backends)
+        self._turn = itertools.cycle(range(len(self.backends)))
+        self._session: aiohttp.ClientSession | None = None
+        self.served = [0] * len(self.backends)  # requests answered per instance (for tests and logs)
+
+    def order(self, sticky: str | None) -> list[int]:
+        """Instances to try, in order: the student's own first, else the next in turn; set-aside ones last."""
+        n = len(self.backends)
+        first = int(sticky) if sticky is not None and sticky.isdigit() and int(sticky) < n else next(self._turn)
+        ring = [(first + i) % n for i in range(n)]
+        now = time.monotonic()
+        return [i for i in ring if self._down_until[i] <= now] + [i for i in ring if self._down_until[i] > now]
+
+    async def _client(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(
+                auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar(),
+                timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.connect_timeout_s),
+            )
+        return self._session
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+        headers["Host"] = request.host  # the instance builds its links for the address the student used
+        headers["X-Forwarded-For"] = request.remote or ""
+        headers["X-Forwarded-Proto"] = request.scheme
+        sticky = request.cookies.get(COOKIE)
+        session = await self._client()
+        for i in self.order(sticky):
+            try:
+                upstream = await session.request(request.method, self.backends[i] + str(request.rel_url),
+                                                 headers=headers, data=body or None, allow_redirects=False)
+            except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
+                # nothing reached the instance: the request is safe to give to the next one
+                log.warning("instance %s injoignable (%s) : écartée %.0f s", self.backends[i], exc, self.down_s)
+                self._down_until[i] = time.monotonic() + self.down_s
+                continue
+            try:
+                response = web.StreamResponse(status=upstream.status, reason=upstream.reason)
+                for k, v in upstream.headers.items():
+                    if k.lower() not in HOP_BY_HOP:
+                        response.headers.add(k, v)
+                if sticky != str(i):
+                    response.set_cookie(COOKIE, str(i), httponly=True, samesite="Lax", path="/")
+                await response.prepare(request)
+                async for chunk in upstream.content.iter_any():
+                    await response.write(chunk)
+                await response.write_eof()
+                self.served[i] += 1
+                return response
+            finally:
+                upstream.release()
+        return web.Response(status=503, text=msg.PROXY_ALL_DOWN, content_type="text/plain", charset="utf-8")
+
+    async def close(self, _app=None) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=64 * 1024 * 1024)  # teachers upload articles through it
+        app.router.add_route("*", "/{tail:.*}", self.handle)
+        app.on_cleanup.append(self.close)
+        return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m kalan.deploy.proxy", description="répartiteur devant plusieurs "
+                                "instances Kalan (round robin, affinité par cookie, bascule si une instance tombe)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--backend", action="append", required=True, help="http://hôte:port d'une instance (répéter)")
+    p.add_argument("--down-s", type=float, default=5.0, help="secondes d'écart d'une instance injoignable")
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    proxy = Proxy(args.backend, args.down_s)
+    print(msg.PROXY_READY.format(listen=f"{args.host}:{args.port}", backends=", ".join(proxy.backends)), flush=True)
+    web.run_app(proxy.app(), host=args.host, port=args.port, print=None, access_log=None)
+
+
+if __name__ == "__main__":
+    main()

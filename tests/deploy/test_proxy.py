@@ -1,0 +1,85 @@
+"""The reverse proxy against two tiny loopback backends: round robin for new students, the cookie keeps a
+student on their instance, a dead instance is skipped (cookie rewritten), all dead is a French 503, and
+bodies, statuses, headers and streamed responses go through unchanged."""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+from aiohttp import web
+
+from kalan.db.local_postgres import free_port
+from kalan.deploy import messages as msg
+from kalan.deploy.proxy import COOKIE, Proxy
+
+
+def backend(name: str) -> web.Application:
+    async def echo(request):
+        body = await request.read()
+        return web.json_response({"name": name, "path": request.path_qs, "body": body.decode(),
+                                  "host": request.host}, status=201, headers={"X-Backend": name})
+
+    async def stream(request):
+        resp = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await resp.prepare(request)
+        for i in range(3):
+            await resp.write(f"data: {name}-{i}\n\n".encode())
+            await asyncio.sleep(0.01)
+        await resp.write_eof()
+        return resp
+
+    app = web.Application()
+    app.router.add_get("/stream", stream)
+    app.router.add_route("*", "/{tail:.*}", echo)
+    return app
+
+
+async def start(app: web.Application, port: int) -> web.AppRunner:
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner
+
+
+def test_round_robin_stickiness_failover_and_all_down():
+    async def scenario():
+        ports = [free_port(), free_port()]
+        runners = [await start(backend(f"b{i}"), p) for i, p in enumerate(ports)]
+        proxy = Proxy([f"http://127.0.0.1:{p}" for p in ports], down_s=60)
+        front_port = free_port()
+        front = await start(proxy.app(), front_port)
+        base = f"http://127.0.0.1:{front_port}"
+        try:
+            # new students (no cookie) alternate; each gets the cookie of its instance
+            names = []
+            for _ in range(4):
+                async with aiohttp.ClientSession() as s, s.post(base + "/gradio_api/call/ask?x=1", data="Q ?") as r:
+                    data = await r.json()
+                    assert r.status == 201 and r.headers["X-Backend"] == data["name"]
+                    assert data["path"] == "/gradio_api/call/ask?x=1" and data["body"] == "Q ?"
+                    assert data["host"] == f"127.0.0.1:{front_port}"  # links are built for the proxy's address
+                    assert r.cookies[COOKIE].value == data["name"][1:]
+                    names.append(data["name"])
+            assert names == ["b0", "b1", "b0", "b1"]
+            # one student keeps their instance, and a stream comes through whole
+            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as s:  # a browser's jar
+                first = (await (await s.get(base + "/a")).json())["name"]
+                assert {(await (await s.get(base + "/b")).json())["name"] for _ in range(5)} == {first}
+                async with s.get(base + "/stream") as r:
+                    assert (await r.text()) == "".join(f"data: {first}-{i}\n\n" for i in range(3))
+                # their instance dies: the next request goes to the other one, with a new cookie
+                await runners[int(first[1:])].cleanup()
+                async with s.get(base + "/c") as r:
+                    other = (await r.json())["name"]
+                    assert other != first and r.cookies[COOKIE].value == other[1:]
+                assert (await (await s.get(base + "/d")).json())["name"] == other
+            await runners[int(other[1:])].cleanup()
+            async with aiohttp.ClientSession() as s, s.get(base + "/e") as r:
+                assert r.status == 503 and await r.text() == msg.PROXY_ALL_DOWN
+        finally:
+            await front.cleanup()
+            for r in runners:
+                await r.cleanup()
+
+    asyncio.run(scenario())
