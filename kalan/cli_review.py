@@ -9,6 +9,7 @@ with a French message on stderr and exit code 1.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
 
 from kalan.cli_common import fail, print_json
@@ -165,9 +166,23 @@ def cmd_reject(args, settings):
 
 def cmd_correct(args, settings):
     chunks = [c.strip() for c in args.chunks.split(",") if c.strip()] if args.chunks else None
-    return _review_action(args, settings, lambda log: log.correct(
+    done = _review_action(args, settings, lambda log: log.correct(
         args.id, args.answer, chunk_ids=chunks, comment=args.comment, reviewer=_reviewer(args, settings)),
         msg.REVIEW_CORRECTED)
+    _warn_unproven(settings, args.id)
+    return done
+
+
+def _warn_unproven(settings, id: str) -> None:
+    """A correction its chosen passages do not prove is saved, but never served again: say so on stderr."""
+    from kalan.rag.service import KalanService
+
+    try:
+        rec = _run(settings, lambda log: log.get(id))
+        if rec is not None and not KalanService(settings).proves(rec):
+            sys.stderr.write(msg.REVIEW_CORRECTION_UNPROVEN + "\n")
+    except Exception:  # the store or the model unavailable: the correction itself is saved
+        pass
 
 
 def cmd_withdraw(args, settings):

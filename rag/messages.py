@@ -90,6 +90,11 @@ VERIFIED_BADGE = "Réponse vérifiée par un enseignant"
 REVIEW_UI_WITHDRAWN_CELL = "retirée"
 REVIEW_REJECTED = "Réponse {id} marquée comme fausse (rejetée)."
 REVIEW_CORRECTED = "Réponse {id} corrigée."
+REVIEW_CORRECTION_UNPROVEN = (
+    "Attention : les passages choisis ne prouvent pas toute la correction (une phrase n'y trouve pas d'appui, ou une "
+    "date, un nombre, un nom n'y est pas rattaché aux mêmes mots). Elle est enregistrée, mais ne sera pas resservie "
+    "aux élèves : choisissez les passages qui la prouvent, ou reformulez-la au plus près du texte."
+)
 REVIEW_COMMENTED = "Commentaire ajouté à la réponse {id}."
 REVIEW_EXPORTED = "{n} réponse(s) exportée(s) vers {path}."
 REVIEW_PROMOTED = "Cas d'évaluation « {case_id} » ajouté à {path}."

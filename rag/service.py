@@ -78,6 +78,13 @@ class KalanService:
     def search(self, question: str, k: int | None = None, mode: str | None = None):
         return self.retriever.search(question, k, mode)
 
+    def proves(self, record: dict) -> bool:
+        """Whether a reviewed answer would be served again over today's passages (``rag.verified.servable``)."""
+        from kalan.rag.verified import servable
+
+        return servable(record, self.store, self.embedder, self.settings.answer.min_support,
+                        self.settings.embedding.cosine)
+
     def titles(self) -> list[str]:
         """Titles of the ingested articles (cached until the store's size changes)."""
         count = self.store.count()

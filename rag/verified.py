@@ -229,6 +229,17 @@ class VerifiedAnswers:
         return Recall(best[1] if best else None, best[0] if best else 0.0, frozenset(rejected))
 
 
+def servable(record: dict, store, embedder, min_support: float, cosine=None) -> bool:
+    """Whether this approved or corrected answer would be served again today: its passages exist and prove it
+    (a correction: the passages the teacher chose support every sentence, facts in the same relation). Told to
+    the teacher right after a correction, so that one that will never reach students does not go unnoticed."""
+    status = record.get("status")
+    if status not in ("approved", "corrected"):
+        return False
+    reviewed = Reviewed(str(record.get("id")), status, "", "", None, None, frozenset(), frozenset(), record)
+    return rebuild(reviewed, store, embedder, min_support, cosine) is not None
+
+
 def rebuild(reviewed: Reviewed, store, embedder, min_support: float, cosine=None) -> tuple[list, list] | None:
     """``(passages, sentences)`` of a verified answer over today's store, citations numbered 1..n in passage
     order; None when it cannot be proven any more."""

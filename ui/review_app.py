@@ -63,11 +63,13 @@ def _frame(view: h.QueueView):
 
 
 def build_review_app(log: AnswerLog, settings: Any, promoted_set: Path | None = None,
-                     planted: Callable[[], dict] | None = None) -> gr.Blocks:
+                     planted: Callable[[], dict] | None = None,
+                     proves: Callable[[dict], bool] | None = None) -> gr.Blocks:
     """The review page over ``log``; promoted cases go to ``promoted_set`` (default evals/sets/promoted.jsonl).
 
     ``planted``: returns the articles holding sentences aimed at an AI assistant (``KalanService.planted_articles``),
-    shown as a « Corpus » notice at the top of the page each time it opens."""
+    shown as a « Corpus » notice at the top of the page each time it opens. ``proves``: whether a corrected record's
+    chosen passages prove it (``KalanService.proves``); a correction they do not prove is saved with a warning."""
     set_path = Path(promoted_set) if promoted_set is not None else DEFAULT_PROMOTED_SET
     threshold = h.min_support_threshold(settings)
 
@@ -138,7 +140,7 @@ def build_review_app(log: AnswerLog, settings: Any, promoted_set: Path | None = 
 
     def do_correct(id_value, answer_text, chunk_ids, comment_text, status, feedback, max_support, refused_only,
                    request: gr.Request):
-        out = h.correct(log, id_value, answer_text, chunk_ids, comment_text, reviewer(request), threshold)
+        out = h.correct(log, id_value, answer_text, chunk_ids, comment_text, reviewer(request), threshold, proves)
         return after_action(out, (status, feedback, max_support, bool(refused_only)))
 
     def do_export(fmt, include_unreviewed):

@@ -333,8 +333,11 @@ def withdraw(log_obj: AnswerLog, id: Any, comment: Any = None, reviewer: str | N
 
 
 def correct(log_obj: AnswerLog, id: Any, answer: Any, chunk_ids: Any = None, comment: Any = None,
-            reviewer: str | None = None, min_support: float | None = None) -> Outcome:
-    """Store the expected answer and the passages that justify it (status ``corrected``)."""
+            reviewer: str | None = None, min_support: float | None = None,
+            proves: Callable[[dict], bool] | None = None) -> Outcome:
+    """Store the expected answer and the passages that justify it (status ``corrected``). ``proves`` (the
+    service's ``rag.verified.servable``): when it says the chosen passages do not prove the correction, the
+    message warns that students will not be served it."""
     def run():
         if isinstance(chunk_ids, str):
             chunks = [c.strip() for c in chunk_ids.split(",") if c.strip()]
@@ -342,9 +345,21 @@ def correct(log_obj: AnswerLog, id: Any, answer: Any, chunk_ids: Any = None, com
             chunks = [str(c) for c in (chunk_ids or []) if str(c).strip()]
         rec = log_obj.correct(_check_id(id), "" if answer is None else str(answer), chunk_ids=chunks,
                               comment=_blank(comment), reviewer=reviewer)
-        return _after(log_obj, rec, msg.REVIEW_CORRECTED.format(id=rec["id"]), min_support)
+        message = msg.REVIEW_CORRECTED.format(id=rec["id"])
+        if proves is not None and not _proven(proves, rec):
+            message += " " + msg.REVIEW_CORRECTION_UNPROVEN
+        return _after(log_obj, rec, message, min_support)
 
     return _guard(log_obj, run)
+
+
+def _proven(proves: Callable[[dict], bool], rec: dict) -> bool:
+    """The check itself failing (store down) says nothing against the correction."""
+    try:
+        return bool(proves(rec))
+    except Exception:
+        log.warning("correction %s non vérifiée contre ses passages", rec.get("id"), exc_info=True)
+        return True
 
 
 def comment(log_obj: AnswerLog, id: Any, text: Any, reviewer: str | None = None,

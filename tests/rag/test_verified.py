@@ -170,3 +170,16 @@ def test_recall_with_no_review_is_empty(log, embedder):
     matcher = _matcher(log, embedder)
     recall = matcher.recall("Quoi ?", np.zeros(embedder.embed_queries(["x"]).shape[1], dtype=np.float32))
     assert recall.verified is None and recall.rejected == frozenset()
+
+
+def test_servable_tells_a_proven_correction_from_one_its_passages_do_not_prove(log, embedder):
+    from kalan.rag.verified import servable
+
+    q = "Depuis quand le Mali et la Russie ont-ils des relations diplomatiques ?"
+    answer_id = log.record(_served(q, "Depuis 2021 [1].", "depuis 2021", chunk_id="c2"), "s1")
+    store = FakeStore([_passage("c1", PASSAGE), _passage("c2", OTHER)])
+    assert not servable(log.get(answer_id), store, embedder, 0.35)  # not reviewed: nothing to serve
+    log.correct(answer_id, "Depuis 1960, après l'indépendance du Mali.", ["c1"])
+    assert servable(log.get(answer_id), store, embedder, 0.35)
+    log.correct(answer_id, "Le président Poutine a reçu Assimi Goïta au Kremlin.", ["c2"])
+    assert not servable(log.get(answer_id), store, embedder, 0.35)

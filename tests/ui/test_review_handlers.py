@@ -325,3 +325,24 @@ def test_queue_counts_answers_served_again_and_withdraw(seeded):
     view = h.queue_rows(log, "tous")
     assert view.rows[view.ids.index(target)][col] == msg.REVIEW_UI_WITHDRAWN_CELL
     assert not h.withdraw(log, unreviewed[0]).ok  # nothing verified to withdraw: a French message
+
+
+def test_a_correction_its_passages_do_not_prove_is_saved_with_a_warning(seeded):
+    log, ids = seeded
+    seen = []
+
+    def proves(rec):
+        seen.append(rec["corrected_answer"])
+        return False
+
+    out = h.correct(log, ids["down"], "Modibo Keïta a signé l'accord en 1960.", ["mali#3"], proves=proves)
+    assert out.ok and msg.REVIEW_CORRECTION_UNPROVEN in out.message
+    assert seen == ["Modibo Keïta a signé l'accord en 1960."] and log.get(ids["down"])["status"] == "corrected"
+    proven = h.correct(log, ids["down"], "Modibo Keïta a signé l'accord en 1960.", ["mali#3"], proves=lambda r: True)
+    assert proven.message == msg.REVIEW_CORRECTED.format(id=ids["down"])
+
+    def broken(rec):
+        raise ConnectionError("store down")
+
+    assert h.correct(log, ids["down"], "Autre.", ["mali#3"], proves=broken).message == \
+        msg.REVIEW_CORRECTED.format(id=ids["down"])  # the check failing says nothing against the teacher
