@@ -3,7 +3,7 @@
 Binds the port first (a busy port is a French error, before any model is
 loaded), checks the store is not empty (else: run ``kalan ingest`` first),
 warms the service (embedding model, BM25 index, answer chain: one full answer,
-not logged) so the first student does not wait, then serves with uvicorn and
+not logged; spaCy) so the first student does not wait, then serves with uvicorn and
 prints ``Kalan est prêt sur http://HOST:PORT`` once connections are accepted.
 Host and port default to ``settings.ui`` (127.0.0.1:7860).
 """
@@ -41,7 +41,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 def warm(service) -> None:
-    """Load the model, the store and the BM25 index, and build the chain with one answer."""
+    """Load the model, the store and the BM25 index, build the chain with one answer, and load spaCy."""
     from kalan.rag.store import StoreEmpty
 
     if service.store.count() == 0:
@@ -51,6 +51,9 @@ def warm(service) -> None:
         service.ask(WARM_QUESTION)
     except Exception as exc:  # the chain will report it to the student; the server can still start
         log.warning("préchauffage de la chaîne incomplet : %s", exc)
+    from kalan.rag.nlp import french
+
+    french()  # spaCy, for name questions and the fact check: loaded now, not on the first student's question
 
 
 def cmd_serve(args, settings):
