@@ -6,7 +6,8 @@
   ``ingest_corpus`` into ``benchmarks/.cache/work/vdd-real-<chunks>-<backend>`` with its progress bar (chunks
   done, rate, time left). Ingestion is idempotent by chunk id, so a run that is interrupted (Ctrl-C, kill,
   end of session) resumes where it stopped when started again: only the chunks not yet stored are embedded.
-  ≥100k chunks take hours on 2 cores: run it in the background (``nohup … &``).
+  ≥100k chunks take hours on 2 cores: run it in the background (``nohup … &``); ``--start-from 10000`` starts
+  from a copy of the finished 10k store, whose fiches are the first ones of the larger corpus.
 - **--measure**: in the same process once built: hit@5 of the fiches' own headings as questions (a hit is a
   top-5 chunk of that fiche and section, ``vdd.questions``), warm search and ask p50/p95
   (``bench_query.bench_corpus``), serving RSS.
@@ -42,11 +43,15 @@ def _service(data_dir, backend: str):
                                       embedding={"mode": "e5", "path": common.MODEL_DIR, "backend": backend}))
 
 
-def build(chunks: int, backend: str) -> tuple[object, dict]:
+def build(chunks: int, backend: str, start_from: int | None = None) -> tuple[object, dict]:
     from kalan.ingest.pipeline import ingest_corpus
 
     corpus, m = corpora.vdd_corpus(chunks)
     data_dir = common.WORK / f"vdd-real-{chunks}-{backend}"
+    smaller = common.WORK / f"vdd-real-{start_from}-{backend}"
+    if start_from and not data_dir.exists() and smaller.is_dir():  # its fiches are a prefix of these: kept as they are
+        print(f"Départ de la base de {start_from} passages ({smaller.name}).", flush=True)
+        shutil.copytree(smaller, data_dir)
     svc = _service(data_dir, backend)
     before = svc.store.count()
     print(f"Corpus : {m['articles']} fiches, {m['chunks']} passages ; déjà dans la base : {before}.", flush=True)
@@ -135,8 +140,10 @@ def main() -> int:
     ap.add_argument("--backend", default="onnx", choices=["torch", "onnx", "onnx_int8"])
     ap.add_argument("--measure", action="store_true")
     ap.add_argument("--recall", action="store_true")
+    ap.add_argument("--start-from", type=int, metavar="CHUNKS",
+                    help="copy the finished store of that smaller build first (its fiches are a prefix)")
     args = ap.parse_args()
-    svc, built = build(args.chunks, args.backend)
+    svc, built = build(args.chunks, args.backend, args.start_from)
     out = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": common.machine(),
            "versions": common.versions(), "backend": args.backend, "build": built}
     if args.measure:
