@@ -145,3 +145,101 @@ def run(quick: bool = False) -> dict:
     shutil.rmtree(dest, ignore_errors=True)
     shutil.move(data_dir, dest)
     return out
+
+
+# -- the issue #16 ratio, every variant in one run ------------------------------------------------
+
+VARIANTS = (  # name, embedding.backend, embedding.sentence_vectors
+    ("onnx (default)", "onnx", "separate"),
+    ("onnx_int8", "onnx_int8", "separate"),
+    ("onnx, late sentences", "onnx", "late"),
+    ("onnx_int8, late sentences", "onnx_int8", "late"),
+)
+
+
+def ratios(quick: bool = False, variants=VARIANTS) -> dict:
+    """``kalan ingest`` chunks/s ÷ raw fp32 ``SentenceTransformer.encode`` chunks/s of the same chunk texts, for
+    the default backend and the other variants, in one process, interleaved on SLICES slices of PIAF (each slice:
+    raw encode of its chunks, then each variant ingests the corpus grown by it into its own fresh store). Models
+    are loaded and warmed before; the ingest is ``ingest_corpus`` end to end (plan, embed, write, BM25)."""
+    from kalan.ingest.pipeline import ingest_corpus, plan_corpus
+    from kalan.rag.embeddings import build_embedder
+    from kalan.rag.service import KalanService
+
+    common.WORK.mkdir(parents=True, exist_ok=True)
+    corpus, _, _ = corpora.piaf(corpora.QUICK_PIAF_ARTICLES if quick else None)
+    raw = common.embedder()  # torch fp32, as a tutorial would write it
+    embedders = {}
+    for _, backend, _ in variants:
+        if backend not in embedders:
+            embedders[backend] = build_embedder(_settings(common.WORK / "scratch", backend))
+    for e in [raw, *embedders.values()]:
+        e.embed_passages(["échauffement du modèle"] * 8)
+    per_article, _, _, _ = plan_corpus(corpus, common.settings_for(common.WORK / "scratch"))
+    files = sorted(p.name for p in corpus.glob("*.md"))
+    groups = [files[i::SLICES] for i in range(SLICES)]
+    grown = common.WORK / "ingest-ratio-corpus"
+    shutil.rmtree(grown, ignore_errors=True)
+    grown.mkdir(parents=True)
+    services = {}
+    for name, backend, how in variants:
+        s = _settings(tempfile.mkdtemp(prefix="ingest-ratio-", dir=common.WORK), backend, how)
+        services[name] = KalanService(s, embedder=embedders[backend])
+        services[name].store  # opened before the clock starts, as the model is loaded
+    raw_s, seconds, chunks, slices = 0.0, {n: 0.0 for n, _, _ in variants}, 0, []
+    load_start = common.load1()
+    for g in groups:
+        ids = {a.rsplit(".", 1)[0] for a in g}
+        texts = [c.match_text for aid, cs in per_article.items() if aid in ids for c in cs]
+        row = {"chunks": len(texts), "load1": common.load1()}
+        t0 = time.perf_counter()
+        raw.model.encode([raw.passage_prefix + t for t in texts], batch_size=32, normalize_embeddings=True,
+                         convert_to_numpy=True, show_progress_bar=False)
+        row["raw_s"] = round(time.perf_counter() - t0, 2)
+        raw_s += row["raw_s"]
+        chunks += len(texts)
+        for name in g:
+            shutil.copy2(corpus / name, grown / name)
+        for name, _, _ in variants:
+            svc = services[name]
+            t0 = time.perf_counter()
+            report = ingest_corpus(svc.settings, grown, svc.store, svc.embedder, progress=False)
+            took = time.perf_counter() - t0
+            assert report.added == len(texts), (name, report.added, len(texts))
+            seconds[name] += took
+            row[name] = round(took, 2)
+        slices.append(row)
+    out = {"corpus": "PIAF" + (" (--quick)" if quick else ""), "chunks": chunks, "slices": slices,
+           "load1": f"{load_start}→{common.load1()}", "raw_fp32_chunks_per_s": round(chunks / raw_s, 3),
+           "variants": {n: {"chunks_per_s": round(chunks / seconds[n], 3), "ratio": round(raw_s / seconds[n], 3)}
+                        for n, _, _ in variants},
+           "goal_ratio": 1.5}
+    return out
+
+
+def _settings(data_dir, backend: str, how: str = "separate"):
+    from kalan.rag.settings import load_settings
+
+    return load_settings(data_dir=data_dir, embedding={"mode": "e5", "path": common.MODEL_DIR, "backend": backend,
+                                                       "sentence_vectors": how})
+
+
+def main() -> int:
+    import argparse
+    import json
+
+    ap = argparse.ArgumentParser(description="Issue #16: ingest chunks/s ÷ raw fp32 encode, every variant in one run.")
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args()
+    out = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "uptime": common.uptime_line(),
+           "machine": common.machine(), "versions": common.versions(), **ratios(args.quick)}
+    common.RESULTS.mkdir(parents=True, exist_ok=True)
+    (common.RESULTS / "ingest-ratios.json").write_text(json.dumps(out, indent=2, ensure_ascii=False))
+    print(f"{out['chunks']} chunks, raw fp32 encode {out['raw_fp32_chunks_per_s']} chunks/s, load {out['load1']}")
+    for name, v in out["variants"].items():
+        print(f"  {name:28} {v['chunks_per_s']:7.3f} chunks/s   ratio {v['ratio']:.3f} (goal ≥ 1.5)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -6,7 +6,8 @@
   ``ingest_corpus`` into ``benchmarks/.cache/work/vdd-real-<chunks>-<backend>`` with its progress bar (chunks
   done, rate, time left). Ingestion is idempotent by chunk id, so a run that is interrupted (Ctrl-C, kill,
   end of session) resumes where it stopped when started again: only the chunks not yet stored are embedded.
-  ≥100k chunks take hours on 2 cores: run it in the background (``nohup … &``).
+  ≥100k chunks take hours on 2 cores: run it in the background (``nohup … &``); ``--start-from 10000`` starts
+  from a copy of the finished 10k store, whose fiches are the first ones of the larger corpus.
 - **--measure**: in the same process once built: hit@5 of the fiches' own headings as questions (a hit is a
   top-5 chunk of that fiche and section, ``vdd.questions``), warm search and ask p50/p95
   (``bench_query.bench_corpus``), serving RSS.
@@ -42,11 +43,15 @@ def _service(data_dir, backend: str):
                                       embedding={"mode": "e5", "path": common.MODEL_DIR, "backend": backend}))
 
 
-def build(chunks: int, backend: str) -> tuple[object, dict]:
+def build(chunks: int, backend: str, start_from: int | None = None) -> tuple[object, dict]:
     from kalan.ingest.pipeline import ingest_corpus
 
     corpus, m = corpora.vdd_corpus(chunks)
     data_dir = common.WORK / f"vdd-real-{chunks}-{backend}"
+    smaller = common.WORK / f"vdd-real-{start_from}-{backend}"
+    if start_from and not data_dir.exists() and smaller.is_dir():  # its fiches are a prefix of these: kept as they are
+        print(f"Départ de la base de {start_from} passages ({smaller.name}).", flush=True)
+        shutil.copytree(smaller, data_dir)
     svc = _service(data_dir, backend)
     before = svc.store.count()
     print(f"Corpus : {m['articles']} fiches, {m['chunks']} passages ; déjà dans la base : {before}.", flush=True)
@@ -97,33 +102,48 @@ def _recall(collection, qvecs: np.ndarray, exact: list[set]) -> tuple[float, flo
     return float(np.mean([len(set(g) & e) / FETCH_K for g, e in zip(got["ids"], exact)])), ms
 
 
+def _reopened(path: str, name: str):
+    """The collection through a new client: a client keeps the HNSW index it loaded, with the ``ef_search`` it had
+    then (measured: changing it through the same client changed nothing), so each setting is read afresh."""
+    import chromadb
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+    return chromadb.PersistentClient(path=path).get_collection(name)
+
+
+def _sweep(path: str, name: str, qvecs: np.ndarray, exact: list[set], **fixed) -> list[dict]:
+    rows = []
+    for ef in EF_SEARCH:
+        _reopened(path, name).modify(configuration={"hnsw": {"ef_search": ef}})
+        r, ms = _recall(_reopened(path, name), qvecs, exact)
+        rows.append({**fixed, "ef_search": ef, "recall@40": round(r, 4), "query_ms": round(ms, 2)})
+    return rows
+
+
 def recall(svc, chunks: int) -> dict:
+    """Run last: it stops the service's Chroma client (the settings are swept on copies, the store is not changed)."""
     import chromadb
 
     corpus, m = corpora.vdd_corpus(chunks)
     qs = [c["question"] for c in vdd.questions(corpus, m["files"], 200)]
     qvecs = svc.embedder.embed_queries(qs)
+    name = svc.store.collection.name
     ids, vecs = _all_vectors(svc.store.collection)
     top = np.argsort(-(qvecs @ vecs.T), axis=1)[:, :FETCH_K]
     exact = [{ids[j] for j in row} for row in top]
     out = {"queries": len(qs), "vectors": len(ids), "fetch_k": FETCH_K, "store": [], "copies": []}
-    for ef in EF_SEARCH:  # the store itself: ef_search can change after creation
-        svc.store.collection.modify(configuration={"hnsw": {"ef_search": ef}})
-        r, ms = _recall(svc.store.collection, qvecs, exact)
-        out["store"].append({"ef_search": ef, "recall@40": round(r, 4), "query_ms": round(ms, 2)})
-    svc.store.collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH[0]}})
     scratch = tempfile.mkdtemp(prefix="hnsw-", dir=common.WORK)
     try:
-        client = chromadb.PersistentClient(path=scratch)
-        for mn in MAX_NEIGHBORS:
+        # the store as ingest built it (M 16, ef_construction 100, Chroma's defaults), on a copy of its folder
+        shutil.copytree(svc.settings.chroma_dir, f"{scratch}/store")
+        out["store"] = _sweep(f"{scratch}/store", name, qvecs, exact)
+        for mn in MAX_NEIGHBORS:  # the same vectors in collections built at once with M = max_neighbors
+            client = chromadb.PersistentClient(path=f"{scratch}/m{mn}")
             col = client.create_collection(f"m{mn}", configuration={"hnsw": {"space": "cosine", "max_neighbors": mn}})
             for i in range(0, len(ids), 5000):
                 col.add(ids=ids[i : i + 5000], embeddings=vecs[i : i + 5000])
-            for ef in EF_SEARCH:
-                col.modify(configuration={"hnsw": {"ef_search": ef}})
-                r, ms = _recall(col, qvecs, exact)
-                out["copies"].append({"max_neighbors": mn, "ef_search": ef, "recall@40": round(r, 4),
-                                      "query_ms": round(ms, 2)})
+            out["copies"] += _sweep(f"{scratch}/m{mn}", f"m{mn}", qvecs, exact, max_neighbors=mn)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return out
@@ -135,8 +155,10 @@ def main() -> int:
     ap.add_argument("--backend", default="onnx", choices=["torch", "onnx", "onnx_int8"])
     ap.add_argument("--measure", action="store_true")
     ap.add_argument("--recall", action="store_true")
+    ap.add_argument("--start-from", type=int, metavar="CHUNKS",
+                    help="copy the finished store of that smaller build first (its fiches are a prefix)")
     args = ap.parse_args()
-    svc, built = build(args.chunks, args.backend)
+    svc, built = build(args.chunks, args.backend, args.start_from)
     out = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": common.machine(),
            "versions": common.versions(), "backend": args.backend, "build": built}
     if args.measure:

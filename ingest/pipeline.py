@@ -22,9 +22,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from kalan.ingest.chunk import chunk_article
+from kalan.ingest.embed import ChunkEmbedder
 from kalan.ingest.load import CorpusFileError, article_id_for, list_corpus, load_article
 from kalan.ingest.manifest import drop_manifest, file_digest, read_manifest, write_manifest
 from kalan.ingest.sections import structure
@@ -35,7 +34,7 @@ from kalan.rag.sentences import sentence_spans
 
 log = logging.getLogger(__name__)
 
-EMBED_BATCH = 64
+EMBED_BATCH = 256  # chunks embedded and written together: sorted by length inside, so little padding
 
 
 @dataclass
@@ -171,10 +170,11 @@ def ingest_corpus(settings, corpus_dir: Path, store, embedder, progress: bool = 
         drop_manifest(settings)  # until this run ends: if it is killed, the next one plans in full
     if to_add:
         bar = _progress(len(to_add), progress)
+        embed = ChunkEmbedder(embedder, settings.embedding.sentence_vectors)
         for i in range(0, len(to_add), EMBED_BATCH):
             batch = to_add[i : i + EMBED_BATCH]
             spans = [sentence_spans(c.text) or [(0, len(c.text))] for c in batch]
-            chunk_vecs, sentence_vecs = _embed(embedder, batch, spans, settings.embedding.sentence_vectors)
+            chunk_vecs, sentence_vecs = embed(batch, spans)
             store.add_sentences(batch, spans, sentence_vecs)
             store.add(batch, chunk_vecs, n_sentences=[len(sp) for sp in spans])
             report.added += len(batch)
@@ -204,17 +204,6 @@ def _manifest_articles(plan: CorpusPlan, planned: dict[str, list[str]], stored: 
             out[aid] = (known or {}).get(aid) or {"sha256": None, "body": None, "warnings": [],
                                                   "ids": sorted(stored[aid])}
     return out
-
-
-def _embed(embedder, batch: list[Chunk], spans: list[list[tuple[int, int]]], how: str):
-    """Chunk vectors and sentence vectors (flat, in chunk then sentence order)."""
-    parts = [[c.text[a:b] for a, b in sp] for c, sp in zip(batch, spans)]
-    if how == "late" and hasattr(embedder, "embed_passages_with_parts"):
-        chunk_vecs, per_chunk = embedder.embed_passages_with_parts([c.match_text for c in batch], parts)
-        return chunk_vecs, np.concatenate(per_chunk) if per_chunk else np.zeros((0, chunk_vecs.shape[1]), np.float32)
-    sentences = [t for p in parts for t in p]
-    vectors = embedder.embed_passages([c.match_text for c in batch] + sentences)  # one call: batched by length
-    return vectors[: len(batch)], vectors[len(batch):]
 
 
 def _progress(total: int, enabled: bool):

@@ -59,11 +59,14 @@ class OnnxEmbedder:
     # -- the forward pass --------------------------------------------------------------------------
     def _token_states(self, texts: list[str], offsets: bool = False):
         """Token vectors, attention mask (bool) and, if asked, character offsets of one batch."""
-        encodings = self.tokenizer.encode_batch(texts)
+        return self._run(self.tokenizer.encode_batch(texts), offsets)
+
+    def _run(self, encodings, offsets: bool = False):
+        """The graph on tokenised texts, padded to the longest of them."""
         width = max(len(e.ids) for e in encodings)
-        ids = np.full((len(texts), width), self.pad_id, dtype=np.int64)
-        mask = np.zeros((len(texts), width), dtype=np.int64)
-        offs = np.zeros((len(texts), width, 2), dtype=np.int64) if offsets else None
+        ids = np.full((len(encodings), width), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
+        offs = np.zeros((len(encodings), width, 2), dtype=np.int64) if offsets else None
         for row, enc in enumerate(encodings):
             ids[row, : len(enc.ids)] = enc.ids
             mask[row, : len(enc.ids)] = 1
@@ -72,14 +75,21 @@ class OnnxEmbedder:
         hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
         return hidden, mask.astype(bool), offs
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def _encode(self, texts: list[str], by_length: bool = False) -> np.ndarray:
+        """Mean-pooled unit vectors. ``by_length``: batches of texts of similar token counts (tokenised
+        once, up front), so that a batch pads its texts to nearly their own length; a text's vector
+        does not depend on its batch, up to float rounding."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for b in range(0, len(texts), self.batch_size):
-            batch = [t.strip() for t in texts[b : b + self.batch_size]]  # sentence-transformers strips too
-            hidden, mask, _ = self._token_states(batch)
+        if not texts:
+            return out
+        encodings = self.tokenizer.encode_batch([t.strip() for t in texts])  # sentence-transformers strips too
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids)) if by_length else list(range(len(texts)))
+        for b in range(0, len(order), self.batch_size):
+            rows = order[b : b + self.batch_size]
+            hidden, mask, _ = self._run([encodings[i] for i in rows])
             m = mask[..., None].astype(np.float32)
             pooled = (hidden * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
-            out[b : b + len(batch)] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+            out[rows] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
         return out
 
     # -- the embedder interface --------------------------------------------------------------------
@@ -87,11 +97,7 @@ class OnnxEmbedder:
         return self._encode([self.query_prefix + normalize(t) for t in texts])
 
     def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # small padding inside each batch
-        vecs = self._encode([self.passage_prefix + normalize(texts[i]) for i in order])
-        out = np.empty_like(vecs)
-        out[order] = vecs
-        return out
+        return self._encode([self.passage_prefix + normalize(t) for t in texts], by_length=True)
 
     def embed_passages_with_parts(self, texts: list[str], parts: list[list[str]]):
         """Passage vectors and late-chunked part vectors, as ``SentenceTransformerEmbedder``'s."""

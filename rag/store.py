@@ -80,17 +80,18 @@ class ChunkStore:
         self.embedder = embedder
         self.where = settings.store.url or str(settings.chroma_dir)
         self.client = make_client(settings)
+        hnsw = {"hnsw:space": "cosine", "hnsw:search_ef": settings.store.hnsw_ef_search}  # read at creation only
         try:
             self.vectorstore = Chroma(
                 collection_name=settings.store.collection,
                 embedding_function=_LCEmbeddings(embedder),
                 client=self.client,
-                collection_metadata={"hnsw:space": "cosine", "embedder": embedder.name},
+                collection_metadata={**hnsw, "embedder": embedder.name},
             )
             self.collection = self.vectorstore._collection
             # one vector per sentence of each chunk: sentence-level reranking and extractive answers
             self.sentences = self.client.get_or_create_collection(
-                name=f"{settings.store.collection}-phrases", metadata={"hnsw:space": "cosine"},
+                name=f"{settings.store.collection}-phrases", metadata=hnsw,
                 embedding_function=None,
             )
         except Exception as exc:

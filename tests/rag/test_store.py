@@ -100,3 +100,17 @@ def test_a_store_indexed_with_another_embedder_is_refused_with_a_message(store, 
     with pytest.raises(StoreUnavailable, match="indexée avec le modèle « fake-64 », le modèle actif est « fake-32 »"):
         ChunkStore(settings, FakeEmbedder(32))
     assert ChunkStore(settings, FakeEmbedder(64)).count() == store.count()  # the same embedder opens it
+
+
+def test_new_collections_take_the_hnsw_search_breadth_of_the_settings(tmp_path):
+    from kalan.rag.embeddings import FakeEmbedder
+    from kalan.rag.settings import load_settings
+    from kalan.rag.store import ChunkStore
+
+    settings = load_settings(data_dir=tmp_path / "data", embedding={"mode": "fake"}, store={"hnsw_ef_search": 321})
+    store = ChunkStore(settings, FakeEmbedder(settings.embedding.fake_dim))
+    assert store.collection.configuration["hnsw"]["ef_search"] == 321
+    assert store.sentences.configuration["hnsw"]["ef_search"] == 321
+    assert store.collection.configuration["hnsw"]["space"] == "cosine"
+    default = load_settings(data_dir=tmp_path / "other", embedding={"mode": "fake"})
+    assert ChunkStore(default, FakeEmbedder(8)).collection.configuration["hnsw"]["ef_search"] == 200
