@@ -170,7 +170,9 @@ def build_teacher_app(log, settings, service, planted=None, promoted_set=None) -
     kwargs = {"planted": planted} if planted is not None else {}
     if promoted_set is not None:
         kwargs["promoted_set"] = promoted_set
-    review = build_review_app(log, settings, proves=getattr(service, "proves", None), **kwargs)
+    if getattr(service, "proves", None) is not None:
+        kwargs["proves"] = service.proves
+    review = build_review_app(log, settings, **kwargs)
     max_age = max(1, int(getattr(getattr(settings, "review", None), "export_max_age_s", 600)))
     with gr.Blocks(title=msg.REVIEW_UI_TITLE, analytics_enabled=False,
                    delete_cache=(min(60, max_age), max_age)) as demo:
