@@ -48,7 +48,8 @@ def ablate(specs: list[str], half: str, progress: bool = True) -> dict[str, dict
             chain = AnswerChain(svc, with_overrides(settings, answer={"disabled_rules": [off]} if off else None))
             rows = [run_case(chain, case, settings.answer.min_support) for case in cases]
             key = ALL if off is None else f"sans {off}"
-            out.setdefault(key, {})[name] = {k: aggregate(rows)[k] for k in FIGURES} | {"n": len(rows)}
+            metrics = aggregate(rows)
+            out.setdefault(key, {})[name] = {k: metrics[k] for k in FIGURES} | {"n": len(rows)}
             if progress:
                 print(f"{name} ({len(cases)} cas) {key} : {out[key][name]['pass_rate']:.3f}", file=sys.stderr)
     return out

@@ -145,12 +145,15 @@ def cmd_show(args, settings):
     return 0
 
 
-def _review_action(args, settings, fn, done_msg):
+def _review_action(args, settings, fn, done_msg, then=None):
+    """Run a review action on the log, print its result; ``then`` gets the updated record afterwards."""
     rec = _run(settings, fn)
     if getattr(args, "json", False):
         print_json(_summary(rec))
     else:
         print(done_msg.format(id=rec["id"]))
+    if then is not None:
+        then(rec)
     return 0
 
 
@@ -166,20 +169,17 @@ def cmd_reject(args, settings):
 
 def cmd_correct(args, settings):
     chunks = [c.strip() for c in args.chunks.split(",") if c.strip()] if args.chunks else None
-    done = _review_action(args, settings, lambda log: log.correct(
+    return _review_action(args, settings, lambda log: log.correct(
         args.id, args.answer, chunk_ids=chunks, comment=args.comment, reviewer=_reviewer(args, settings)),
-        msg.REVIEW_CORRECTED)
-    _warn_unproven(settings, args.id)
-    return done
+        msg.REVIEW_CORRECTED, then=lambda rec: _warn_unproven(settings, rec))
 
 
-def _warn_unproven(settings, id: str) -> None:
+def _warn_unproven(settings, rec: dict) -> None:
     """A correction its chosen passages do not prove is saved, but never served again: say so on stderr."""
     from kalan.rag.service import KalanService
 
     try:
-        rec = _run(settings, lambda log: log.get(id))
-        if rec is not None and not KalanService(settings).proves(rec):
+        if not KalanService(settings).proves(rec):
             sys.stderr.write(msg.REVIEW_CORRECTION_UNPROVEN + "\n")
     except Exception:  # the store or the model unavailable: the correction itself is saved
         pass
