@@ -19,6 +19,7 @@ TAG_MINIMUMS = {
     "typo": 40,
     "multi-part": 8,
     "follow-up": 15,
+    "fragment": 15,  # a follow-up with no question word of its own: « et pour l'energie ? »
     "unanswerable-on-topic": 35,
     "off-topic": 8,
     "inference": 10,
