@@ -35,6 +35,7 @@ import numpy as np
 
 from kalan.rag.answer_types import expected_type, near_spelling, question_entities
 from kalan.rag.citations import AnswerSentence, parse_answer, verify
+from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import FRENCH_STOPWORDS, fold
 
 log = logging.getLogger(__name__)
@@ -145,6 +146,28 @@ def rejected_sentences(record: dict) -> set[str]:
         if isinstance(s, dict) and s.get("text"):
             out.add(_key(s["text"]))
     return out
+
+
+def without_rejected(text: str, rejected: frozenset[str]) -> str:
+    """A passage as a chat model reads it for this question: the sentences a teacher rejected for a close question
+    taken out (they stay in the article and in the passage that citations are checked against)."""
+    if not rejected:
+        return text
+    for start, end in reversed(sentence_spans(text)):
+        if _key(text[start:end]) in rejected:
+            text = text[:start] + text[end:].lstrip(" ")
+    return text
+
+
+def repeats_rejected(sentence: AnswerSentence, passages: list, rejected: frozenset[str]) -> bool:
+    """A verified answer sentence that says a rejected one again: its own text, or the passage sentence it was
+    verified against (a model rewording the rejected sentence is caught by its quote, whatever its words)."""
+    if not rejected:
+        return False
+    if _key(sentence.text) in rejected:
+        return True
+    return any(0 < n <= len(passages) and _key(passages[n - 1].text[a:b]) in rejected
+               for n, (a, b) in sentence.quote_spans.items())
 
 
 def _key(text: str) -> str:
