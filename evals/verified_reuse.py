@@ -59,6 +59,18 @@ def retyped(question: str) -> str:
     return " ".join(words)
 
 
+def questions_asked(pairs: list[dict], cases: dict[str, dict]) -> list[tuple[str, str, str, str | None]]:
+    """``(id, kind, question, source id)`` of every question asked once reuse is on: each pair's paraphrase,
+    retyped source and different question, then every other question of the sets (no follow-ups)."""
+    sources = {p["source_id"] for p in pairs}
+    probes = [(p["id"], "paraphrase", p["paraphrase"], p["source_id"]) for p in pairs]
+    probes += [(p["id"], "retyped", retyped(cases[p["source_id"]]["question"]), p["source_id"]) for p in pairs]
+    probes += [(p["id"], "different", p["different"], p["source_id"]) for p in pairs]
+    probes += [(cid, "other", c["question"], None) for cid, c in cases.items()
+               if cid not in sources and not c.get("history")]
+    return probes
+
+
 def _evidence_chunk(store, evidence: list[str]) -> str | None:
     for cid, _, text in store.all_chunks():
         if text and any(e and e in text for e in evidence):
@@ -104,12 +116,7 @@ def measure(data_settings, threshold: float | None, same_names: bool, words: boo
         svc = KalanService(on, embedder=teacher.embedder)
         by_log = {v: k for k, v in logged.items()}
         rows = []
-        sources = {p["source_id"] for p in pairs}
-        probes = [(p["id"], "paraphrase", p["paraphrase"], p["source_id"]) for p in pairs]
-        probes += [(p["id"], "retyped", retyped(cases[p["source_id"]]["question"]), p["source_id"]) for p in pairs]
-        probes += [(p["id"], "different", p["different"], p["source_id"]) for p in pairs]
-        probes += [(cid, "other", c["question"], None) for cid, c in cases.items()
-                   if cid not in sources and not c.get("history")]
+        probes = questions_asked(pairs, cases)
         qvecs = svc.embedder.embed_queries([q for _, _, q, _ in probes])
         svc.verified.recall("amorce", qvecs[0])  # load and embed the verified questions once
         for n, ((pid, kind, question, source), qvec) in enumerate(zip(probes, qvecs)):
