@@ -16,8 +16,14 @@ or a correction is not supported by the passages the teacher chose (``citations.
 Why words as well as vectors: on evals/sets/verified-pairs.jsonl, a question that shares most words with a
 verified one but asks another thing (« Pourquoi Diop a-t-il écrit ? » after « À qui Diop a-t-il écrit ? »)
 sits *closer* in e5's space than a genuine rewording (AUC 0.32; USE-multilingual 0.22). No cosine threshold
-keeps false matches under 1 %; the word check does (BENCHMARKS.md). A strongly reworded question is therefore
-answered anew, not from the verified answer.
+keeps false matches under 1 %; the word check does (BENCHMARKS.md). Grounding the match on the evidence (Kalan's
+top sentence for the new question in the verified answer's) or on words the evidence covers did not do better
+(``evals/verified_matcher_study.py``): a near-miss lands on the same sentence. A strongly reworded question is
+therefore answered anew, not from the verified answer.
+
+Rejected sentences are kept out in every mode: the extractive scorer never sees them (``is_rejected``), a chat
+model reads its passages without them (``without_rejected``) and a generated sentence that says one again is
+dropped (``repeats_rejected``).
 
 Not here: recording reviews (``answer_log``), the choice to serve (``chain``), the badge (``ui``). The
 questions' vectors are cached per answer id and the list reloaded only when the review log moves
