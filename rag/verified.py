@@ -4,9 +4,9 @@ Scope: ``VerifiedAnswers.recall`` compares a new (standalone) question with the 
 teacher reviewed and did not withdraw (``AnswerLog.verified``):
 - the closest approved or corrected one is *verified* when the two ask the same thing: cosine of the two
   questions' vectors at or above the embedder's calibrated ``same_question`` threshold, the same expected
-  answer type (date, number, name or open) and question word (quand, pourquoi, qui…), no name or number in
-  the new question that the reviewed one lacks, and the same content words up to typos, accents and word
-  order (none added, at most ``max_missing_words`` dropped);
+  answer type (date, number, name or open; ``answer_type``) and question word (quand, pourquoi, qui…), no
+  name or number in the new question that the reviewed one lacks, and the same content words up to typos,
+  accents and word order (none added, at most ``max_missing_words`` dropped);
 - every close rejected one (marked wrong, not corrected) gives the sentences never to serve again for it.
 
 ``rebuild`` turns a verified answer into answer sentences over the store's *current* passages, or returns
@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kalan.rag.answer_types import expected_type, near_spelling, question_entities
+from kalan.rag.answer_types import DESCRIBE_Q, expected_type, near_spelling, question_entities
 from kalan.rag.citations import AnswerSentence, parse_answer, verify
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import FRENCH_STOPWORDS, fold
@@ -58,6 +58,20 @@ QUESTION_WORDS = (
     ("qui", re.compile(r"\b(?:qui|ki)\b")),
     ("ou", re.compile(r"\b(?:ou|d ou)\s+(?!bien\b)")),
 )
+
+
+# The answer a question word asks for when ``expected_type`` sees none: it reads « qui » and « où » only at the
+# start of a question, and students also put them last (« la diplomatie malienne, elle est dirigée par qui ? »).
+WORD_TYPES = {"qui": "name", "ou": "name"}
+
+
+def answer_type(question: str, word_type: bool = True) -> str | None:
+    """The expected answer type of a question as reuse compares it: ``expected_type``, else (``word_type``) the
+    one its question word asks wherever it stands; « Qui est X ? » asks for a description and stays None."""
+    kind = expected_type(question)
+    if kind is None and word_type and not DESCRIBE_Q.search(fold(question).strip()):
+        kind = WORD_TYPES.get(question_word(question) or "")
+    return kind
 
 
 @dataclass(frozen=True)
@@ -188,13 +202,14 @@ class VerifiedAnswers:
     """The reviewed answers of one answer log, matched against new questions."""
 
     def __init__(self, answer_log, embedder, min_similarity: float, same_names: bool = True,
-                 max_new_words: int | None = 0, max_missing_words: int | None = 2):
+                 max_new_words: int | None = 0, max_missing_words: int | None = 2, word_type: bool = True):
         self.log = answer_log
         self.embedder = embedder
         self.min_similarity = float(min_similarity)
         self.same_names = same_names
         self.max_new_words = max_new_words  # None: no word check (vectors, type, question word and names only)
         self.max_missing_words = max_missing_words
+        self.word_type = word_type  # the question word gives the answer type when answer_types sees none
         self._lock = threading.Lock()
         self._version: int | None = None
         self._items: list[Reviewed] = []
@@ -215,7 +230,8 @@ class VerifiedAnswers:
             if status is None:
                 continue
             question = rec.get("standalone_question") or rec["question"]
-            items.append(Reviewed(rec["id"], status, rec.get("review_time") or "", question, expected_type(question),
+            items.append(Reviewed(rec["id"], status, rec.get("review_time") or "", question,
+                                  answer_type(question, self.word_type),
                                   question_word(question), question_names(question),
                                   question_terms(question), rec))
         missing = [(r.id, r.question) for r in items if (r.id, r.question) not in self._vectors]
@@ -236,8 +252,8 @@ class VerifiedAnswers:
         if not items:
             return Recall()
         sims = matrix @ np.asarray(qvec, dtype=np.float32)
-        kind, word, names, words = expected_type(question), question_word(question), question_names(question), \
-            question_terms(question)
+        kind, word, names, words = answer_type(question, self.word_type), question_word(question), \
+            question_names(question), question_terms(question)
         best: tuple[float, Reviewed] | None = None
         rejected: set[str] = set()
         for i in np.argsort(-sims):
