@@ -139,3 +139,31 @@ def test_a_reworded_question_gets_the_correction_with_its_badge_and_a_near_miss_
     near = _json(run_kalan(["ask", "Quand la médiathèque de Villebrune accueille-t-elle le public le dimanche ?",
                             "--json"], data))
     assert near["verified"] is None and "2 mars" not in near["answer"]
+
+
+@pytest.mark.slow
+def test_served_app_gives_the_approved_answer_to_a_reordered_question_of_the_set(served, run_kalan):
+    """Through ``gradio_client``: a pair of evals/sets/verified-pairs.jsonl written as students reorder a question
+    (vp-061: the question word last), its near-miss answered anew."""
+    from gradio_client import Client
+
+    sets = ROOT / "evals" / "sets"
+    pair = next(p for p in map(json.loads, (sets / "verified-pairs.jsonl").read_text(encoding="utf-8").splitlines())
+                if p["id"] == "vp-061")
+    assert pair["form"] == "reordered"
+    source = next(c for c in map(json.loads, (sets / "seed.jsonl").read_text(encoding="utf-8").splitlines())
+                  if c["id"] == pair["source_id"])
+
+    client = Client(served.url, verbose=False, httpx_kwargs={"timeout": 120})
+    first = client.predict(source["question"], api_name="/ask")
+    assert not first["refused"] and first["verified"] is None
+    env = {k: v for k, v in served.env.items() if k.startswith("KALAN_REVIEW")}
+    done = run_kalan(["review", "approve", first["log_id"]], served.data_dir, **env)
+    assert done.returncode == 0, done.stderr
+
+    again = client.predict(pair["paraphrase"], api_name="/ask")
+    assert again["verified"]["status"] == "approved" and again["verified"]["answer_id"] == first["log_id"]
+    assert again["answer"] == first["answer"]
+    assert [c["chunk_id"] for c in again["citations"]] == [c["chunk_id"] for c in first["citations"]]
+    near = client.predict(pair["different"], api_name="/ask")
+    assert near["verified"] is None
