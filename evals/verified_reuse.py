@@ -34,6 +34,10 @@ from kalan.evals.split import half
 from kalan.rag.settings import PROJECT_ROOT, load_settings, with_overrides
 
 SETS = PROJECT_ROOT / "evals" / "sets"
+# How a pair's paraphrase rewords its source: « reworded » (the first 60: few words shared, the question asked
+# another way) or « reordered » (mostly the same words in another order, voice or place of the question word,
+# as students write it: « … dirigée par qui ? »).
+FORMS = ("reworded", "reordered")
 
 
 def _cases() -> dict[str, dict]:
@@ -57,6 +61,18 @@ def retyped(question: str) -> str:
         mid = len(w) // 2
         words[longest] = w[:mid - 1] + w[mid] + w[mid - 1] + w[mid + 1:]
     return " ".join(words)
+
+
+def questions_asked(pairs: list[dict], cases: dict[str, dict]) -> list[tuple[str, str, str, str | None]]:
+    """``(id, kind, question, source id)`` of every question asked once reuse is on: each pair's paraphrase,
+    retyped source and different question, then every other question of the sets (no follow-ups)."""
+    sources = {p["source_id"] for p in pairs}
+    probes = [(p["id"], "paraphrase", p["paraphrase"], p["source_id"]) for p in pairs]
+    probes += [(p["id"], "retyped", retyped(cases[p["source_id"]]["question"]), p["source_id"]) for p in pairs]
+    probes += [(p["id"], "different", p["different"], p["source_id"]) for p in pairs]
+    probes += [(cid, "other", c["question"], None) for cid, c in cases.items()
+               if cid not in sources and not c.get("history")]
+    return probes
 
 
 def _evidence_chunk(store, evidence: list[str]) -> str | None:
@@ -84,7 +100,7 @@ def play_teacher(svc, answer_log, pairs: list[dict], cases: dict[str, dict]) -> 
 
 
 def measure(data_settings, threshold: float | None, same_names: bool, words: bool = True,
-            progress: bool = True) -> dict:
+            progress: bool = True, word_type: bool = True) -> dict:
     from kalan.db.answer_log import AnswerLog
     from kalan.rag.service import KalanService
 
@@ -94,7 +110,7 @@ def measure(data_settings, threshold: float | None, same_names: bool, words: boo
         db = str(Path(tmp) / "review.sqlite3")
         off = with_overrides(data_settings, review={"db_url": db}, verified={"reuse": False})
         on = with_overrides(data_settings, review={"db_url": db},
-                            verified={"reuse": True, "same_names": same_names,
+                            verified={"reuse": True, "same_names": same_names, "word_type": word_type,
                                       **({} if words else {"max_new_words": None}),
                                       **({"min_similarity": threshold} if threshold is not None else {})})
         teacher = KalanService(off)
@@ -104,12 +120,8 @@ def measure(data_settings, threshold: float | None, same_names: bool, words: boo
         svc = KalanService(on, embedder=teacher.embedder)
         by_log = {v: k for k, v in logged.items()}
         rows = []
-        sources = {p["source_id"] for p in pairs}
-        probes = [(p["id"], "paraphrase", p["paraphrase"], p["source_id"]) for p in pairs]
-        probes += [(p["id"], "retyped", retyped(cases[p["source_id"]]["question"]), p["source_id"]) for p in pairs]
-        probes += [(p["id"], "different", p["different"], p["source_id"]) for p in pairs]
-        probes += [(cid, "other", c["question"], None) for cid, c in cases.items()
-                   if cid not in sources and not c.get("history")]
+        probes = questions_asked(pairs, cases)
+        form = {p["id"]: p.get("form", "reworded") for p in pairs}
         qvecs = svc.embedder.embed_queries([q for _, _, q, _ in probes])
         svc.verified.recall("amorce", qvecs[0])  # load and embed the verified questions once
         for n, ((pid, kind, question, source), qvec) in enumerate(zip(probes, qvecs)):
@@ -119,7 +131,7 @@ def measure(data_settings, threshold: float | None, same_names: bool, words: boo
             result = svc.ask(question)
             served = (result.get("verified") or {}).get("answer_id")
             src_vec = None if source is None else svc.verified._vectors.get((logged[source], cases[source]["question"]))
-            row = {"id": pid, "kind": kind, "half": half(pid), "served": by_log.get(served),
+            row = {"id": pid, "kind": kind, "half": half(pid), "served": by_log.get(served), "form": form.get(pid),
                    "recall_ms": round(recall_ms, 3),
                    "cosine_to_source": None if src_vec is None else round(float(src_vec @ qvec), 4),
                    "best_cosine": round(recall.similarity, 4)}
@@ -149,6 +161,8 @@ def summary(rows: list[dict], which: str) -> dict:
     ms = [r["recall_ms"] for r in rows]
     return {
         "paraphrases": len(para), "served": round(sum(r["hit"] for r in para) / max(1, len(para)), 3),
+        **{f"served_{form}": round(sum(r["hit"] for r in part) / len(part), 3) for form in FORMS
+           if (part := [r for r in para if r.get("form", "reworded") == form])},
         "retyped_served": round(sum(r["hit"] for r in again) / max(1, len(again)), 3),
         "negatives": len(neg), "false_match": round(sum(r["false_match"] for r in neg) / max(1, len(neg)), 4),
         "false_match_different": round(sum(r["false_match"] for r in diff) / max(1, len(diff)), 4),
@@ -162,15 +176,19 @@ def main(argv=None) -> int:
     ap.add_argument("--threshold", type=float, help="seuil de similarité (défaut : calibration du modèle)")
     ap.add_argument("--no-names", action="store_true", help="sans la garde des noms et nombres")
     ap.add_argument("--no-words", action="store_true", help="sans la vérification des mots (vecteurs seuls)")
+    ap.add_argument("--no-word-type", action="store_true",
+                    help="type de réponse sans le mot interrogatif placé ailleurs qu'en tête")
     ap.add_argument("--rows", help="écrire les lignes (JSONL) dans ce fichier")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    out = measure(load_settings(), args.threshold, not args.no_names, not args.no_words)
+    out = measure(load_settings(), args.threshold, not args.no_names, not args.no_words,
+                  word_type=not args.no_word_type)
     if args.rows:
         Path(args.rows).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in out["rows"]),
                                    encoding="utf-8")
     report = {k: out[k] for k in ("threshold", "same_names", "approved", "corrected")}
     report["words"] = not args.no_words
+    report["word_type"] = not args.no_word_type
     report.update({h: summary(out["rows"], h) for h in ("tune", "test", "all")})
     print(json.dumps(report, ensure_ascii=False, indent=None if args.json else 2))
     return 0

@@ -32,7 +32,7 @@ from kalan.rag.planted import planted_spans
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.short_answer import asks_itself, find_span
 from kalan.rag.text import content_words, fold
-from kalan.rag.verified import is_rejected, rebuild
+from kalan.rag.verified import is_rejected, rebuild, repeats_rejected, without_rejected
 
 log = logging.getLogger(__name__)
 
@@ -334,7 +334,8 @@ class AnswerChain:
         """Stream the model's answer and yield each sentence once complete and verified."""
         passages = state.passages[: max(1, self.settings.llm.passages)]
         blocks = "\n".join(
-            prompts.PASSAGE.format(n=i + 1, title=p.title, section=p.section, text=_without_planted(p.text))
+            prompts.PASSAGE.format(n=i + 1, title=p.title, section=p.section,
+                                   text=without_rejected(_without_planted(p.text), state.rejected))
             for i, p in enumerate(passages)
         )
         messages = [
@@ -350,13 +351,17 @@ class AnswerChain:
             spans = sentence_spans(buffer)
             if len(spans) > 1 and re.search(r"[.!?…](?:\s*\[[\d,\s]+\])?\s+\S", buffer):
                 done_until = spans[-1][0]
-                yield from verify(parse_answer(buffer[:done_until]), passages, self.svc.embedder,
-                                  self.settings.answer.min_support, state.standalone, self.settings.embedding.cosine,
-                                  self.settings.answer.fact_check)
+                yield from self._kept(state, parse_answer(buffer[:done_until]), passages)
                 buffer = buffer[done_until:]
         if buffer.strip() and prompts.NOT_FOUND_TOKEN not in buffer:
-            yield from verify(parse_answer(buffer), passages, self.svc.embedder, self.settings.answer.min_support,
-                              state.standalone, self.settings.embedding.cosine, self.settings.answer.fact_check)
+            yield from self._kept(state, parse_answer(buffer), passages)
+
+    def _kept(self, state: State, sentences: list[AnswerSentence], passages: list) -> list[AnswerSentence]:
+        """The generated sentences that pass ``verify`` and do not say again what a teacher rejected for a close
+        question (issue #19: in every mode, not only extractive)."""
+        kept = verify(sentences, passages, self.svc.embedder, self.settings.answer.min_support, state.standalone,
+                      self.settings.embedding.cosine, self.settings.answer.fact_check)
+        return [s for s in kept if not repeats_rejected(s, passages, state.rejected)]
 
     def _fallback(self, state: State, exc: Exception) -> None:
         # the exception's text may echo request details (keys, URLs): only its type is logged

@@ -119,7 +119,7 @@ class KalanService:
             return None
         v = self.settings.verified
         return VerifiedAnswers(answer_log, self.embedder, v.min_similarity, v.same_names, v.max_new_words,
-                               v.max_missing_words)
+                               v.max_missing_words, word_type=v.word_type)
 
     @cached_property
     def chain(self):

@@ -274,6 +274,9 @@ class VerifiedSettings(BaseModel):
         "word order aside); empty: no word check, vectors only (false matches above 1 %, BENCHMARKS.md).",
     )
     max_missing_words: int = Field(2, description="Content words of the verified question a close one may leave out.")
+    word_type: bool = Field(True, description="A question whose answer type the type detector does not see takes the "
+                            "one its question word asks wherever it stands (« … dirigée par qui ? » asks a name, like "
+                            "« Qui dirige … ? »); false: types as answer_types sees them (BENCHMARKS.md).")
 
 
 class UISettings(BaseModel):

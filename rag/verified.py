@@ -4,9 +4,9 @@ Scope: ``VerifiedAnswers.recall`` compares a new (standalone) question with the 
 teacher reviewed and did not withdraw (``AnswerLog.verified``):
 - the closest approved or corrected one is *verified* when the two ask the same thing: cosine of the two
   questions' vectors at or above the embedder's calibrated ``same_question`` threshold, the same expected
-  answer type (date, number, name or open) and question word (quand, pourquoi, qui…), no name or number in
-  the new question that the reviewed one lacks, and the same content words up to typos, accents and word
-  order (none added, at most ``max_missing_words`` dropped);
+  answer type (date, number, name or open; ``answer_type``) and question word (quand, pourquoi, qui…), no
+  name or number in the new question that the reviewed one lacks, and the same content words up to typos,
+  accents and word order (none added, at most ``max_missing_words`` dropped);
 - every close rejected one (marked wrong, not corrected) gives the sentences never to serve again for it.
 
 ``rebuild`` turns a verified answer into answer sentences over the store's *current* passages, or returns
@@ -16,8 +16,14 @@ or a correction is not supported by the passages the teacher chose (``citations.
 Why words as well as vectors: on evals/sets/verified-pairs.jsonl, a question that shares most words with a
 verified one but asks another thing (« Pourquoi Diop a-t-il écrit ? » after « À qui Diop a-t-il écrit ? »)
 sits *closer* in e5's space than a genuine rewording (AUC 0.32; USE-multilingual 0.22). No cosine threshold
-keeps false matches under 1 %; the word check does (BENCHMARKS.md). A strongly reworded question is therefore
-answered anew, not from the verified answer.
+keeps false matches under 1 %; the word check does (BENCHMARKS.md). Grounding the match on the evidence (Kalan's
+top sentence for the new question in the verified answer's) or on words the evidence covers did not do better
+(``evals/verified_matcher_study.py``): a near-miss lands on the same sentence. A strongly reworded question is
+therefore answered anew, not from the verified answer.
+
+Rejected sentences are kept out in every mode: the extractive scorer never sees them (``is_rejected``), a chat
+model reads its passages without them (``without_rejected``) and a generated sentence that says one again is
+dropped (``repeats_rejected``).
 
 Not here: recording reviews (``answer_log``), the choice to serve (``chain``), the badge (``ui``). The
 questions' vectors are cached per answer id and the list reloaded only when the review log moves
@@ -33,8 +39,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kalan.rag.answer_types import expected_type, near_spelling, question_entities
+from kalan.rag.answer_types import DESCRIBE_Q, expected_type, near_spelling, question_entities
 from kalan.rag.citations import AnswerSentence, parse_answer, verify
+from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import FRENCH_STOPWORDS, fold
 
 log = logging.getLogger(__name__)
@@ -51,6 +58,20 @@ QUESTION_WORDS = (
     ("qui", re.compile(r"\b(?:qui|ki)\b")),
     ("ou", re.compile(r"\b(?:ou|d ou)\s+(?!bien\b)")),
 )
+
+
+# The answer a question word asks for when ``expected_type`` sees none: it reads « qui » and « où » only at the
+# start of a question, and students also put them last (« la diplomatie malienne, elle est dirigée par qui ? »).
+WORD_TYPES = {"qui": "name", "ou": "name"}
+
+
+def answer_type(question: str, word_type: bool = True) -> str | None:
+    """The expected answer type of a question as reuse compares it: ``expected_type``, else (``word_type``) the
+    one its question word asks wherever it stands; « Qui est X ? » asks for a description and stays None."""
+    kind = expected_type(question)
+    if kind is None and word_type and not DESCRIBE_Q.search(fold(question).strip()):
+        kind = WORD_TYPES.get(question_word(question) or "")
+    return kind
 
 
 @dataclass(frozen=True)
@@ -147,6 +168,28 @@ def rejected_sentences(record: dict) -> set[str]:
     return out
 
 
+def without_rejected(text: str, rejected: frozenset[str]) -> str:
+    """A passage as a chat model reads it for this question: the sentences a teacher rejected for a close question
+    taken out (they stay in the article and in the passage that citations are checked against)."""
+    if not rejected:
+        return text
+    for start, end in reversed(sentence_spans(text)):
+        if _key(text[start:end]) in rejected:
+            text = text[:start] + text[end:].lstrip(" ")
+    return text
+
+
+def repeats_rejected(sentence: AnswerSentence, passages: list, rejected: frozenset[str]) -> bool:
+    """A verified answer sentence that says a rejected one again: its own text, or the passage sentence it was
+    verified against (a model rewording the rejected sentence is caught by its quote, whatever its words)."""
+    if not rejected:
+        return False
+    if _key(sentence.text) in rejected:
+        return True
+    return any(0 < n <= len(passages) and _key(passages[n - 1].text[a:b]) in rejected
+               for n, (a, b) in sentence.quote_spans.items())
+
+
 def _key(text: str) -> str:
     return " ".join(fold(text).strip(" .;:!?…•-*").split())
 
@@ -159,13 +202,14 @@ class VerifiedAnswers:
     """The reviewed answers of one answer log, matched against new questions."""
 
     def __init__(self, answer_log, embedder, min_similarity: float, same_names: bool = True,
-                 max_new_words: int | None = 0, max_missing_words: int | None = 2):
+                 max_new_words: int | None = 0, max_missing_words: int | None = 2, word_type: bool = True):
         self.log = answer_log
         self.embedder = embedder
         self.min_similarity = float(min_similarity)
         self.same_names = same_names
         self.max_new_words = max_new_words  # None: no word check (vectors, type, question word and names only)
         self.max_missing_words = max_missing_words
+        self.word_type = word_type  # the question word gives the answer type when answer_types sees none
         self._lock = threading.Lock()
         self._version: int | None = None
         self._items: list[Reviewed] = []
@@ -186,7 +230,8 @@ class VerifiedAnswers:
             if status is None:
                 continue
             question = rec.get("standalone_question") or rec["question"]
-            items.append(Reviewed(rec["id"], status, rec.get("review_time") or "", question, expected_type(question),
+            items.append(Reviewed(rec["id"], status, rec.get("review_time") or "", question,
+                                  answer_type(question, self.word_type),
                                   question_word(question), question_names(question),
                                   question_terms(question), rec))
         missing = [(r.id, r.question) for r in items if (r.id, r.question) not in self._vectors]
@@ -207,8 +252,8 @@ class VerifiedAnswers:
         if not items:
             return Recall()
         sims = matrix @ np.asarray(qvec, dtype=np.float32)
-        kind, word, names, words = expected_type(question), question_word(question), question_names(question), \
-            question_terms(question)
+        kind, word, names, words = answer_type(question, self.word_type), question_word(question), \
+            question_names(question), question_terms(question)
         best: tuple[float, Reviewed] | None = None
         rejected: set[str] = set()
         for i in np.argsort(-sims):

@@ -36,7 +36,7 @@ def test_retyped_is_the_same_question_typed_in_a_hurry():
 def test_summary_rates_by_half():
     rows = [
         {"kind": "paraphrase", "half": "test", "hit": True, "recall_ms": 1.0},
-        {"kind": "paraphrase", "half": "test", "hit": False, "recall_ms": 1.0},
+        {"kind": "paraphrase", "half": "test", "hit": False, "recall_ms": 1.0, "form": "reordered"},
         {"kind": "retyped", "half": "test", "hit": True, "recall_ms": 1.0},
         {"kind": "different", "half": "test", "false_match": True, "recall_ms": 1.0},
         {"kind": "other", "half": "test", "false_match": False, "recall_ms": 3.0},
@@ -44,5 +44,6 @@ def test_summary_rates_by_half():
     ]
     test = summary(rows, "test")
     assert test["served"] == 0.5 and test["retyped_served"] == 1.0
+    assert test["served_reworded"] == 1.0 and test["served_reordered"] == 0.0  # a pair without a form: reworded
     assert test["negatives"] == 2 and test["false_match"] == 0.5 and test["false_match_different"] == 1.0
     assert summary(rows, "all")["negatives"] == 3

@@ -9,7 +9,7 @@ from kalan.db.answer_log import AnswerLog
 from kalan.rag.documents import Passage
 from kalan.rag.embeddings import build_embedder
 from kalan.rag.verified import (
-    VerifiedAnswers, is_rejected, question_terms, question_word, rebuild, rejected_sentences, served_status, word_gap,
+    VerifiedAnswers, answer_type, is_rejected, question_terms, question_word, rebuild, rejected_sentences, served_status, word_gap,
 )
 
 PASSAGE = ("Tout commence en 1960, quelques semaines à peine après la proclamation de l’indépendance du Mali. "
@@ -99,6 +99,24 @@ def test_recall_serves_the_same_question_retyped_and_not_another(log, embedder):
     assert recall("en quelle annee commence la cooperation entre le mali et moscou").verified is None
     log.approve(answer_id)  # a new verdict verifies it again
     assert recall("en quelle annee commence la cooperation entre le mali et moscou").verified is not None
+
+
+def test_answer_type_reads_the_question_word_wherever_it_stands():
+    assert answer_type("Qui dirige la diplomatie de Villebrune ?") == "name"
+    assert answer_type("la diplomatie de Villebrune, elle est dirigée par qui ?") == "name"
+    assert answer_type("la diplomatie de Villebrune, elle est dirigée par qui ?", word_type=False) is None
+    assert answer_type("Qui est Camille Roussel ?") is None  # a description, not a name
+    assert answer_type("Pourquoi la médiathèque a-t-elle fermé ?") is None
+
+
+def test_recall_serves_a_name_question_with_its_question_word_last(log, embedder):
+    q = "Qui a dessiné les plans de la médiathèque ?"
+    answer_id = log.record(_served(q, "Camille Roussel [1].", PASSAGE.split(". ")[0] + "."), "s1")
+    log.approve(answer_id)
+    reworded = "les plans de la mediatheque, ils ont ete dessines par qui ?"
+    vec = embedder.embed_queries([reworded])[0]
+    assert _matcher(log, embedder).recall(reworded, vec).verified.id == answer_id
+    assert _matcher(log, embedder, word_type=False).recall(reworded, vec).verified is None
 
 
 def test_recall_respects_the_similarity_threshold(log, embedder):
