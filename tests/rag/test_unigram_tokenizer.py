@@ -134,3 +134,12 @@ def test_real_model_same_ids_offsets_and_vectors(model_path, tmp_path):
     a, parts_a = ours.embed_passages_with_parts([" ".join(sample[:2])], [sample[:2]])
     b, parts_b = theirs.embed_passages_with_parts([" ".join(sample[:2])], [sample[:2]])
     assert np.abs(parts_a[0] - parts_b[0]).max() <= 1e-6
+
+
+def test_vocabulary_packing_keeps_every_piece():
+    from kalan.rag.unigram_tokenizer import _vocabulary
+
+    ids, scores = _vocabulary([["▁a", -1.0], ["b", -2.0], ["▁a", -3.0]])
+    assert ids == {"▁a": 2, "b": 1} and list(scores) == [-1.0, -2.0, -3.0]  # duplicates: the last, as tokenizers
+    ids, _ = _vocabulary([["a\x00b", -1.0], ["c", -2.0]])  # the packing separator inside a piece
+    assert ids == {"a\x00b": 0, "c": 1}
