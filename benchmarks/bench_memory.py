@@ -10,7 +10,8 @@ and spaCy's French pipeline (loaded by name questions and the fact check; loaded
 Variants:
 - ``current``: the code as it is;
 - ``tokenizers``: the embedder with ``tokenizers``' own Rust tokeniser (the code before ``kalan.rag.unigram_tokenizer``);
-- ``no-arena``: current, onnxruntime's CPU memory arena off (``SessionOptions.enable_cpu_mem_arena = False``).
+- ``no-arena``: current, onnxruntime's CPU memory arena off (``SessionOptions.enable_cpu_mem_arena = False``);
+- ``trim``: current, and glibc's ``malloc_trim(0)`` after every step (freed heap given back to the system).
 
 Results: printed as a table, and ``benchmarks/.cache/results/memory-<store>.json``. No timing is asserted anywhere.
 """
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from benchmarks import common
 
-VARIANTS = ("tokenizers", "current", "no-arena")
+VARIANTS = ("tokenizers", "current", "no-arena", "trim")
 
 
 def _apply(variant: str) -> None:
@@ -57,6 +58,10 @@ def child(variant: str, data_dir: Path, asks: int) -> dict:
     steps: list[tuple[str, float]] = []
 
     def mark(name: str) -> None:
+        if variant == "trim":
+            import ctypes
+
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
         steps.append((name, common.rss_mb()))
 
     mark("python")

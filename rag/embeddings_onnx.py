@@ -9,8 +9,8 @@ over the attention mask, L2-normalise. Same interface as
 graph returns the token vectors).
 
 Loading is the slow part of a cold ``kalan ask``: ~0.6 s for ``tokenizer.json``
-(250 000 pieces, read by ``kalan.rag.unigram_tokenizer`` into a dict: much less
-resident where ``tokenizers`` built 280 MB; measured 58 MB) and ~0.7 s for the session.
+(250 000 pieces, read by ``kalan.rag.unigram_tokenizer`` into a dict: 58 MB
+resident where ``tokenizers`` built 280 MB) and ~0.7 s for the session.
 onnxruntime maps the graph's external weights: the 384 MB word table is read
 only where a token's row is.
 

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from kalan.rag.memory import release_freed_heap
+
 UNK_PENALTY = 10.0  # tokenizers' K_UNK_PENALTY
 WORD_CACHE = 10_000  # segmentations kept, as tokenizers' own cache
 
@@ -51,7 +53,10 @@ def load_tokenizer(path: Path | str, max_tokens: int):
     """The lighter tokeniser when it reproduces ``path``, else ``tokenizers``' own; both truncate to ``max_tokens``."""
     spec = json.loads(Path(path).read_text(encoding="utf-8"))
     if reproducible(spec):
-        return UnigramTokenizer(spec, max_tokens)
+        tokenizer = UnigramTokenizer(spec, max_tokens)
+        del spec
+        release_freed_heap()  # the parsed JSON
+        return tokenizer
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_str(json.dumps(spec))
