@@ -1,7 +1,7 @@
 """The embedding model run by onnxruntime with the ``tokenizers`` library: no torch at question time.
 
 ``OnnxEmbedder`` reads ``tokenizer.json`` and one of the ONNX files that
-``kalan.rag.onnx_export`` made from the same local model (fp32, or int8 with
+``kalan.models.onnx_export`` made from the same local model (fp32, or int8 with
 dynamically quantised weights), and does what sentence-transformers does around
 the transformer: strip, tokenise with truncation to the model's limit, mean-pool
 over the attention mask, L2-normalise. Same interface as
@@ -14,7 +14,7 @@ resident where ``tokenizers`` built 280 MB) and ~0.7 s for the session.
 onnxruntime maps the graph's external weights: the 384 MB word table is read
 only where a token's row is.
 
-Not here: making the ONNX files (``kalan.rag.onnx_export``), choosing the
+Not here: making the ONNX files (``kalan.models.onnx_export``), choosing the
 backend (``kalan.rag.embeddings.build_embedder``).
 """
 

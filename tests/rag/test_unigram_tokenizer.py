@@ -113,7 +113,7 @@ def test_real_model_same_ids_offsets_and_vectors(model_path, tmp_path):
     from tokenizers import Tokenizer
 
     from kalan.rag.embeddings_onnx import OnnxEmbedder
-    from kalan.rag.onnx_export import export_onnx, onnx_file
+    from kalan.models.onnx_export import export_onnx, onnx_file
 
     root = Path(__file__).resolve().parents[2] / "corpus"
     paragraphs = [p for f in sorted(root.rglob("*")) if f.suffix in {".txt", ".md"}
