@@ -1,6 +1,6 @@
-"""The embedding model run by onnxruntime with the ``tokenizers`` library: no torch at question time.
+"""The embedding model run by onnxruntime, tokenised without torch: no torch at question time.
 
-``OnnxEmbedder`` reads ``tokenizer.json`` and one of the ONNX files that
+``OnnxEmbedder`` reads ``tokenizer.json`` (``kalan.rag.unigram_tokenizer``) and one of the ONNX files that
 ``kalan.models.onnx_export`` made from the same local model (fp32, or int8 with
 dynamically quantised weights), and does what sentence-transformers does around
 the transformer: strip, tokenise with truncation to the model's limit, mean-pool
