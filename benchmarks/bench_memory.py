@@ -8,6 +8,7 @@ VmRSS after: the imports; the embedder loaded and one question embedded; the sto
 and spaCy's French pipeline (loaded by name questions and the fact check; loaded explicitly if no answer did).
 
 Variants:
+- ``before``: as the code was before this benchmark (``tokenizers``' tokeniser, no freed heap given back);
 - ``current``: the code as it is;
 - ``tokenizers``: the embedder with ``tokenizers``' own Rust tokeniser (the code before ``kalan.rag.unigram_tokenizer``);
 - ``no-arena``: current, onnxruntime's CPU memory arena off (``SessionOptions.enable_cpu_mem_arena = False``);
@@ -26,11 +27,18 @@ from pathlib import Path
 
 from benchmarks import common
 
-VARIANTS = ("tokenizers", "current", "no-arena", "trim")
+VARIANTS = ("before", "tokenizers", "current", "no-arena", "trim")
 
 
 def _apply(variant: str) -> None:
-    if variant == "tokenizers":
+    if variant == "before":
+        import kalan.rag.nlp
+        import kalan.rag.service
+        import kalan.rag.unigram_tokenizer
+
+        for module in (kalan.rag.nlp, kalan.rag.service, kalan.rag.unigram_tokenizer):
+            module.release_freed_heap = lambda: False
+    if variant in ("before", "tokenizers"):
         import kalan.rag.unigram_tokenizer as ut
 
         def rust(path, max_tokens):
