@@ -100,7 +100,7 @@ def cmd_search(args, settings):
 
 
 def cmd_models(args, settings):
-    from kalan.rag.model_resolve import ensure_model
+    from kalan.models.resolve import ensure_model
 
     if args.model is None:  # the active model, as always
         path = ensure_model(settings)
@@ -111,7 +111,7 @@ def cmd_models(args, settings):
             fail(str(exc))
     print(f"Modèle d'embedding prêt : {path}")
     if (args.model or settings.embedding.mode) in ("e5", "sentence_transformers"):  # gemma has no ONNX copy
-        from kalan.rag.onnx_export import export_onnx
+        from kalan.models.onnx_export import export_onnx
 
         try:
             print(f"Copies ONNX (fp32, int8) prêtes : {export_onnx(path, progress=print)}")
@@ -124,7 +124,7 @@ def cmd_models(args, settings):
 
 
 def cmd_doctor(args, settings):
-    from kalan.rag.model_resolve import ensure_model
+    from kalan.models.resolve import ensure_model
     from kalan.rag.service import KalanService
 
     info = {

@@ -2,16 +2,16 @@
 
 - ``SentenceTransformerEmbedder``: a real sentence-transformers model loaded
   from a local folder, never with remote code: multilingual-e5-small by default
-  (mode ``e5``, provisioned offline by ``kalan.rag.model_provision``, prefixes
+  (mode ``e5``, provisioned offline by ``kalan.models.e5_provision``, prefixes
   "query: " / "passage: ") or EmbeddingGemma-300M (mode ``gemma``, installed by
-  ``kalan.rag.gemma_provision``, prompts "task: search result | query: " /
+  ``kalan.models.gemma_provision``, prompts "task: search result | query: " /
   "title: none | text: ").
 - ``FakeEmbedder``: deterministic vectors for fast unit tests: each word is
   hashed with SHA-256 into a bucket, so texts sharing words are close. Never
   what the README runs.
 
 Vectors are L2-normalised float32 numpy arrays; cosine = dot product.
-Not here: where the model folder comes from (``model_provision``).
+Not here: where the model folder comes from (``kalan.models``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Protocol
 
 import numpy as np
 
-from kalan.rag import gemma_provision, model_provision  # light: constants and stdlib only at import
+from kalan.models import e5_provision, gemma_provision  # light: constants and stdlib only at import
 from kalan.rag.text import normalize, tokenize
 
 
@@ -179,7 +179,7 @@ def embed_with_parts(embedder, texts: list[str], parts: list[list[str]]) -> tupl
 
 #: Provisioned models: mode -> (model id, folder under ``<data_dir>/models``, query prefix, passage prefix).
 MODELS = {
-    "e5": (model_provision.MODEL_ID, "multilingual-e5-small", "query: ", "passage: "),
+    "e5": (e5_provision.MODEL_ID, "multilingual-e5-small", "query: ", "passage: "),
     "gemma": (gemma_provision.MODEL_ID, "embeddinggemma-300m", gemma_provision.QUERY_PROMPT,
               gemma_provision.DOCUMENT_PROMPT),
 }
@@ -211,10 +211,10 @@ def build_embedder(settings) -> Embedder:
             raise ValueError("embedding.mode=sentence_transformers demande embedding.path (dossier du modèle).")
         path = Path(emb.path)
     else:
-        from kalan.rag.model_resolve import ensure_model
+        from kalan.models.resolve import ensure_model
 
         path = ensure_model(settings)
-    from kalan.rag.onnx_export import supports
+    from kalan.models.onnx_export import supports
 
     if emb.backend == "torch" or emb.mode == "gemma" or not supports(path):  # a Dense head, CLS pooling…: torch
         return SentenceTransformerEmbedder(path, query, passage, emb.batch_size, emb.device)
@@ -228,7 +228,7 @@ def _onnx_embedder(path: Path, emb, query: str, passage: str):
     import sys
 
     from kalan.rag.embeddings_onnx import OnnxEmbedder
-    from kalan.rag.onnx_export import export_onnx, is_exported, onnx_file
+    from kalan.models.onnx_export import export_onnx, is_exported, onnx_file
 
     if not is_exported(path):  # a model installed before the ONNX backends: made once, here
         export_onnx(path, progress=lambda line: sys.stderr.write(line + "\n"))

@@ -1,18 +1,20 @@
-"""The embedding model run by onnxruntime with the ``tokenizers`` library: no torch at question time.
+"""The embedding model run by onnxruntime, tokenised without torch: no torch at question time.
 
-``OnnxEmbedder`` reads ``tokenizer.json`` and one of the ONNX files that
-``kalan.rag.onnx_export`` made from the same local model (fp32, or int8 with
+``OnnxEmbedder`` reads ``tokenizer.json`` (``kalan.rag.unigram_tokenizer``) and one of the ONNX files that
+``kalan.models.onnx_export`` made from the same local model (fp32, or int8 with
 dynamically quantised weights), and does what sentence-transformers does around
 the transformer: strip, tokenise with truncation to the model's limit, mean-pool
 over the attention mask, L2-normalise. Same interface as
 ``SentenceTransformerEmbedder``, late-chunked sentence vectors included (the
 graph returns the token vectors).
 
-Loading is the slow part of a cold ``kalan ask``: ~1 s for ``tokenizer.json``
-(250 000 pieces; ``tokenizers`` holds the GIL while it parses, so a thread would
-not help) and ~0.7 s for the int8 session (2 s for fp32's 470 MB).
+Loading is the slow part of a cold ``kalan ask``: ~0.6 s for ``tokenizer.json``
+(250 000 pieces, read by ``kalan.rag.unigram_tokenizer`` into a dict: 58 MB
+resident where ``tokenizers`` built 280 MB) and ~0.7 s for the session.
+onnxruntime maps the graph's external weights: the 384 MB word table is read
+only where a token's row is.
 
-Not here: making the ONNX files (``kalan.rag.onnx_export``), choosing the
+Not here: making the ONNX files (``kalan.models.onnx_export``), choosing the
 backend (``kalan.rag.embeddings.build_embedder``).
 """
 
@@ -40,7 +42,8 @@ class OnnxEmbedder:
     def __init__(self, model_dir: Path, onnx_path: Path, query_prefix: str = "query: ",
                  passage_prefix: str = "passage: ", batch_size: int = 32, threads: int = 0):
         import onnxruntime as ort
-        from tokenizers import Tokenizer
+
+        from kalan.rag.unigram_tokenizer import load_tokenizer
 
         self.path = Path(model_dir)
         self.onnx_path = Path(onnx_path)
@@ -51,8 +54,7 @@ class OnnxEmbedder:
         options.intra_op_num_threads = threads  # 0: onnxruntime's default (one per physical core)
         options.log_severity_level = 3
         self.session = ort.InferenceSession(str(self.onnx_path), options, providers=["CPUExecutionProvider"])
-        self.tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
-        self.tokenizer.enable_truncation(max_length=self.limit)
+        self.tokenizer = load_tokenizer(self.path / "tokenizer.json", self.limit)
         self.pad_id = self.tokenizer.token_to_id("<pad>") or 0
         self.dim = int(self.session.get_outputs()[0].shape[-1])
 

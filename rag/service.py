@@ -14,6 +14,7 @@ from functools import cached_property
 
 from kalan.rag.embeddings import build_embedder
 from kalan.rag.lexical import index_dir, load_or_build
+from kalan.rag.memory import release_freed_heap
 from kalan.rag.retrieval import Retriever
 from kalan.rag.store import ChunkStore
 
@@ -95,6 +96,7 @@ class KalanService:
         for _, meta, _ in self.store.all_chunks(include_documents=False):
             seen.setdefault((meta or {}).get("article_id", ""), (meta or {}).get("title", ""))
         titles = sorted(t for t in seen.values() if t)
+        release_freed_heap()  # the scan's pages of metadata, freed: ~200 MB resident at 10k passages otherwise
         with self._lock:
             self._titles = (count, titles)
         return list(titles)

@@ -48,7 +48,7 @@ def settings(tmp_path):
 
 @pytest.fixture(scope="session")
 def model_path(tmp_path_factory) -> Path:
-    from kalan.rag.model_provision import build_e5_small, is_complete
+    from kalan.models.e5_provision import build_e5_small, is_complete
 
     provisioned = ROOT / ".kalan" / "models" / "multilingual-e5-small"
     if is_complete(provisioned):

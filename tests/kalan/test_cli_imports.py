@@ -57,7 +57,7 @@ def test_ask_and_search_import_no_ui_and_no_llm_client_in_extractive_mode(tmp_pa
 
 @pytest.mark.slow
 def test_the_onnx_backend_answers_without_torch(tmp_path, seed_corpus, model_path):
-    from kalan.rag.onnx_export import export_onnx
+    from kalan.models.onnx_export import export_onnx
 
     export_onnx(model_path, progress=lambda line: None)  # made by `kalan models install`; torch needed there only
     env = _env(tmp_path / "data", KALAN_EMBEDDING__PATH=str(model_path), KALAN_EMBEDDING__BACKEND="onnx_int8")

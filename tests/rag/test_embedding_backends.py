@@ -44,7 +44,7 @@ class _Onnx(_Recorder):
 def fake_backends(monkeypatch, tmp_path):
     """The factory with both real embedders replaced by recorders and a model folder already exported."""
     import kalan.rag.embeddings_onnx as eo
-    import kalan.rag.onnx_export as ox
+    import kalan.models.onnx_export as ox
 
     _Recorder.built = []
     monkeypatch.setattr(embeddings, "SentenceTransformerEmbedder", _Torch)
@@ -80,7 +80,7 @@ def test_the_factory_builds_the_backend_the_settings_name(fake_backends, tmp_pat
 
 
 def test_gemma_runs_on_torch_whatever_the_backend(fake_backends, tmp_path, monkeypatch):
-    import kalan.rag.model_resolve as mr
+    import kalan.models.resolve as mr
 
     monkeypatch.setattr(mr, "ensure_model", lambda settings: fake_backends)
     settings = load_settings(data_dir=tmp_path, embedding={"mode": "gemma", "backend": "onnx_int8"})
@@ -109,7 +109,7 @@ def test_an_unknown_backend_is_refused(tmp_path):
 
 
 def test_a_missing_export_is_made_on_first_use(fake_backends, tmp_path, monkeypatch):
-    import kalan.rag.onnx_export as ox
+    import kalan.models.onnx_export as ox
 
     made = []
     monkeypatch.setattr(ox, "is_exported", lambda path: bool(made))
@@ -125,7 +125,7 @@ def test_a_missing_export_is_made_on_first_use(fake_backends, tmp_path, monkeypa
 
 @pytest.fixture(scope="module")
 def onnx_dir(model_path):
-    from kalan.rag.onnx_export import export_onnx
+    from kalan.models.onnx_export import export_onnx
 
     return export_onnx(model_path, progress=lambda line: None)
 
@@ -138,7 +138,7 @@ def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize("precision, bound", [("fp32", 0.999), ("int8", 0.98)])
 def test_onnx_vectors_agree_with_torch_fp32(real_embedder, model_path, onnx_dir, precision, bound):
     from kalan.rag.embeddings_onnx import OnnxEmbedder
-    from kalan.rag.onnx_export import onnx_file
+    from kalan.models.onnx_export import onnx_file
 
     emb = OnnxEmbedder(model_path, onnx_file(model_path, precision))
     assert emb.dim == real_embedder.dim and emb.name == real_embedder.name
@@ -157,7 +157,7 @@ def test_onnx_vectors_agree_with_torch_fp32(real_embedder, model_path, onnx_dir,
 
 @pytest.mark.slow
 def test_the_export_is_made_once(model_path, onnx_dir):
-    from kalan.rag.onnx_export import FILES, export_onnx, is_exported
+    from kalan.models.onnx_export import FILES, export_onnx, is_exported
 
     assert is_exported(model_path)
     stamps = {p: (onnx_dir / f).stat().st_mtime_ns for p, f in FILES.items()}

