@@ -94,6 +94,10 @@ def test_guided_mode(browser, served):
         pg.fill("#kalan-question textarea", question)
         pg.press("#kalan-question textarea", "Enter")
         pg.wait_for_function("n => document.querySelectorAll('#kalan-chat .kalan-hint-1').length >= n", arg=n_hint1)
+        # the box switches to « your answer » in the same update; under load it can land a moment later, and a
+        # student types once it has (an Enter before would send a new question, not an answer)
+        pg.wait_for_function("p => document.querySelector('#kalan-question textarea').placeholder === p",
+                             arg=sm.GUIDED_ANSWER_PLACEHOLDER)
 
     # hint 1: the section, no quote yet; the box now asks for the student's answer
     ask_guided(1)
