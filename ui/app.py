@@ -244,11 +244,13 @@ def build_app(service, log, settings):
 
         private = {"api_visibility": "private"}
         outputs = [chatbot, session, question, status, comment_group, hint_btn, suggest_box, *suggest_btns]
+        # « always_last »: a question sent while the last answer's suggestions are still being computed runs
+        # once they are done. Gradio's default (« once ») drops it silently: under load a student's Enter was lost.
         for trigger in (question.submit, send.click):
-            trigger(on_submit, [question, chatbot, session, guided], outputs,
+            trigger(on_submit, [question, chatbot, session, guided], outputs, trigger_mode="always_last",
                     concurrency_id=ANSWER_CONCURRENCY_ID, show_progress="hidden", **private)
         for b in suggest_btns + example_btns:
-            b.click(on_pick, [b, chatbot, session, guided], outputs,
+            b.click(on_pick, [b, chatbot, session, guided], outputs, trigger_mode="always_last",
                     concurrency_id=ANSWER_CONCURRENCY_ID, show_progress="hidden", **private)
         demo.load(on_load, None, [examples_box, *example_btns], concurrency_id=ANSWER_CONCURRENCY_ID,
                   show_progress="hidden", **private)

@@ -113,4 +113,4 @@ def test_new_collections_take_the_hnsw_search_breadth_of_the_settings(tmp_path):
     assert store.sentences.configuration["hnsw"]["ef_search"] == 321
     assert store.collection.configuration["hnsw"]["space"] == "cosine"
     default = load_settings(data_dir=tmp_path / "other", embedding={"mode": "fake"})
-    assert ChunkStore(default, FakeEmbedder(8)).collection.configuration["hnsw"]["ef_search"] == 200
+    assert ChunkStore(default, FakeEmbedder(8)).collection.configuration["hnsw"]["ef_search"] == 400

@@ -214,3 +214,18 @@ def test_build_app_wires_the_page(make_service, answer_log, settings):
     assert demo.title == "Kalan"
     assert demo._queue.max_size == settings.ui.max_queue
     assert demo._queue.default_concurrency_limit == settings.ui.concurrency_limit
+
+
+def test_a_question_sent_while_suggestions_are_computed_is_not_dropped(make_service, answer_log, settings):
+    """The answer event keeps running while it computes the answer's suggestions; a question sent meanwhile must
+    wait for it (« always_last »), not be dropped (Gradio's default « once »)."""
+    from kalan.ui.app import build_app
+
+    demo = build_app(make_service(), answer_log, settings)
+    config = demo.get_config_file()
+    ids = {c["id"]: c.get("props", {}).get("elem_id") for c in config["components"]}
+    asking = [d for d in config["dependencies"]
+              if any(ids.get(t[0]) in ("kalan-question", "kalan-send") and t[1] in ("submit", "click")
+                     for t in d["targets"])]
+    assert {ids[t[0]] for d in asking for t in d["targets"]} >= {"kalan-question"}
+    assert asking and all(d["trigger_mode"] == "always_last" for d in asking)
