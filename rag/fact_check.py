@@ -68,14 +68,9 @@ class Verdict:
     relation: float = 1.0  # the weakest fact's share of anchors found with it (1.0: nothing to check)
 
 
-def _nlp():
-    """spaCy's French pipeline with tagger, parser, lemmatizer and NER (shared, ``kalan.rag.nlp``)."""
-    return french()
-
-
 @lru_cache(maxsize=512)  # a Doc keeps its token vectors: the cache is kept small; evidence sets are cached apart
 def _parse(text: str):
-    return _nlp()(text)
+    return french()(text)  # tagger, parser, lemmatizer and NER: the shared pipeline (kalan.rag.nlp)
 
 
 _ORDINAL_SUFFIXES = frozenset({"e", "eme", "ieme", "er", "ere", "re", "nd", "nde"})  # folded: « 65ᵉ » -> 65e

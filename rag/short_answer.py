@@ -65,14 +65,8 @@ _ORG_Q = re.compile(rf"\bquel(?:le)?s?\s+{alternation(lx.ORG_NOUNS)}\b")
 _PERSON_Q = re.compile(rf"{_QUI}|\bquel(?:le)?s?\s+{alternation(lx.PERSON_NOUNS)}\b")
 
 
-def _nlp():
-    """spaCy's French pipeline (shared, ``kalan.rag.nlp``), or None; loaded on the first name question only.
-    Its parser's sentence boundaries matter: without it 11 of 479 PIAF sentences get other entities."""
-    return french()
-
-
 def _entity_spans(sentence: str, labels: set[str] | None) -> list[tuple[int, int]]:
-    nlp = _nlp()
+    nlp = french()  # loaded on the first name question; its parser's sentence boundaries change entities
     if nlp is not None:
         doc = nlp(sentence)
         spans = [(e.start_char, e.end_char) for e in doc.ents if labels is None or e.label_ in labels]

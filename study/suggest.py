@@ -24,9 +24,10 @@ import re
 import threading
 from functools import lru_cache
 
+from kalan.rag.nlp import french as spacy_pipeline  # the one French pipeline of the process
 from kalan.rag.planted import planted_spans
 from kalan.rag.sentences import sentence_spans
-from kalan.rag.short_answer import _DATE, _nlp as spacy_pipeline  # the direct answer's date pattern and NER
+from kalan.rag.short_answer import _DATE  # the direct answer's date pattern
 from kalan.rag.text import fold
 from kalan.study import messages as m
 
