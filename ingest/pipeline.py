@@ -11,6 +11,10 @@ What is stored comes from the manifest of the last ingest (``kalan.ingest.manife
 when it can be trusted: then only new or changed files (by hash) are read and
 chunked, and the store is not scanned. Otherwise every file is read and the
 store's chunks are listed, as a first ingest does.
+
+Each new chunk is stored with the named entities of its sentences (spaCy, ``kalan.rag.entities``), so that
+question time needs no spaCy; a full plan also gives them to stored chunks written before (once, with a
+progress bar). ``chunk.entities = false`` turns both off.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from kalan.ingest.manifest import drop_manifest, file_digest, read_manifest, wri
 from kalan.ingest.sections import structure
 from kalan.rag import messages as msg
 from kalan.rag.documents import Chunk
+from kalan.rag.entities import METADATA_KEY as ENTITIES_KEY, encode, parse_chunks
 from kalan.rag.lexical import load_or_build
 from kalan.rag.sentences import sentence_spans
 
@@ -44,6 +49,7 @@ class IngestReport:
     added: int = 0
     unchanged: int = 0
     removed: int = 0
+    entities_added: int = 0  # stored chunks given their named entities (written before they were stored)
     errors: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
 
@@ -171,12 +177,15 @@ def ingest_corpus(settings, corpus_dir: Path, store, embedder, progress: bool = 
     if to_add:
         bar = _progress(len(to_add), progress)
         embed = ChunkEmbedder(embedder, settings.embedding.sentence_vectors)
+        nlp = _entity_parser(settings)
         for i in range(0, len(to_add), EMBED_BATCH):
             batch = to_add[i : i + EMBED_BATCH]
             spans = [sentence_spans(c.text) or [(0, len(c.text))] for c in batch]
             chunk_vecs, sentence_vecs = embed(batch, spans)
             store.add_sentences(batch, spans, sentence_vecs)
-            store.add(batch, chunk_vecs, n_sentences=[len(sp) for sp in spans])
+            found = parse_chunks([c.text for c in batch], nlp) if nlp is not None else None
+            store.add(batch, chunk_vecs, n_sentences=[len(sp) for sp in spans],
+                      entities=[encode(e) for e in found] if found is not None else None)
             report.added += len(batch)
             if bar:
                 bar.update(len(batch))
@@ -185,6 +194,8 @@ def ingest_corpus(settings, corpus_dir: Path, store, embedder, progress: bool = 
     if to_delete:
         store.delete(to_delete)
         report.removed = len(to_delete)
+    if known is None:  # the store was scanned: chunks written before entities were stored get them now
+        report.entities_added = _backfill_entities(store, settings, progress)
     load_or_build(settings, store, rebuild=bool(to_add or to_delete))
     write_manifest(settings, store, _manifest_articles(plan, planned, stored, known))
     if to_add or to_delete:
@@ -206,9 +217,39 @@ def _manifest_articles(plan: CorpusPlan, planned: dict[str, list[str]], stored: 
     return out
 
 
-def _progress(total: int, enabled: bool):
+def _backfill_entities(store, settings, progress: bool) -> int:
+    """Parse and store the named entities of stored chunks that lack them (a store written before they were
+    stored): batch by batch, so an interrupted run keeps what it wrote and the next full plan does the rest."""
+    nlp = _entity_parser(settings)
+    if nlp is None:
+        return 0
+    missing = [(cid, text) for cid, meta, text in store.all_chunks() if text and not (meta or {}).get(ENTITIES_KEY)]
+    if not missing:
+        return 0
+    bar = _progress(len(missing), progress, msg.PROGRESS_ENTITIES)
+    for i in range(0, len(missing), EMBED_BATCH):
+        part = missing[i : i + EMBED_BATCH]
+        found = parse_chunks([text for _, text in part], nlp)
+        store.add_entities([cid for cid, _ in part], [encode(e) for e in found])
+        if bar:
+            bar.update(len(part))
+    if bar:
+        bar.close()
+    return len(missing)
+
+
+def _entity_parser(settings):
+    """spaCy's French pipeline when chunks are stored with their named entities (``chunk.entities``), else None."""
+    if not settings.chunk.entities:
+        return None
+    from kalan.rag.nlp import french
+
+    return french()
+
+
+def _progress(total: int, enabled: bool, desc: str = "Indexation"):
     if not enabled or total < 32:
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="Indexation", unit="passage", file=sys.stderr, dynamic_ncols=True)
+    return tqdm(total=total, desc=desc, unit="passage", file=sys.stderr, dynamic_ncols=True)

@@ -41,7 +41,8 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 def warm(service) -> None:
-    """Load the model, the store and the BM25 index, build the chain with one answer, and load spaCy."""
+    """Load the model, the store and the BM25 index, build the chain with one answer, and load spaCy when the
+    answers will need it (a chat model's sentences are fact-checked on their parse)."""
     from kalan.rag.store import StoreEmpty
 
     if service.store.count() == 0:
@@ -51,9 +52,11 @@ def warm(service) -> None:
         service.ask(WARM_QUESTION)
     except Exception as exc:  # the chain will report it to the student; the server can still start
         log.warning("préchauffage de la chaîne incomplet : %s", exc)
-    from kalan.rag.nlp import french
+    if service.settings.llm.mode != "extractive" or not service.settings.chunk.entities:
+        from kalan.rag.nlp import french
 
-    french()  # spaCy, for name questions and the fact check: loaded now, not on the first student's question
+        french()  # spaCy, for the fact check of generated sentences: loaded now, not on the first question
+    # extractive with entities stored at ingestion: name questions and suggestions read them, no spaCy (-410 MB)
 
 
 def cmd_serve(args, settings):

@@ -15,6 +15,7 @@ HISTORY_TURN_TOO_LONG = (
     "L'échange n° {i} de l'historique est trop long ({n} caractères, maximum {max} par échange question + réponse) : "
     "raccourcissez-le ou retirez-le de l'historique."
 )
+PROGRESS_ENTITIES = "Entités nommées des passages déjà indexés"  # progress bar of the one-time backfill
 REFUSAL = (
     "Je ne trouve pas la réponse dans les articles du corpus. "
     "Je préfère ne rien inventer : reformulez votre question ou posez-en une sur les sujets couverts."

@@ -134,6 +134,9 @@ class ChunkSettings(BaseModel):
     target_chars: int = Field(700, description="Preferred chunk size in characters.")
     max_chars: int = Field(1100, description="Hard upper bound of a chunk, except single long sentences.")
     max_article_bytes: int = Field(6_000_000, description="Larger corpus files are refused with a message.")
+    entities: bool = Field(True, description="Store each chunk's named entities (spaCy, at ingestion): name "
+                           "questions and suggestions then need no spaCy at question time (about 410 MB and a "
+                           "2–6 s load saved); ingestion takes about a quarter longer (BENCHMARKS.md).")
 
 
 class UploadSettings(BaseModel):

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from kalan.rag import lexicon as lx
 from kalan.rag.answer_types import _QUI, _WHERE, AGE_Q, DURATION, TIME_SPAN_Q, _names, expected_type
 from kalan.rag.lexicon import alternation
-from kalan.rag.nlp import french
+from kalan.rag import entities
 from kalan.rag.text import fold, tokenize
 
 
@@ -66,10 +66,9 @@ _PERSON_Q = re.compile(rf"{_QUI}|\bquel(?:le)?s?\s+{alternation(lx.PERSON_NOUNS)
 
 
 def _entity_spans(sentence: str, labels: set[str] | None) -> list[tuple[int, int]]:
-    nlp = french()  # loaded on the first name question; its parser's sentence boundaries change entities
-    if nlp is not None:
-        doc = nlp(sentence)
-        spans = [(e.start_char, e.end_char) for e in doc.ents if labels is None or e.label_ in labels]
+    found = entities.of(sentence)  # stored at ingestion; spaCy parses a sentence never ingested
+    if found is not None:
+        spans = [(s, e) for s, e, label in found if labels is None or label in labels]
         if spans or labels is not None:
             return spans
     out, pos = [], 0

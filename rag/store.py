@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from kalan.rag.documents import Chunk, Passage
+from kalan.rag.entities import METADATA_KEY as ENTITIES_KEY, remember as remember_entities
 from kalan.rag.messages import STORE_DOWN, STORE_EMPTY, STORE_OTHER_EMBEDDER
 
 log = logging.getLogger(__name__)
@@ -165,9 +166,11 @@ class ChunkStore:
             yield from zip(ids, metas, docs)
 
     # -- writes --------------------------------------------------------------------------------
-    def add(self, chunks: list[Chunk], vectors: np.ndarray, n_sentences: list[int] | None = None) -> None:
+    def add(self, chunks: list[Chunk], vectors: np.ndarray, n_sentences: list[int] | None = None,
+            entities: list[str] | None = None) -> None:
         """Write chunks; ``n_sentences`` (their number of sentence vectors, see ``add_sentences``) lets
-        ``sentence_vectors`` and ``delete`` address the sentences by id."""
+        ``sentence_vectors`` and ``delete`` address the sentences by id; ``entities`` (``kalan.rag.entities.encode``
+        per chunk) spares spaCy at question time."""
         for i in range(0, len(chunks), WRITE_BATCH):
             part = chunks[i : i + WRITE_BATCH]
             metas = []
@@ -176,6 +179,8 @@ class ChunkStore:
                 m["match_text"] = c.match_text
                 if n_sentences is not None:
                     m["n_sentences"] = int(n_sentences[i + j])
+                if entities is not None:
+                    m[ENTITIES_KEY] = entities[i + j]
                 metas.append(m)
             self._guard(
                 self.collection.upsert,
@@ -184,6 +189,13 @@ class ChunkStore:
                 documents=[c.text for c in part],
                 metadatas=metas,
             )
+
+    def add_entities(self, chunk_ids: list[str], values: list[str]) -> None:
+        """Store named entities (``kalan.rag.entities.encode``) with chunks written without them; the rest of
+        their metadata is kept (Chroma merges a record's metadata on update)."""
+        for i in range(0, len(chunk_ids), WRITE_BATCH):
+            self._guard(self.collection.update, ids=chunk_ids[i : i + WRITE_BATCH],
+                        metadatas=[{ENTITIES_KEY: v} for v in values[i : i + WRITE_BATCH]])
 
     def add_sentences(self, chunks: list[Chunk], spans: list[list[tuple[int, int]]], vectors: np.ndarray) -> None:
         """Sentence vectors of ``chunks`` (``spans`` relative to each chunk's text), written before the chunks
@@ -269,6 +281,8 @@ def _passage(cid: str, m: dict, text: str, dense_score: float | None) -> Passage
         extra["n_sentences"] = int(m["n_sentences"])
     if m.get("planted"):
         extra["planted"] = _planted(m)
+    if m.get(ENTITIES_KEY) and text:
+        remember_entities(text, m[ENTITIES_KEY])  # the name-question span and the suggestions read them
     for key in ("source", "date"):  # shown beside every citation, so a student can judge the source
         if m.get(key):
             extra[key] = str(m[key])

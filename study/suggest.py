@@ -24,7 +24,7 @@ import re
 import threading
 from functools import lru_cache
 
-from kalan.rag.nlp import french as spacy_pipeline  # the one French pipeline of the process
+from kalan.rag import entities
 from kalan.rag.planted import planted_spans
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.short_answer import _DATE  # the direct answer's date pattern
@@ -65,19 +65,17 @@ def questions_from(sentence: str) -> list[tuple[str, str]]:
         if re.fullmatch(r"(?:1er|\d{1,2})\s+\S+", fold(text)):  # « 14 octobre » without its year: too vague
             continue
         out.append((d.start(), m.SUGGEST_WHEN.format(when=_when(text)), text))
-    nlp = spacy_pipeline()
-    if nlp is not None:
-        for e in nlp(sentence).ents:
-            name = e.text.strip(" ,.;:«»\"'’")
-            if len(name) < 3 or not name[:1].isupper():
-                continue
-            if e.label_ == "PER" and len(name.split()) >= 2:  # a full name: « Qui est Diop ? » is too thin
-                out.append((e.start_char, m.SUGGEST_WHO.format(name=name), name))
-            elif e.label_ == "ORG":
-                det = _DETERMINER.search(sentence[:e.start_char])
-                if det:
-                    name = (det.group(1).lower() + " " if det.group(1) else "l'") + name
-                out.append((e.start_char, m.SUGGEST_WHAT.format(name=name), name))
+    for start, end, label in entities.of(sentence) or ():  # stored at ingestion, else parsed now
+        name = sentence[start:end].strip(" ,.;:«»\"'’")
+        if len(name) < 3 or not name[:1].isupper():
+            continue
+        if label == "PER" and len(name.split()) >= 2:  # a full name: « Qui est Diop ? » is too thin
+            out.append((start, m.SUGGEST_WHO.format(name=name), name))
+        elif label == "ORG":
+            det = _DETERMINER.search(sentence[:start])
+            if det:
+                name = (det.group(1).lower() + " " if det.group(1) else "l'") + name
+            out.append((start, m.SUGGEST_WHAT.format(name=name), name))
     return [(q, fact) for _, q, fact in sorted(out)]
 
 

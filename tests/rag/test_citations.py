@@ -88,3 +88,32 @@ def test_a_second_citation_needs_the_sentence_words_in_its_passage():
 
     kept = verify(parse_answer("Rosatom explore le lithium au Mali [1][2][3]."), passages, SameVector(), 0.35)
     assert kept[0].citations == [1, 3]
+
+
+def _count_parses(monkeypatch) -> list[str]:
+    from kalan.rag import fact_check
+
+    parsed: list[str] = []
+    real = fact_check.facts
+    monkeypatch.setattr(fact_check, "facts", lambda sentence, *a, **k: parsed.append(sentence) or real(sentence, *a, **k))
+    return parsed
+
+
+def test_a_quote_its_cited_passage_holds_is_not_parsed_against_the_others(monkeypatch):
+    parsed = _count_parses(monkeypatch)
+    passages = [P("En 1960, le Mali et la Russie établissent des relations diplomatiques.", 0),
+                P("En 2021, le Mali et la Russie renforcent leurs relations diplomatiques.", 1)]
+    kept = verify(parse_answer("En 2021, le Mali et la Russie renforcent leurs relations diplomatiques [2]."),
+                  passages, None, 0.3)
+    assert kept[0].citations == [2]
+    assert parsed == []  # verbatim in [2]: the fact check of [1] (where 2021 is missing) is never needed
+
+
+def test_a_misquote_is_still_checked_against_every_passage(monkeypatch):
+    parsed = _count_parses(monkeypatch)
+    passages = [P("En 1960, le Mali et la Russie établissent des relations diplomatiques.", 0),
+                P("Le ciel est bleu au-dessus de Bamako.", 1)]
+    kept = verify(parse_answer("En 2025, le Mali et la Russie établissent des relations diplomatiques [2]."),
+                  passages, None, 0.3)
+    assert parsed  # not verbatim anywhere: passage [1] is checked before it may be cited
+    assert all(k.citations != [1] for k in kept)  # and its date (1960, not 2025) keeps it from citing [1]

@@ -1,0 +1,90 @@
+"""Named entities stored with chunks (kalan.rag.entities): encoding, reading back, and spaCy only as a fallback."""
+
+import pytest
+
+from kalan.rag import entities
+from kalan.rag.sentences import sentence_spans
+
+TEXT = ("Le ministre Awa Traoré a reçu l'ambassadeur à Bamako. La société Kora construit un pont. "
+        "Rien d'autre ne change.")
+
+
+@pytest.fixture(autouse=True)
+def _empty_memory():
+    entities.forget_all()
+    yield
+    entities.forget_all()
+
+
+@pytest.fixture
+def no_spacy(monkeypatch):
+    """spaCy must not be reached: the stored entities answer."""
+    import kalan.rag.nlp as nlp
+
+    def refuse():
+        raise AssertionError("spaCy chargé alors que les entités étaient stockées")
+
+    monkeypatch.setattr(nlp, "french", refuse)
+
+
+def _stored() -> str:
+    spans = sentence_spans(TEXT)
+    per_sentence = []
+    for s, e in spans:
+        sentence = TEXT[s:e]
+        found = []
+        for name, label in (("Awa Traoré", "PER"), ("Bamako", "LOC"), ("Kora", "ORG")):
+            i = sentence.find(name)
+            if i >= 0:
+                found.append((i, i + len(name), label))
+        per_sentence.append(tuple(found))
+    return entities.encode(per_sentence)
+
+
+def test_stored_entities_answer_without_spacy(no_spacy):
+    assert entities.remember(TEXT, _stored())
+    first = TEXT[slice(*sentence_spans(TEXT)[0])]
+    got = entities.of(first)
+    assert [(first[s:e], label) for s, e, label in got] == [("Awa Traoré", "PER"), ("Bamako", "LOC")]
+    last = TEXT[slice(*sentence_spans(TEXT)[-1])]
+    assert entities.of(last) == ()  # a sentence without a name is stored too: no parse for it either
+
+
+@pytest.mark.parametrize("value", [
+    "pas du json",
+    "[]",  # fewer sentences than the chunk has
+    '[[[0, 3, "PER"]], [], [], []]',  # more
+    '[[[0, 999, "PER"]], [], []]',  # a span outside its sentence
+    '[[["a", "b", "PER"]], [], []]',
+    '{"0": []}',
+])
+def test_a_value_that_does_not_fit_the_chunk_is_not_trusted(value, monkeypatch):
+    assert not entities.remember(TEXT, value)
+    import kalan.rag.nlp as nlp
+
+    calls = []
+    monkeypatch.setattr(nlp, "french", lambda: calls.append(1) or None)
+    assert entities.of(TEXT[slice(*sentence_spans(TEXT)[0])]) is None  # asked spaCy, which is absent here
+    assert calls == [1]
+
+
+def test_the_memory_is_bounded():
+    memory = entities._Memory(3)
+    for i in range(5):
+        memory.put(f"phrase {i}", ())
+    assert memory.get("phrase 0") is None and memory.get("phrase 4") == ()
+    assert len(memory.items) == 3
+
+
+def test_parse_chunks_gives_one_list_per_sentence():
+    class Doc:
+        def __init__(self, text):
+            self.ents = [type("E", (), {"start_char": 0, "end_char": 2, "label_": "MISC"})()] if text[:1] == "L" else []
+
+    class Nlp:
+        def pipe(self, texts, batch_size=64):
+            return (Doc(t) for t in texts)
+
+    got = entities.parse_chunks([TEXT, "Un seul bloc sans point"], Nlp())
+    assert [len(x) for x in got] == [len(sentence_spans(TEXT)), 1]
+    assert got[0][0] == ((0, 2, "MISC"),) and got[0][2] == () and got[1] == [()]
