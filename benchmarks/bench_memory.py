@@ -93,11 +93,14 @@ def child(variant: str, data_dir: Path, asks: int) -> dict:
     for t in titles[:asks]:
         svc.ask(f"Qui s'occupe de {t.lower()} ?")
     mark(f"{asks} answers")
-    from kalan.rag.nlp import french
+    answers_loaded_spacy = "spacy" in sys.modules
+    if variant in ("before", "tokenizers") or not svc.settings.chunk.entities:
+        from kalan.rag.nlp import french
 
-    french()
-    mark("spaCy loaded")
-    return {"variant": variant, "passages": n, "steps": steps, "peak": common.peak_rss_mb(), "load1": common.load1()}
+        french()  # as ``kalan serve`` loaded it at start before entities were stored at ingestion
+        mark("spaCy loaded")
+    return {"variant": variant, "passages": n, "steps": steps, "peak": common.peak_rss_mb(), "load1": common.load1(),
+            "spacy_loaded_by_answers": answers_loaded_spacy, "spacy_loaded": "spacy" in sys.modules}
 
 
 def main() -> None:

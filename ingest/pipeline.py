@@ -195,7 +195,7 @@ def ingest_corpus(settings, corpus_dir: Path, store, embedder, progress: bool = 
         store.delete(to_delete)
         report.removed = len(to_delete)
     if known is None:  # the store was scanned: chunks written before entities were stored get them now
-        report.entities_added = _backfill_entities(store, settings, progress)
+        report.entities_added = backfill_entities(store, settings, progress)
     load_or_build(settings, store, rebuild=bool(to_add or to_delete))
     write_manifest(settings, store, _manifest_articles(plan, planned, stored, known))
     if to_add or to_delete:
@@ -217,7 +217,7 @@ def _manifest_articles(plan: CorpusPlan, planned: dict[str, list[str]], stored: 
     return out
 
 
-def _backfill_entities(store, settings, progress: bool) -> int:
+def backfill_entities(store, settings, progress: bool) -> int:
     """Parse and store the named entities of stored chunks that lack them (a store written before they were
     stored): batch by batch, so an interrupted run keeps what it wrote and the next full plan does the rest."""
     nlp = _entity_parser(settings)
