@@ -129,8 +129,24 @@ class KalanService:
 
         return AnswerChain(self, self.settings)
 
+    @cached_property
+    def extractive_chain(self):
+        """The extractive answer path whatever ``llm.mode``: what a check of answerability needs (the suggested
+        questions check up to ``study.suggestion_checks`` questions per answer), without a chat model's seconds
+        per question nor its server taken from the students."""
+        if self.settings.llm.mode == "extractive":
+            return self.chain
+        from kalan.rag.chain import AnswerChain
+        from kalan.rag.settings import with_overrides
+
+        return AnswerChain(self, with_overrides(self.settings, llm={"mode": "extractive"}))
+
     def ask(self, question: str, history: list | None = None) -> dict:
         return self.chain.ask(question, history)
+
+    def ask_extractive(self, question: str) -> dict:
+        """``ask`` through ``extractive_chain``: the sentences of the articles, no chat model."""
+        return self.extractive_chain.ask(question)
 
     def answer_stream(self, question: str, history: list | None = None):
         """Text of the answer as it comes (never a half-written marker); see ``AnswerChain.stream`` for events."""

@@ -5,14 +5,15 @@ the passages around them in the same section, nearest first; for the landing pag
 article, taken in turn from each. A sentence that holds a fact gives a question in a small fixed frame:
 
 - a date → « Que s'est-il passé en 1960 ? » (« … le 14 octobre 2025 ? », « … dans les années 1960 ? »);
-- a person (spaCy's French NER) → « Qui est Abdoulaye Diop ? »;
+- a person (spaCy's French NER, stored with the chunk at ingestion: ``kalan.rag.entities``) → « Qui est Abdoulaye Diop ? »;
 - an organisation → « Qu'est-ce que la Compagnie fluviale du Niger ? » (with the article's own determiner).
 
 Navigation noise, headings (no verb-length sentence), sentences that are questions and sentences aimed at an AI
 assistant (``kalan.rag.planted``) give none. A fact that the question or the short answer already holds is not
 suggested again.
 
-Checked: each candidate goes through the normal answer path (``service.ask``) and is kept only if not refused.
+Checked: each candidate goes through the extractive answer path (``service.ask_extractive``, whatever the chat
+mode: a chat model would spend seconds per check) and is kept only if not refused.
 At most ``study.suggestion_checks`` candidates are run per answer, and verdicts are cached per store size, so a
 question is checked once while the corpus does not change. Does not answer (``kalan.rag.chain``).
 """
@@ -168,7 +169,7 @@ class Suggester:
             if question in self._verdicts:
                 return self._verdicts[question]
         self.checks_run += 1
-        verdict = not self.svc.ask(question)["refused"]
+        verdict = not self.svc.ask_extractive(question)["refused"]  # no chat model for a check, whatever the mode
         with self._lock:
             self._verdicts[question] = verdict
         return verdict

@@ -40,7 +40,7 @@ class _Service:
     def count(self) -> int:
         return 1
 
-    def ask(self, question):
+    def ask_extractive(self, question):
         self.asked.append(question)
         return {"question": question, "refused": self.refuse in question}
 
@@ -72,3 +72,16 @@ def test_suggestions_on_an_article_that_is_not_the_seed(small_service, small_cor
     facts = dict(sg._corpus_candidates())
     for q in examples:  # each asks about a fact the loaded article holds
         assert facts[q].lower() in article.lower(), q
+
+
+def test_checks_never_use_the_chat_model(settings):
+    """A suggestion is checked by the extractive path even when students are answered by a chat model: six
+    checks per answer would otherwise each wait for the model (and take its server from the students)."""
+    from kalan.rag.service import KalanService
+    from kalan.rag.settings import with_overrides
+
+    chat = KalanService(with_overrides(settings, llm={"mode": "openai", "base_url": "http://127.0.0.1:9/v1"}))
+    assert chat.chain.settings.llm.mode == "openai"
+    assert chat.extractive_chain.settings.llm.mode == "extractive" and chat.extractive_chain is not chat.chain
+    plain = KalanService(settings)
+    assert plain.extractive_chain is plain.chain  # extractive already: the one chain
