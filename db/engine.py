@@ -12,6 +12,7 @@ Not here: the schema (``kalan.db.migrate``) and what is stored (``kalan.db.answe
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,13 +56,26 @@ def resolve(path_or_url: str) -> Target:
     return Target(f"sqlite:///{path}", path, "sqlite", path=path)
 
 
+_SHARED: dict[tuple[str, int], Engine] = {}
+_SHARED_LOCK = threading.Lock()
+
+
 def make_engine(target: Target, busy_timeout_s: float = 5.0, connect_timeout_s: float = 5.0) -> Engine:
-    """The engine of ``target``, its connections set up for Kalan (see the module docstring)."""
+    """The engine of ``target``, its connections set up for Kalan (see the module docstring).
+
+    PostgreSQL: one engine, so one pool of at most 15 connections, per server URL and process, shared by the answer
+    log, the quiz store, the corpus version and the login throttle (each had its own pool: up to 75 connections
+    per instance, against the server's default ``max_connections`` of 100). ``dispose()`` by one of them only
+    closes the idle connections; the engine stays usable."""
     if target.backend == "postgresql":
-        return create_engine(
-            target.url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_recycle=1800,
-            connect_args={"connect_timeout": max(1, int(connect_timeout_s))},
-        )
+        key = (target.url, max(1, int(connect_timeout_s)))
+        with _SHARED_LOCK:
+            if key not in _SHARED:
+                _SHARED[key] = create_engine(
+                    target.url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_recycle=1800,
+                    connect_args={"connect_timeout": key[1]},
+                )
+            return _SHARED[key]
     if target.memory:  # one connection shared by every thread (callers serialise)
         engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
     else:
