@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-
 import pytest
 from sqlalchemy import text
 
@@ -16,18 +14,6 @@ def test_postgresql_targets_share_one_engine_sqlite_files_do_not(tmp_path):
     assert make_engine(a) is not make_engine(resolve("postgresql://kalan@127.0.0.1:1/deux"))
     f = resolve(str(tmp_path / "a.sqlite3"))
     assert make_engine(f) is not make_engine(f)  # a file's engine is cheap and set up per caller (busy timeout)
-
-
-@pytest.fixture
-def own_postgres():
-    from kalan.db.local_postgres import LocalPostgres, PostgresUnavailable
-
-    try:
-        server = LocalPostgres(tempfile.mkdtemp(prefix="kalan-pg-")).init().start()
-    except PostgresUnavailable as exc:
-        pytest.skip(f"PostgreSQL absent ({exc}) : `make test` installe le paquet Debian postgresql")
-    yield server
-    server.stop("immediate")
 
 
 @pytest.mark.slow

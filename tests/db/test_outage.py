@@ -3,23 +3,9 @@ the server is back (exactly once), reads and reviews reconnect by themselves. Sl
 
 from __future__ import annotations
 
-import tempfile
-
 import pytest
 
 from kalan.db.answer_log import AnswerLog, AnswerLogError
-
-
-@pytest.fixture
-def own_postgres():
-    from kalan.db.local_postgres import LocalPostgres, PostgresUnavailable
-
-    try:
-        server = LocalPostgres(tempfile.mkdtemp(prefix="kalan-pg-")).init().start()
-    except PostgresUnavailable as exc:
-        pytest.skip(f"PostgreSQL absent ({exc}) : `make test` installe le paquet Debian postgresql")
-    yield server
-    server.stop("immediate")
 
 
 @pytest.mark.slow
