@@ -1,0 +1,178 @@
+"""Where a store keeps its sentence vectors, chosen by ``store.sentences``, and the one-time migration.
+
+Two backends behind the same four calls (``count``, ``add``, ``get``, ``delete``):
+
+- ``FileSentences``: ``kalan.rag.sentence_file`` in ``<data_dir>/sentences/`` — the default for an embedded
+  store. Nothing searches sentence vectors by similarity, so they need no HNSW index (Chroma's took 383 MB
+  of RSS at 192k sentences, and reading them from it cost most of a search's time).
+- ``CollectionSentences``: the Chroma collection ``<collection>-phrases``, ids ``<chunk id>:<i>`` — the
+  default with a Chroma server (``store.url``): instances that share a server have their own data dirs, so
+  the vectors must live in the server too.
+
+``open_sentences`` migrates an embedded store written before the file existed, once, at its first open:
+the collection's sentences are copied into the file (a French progress line on stderr), the file is marked
+complete, and only then is the collection deleted. A run killed midway leaves the collection whole and the
+file unmarked; the next open starts the copy again. Processes opening the store together wait for the one
+that migrates (a file lock).
+
+Does not decide what a sentence is, nor embed anything.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import sys
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from kalan.rag import messages
+from kalan.rag.sentence_file import SentenceFile
+
+PAGE = 5_000  # Chroma reads while migrating: under SQLite's variable limit
+WRITE_BATCH = 256
+
+
+class SentenceVectors(Protocol):
+    def count(self) -> int: ...
+
+    def add(self, items: list[tuple[str, list[str]]], vectors: np.ndarray) -> None: ...
+
+    def get(self, chunk_ids: list[str], n_sentences: dict) -> dict[str, list[tuple[str, np.ndarray]]]: ...
+
+    def delete(self, chunk_ids: list[str], n_sentences: dict) -> None: ...
+
+
+class FileSentences:
+    """Sentence vectors in the memory-mapped file; ``n_sentences`` is not needed (the index knows)."""
+
+    needs_counts = False
+
+    def __init__(self, sentence_file: SentenceFile):
+        self.file = sentence_file
+
+    def count(self) -> int:
+        return self.file.count()
+
+    def add(self, items, vectors) -> None:
+        self.file.add(items, vectors)
+
+    def get(self, chunk_ids, n_sentences=None):
+        return self.file.get(chunk_ids)
+
+    def delete(self, chunk_ids, n_sentences=None) -> None:
+        self.file.delete(chunk_ids)
+
+
+class CollectionSentences:
+    """Sentence vectors in a Chroma collection, read by id when a chunk's ``n_sentences`` is known, with a
+    ``where`` filter otherwise (chunks stored before ``n_sentences``: the filter scans the collection)."""
+
+    needs_counts = True
+
+    def __init__(self, collection, guard):
+        self.collection = collection
+        self._guard = guard
+
+    def count(self) -> int:
+        return self._guard(self.collection.count)
+
+    def add(self, items, vectors) -> None:
+        ids, metas, docs = [], [], []
+        for cid, texts in items:
+            for i, text in enumerate(texts):
+                ids.append(f"{cid}:{i}")
+                metas.append({"chunk_id": cid, "i": i})
+                docs.append(text)
+        for i in range(0, len(ids), WRITE_BATCH):
+            self._guard(self.collection.upsert, ids=ids[i : i + WRITE_BATCH], embeddings=vectors[i : i + WRITE_BATCH],
+                        documents=docs[i : i + WRITE_BATCH], metadatas=metas[i : i + WRITE_BATCH])
+
+    @staticmethod
+    def _ids(chunk_ids: list[str], n_sentences: dict) -> tuple[list[str], list[str]]:
+        """(ids of the sentences of chunks whose count is known, chunks to find with a ``where`` filter)."""
+        ids = [f"{c}:{i}" for c in chunk_ids if n_sentences.get(c) for i in range(int(n_sentences[c]))]
+        return ids, [c for c in chunk_ids if not n_sentences.get(c)]
+
+    def get(self, chunk_ids, n_sentences):
+        ids, rest = self._ids(list(chunk_ids), n_sentences)
+        rows = []
+        for kw in ([{"ids": ids}] if ids else []) + ([{"where": {"chunk_id": {"$in": rest}}}] if rest else []):
+            got = self._guard(self.collection.get, include=["metadatas", "documents", "embeddings"], **kw)
+            rows.extend(zip(got["metadatas"], got["documents"], got["embeddings"]))
+        out: dict[str, list[tuple[int, str, np.ndarray]]] = {}
+        for m, d, v in rows:
+            out.setdefault(m["chunk_id"], []).append((int(m["i"]), d, np.asarray(v, dtype=np.float32)))
+        return {cid: [(d, v) for _, d, v in sorted(items, key=lambda t: t[0])] for cid, items in out.items()}
+
+    def delete(self, chunk_ids, n_sentences) -> None:
+        ids, rest = self._ids(list(chunk_ids), n_sentences)
+        for j in range(0, len(ids), PAGE):
+            self._guard(self.collection.delete, ids=ids[j : j + PAGE])
+        if rest:
+            self._guard(self.collection.delete, where={"chunk_id": {"$in": rest}})
+
+
+def collection_name(settings) -> str:
+    return f"{settings.store.collection}-phrases"
+
+
+def open_sentences(settings, client, hnsw: dict, guard, progress: bool = True) -> SentenceVectors:
+    """The backend ``store.sentences`` asks for (``auto``: the file unless the store is a Chroma server),
+    migrating an embedded store's sentence collection into the file the first time."""
+    mode = settings.store.sentences
+    if mode == "auto":
+        mode = "chroma" if settings.store.url else "file"
+    if mode == "chroma":
+        return CollectionSentences(client.get_or_create_collection(name=collection_name(settings), metadata=hnsw,
+                                                                   embedding_function=None), guard)
+    folder = Path(settings.data_dir) / "sentences"
+    sentence_file = SentenceFile(folder)
+    if not sentence_file.ready:
+        with open(folder / "migrate.lock", "w") as lock:  # another process may be migrating: wait for it
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not sentence_file.ready:
+                migrate(client, collection_name(settings), sentence_file, progress)
+    return FileSentences(sentence_file)
+
+
+def migrate(client, name: str, sentence_file: SentenceFile, progress: bool = True) -> int:
+    """Copy the sentences of the Chroma collection ``name`` (if any) into ``sentence_file``, mark it complete,
+    then delete the collection. Returns the number of sentences copied."""
+    if name not in {c.name for c in client.list_collections()}:  # a new store, or already migrated
+        sentence_file.mark_ready()
+        return 0
+    collection = client.get_collection(name, embedding_function=None)
+    total = collection.count()
+    if progress and total:
+        print(messages.SENTENCES_MIGRATING.format(n=total, where=sentence_file.folder), file=sys.stderr, flush=True)
+    by_chunk: dict[str, list[tuple[int, str, np.ndarray]]] = {}
+    offset = 0
+    while True:
+        got = collection.get(include=["metadatas", "documents", "embeddings"], limit=PAGE, offset=offset)
+        if not got["ids"]:
+            break
+        vectors = np.asarray(got["embeddings"], dtype=np.float32)
+        for m, d, v in zip(got["metadatas"], got["documents"], vectors):
+            by_chunk.setdefault(m["chunk_id"], []).append((int(m["i"]), d or "", v))
+        offset += len(got["ids"])
+        if progress and total and (offset % 50_000 < PAGE or offset >= total):
+            print(messages.SENTENCES_MIGRATED_SO_FAR.format(done=offset, n=total), file=sys.stderr, flush=True)
+    items, rows = [], []
+    for cid, sents in by_chunk.items():  # written in batches: a few thousand rows at a time
+        sents.sort(key=lambda t: t[0])
+        items.append((cid, [d for _, d, _ in sents]))
+        rows.extend(v for _, _, v in sents)
+        if len(rows) >= PAGE:
+            sentence_file.add(items, np.stack(rows))
+            items, rows = [], []
+    if items:
+        sentence_file.add(items, np.stack(rows))
+    if sentence_file.count() != offset:
+        raise RuntimeError(messages.SENTENCES_MIGRATION_FAILED.format(got=sentence_file.count(), n=offset))
+    sentence_file.mark_ready()
+    client.delete_collection(name)  # only once the file holds them all
+    if progress and total:
+        print(messages.SENTENCES_MIGRATION_DONE.format(n=offset), file=sys.stderr, flush=True)
+    return offset
