@@ -133,13 +133,14 @@ def open_sentences(settings, client, hnsw: dict, guard, progress: bool = True) -
         with open(folder / "migrate.lock", "w") as lock:  # another process may be migrating: wait for it
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not sentence_file.ready:
-                migrate(client, collection_name(settings), sentence_file, progress)
+                migrate(client, collection_name(settings), sentence_file, progress, Path(settings.chroma_dir))
     return FileSentences(sentence_file)
 
 
-def migrate(client, name: str, sentence_file: SentenceFile, progress: bool = True) -> int:
+def migrate(client, name: str, sentence_file: SentenceFile, progress: bool = True,
+            chroma_dir: Path | None = None) -> int:
     """Copy the sentences of the Chroma collection ``name`` (if any) into ``sentence_file``, mark it complete,
-    then delete the collection. Returns the number of sentences copied."""
+    then delete the collection (and its HNSW folder in ``chroma_dir``). Returns the number of sentences copied."""
     if name not in {c.name for c in client.list_collections()}:  # a new store, or already migrated
         sentence_file.mark_ready()
         return 0
@@ -172,7 +173,45 @@ def migrate(client, name: str, sentence_file: SentenceFile, progress: bool = Tru
     if sentence_file.count() != offset:
         raise RuntimeError(messages.SENTENCES_MIGRATION_FAILED.format(got=sentence_file.count(), n=offset))
     sentence_file.mark_ready()
+    folders = _index_folders(chroma_dir, collection.id) if chroma_dir else set()
     client.delete_collection(name)  # only once the file holds them all
+    _remove_unused(chroma_dir, folders)
     if progress and total:
         print(messages.SENTENCES_MIGRATION_DONE.format(n=offset), file=sys.stderr, flush=True)
     return offset
+
+
+def _segments(chroma_dir: Path, collection_id=None) -> set[str] | None:
+    """Ids of Chroma's segments (of one collection, or all), read-only from Chroma's own SQLite file; a
+    segment's id names its folder (the HNSW index files). None if the file cannot be read."""
+    import sqlite3
+
+    try:
+        db = sqlite3.connect(f"file:{chroma_dir / 'chroma.sqlite3'}?mode=ro", uri=True)
+        try:
+            where, args = ("WHERE collection = ?", (str(collection_id),)) if collection_id else ("", ())
+            return {r[0] for r in db.execute(f"SELECT id FROM segments {where}", args)}
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+
+
+def _index_folders(chroma_dir: Path, collection_id) -> set[str]:
+    """The segment folders of a collection in an embedded Chroma. Chroma 1.x's ``delete_collection`` leaves
+    them on disk (chroma-core/chroma#5259: 321 MB at 192k sentences)."""
+    return _segments(chroma_dir, collection_id) or set()
+
+
+def _remove_unused(chroma_dir: Path | None, folders: set[str]) -> None:
+    """Remove those of ``folders`` that no segment uses any more (checked after the delete); anything
+    unexpected only means they stay on disk."""
+    import shutil
+
+    used = _segments(chroma_dir) if chroma_dir and folders else None
+    if used is None:
+        return
+    for folder in folders - used:
+        path = chroma_dir / folder
+        if path.is_dir() and path.parent == chroma_dir:
+            shutil.rmtree(path, ignore_errors=True)

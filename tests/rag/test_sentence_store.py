@@ -38,12 +38,17 @@ def _equal(a, b):
 def test_an_older_store_is_migrated_once_with_a_french_message(tmp_path, seed_corpus, capsys):
     ids, before = _old_store(tmp_path / "data", seed_corpus)
     capsys.readouterr()
+    folders = {p.name for p in (tmp_path / "data" / "chroma").iterdir() if p.is_dir()}
+    assert len(folders) == 2  # the HNSW index of the chunks and of the sentences
     store = _reopen(_settings(tmp_path / "data"))
     err = capsys.readouterr().err
     assert "Conversion unique de la base" in err and "Conversion terminée" in err
     assert _equal(store.sentence_vectors(ids), before)  # the very vectors Chroma gave back
     assert store.sentence_count() == sum(len(v) for v in before.values())
     assert "kalan-phrases" not in {c.name for c in store.client.list_collections()}  # deleted once copied
+    left = {p.name for p in (tmp_path / "data" / "chroma").iterdir() if p.is_dir()}
+    assert len(left) == 1 and left < folders  # the sentences' index folder went with it (Chroma leaves it)
+    assert store.count() and store.dense_search(store.embedder.embed_queries(["Mali"])[0], 3)  # the chunks' did not
     store = _reopen(_settings(tmp_path / "data"))
     assert capsys.readouterr().err == ""  # once only
     assert _equal(store.sentence_vectors(ids), before)
