@@ -98,3 +98,50 @@ def test_new_stores_keep_sentences_in_the_file_and_a_server_keeps_them_in_chroma
     forced = _settings(tmp_path / "d3", url="http://127.0.0.1:9", sentences="file")
     assert isinstance(open_sentences(forced, type("C", (), {"list_collections": lambda self: []})(), {}, None),
                       FileSentences)
+
+
+def _consistent(store) -> bool:
+    """Every stored chunk has its sentences in the file, and the file holds no others."""
+    ids = [cid for cids in store.article_chunk_ids().values() for cid in cids]
+    n = store.n_sentences(ids)
+    got = store.sentence_vectors(ids)
+    return all(len(got.get(c, [])) == n[c] for c in ids) and store.sentence_count() == sum(n.values())
+
+
+def test_ingest_killed_between_sentences_and_chunks_resumes_consistent(tmp_path, seed_corpus, monkeypatch):
+    from kalan.rag.store import ChunkStore
+
+    settings = _settings(tmp_path / "data")
+    svc = KalanService(settings)
+
+    def killed(*a, **kw):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(ChunkStore, "add", killed)  # the sentences of the first batch are written, its chunks are not
+        with pytest.raises(KeyboardInterrupt):
+            ingest_corpus(settings, seed_corpus, svc.store, svc.embedder, progress=False)
+    assert svc.store.count() == 0 and svc.store.sentence_count() > 0
+    report = ingest_corpus(settings, seed_corpus, svc.store, svc.embedder, progress=False)
+    assert report.added == svc.store.count() > 0
+    assert _consistent(svc.store)  # the first run's rows were replaced, not counted twice
+
+
+def test_a_delete_killed_between_sentences_and_chunks_is_redone(tmp_path, seed_corpus, monkeypatch):
+    settings = _settings(tmp_path / "data")
+    svc = KalanService(settings)
+    ingest_corpus(settings, seed_corpus, svc.store, svc.embedder, progress=False)
+    (seed_corpus / "mali-russie-65-ans.txt").unlink()
+    (seed_corpus / "autre.md").write_text("# Autre\n\nUn autre article, court. Il suffit.\n", encoding="utf-8")
+
+    def killed(**kw):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(svc.store.collection, "delete", killed)  # the file's sentences go first, then the chunks
+        with pytest.raises(KeyboardInterrupt):
+            ingest_corpus(settings, seed_corpus, svc.store, svc.embedder, progress=False)
+    assert "mali-russie-65-ans" in svc.store.article_chunk_ids()  # still there, its sentences gone
+    report = ingest_corpus(settings, seed_corpus, svc.store, svc.embedder, progress=False)
+    assert report.removed > 0 and set(svc.store.article_chunk_ids()) == {"autre"}
+    assert _consistent(svc.store)
