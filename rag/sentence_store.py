@@ -45,7 +45,7 @@ class SentenceVectors(Protocol):
 
 
 class FileSentences:
-    """Sentence vectors in the memory-mapped file; ``n_sentences`` is not needed (the index knows)."""
+    """Sentence vectors in the sentence file; ``n_sentences`` is not needed (its index knows)."""
 
     needs_counts = False
 

@@ -130,7 +130,7 @@ class StoreSettings(BaseModel):
                                 "0.969 / 0.984 / 0.991 on 100k (+0.7 ms a query at 400; BENCHMARKS.md).")
     sentences: Literal["auto", "file", "chroma"] = Field(
         "auto", description="Where each chunk's sentence vectors live (read by chunk id, never searched): file "
-        "(a memory-mapped float32 file in <data_dir>/sentences/; an embedded store's Chroma collection of them is "
+        "(a float32 file in <data_dir>/sentences/, read by slice; an embedded store's Chroma collection of them is "
         "migrated once at the first open), chroma (a collection beside the chunks': needed with a Chroma server "
         "shared by instances with their own data dirs), auto (chroma with store.url, else file). At 100k passages "
         "the file saves ~380 MB of serving RSS (BENCHMARKS.md).")
