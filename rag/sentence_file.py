@@ -29,6 +29,7 @@ import json
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,9 +54,11 @@ class SentenceFile:
         self.compact_ratio = compact_ratio
         self._lock = threading.RLock()
         self._db = sqlite3.connect(self.folder / INDEX, check_same_thread=False, isolation_level=None)
+        self._fds: list[int] = []  # the open descriptor, if any (closed with the object)
         self._db.executescript(_SCHEMA)
         self._fd: int | None = None
         self._fd_gen = -1  # generation of the file self._fd reads
+        self._closer = weakref.finalize(self, _close, self._db, self._fds)
 
     # -- index ---------------------------------------------------------------------------------
     def _meta(self) -> dict[str, int]:
@@ -168,8 +171,9 @@ class SentenceFile:
         through its descriptor even once removed)."""
         if self._fd_gen != gen:
             if self._fd is not None:
-                os.close(self._fd)
+                os.close(self._fds.pop())
             self._fd, self._fd_gen = os.open(self._path(gen), os.O_RDONLY), gen
+            self._fds.append(self._fd)
         return self._fd
 
     def get(self, chunk_ids: list[str]) -> dict[str, list[tuple[str, np.ndarray]]]:
@@ -193,7 +197,11 @@ class SentenceFile:
         return out
 
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-        self._db.close()
+        self._closer()
+        self._fd, self._fd_gen = None, -1
+
+
+def _close(db: sqlite3.Connection, fds: list[int]) -> None:
+    while fds:
+        os.close(fds.pop())
+    db.close()

@@ -133,3 +133,20 @@ def test_bad_input_is_refused_and_loses_nothing(tmp_path):
         f.add([("c9", ["une phrase"])], np.zeros((1, DIM + 1), dtype=np.float32))
     _check(f, items)
     assert f.count() == sum(len(t) for _, t in items)
+
+
+def test_a_dropped_file_object_closes_its_descriptor(tmp_path):
+    import gc
+    import os
+
+    def open_on_vectors() -> int:
+        fds = os.listdir("/proc/self/fd")
+        return sum(1 for fd in fds if os.path.realpath(f"/proc/self/fd/{fd}").startswith(str(tmp_path / "s" / "vectors")))
+
+    f = SentenceFile(tmp_path / "s")
+    _add(f, _items(2))
+    f.get(["c0"])
+    assert open_on_vectors() == 1
+    del f
+    gc.collect()
+    assert open_on_vectors() == 0
