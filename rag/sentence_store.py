@@ -35,6 +35,8 @@ WRITE_BATCH = 256
 
 
 class SentenceVectors(Protocol):
+    needs_counts: bool  # whether get/delete need each chunk's number of sentences (``n_sentences``)
+
     def count(self) -> int: ...
 
     def add(self, items: list[tuple[str, list[str]]], vectors: np.ndarray) -> None: ...

@@ -7,7 +7,9 @@ default embedding function (which would try to download a model) is never used.
 
 Offers what ingestion and retrieval need: which chunks an article has, write
 and delete chunks, dense search by vector, a full scan for the lexical
-index, and the articles holding planted instructions (for the teachers).
+index, and the articles holding planted instructions (for the teachers). Each chunk's sentence vectors are
+written and read through it too, kept where ``store.sentences`` says (``kalan.rag.sentence_store``: a file
+beside the store, or a Chroma collection).
 Errors of an unreachable store become ``StoreUnavailable`` with a French
 message.
 """
