@@ -150,3 +150,30 @@ def test_a_dropped_file_object_closes_its_descriptor(tmp_path):
     del f
     gc.collect()
     assert open_on_vectors() == 0
+
+
+def _writer(folder, rounds: int) -> None:
+    f = SentenceFile(folder, compact_ratio=0.2)
+    for r in range(rounds):  # replaces, deletes and compactions while the reader reads
+        _add(f, _items(6, tag=f" v{r}"))
+        f.delete([f"c{r % 6}"])
+
+
+def test_a_reader_in_another_process_always_reads_whole_chunks(tmp_path):
+    import multiprocessing
+
+    folder = tmp_path / "s"
+    reader = SentenceFile(folder)
+    _add(reader, _items(6))
+    writer = multiprocessing.get_context("fork").Process(target=_writer, args=(folder, 60))
+    writer.start()
+    reads = 0
+    while writer.is_alive() or reads < 10:
+        for cid, sents in reader.get([f"c{i}" for i in range(6)]).items():
+            texts = [t for t, _ in sents]
+            assert np.array_equal(np.stack([v for _, v in sents]), _vectors(texts))  # each row with its own text
+            assert len({t.rsplit(" du passage ", 1)[1] for t in texts}) == 1  # one version of the chunk, whole
+        reads += 1
+    writer.join()
+    assert writer.exitcode == 0 and reads >= 10
+    assert reader.count() == sum(len(t) for _, t in _items(6)) - len(_items(6)[59 % 6][1])  # the last round's
