@@ -21,6 +21,8 @@ Does not decide what a sentence is, nor embed anything.
 from __future__ import annotations
 
 import fcntl
+import itertools
+import os
 import sys
 from pathlib import Path
 from typing import Protocol
@@ -150,28 +152,39 @@ def migrate(client, name: str, sentence_file: SentenceFile, progress: bool = Tru
     total = collection.count()
     if progress and total:
         print(messages.SENTENCES_MIGRATING.format(n=total, where=sentence_file.folder), file=sys.stderr, flush=True)
-    by_chunk: dict[str, list[tuple[int, str, np.ndarray]]] = {}
-    offset = 0
-    while True:
-        got = collection.get(include=["metadatas", "documents", "embeddings"], limit=PAGE, offset=offset)
-        if not got["ids"]:
-            break
-        vectors = np.asarray(got["embeddings"], dtype=np.float32)
-        for m, d, v in zip(got["metadatas"], got["documents"], vectors):
-            by_chunk.setdefault(m["chunk_id"], []).append((int(m["i"]), d or "", v))
-        offset += len(got["ids"])
-        if progress and total and (offset % 50_000 < PAGE or offset >= total):
-            print(messages.SENTENCES_MIGRATED_SO_FAR.format(done=offset, n=total), file=sys.stderr, flush=True)
-    items, rows = [], []
-    for cid, sents in by_chunk.items():  # written in batches: a few thousand rows at a time
-        sents.sort(key=lambda t: t[0])
-        items.append((cid, [d for _, d, _ in sents]))
-        rows.extend(v for _, _, v in sents)
-        if len(rows) >= PAGE:
-            sentence_file.add(items, np.stack(rows))
-            items, rows = [], []
-    if items:
-        sentence_file.add(items, np.stack(rows))
+    # Chroma's pages in its own order go to a staging file; then each chunk's rows, sorted, to the sentence file
+    staged = sentence_file.folder / "migration.f32"
+    index: list[tuple[str, int, str, int]] = []  # (chunk id, sentence number, text, row in the staging file)
+    offset, dim = 0, 0
+    with open(staged, "wb") as f:
+        while True:
+            got = collection.get(include=["metadatas", "documents", "embeddings"], limit=PAGE, offset=offset)
+            if not got["ids"]:
+                break
+            vectors = np.asarray(got["embeddings"], dtype=np.float32)
+            dim = vectors.shape[1]
+            f.write(vectors.tobytes())
+            index += [(m["chunk_id"], int(m["i"]), d or "", offset + j)
+                      for j, (m, d) in enumerate(zip(got["metadatas"], got["documents"]))]
+            offset += len(got["ids"])
+            if progress and total and (offset % 50_000 < PAGE or offset >= total):
+                print(messages.SENTENCES_MIGRATED_SO_FAR.format(done=offset, n=total), file=sys.stderr, flush=True)
+    index.sort()
+    fd = os.open(staged, os.O_RDONLY)
+    try:
+        items, rows = [], []
+        for cid, group in itertools.groupby(index, key=lambda t: t[0]):
+            group = list(group)
+            items.append((cid, [text for _, _, text, _ in group]))
+            rows += [os.pread(fd, dim * 4, row * dim * 4) for _, _, _, row in group]
+            if len(rows) >= PAGE:  # a few thousand rows at a time
+                sentence_file.add(items, np.frombuffer(b"".join(rows), dtype=np.float32).reshape(-1, dim))
+                items, rows = [], []
+        if items:
+            sentence_file.add(items, np.frombuffer(b"".join(rows), dtype=np.float32).reshape(-1, dim))
+    finally:
+        os.close(fd)
+        staged.unlink()
     if sentence_file.count() != offset:
         raise RuntimeError(messages.SENTENCES_MIGRATION_FAILED.format(got=sentence_file.count(), n=offset))
     sentence_file.mark_ready()
