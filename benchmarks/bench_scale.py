@@ -78,6 +78,15 @@ def ingest_step(min_chunks: int, data: str, fresh: bool) -> dict:
             "peak_rss_mb": common.peak_rss_mb(), "load1": f"{load0}→{common.load1()}"}
 
 
+def _sentence_vectors_by_id(store) -> dict[str, np.ndarray]:
+    """Every sentence vector of a store by ``<chunk id>:<i>``, from its Chroma collection (before the sentence
+    file) or from the file."""
+    if not hasattr(store.sentences, "file"):
+        return _vectors_by_id(getattr(store.sentences, "collection", store.sentences))
+    ids = [cid for _, cids in store.article_chunk_ids().items() for cid in cids]
+    return {f"{cid}:{i}": v for cid, sents in store.sentence_vectors(ids).items() for i, (_, v) in enumerate(sents)}
+
+
 def _vectors_by_id(collection, page: int = 5000) -> dict[str, np.ndarray]:
     """Every vector of a Chroma collection (the real store's chunks or sentences), by id."""
     out: dict[str, np.ndarray] = {}
@@ -123,7 +132,7 @@ def build_step(min_chunks: int, real_data: str, data: str) -> dict:
     if with_sentences:
         from kalan.rag.sentences import sentence_spans
 
-        real_sent = _vectors_by_id(real_store.sentences)
+        real_sent = _sentence_vectors_by_id(real_store)
     t0 = time.perf_counter()
     sent_s = 0.0
     n_sent = n_sent_real = 0

@@ -39,6 +39,16 @@ STORE_OTHER_EMBEDDER = (
     "leurs vecteurs ne se comparent pas. Indexez dans un dossier de données à part "
     "(KALAN_DATA_DIR=… kalan ingest) ou revenez au modèle « {indexed} » (KALAN_EMBEDDING__MODE)."
 )
+SENTENCES_MIGRATING = (
+    "Conversion unique de la base : les {n} vecteurs de phrases passent de Chroma au fichier {where} "
+    "(une minute environ pour 200 000 phrases ; si elle est interrompue, elle reprend au prochain lancement)…"
+)
+SENTENCES_MIGRATED_SO_FAR = "  … {done} phrases lues sur {n}"
+SENTENCES_MIGRATION_DONE = "Conversion terminée : {n} vecteurs de phrases dans le fichier ; la collection Chroma est supprimée."
+SENTENCES_MIGRATION_FAILED = (
+    "Conversion des vecteurs de phrases incomplète ({got} copiés sur {n}) : la collection Chroma est gardée, "
+    "relancez la commande."
+)
 LLM_FALLBACK = "Le modèle de langue ne répond pas ({error}) : réponse extractive à la place."
 MODEL_MISSING = (
     "Modèle d'embedding introuvable : lancez `kalan models install` (ou `make setup`), "

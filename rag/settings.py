@@ -128,6 +128,12 @@ class StoreSettings(BaseModel):
                                 "collections created from now on; an existing store keeps its own. Recall of the "
                                 "dense top-40 at 100 / 200 / 400: 0.949 / 0.963 / 0.960 on 10k real VDD passages, "
                                 "0.969 / 0.984 / 0.991 on 100k (+0.7 ms a query at 400; BENCHMARKS.md).")
+    sentences: Literal["auto", "file", "chroma"] = Field(
+        "auto", description="Where each chunk's sentence vectors live (read by chunk id, never searched): file "
+        "(a float32 file in <data_dir>/sentences/, read by slice; an embedded store's Chroma collection of them is "
+        "migrated once at the first open), chroma (a collection beside the chunks': needed with a Chroma server "
+        "shared by instances with their own data dirs), auto (chroma with store.url, else file). At 100k passages "
+        "the file saves ~380 MB of serving RSS (BENCHMARKS.md).")
 
 
 class ChunkSettings(BaseModel):

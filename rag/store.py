@@ -7,7 +7,9 @@ default embedding function (which would try to download a model) is never used.
 
 Offers what ingestion and retrieval need: which chunks an article has, write
 and delete chunks, dense search by vector, a full scan for the lexical
-index, and the articles holding planted instructions (for the teachers).
+index, and the articles holding planted instructions (for the teachers). Each chunk's sentence vectors are
+written and read through it too, kept where ``store.sentences`` says (``kalan.rag.sentence_store``: a file
+beside the store, or a Chroma collection).
 Errors of an unreachable store become ``StoreUnavailable`` with a French
 message.
 """
@@ -25,6 +27,7 @@ import numpy as np
 from kalan.rag.documents import Chunk, Passage
 from kalan.rag.entities import METADATA_KEY as ENTITIES_KEY, remember as remember_entities
 from kalan.rag.messages import STORE_DOWN, STORE_EMPTY, STORE_OTHER_EMBEDDER
+from kalan.rag.sentence_store import open_sentences
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +94,7 @@ class ChunkStore:
             )
             self.collection = self.vectorstore._collection
             # one vector per sentence of each chunk: sentence-level reranking and extractive answers
-            self.sentences = self.client.get_or_create_collection(
-                name=f"{settings.store.collection}-phrases", metadata=hnsw,
-                embedding_function=None,
-            )
+            self.sentences = open_sentences(settings, self.client, hnsw, self._guard)
         except Exception as exc:
             raise StoreUnavailable(STORE_DOWN.format(where=self.where, error=exc)) from exc
         indexed_with = (self.collection.metadata or {}).get("embedder")
@@ -200,56 +200,39 @@ class ChunkStore:
     def add_sentences(self, chunks: list[Chunk], spans: list[list[tuple[int, int]]], vectors: np.ndarray) -> None:
         """Sentence vectors of ``chunks`` (``spans`` relative to each chunk's text), written before the chunks
         themselves so that a stored chunk always has its sentences (a run killed in between redoes both)."""
-        ids, metas, docs = [], [], []
-        for c, sp in zip(chunks, spans):
-            for i, (a, b) in enumerate(sp):
-                ids.append(f"{c.chunk_id}:{i}")
-                metas.append({"chunk_id": c.chunk_id, "i": i, "start": a, "end": b})
-                docs.append(c.text[a:b])
-        for i in range(0, len(ids), WRITE_BATCH):
-            self._guard(self.sentences.upsert, ids=ids[i : i + WRITE_BATCH], embeddings=vectors[i : i + WRITE_BATCH],
-                        documents=docs[i : i + WRITE_BATCH], metadatas=metas[i : i + WRITE_BATCH])
+        self.sentences.add([(c.chunk_id, [c.text[a:b] for a, b in sp]) for c, sp in zip(chunks, spans)], vectors)
 
     def n_sentences(self, chunk_ids: list[str]) -> dict[str, int | None]:
         """chunk id -> its number of sentence vectors, None when stored without it (before ``n_sentences``)."""
         got = self._guard(self.collection.get, ids=list(chunk_ids), include=["metadatas"])
         return {cid: (m or {}).get("n_sentences") for cid, m in zip(got["ids"], got["metadatas"])}
 
-    def _sentence_ids(self, chunk_ids: list[str], n_sentences: dict) -> tuple[list[str], list[str]]:
-        """(ids of the sentences of chunks whose count is known, chunks to find with a ``where`` filter)."""
-        ids = [f"{c}:{i}" for c in chunk_ids if n_sentences.get(c) for i in range(int(n_sentences[c]))]
-        return ids, [c for c in chunk_ids if not n_sentences.get(c)]
-
     def sentence_vectors(self, chunk_ids: list[str],
                          n_sentences: dict | None = None) -> dict[str, list[tuple[str, np.ndarray]]]:
         """chunk id -> [(sentence text, vector)] in sentence order; empty for chunks stored without them.
 
-        Sentences are fetched by id (``<chunk id>:<i>``) for chunks whose ``n_sentences`` is known
-        (given, e.g. from ``Passage.extra``, or read from their metadata), with a ``where`` filter
-        for chunks stored without it (a filter scans the sentence collection: 17 ms at 192k)."""
+        From the sentence file, a slice of its rows per chunk; from a Chroma collection (``store.sentences``),
+        by id (``<chunk id>:<i>``) for chunks whose ``n_sentences`` is known (given, e.g. from
+        ``Passage.extra``, or read from their metadata), with a ``where`` filter for the others."""
         if not chunk_ids:
             return {}
         chunk_ids = list(chunk_ids)
-        ids, rest = self._sentence_ids(chunk_ids, self.n_sentences(chunk_ids) if n_sentences is None else n_sentences)
-        include = ["metadatas", "documents", "embeddings"]
-        rows = []
-        for kw in ([{"ids": ids}] if ids else []) + ([{"where": {"chunk_id": {"$in": rest}}}] if rest else []):
-            got = self._guard(self.sentences.get, include=include, **kw)
-            rows.extend(zip(got["metadatas"], got["documents"], got["embeddings"]))
-        out: dict[str, list[tuple[int, str, np.ndarray]]] = {}
-        for m, d, v in rows:
-            out.setdefault(m["chunk_id"], []).append((int(m["i"]), d, np.asarray(v, dtype=np.float32)))
-        return {cid: [(d, v) for _, d, v in sorted(items, key=lambda t: t[0])] for cid, items in out.items()}
+        if n_sentences is None and self.sentences.needs_counts:
+            n_sentences = self.n_sentences(chunk_ids)
+        return self.sentences.get(chunk_ids, n_sentences)
 
     def delete(self, ids: list[str]) -> None:
+        """Delete chunks with their sentence vectors. The file's sentences go first: a run killed in between
+        leaves chunks without sentences, which the next ingest (planning in full) deletes again."""
         for i in range(0, len(ids), WRITE_BATCH):
             part = list(ids[i : i + WRITE_BATCH])
-            sentence_ids, rest = self._sentence_ids(part, self.n_sentences(part))  # read before the chunks go
-            self._guard(self.collection.delete, ids=part)
-            for j in range(0, len(sentence_ids), META_PAGE):  # well under SQLite's variable limit
-                self._guard(self.sentences.delete, ids=sentence_ids[j : j + META_PAGE])
-            if rest:
-                self._guard(self.sentences.delete, where={"chunk_id": {"$in": rest}})
+            if self.sentences.needs_counts:  # collection ids from the chunks' metadata, read before they go
+                counts = self.n_sentences(part)
+                self._guard(self.collection.delete, ids=part)
+                self.sentences.delete(part, counts)
+            else:
+                self.sentences.delete(part, None)
+                self._guard(self.collection.delete, ids=part)
 
     # -- reads ---------------------------------------------------------------------------------
     def dense_search(self, query_vector: np.ndarray, k: int) -> list[Passage]:

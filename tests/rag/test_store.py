@@ -1,4 +1,5 @@
-"""ChunkStore on a real embedded Chroma with the fake embedder: sentence vectors by id, deletes, scan pages."""
+"""ChunkStore on a real embedded Chroma with the fake embedder: sentence vectors (file and Chroma collection)
+by id, deletes, scan pages."""
 
 import numpy as np
 import pytest
@@ -26,31 +27,63 @@ class _Recorder:
         return recorded
 
 
-@pytest.fixture
-def store(settings, seed_corpus):
+def _ingested(settings, corpus):
     svc = KalanService(settings)
-    ingest_corpus(settings, seed_corpus, svc.store, svc.embedder, progress=False)
+    ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
     return svc.store
 
 
-def _same(a: dict, b: dict) -> bool:
+@pytest.fixture
+def store(settings, seed_corpus):
+    return _ingested(settings, seed_corpus)
+
+
+@pytest.fixture
+def chroma_store(tmp_path, seed_corpus):
+    """Sentence vectors in a Chroma collection (``store.sentences = chroma``, as with a Chroma server)."""
+    from kalan.rag.settings import load_settings
+
+    return _ingested(load_settings(data_dir=tmp_path / "data-chroma", embedding={"mode": "fake"},
+                                   store={"sentences": "chroma"}), seed_corpus)
+
+
+@pytest.fixture(params=["file", "chroma"])
+def any_store(request):
+    return request.getfixturevalue("store" if request.param == "file" else "chroma_store")
+
+
+def _same(a: dict, b: dict, atol: float = 0.0) -> bool:
     return a.keys() == b.keys() and all(
-        [t for t, _ in a[c]] == [t for t, _ in b[c]] and all(np.array_equal(x, y) for (_, x), (_, y) in zip(a[c], b[c]))
+        [t for t, _ in a[c]] == [t for t, _ in b[c]] and all(np.allclose(x, y, rtol=0, atol=atol)
+                                                            for (_, x), (_, y) in zip(a[c], b[c]))
         for c in a)
 
 
-def test_sentence_vectors_by_id_equal_the_where_filter(store):
+def test_sentence_vectors_by_id_equal_the_where_filter(chroma_store):
+    store = chroma_store
     ids = sorted(store.article_chunk_ids()["mali-russie-65-ans"])
-    store.sentences = _Recorder(store.sentences)
+    store.sentences.collection = rec = _Recorder(store.sentences.collection)
     by_id = store.sentence_vectors(ids)  # n_sentences read from the chunks' metadata
-    assert [("ids" in kw, "where" in kw) for _, kw in store.sentences.calls] == [(True, False)]
+    assert [("ids" in kw, "where" in kw) for _, kw in rec.calls] == [(True, False)]
     by_filter = store.sentence_vectors(ids, n_sentences={})  # as for chunks stored without n_sentences
-    assert "where" in store.sentences.calls[-1][1]
+    assert "where" in rec.calls[-1][1]
     assert len(by_id) == len(ids) and _same(by_id, by_filter)
     assert sum(len(v) for v in by_id.values()) == store.sentence_count()
 
 
-def test_passages_carry_n_sentences_for_the_rerank(store):
+def test_the_file_and_the_collection_hold_the_same_sentences(store, chroma_store):
+    ids = sorted(store.article_chunk_ids()["mali-russie-65-ans"])
+    from_file = store.sentence_vectors(ids)
+    # Chroma gives back its cosine index's own normalisation of each vector: the same within float32 rounding
+    assert len(from_file) == len(ids) and _same(from_file, chroma_store.sentence_vectors(ids), atol=1e-6)
+    assert not _same(from_file, {c: [(t, v + 1e-4) for t, v in s] for c, s in from_file.items()}, atol=1e-6)
+    assert store.sentence_count() == chroma_store.sentence_count() == sum(len(v) for v in from_file.values())
+    text = {p.chunk_id: p.text for p in store.get(ids)}
+    assert all(t in text[c] for c, sents in from_file.items() for t, _ in sents)  # each sentence is its chunk's
+
+
+def test_passages_carry_n_sentences_for_the_rerank(any_store):
+    store = any_store
     ids = sorted(store.article_chunk_ids()["mali-russie-65-ans"])
     passages = store.get(ids)
     n = {p.chunk_id: p.extra.get("n_sentences") for p in passages}
@@ -60,10 +93,12 @@ def test_passages_carry_n_sentences_for_the_rerank(store):
     assert all(p.extra.get("n_sentences") == n[p.chunk_id] for p in dense)
     store.collection = _Recorder(store.collection)
     assert _same(store.sentence_vectors(ids, n_sentences=n), store.sentence_vectors(ids))
-    assert len(store.collection.calls) == 1  # only the call without n_sentences read the chunks' metadata
+    # only the call without n_sentences read the chunks' metadata, and only for the collection's ids
+    assert len(store.collection.calls) == (1 if store.sentences.needs_counts else 0)
 
 
-def test_chunks_stored_without_n_sentences_still_have_their_sentences(store, settings, tmp_path):
+def test_chunks_stored_without_n_sentences_still_have_their_sentences(any_store, settings, tmp_path):
+    store = any_store
     corpus = tmp_path / "autre"
     corpus.mkdir()
     (corpus / "niger.md").write_text("# Le Niger\n\nLe fleuve Niger traverse Bamako. Il arrive ensuite à Niamey.\n\n"
@@ -110,7 +145,10 @@ def test_new_collections_take_the_hnsw_search_breadth_of_the_settings(tmp_path):
     settings = load_settings(data_dir=tmp_path / "data", embedding={"mode": "fake"}, store={"hnsw_ef_search": 321})
     store = ChunkStore(settings, FakeEmbedder(settings.embedding.fake_dim))
     assert store.collection.configuration["hnsw"]["ef_search"] == 321
-    assert store.sentences.configuration["hnsw"]["ef_search"] == 321
+    assert store.sentences.file.count() == 0  # sentence vectors in the file by default: no collection of them
+    assert [c.name for c in store.client.list_collections()] == [settings.store.collection]
+    chroma = settings.model_copy(update={"store": settings.store.model_copy(update={"sentences": "chroma"})})
+    assert ChunkStore(chroma, store.embedder).sentences.collection.configuration["hnsw"]["ef_search"] == 321
     assert store.collection.configuration["hnsw"]["space"] == "cosine"
     default = load_settings(data_dir=tmp_path / "other", embedding={"mode": "fake"})
     assert ChunkStore(default, FakeEmbedder(8)).collection.configuration["hnsw"]["ef_search"] == 400
