@@ -1,9 +1,9 @@
 """The French words Kalan's answering rules know by name, in one place.
 
 Every hand-written French word list of the answering core lives here, folded (lower case, no accents) unless
-its name says otherwise, with what it is for. Modules build their patterns from these lists
-(``alternation``) instead of spelling words inside regular expressions, so a word added here reaches every
-rule that reads the list, and a reviewer sees the whole vocabulary at once.
+its name says otherwise, with what it is for. Rules name these lists in the phrases they look for
+(``kalan.rag.phrases``) instead of spelling words inside regular expressions, so a word added here reaches
+every rule that reads the list, and a reviewer sees the whole vocabulary at once.
 
 Not here: the rules that use the words (``kalan.rag.answer_types``, ``kalan.rag.short_answer``,
 ``kalan.rag.refusal``), stop words for BM25 (``kalan.rag.text.FRENCH_STOPWORDS``, shared with indexing).
@@ -11,21 +11,15 @@ Not here: the rules that use the words (``kalan.rag.answer_types``, ``kalan.rag.
 
 from __future__ import annotations
 
-import re
-
-
-def alternation(words, plural: str = "") -> str:
-    """``(?:w1|w2…)`` of the words, escaped, longest first (so « annees » is tried before « annee »);
-    ``plural`` (« s? ») follows each word."""
-    ordered = sorted(dict.fromkeys(words), key=lambda w: (-len(w), w))
-    return "(?:" + "|".join(re.escape(w) + plural for w in ordered) + ")"
-
+# number words that make a span a count (« plus d'un millier »), as the span finder reads them
+COUNT_WORDS = ("un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze",
+               "quinze", "vingt", "trente", "quarante", "cinquante", "soixante", "cent", "cents", "mille", "millier",
+               "milliers", "million", "millions", "milliard", "milliards", "dizaine", "dizaines", "centaine",
+               "centaines", "quelques")
 
 # -- months and time units ----------------------------------------------------------------------------------
 MONTHS = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
           "novembre", "decembre")
-# as articles write them: « février », « août », « décembre » (spans are cut from the article's own characters)
-MONTHS_WRITTEN = MONTHS + ("février", "août", "décembre")
 # units of a duration (« soixante-cinq ans », « six décennies »), singular, folded
 DURATION_UNITS = ("an", "annee", "siecle", "mois", "jour", "semaine", "decennie", "heure")
 
@@ -47,8 +41,8 @@ FOCUS_NOUNS = ("nombre", "montant", "somme", "chiffre", "pourcentage", "proporti
                "prix", "valeur", "effectif", "quantite", "volume", "total", "puissance", "capacite", "production",
                "distance", "hauteur", "longueur", "poids", "vitesse", "duree")
 # « en mégawatts », « en euros »: the unit asked for says a number is wanted
-UNITS_ASKED = ("megawatts?", "mw", "kw", "euros?", "dollars?", "francs? cfa", "tonnes?", "km", "kilometres?",
-               "metres?", "pourcentage", "pour cent")  # regular-expression pieces (plural endings)
+UNITS_ASKED = ("megawatt", "megawatts", "mw", "kw", "euro", "euros", "dollar", "dollars", "franc cfa", "francs cfa",
+               "tonne", "tonnes", "km", "kilometre", "kilometres", "metre", "metres", "pourcentage", "pour cent")
 
 # « quel pays / quelle ville … » asks a place, « quelle entreprise » an organisation, « quel ministre » a person
 PLACE_NOUNS = ("pays", "ville", "capitale", "region", "province", "lieu", "continent")
@@ -58,6 +52,27 @@ OTHER_NAME_NOUNS = ("etat", "nation", "puissance", "localite", "quartier", "fleu
 NAME_NOUNS = PLACE_NOUNS + ORG_NOUNS + PERSON_NOUNS + OTHER_NAME_NOUNS
 # « à qui », « par qui », « avec qui »: a preposition before the interrogative « qui »
 PREPOSITIONS_BEFORE_QUI = ("a", "par", "avec", "de", "pour", "contre", "chez")
+
+# « qui a écrit l'article ? »: what a question about the article itself calls it
+ARTICLE_NOUNS = ("article", "texte", "document", "extrait", "information")
+# words of a question about the article's card (its author, date, source, title, address)
+CARD_WORDS = ("ecrit redige signe auteur autrice auteurs journaliste publie publiee publication parution paru parue "
+              "date source sources vient provient origine titre intitule s'intitule adresse url lien site journal "
+              "media redaction").split()
+
+# « En quelle année … et dans quel contexte ? »: a second question opens with « et », maybe a preposition,
+# and one of these interrogatives; as written (lower case, accents kept: « ou » does not ask, « où » does)
+PART_PREPOSITIONS = ("à", "a", "en", "dans", "de", "du", "par", "pour", "avec", "sur", "vers", "depuis", "jusqu'à")
+PART_INTERROGATIVES = ("quel", "quelle", "quels", "quelles", "qui", "quand", "où", "comment", "pourquoi", "combien",
+                       "que", "quoi")
+
+# interrogative words: a follow-up that holds one asks its own question (« la Russie fait quoi ? »)
+INTERROGATIVES = ("qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "quand", "ou", "comment", "pourquoi",
+                  "combien", "lequel", "laquelle", "lesquels", "lesquelles", "est-ce", "qu", "qu'")
+# « quand le Mali a-t-il établi … »: the beginnings of words that ask when something began, and whole words
+START_STEMS = ("commenc", "debut", "etabli", "noua", "noue", "crea", "cree", "fond", "naiss", "lanc", "ouvert",
+               "signe")
+START_WORDS = ("ne", "nee", "nes")
 
 # words of a question that say what kind of fact is asked, not what it is about
 TYPE_WORDS = ("quand date annee jour mois siecle epoque combien nombre montant somme chiffre quantite volume total "
