@@ -35,9 +35,10 @@ DESCRIBE_Q = Phrases("^<punct>* et? qui est|etait|sont|etaient|fut !le|la|les|l'
 # "Qui a écrit l'article ?", "D'où vient ce texte ?": asked of the article itself, answered by its card's
 # sentence (« … a été écrit par La Rédaction »), whose author or source need not be a person's or a place's name
 _ABOUT = ("qui a|l'a? ecrit|redige|signe", "d'ou vient|provient|viennent|sort")
-_PRONOUN = "-? t? -? il|elle?"
-ABOUT_ARTICLE_Q = Phrases(*(f"^<punct>* et? {a} <space> {_PRONOUN} l'|cet|ce|le|la|cette? {{ARTICLE_NOUNS}}" for a in _ABOUT),
-                          *(f"^<punct>* et? {a} <space> {_PRONOUN} <punct>* $" for a in _ABOUT),
+_THEN = ("<space>", "<space> -? t? -? il|elle <space>")  # « … vient ce texte », « … vient-il ? »: after a space
+ABOUT_ARTICLE_Q = Phrases(*(f"^<punct>* et? {a} {p} l'|cet|ce|le|la|cette? {{ARTICLE_NOUNS}}"
+                            for a in _ABOUT for p in _THEN),
+                          *(f"^<punct>* et? {a} {p} <punct>* $" for a in _ABOUT for p in _THEN),
                           ARTICLE_NOUNS=lx.ARTICLE_NOUNS)
 # Words of a question about the article itself (its author, date, source, title, address): only such questions
 # retrieve its card (kalan.rag.retrieval). Without this rule, « selon l'article » questions drew card sentences

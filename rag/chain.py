@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kalan.rag import lexicon as lx
 from kalan.rag import messages as msg
 from kalan.rag import prompts
 from kalan.rag.citations import AnswerSentence, MarkerHoldback, parse_answer, render, verify
@@ -28,6 +29,7 @@ from kalan.rag.guards import clean_question, looks_like_injection
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
 from kalan.rag.answer_types import coverage, expected_type, question_parts
 from kalan.rag.refusal import Decision, RefusalReason, after_answer, before_answer, topic_of
+from kalan.rag.phrases import Phrases
 from kalan.rag.planted import planted_spans
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.short_answer import asks_itself, find_span
@@ -36,11 +38,10 @@ from kalan.rag.verified import is_rejected, rebuild, repeats_rejected, without_r
 
 log = logging.getLogger(__name__)
 
-_FOLLOW_UP = re.compile(
-    r"^(?:et|mais|alors|puis|ensuite|aussi|donc|pourquoi|comment ca|et pour|et en|et dans|et a|et de)\b"
-    r"|-t-(?:il|elle|ils|elles)\b|\b(?:il|elle|ils|elles|lui|leur|celui-ci|celle-ci|ce dernier|cette derniere|"
-    r"ces derniers|ce pays|cette entreprise|cette societe|cet homme|cette personne|ce ministre)\b"
-)
+# A question that leans on the last one: it opens with a linking word (« Et … », « Mais … »), or refers back
+# to someone or something by a pronoun (« il », « ce pays »).
+_FOLLOW_UP = Phrases("^{FOLLOW_UP_OPENERS}", "{FOLLOW_UP_REFERENCES}", FOLLOW_UP_OPENERS=lx.FOLLOW_UP_OPENERS,
+                     FOLLOW_UP_REFERENCES=lx.FOLLOW_UP_REFERENCES)
 
 
 @dataclass
@@ -70,8 +71,7 @@ class State:
 def is_follow_up(question: str, history: list) -> bool:
     if not history:
         return False
-    f = fold(question).strip()
-    return bool(_FOLLOW_UP.search(f)) or len(content_words(question)) <= 2
+    return _FOLLOW_UP.found(question) or len(content_words(question)) <= 2
 
 
 class AnswerChain:

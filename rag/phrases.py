@@ -10,10 +10,12 @@ A rule then says which phrases it looks for, written as words separated by space
 
 - ``quel|quelle`` one of these words (an alternative may be several words: ``{UNITS}`` from a list);
 - ``{NAME}`` one of the words or phrases of a lexicon list given by keyword (``kalan.rag.lexicon``);
+- a ``~`` after an element lets its last word go on (« document~ » is found in « documentaire »);
 - a ``?`` after an element makes it optional, a ``*`` lets it repeat, ``+s`` adds the plural in -s;
 - typed slots: ``<num>`` a run of digits, ``<decimal>`` digits with « ,5 » glued, ``<year>`` a year
   (1000-2099), ``<day>`` one or two digits, ``<word>`` a run of letters, ``<punct>`` a character that is
-  neither, ``<any>`` any token, ``<space>`` (takes nothing) a token follows after a space;
+  neither, ``<any>`` any token, ``<space>`` (takes nothing) a token follows after a space, ``<gap40>`` any
+  words as long as what follows starts at most 40 characters after what came before;
 - ``=années`` words compared as written (lower case, accents kept);
 - ``!le|la``: a token follows, after a space, and it is none of these (it is not taken);
 - ``^`` first, the phrase must open the text (its first token); `` $`` last, it must close it.
@@ -105,6 +107,7 @@ class _Element:
     slot: str = ""
     negative: bool = False  # « !a|b »: a token follows, after a space, and it is none of these
     written: bool = False  # « =années »: compared with the token as written (lower case), not folded
+    prefix: bool = False  # « {DOCS}~ »: the last word may go on (« document » in « documentaire »)
     low: int = 1
     high: int = 1
 
@@ -179,6 +182,16 @@ def ascii_words(folded: str) -> list[str]:
     return "".join(c if ("a" <= c <= "z" or "0" <= c <= "9") else " " for c in folded).split()
 
 
+def _gap(chars: int):
+    """Any tokens, as long as the next element starts at most ``chars`` characters after the last one ended."""
+    def ends(toks, i: int) -> list[int]:
+        if i == 0:
+            return []
+        last = toks[i - 1].end
+        return [k for k in range(i, len(toks)) if toks[k].start - last <= chars][::-1]
+    return ends
+
+
 _SLOTS = {
     "num": _one_token(lambda t: t.kind == "num"),
     "year": lambda toks, i: [i + 1] if i < len(toks) and is_year(toks[i]) and alone(toks, i) else [],
@@ -207,13 +220,17 @@ class Phrase:
             low, high = 1, 1
             plural = part.endswith("+s")
             part = part[:-2] if plural else part
+            prefix = part.endswith("~")
+            part = part.rstrip("~")
             if part.endswith("?"):
                 part, low = part[:-1], 0
             elif part.endswith("*"):
                 part, low, high = part[:-1], 0, 10_000
-            if part.startswith("<"):
+            if part.startswith("<") and part.endswith(">") and len(part) > 2:
                 name = part[1:-1]
-                if name not in _SLOTS:  # a slot of the rule's own: a function (tokens, i) -> ends
+                if name.startswith("gap") and name[3:].isdigit():
+                    self.slots = {**getattr(self, "slots", {}), name: _gap(int(name[3:]))}
+                elif name not in _SLOTS:  # a slot of the rule's own: a function (tokens, i) -> ends
                     self.slots = {**getattr(self, "slots", {}), name: (lists or {})[name]}
                 self.elements.append(_Element(slot=name, low=low, high=high))
                 continue
@@ -226,28 +243,34 @@ class Phrase:
                 options += [o[:-1] + (o[-1] + "s",) for o in options]
             # longest first, as the regex alternations did (« annees » before « annee »)
             options = sorted(dict.fromkeys(options), key=lambda o: (-len(o), -len(" ".join(o))))
-            self.elements.append(_Element(options=tuple(options), negative=negative, written=written, low=low,
-                                          high=high))
+            self.elements.append(_Element(options=tuple(options), negative=negative, written=written,
+                                          prefix=prefix, low=low, high=high))
 
     def match_at(self, toks: tuple[Token, ...], i: int) -> int | None:
-        """End token index of the longest greedy match starting at token ``i``, or None."""
+        """End token index of the greedy match starting at token ``i`` (a regex's first match), or None."""
+        return next(self.ends(toks, i), None)
+
+    def ends(self, toks: tuple[Token, ...], i: int):
+        """Every end of a match starting at token ``i``, the greedy one first (backtracking order)."""
         if self.anchored and i != 0:
-            return None
-        return self._match(toks, i, 0)
+            return iter(())
+        return self._ends(toks, i, 0)
 
-    def _match(self, toks, i: int, e: int) -> int | None:
+    def _ends(self, toks, i: int, e: int):
         if e == len(self.elements):
-            return i if not self.to_end or i == len(toks) else None
-        el = self.elements[e]
-        return self._repeat(toks, i, e, el, 0)
+            if not self.to_end or i == len(toks):
+                yield i
+            return
+        yield from self._repeat(toks, i, e, self.elements[e], 0)
 
-    def _repeat(self, toks, i: int, e: int, el: _Element, count: int) -> int | None:
+    def _repeat(self, toks, i: int, e: int, el: _Element, count: int):
         if count < el.high:
             for j in self._one(toks, i, el):
-                end = self._repeat(toks, j, e, el, count + 1)
-                if end is not None:
-                    return end
-        return self._match(toks, i, e + 1) if count >= el.low else None
+                if j == i and count:  # a zero-width element is not repeated
+                    continue
+                yield from self._repeat(toks, j, e, el, count + 1)
+        if count >= el.low:
+            yield from self._ends(toks, i, e + 1)
 
     def _one(self, toks, i: int, el: _Element):
         if el.slot:
@@ -259,7 +282,9 @@ class Phrase:
                 yield i
             return
         for opt in el.options:
-            if tuple(t.raw if el.written else t.text for t in toks[i:i + len(opt)]) == opt:
+            got = tuple(t.raw if el.written else t.text for t in toks[i:i + len(opt)])
+            if got == opt or (el.prefix and len(got) == len(opt) and got[:-1] == opt[:-1]
+                              and got[-1].startswith(opt[-1])):
                 yield i + len(opt)
 
 

@@ -42,8 +42,8 @@ class Span:
 
 
 # « 14 octobre 2025 », « octobre 2025 », « 1er octobre », « les années 1960 », « 1960 »; « années » as written
-_DATE = Phrases("=1er {MONTHS} <year>", "<day> {MONTHS} <year>", "{MONTHS} <year>", "=1er {MONTHS}", "<day> {MONTHS}",
-                "les? =années <year>", "<year>", MONTHS=lx.MONTHS)
+_DATE = Phrases("=1er {MONTHS} <year>", "<day> {MONTHS} <year>", "{MONTHS} <year>", "=1er {MONTHS}",
+                "<day> {MONTHS}", "les? =années <year>", "<year>", MONTHS=lx.MONTHS)
 # A count as written, with its unit and what it counts (« plus d'un millier d'étudiants », « 300 MW »): the one
 # character-level grammar left here (digit groups « 1 000 », units glued or not, the counted noun's own letters).
 _NUMBER_WORD = r"(?:(?:\d+(?:[ .,]\d+)*|" + "|".join(lx.COUNT_WORDS) + r")(?![\w]))"
@@ -152,7 +152,8 @@ _SINCE = Phrases("depuis")
 
 
 def _frame(kind: str, question: str, text: str) -> str:
-    """« Depuis 1960 », « En 1960 », « Le 14 octobre 2025 », « Dans les années 1960 »; other kinds as they are."""
+    """« Depuis 1960 », « En 1960 », « Le 14 octobre 2025 », « Dans les années 1960 »; other kinds as they
+    are."""
     ft = fold(text)
     if kind != "date" or ft.startswith("depuis"):
         return text[:1].upper() + text[1:]
@@ -188,7 +189,8 @@ _WHEN_Q = Phrases("quand", "quelle annee")
 
 
 def _asks_start(question: str) -> bool:
-    """« depuis quand », or « quand » / « quelle année » followed by a word of beginning (« établi », « né »)."""
+    """« depuis quand », or « quand » / « quelle année » followed by a word of beginning (« établi »,
+    « né »)."""
     toks = tokens(question)
     if _START_Q.found(toks):
         return True
