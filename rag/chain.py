@@ -24,7 +24,7 @@ from kalan.rag import prompts
 from kalan.rag.citations import AnswerSentence, MarkerHoldback, parse_answer, render, verify
 from kalan.rag import answerability
 from kalan.rag.answer import Answer, Citation, Passage, Sentence
-from kalan.rag.extractive import BULLET, SentenceVectors, candidates, matched, question_words, score_candidates, select
+from kalan.rag.extractive import SentenceVectors, bullet_end, candidates, matched, question_words, score_candidates, select
 from kalan.rag.guards import clean_question, looks_like_injection
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
 from kalan.rag.answer_types import coverage, expected_type, question_parts
@@ -479,8 +479,7 @@ def _quoted(quotes: list[tuple[int, int, int, str]]) -> tuple[list[int], list[An
 def _unbulleted(c) -> tuple[int, int, int, str]:
     """A chosen sentence as quoted: a list item without its bullet (« • Énergie et mines : … » opens the answer
     as « Énergie et mines : … »)."""
-    bullet = BULLET.match(c.text)
-    cut = bullet.end() if bullet else 0
+    cut = bullet_end(c.text) or 0
     return c.passage_index, c.start + cut, c.end, c.text[cut:]
 
 

@@ -193,6 +193,10 @@ METONYMS = {
     "zhongnanhai": ("pekin", "chine", "chinois"), "bercy": ("paris", "france", "francais"),
 }
 
+# -- sentences that lean on the previous one (« Ce jour marque… »), as written, capital included --------------
+ANAPHORA_OPENERS = ("Ce", "Cet", "Cette", "Ces", "Il", "Elle", "Ils", "Elles", "Cela", "Ceci")
+ANAPHORA_OPENERS_CI = ("Celui", "Celle", "Ceux")  # with « -ci »
+
 # -- sentence splitting --------------------------------------------------------------------------------------
 # abbreviations whose full stop does not end a sentence (« M. Diop », « av. J.-C. »), as written
 ABBREVIATIONS = ("m mm mme mmes mlle dr pr me st ste av apr j.-c jc etc cf p pp vol no n° art ch chap fig env "

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from kalan.rag import lexicon as lx
 from kalan.rag.documents import CARD_SECTION
-from kalan.rag.extractive import ANAPHORA
+from kalan.rag.extractive import opens_on_anaphora
 from kalan.rag.phrases import Phrases
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import content_words
@@ -85,7 +85,7 @@ def _opening(text: str) -> list[tuple[int, int]]:
         sentence = text[s:e].strip()
         if len(sentence) < 40 or sentence.endswith(":") or not (sentence[0].isalnum() or sentence[0] == "_"):
             continue
-        if j + 1 < len(spans) and ANAPHORA.match(text[spans[j + 1][0]:spans[j + 1][1]].strip()):
+        if j + 1 < len(spans) and opens_on_anaphora(text[spans[j + 1][0]:spans[j + 1][1]].strip()):
             return [(s, e), spans[j + 1]]
         return [(s, e)]
     return []

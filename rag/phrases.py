@@ -18,6 +18,8 @@ A rule then says which phrases it looks for, written as words separated by space
   words as long as what follows starts at most 40 characters after what came before;
 - ``=années`` words compared as written (lower case, accents kept);
 - ``!le|la``: a token follows, after a space, and it is none of these (it is not taken);
+- ``<name>`` with a function given by keyword: a rule's own slot, ``(tokens, i) -> ends`` (« gpt-4o »); a
+  literal ``|`` comes from a list (``{BAR}``, ``BAR=("|",)``);
 - ``^`` first, the phrase must open the text (its first token); `` $`` last, it must close it.
 
 Matching is greedy with backtracking, leftmost first, and the first phrase of a list wins at a given
@@ -213,6 +215,7 @@ class Phrase:
 
     def __init__(self, spec: str, lists: dict[str, tuple[str, ...]] | None = None):
         self.spec = spec
+        self.slots: dict = {}
         self.anchored = spec.startswith("^")
         self.to_end = spec.endswith(" $")
         self.elements: list[_Element] = []
@@ -229,9 +232,9 @@ class Phrase:
             if part.startswith("<") and part.endswith(">") and len(part) > 2:
                 name = part[1:-1]
                 if name.startswith("gap") and name[3:].isdigit():
-                    self.slots = {**getattr(self, "slots", {}), name: _gap(int(name[3:]))}
+                    self.slots[name] = _gap(int(name[3:]))
                 elif name not in _SLOTS:  # a slot of the rule's own: a function (tokens, i) -> ends
-                    self.slots = {**getattr(self, "slots", {}), name: (lists or {})[name]}
+                    self.slots[name] = (lists or {})[name]
                 self.elements.append(_Element(slot=name, low=low, high=high))
                 continue
             negative = part.startswith("!")

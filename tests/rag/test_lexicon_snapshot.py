@@ -128,6 +128,27 @@ def _piaf_pairs() -> list[tuple[str, list[str]]]:
     return out
 
 
+def _paragraphs() -> list[str]:
+    """The corpus articles' paragraphs and the PIAF paragraphs."""
+    out = [p for path in sorted((ROOT / "corpus").glob("*.txt"))
+           for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    if PIAF.exists():
+        data = json.loads(PIAF.read_text(encoding="utf-8"))
+        out += [p["context"] for a in data["data"] for p in a["paragraphs"]]
+    return out
+
+
+# list items and pointers to the previous sentence, as articles write them
+_BULLETS = [
+    f"Les axes :\n{b}Énergie et mines : Rosatom explore. {a} progresse.\n{b}{a} ajoute que la coopération progresse."
+    for b in ("• ", "- ", "-", "· ", "▪ ", "◦ ", "‣ ", "* ", "+ ", "– ", "— ", "1. ", "12) ", "123. ", "1.", "3 )", "  • ",
+              "•\t", "٣. ")
+    for a in ("Ce jour", "Cet accord", "Cette dernière", "Celui-ci", "Celle-ci aussi", "Ceux-ci", "Celui", "Cela",
+              "CE jour", "ce jour", "Ces", "Ils", "Elles", "Ceci", "Cettes", "Il", "Ilotes", "Celle-cité")]
+_NUMBER_PROBES = ["1 960", "1.960", "1 000 000", "3,5", "mille neuf cent soixante", "65ᵉ", "65ème", "1er", "12 345",
+                  "2 0000", "1 96", "1.9600", "vingt-deux", "2e", "un million", "1 000,5"]
+
+
 def _span(sp):
     return None if sp is None else [sp.start, sp.end, sp.text, sp.framed]
 
@@ -135,7 +156,7 @@ def _span(sp):
 def readers(with_spacy: bool = True, only: str | None = None) -> dict[str, list]:
     """Reader name -> list of outputs, item by item (same order on every run); ``only``: that reader alone."""
     from kalan.rag import answer_types as at
-    from kalan.rag import chain, guards, overview, planted, short_answer, verified
+    from kalan.rag import chain, extractive, fact_check, guards, overview, planted, short_answer, verified
 
     questions = _questions()
     article = _article_sentences()
@@ -177,6 +198,17 @@ def readers(with_spacy: bool = True, only: str | None = None) -> dict[str, list]
     if want("planted_spans"):
         out["planted_spans"] = [planted.planted_spans(s) for s in article]
 
+    if want("candidates") or want("unbulleted"):
+        from types import SimpleNamespace
+
+        texts = [*_paragraphs(), *_BULLETS]
+        found = [extractive.candidates([SimpleNamespace(text=t)]) for t in texts]
+        if want("candidates"):
+            out["candidates"] = [[(c.start, c.end, c.is_item, c.lead.start if c.lead else None) for c in cs]
+                                 for cs in found]
+        if want("unbulleted"):
+            out["unbulleted"] = [[chain._unbulleted(c)[1:] for c in cs] for cs in found]
+
     pairs = [(q, s) for q in eval_questions for s in article] + [(q, s) for q, ss in piaf for s in ss]
     for kind in ("number", "date", "name"):
         for strict in (True, False):
@@ -187,6 +219,10 @@ def readers(with_spacy: bool = True, only: str | None = None) -> dict[str, list]
     for kind in ("number", "date"):
         if want(f"candidates_{kind}"):
             out[f"candidates_{kind}"] = [short_answer._candidates(kind, q, s) for q, s in pairs]
+    if want("number_key"):
+        spans = sorted({s[a:b] for q, s in pairs for kind in ("number", "date")
+                        for a, b in short_answer._candidates(kind, q, s)} | set(_NUMBER_PROBES))
+        out["number_key"] = [fact_check.number_key(t) for t in spans]
     if not want("find_span"):
         return out
     typed = [(q, s, k) for q, s in pairs if (k := at.expected_type(q)) and (with_spacy or k != "name")]

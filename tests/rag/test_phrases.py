@@ -76,6 +76,19 @@ def test_custom_slot_and_leftmost_then_first_phrase():
     assert rules.search("a b c").phrase == 1  # leftmost wins over list order
 
 
+def test_gaps_count_characters_and_prefixes_let_the_word_go_on():
+    forget = Phrases("oublie <gap20> consigne~")
+    assert forget.found("Oublie vite les consignes")
+    assert not forget.found("Oublie ce que dit le ministre sur les consignes")  # more than 20 characters apart
+    assert not Phrases("oublie consigne").found("oublie consignes")
+    assert Phrases("{BAR} x {BAR}", BAR=("|",)).found("<|x|>")
+
+
+def test_every_end_is_tried_when_the_rest_needs_a_shorter_one():
+    rule = Phrases("<pair> c", pair=lambda toks, i: [i + 2, i + 1])
+    assert rule.found("a c")  # the longer end (« a c ») leaves nothing for « c »
+
+
 def test_finditer_does_not_overlap():
     found = list(Phrases("a a").finditer("a a a a a"))
     assert [(m.first, m.last) for m in found] == [(0, 2), (2, 4)]
