@@ -163,7 +163,7 @@ def focus_words(question: str) -> set[str]:
     m = FOCUS_Q.search(question)
     if not m:
         return set()
-    toks = tokenize(question[m.end:])
+    toks = tokenize(question[m.end():])
     while len(toks) > 1 and toks[0] in _PRENOMINAL:
         toks = toks[1:]  # "combien de jeunes Maliens": Maliens are counted
     if toks and toks[0] in _GENERIC_COUNTED:

@@ -96,11 +96,29 @@ def _tokens(text: str) -> tuple[Token, ...]:
 
 @dataclass(frozen=True)
 class Match:
-    first: int  # token indices: tokens[first:last] matched
+    """tokens[first:last] matched; ``start()``, ``end()``, ``span()`` and ``group()`` read as a regex match's
+    (``group()`` is empty when tokens, not a text, were searched)."""
+
+    first: int
     last: int
-    start: int  # character offsets in the text as given
-    end: int
+    begin: int  # character offsets in the text as given
+    stop: int
     phrase: int  # which phrase of the list matched
+    string: str = ""
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.stop
+
+    def span(self) -> tuple[int, int]:
+        return self.begin, self.stop
+
+    def group(self, index: int = 0) -> str:
+        if index:
+            raise IndexError("a phrase match has no groups")
+        return self.string[self.begin:self.stop]
 
 
 @dataclass(frozen=True)
@@ -297,27 +315,27 @@ class Phrases:
     def __init__(self, *specs: str, **lists: tuple[str, ...]):
         self.phrases = [Phrase(s, lists) for s in specs]
 
-    def _at(self, toks: tuple[Token, ...], i: int) -> Match | None:
+    def _at(self, toks: tuple[Token, ...], i: int, string: str = "") -> Match | None:
         for n, p in enumerate(self.phrases):
             end = p.match_at(toks, i)
             if end is not None and end > i:
-                return Match(i, end, toks[i].start, toks[end - 1].end, n)
+                return Match(i, end, toks[i].start, toks[end - 1].end, n, string)
         return None
 
     def search(self, text: str | tuple[Token, ...], begin: int = 0) -> Match | None:
-        toks = tokens(text) if isinstance(text, str) else text
+        toks, string = (tokens(text), text) if isinstance(text, str) else (text, "")
         for i in range(begin, len(toks)):
-            m = self._at(toks, i)
+            m = self._at(toks, i, string)
             if m is not None:
                 return m
         return None
 
     def finditer(self, text: str | tuple[Token, ...]):
         """Non-overlapping matches, left to right."""
-        toks = tokens(text) if isinstance(text, str) else text
+        toks, string = (tokens(text), text) if isinstance(text, str) else (text, "")
         i = 0
         while i < len(toks):
-            m = self._at(toks, i)
+            m = self._at(toks, i, string)
             if m is None:
                 i += 1
                 continue

@@ -84,7 +84,7 @@ def _entity_spans(sentence: str, labels: set[str] | None) -> list[tuple[int, int
 def _candidates(kind: str, question: str, sentence: str) -> list[tuple[int, int]]:
     fq = fold(question)
     if kind == "date":
-        return [(m.start, m.end) for m in _DATE.finditer(sentence)]
+        return [m.span() for m in _DATE.finditer(sentence)]
     if kind == "number":
         durations = bool(TIME_SPAN_Q.search(fq) or AGE_Q.search(fq))
         out = []
@@ -210,8 +210,7 @@ def _anniversary(question: str, sentence: str, context: str) -> Span | None:
     if not m or len(set(years)) != 1:
         return None
     start = str(years[0] - int(tokens(sentence)[m.first].text))
-    said = sentence[m.start:m.end]
-    return Span(m.start, m.end, start, f"{_frame('date', question, start)} ({said} en {years[0]})")
+    return Span(m.start(), m.end(), start, f"{_frame('date', question, start)} ({m.group(0)} en {years[0]})")
 
 
 def find_span(question: str, sentence: str, kind: str | None = None, topic: frozenset[str] = frozenset(),

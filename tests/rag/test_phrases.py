@@ -56,7 +56,7 @@ def test_typed_slots():
     assert Phrases("le <day> <word>").found("le 14 octobre")
     assert not Phrases("le <day> <word>").found("le 144 octobre")
     m = Phrases("<decimal> %").search("une hausse de 3,5 % cette année")
-    assert m is not None and (m.start, m.end) == (14, 19)
+    assert m is not None and m.span() == (14, 19) and m.group(0) == "3,5 %"
 
 
 def test_negative_element_takes_nothing_and_needs_a_spaced_token():
