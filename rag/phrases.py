@@ -31,7 +31,7 @@ characters) that stay regular expressions.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kalan.rag.text import fold
@@ -130,6 +130,10 @@ class _Element:
     prefix: bool = False  # « {DOCS}~ »: the last word may go on (« document » in « documentaire »)
     low: int = 1
     high: int = 1
+    by_first: dict | None = field(default=None, compare=False)  # options by their first word (not with « ~ »)
+
+    def key(self, t: Token) -> str:
+        return t.raw if self.written else t.text
 
 
 def alone(toks, i: int) -> bool:
@@ -264,8 +268,17 @@ class Phrase:
                 options += [o[:-1] + (o[-1] + "s",) for o in options]
             # longest first, as the regex alternations did (« annees » before « annee »)
             options = sorted(dict.fromkeys(options), key=lambda o: (-len(o), -len(" ".join(o))))
+            by_first: dict | None = None
+            if not prefix:
+                by_first = {}
+                for o in options:
+                    by_first.setdefault(o[0], []).append(o)
             self.elements.append(_Element(options=tuple(options), negative=negative, written=written,
-                                          prefix=prefix, low=low, high=high))
+                                          prefix=prefix, low=low, high=high, by_first=by_first))
+        # the words a match can open with, to skip the other positions at once (None: any token may open it)
+        head = self.elements[0] if self.elements else None
+        self.opening = (frozenset(head.by_first) if head is not None and head.by_first is not None
+                        and not head.negative and head.low >= 1 else None)
 
     def match_at(self, toks: tuple[Token, ...], i: int) -> int | None:
         """End token index of the greedy match starting at token ``i`` (a regex's first match), or None."""
@@ -302,8 +315,11 @@ class Phrase:
                     tuple(t.text for t in toks[i:i + len(o)]) == o for o in el.options):
                 yield i
             return
-        for opt in el.options:
-            got = tuple(t.raw if el.written else t.text for t in toks[i:i + len(opt)])
+        if i >= len(toks):
+            return
+        options = el.options if el.by_first is None else el.by_first.get(el.key(toks[i]), ())
+        for opt in options:
+            got = tuple(el.key(t) for t in toks[i:i + len(opt)])
             if got == opt or (el.prefix and len(got) == len(opt) and got[:-1] == opt[:-1]
                               and got[-1].startswith(opt[-1])):
                 yield i + len(opt)
@@ -317,6 +333,8 @@ class Phrases:
 
     def _at(self, toks: tuple[Token, ...], i: int, string: str = "") -> Match | None:
         for n, p in enumerate(self.phrases):
+            if (p.anchored and i) or (p.opening is not None and p.elements[0].key(toks[i]) not in p.opening):
+                continue
             end = p.match_at(toks, i)
             if end is not None and end > i:
                 return Match(i, end, toks[i].start, toks[end - 1].end, n, string)

@@ -66,11 +66,16 @@ def _gpt(toks, i: int) -> list[int]:
     return [j, i + 1]
 
 
+_ADDRESSEE_OPENING = frozenset({"gpt"}.union(*(p.opening for p in _ADDRESSEE.phrases if p.opening)))
+
+
 def _addressee(word_end: bool):
     """The ends of the addressee at token ``i``; with ``word_end``, a regex's ``\\b`` after it (« i.a. » then
     needs a letter glued to its last dot)."""
     def ends(toks, i: int) -> list[int]:
-        out = []
+        out: list[int] = []
+        if i >= len(toks) or toks[i].text not in _ADDRESSEE_OPENING:
+            return out
         for n, phrase in enumerate(_ADDRESSEE.phrases):
             for end in phrase.ends(toks, i):
                 if n == 3 and word_end and not (end < len(toks) and toks[end].glued and toks[end].kind != "punct"):
