@@ -33,7 +33,7 @@ from kalan.rag.phrases import Phrases
 from kalan.rag.planted import planted_spans
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.short_answer import asks_itself, find_span
-from kalan.rag.text import content_words, fold
+from kalan.rag.text import content_words
 from kalan.rag.verified import is_rejected, rebuild, repeats_rejected, without_rejected
 
 log = logging.getLogger(__name__)
