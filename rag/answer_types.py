@@ -9,7 +9,6 @@ when none does (the passages are on topic but lack what is asked).
 
 from __future__ import annotations
 
-import re
 
 from kalan.rag import lexicon as lx
 from kalan.rag.phrases import Phrases, alone, ascii_words, decimal_end, digit_groups, is_year, tokens
@@ -29,7 +28,6 @@ PERSON_Q = Phrases(_QUI, "quel est le nom", "comment s'appelle", f"{_QUEL} {{NAM
 TIME_SPAN_Q = Phrases("combien de temps|decennies|siecles", "combien d'annees|d'ans", "depuis combien")
 # "combien de soldats", "quel est le montant de l'investissement": the words after them say what is counted
 FOCUS_Q = Phrases("combien de|d'", f"{_QUEL_LE} {{FOCUS_NOUNS}} de|d'|des|du", FOCUS_NOUNS=lx.FOCUS_NOUNS)
-NAME = re.compile(r"\b([A-ZÀ-Ý][\w’'\-]+(?:\s+[A-ZÀ-Ý][\w’'\-]+)*)")
 
 DESCRIBE_Q = Phrases("^<punct>* et? qui est|etait|sont|etaient|fut !le|la|les|l'|un|une")
 # "Qui a écrit l'article ?", "D'où vient ce texte ?": asked of the article itself, answered by its card's
@@ -209,13 +207,51 @@ def coverage(question: str, text: str, topic: frozenset[str] = frozenset()) -> f
 _OPENERS = FRENCH_STOPWORDS | frozenset(lx.SENTENCE_OPENERS)
 
 
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _capital_word_end(text: str, i: int) -> int | None:
+    """End of the word opening on a capital at ``i`` (A-Z, À-Ý) and going on with letters, digits, apostrophes
+    and hyphens (« Jean-Pierre », « Côte-d'Ivoire »), at least two characters; None if there is none."""
+    if not (i + 1 < len(text) and ("A" <= text[i] <= "Z" or "À" <= text[i] <= "Ý")):
+        return None
+    j = i + 1
+    while j < len(text) and (_word_char(text[j]) or text[j] in "’'-"):
+        j += 1
+    return j if j > i + 1 else None
+
+
+def capitalised_groups(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each run of capitalised words separated by spaces (« Sergueï Lavrov »), a word starting
+    where a word may start (« l'Union » holds « Union »)."""
+    out, i = [], 0
+    while i < len(text):
+        boundary = (i > 0 and _word_char(text[i - 1])) != _word_char(text[i])
+        end = _capital_word_end(text, i) if boundary else None
+        if end is None:
+            i += 1
+            continue
+        while True:  # the next words, after spaces
+            k = end
+            while k < len(text) and text[k].isspace():
+                k += 1
+            nxt = _capital_word_end(text, k) if k > end else None
+            if nxt is None:
+                break
+            end = nxt
+        out.append((i, end))
+        i = end
+    return out
+
+
 def _names(sentence: str) -> list[str]:
     """Capitalised words that are names, not sentence or list-item openings."""
     out = []
-    for m in NAME.finditer(sentence):
-        before = sentence[: m.start()].rstrip()
+    for start, end in capitalised_groups(sentence):
+        before = sentence[:start].rstrip()
         opening = not before or before[-1] in ".!?:;•·-*–—«\"("
-        whole = m.group(1).split()
+        whole = sentence[start:end].split()
         words = whole
         if opening:
             while words and fold(words[0]).strip("'’") in _OPENERS:
