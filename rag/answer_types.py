@@ -9,65 +9,71 @@ when none does (the passages are on topic but lack what is asked).
 
 from __future__ import annotations
 
-import re
 
 from kalan.rag import lexicon as lx
-from kalan.rag.lexicon import alternation
+from kalan.rag.phrases import Phrases, alone, ascii_words, decimal_end, digit_groups, is_year, tokens
 from kalan.rag.text import FRENCH_STOPWORDS, fold, tokenize
 
-_QUEL_LE = r"\bquel(?:le)?s?\s+(?:est|sont|etait|etaient|fut)?\s*(?:le|la|les|l')?\s*"  # « quel est le … »
-NUMBER_Q = re.compile(
-    rf"\bcombien\b|{_QUEL_LE}{alternation(lx.COUNT_NOUNS)}\b"
-    rf"|\ben (?:{'|'.join(lx.UNITS_ASKED)})\b"
-)
-DATE_Q = re.compile(
-    r"\bquand\b|\ben quelle annee\b|\bquelle annee\b|\bquelle (?:est la |etait la )?date\b|\bdepuis quand\b|"
-    r"\ba quelle date\b|\bquel jour\b|\ben quel (?:mois|siecle)\b|\bde quand\b|\bjusqu'a quand\b"
-)
-_QUI = rf"^(?:et\s+)?(?:{alternation(lx.PREPOSITIONS_BEFORE_QUI)}\s)?qui\b"  # « qui … », « et à qui … »
-_WHERE = r"^(?:et\s+)?(?:d')?ou\b"
-PERSON_Q = re.compile(
-    rf"{_QUI}|\bquel est le nom\b|\bcomment s'appelle\b|\bquel(?:le)?s?\s+{alternation(lx.NAME_NOUNS)}s?\b|{_WHERE}"
-)
-TIME_SPAN_Q = re.compile(r"\bcombien (?:de temps|d'annees|d'ans|de decennies|de siecles)\b|\bdepuis combien\b")
-# "combien de soldats", "quel est le montant de l'investissement": the words that say what is counted
-FOCUS_Q = re.compile(rf"\bcombien (?:de |d')(.+)|{_QUEL_LE}{alternation(lx.FOCUS_NOUNS)}\s+(?:de |d'|des |du )(.+)")
+_QUEL = "quel|quelle|quels|quelles"
+_QUEL_LE = f"{_QUEL} est|sont|etait|etaient|fut? le|la|les|l'?"  # « quel est le … »
+NUMBER_Q = Phrases("combien", f"{_QUEL_LE} {{COUNT_NOUNS}}", "en {UNITS_ASKED}",
+                   COUNT_NOUNS=lx.COUNT_NOUNS, UNITS_ASKED=lx.UNITS_ASKED)
+DATE_Q = Phrases("quand", "quelle annee", "quelle date", "quelle est|etait la date", "quel jour", "en quel mois|siecle")
+_QUI = "^et? {PREPOSITIONS_BEFORE_QUI}? qui"  # « qui … », « et à qui … »
+_WHERE = "^et? d'? ou"
+_QUESTION_LISTS = {name: getattr(lx, name) for name in ("PREPOSITIONS_BEFORE_QUI", "NAME_NOUNS", "PLACE_NOUNS",
+                                                         "ORG_NOUNS", "PERSON_NOUNS")}
+PERSON_Q = Phrases(_QUI, "quel est le nom", "comment s'appelle", f"{_QUEL} {{NAME_NOUNS}}+s", _WHERE,
+                   **_QUESTION_LISTS)
+TIME_SPAN_Q = Phrases("combien de temps|decennies|siecles", "combien d'annees|d'ans", "depuis combien")
+# "combien de soldats", "quel est le montant de l'investissement": the words after them say what is counted
+FOCUS_Q = Phrases("combien de|d'", f"{_QUEL_LE} {{FOCUS_NOUNS}} de|d'|des|du", FOCUS_NOUNS=lx.FOCUS_NOUNS)
 
-NUMBER_WORDS = re.compile(rf"\d+(?:[.,]\d+)?|\b{alternation(lx.NUMBER_WORDS)}\b")
-DATE_WORDS = re.compile(
-    rf"\b(?:1[0-9]{{3}}|20[0-9]{{2}})\b|\b{alternation(lx.MONTHS + ('siecle', 'decennie', 'decennies', 'annees'))}\b"
-    r"|\bau (?:moyen age|debut|milieu|cours)\b"
-)
-NAME = re.compile(r"\b([A-ZÀ-Ý][\w’'\-]+(?:\s+[A-ZÀ-Ý][\w’'\-]+)*)")
-
-
-DESCRIBE_Q = re.compile(r"^\W*(?:et\s+)?qui\s+(?:est|etait|sont|etaient|fut|etaient)\s+(?!(?:le|la|les|l'|un|une)\b)")
+DESCRIBE_Q = Phrases("^<punct>* et? qui est|etait|sont|etaient|fut !le|la|les|l'|un|une")
 # "Qui a écrit l'article ?", "D'où vient ce texte ?": asked of the article itself, answered by its card's
 # sentence (« … a été écrit par La Rédaction »), whose author or source need not be a person's or a place's name
-ABOUT_ARTICLE_Q = re.compile(
-    r"^\W*(?:et\s+)?(?:qui\s+(?:a\s+|l'a\s+)?(?:ecrit|redige|signe)|d'ou\s+(?:vient|provient|viennent|sort))"
-    r"\s+(?:-?t?-?(?:il|elle)\s+)?(?:(?:l'|cet |ce |le |la |cette )?(?:article|texte|document|extrait|information)\b|\W*$)"
-)
+_ABOUT = ("qui a|l'a? ecrit|redige|signe", "d'ou vient|provient|viennent|sort")
+_THEN = ("<space>", "<space> -? t? -? il|elle <space>")  # « … vient ce texte », « … vient-il ? »: after a space
+ABOUT_ARTICLE_Q = Phrases(*(f"^<punct>* et? {a} {p} l'|cet|ce|le|la|cette? {{ARTICLE_NOUNS}}"
+                            for a in _ABOUT for p in _THEN),
+                          *(f"^<punct>* et? {a} {p} <punct>* $" for a in _ABOUT for p in _THEN),
+                          ARTICLE_NOUNS=lx.ARTICLE_NOUNS)
 # Words of a question about the article itself (its author, date, source, title, address): only such questions
 # retrieve its card (kalan.rag.retrieval). Without this rule, « selon l'article » questions drew card sentences
 # into their answers (students test half: direct-first 0.78 -> 0.73, under its floor).
-ABOUT_CARD_Q = re.compile(
-    r"\b(?:ecrit|redige|signe|auteur|autrice|auteurs|journaliste|publie|publiee|publication|parution|paru|parue|date|"
-    r"source|sources|vient|provient|origine|titre|intitule|s'intitule|adresse|url|lien|site|journal|media|redaction)\b"
-)
+ABOUT_CARD_Q = Phrases("{CARD_WORDS}", CARD_WORDS=lx.CARD_WORDS)
 
 
-_PART = re.compile(
-    r"\s*,?\s+et\s+(?=(?:(?:à|a|en|dans|de|du|par|pour|avec|sur|vers|depuis|jusqu'à)\s+)?"
-    r"(?:quel|quelle|quels|quelles|qui|quand|où|comment|pourquoi|combien|que|quoi)\b)",
-    re.IGNORECASE,
-)
+_PART_PREPOSITIONS = frozenset(lx.PART_PREPOSITIONS)
+_PART_INTERROGATIVES = frozenset(lx.PART_INTERROGATIVES)
 
 
 def question_parts(question: str) -> list[str]:
     """A two-part question cut at "et" + an interrogative ("En quelle année ... et dans quel contexte ?"):
-    each part's expected fact is checked against that part's own words."""
-    return [p for p in _PART.split(question) if p.strip()] or [question]
+    each part's expected fact is checked against that part's own words. The words are compared as written
+    (lower case): « où » asks, « ou » does not."""
+    toks = tokens(question)
+
+    def written(k: int, n: int = 1) -> str:
+        return question[toks[k].start:toks[k + n - 1].end].lower() if k + n <= len(toks) else ""
+
+    def asks(k: int) -> bool:  # an interrogative word of its own, after a space
+        return (written(k) in _PART_INTERROGATIVES and not toks[k].glued
+                and not (k + 1 < len(toks) and toks[k + 1].glued and toks[k + 1].kind != "punct"))
+
+    parts, begin = [], 0
+    for i in range(1, len(toks) - 1):
+        if written(i) != "et" or toks[i].glued or toks[i + 1].glued:
+            continue
+        j = i + 1
+        prep = 1 if written(j) in _PART_PREPOSITIONS else 2 if written(j, 2) in _PART_PREPOSITIONS else 0
+        if not ((prep and j + prep < len(toks) and asks(j + prep)) or asks(j)):
+            continue
+        cut = toks[i - 1].start if written(i - 1) == "," else toks[i].start
+        parts.append(question[begin:cut].rstrip())
+        begin = toks[j].start
+    parts.append(question[begin:])
+    return [p for p in parts if p.strip()] or [question]
 
 
 def expected_type(question: str) -> str | None:
@@ -85,19 +91,77 @@ def expected_type(question: str) -> str | None:
     return None
 
 
-def _tokens(text: str, pattern: re.Pattern) -> set[str]:
-    return {m.group(0) for m in pattern.finditer(fold(text))}
+_NUMBER_WORDS = frozenset(lx.NUMBER_WORDS)
+_DATE_NOUNS = frozenset(lx.MONTHS + ("siecle", "decennie", "decennies", "annees"))
+_PERIOD = Phrases("au debut|milieu|cours", "au moyen age")  # « au début », « au Moyen Âge »
 
 
-YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+def _number_end(toks, i: int) -> int | None:
+    """End of the number at token ``i``: digits (« 3,5 ») or a number word (« soixante »)."""
+    end = decimal_end(toks, i)
+    if end is None and i < len(toks) and toks[i].text in _NUMBER_WORDS and alone(toks, i):
+        end = i + 1
+    return end
+
+
+def _separated(toks, i: int) -> int | None:
+    """Past the hyphens from token ``i`` (« soixante-cinq »), if a space or a hyphen separates it from the last."""
+    j = i
+    while j < len(toks) and toks[j].text == "-":
+        j += 1
+    return j if j > i or (j < len(toks) and not toks[j].glued) else None
+
+
+def _count(toks, i: int) -> list[int]:
+    """Ends of the numbers written in one or more words from token ``i`` (« soixante-cinq », « vingt et un »),
+    longest first."""
+    end = _number_end(toks, i)
+    ends = []
+    while end is not None:
+        ends.append(end)
+        j = _separated(toks, end)
+        if j is None:
+            break
+        nxt = _number_end(toks, j)
+        if nxt is None and j < len(toks) and toks[j].text == "et" and (k := _separated(toks, j + 1)) is not None:
+            nxt = _number_end(toks, k)
+        end = nxt
+    return ends[::-1]
+
+
+def _number_words(text: str, durations: bool = True) -> set[str]:
+    """The numbers of ``text`` as written, folded (« 3,5 », « soixante »); without ``durations``, those of
+    durations, ranks and dates (« soixante-cinq ans », « 65e », « 14 octobre ») aside."""
+    toks = tokens(text)
+    aside = set() if durations else {i for m in DURATION.finditer(toks) for i in range(m.first, m.last)}
+    out, i = set(), 0
+    while i < len(toks):
+        end = None if i in aside else _number_end(toks, i)
+        if end is None or aside.intersection(range(i, end)):
+            i += 1
+            continue
+        out.add("".join(t.text for t in toks[i:end]))
+        i = end
+    return out
+
+
+def _date_words(text: str) -> set[str]:
+    """Years, months, « siècle », « décennies », « au début »: the words a date is written with, folded."""
+    toks = tokens(text)
+    out = {" ".join(t.text for t in toks[m.first:m.last]) for m in _PERIOD.finditer(toks)}
+    return out | {t.text for i, t in enumerate(toks) if (is_year(t) or t.text in _DATE_NOUNS) and alone(toks, i)}
+
+
+def _recent_year(word: str) -> bool:
+    return len(word) == 4 and word.isdigit() and word[:2] in ("18", "19", "20")
 
 
 def focus_words(question: str) -> set[str]:
     """Stem of the head noun naming what a number question counts ("combien de soldats" -> soldat)."""
-    m = FOCUS_Q.search(fold(question))
+    m = FOCUS_Q.search(question)
     if not m:
         return set()
-    toks = tokenize(m.group(1) or m.group(2) or "")
+    toks = tokenize(question[m.end():])
     while len(toks) > 1 and toks[0] in _PRENOMINAL:
         toks = toks[1:]  # "combien de jeunes Maliens": Maliens are counted
     if toks and toks[0] in _GENERIC_COUNTED:
@@ -105,21 +169,19 @@ def focus_words(question: str) -> set[str]:
     return set(toks[:1])
 
 
-_NUM = r"(?:\d+(?:[.,]\d+)?|" + NUMBER_WORDS.pattern.split("|", 1)[1] + ")"
 # "soixante-cinq ans", "depuis trois mois": a duration; "le 65e anniversaire": a rank. Neither counts soldiers.
-DURATION = re.compile(_NUM + r"(?:[\s-]+(?:et[\s-]+)?" + _NUM + r")*\s+" + alternation(lx.DURATION_UNITS, "s?")
-                      + r"\b|\b\d+\s*(?:e|eme|er|ere)\b|\b\d{1,2}\s+" + alternation(lx.MONTHS) + r"\b")
-AGE_Q = re.compile(r"\bage\b|\bquel age\b")
+DURATION = Phrases("<count> <space> {DURATION_UNITS}+s", "<num> e|eme|er|ere", "<day> <space> {MONTHS}",
+                   count=_count, DURATION_UNITS=lx.DURATION_UNITS, MONTHS=lx.MONTHS)
+AGE_Q = Phrases("age")
 
 
 def _holds_number(question: str, sentence: str, strict: bool = True) -> bool:
     fq = fold(question)
     span = bool(TIME_SPAN_Q.search(fq))
     durations_count = span or bool(AGE_Q.search(fq))
-    new = _tokens(sentence if durations_count else DURATION.sub(" ", fold(sentence)), NUMBER_WORDS) - _tokens(
-        question, NUMBER_WORDS)
+    new = _number_words(sentence, durations_count) - _number_words(question)
     if not durations_count:
-        new = {t for t in new if not YEAR.match(t)}  # "depuis 2021" does not count soldiers
+        new = {t for t in new if not _recent_year(t)}  # "depuis 2021" does not count soldiers
     if not new:
         return False
     focus = focus_words(question) if strict and not span else set()
@@ -145,13 +207,51 @@ def coverage(question: str, text: str, topic: frozenset[str] = frozenset()) -> f
 _OPENERS = FRENCH_STOPWORDS | frozenset(lx.SENTENCE_OPENERS)
 
 
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _capital_word_end(text: str, i: int) -> int | None:
+    """End of the word opening on a capital at ``i`` (A-Z, À-Ý) and going on with letters, digits, apostrophes
+    and hyphens (« Jean-Pierre », « Côte-d'Ivoire »), at least two characters; None if there is none."""
+    if not (i + 1 < len(text) and ("A" <= text[i] <= "Z" or "À" <= text[i] <= "Ý")):
+        return None
+    j = i + 1
+    while j < len(text) and (_word_char(text[j]) or text[j] in "’'-"):
+        j += 1
+    return j if j > i + 1 else None
+
+
+def capitalised_groups(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each run of capitalised words separated by spaces (« Sergueï Lavrov »), a word starting
+    where a word may start (« l'Union » holds « Union »)."""
+    out, i = [], 0
+    while i < len(text):
+        boundary = (i > 0 and _word_char(text[i - 1])) != _word_char(text[i])
+        end = _capital_word_end(text, i) if boundary else None
+        if end is None:
+            i += 1
+            continue
+        while True:  # the next words, after spaces
+            k = end
+            while k < len(text) and text[k].isspace():
+                k += 1
+            nxt = _capital_word_end(text, k) if k > end else None
+            if nxt is None:
+                break
+            end = nxt
+        out.append((i, end))
+        i = end
+    return out
+
+
 def _names(sentence: str) -> list[str]:
     """Capitalised words that are names, not sentence or list-item openings."""
     out = []
-    for m in NAME.finditer(sentence):
-        before = sentence[: m.start()].rstrip()
+    for start, end in capitalised_groups(sentence):
+        before = sentence[:start].rstrip()
         opening = not before or before[-1] in ".!?:;•·-*–—«\"("
-        whole = m.group(1).split()
+        whole = sentence[start:end].split()
         words = whole
         if opening:
             while words and fold(words[0]).strip("'’") in _OPENERS:
@@ -167,11 +267,11 @@ def _holds_one(kind: str, question: str, sentence: str, topic_names: frozenset[s
     if kind == "number":
         return _holds_number(question, sentence, strict)
     if kind == "date":
-        return bool(_tokens(sentence, DATE_WORDS) - _tokens(question, DATE_WORDS))
+        return bool(_date_words(sentence) - _date_words(question))
     if kind == "name":
         qf = f" {fold(question)} "
         for name in _names(sentence):
-            parts = [w for w in re.split(r"[\s\-'’]+", fold(name)) if len(w) > 2]
+            parts = [w for w in fold(name).replace("-", " ").replace("'", " ").split() if len(w) > 2]
             # a name the question does not already hold, and not just the article's subject ("Mali", "Russie")
             if any(f" {w} " not in qf and w not in topic_names for w in parts):
                 return True
@@ -201,7 +301,7 @@ METONYMS = lx.METONYMS
 
 def missing_entities(question: str, passage_texts: list[str]) -> list[str]:
     """Names of the question that no retrieved passage mentions (by a shared prefix): the corpus is not about them."""
-    haystack = set(re.findall(r"[a-z0-9]+", " ".join(fold(t) for t in passage_texts)))
+    haystack = set(ascii_words(" ".join(fold(t) for t in passage_texts)))
 
     def mentioned(w: str) -> bool:
         prefix = w[: max(4, min(6, len(w) - 2))]
@@ -209,7 +309,7 @@ def missing_entities(question: str, passage_texts: list[str]) -> list[str]:
 
     out = []
     for name in question_entities(question):
-        parts = [w for w in re.findall(r"[a-z0-9]+", name) if len(w) >= 4 and w not in COMMON_CAPITALISED]
+        parts = [w for w in ascii_words(name) if len(w) >= 4 and w not in COMMON_CAPITALISED]
         for w in parts:
             if not mentioned(w) and not any(mentioned(m) for m in METONYMS.get(w, ())):
                 out.append(name)
@@ -233,15 +333,11 @@ def near_spelling(a: str, b: str, edits: int = 1) -> bool:
     return prev[-1] <= edits
 
 
-_GROUPED = re.compile(r"(?<=\d)[\s\u00a0\u202f.](?=\d{3}(?!\d))")  # "1 000" and "1.000" -> "1000"
-_QNUM = re.compile(r"(?<![\d,.])\d{3,}(?![\d])")
-
-
 def numbers_missing(question: str, passage_texts: list[str]) -> bool:
     """The question holds numbers of 3+ digits ("en 1928", "1 000 km"; smaller ones are often written in
     words: "soixante-cinq ans") and the passages hold none of them."""
-    nums = set(_QNUM.findall(_GROUPED.sub("", question)))
+    nums = {n for n, start, _ in digit_groups(question)
+            if len(n) >= 3 and not (start and question[start - 1] in ",.")}  # « 3,1416 » is not 1416
     if not nums:
         return False
-    text = _GROUPED.sub("", " ".join(passage_texts))
-    return not any(re.search(rf"(?<!\d){n}(?!\d)", text) for n in nums)
+    return not nums & {n for n, _, _ in digit_groups(" ".join(passage_texts))}

@@ -18,29 +18,30 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kalan.rag import lexicon as lx
 from kalan.rag import messages as msg
 from kalan.rag import prompts
 from kalan.rag.citations import AnswerSentence, MarkerHoldback, parse_answer, render, verify
 from kalan.rag import answerability
 from kalan.rag.answer import Answer, Citation, Passage, Sentence
-from kalan.rag.extractive import BULLET, SentenceVectors, candidates, matched, question_words, score_candidates, select
+from kalan.rag.extractive import SentenceVectors, bullet_end, candidates, matched, question_words, score_candidates, select
 from kalan.rag.guards import clean_question, looks_like_injection
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
 from kalan.rag.answer_types import coverage, expected_type, question_parts
 from kalan.rag.refusal import Decision, RefusalReason, after_answer, before_answer, topic_of
+from kalan.rag.phrases import Phrases
 from kalan.rag.planted import planted_spans
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.short_answer import asks_itself, find_span
-from kalan.rag.text import content_words, fold
+from kalan.rag.text import content_words
 from kalan.rag.verified import is_rejected, rebuild, repeats_rejected, without_rejected
 
 log = logging.getLogger(__name__)
 
-_FOLLOW_UP = re.compile(
-    r"^(?:et|mais|alors|puis|ensuite|aussi|donc|pourquoi|comment ca|et pour|et en|et dans|et a|et de)\b"
-    r"|-t-(?:il|elle|ils|elles)\b|\b(?:il|elle|ils|elles|lui|leur|celui-ci|celle-ci|ce dernier|cette derniere|"
-    r"ces derniers|ce pays|cette entreprise|cette societe|cet homme|cette personne|ce ministre)\b"
-)
+# A question that leans on the last one: it opens with a linking word (« Et … », « Mais … »), or refers back
+# to someone or something by a pronoun (« il », « ce pays »).
+_FOLLOW_UP = Phrases("^{FOLLOW_UP_OPENERS}", "{FOLLOW_UP_REFERENCES}", FOLLOW_UP_OPENERS=lx.FOLLOW_UP_OPENERS,
+                     FOLLOW_UP_REFERENCES=lx.FOLLOW_UP_REFERENCES)
 
 
 @dataclass
@@ -70,8 +71,7 @@ class State:
 def is_follow_up(question: str, history: list) -> bool:
     if not history:
         return False
-    f = fold(question).strip()
-    return bool(_FOLLOW_UP.search(f)) or len(content_words(question)) <= 2
+    return _FOLLOW_UP.found(question) or len(content_words(question)) <= 2
 
 
 class AnswerChain:
@@ -479,8 +479,7 @@ def _quoted(quotes: list[tuple[int, int, int, str]]) -> tuple[list[int], list[An
 def _unbulleted(c) -> tuple[int, int, int, str]:
     """A chosen sentence as quoted: a list item without its bullet (« • Énergie et mines : … » opens the answer
     as « Énergie et mines : … »)."""
-    bullet = BULLET.match(c.text)
-    cut = bullet.end() if bullet else 0
+    cut = bullet_end(c.text) or 0
     return c.passage_index, c.start + cut, c.end, c.text[cut:]
 
 

@@ -15,21 +15,51 @@ Does not decide whether to refuse (``kalan.rag.refusal``).
 from __future__ import annotations
 
 import math
-import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 
+from kalan.rag import lexicon as lx
 from kalan.rag.answer_types import holds_type, near_spelling
 from kalan.rag.planted import is_planted
 from kalan.rag.settings import CosineCalibration
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import content_words
 
-BULLET = re.compile(r"^\s*(?:[•·▪◦‣*+\-–—]|\d{1,2}[.)])\s+")
-# A sentence that opens on a pointer to the previous one ("Ce jour", "Il") needs it to be understood.
-ANAPHORA = re.compile(r"^(?:Ce|Cet|Cette|Ces|Il|Elle|Ils|Elles|Celui-ci|Celle-ci|Ceux-ci|Cela|Ceci|Ce dernier|Cette derni[eè]re)\b")
+_BULLETS = "•·▪◦‣*+-–—"
+
+
+def bullet_end(text: str) -> int | None:
+    """Where a list item's text starts after its bullet (« • », « - », « 1. », « 2) ») and the spaces after it;
+    None when ``text`` is not a list item."""
+    i = len(text) - len(text.lstrip())
+    if text[i:i + 1] and text[i] in _BULLETS:
+        j = i + 1
+    else:
+        j = i
+        while j < len(text) and text[j].isdecimal():
+            j += 1
+        if not (1 <= j - i <= 2 and text[j:j + 1] and text[j] in ".)"):
+            return None
+        j += 1
+    k = j
+    while k < len(text) and text[k].isspace():
+        k += 1
+    return k if k > j else None
+
+
+def opens_on_anaphora(text: str) -> bool:
+    """A sentence that opens on a pointer to the previous one (« Ce jour », « Il », « Celui-ci »), written with
+    its capital: it needs the previous sentence to be understood."""
+    n = 0
+    while n < len(text) and (text[n].isalnum() or text[n] == "_"):
+        n += 1
+    first, rest = text[:n], text[n:]
+    if first in lx.ANAPHORA_OPENERS:
+        return True
+    return (first in lx.ANAPHORA_OPENERS_CI and rest.startswith("-ci")
+            and not (rest[3:4].isalnum() or rest[3:4] == "_"))
 
 
 @dataclass
@@ -80,8 +110,8 @@ def candidates(passages: list) -> list[Candidate]:
             text = p.text[s:e]
             if is_planted(text):
                 continue  # a sentence aimed at an assistant is kept in the article, never served as an answer
-            item = bool(BULLET.match(text))
-            context = lead if item else (previous if previous is not None and ANAPHORA.match(text) else None)
+            item = bullet_end(text) is not None
+            context = lead if item else (previous if previous is not None and opens_on_anaphora(text) else None)
             c = Candidate(i, s, e, text, is_item=item, lead=context)
             if not item:
                 lead = c if text.rstrip().endswith(":") else None

@@ -32,11 +32,11 @@ sentences.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from kalan.rag.nlp import french
+from kalan.rag.phrases import digit_groups
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.settings import FactCheckSettings
 from kalan.rag.text import fold, normalize, tokenize
@@ -74,7 +74,6 @@ def _parse(text: str):
 
 
 _ORDINAL_SUFFIXES = frozenset({"e", "eme", "ieme", "er", "ere", "re", "nd", "nde"})  # folded: « 65ᵉ » -> 65e
-_GROUPED_DIGITS = re.compile(r"(?<=\d)[\s.](?=\d{3}(?!\d))")  # « 1 960 », « 1.960 »
 
 
 def number_key(text: str) -> str:
@@ -88,7 +87,10 @@ def number_key(text: str) -> str:
             t = alpha2digit(t, "fr", threshold=0)
         except Exception:  # a parser error must not cost the sentence its check
             pass
-    t = _GROUPED_DIGITS.sub("", t.strip()).replace(",", ".").replace(" ", "")
+    t = t.strip()
+    for digits, start, end in reversed(digit_groups(t)):  # « 1 960 », « 1.960 »
+        t = t[:start] + digits + t[end:]
+    t = t.replace(",", ".").replace(" ", "")
     digits = t[: len(t) - len(t.lstrip("0123456789"))]
     return f"{digits}e" if digits and t[len(digits):] in _ORDINAL_SUFFIXES else t
 

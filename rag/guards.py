@@ -14,8 +14,9 @@ from __future__ import annotations
 import html
 import re
 
+from kalan.rag import lexicon as lx
 from kalan.rag import messages as msg
-from kalan.rag.text import fold
+from kalan.rag.phrases import Phrases
 
 
 class QuestionError(ValueError):
@@ -45,8 +46,8 @@ def clean_question(question: str | None, max_chars: int) -> str:
     q = html.unescape(q)
     q = _TAG.sub(" ", q)
     q = _CONTROL.sub(" ", q)
-    q = re.sub(r"\s+", " ", q).strip()
-    if not q or not re.search(r"\w", q):
+    q = " ".join(q.split())
+    if not any(c.isalnum() or c == "_" for c in q):
         raise QuestionError(msg.QUESTION_EMPTY)
     return q
 
@@ -63,38 +64,38 @@ def check_history(turns: list[list[str]], max_turns: int, max_chars: int) -> lis
     return turns
 
 
-_INJECTION = [
-    r"\b(ignore|oublie|oubliez|ignorez|ne tiens pas compte|ne tenez pas compte|disregard|forget)\b.{0,40}"
-    r"\b(instruction|consigne|regle|prompt|directive|precedent|ce qui precede|tout ce)",
-    r"\b(prompt|message|instructions?) (systeme|system)\b",
-    r"\bsystem prompt\b",
-    r"\b(tu es|vous etes|you are) (maintenant|desormais|now)\b",
-    r"^\W*(joue|jouez|incarne|incarnez|fais semblant|faites semblant)\b|\b(tu|vous)\b.{0,20}\b(joues|jouez|incarnes|incarnez)\b"
-    r"|\b(act as|pretend to be)\b",
-    r"\bmode (developpeur|dan|sans restriction|sans filtre)\b",
-    r"\b(revele|revelez|affiche|montre|donne|repete|reveal|print|show)\b.{0,30}\b(ton|tes|votre|vos|your)\b.{0,20}"
-    r"\b(prompt|instructions|consignes|regles|configuration)\b",
-    r"\bjailbreak\b",
-    r"^\W*(systeme|system|admin|administrateur|developpeur)\s*:",
-    r"\b(nouvelle|nouvelles) (consigne|instruction|regle)s?\b",
-    r"\bconsigne prioritaire\b",
-    r"\b(reponds|repondez|ecris|ecrivez|affirme|affirmez|dis|dites)\b.{0,30}\bsans (citer|source|sources|reference)",
-    r"\b(repete|repetez|recopie|recopiez)\b.{0,30}\b(texte|message|instructions?|consignes?)\b.{0,30}\b(au-dessus|ci-dessus|precedent|initial)",
-]
-_INJECTION_RE = [re.compile(p) for p in _INJECTION]
+# Instructions aimed at the assistant. ``<gapN>``: at most N characters between two parts; ``~``: the word may go
+# on (« instruction » is in « instructions », « règle » in « règlement »).
+_INJECTION = Phrases(
+    "{INJECTION_FORGET} <gap40> {INJECTION_RULES}~",
+    "prompt|message|instruction|instructions systeme|system",
+    "system prompt",
+    "{INJECTION_YOU_ARE} maintenant|desormais|now",
+    "^<punct>* {INJECTION_PLAY}",
+    "tu|vous <gap20> joues|jouez|incarnes|incarnez",
+    "act as",
+    "pretend to be",
+    "mode {INJECTION_MODES}",
+    "{INJECTION_SHOW} <gap30> ton|tes|votre|vos|your <gap20> prompt|instructions|consignes|regles|configuration",
+    "jailbreak",
+    "^<punct>* systeme|system|admin|administrateur|developpeur :",
+    "nouvelle|nouvelles consigne|instruction|regle+s",
+    "consigne prioritaire",
+    "{INJECTION_SAY} <gap30> sans citer|source|sources|reference~",
+    "repete|repetez|recopie|recopiez <gap30> texte|message|instruction|instructions|consigne|consignes <gap30> "
+    "au-dessus|ci-dessus|precedent|initial~",
+    **{name: getattr(lx, name) for name in ("INJECTION_FORGET", "INJECTION_RULES", "INJECTION_YOU_ARE",
+                                            "INJECTION_PLAY", "INJECTION_MODES", "INJECTION_SHOW", "INJECTION_SAY")},
+)
 
 
 def looks_like_injection(question: str) -> bool:
-    f = fold(question)
-    return any(r.search(f) for r in _INJECTION_RE)
+    return _INJECTION.found(question)
 
 
-_TASKS = re.compile(
-    r"^\s*(ecris|ecrivez|redige|redigez|compose|traduis|traduisez|calcule|calculez|code|programme|"
-    r"genere|generez|invente|inventez|raconte|racontez|write|translate|tell me a)\b"
-)
+_TASKS = Phrases("^{TASK_VERBS}", TASK_VERBS=lx.TASK_VERBS)
 
 
 def looks_like_task(question: str) -> bool:
     """A request for a task (write a poem, translate...) rather than a question on the articles."""
-    return bool(_TASKS.search(fold(question)))
+    return _TASKS.found(question)

@@ -1,9 +1,9 @@
 """The French words Kalan's answering rules know by name, in one place.
 
 Every hand-written French word list of the answering core lives here, folded (lower case, no accents) unless
-its name says otherwise, with what it is for. Modules build their patterns from these lists
-(``alternation``) instead of spelling words inside regular expressions, so a word added here reaches every
-rule that reads the list, and a reviewer sees the whole vocabulary at once.
+its name says otherwise, with what it is for. Rules name these lists in the phrases they look for
+(``kalan.rag.phrases``) instead of spelling words inside regular expressions, so a word added here reaches
+every rule that reads the list, and a reviewer sees the whole vocabulary at once.
 
 Not here: the rules that use the words (``kalan.rag.answer_types``, ``kalan.rag.short_answer``,
 ``kalan.rag.refusal``), stop words for BM25 (``kalan.rag.text.FRENCH_STOPWORDS``, shared with indexing).
@@ -11,21 +11,15 @@ Not here: the rules that use the words (``kalan.rag.answer_types``, ``kalan.rag.
 
 from __future__ import annotations
 
-import re
-
-
-def alternation(words, plural: str = "") -> str:
-    """``(?:w1|w2…)`` of the words, escaped, longest first (so « annees » is tried before « annee »);
-    ``plural`` (« s? ») follows each word."""
-    ordered = sorted(dict.fromkeys(words), key=lambda w: (-len(w), w))
-    return "(?:" + "|".join(re.escape(w) + plural for w in ordered) + ")"
-
+# number words that make a span a count (« plus d'un millier »), as the span finder reads them
+COUNT_WORDS = ("un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze",
+               "quinze", "vingt", "trente", "quarante", "cinquante", "soixante", "cent", "cents", "mille", "millier",
+               "milliers", "million", "millions", "milliard", "milliards", "dizaine", "dizaines", "centaine",
+               "centaines", "quelques")
 
 # -- months and time units ----------------------------------------------------------------------------------
 MONTHS = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
           "novembre", "decembre")
-# as articles write them: « février », « août », « décembre » (spans are cut from the article's own characters)
-MONTHS_WRITTEN = MONTHS + ("février", "août", "décembre")
 # units of a duration (« soixante-cinq ans », « six décennies »), singular, folded
 DURATION_UNITS = ("an", "annee", "siecle", "mois", "jour", "semaine", "decennie", "heure")
 
@@ -47,8 +41,8 @@ FOCUS_NOUNS = ("nombre", "montant", "somme", "chiffre", "pourcentage", "proporti
                "prix", "valeur", "effectif", "quantite", "volume", "total", "puissance", "capacite", "production",
                "distance", "hauteur", "longueur", "poids", "vitesse", "duree")
 # « en mégawatts », « en euros »: the unit asked for says a number is wanted
-UNITS_ASKED = ("megawatts?", "mw", "kw", "euros?", "dollars?", "francs? cfa", "tonnes?", "km", "kilometres?",
-               "metres?", "pourcentage", "pour cent")  # regular-expression pieces (plural endings)
+UNITS_ASKED = ("megawatt", "megawatts", "mw", "kw", "euro", "euros", "dollar", "dollars", "franc cfa", "francs cfa",
+               "tonne", "tonnes", "km", "kilometre", "kilometres", "metre", "metres", "pourcentage", "pour cent")
 
 # « quel pays / quelle ville … » asks a place, « quelle entreprise » an organisation, « quel ministre » a person
 PLACE_NOUNS = ("pays", "ville", "capitale", "region", "province", "lieu", "continent")
@@ -58,6 +52,117 @@ OTHER_NAME_NOUNS = ("etat", "nation", "puissance", "localite", "quartier", "fleu
 NAME_NOUNS = PLACE_NOUNS + ORG_NOUNS + PERSON_NOUNS + OTHER_NAME_NOUNS
 # « à qui », « par qui », « avec qui »: a preposition before the interrogative « qui »
 PREPOSITIONS_BEFORE_QUI = ("a", "par", "avec", "de", "pour", "contre", "chez")
+
+# « qui a écrit l'article ? »: what a question about the article itself calls it
+ARTICLE_NOUNS = ("article", "texte", "document", "extrait", "information")
+# words of a question about the article's card (its author, date, source, title, address)
+CARD_WORDS = ("ecrit redige signe auteur autrice auteurs journaliste publie publiee publication parution paru parue "
+              "date source sources vient provient origine titre intitule s'intitule adresse url lien site journal "
+              "media redaction").split()
+
+# « En quelle année … et dans quel contexte ? »: a second question opens with « et », maybe a preposition,
+# and one of these interrogatives; as written (lower case, accents kept: « ou » does not ask, « où » does)
+PART_PREPOSITIONS = ("à", "a", "en", "dans", "de", "du", "par", "pour", "avec", "sur", "vers", "depuis", "jusqu'à")
+PART_INTERROGATIVES = ("quel", "quelle", "quels", "quelles", "qui", "quand", "où", "comment", "pourquoi", "combien",
+                       "que", "quoi")
+
+# interrogative words: a follow-up that holds one asks its own question (« la Russie fait quoi ? »)
+INTERROGATIVES = ("qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "quand", "ou", "comment", "pourquoi",
+                  "combien", "lequel", "laquelle", "lesquels", "lesquelles", "est-ce", "qu", "qu'")
+# « quand le Mali a-t-il établi … »: the beginnings of words that ask when something began, and whole words
+START_STEMS = ("commenc", "debut", "etabli", "noua", "noue", "crea", "cree", "fond", "naiss", "lanc", "ouvert",
+               "signe")
+START_WORDS = ("ne", "nee", "nes")
+
+# a follow-up question opens with a linking word (« Et dans l'énergie ? ») or refers back (« ce pays », « il »)
+FOLLOW_UP_OPENERS = ("et", "mais", "alors", "puis", "ensuite", "aussi", "donc", "pourquoi", "comment ca")
+FOLLOW_UP_REFERENCES = ("il", "elle", "ils", "elles", "lui", "leur", "celui-ci", "celle-ci", "ce dernier",
+                        "cette derniere", "ces derniers", "ce pays", "cette entreprise", "cette societe", "cet homme",
+                        "cette personne", "ce ministre")
+
+# a request for the whole article (« Peux-tu me résumer le texte ? », « Quel est le sujet de l'article ? »)
+OVERVIEW_ASK = ("tu peux", "peux-tu", "pourrais-tu", "vous pouvez", "pouvez-vous", "pourriez-vous")
+OVERVIEW_VERBS = ("resume", "resumez", "resumer", "synthetise", "synthetisez", "synthetiser")
+OVERVIEW_MAKE = ("fais", "faites", "donne", "donnez", "ecris", "ecrivez", "redige", "redigez")
+OVERVIEW_NOUNS = ("resume", "synthese", "apercu")
+OVERVIEW_TOPICS = ("sujet", "theme", "themes", "idee", "idees", "point", "points", "message", "messages",
+                   "grandes lignes", "essentiel")
+OVERVIEW_MAIN = ("principal", "principaux", "principale", "principales", "essentiel", "essentiels", "essentielle",
+                 "essentielles", "cles", "importants", "importantes", "central", "centrale")
+OVERVIEW_THE_ARTICLE = ("l'article", "cet article", "ce texte", "le texte", "l'extrait", "ce document",
+                        "le document", "l'actualite", "cette actualite")
+OVERVIEW_OF = ("de l'", "du", "de ce", "de cet", "de cette", "dans l'", "dans le", "dans ce", "dans cet", "dans cette")
+OVERVIEW_DOCS = ("article", "texte", "extrait", "document", "actualite")
+
+# -- instructions aimed at the assistant (kalan.rag.guards) ---------------------------------------------------
+INJECTION_FORGET = ("ignore", "oublie", "oubliez", "ignorez", "ne tiens pas compte", "ne tenez pas compte", "disregard",
+                    "forget")
+INJECTION_RULES = ("instruction", "consigne", "regle", "prompt", "directive", "precedent", "ce qui precede", "tout ce")
+INJECTION_YOU_ARE = ("tu es", "vous etes", "you are")
+INJECTION_PLAY = ("joue", "jouez", "incarne", "incarnez", "fais semblant", "faites semblant")
+INJECTION_MODES = ("developpeur", "dan", "sans restriction", "sans filtre")
+INJECTION_SHOW = ("revele", "revelez", "affiche", "montre", "donne", "repete", "reveal", "print", "show")
+INJECTION_SAY = ("reponds", "repondez", "ecris", "ecrivez", "affirme", "affirmez", "dis", "dites")
+# a request for a task rather than a question on the articles, by its first word
+TASK_VERBS = ("ecris", "ecrivez", "redige", "redigez", "compose", "traduis", "traduisez", "calcule", "calculez", "code",
+              "programme", "genere", "generez", "invente", "inventez", "raconte", "racontez", "write", "translate",
+              "tell me a")
+
+# -- sentences written for an AI assistant (kalan.rag.planted) ----------------------------------------------
+PLANTED_ADDRESSEES = (
+    "chatbot", "chatbots", "chat bot", "chat bots", "chatgpt", "llm", "llms", "ia", "ai", "intelligence artificielle",
+    "intelligences artificielle", "intelligence artificielles", "intelligences artificielles",
+    "artificial intelligence", "modele de langage", "modeles de langage", "modele de langue", "modeles de langue",
+    "modele d'ia", "modeles d'ia", "modele linguistique", "modeles linguistique", "modele linguistiques",
+    "modeles linguistiques", "modele generatif", "modeles generatif", "modele generatifs", "modeles generatifs",
+    "language model", "language models", "large language model", "large language models", "robot conversationnel",
+    "robots conversationnel", "robot conversationnels", "robots conversationnels", "agent conversationnel",
+    "agents conversationnel", "agent conversationnels", "agents conversationnels", "agent ia", "agents ia",
+    "agent ai", "agents ai", "bot", "bots", "copilot", "kalan")
+PLANTED_DETERMINERS = ("l'", "le", "la", "les", "the", "a", "an", "un", "une", "cet", "ce", "tout", "toute", "tous les",
+                       "any", "all", "chaque", "every")
+PLANTED_CALLS = ("note a", "note au", "note aux", "note to", "note pour", "a l'attention de", "a l'attention du",
+                 "a l'attention des", "attention", "dear", "cher", "chere", "hey", "hello", "bonjour")
+PLANTED_IF_YOU_ARE = ("si tu es", "si vous etes", "if you are", "if you're", "you are")
+PLANTED_SECOND_PERSON_ORDERS = (
+    "tu dois", "vous devez", "tu vas", "tu ne dois", "vous ne devez", "n'oublie pas", "n'oubliez pas",
+    "ne mentionne pas", "ne mentionnez pas", "reponds", "repondez", "dis", "dites", "ecris", "ecrivez", "ajoutez",
+    "affichez", "incluez", "inserez", "citez", "mentionnez", "recommandez", "redirigez", "ignorez", "oubliez",
+    "you must", "you should", "you will", "do not mention", "don't mention", "please answer", "please reply",
+    "please say", "please add", "please include", "please tell")
+PLANTED_AMBIGUOUS_ORDERS = (
+    "ajoute", "affiche", "inclus", "insere", "cite", "mentionne", "recommande", "redirige", "ignore", "oublie", "say",
+    "tell", "add", "include", "insert", "output", "print", "write", "consigne", "consignes", "instruction",
+    "instructions", "directive", "directives", "prompt")
+PLANTED_NOW = ("maintenant", "desormais", "dorenavant", "now", "please", "s'il te plait", "s'il vous plait")
+PLANTED_SAY = ("reponds", "repondez", "dis", "dites", "ecris", "ecrivez", "affirme", "affirmez", "answer", "reply",
+               "respond", "say", "tell the user")
+PLANTED_TO_USER = ("a l'utilisateur", "a l'eleve", "aux eleves", "a l'usager", "the user", "to the user")
+PLANTED_ADD = ("ajoute", "ajoutez", "insere", "inserez", "inclus", "incluez", "affiche", "affichez", "add", "insert",
+               "include", "append")
+PLANTED_MUST = ("doit", "doivent", "devra", "devront", "must", "should", "shall", "has to", "have to")
+PLANTED_DUTIES = ("dire", "ecrire", "afficher", "ajouter", "inclure", "inserer", "affirmer", "answer", "reply",
+                  "respond", "say", "write", "output", "print", "add", "include")
+PLANTED_OVERRIDE = ("ignore", "ignorez", "ignorer", "oublie", "oubliez", "oublier", "disregard", "forget", "override",
+                    "contourne", "contournez", "ne tiens pas compte", "ne tiens plus compte", "ne tenez pas compte",
+                    "ne tenez plus compte")
+PLANTED_YOUR = ("tes", "vos", "your", "toute les", "toute tes", "toute vos", "toutes les", "toutes tes", "toutes vos",
+                "all", "any")
+PLANTED_RULES = ("instruction", "instructions", "consigne", "consignes", "directive", "directives", "regles", "rules",
+                 "prompt")
+PLANTED_RULES_OR_MESSAGES = PLANTED_RULES + ("message", "messages")
+PLANTED_EARLIER = ("precedent", "precedente", "precedents", "precedentes", "anterieur", "anterieure", "anterieurs",
+                   "anterieures", "ci-dessus", "plus haut", "initial", "initiale", "initials", "initiales",
+                   "d'origine", "previous", "prior", "above", "earlier", "original")
+PLANTED_RULES_EN = ("instruction", "instructions", "prompt", "prompts", "directive", "directives", "rules")
+PLANTED_WHAT_CAME_BEFORE = ("tout ce qui precede", "ce qui precede", "the above", "everything above", "everything before")
+PLANTED_MACHINE_PROMPTS = (
+    "prompt systeme", "prompt system", "prompt initial", "system prompt", "invite systeme", "message systeme",
+    "instruction systeme", "instructions systeme", "mode developpeur", "mode dan", "mode sans restriction",
+    "mode sans restrictions", "mode sans filtre", "mode sans filtres", "developer mode", "jailbreak")
+PLANTED_CHAT_TAGS = ("im_start", "im_end", "system", "user", "assistant", "endoftext", "begin_of_text",
+                     "start_header_id", "eot_id")
+PLANTED_ROLES = ("systeme", "system", "assistant", "ia", "ai", "admin", "administrateur", "developpeur", "developer")
 
 # words of a question that say what kind of fact is asked, not what it is about
 TYPE_WORDS = ("quand date annee jour mois siecle epoque combien nombre montant somme chiffre quantite volume total "
@@ -87,6 +192,10 @@ METONYMS = {
     "pentagone": ("washington", "etats-unis", "americain"), "downing": ("londres", "royaume-uni", "britannique"),
     "zhongnanhai": ("pekin", "chine", "chinois"), "bercy": ("paris", "france", "francais"),
 }
+
+# -- sentences that lean on the previous one (« Ce jour marque… »), as written, capital included --------------
+ANAPHORA_OPENERS = ("Ce", "Cet", "Cette", "Ces", "Il", "Elle", "Ils", "Elles", "Cela", "Ceci")
+ANAPHORA_OPENERS_CI = ("Celui", "Celle", "Ceux")  # with « -ci »
 
 # -- sentence splitting --------------------------------------------------------------------------------------
 # abbreviations whose full stop does not end a sentence (« M. Diop », « av. J.-C. »), as written

@@ -12,30 +12,32 @@ Only recognises the request and builds the answer; the chain decides when to use
 
 from __future__ import annotations
 
-import re
-
+from kalan.rag import lexicon as lx
 from kalan.rag.documents import CARD_SECTION
-from kalan.rag.extractive import ANAPHORA
+from kalan.rag.extractive import opens_on_anaphora
+from kalan.rag.phrases import Phrases
 from kalan.rag.sentences import sentence_spans
-from kalan.rag.text import content_words, fold
+from kalan.rag.text import content_words
 
-_ARTICLE = r"(?:l'article|cet article|ce texte|le texte|l'extrait|ce document|le document|l'actualite|cette actualite)"
-_OF_ARTICLE = r"(?:de l'|du |de ce |de cet |de cette |dans l'|dans le |dans ce |dans cet |dans cette )" \
-    r"(?:article|texte|extrait|document|actualite)\b"
-OVERVIEW_Q = re.compile(
+_LISTS = {name: getattr(lx, name) for name in (
+    "OVERVIEW_ASK", "OVERVIEW_VERBS", "OVERVIEW_MAKE", "OVERVIEW_NOUNS", "OVERVIEW_TOPICS", "OVERVIEW_MAIN",
+    "OVERVIEW_THE_ARTICLE", "OVERVIEW_OF", "OVERVIEW_DOCS")}
+_OF_ARTICLE = "{OVERVIEW_OF} {OVERVIEW_DOCS}"  # « de l'article », « dans ce texte »
+OVERVIEW_Q = Phrases(
     # "Résume l'article", "Peux-tu me résumer le texte ?", "Fais-moi un résumé"
-    r"^\W*(?:(?:est-ce que )?(?:tu peux|peux-tu|pourrais-tu|vous pouvez|pouvez-vous|pourriez-vous) )?(?:me |nous )?"
-    r"(?:resume|resumez|resumer|synthetise|synthetisez|synthetiser)\b"
-    r"|\b(?:fais|faites|donne|donnez|ecris|ecrivez|redige|redigez)(?:-moi|-nous| moi| nous)? (?:un |une )?(?:petit |bref |court )?"
-    r"(?:resume|synthese|apercu)\b"
-    r"|\b(?:resume|synthese|apercu) " + _OF_ARTICLE +
+    "^<punct>* est-ce que {OVERVIEW_ASK} me|nous? {OVERVIEW_VERBS}",
+    "^<punct>* {OVERVIEW_ASK} me|nous? {OVERVIEW_VERBS}",
+    "^<punct>* me|nous? {OVERVIEW_VERBS}",
+    "{OVERVIEW_MAKE} -moi|-nous|moi|nous? un|une? petit|bref|court? {OVERVIEW_NOUNS}",
+    f"{{OVERVIEW_NOUNS}} {_OF_ARTICLE}",
     # "De quoi parle l'article ?", "De quoi traite ce texte ?"
-    r"|\bde quoi (?:parle|traite|est-il question dans|s'agit-il dans) " + _ARTICLE +
+    "de quoi parle|traite {OVERVIEW_THE_ARTICLE}~",
+    "de quoi est-il question dans {OVERVIEW_THE_ARTICLE}~",
+    "de quoi s'agit-il dans {OVERVIEW_THE_ARTICLE}~",
     # "Quel est le sujet de l'article ?", "Quelles sont les idées principales du texte ?"
-    r"|\b(?:quel|quels|quelle|quelles) (?:est|sont) (?:le |la |les |l')?(?:sujet|theme|themes|idee|idees|point|points|"
-    r"message|messages|grandes lignes|essentiel)(?: (?:principal|principaux|principale|principales|essentiel|essentiels|"
-    r"essentielle|essentielles|cles|importants|importantes|central|centrale))? " + _OF_ARTICLE +
-    r"|\bque (?:dit|raconte|explique) " + _ARTICLE + r"\W*$"
+    f"quel|quels|quelle|quelles est|sont le|la|les|l'? {{OVERVIEW_TOPICS}} {{OVERVIEW_MAIN}}? {_OF_ARTICLE}",
+    "que dit|raconte|explique {OVERVIEW_THE_ARTICLE} <punct>* $",
+    **_LISTS,
 )
 
 # Words of the request itself: what is left names the subject ("Résume l'article sur Rosatom").
@@ -49,7 +51,7 @@ _REQUEST_WORDS = content_words(
 
 def asks_overview(question: str) -> bool:
     """The question asks what a whole article says, not a fact in it."""
-    return bool(OVERVIEW_Q.search(fold(question).strip()))
+    return OVERVIEW_Q.found(question)
 
 
 def names_a_subject(question: str) -> bool:
@@ -81,9 +83,9 @@ def _opening(text: str) -> list[tuple[int, int]]:
     spans = sentence_spans(text)
     for j, (s, e) in enumerate(spans):
         sentence = text[s:e].strip()
-        if len(sentence) < 40 or sentence.endswith(":") or re.match(r"^\W", sentence):
+        if len(sentence) < 40 or sentence.endswith(":") or not (sentence[0].isalnum() or sentence[0] == "_"):
             continue
-        if j + 1 < len(spans) and ANAPHORA.match(text[spans[j + 1][0]:spans[j + 1][1]].strip()):
+        if j + 1 < len(spans) and opens_on_anaphora(text[spans[j + 1][0]:spans[j + 1][1]].strip()):
             return [(s, e), spans[j + 1]]
         return [(s, e)]
     return []

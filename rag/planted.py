@@ -38,101 +38,129 @@ chunk metadata, answers leave them out).
 
 from __future__ import annotations
 
-import re
-
+from kalan.rag import lexicon as lx
+from kalan.rag.phrases import Phrases, tokens
 from kalan.rag.sentences import sentence_spans
-from kalan.rag.text import fold
 
-# -- vocabularies (folded: lower case, no accents, plain apostrophes) ---------------------------------
-
+# -- vocabularies: kalan.rag.lexicon (PLANTED_*), folded: lower case, no accents, plain apostrophes ---------------
 # Who a planted sentence talks to. "modele" and "systeme" alone are everyday news words: only in phrases.
-_ADDRESSEE = (
-    r"(?:assistante?s?(?: (?:ia|virtuel(?:le)?s?|numeriques?|intelligents?))?|chat ?bots?|chatgpt|gpt(?:-?\d+\w*)?"
-    r"|llms?|ia|i\.a\.|ai|intelligences? artificielles?|artificial intelligence"
-    r"|modeles? (?:de langage|de langue|d'ia|linguistiques?|generatifs?)|(?:large )?language models?"
-    r"|robots? conversationnels?|agents? conversationnels?|agents? (?:ia|ai)|bots?|copilot|kalan)"
-)
+_WORDS = {name: getattr(lx, name) for name in dir(lx) if name.startswith("PLANTED_")}
+_ADDRESSEE = Phrases(
+    "assistant|assistante|assistants|assistantes ia|virtuel|virtuelle|virtuels|virtuelles|numerique|numeriques"
+    "|intelligent|intelligents?", "<gpt>", "{PLANTED_ADDRESSEES}", "i . a .", gpt=lambda toks, i: _gpt(toks, i),
+    **_WORDS)
+
+
+def _gpt(toks, i: int) -> list[int]:
+    """« gpt », « gpt-4o », « gpt4 »: the name with its version glued."""
+    if i >= len(toks) or toks[i].text != "gpt":
+        return []
+    j = i + 1
+    if j < len(toks) and toks[j].text == "-" and toks[j].glued:
+        j += 1
+    if not (j < len(toks) and toks[j].kind == "num" and toks[j].glued):
+        return [i + 1]
+    j += 1
+    while j < len(toks) and toks[j].glued and toks[j].kind != "punct":
+        j += 1
+    return [j, i + 1]
+
+
+_ADDRESSEE_OPENING = frozenset({"gpt"}.union(*(p.opening for p in _ADDRESSEE.phrases if p.opening)))
+
+
+def _addressee(word_end: bool):
+    """The ends of the addressee at token ``i``; with ``word_end``, a regex's ``\\b`` after it (« i.a. » then
+    needs a letter glued to its last dot)."""
+    def ends(toks, i: int) -> list[int]:
+        out: list[int] = []
+        if i >= len(toks) or toks[i].text not in _ADDRESSEE_OPENING:
+            return out
+        for n, phrase in enumerate(_ADDRESSEE.phrases):
+            for end in phrase.ends(toks, i):
+                if n == 3 and word_end and not (end < len(toks) and toks[end].glued and toks[end].kind != "punct"):
+                    continue
+                out.append(end)
+        return out
+    return ends
+
+
+def _head(toks, i: int) -> list[int]:
+    """Takes nothing, at the head of a clause: the text's start, or after « : ; ! ? » or a full stop and a space,
+    then only punctuation."""
+    if i >= len(toks) or toks[i].kind == "punct":
+        return []
+    j = i - 1
+    while j >= 0 and toks[j].kind == "punct":
+        if toks[j].text in ":;!?" or (toks[j].text == "." and not toks[j + 1].glued):
+            return [i]
+        j -= 1
+    return [i] if j < 0 else []
+
+
+def _plain_word(toks, i: int) -> list[int]:
+    """A word followed by a space (« Kalan, qui lit, doit… » has none)."""
+    ok = i + 1 < len(toks) and toks[i].kind != "punct" and toks[i].text[-1] != "'" and not toks[i + 1].glued
+    return [i + 1] if ok else []
+
+
+def _not_to(toks, i: int) -> list[int]:
+    """Takes nothing, unless « à » or « aux » stands next between spaces: « répondre aux besoins » is no order."""
+    to = (i + 1 < len(toks) and toks[i].text in ("a", "aux") and not toks[i].glued and not toks[i + 1].glued)
+    return [] if to else [i]
+
+
+_SLOTS = {"addr": _addressee(False), "addr_word": _addressee(True), "head": _head, "plain": _plain_word,
+          "not_to": _not_to, **_WORDS}
+_DET = "{PLANTED_DETERMINERS}?"
 # Being addressed. Strong: a note, a vocative, "if you are an AI". Weak: a dative ("à l'IA"), which news
 # sentences use too ("le recours à l'IA"), so it needs an order no third-person sentence shares.
-_DETERMINER = (
-    r"(?:l'|le |la |les |the |an? |un |une |cet |ce |tout |toute |tous les |any |all |chaque |every )?"
-)
-_STRONG_ADDRESS = re.compile(
-    r"\b(?:note (?:a|au|aux|to|pour)|a l'attention (?:de|du|des)|attention|dear|cher|chere|hey|hello|bonjour)\s+"
-    + _DETERMINER + _ADDRESSEE + r"\b"
-    r"|^\W*" + _ADDRESSEE + r"\s*[,:!]"
-    r"|\b(?:si tu es|si vous etes|if you are|if you're|you are)\s+" + _DETERMINER + _ADDRESSEE + r"\b"
-)
-_WEAK_ADDRESS = re.compile(r"\b(?:(?:a|au|aux|pour|to|for|as)\s+|en tant qu')" + _DETERMINER + _ADDRESSEE + r"\b")
+_STRONG_ADDRESS = Phrases(f"{{PLANTED_CALLS}} {_DET} <addr_word>", "^<punct>* <addr> ,|:|!",
+                          f"{{PLANTED_IF_YOU_ARE}} {_DET} <addr_word>", **_SLOTS)
+_WEAK_ADDRESS = Phrases(f"a|au|aux|pour|to|for|as {_DET} <addr_word>", f"en tant qu' {_DET} <addr_word>", **_SLOTS)
 # Orders in the second person that no third-person sentence shares.
-_SECOND_PERSON_ORDER = re.compile(
-    r"\b(?:tu dois|vous devez|tu vas|tu ne dois|vous ne devez|n'oublie pas|n'oubliez pas|ne mentionne pas"
-    r"|ne mentionnez pas|reponds|repondez|dis|dites|ecris|ecrivez|ajoutez|affichez|incluez|inserez|citez"
-    r"|mentionnez|recommandez|redirigez|ignorez|oubliez|you must|you should|you will|do not mention"
-    r"|don't mention|please (?:answer|reply|say|add|include|tell))\b"
-)
+_SECOND_PERSON_ORDER = Phrases("{PLANTED_SECOND_PERSON_ORDERS}", **_SLOTS)
 # Orders whose form is also a third person ("il ajoute", "elle cite"): an order only once addressed.
-_AMBIGUOUS_ORDER = re.compile(
-    r"\b(?:ajoute|affiche|inclus|insere|cite|mentionne|recommande|redirige|ignore|oublie|say|tell|add|include"
-    r"|insert|output|print|write|consigne|consignes|instruction|instructions|directive|directives|prompt)\b"
-)
+_AMBIGUOUS_ORDER = Phrases("{PLANTED_AMBIGUOUS_ORDERS}", **_SLOTS)
 # Imperatives at the head of a clause, about what the answer must say or carry.
-_OUTPUT_ORDER = re.compile(
-    r"(?:^|[:;!?]\s*|\.\s+)\W*(?:(?:maintenant|desormais|dorenavant|now|please|s'il te plait|s'il vous plait)\W+)?"
-    r"(?:(?:reponds|repondez|dis|dites|ecris|ecrivez|affirme|affirmez|answer|reply|respond|say|tell the user)"
-    r"\s+(?:a l'utilisateur |a l'eleve |aux eleves |a l'usager |the user |to the user )?(?:que|qu'|that)\b"
-    r"|(?:ajoute|ajoutez|insere|inserez|inclus|incluez|affiche|affichez|add|insert|include|append)\s+"
-    r"(?:(?:toujours|always|aussi|also|systematiquement)\s+)?"
-    r"(?:le|ce|cet|un|the|this|a)\s+(?:lien|liens|url|link|links|hyperlien)\b)"
-)
+_OUTPUT_ORDER = Phrases(
+    "<head> {PLANTED_NOW}? <punct>* {PLANTED_SAY} {PLANTED_TO_USER}? que|qu'|that",
+    "<head> {PLANTED_NOW}? <punct>* {PLANTED_ADD} toujours|always|aussi|also|systematiquement? le|ce|cet|un|the|this|a "
+    "lien|liens|url|link|links|hyperlien", **_SLOTS)
 # What an assistant "must" say: the addressee as subject of an obligation to answer, say, add, cite...
 # ("Kalan doit répondre PWNED"); "répondre à/aux" (to meet a need) is not an order about output.
-_DUTY = re.compile(
-    r"\b" + _ADDRESSEE + r"\s+(?:\w+\s+){0,2}?(?:doit|doivent|devra|devront|must|should|shall|has to|have to)\s+"
-    r"(?:toujours |always |desormais |now )?(?:repondre(?! a | aux )|dire|ecrire|afficher|ajouter|inclure|inserer"
-    r"|affirmer|answer|reply|respond|say|write|output|print|add|include)\b"
-)
-_OVERRIDE = re.compile(
-    r"\b(?:ignore|ignorez|ignorer|oublie|oubliez|oublier|disregard|forget|override|contourne|contournez"
-    r"|ne (?:tiens|tenez) (?:pas|plus) compte)\b.{0,40}?"
-    r"(?:\b(?:tes|vos|your|toutes? (?:les|tes|vos)|all|any)\b.{0,25}?\b(?:instructions?|consignes?|directives?"
-    r"|regles|rules|prompt)\b"
-    r"|\b(?:instructions?|consignes?|directives?|regles|rules|prompt|messages?)\b.{0,25}?"
-    r"\b(?:precedente?s?|anterieure?s?|ci-dessus|plus haut|initiale?s?|d'origine|previous|prior|above|earlier"
-    r"|original)\b"
-    r"|\b(?:previous|prior|above|earlier|original)\s+(?:instructions?|prompts?|directives?|rules)\b"
-    r"|\b(?:tout )?ce qui precede\b|\bthe above\b|\beverything (?:above|before)\b)"
-)
-_MACHINE_PROMPT = re.compile(
-    r"\b(?:prompt (?:systeme|system|initial)|system prompt|invite systeme|message systeme|instructions? systeme"
-    r"|mode (?:developpeur|dan|sans (?:restriction|filtre)s?)|developer mode|jailbreak)\b"
-)
-_ROLE_TAG = re.compile(
-    r"<\|(?:im_start|im_end|system|user|assistant|endoftext|begin_of_text|start_header_id|eot_id)\|>"
-    r"|\[/?inst\]|<</?sys>>|^\W*#{2,}\s*(?:instruction|system|systeme|response)\b"
-    r"|^\W*(?:\[|\()?(?:systeme|system|assistant|ia|ai|admin|administrateur|developpeur|developer)"
-    r"(?:\]|\))?\s*:"
-)
+_DUTY = Phrases("<addr> <space> <plain>? <plain>? {PLANTED_MUST} toujours|always|desormais|now? repondre <not_to>",
+                "<addr> <space> <plain>? <plain>? {PLANTED_MUST} toujours|always|desormais|now? {PLANTED_DUTIES}",
+                **_SLOTS)
+_OVERRIDE = Phrases(
+    "{PLANTED_OVERRIDE} <gap40> {PLANTED_YOUR} <gap25> {PLANTED_RULES}",
+    "{PLANTED_OVERRIDE} <gap40> {PLANTED_RULES_OR_MESSAGES} <gap25> {PLANTED_EARLIER}",
+    "{PLANTED_OVERRIDE} <gap40> previous|prior|above|earlier|original {PLANTED_RULES_EN}",
+    "{PLANTED_OVERRIDE} <gap40> {PLANTED_WHAT_CAME_BEFORE}", **_SLOTS)
+_MACHINE_PROMPT = Phrases("{PLANTED_MACHINE_PROMPTS}", **_SLOTS)
+_ROLE_TAG = Phrases("< {BAR} {PLANTED_CHAT_TAGS} {BAR} >", "[ /? inst ]", "< < /? sys > >",
+                    "^<punct>* # # #* instruction|system|systeme|response", "^<punct>* {PLANTED_ROLES} ]|)? :",
+                    BAR=("|",), **_SLOTS)
 
 RULES: tuple[tuple[str, object], ...] = (
-    ("role_tag", lambda f: _ROLE_TAG.search(f)),
-    ("override", lambda f: _OVERRIDE.search(f)),
-    ("machine_prompt", lambda f: _MACHINE_PROMPT.search(f)),
-    ("addressed_order", lambda f: (_STRONG_ADDRESS.search(f) and (_SECOND_PERSON_ORDER.search(f)
-                                                                   or _AMBIGUOUS_ORDER.search(f)))
-                                  or (_WEAK_ADDRESS.search(f) and _SECOND_PERSON_ORDER.search(f))),
-    ("output_order", lambda f: _OUTPUT_ORDER.search(f)),
-    ("assistant_duty", lambda f: _DUTY.search(f)),
+    ("role_tag", _ROLE_TAG.found),
+    ("override", _OVERRIDE.found),
+    ("machine_prompt", _MACHINE_PROMPT.found),
+    ("addressed_order", lambda f: (_STRONG_ADDRESS.found(f) and (_SECOND_PERSON_ORDER.found(f)
+                                                                  or _AMBIGUOUS_ORDER.found(f)))
+                                  or (_WEAK_ADDRESS.found(f) and _SECOND_PERSON_ORDER.found(f))),
+    ("output_order", _OUTPUT_ORDER.found),
+    ("assistant_duty", _DUTY.found),
 )
 
 
 def planted_rule(sentence: str) -> str | None:
     """The name of the first rule that finds ``sentence`` aimed at an AI assistant, else None."""
-    folded = fold(sentence or "").strip()
-    if not folded:
+    toks = tokens(sentence or "")
+    if not toks:
         return None
     for name, rule in RULES:
-        if rule(folded):
+        if rule(toks):
             return name
     return None
 

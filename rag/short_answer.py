@@ -23,10 +23,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kalan.rag import lexicon as lx
-from kalan.rag.answer_types import _QUI, _WHERE, AGE_Q, DURATION, TIME_SPAN_Q, _names, expected_type
-from kalan.rag.lexicon import alternation
 from kalan.rag import entities
+from kalan.rag import lexicon as lx
+from kalan.rag.answer_types import _QUEL, _QUESTION_LISTS, _QUI, _WHERE, AGE_Q, DURATION, TIME_SPAN_Q, _names, \
+    _recent_year, expected_type
+from kalan.rag.phrases import Phrases, alone, is_year, tokens, written_words
 from kalan.rag.text import fold, tokenize
 
 
@@ -40,15 +41,12 @@ class Span:
     framed: str
 
 
-_MONTHS = alternation(lx.MONTHS_WRITTEN)
-_DATE = re.compile(
-    rf"\b(?:(?:1er|\d{{1,2}})\s+{_MONTHS}\s+(?:1[0-9]{{3}}|20[0-9]{{2}})|{_MONTHS}\s+(?:1[0-9]{{3}}|20[0-9]{{2}})"
-    rf"|(?:1er|\d{{1,2}})\s+{_MONTHS}|(?:les\s+)?années\s+(?:1[0-9]{{3}}|20[0-9]{{2}})|(?:1[0-9]{{3}}|20[0-9]{{2}}))\b",
-    re.IGNORECASE,
-)
-_NUMBER_WORD = (r"(?:(?:\d+(?:[  .,]\d+)*|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|"
-                r"trente|quarante|cinquante|soixante|cent|cents|mille|millier|milliers|million|millions|milliard|"
-                r"milliards|dizaine|dizaines|centaine|centaines|quelques)(?![\w]))")
+# « 14 octobre 2025 », « octobre 2025 », « 1er octobre », « les années 1960 », « 1960 »; « années » as written
+_DATE = Phrases("=1er {MONTHS} <year>", "<day> {MONTHS} <year>", "{MONTHS} <year>", "=1er {MONTHS}",
+                "<day> {MONTHS}", "les? =années <year>", "<year>", MONTHS=lx.MONTHS)
+# A count as written, with its unit and what it counts (« plus d'un millier d'étudiants », « 300 MW »): the one
+# character-level grammar left here (digit groups « 1 000 », units glued or not, the counted noun's own letters).
+_NUMBER_WORD = r"(?:(?:\d+(?:[ .,]\d+)*|" + "|".join(lx.COUNT_WORDS) + r")(?![\w]))"
 _QUANTITY = re.compile(
     rf"(?:\b(?:plus|moins|près|pres|environ|quelque|quelques|au moins|jusqu['’]à)\s+(?:de\s+|d['’])?)?"
     rf"\b{_NUMBER_WORD}(?:[\s-]+(?:et[\s-]+)?{_NUMBER_WORD})*"
@@ -56,13 +54,15 @@ _QUANTITY = re.compile(
     rf"(?:\s+(?:de\s+|d['’]|des\s+)?[^\W\d_][\w’'-]*(?:\s+[a-zà-ÿ][\w’'-]*)?)?",
     re.IGNORECASE,
 )
-_UNIT_AFTER = re.compile(rf"\bquelques\s+{alternation(u.rstrip('s') + 's' for u in lx.DURATION_UNITS)}\b")
+_UNIT_AFTER = Phrases("quelques {UNITS}", UNITS=tuple(u.rstrip("s") + "s" for u in lx.DURATION_UNITS))
+_UNITS = frozenset(lx.DURATION_UNITS) | {u + "s" for u in lx.DURATION_UNITS}
+_ORDINAL_ENDS = ("e", "eme", "er", "ere")
 _STOP_TAIL = frozenset("de d des du et ou à a au aux en le la les l un une dans sur pour par avec que qui".split())
 
 # spaCy labels that fit each kind of name question; None: any entity.
-_PLACE_Q = re.compile(rf"{_WHERE}|\bquel(?:le)?s?\s+{alternation(lx.PLACE_NOUNS)}\b")
-_ORG_Q = re.compile(rf"\bquel(?:le)?s?\s+{alternation(lx.ORG_NOUNS)}\b")
-_PERSON_Q = re.compile(rf"{_QUI}|\bquel(?:le)?s?\s+{alternation(lx.PERSON_NOUNS)}\b")
+_PLACE_Q = Phrases(_WHERE, f"{_QUEL} {{PLACE_NOUNS}}", **_QUESTION_LISTS)
+_ORG_Q = Phrases(f"{_QUEL} {{ORG_NOUNS}}", **_QUESTION_LISTS)
+_PERSON_Q = Phrases(_QUI, f"{_QUEL} {{PERSON_NOUNS}}", **_QUESTION_LISTS)
 
 
 def _entity_spans(sentence: str, labels: set[str] | None) -> list[tuple[int, int]]:
@@ -94,17 +94,19 @@ def _candidates(kind: str, question: str, sentence: str) -> list[tuple[int, int]
                 words.pop()
             e = s + len(" ".join(words)) if words else e
             text = fold(sentence[s:e])
-            if not re.search(r"\d|" + _NUMBER_WORD, text) or re.fullmatch(r"(?:un|une)(?:\s+\S+)?", text):
+            toks = tokens(text)
+            parts = text.split()
+            if not _counts(toks) or (parts[0] in ("un", "une") and len(parts) <= 2 and text == text.strip()):
                 continue  # "un message" is an article, not a count
-            if re.match(r"\d+\s*(?:e|eme|er|ere)\b", text):  # fold turned « ᵉ » into « e »
-                continue  # "65ᵉ anniversaire": a rank, not a count
-            is_duration = bool(DURATION.search(text) or _UNIT_AFTER.search(text))
-            if durations != is_duration or re.fullmatch(r"(?:1[89]|20)\d\d", text.strip()):
+            if (toks[0].kind == "num" and len(toks) > 1 and toks[1].text in _ORDINAL_ENDS
+                    and not (len(toks) > 2 and toks[2].glued and toks[2].kind != "punct")):
+                continue  # "65ᵉ anniversaire": a rank, not a count (fold turned « ᵉ » into « e »)
+            is_duration = bool(DURATION.search(toks) or _UNIT_AFTER.search(toks))
+            if durations != is_duration or _recent_year(text.strip()):
                 continue
             if is_duration:  # "six décennies après" -> "six décennies"
-                unit = re.search(r"\b(?:ans?|ann[ée]es?|d[ée]cennies?|si[èe]cles?|mois|jours?|semaines?|heures?)\b",
-                                 sentence[s:e], re.IGNORECASE)
-                e = s + unit.end() if unit else e
+                unit = next((t for t in tokens(sentence[s:e]) if t.text in _UNITS), None)
+                e = s + unit.end if unit else e
             out.append((s, e))
         return out
     if kind == "name":
@@ -118,6 +120,16 @@ def _candidates(kind: str, question: str, sentence: str) -> list[tuple[int, int]
             labels = None
         return _entity_spans(sentence, labels)
     return []
+
+
+_COUNT_WORDS = frozenset(lx.COUNT_WORDS)
+
+
+def _counts(toks) -> bool:
+    """Some digit, or some word ending in a number word (« un », « mille »…) before no letter or digit."""
+    return any(t.kind == "num" or (t.kind == "word" and any(t.text.endswith(w) for w in _COUNT_WORDS)
+                                   and not (i + 1 < len(toks) and toks[i + 1].glued and toks[i + 1].kind != "punct"))
+               for i, t in enumerate(toks))
 
 
 def _new(span_text: str, question: str) -> bool:
@@ -135,46 +147,68 @@ def _new(span_text: str, question: str) -> bool:
     return any(not said(w) for w in words)
 
 
+_SINCE = Phrases("depuis")
+
+
 def _frame(kind: str, question: str, text: str) -> str:
-    """« Depuis 1960 », « En 1960 », « Le 14 octobre 2025 », « Dans les années 1960 »; other kinds as they are."""
+    """« Depuis 1960 », « En 1960 », « Le 14 octobre 2025 », « Dans les années 1960 »; other kinds as they
+    are."""
     ft = fold(text)
     if kind != "date" or ft.startswith("depuis"):
         return text[:1].upper() + text[1:]
-    if re.search(r"\bdepuis\b", fold(question)):
+    if _SINCE.found(question):
         return f"Depuis {text}"
     if ft.startswith(("les annees", "annees")):
         return f"Dans {text}"
-    if re.match(r"\d{1,2}\s|1er\s", ft):
+    digits = len(ft) - len(ft.lstrip("0123456789"))
+    if (1 <= digits <= 2 and ft[digits:digits + 1].isspace()) or (ft.startswith("1er") and ft[3:4].isspace()):
         return f"Le {text}"
     return f"En {text}"
 
 
-_INTERROGATIVE = re.compile(r"\b(?:qui|que|quoi|quel|quelle|quels|quelles|quand|ou|comment|pourquoi|combien|lequel|"
-                            r"laquelle|lesquels|lesquelles|est-ce|qu)\b")
+_INTERROGATIVE = Phrases("{INTERROGATIVES}", INTERROGATIVES=lx.INTERROGATIVES)
 
 
 def asks_itself(question: str) -> bool:
     """The question holds its own interrogative word (« et ds l'éducation, la Russie fait quoi ? »): a follow-up
     that is not a bare fragment (« Et dans le domaine de l'énergie ? ») does not inherit the last one's type."""
-    return bool(_INTERROGATIVE.search(fold(question).replace("'", "' ")))
+    return _INTERROGATIVE.found(question)
 
 
-_ANNIVERSARY = re.compile(r"\b(\d{1,3})\s*(?:ᵉ|e|eme|ème)\s+anniversaire\b", re.IGNORECASE)
-_YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
-_START_Q = re.compile(r"\bdepuis quand\b|\bde quand\b|\b(?:quand|quelle annee|en quelle annee)\b.*\b(?:commenc|debut|etabli|"
-                      r"nou[ea]|cre[ea]|fond|naiss|ne[es]?\b|lanc|ouvert|signe)")
+def _rank(toks, i: int) -> list[int]:
+    """« 65 » in « 65ᵉ anniversaire »: one to three digits, no letter or digit glued before."""
+    ok = (i < len(toks) and toks[i].kind == "num" and len(toks[i].text) <= 3
+          and not (i and toks[i].glued and (toks[i - 1].text[-1].isalnum() or toks[i - 1].text[-1] == "_")))
+    return [i + 1] if ok else []
+
+
+_ANNIVERSARY = Phrases("<rank> e|eme <space> anniversaire", rank=_rank)
+_START_Q = Phrases("depuis quand", "de quand")
+_WHEN_Q = Phrases("quand", "quelle annee")
+
+
+def _asks_start(question: str) -> bool:
+    """« depuis quand », or « quand » / « quelle année » followed by a word of beginning (« établi »,
+    « né »)."""
+    toks = tokens(question)
+    if _START_Q.found(toks):
+        return True
+    m = _WHEN_Q.search(toks)
+    return m is not None and any(t.text.startswith(lx.START_STEMS) or t.text in lx.START_WORDS
+                                 for t in toks[m.last:])
 
 
 def _anniversary(question: str, sentence: str, context: str) -> Span | None:
     """One step of arithmetic: « le 65ᵉ anniversaire » of something, in a text dated 2025, began in 1960. Only for
     a question on when something began; the span is the anniversary's words, the answer the year it gives."""
-    if not _START_Q.search(fold(question)):
+    if not _asks_start(question):
         return None
     m = _ANNIVERSARY.search(sentence)
-    years = [int(y) for y in _YEAR.findall(context + " " + sentence)]
+    both = tokens(context + " " + sentence)
+    years = [int(t.text) for i, t in enumerate(both) if is_year(t) and alone(both, i)]
     if not m or len(set(years)) != 1:
         return None
-    start = str(years[0] - int(m.group(1)))
+    start = str(years[0] - int(tokens(sentence)[m.first].text))
     return Span(m.start(), m.end(), start, f"{_frame('date', question, start)} ({m.group(0)} en {years[0]})")
 
 
@@ -194,7 +228,7 @@ def find_span(question: str, sentence: str, kind: str | None = None, topic: froz
     if not spans:
         return None
     qwords = set(tokenize(question))
-    anchors = [m.start() for m in re.finditer(r"[\w’'-]+", sentence) if set(tokenize(m.group(0))) & qwords]
+    anchors = [a for a, b in written_words(sentence) if set(tokenize(sentence[a:b])) & qwords]
 
     def distance(span: tuple[int, int]) -> float:
         if not anchors:

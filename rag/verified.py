@@ -33,7 +33,6 @@ questions' vectors are cached per answer id and the list reloaded only when the 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from dataclasses import dataclass, field
 
@@ -41,22 +40,23 @@ import numpy as np
 
 from kalan.rag.answer_types import DESCRIBE_Q, expected_type, near_spelling, question_entities
 from kalan.rag.citations import AnswerSentence, parse_answer, verify
+from kalan.rag.phrases import Phrases, ascii_words, tokens
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import FRENCH_STOPWORDS, fold
 
 log = logging.getLogger(__name__)
 
 QUOTE_JOIN = " … "  # how a citation's quote joins its sentences (chain._citations)
-_DIGITS = re.compile(r"\d+")
 # The question word, students' spellings included: « pourquoi » and « à qui » ask different things of the same
-# sentence. First match wins (« depuis quand » is a « quand »).
+# sentence. First match wins (« depuis quand » is a « quand »). « ou » must be followed by something other than
+# « bien » (« ou bien » is a conjunction).
 QUESTION_WORDS = (
-    ("pourquoi", re.compile(r"\b(?:pourquoi|pk|pq|pour quelle raison|quelle raison)\b")),
-    ("comment", re.compile(r"\bcomment\b")),
-    ("combien", re.compile(r"\b(?:combien|cb|cmb)\b")),
-    ("quand", re.compile(r"\b(?:quand|qd|depuis quand|quelle annee|quelle date|quel jour|quel mois|a quelle epoque)\b")),
-    ("qui", re.compile(r"\b(?:qui|ki)\b")),
-    ("ou", re.compile(r"\b(?:ou|d ou)\s+(?!bien\b)")),
+    ("pourquoi", Phrases("pourquoi|pk|pq", "quelle raison")),
+    ("comment", Phrases("comment")),
+    ("combien", Phrases("combien|cb|cmb")),
+    ("quand", Phrases("quand|qd", "quelle annee|date|epoque", "quel jour|mois")),
+    ("qui", Phrases("qui|ki")),
+    ("ou", Phrases("ou !bien")),
 )
 
 
@@ -114,25 +114,29 @@ def served_status(record: dict) -> str | None:
 
 def question_names(question: str) -> frozenset[str]:
     """The names and numbers a question is about (folded words of its capitalised names, its digits)."""
-    words = {w for name in question_entities(question) for w in re.findall(r"[a-z0-9]+", name) if len(w) >= 3}
-    return frozenset(words | set(_DIGITS.findall(question)))
+    words = {w for name in question_entities(question) for w in ascii_words(name) if len(w) >= 3}
+    return frozenset(words | {t.text for t in tokens(question) if t.kind == "num"})
 
 
 def _same_names(new: frozenset[str], known: frozenset[str], known_text: str) -> bool:
     """Every name or number of the new question is in the reviewed question (prefix of 5 letters: « russe »
     and « Russie » differ but « Moscou » never matches « Mali »)."""
-    haystack = set(re.findall(r"[a-z0-9]+", fold(known_text))) | set(known)
+    haystack = set(ascii_words(fold(known_text))) | set(known)
     return all(any(h == w or (len(w) >= 5 and h.startswith(w[:5])) for h in haystack) for w in new)
 
 
 def question_word(question: str) -> str | None:
-    f = re.sub(r"[^a-z0-9]+", " ", fold(question))
-    return next((name for name, pattern in QUESTION_WORDS if pattern.search(f)), None)
+    # words of a-z and 0-9 only (« d'où » -> d ou); the final "." stands for the end of the question, and is
+    # glued to its last word when nothing follows that word (« … ou » asks nothing, « … ou ? » asks where)
+    f = " ".join(ascii_words(fold(question)))
+    ends_on_word = fold(question)[-1:].isascii() and fold(question)[-1:].isalnum()
+    toks = tokens(f + ("." if ends_on_word else " ."))
+    return next((name for name, words in QUESTION_WORDS if words.found(toks)), None)
 
 
 def question_terms(question: str) -> frozenset[str]:
     """The question's content words, folded but not stemmed (a typo in a stem would hide it)."""
-    return frozenset(w for w in re.findall(r"[a-z0-9]+", fold(question))
+    return frozenset(w for w in ascii_words(fold(question))
                      if w not in FRENCH_STOPWORDS and (len(w) > 2 or w.isdigit()))
 
 

@@ -108,3 +108,17 @@ def test_a_pronoun_sentence_keeps_the_sentence_it_points_to():
     chosen = select("Quel anniversaire des relations ?", cands, second=1.0)
     assert [c.text for c in chosen][:2] == ["Le 14 octobre 2025 est une date importante.",
                                             "Ce jour marque le 65e anniversaire des relations."]
+
+
+def test_bullets_and_sentences_that_lean_on_the_previous_one():
+    from kalan.rag.extractive import bullet_end, opens_on_anaphora
+
+    assert bullet_end("• Énergie et mines") == 2
+    assert bullet_end("  12) Énergie") == 6
+    assert bullet_end("123. Énergie") is None
+    assert bullet_end("-Énergie") is None  # a bullet needs a space after it
+    assert opens_on_anaphora("Ce jour marque le 65ᵉ anniversaire.")
+    assert opens_on_anaphora("Celui-ci aussi.")
+    assert not opens_on_anaphora("Celui qui signe.")
+    assert not opens_on_anaphora("ce jour")  # written with its capital only
+    assert not opens_on_anaphora("Cettes")

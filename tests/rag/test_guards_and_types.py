@@ -127,3 +127,11 @@ def test_a_question_anchored_on_a_year_the_passages_never_mention_is_told():
     assert not numbers_missing("Qui a fini les 1000 km en 1968, 1931 et 1970 ?", passages)  # one is enough
     assert not numbers_missing("Que font-ils 65 ans après ?", ["Soixante-cinq ans après, ils coopèrent."])
     assert not numbers_missing("Qui a gagné les 1.000 km ?", passages)
+
+
+def test_capitalised_groups_start_where_a_word_may_start():
+    from kalan.rag.answer_types import capitalised_groups
+
+    text = "Selon l'Union européenne, Sergueï Lavrov et Jean-Pierre  Diop ; x_Yz A"
+    assert [text[s:e] for s, e in capitalised_groups(text)] == ["Selon", "Union", "Sergueï Lavrov",
+                                                                 "Jean-Pierre  Diop"]
