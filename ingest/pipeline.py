@@ -32,6 +32,7 @@ from kalan.ingest.load import CorpusFileError, article_id_for, list_corpus, load
 from kalan.ingest.manifest import drop_manifest, file_digest, read_manifest, write_manifest
 from kalan.ingest.sections import structure
 from kalan.rag import messages as msg
+from kalan.rag import nlp as french_nlp
 from kalan.rag.documents import Chunk
 from kalan.rag.entities import METADATA_KEY as ENTITIES_KEY, encode, parse_chunks
 from kalan.rag.lexical import load_or_build
@@ -144,6 +145,17 @@ def plan_corpus(corpus_dir: Path, settings, prefer=frozenset()) -> tuple[dict[st
 
 
 def ingest_corpus(settings, corpus_dir: Path, store, embedder, progress: bool = True) -> IngestReport:
+    """Bring the store in line with ``corpus_dir`` (see the module docstring). spaCy, when this run loaded it to
+    store entities, is released at the end: a serving process that ingests an upload does not keep ~410 MB."""
+    had_spacy = french_nlp.loaded()
+    try:
+        return _ingest(settings, corpus_dir, store, embedder, progress)
+    finally:
+        if not had_spacy and french_nlp.loaded():
+            french_nlp.release()
+
+
+def _ingest(settings, corpus_dir: Path, store, embedder, progress: bool) -> IngestReport:
     corpus_dir = Path(corpus_dir)
     known = read_manifest(settings, store)  # None unless it matches the store's count and the chunking
     no_sentences = store.sentence_count() == 0

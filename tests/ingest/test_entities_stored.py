@@ -95,3 +95,19 @@ def test_a_name_question_is_answered_from_the_stored_entities_without_spacy(real
     result = KalanService(settings).ask("Qui dirige l'école Kanaga de Ségou ?")
     assert not result["refused"], result.get("refusal_reason")
     assert result["short_answer"] == "Mariam Keïta"
+
+
+def test_an_ingest_releases_the_spacy_it_loaded_and_keeps_one_already_there(settings, corpus, tmp_path):
+    """A serving process that ingests a teacher's upload does not keep spaCy (~410 MB) for answers that do not
+    need it; a process that already held it (glossary, chat-model fact check) keeps it."""
+    from kalan.rag import nlp
+
+    nlp.release()
+    svc = KalanService(settings)
+    report = ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
+    assert report.added and all(value for _, value in _stored(svc).values())  # it did parse
+    assert not nlp.loaded()
+    held = nlp.french()
+    (corpus / "autre.md").write_text("# Autre\n\nLe fleuve Niger traverse Bamako et Ségou.\n", encoding="utf-8")
+    ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
+    assert nlp.loaded() and nlp.french() is held
