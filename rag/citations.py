@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -142,43 +143,30 @@ def verify(sentences: list[AnswerSentence], passages: list, embedder=None, min_s
             support_score(s.text, p.text, None if sims is None else float(sims[i, j]), cosine)
             for j, p in enumerate(passages)
         ]
-        checked = _FactChecked(s.text, passages, scores, min_support, checks, question)
-        cited = [n for n in s.citations if 1 <= n <= n_pass and checked[n - 1] >= min_support]
+
+        @cache  # used within this iteration only (``s`` and ``scores`` are this sentence's)
+        def checked(j: int) -> float:
+            """Passage j's support, fact check applied on first read only: a passage the sentence misquotes never
+            supports it (-inf); a quote its own cited passage holds verbatim parses nothing (no spaCy)."""
+            ok = scores[j] < min_support or fact_check.check(s.text, passages[j].text, checks, question).ok
+            return scores[j] if ok else -np.inf
+
+        cited = [n for n in s.citations if 1 <= n <= n_pass and checked(n - 1) >= min_support]
         if not cited:
-            best = int(np.argmax([checked[j] for j in range(n_pass)]))
-            if checked[best] >= min_support:
+            best = int(np.argmax([checked(j) for j in range(n_pass)]))
+            if checked(best) >= min_support:
                 cited = [best + 1]
         if not cited:
             continue
         if len(cited) > 1:
-            top = max(cited, key=lambda n: checked[n - 1])
+            top = max(cited, key=lambda n: checked(n - 1))
             cited = [n for n in cited if n == top or lexical_support(s.text, passages[n - 1].text) >= min_support]
         s.citations = cited
-        s.support = max(checked[n - 1] for n in cited)
+        s.support = max(checked(n - 1) for n in cited)
         for n in cited:
             s.quote_spans[n] = best_quote(s.text, passages[n - 1].text)[0]
         kept.append(s)
     return kept
-
-
-class _FactChecked:
-    """A sentence's support scores, with the fact check applied on first read: a passage the sentence misquotes
-    never supports it (-inf). Lazy, so a quote that its own cited passage supports parses nothing (the check
-    of a verbatim quote needs no spaCy), while any other passage is still checked before it can be cited."""
-
-    def __init__(self, text: str, passages: list, scores: list[float], min_support: float,
-                 checks: FactCheckSettings, question: str):
-        self.text, self.passages, self.scores = text, passages, scores
-        self.min_support, self.checks, self.question = min_support, checks, question
-        self.done: dict[int, float] = {}
-
-    def __getitem__(self, j: int) -> float:
-        if j not in self.done:
-            sc = self.scores[j]
-            ok = sc < self.min_support or fact_check.check(self.text, self.passages[j].text, self.checks,
-                                                             self.question).ok
-            self.done[j] = sc if ok else -np.inf
-        return self.done[j]
 
 
 class MarkerHoldback:
