@@ -34,7 +34,7 @@ from kalan.ingest.sections import structure
 from kalan.rag import messages as msg
 from kalan.rag import nlp as french_nlp
 from kalan.rag.documents import Chunk
-from kalan.rag.entities import METADATA_KEY as ENTITIES_KEY, encode, parse_chunks
+from kalan.rag.entities import METADATA_KEY as ENTITIES_KEY, stored_values
 from kalan.rag.lexical import load_or_build
 from kalan.rag.sentences import sentence_spans
 
@@ -195,9 +195,8 @@ def _ingest(settings, corpus_dir: Path, store, embedder, progress: bool) -> Inge
             spans = [sentence_spans(c.text) or [(0, len(c.text))] for c in batch]
             chunk_vecs, sentence_vecs = embed(batch, spans)
             store.add_sentences(batch, spans, sentence_vecs)
-            found = parse_chunks([c.text for c in batch], nlp) if nlp is not None else None
             store.add(batch, chunk_vecs, n_sentences=[len(sp) for sp in spans],
-                      entities=[encode(e) for e in found] if found is not None else None)
+                      entities=stored_values([c.text for c in batch], nlp) if nlp is not None else None)
             report.added += len(batch)
             if bar:
                 bar.update(len(batch))
@@ -241,8 +240,7 @@ def backfill_entities(store, settings, progress: bool) -> int:
     bar = _progress(len(missing), progress, msg.PROGRESS_ENTITIES)
     for i in range(0, len(missing), EMBED_BATCH):
         part = missing[i : i + EMBED_BATCH]
-        found = parse_chunks([text for _, text in part], nlp)
-        store.add_entities([cid for cid, _ in part], [encode(e) for e in found])
+        store.add_entities([cid for cid, _ in part], stored_values([text for _, text in part], nlp))
         if bar:
             bar.update(len(part))
     if bar:
@@ -252,11 +250,7 @@ def backfill_entities(store, settings, progress: bool) -> int:
 
 def _entity_parser(settings):
     """spaCy's French pipeline when chunks are stored with their named entities (``chunk.entities``), else None."""
-    if not settings.chunk.entities:
-        return None
-    from kalan.rag.nlp import french
-
-    return french()
+    return french_nlp.french() if settings.chunk.entities else None
 
 
 def _progress(total: int, enabled: bool, desc: str = "Indexation"):

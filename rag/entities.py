@@ -64,15 +64,9 @@ def _of_doc(doc) -> tuple[Entity, ...]:
     return tuple((e.start_char, e.end_char, e.label_) for e in doc.ents)
 
 
-def parse_chunks(texts: list[str], nlp=None) -> list[list[tuple[Entity, ...]]] | None:
-    """Per chunk text, the entities of each of its sentences (each sentence parsed on its own, as ``of``
-    would); None when spaCy's French pipeline is not installed."""
-    if nlp is None:
-        from kalan.rag.nlp import french
-
-        nlp = french()
-    if nlp is None:
-        return None
+def parse_chunks(texts: list[str], nlp) -> list[list[tuple[Entity, ...]]]:
+    """Per chunk text, the entities of each of its sentences, each sentence parsed on its own by ``nlp``
+    (spaCy's French pipeline) as ``of`` would."""
     sentences, owners = [], []
     for i, text in enumerate(texts):
         for s, e in _spans(text):
@@ -87,6 +81,11 @@ def parse_chunks(texts: list[str], nlp=None) -> list[list[tuple[Entity, ...]]] |
 def encode(per_sentence: list[tuple[Entity, ...]]) -> str:
     """The metadata value: a JSON list, one list of ``[start, end, label]`` per sentence of the chunk."""
     return json.dumps([[list(e) for e in ents] for ents in per_sentence], ensure_ascii=False, separators=(",", ":"))
+
+
+def stored_values(texts: list[str], nlp) -> list[str]:
+    """The metadata value of each chunk text (``parse_chunks``, then ``encode``): what ingestion stores."""
+    return [encode(per_sentence) for per_sentence in parse_chunks(texts, nlp)]
 
 
 def remember(text: str, value) -> bool:
