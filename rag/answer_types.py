@@ -21,10 +21,15 @@ NUMBER_Q = Phrases("combien", f"{_QUEL_LE} {{COUNT_NOUNS}}", "en {UNITS_ASKED}",
 DATE_Q = Phrases("quand", "quelle annee", "quelle date", "quelle est|etait la date", "quel jour", "en quel mois|siecle")
 _QUI = "^et? {PREPOSITIONS_BEFORE_QUI}? qui"  # « qui … », « et à qui … »
 _WHERE = "^et? d'? ou"
+# Spoken French leaves the interrogative in place (« il s'appelle comment ? », « c'était qui le président ? »,
+# « c'est quoi son nom ? », « il a écrit à qui ? »): the same name questions, asked after the words they ask about
+_IN_SITU = ("s'appelle|s'appellent|s'appelait|s'appelaient|appele|appelee comment",
+            "c'est|c'etait|c quoi le|son|sa|leur nom|prenom", "quel|quelle est|etait le|son|sa nom|prenom",
+            "c'est|c'etait|c qui le|la|les|l'", "{PREPOSITIONS_BEFORE_QUI}? qui <punct>* $")
 _QUESTION_LISTS = {name: getattr(lx, name) for name in ("PREPOSITIONS_BEFORE_QUI", "NAME_NOUNS", "PLACE_NOUNS",
                                                          "ORG_NOUNS", "PERSON_NOUNS")}
 PERSON_Q = Phrases(_QUI, "quel est le nom", "comment s'appelle", f"{_QUEL} {{NAME_NOUNS}}+s", _WHERE,
-                   **_QUESTION_LISTS)
+                   *_IN_SITU, **_QUESTION_LISTS)
 TIME_SPAN_Q = Phrases("combien de temps|decennies|siecles", "combien d'annees|d'ans", "depuis combien")
 # "combien de soldats", "quel est le montant de l'investissement": the words after them say what is counted
 FOCUS_Q = Phrases("combien de|d'", f"{_QUEL_LE} {{FOCUS_NOUNS}} de|d'|des|du", FOCUS_NOUNS=lx.FOCUS_NOUNS)

@@ -193,7 +193,9 @@ class AnswerChain:
         score_candidates(state.standalone, state.qvec, cands, self.vectors, len(state.passages),
                          expected_type(state.clean), topic, seen=[a for _, a in last],
                          fresh=content_words(state.clean) - content_words(" ".join(q for q, _ in last)),
-                         cosine=self.settings.embedding.cosine)
+                         cosine=self.settings.embedding.cosine, weights=(
+                             self.settings.answer.score_cosine, self.settings.answer.score_rank_prior,
+                             self.settings.answer.score_kind_bonus))
         state.selected = select(state.standalone, cands, self.settings.answer.max_sentences, topic,
                                 self.settings.answer.runner_up, self.settings.answer.second_sentence)
         order, state.sentences = _quoted([_unbulleted(c) for c in state.selected])

@@ -160,12 +160,16 @@ def idf_weights(qwords: set[str], found: list[set[str]]) -> dict[str, float]:
 
 def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], vectors: SentenceVectors,
                      n_passages: int, kind: str | None = None, topic: frozenset[str] = frozenset(),
-                     seen: list[str] = (), fresh: set[str] = frozenset(), cosine: CosineCalibration | None = None) -> None:
+                     seen: list[str] = (), fresh: set[str] = frozenset(), cosine: CosineCalibration | None = None,
+                     weights: tuple[float, float, float] = (0.55, 0.08, 0.12)) -> None:
     """Score in place. ``kind`` (date, number, name) favours sentences that hold such a fact; a sentence
     that ``seen`` (the previous answer of a follow-up) already says is worth half, unless it holds one of
-    ``fresh``, the follow-up's own new words ("Et que saluait-il ?" may be answered by the same sentence)."""
+    ``fresh``, the follow-up's own new words ("Et que saluait-il ?" may be answered by the same sentence).
+    ``weights``: the cosine's share (the lexical match has the rest), the best passage's rank prior, the bonus
+    of a sentence holding the asked kind of fact (``answer.score_*`` in the settings)."""
     if not cands:
         return
+    w_cos, w_prior, w_kind = weights
     cal = cosine or CosineCalibration()
     qwords = question_words(question, topic)
     vecs = vectors.get([c.text for c in cands])
@@ -179,10 +183,10 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], ve
         c.found = frozenset(got)
         c.lexical = sum(weight[w] for w in got) / total if total else 0.0
         scaled = cal.scale(float(sim), cal.sentence_low, cal.sentence_high)
-        prior = 0.08 * (1.0 - c.passage_index / max(n_passages, 1))
-        c.score = 0.55 * scaled + 0.45 * c.lexical + prior
+        prior = w_prior * (1.0 - c.passage_index / max(n_passages, 1))
+        c.score = w_cos * scaled + (1.0 - w_cos) * c.lexical + prior
         if kind and holds_type(kind, question, [c.text]):
-            c.score += 0.12
+            c.score += w_kind
         if said:
             words = content_words(c.text)
             if _already_said(words, said) and not matched(fresh, words):

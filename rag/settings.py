@@ -242,6 +242,16 @@ class AnswerSettings(BaseModel):
         FactCheckSettings(), description="Relation-aware check of each answer sentence's dates, numbers and names "
         "against the passage it cites (every mode; measured by python -m kalan.evals.fact_swap, BENCHMARKS.md).",
     )
+    score_cosine: float = Field(
+        0.55, description="A candidate sentence's score: this share goes to its calibrated cosine with the "
+        "question, the rest to the share of the question's words it holds (each weighted by its rarity).",
+    )
+    score_rank_prior: float = Field(
+        0.08, description="Bonus of a sentence of the best-ranked passage, falling linearly to 0 with the rank.",
+    )
+    score_kind_bonus: float = Field(
+        0.12, description="Bonus of a sentence that holds the kind of fact a date, number or name question asks.",
+    )
     min_answer_score: float = Field(
         0.45, description="Extractive mode: below this score of the best answer sentence (similarity + weighted "
         "share of the question's words), the passages are on topic but do not answer; calibrated on PIAF with "
