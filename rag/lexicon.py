@@ -69,6 +69,9 @@ PART_INTERROGATIVES = ("quel", "quelle", "quels", "quelles", "qui", "quand", "o�
 # interrogative words: a follow-up that holds one asks its own question (« la Russie fait quoi ? »)
 INTERROGATIVES = ("qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "quand", "ou", "comment", "pourquoi",
                   "combien", "lequel", "laquelle", "lesquels", "lesquelles", "est-ce", "qu", "qu'")
+# the interrogative words after which a date question's preposition belongs to its frame (« depuis quand »,
+# « jusqu'à quelle année », « depuis combien de temps »), folded
+DATE_INTERROGATIVES = ("quand", "quel", "quelle", "quels", "quelles", "combien")
 # « quand le Mali a-t-il établi … »: the beginnings of words that ask when something began, and whole words
 START_STEMS = ("commenc", "debut", "etabli", "noua", "noue", "crea", "cree", "fond", "naiss", "lanc", "ouvert",
                "signe")
