@@ -83,6 +83,19 @@ FOLLOW_UP_REFERENCES = ("il", "elle", "ils", "elles", "lui", "leur", "celui-ci",
                         "cette derniere", "ces derniers", "ce pays", "cette entreprise", "cette societe", "cet homme",
                         "cette personne", "ce ministre")
 
+# Resolving a follow-up fragment (kalan.rag.ellipsis). Linking words before what the follow-up says
+# (« Et sinon, … »); prepositions that open an adjunct (« en 2021 », « dans le domaine de l'énergie »): a bare
+# follow-up opening with one replaces the previous question's adjunct (« à » and « de » open its arguments:
+# « écrire à Lavrov », « se rapprocher de la Russie », and stay); subject pronouns that make the follow-up a
+# clause of its own (not rewritten); pronouns standing alone for whom the last answer named (« Et lui ? »);
+# copulas after which a question names what it asks about (« Qui est … »).
+ELLIPSIS_OPENERS = ("et", "mais", "alors", "puis", "ensuite", "aussi", "sinon", "donc")
+ADJUNCT_PREPOSITIONS = ("en", "dans", "ds", "pour", "pendant", "apres", "avant", "depuis", "avec", "sur", "cote",
+                        "concernant", "chez", "vers", "durant", "lors", "sans", "contre")
+SUBJECT_PRONOUNS = ("il", "elle", "ils", "elles", "on", "ca", "c'", "ce", "je", "j'", "tu", "nous", "vous")
+REFERRING_PRONOUNS = ("il", "elle", "lui", "ils", "elles", "eux")
+COPULAS = ("est", "sont", "etait", "etaient", "fut")
+
 # a request for the whole article (« Peux-tu me résumer le texte ? », « Quel est le sujet de l'article ? »)
 OVERVIEW_ASK = ("tu peux", "peux-tu", "pourrais-tu", "vous pouvez", "pouvez-vous", "pourriez-vous")
 OVERVIEW_VERBS = ("resume", "resumez", "resumer", "synthetise", "synthetisez", "synthetiser")
