@@ -62,6 +62,7 @@ class State:
     features: dict | None = None  # the answerability model's inputs (extractive answers)
     answerability: float | None = None  # its probability that the answer is right
     span_missing: bool = False  # a part of the question asks a date, number or name that no chosen sentence holds
+    fragment: bool = False  # a follow-up fragment (« et en Chine ? ») made whole from the previous question
     verified: dict | None = None  # the teacher-verified answer served instead of a new one ({answer_id, status, time})
     recalled: bool = False  # the verified answers were consulted for this question
     rejected: frozenset = frozenset()  # sentences a teacher marked wrong for a close question: never chosen
@@ -169,6 +170,7 @@ class AnswerChain:
             prev_q = clean_question(prev_q, 10**6)
             resolved = resolve(q, prev_q, state.history[-1][1]) if self.settings.answer.follow_up_rewrite else None
             state.standalone = resolved if resolved is not None else f"{prev_q} {q}"
+            state.fragment = resolved is not None
         else:
             state.standalone = q
         return state
@@ -400,8 +402,14 @@ class AnswerChain:
         calibration = answerability.load_calibration(self.settings.embedding.mode)
         if state.mode == "extractive" and state.features is not None and calibration is not None:
             state.answerability = calibration.probability(state.features)
+        unheard = False
+        if state.fragment:  # none of the fragment's own words is in any retrieved passage
+            topic = topic_of(state.passages)[1]
+            said = set().union(*(content_words(p.text) for p in state.passages)) if state.passages else set()
+            own = question_words(state.clean, topic)
+            unheard = bool(own) and not matched(own, said)
         state.decision = after_answer(state.clean, state.standalone, texts, state.passages, self.settings, best, cosine,
-                                      cited, span_missing=state.span_missing, answerability=state.answerability,
+                                      cited, span_missing=state.span_missing, fragment_unheard=unheard, answerability=state.answerability,
                                       answerability_threshold=calibration.threshold if calibration else None)
         return state
 

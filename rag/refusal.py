@@ -69,6 +69,7 @@ class Context:
     span_missing: bool = False  # a part asks a date, number or name and no chosen sentence holds its span
     answerability: float | None = None  # the answerability model's probability (extractive, when calibrated)
     answerability_threshold: float | None = None
+    fragment_unheard: bool = False  # a follow-up fragment none of whose own words any retrieved passage holds
 
     @property
     def follow_up(self) -> bool:
@@ -134,6 +135,9 @@ RULES: tuple[Rule, ...] = (
     Rule("unknown_name", "before", RefusalReason.UNKNOWN_ENTITY,
          "a question naming someone or something (« le groupe Wagner ») that no retrieved passage mentions",
          lambda c: bool(missing_entities(c.standalone, [p.text + " " + p.title for p in c.passages]))),
+    Rule("fragment_unheard", "after", RefusalReason.UNKNOWN_ENTITY,
+         "a follow-up fragment about something no retrieved passage mentions (« Et en Chine ? » after a question on "
+         "Russia): the previous question's words would otherwise answer it", lambda c: c.fragment_unheard),
     Rule("no_sentence", "after", RefusalReason.UNSUPPORTED,
          "no answer sentence survived citation verification", lambda c: not c.texts, safety=True),
     Rule("weak_support", "after", RefusalReason.WEAK_SUPPORT,
@@ -173,8 +177,8 @@ def before_answer(question: str, standalone: str, passages: list, settings) -> D
 
 def after_answer(question: str, standalone: str, texts: list[str], passages: list, settings,
                  best_score: float | None = None, best_cosine: float | None = None,
-                 cited: list[str] | None = None, span_missing: bool = False,
+                 cited: list[str] | None = None, span_missing: bool = False, fragment_unheard: bool = False,
                  answerability: float | None = None, answerability_threshold: float | None = None) -> Decision:
     """Refusals decided on the answer's sentences (``texts``, each with its context sentence)."""
     return decide("after", Context(question, standalone, passages, settings, texts, best_score, best_cosine, cited,
-                                   span_missing, answerability, answerability_threshold))
+                                   span_missing, answerability, answerability_threshold, fragment_unheard))

@@ -63,6 +63,15 @@ def test_follow_up_is_condensed(svc):
     assert "ministre" in r["standalone_question"] and "Lavrov" in r["answer"]
 
 
+def test_a_follow_up_fragment_about_what_no_passage_mentions_is_refused(svc):
+    first = "Quelle société russe explore des projets dans le lithium au Mali ?"
+    history = [(first, svc.ask(first)["answer"])]
+    r = svc.ask("et en islande ?", history)  # lower case, as students type: no capitalised name to catch
+    assert r["refused"] and r["refusal_reason"] == "entite_inconnue" and not r["citations"]
+    kept = svc.ask("et dans l'or ?", history)  # the fragment's own word is in the article
+    assert not kept["refused"]
+
+
 @pytest.mark.parametrize("q", ["", "   ", "x" * 5000])
 def test_bad_questions_raise_french_errors(svc, q):
     with pytest.raises(QuestionError) as e:

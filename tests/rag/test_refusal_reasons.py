@@ -81,6 +81,8 @@ def test_the_rule_that_refused_is_named():
                                            best_score=0.9)),
     ("span_absent", lambda s: after_answer("Que fait Rosatom ?", "Que fait Rosatom ?", ANSWER, P, s, best_score=0.9,
                                            span_missing=True)),
+    ("fragment_unheard", lambda s: after_answer("Et en Islande ?", "Que fait Rosatom en Islande ?", ANSWER, P, s,
+                                                best_score=0.9, fragment_unheard=True)),
     ("uncertain", lambda s: after_answer("Que fait Rosatom ?", "Que fait Rosatom ?", ANSWER, P, s, best_score=0.9,
                                          answerability=0.1, answerability_threshold=0.2)),
 ])
