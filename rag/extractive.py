@@ -23,6 +23,7 @@ import numpy as np
 from kalan.rag import lexicon as lx
 from kalan.rag.answer_types import holds_type, near_spelling
 from kalan.rag.planted import is_planted
+from kalan.rag.reasons import asks_reason, gives_reason
 from kalan.rag.settings import CosineCalibration
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import content_words
@@ -229,14 +230,16 @@ def following(c: Candidate, cands: list[Candidate]) -> Candidate | None:
 
 def select(question: str, cands: list[Candidate], max_sentences: int = 4,
            topic: frozenset[str] = frozenset(), runner_up: float = 0.7, second: float = 1.0,
-           restated: float = 0.0) -> list[Candidate]:
+           restated: float = 0.0, reason: float = 0.0) -> list[Candidate]:
     """Best sentence, then close runners-up that cover new question words; lists keep their lead.
 
     The second best sentence joins a one-sentence answer when it scores ``second`` of the best even without
     new question words: the sentence that repeats the question ("Gesualdo chercha une épouse à son fils")
     is often not the one that answers it ("hors d'Italie", in the next sentence). A best sentence whose
     novelty is under ``restated`` (it mostly restates the question) is followed by the next sentence of its
-    passage, where the reason or the detail usually stands (0: off)."""
+    passage, where the reason or the detail usually stands (0: off). For a why-question whose best sentence
+    gives no reason (no connective of cause or purpose, ``kalan.rag.reasons``), the best sentence that gives
+    one joins if it scores at least ``reason`` of the best (0: off)."""
     if not cands:
         return []
     ranked = sorted(cands, key=lambda c: (-c.score, c.passage_index, c.start))
@@ -246,6 +249,10 @@ def select(question: str, cands: list[Candidate], max_sentences: int = 4,
     follower = following(best, cands) if best.novelty < restated and max_sentences > 1 else None
     if follower is not None:
         chosen.append(follower)
+    if reason and max_sentences > len(chosen) and asks_reason(question) and not any(gives_reason(c.text) for c in chosen):
+        because = next((c for c in ranked[1:] if c.score >= reason * best.score and gives_reason(c.text)), None)
+        if because is not None and because not in chosen:
+            chosen.append(because)
     covered = matched(qwords, content_words(" ".join(x.text + (" " + x.lead.text if x.lead else "") for x in chosen)))
     for c in ranked[1:]:
         if len(chosen) >= max_sentences:

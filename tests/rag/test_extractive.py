@@ -186,3 +186,30 @@ def test_the_follower_does_not_take_the_close_runner_up_s_place():
     chosen = select(_WHY, cands, runner_up=0.99, second=runner.score / ranked[0].score, restated=0.5)
     assert [c.text for c in chosen][:2] == [ranked[0].text, follower.text]
     assert runner.text in [c.text for c in chosen]
+
+
+_BRIDGE = "Pourquoi le pont de Varenne a-t-il fermé ?"
+_BRIDGE_PASSAGES = ("Le pont de Varenne a fermé au printemps, a annoncé la mairie de Varenne.",
+                    "Les ingénieurs ont interdit le passage car les piles du pont étaient fissurées.",
+                    "Le pont de Varenne avait été inauguré en 1931 par le préfet.")
+
+
+def test_a_why_question_takes_a_close_sentence_that_gives_a_reason():
+    cands = _scored(_BRIDGE, _passages(*_BRIDGE_PASSAGES))
+    ranked = sorted(cands, key=lambda c: -c.score)
+    because = next(c for c in cands if " car " in c.text)
+    assert ranked[0] is not because
+    share = because.score / ranked[0].score
+    plain = [c.text for c in select(_BRIDGE, cands, runner_up=0.99, second=1.0)]
+    assert because.text not in plain
+    assert because.text in [c.text for c in select(_BRIDGE, cands, runner_up=0.99, second=1.0, reason=share)]
+    assert because.text not in [c.text for c in select(_BRIDGE, cands, runner_up=0.99, second=1.0,
+                                                       reason=share + 0.01)]
+
+
+def test_only_a_why_question_takes_the_sentence_that_gives_a_reason():
+    question = "Quand le pont de Varenne a-t-il fermé ?"
+    cands = _scored(question, _passages(*_BRIDGE_PASSAGES))
+    because = next(c for c in cands if " car " in c.text)
+    assert max(cands, key=lambda c: c.score) is not because
+    assert because.text not in [c.text for c in select(question, cands, runner_up=0.99, second=1.0, reason=0.01)]
