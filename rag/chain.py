@@ -25,6 +25,7 @@ from kalan.rag.citations import AnswerSentence, MarkerHoldback, parse_answer, re
 from kalan.rag import answerability
 from kalan.rag.answer import Answer, Citation, Passage, Sentence
 from kalan.rag.extractive import SentenceVectors, bullet_end, candidates, matched, question_words, score_candidates, select
+from kalan.rag.ellipsis import resolve
 from kalan.rag.guards import clean_question, looks_like_injection
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
 from kalan.rag.answer_types import coverage, expected_type, question_parts
@@ -165,7 +166,9 @@ class AnswerChain:
                         return state
                 except Exception as exc:
                     log.info("condensation par le LLM impossible : %s", type(exc).__name__)
-            state.standalone = f"{clean_question(prev_q, 10**6)} {q}"
+            prev_q = clean_question(prev_q, 10**6)
+            resolved = resolve(q, prev_q, state.history[-1][1]) if self.settings.answer.follow_up_rewrite else None
+            state.standalone = resolved if resolved is not None else f"{prev_q} {q}"
         else:
             state.standalone = q
         return state
@@ -192,7 +195,7 @@ class AnswerChain:
         last = state.history[-1:] if state.standalone != state.clean else []
         score_candidates(state.standalone, state.qvec, cands, self.vectors, len(state.passages),
                          expected_type(state.clean), topic, seen=[a for _, a in last],
-                         fresh=content_words(state.clean) - content_words(" ".join(q for q, _ in last)),
+                         fresh=self._fresh_words(state, last),
                          cosine=self.settings.embedding.cosine, weights=(
                              self.settings.answer.score_cosine, self.settings.answer.score_rank_prior,
                              self.settings.answer.score_kind_bonus))
@@ -215,6 +218,17 @@ class AnswerChain:
         state.passages = [state.passages[i] for i in order] + [p for i, p in enumerate(state.passages) if i not in order]
         state.mode = "extractive"
         return state
+
+    def _fresh_words(self, state: State, last: list) -> set[str]:
+        """The follow-up's own new words, those the previous question did not hold: a sentence of the last
+        answer that holds one is not penalised as already said. With ``answer.follow_up_fresh_from_answer``, the
+        words the last answer already used do not count when others remain: « domaine » in « Et dans le domaine
+        de l'énergie ? » after « … dans le domaine sécuritaire » does not make that sentence new; « et son
+        homologue russe ? », all of whose words the last answer holds, asks about that answer itself."""
+        new = content_words(state.clean) - content_words(" ".join(q for q, _ in last))
+        if self.settings.answer.follow_up_fresh_from_answer:
+            return (new - content_words(" ".join(a for _, a in last))) or new
+        return new
 
     def _verified_quotes(self, state: State, order: list[int]) -> list[AnswerSentence]:
         """The quoted sentences through ``verify``, as in every mode: a verbatim quote scores its support (1.0

@@ -21,12 +21,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from kalan.rag import lexicon as lx
-from kalan.rag.answer_types import holds_type, near_spelling
+from kalan.rag.answer_types import expected_type, holds_type, near_spelling
 from kalan.rag.planted import is_planted
 from kalan.rag.reasons import asks_reason, gives_reason
 from kalan.rag.settings import CosineCalibration
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import content_words
+from kalan.rag.text import words as folded_words
 
 _BULLETS = "•·▪◦‣*+-–—"
 
@@ -149,8 +150,20 @@ def matched(qwords: set[str], words: set[str]) -> set[str]:
 def question_words(question: str, topic: frozenset[str] = frozenset()) -> set[str]:
     """The question's content words, without the article's topic words ("Mali", "Russie") when others remain:
     every passage of the article shares those, so they say nothing about which sentence answers."""
-    words = content_words(question)
+    words = content_words(question) - date_frame(question)
     return (words - topic) or words
+
+
+def date_frame(question: str) -> set[str]:
+    """The preposition of a date question's interrogative phrase (« depuis quand », « jusqu'à quelle année »), as
+    a stem: it says the form of the asked date, which the kind bonus already rewards (a sentence holding a date),
+    not what the answering sentence is about. Counted as a question word, « depuis » made « … virage diplomatique
+    assumé depuis 2021 » outrank the sentence on the relations' establishment for « Depuis quand … des
+    relations diplomatiques ? ». Other questions keep theirs: « lutter contre quoi » needs « contre »."""
+    if expected_type(question) != "date":
+        return set()
+    ws = folded_words(question)
+    return set(content_words(" ".join(w for w, nxt in zip(ws, ws[1:]) if nxt in lx.DATE_INTERROGATIVES)))
 
 
 def idf_weights(qwords: set[str], found: list[set[str]]) -> dict[str, float]:

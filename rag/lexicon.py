@@ -69,6 +69,9 @@ PART_INTERROGATIVES = ("quel", "quelle", "quels", "quelles", "qui", "quand", "o�
 # interrogative words: a follow-up that holds one asks its own question (« la Russie fait quoi ? »)
 INTERROGATIVES = ("qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "quand", "ou", "comment", "pourquoi",
                   "combien", "lequel", "laquelle", "lesquels", "lesquelles", "est-ce", "qu", "qu'")
+# the interrogative words after which a date question's preposition belongs to its frame (« depuis quand »,
+# « jusqu'à quelle année », « depuis combien de temps »), folded
+DATE_INTERROGATIVES = ("quand", "quel", "quelle", "quels", "quelles", "combien")
 # « quand le Mali a-t-il établi … »: the beginnings of words that ask when something began, and whole words
 START_STEMS = ("commenc", "debut", "etabli", "noua", "noue", "crea", "cree", "fond", "naiss", "lanc", "ouvert",
                "signe")
@@ -79,6 +82,19 @@ FOLLOW_UP_OPENERS = ("et", "mais", "alors", "puis", "ensuite", "aussi", "donc", 
 FOLLOW_UP_REFERENCES = ("il", "elle", "ils", "elles", "lui", "leur", "celui-ci", "celle-ci", "ce dernier",
                         "cette derniere", "ces derniers", "ce pays", "cette entreprise", "cette societe", "cet homme",
                         "cette personne", "ce ministre")
+
+# Resolving a follow-up fragment (kalan.rag.ellipsis). Linking words before what the follow-up says
+# (« Et sinon, … »); prepositions that open an adjunct (« en 2021 », « dans le domaine de l'énergie »): a bare
+# follow-up opening with one replaces the previous question's adjunct (« à » and « de » open its arguments:
+# « écrire à Lavrov », « se rapprocher de la Russie », and stay); subject pronouns that make the follow-up a
+# clause of its own (not rewritten); pronouns standing alone for whom the last answer named (« Et lui ? »);
+# copulas after which a question names what it asks about (« Qui est … »).
+ELLIPSIS_OPENERS = ("et", "mais", "alors", "puis", "ensuite", "aussi", "sinon", "donc")
+ADJUNCT_PREPOSITIONS = ("en", "dans", "ds", "pour", "pendant", "apres", "avant", "depuis", "avec", "sur", "cote",
+                        "concernant", "chez", "vers", "durant", "lors", "sans", "contre")
+SUBJECT_PRONOUNS = ("il", "elle", "ils", "elles", "on", "ca", "c'", "ce", "je", "j'", "tu", "nous", "vous")
+REFERRING_PRONOUNS = ("il", "elle", "lui", "ils", "elles", "eux")
+COPULAS = ("est", "sont", "etait", "etaient", "fut")
 
 # a request for the whole article (« Peux-tu me résumer le texte ? », « Quel est le sujet de l'article ? »)
 OVERVIEW_ASK = ("tu peux", "peux-tu", "pourrais-tu", "vous pouvez", "pouvez-vous", "pourriez-vous")

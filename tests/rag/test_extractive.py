@@ -124,6 +124,22 @@ def test_bullets_and_sentences_that_lean_on_the_previous_one():
     assert not opens_on_anaphora("Cettes")
 
 
+def test_a_date_question_s_preposition_is_its_frame_not_a_word_to_match():
+    from kalan.rag.extractive import date_frame, question_words
+
+    assert date_frame("Depuis quand la ville a-t-elle un tramway ?") == {"depuis"}
+    assert "depuis" not in question_words("Depuis quand la ville a-t-elle un tramway ?")
+    assert "tramway" in question_words("Depuis quand la ville a-t-elle un tramway ?")
+    # not a date question: the preposition is part of what is asked (« lutter contre quoi »)
+    assert date_frame("La ville lutte contre quoi ?") == set()
+    assert "contr" in question_words("La ville lutte contre quoi ?")
+    # the sentence that says « depuis » about something else no longer wins on that word
+    cands = _scored("Depuis quand la ville a-t-elle un tramway ?",
+                    _passages("Depuis 2019, la ville a changé de maire.",
+                              "Le tramway de la ville a été inauguré en 1998."))
+    assert "tramway" in max(cands, key=lambda c: c.score).text
+
+
 def test_novelty_is_the_rare_share_of_words_the_question_lacks():
     from kalan.rag.extractive import novelty
 

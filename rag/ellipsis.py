@@ -1,0 +1,129 @@
+"""A follow-up fragment made whole: its words replace what they stand for in the previous question.
+
+A follow-up often says only what changes. « Et dans le domaine de l'énergie ? » after « Pourquoi le Mali
+s'est-il rapproché de la Russie en 2021 ? » is the previous question with its adjunct « en 2021 » replaced;
+« Et Abdoulaye Diop ? » after « Qui est Sergueï Lavrov ? » replaces the one the previous question asked about.
+``resolve`` rewrites such a *fragment* (no interrogative word, no subject pronoun) so that its own words lead and
+the previous question only gives what it leaves out (its subject, its verb, what it asks):
+
+- a fragment opening with an adjunct preposition replaces the previous question's last adjunct (or is added
+  to it when it has none);
+- a fragment naming someone, or « lui », « elle » (the name the last answer gave), replaces what the previous
+  question asked about: what follows its copula (« Qui est … »), else its last name; a common noun phrase
+  replaces what follows the copula, else is added at the end.
+
+A follow-up that asks its own question (« Et à qui a-t-il écrit ? ») is not rewritten (``None``): the caller
+glues the previous question before it. Filling its pronoun and putting its words first lost two seed test-half
+cases (BENCHMARKS.md, fifth pass). Token level, on ``kalan.rag.phrases`` tokens: no parser is loaded in the
+answer path (spaCy takes seconds). Not here: deciding that a question is a follow-up
+(``kalan.rag.chain.is_follow_up``), the chat model's condensation (``kalan.rag.prompts.CONDENSE``).
+"""
+
+from __future__ import annotations
+
+from kalan.rag import lexicon as lx
+from kalan.rag.answer_types import capitalised_groups
+from kalan.rag.phrases import tokens
+from kalan.rag.short_answer import asks_itself
+from kalan.rag.text import fold
+
+_OPENERS = frozenset(lx.ELLIPSIS_OPENERS)
+_ADJUNCT = frozenset(lx.ADJUNCT_PREPOSITIONS)
+_SUBJECTS = frozenset(lx.SUBJECT_PRONOUNS)
+_REFERRING = frozenset(lx.REFERRING_PRONOUNS)
+_COPULAS = frozenset(lx.COPULAS)
+_ASKING = frozenset(lx.INTERROGATIVES)
+
+
+def resolve(follow_up: str, previous: str, answer: str = "") -> str | None:
+    """The standalone form of the fragment ``follow_up`` asked after ``previous`` (answered by ``answer``);
+    ``None`` when ``follow_up`` asks its own question."""
+    toks = tokens(follow_up)
+    i, j = 0, len(toks)
+    while i < j and (toks[i].text in _OPENERS or toks[i].kind == "punct"):
+        i += 1
+    while j > i and toks[j - 1].kind == "punct":
+        j -= 1
+    prev = _without_end(previous)
+    if i == j:  # « Et ? »: the previous question again
+        return prev + " ?"
+    body = toks[i:j]
+    own = follow_up[body[0].start:body[-1].end]
+    alone = fold(own) in _REFERRING  # « Et lui ? », « Et elle ? »: the one the last answer named
+    if not alone and (asks_itself(own) or _has_subject(body)):
+        return None
+    if body[0].text in _ADJUNCT:
+        return _replace_adjunct(prev, own) + " ?"
+    return _replace_focus(prev, own, answer) + " ?"
+
+
+def _has_subject(body) -> bool:
+    """A subject pronoun (« il … », « ça … », « … a-t-il … »): the follow-up is a clause of its own."""
+    return any(t.text in _SUBJECTS and (not t.glued or body[k - 1].text == "-") for k, t in enumerate(body))
+
+
+def _without_end(question: str) -> str:
+    toks = tokens(question)
+    j = len(toks)
+    while j and toks[j - 1].kind == "punct":
+        j -= 1
+    return question[:toks[j - 1].end] if j else question.strip()
+
+
+def _replace_adjunct(prev: str, own: str) -> str:
+    """The previous question with its last adjunct (a preposition of ``ADJUNCT_PREPOSITIONS`` up to the next
+    one, a punctuation mark or the end) replaced by ``own``; ``own`` added when it has none. A preposition
+    before an interrogative (« en quelle année ») asks, it is no adjunct."""
+    toks = tokens(prev)
+    starts = [k for k, t in enumerate(toks) if t.text in _ADJUNCT and not t.glued
+              and not (k + 1 < len(toks) and toks[k + 1].text in _ASKING)]
+    if not starts:
+        return f"{prev} {own}"
+    k = starts[-1]
+    end = k + 1
+    while end < len(toks) and toks[end].text not in _ADJUNCT and not (
+            toks[end].kind == "punct" and toks[end].text not in "'-"):
+        end += 1
+    stop = toks[end].start if end < len(toks) else len(prev)
+    return f"{prev[:toks[k].start]}{own}{(' ' + prev[stop:].lstrip()) if prev[stop:].strip() else ''}"
+
+
+def _replace_focus(prev: str, own: str, answer: str) -> str:
+    """A noun phrase or a name in place of what the previous question asked about: what follows its copula
+    (« Qui est le ministre … » -> « Qui est son homologue russe »), else, for a name, its last name; a pronoun
+    alone (« Et lui ? ») stands for the name the last answer gave. Added at the end otherwise."""
+    named = any(a == 0 for a, _ in _names(own, True))  # « Olaf Scholz », not « au Togo »
+    if fold(own) in _REFERRING:
+        own, named = _referent(prev, answer) or own, True
+    toks = tokens(prev)
+    for k, t in enumerate(toks[:-1]):
+        if t.text in _COPULAS and k and any(x.text in _ASKING for x in toks[:k]):
+            return f"{prev[:toks[k + 1].start]}{own}"
+    names = _names(prev)
+    if names and named:  # a name for a name: « Et Abdoulaye Diop ? » after « Que dit Sergueï Lavrov ? »
+        a, b = names[-1]
+        return f"{prev[:a]}{own}{prev[b:]}"
+    return f"{prev} {own}"
+
+
+def _names(text: str, opening: bool = False) -> list[tuple[int, int]]:
+    """Capitalised groups, but not one word opening the text (« Qui », « Pourquoi », « Le »); with ``opening``,
+    a group of several words may open it (« Abdoulaye Diop, à l'occasion … »)."""
+    toks = tokens(text)
+    first = toks[0].start if toks else 0
+    return [(a, b) for a, b in capitalised_groups(text)
+            if a > first or (opening and len(text[a:b].split()) > 1)
+            or (opening and len(toks) == 1)]
+
+
+def _referent(previous: str, answer: str) -> str | None:
+    """Whom a pronoun of the follow-up stands for: the first name of the last answer's first sentence that the
+    previous question does not hold (« Abdoulaye Diop »), else the previous question's last name."""
+    asked = set(fold(previous).replace("'", " ").split())
+    first = answer.split(". ")[0] if answer else ""
+    for a, b in _names(first, True):
+        words = fold(first[a:b]).replace("'", " ").split()
+        if not any(w in asked for w in words):
+            return first[a:b]
+    names = _names(previous)
+    return previous[names[-1][0]:names[-1][1]] if names else None

@@ -1,0 +1,85 @@
+"""Follow-up fragments made whole (kalan.rag.ellipsis), on made-up questions about other subjects."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from kalan.ingest.pipeline import ingest_corpus
+from kalan.rag.chain import AnswerChain, State
+from kalan.rag.ellipsis import resolve
+from kalan.rag.service import KalanService
+from kalan.rag.settings import load_settings
+from kalan.rag.text import content_words
+
+
+@pytest.mark.parametrize("follow_up, previous, expected", [
+    # an adjunct replaces the previous question's last adjunct; « avec le Japon » is kept
+    ("Et dans le domaine de la santé ?", "Pourquoi le Sénégal a-t-il signé un accord avec le Japon en 2019 ?",
+     "Pourquoi le Sénégal a-t-il signé un accord avec le Japon dans le domaine de la santé ?"),
+    # « pour les piétons jusqu'au centre » is one adjunct, up to the end
+    ("et pendant les travaux ?", "Le pont est-il ouvert pour les piétons jusqu'au centre ?",
+     "Le pont est-il ouvert pendant les travaux ?"),
+    # no adjunct to replace: the fragment is added
+    ("Et en 1990 ?", "Combien d'habitants compte Accra ?", "Combien d'habitants compte Accra en 1990 ?"),
+    # « En quelle année » asks: it is no adjunct
+    ("Et pour les camions ?", "En quelle année le tunnel a-t-il ouvert ?",
+     "En quelle année le tunnel a-t-il ouvert pour les camions ?"),
+    # a name replaces the previous question's name
+    ("Et Olaf Scholz ?", "Que pense Angela Merkel du projet ?", "Que pense Olaf Scholz du projet ?"),
+    # a noun phrase replaces what follows the copula
+    ("et son entraîneur ?", "Qui est le capitaine de l'équipe nationale ?", "Qui est son entraîneur ?"),
+    # a place after « au » is no name in place of a name: added
+    ("Et au Togo ?", "Quel barrage le Ghana a-t-il construit ?", "Quel barrage le Ghana a-t-il construit au Togo ?"),
+    # nothing but the linking word: the previous question again
+    ("Et ?", "Quand la digue a-t-elle cédé ?", "Quand la digue a-t-elle cédé ?"),
+])
+def test_a_fragment_replaces_what_it_stands_for(follow_up, previous, expected):
+    assert resolve(follow_up, previous) == expected
+
+
+def test_a_pronoun_alone_stands_for_the_name_the_last_answer_gave():
+    answer = "Jeanne Martin [1]. Jeanne Martin, la maire de Lyon, a félicité Paul Durand pour son prix [1]."
+    assert resolve("Et lui ?", "Qui a félicité Paul Durand ?", answer) == "Qui a félicité Jeanne Martin ?"
+    # nobody named: the pronoun stays
+    assert resolve("et elle ?", "Qui a félicité la lauréate ?", "") == "Qui a félicité la lauréate elle ?"
+
+
+@pytest.mark.parametrize("follow_up", [
+    "Et quand a-t-il été élu ?",  # its own interrogative
+    "et la mairie elle fait quoi ?",
+    "Et après la crue ça a changé ?",  # a subject pronoun: a clause of its own
+    "Mais a-t-elle démissionné ?",  # an inverted subject
+])
+def test_a_follow_up_asking_its_own_question_is_not_rewritten(follow_up):
+    assert resolve(follow_up, "Qui dirige la coopérative de Kayes depuis 2015 ?") is None
+
+
+def _fresh(follow_up: str, last: tuple[str, str], **answer) -> set[str]:
+    chain = SimpleNamespace(settings=load_settings(answer=answer))
+    return AnswerChain._fresh_words(chain, State(question=follow_up, clean=follow_up), [last])
+
+
+def test_words_the_last_answer_used_do_not_make_it_new():
+    last = ("Pourquoi la ville a-t-elle investi en 2020 ?", "Elle a investi dans le domaine des transports [1].")
+    q = "Et dans le domaine de la culture ?"
+    culture, domaine = content_words("culture"), content_words("domaine")
+    assert _fresh(q, last) == culture
+    assert _fresh(q, last, follow_up_fresh_from_answer=False) == culture | domaine  # switched off: as before
+
+
+def test_a_follow_up_about_the_last_answer_itself_keeps_its_words():
+    last = ("Qui préside le club ?", "Marc Blanc, épaulé par son adjoint Luc Noir [1].")
+    assert _fresh("Et son adjoint ?", last) == content_words("adjoint")  # every new word is in the last answer
+
+
+@pytest.mark.parametrize("rewrite", [True, False])
+def test_the_chain_retrieves_with_the_rewritten_fragment(tmp_path, seed_corpus, rewrite):
+    settings = load_settings(data_dir=tmp_path / "data", embedding={"mode": "fake"},
+                             answer={"follow_up_rewrite": rewrite})
+    svc = KalanService(settings)
+    ingest_corpus(settings, seed_corpus, svc.store, svc.embedder, progress=False)
+    previous = "Que prévoit le partenariat en 2030 ?"
+    r = svc.chain.ask("Et dans les transports ?", [[previous, "Rien de précis [1]."]])
+    glued = f"{previous} Et dans les transports ?"
+    expected = "Que prévoit le partenariat dans les transports ?" if rewrite else glued
+    assert r["standalone_question"] == expected
