@@ -202,7 +202,10 @@ class AnswerChain:
                              self.settings.answer.score_cosine, self.settings.answer.score_rank_prior,
                              self.settings.answer.score_kind_bonus))
         state.selected = select(state.standalone, cands, self.settings.answer.max_sentences, topic,
-                                self.settings.answer.runner_up, self.settings.answer.second_sentence)
+                                self.settings.answer.runner_up, self.settings.answer.second_sentence,
+                                restated=self.settings.answer.restated_novelty
+                                if expected_type(state.clean) is None else 0.0,
+                                reason=self.settings.answer.reason_share)
         order, state.sentences = _quoted([_unbulleted(c) for c in state.selected])
         state.sentences = self._verified_quotes(state, order)
         direct = self._direct(state, order, topic)

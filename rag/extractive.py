@@ -23,6 +23,7 @@ import numpy as np
 from kalan.rag import lexicon as lx
 from kalan.rag.answer_types import expected_type, holds_type, near_spelling
 from kalan.rag.planted import is_planted
+from kalan.rag.reasons import asks_reason, gives_reason
 from kalan.rag.settings import CosineCalibration
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import content_words
@@ -75,6 +76,7 @@ class Candidate:
     lexical: float = 0.0
     score: float = 0.0
     found: frozenset[str] = frozenset()  # the question words it holds, with its lead's
+    novelty: float = 1.0  # the share of its own words (weighted by rarity) that the question does not hold
 
 
 class SentenceVectors:
@@ -171,6 +173,17 @@ def idf_weights(qwords: set[str], found: list[set[str]]) -> dict[str, float]:
     return {w: math.log(1.0 + n / (1.0 + sum(w in f for f in found))) for w in qwords}
 
 
+def novelty(words: set[str], qwords: set[str], rarity) -> float:
+    """The share of a sentence's content words, each weighted by ``rarity(word)``, that the question does not
+    already hold (same stem or near spelling, as ``matched``): 1 for a sentence that only brings new words, near
+    0 for one that restates the question (« Le 14 mars n'est pas une date anodine » for « pourquoi le 14 mars
+    est important »)."""
+    total = sum(rarity(w) for w in words)
+    if not total:
+        return 0.0
+    return sum(rarity(w) for w in words if not matched({w}, qwords)) / total
+
+
 def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], vectors: SentenceVectors,
                      n_passages: int, kind: str | None = None, topic: frozenset[str] = frozenset(),
                      seen: list[str] = (), fresh: set[str] = frozenset(), cosine: CosineCalibration | None = None,
@@ -191,9 +204,16 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], ve
     found = [matched(qwords, content_words(c.text if not c.lead else c.lead.text + " " + c.text)) for c in cands]
     weight = idf_weights(qwords, found)
     total = sum(weight.values())
-    for c, sim, got in zip(cands, cos, found):
+    own = [content_words(c.text) for c in cands]
+    holders: dict[str, int] = {}
+    for words in own:
+        for w in words:
+            holders[w] = holders.get(w, 0) + 1
+    rarity = lambda w: math.log(1.0 + len(cands) / (1.0 + holders.get(w, 0)))  # noqa: E731 - idf_weights' formula
+    for c, sim, got, words in zip(cands, cos, found, own):
         c.cosine = float(sim)
         c.found = frozenset(got)
+        c.novelty = novelty(words, qwords, rarity)
         c.lexical = sum(weight[w] for w in got) / total if total else 0.0
         scaled = cal.scale(float(sim), cal.sentence_low, cal.sentence_high)
         prior = w_prior * (1.0 - c.passage_index / max(n_passages, 1))
@@ -215,25 +235,46 @@ def _already_said(words: set[str], said: set[str]) -> bool:
 ITEM_WITHOUT_LEAD = True  # measured: direct-first students 0.64 -> 0.78 (test), one answer lost (BENCHMARKS.md)
 
 
+def following(c: Candidate, cands: list[Candidate]) -> Candidate | None:
+    """The sentence right after ``c`` in its passage, if it is a candidate."""
+    after = [x for x in cands if x.passage_index == c.passage_index and x.start >= c.end]
+    return min(after, key=lambda x: x.start) if after else None
+
+
 def select(question: str, cands: list[Candidate], max_sentences: int = 4,
-           topic: frozenset[str] = frozenset(), runner_up: float = 0.7, second: float = 1.0) -> list[Candidate]:
+           topic: frozenset[str] = frozenset(), runner_up: float = 0.7, second: float = 1.0,
+           restated: float = 0.0, reason: float = 0.0) -> list[Candidate]:
     """Best sentence, then close runners-up that cover new question words; lists keep their lead.
 
     The second best sentence joins a one-sentence answer when it scores ``second`` of the best even without
     new question words: the sentence that repeats the question ("Gesualdo chercha une épouse à son fils")
-    is often not the one that answers it ("hors d'Italie", in the next sentence)."""
+    is often not the one that answers it ("hors d'Italie", in the next sentence). A best sentence whose
+    novelty is under ``restated`` (it mostly restates the question) is followed by the next sentence of its
+    passage, where the reason or the detail usually stands (0: off). For a why-question whose best sentence
+    gives no reason (no connective of cause or purpose, ``kalan.rag.reasons``), the best sentence that gives
+    one joins if it scores at least ``reason`` of the best (0: off)."""
     if not cands:
         return []
     ranked = sorted(cands, key=lambda c: (-c.score, c.passage_index, c.start))
     best = ranked[0]
     qwords = question_words(question, topic)
     chosen = [best]
-    covered = matched(qwords, content_words(best.text + (" " + best.lead.text if best.lead else "")))
+    follower = following(best, cands) if best.novelty < restated and max_sentences > 1 else None
+    if follower is not None:
+        chosen.append(follower)
+    if reason and max_sentences > len(chosen) and asks_reason(question) and not any(gives_reason(c.text) for c in chosen):
+        because = next((c for c in ranked[1:] if c.score >= reason * best.score and gives_reason(c.text)), None)
+        if because is not None and because not in chosen:
+            chosen.append(because)
+    covered = matched(qwords, content_words(" ".join(x.text + (" " + x.lead.text if x.lead else "") for x in chosen)))
     for c in ranked[1:]:
         if len(chosen) >= max_sentences:
             break
+        if c in chosen:
+            continue
         new = matched(qwords, content_words(c.text)) - covered
-        if (c.score >= runner_up * best.score and new) or (len(chosen) == 1 and c.score >= second * best.score):
+        alone = len(chosen) == 1 + (follower is not None)  # the follower does not take the runner-up's place
+        if (c.score >= runner_up * best.score and new) or (alone and c.score >= second * best.score):
             chosen.append(c)
             covered |= new
     # a lead sentence ending with ":" answers with its list

@@ -217,3 +217,17 @@ ANAPHORA_OPENERS_CI = ("Celui", "Celle", "Ceux")  # with « -ci »
 # abbreviations whose full stop does not end a sentence (« M. Diop », « av. J.-C. »), as written
 ABBREVIATIONS = ("m mm mme mmes mlle dr pr me st ste av apr j.-c jc etc cf p pp vol no n° art ch chap fig env "
                  "janv fev févr sept oct nov dec déc gén gen col cdt lt sgt mgr vs ex éd ed").split()
+
+# -- reasons (kalan.rag.reasons), folded: questions that ask why, and the connectives that give a cause or a purpose
+REASON_QUESTIONS = ("pourquoi", "pk", "pq", "pkoi", "pourkoi", "pour quelle raison", "pour quelles raisons",
+                    "dans quel but", "a quoi sert", "a quoi servait", "a quoi servent", "a quoi servaient",
+                    "a quoi devait servir", "a quoi doit servir")
+_OF = ("de", "d'", "du", "des")
+CAUSE_MARKERS = (("car", "parce que", "parce qu'", "puisque", "puisqu'", "c'est pourquoi", "pour permettre",
+                  "pour que", "pour qu'", "afin que", "afin qu'", "si bien que", "de sorte que", "raison pour laquelle",
+                  "grace a", "grace au", "grace aux", "suite a", "suite au", "suite aux", "du a", "due a", "dus a",
+                  "dues a", "du au", "due au", "dus au", "dues au", "du aux", "due aux", "dus aux", "dues aux",
+                  "permet", "permettent", "permettait", "permettaient", "permettant", "permettra", "permit",
+                  "s'explique", "s'expliquent", "s'expliquait", "explique par", "expliquee par", "motive par")
+                 + tuple(f"{lead} {of}" for lead in ("en raison", "a cause", "pour cause", "du fait", "faute", "afin",
+                                                       "dans le but", "en vue", "a la suite") for of in _OF))

@@ -209,6 +209,17 @@ class AnswerSettings(BaseModel):
         "question words, if it scores at least this share of the best (1: never). The answer often lies in the "
         "sentence beside the one that repeats the question's words (PIAF sample pass 0.658 -> 0.724).",
     )
+    restated_novelty: float = Field(
+        0.75, description="An open question's best sentence whose novelty (the share of its words, weighted by "
+        "rarity, that the question does not hold) is under this value only restates the question: the next "
+        "sentence of its passage joins it, where the reason usually stands (0: off; flat from 0.65 to 0.85 on the "
+        "tune halves, BENCHMARKS.md).",
+    )
+    reason_share: float = Field(
+        0.5, description="A why-question whose chosen sentences give no reason (no connective of cause or purpose: "
+        "« car », « en raison de », « afin de »; kalan.rag.reasons) takes the best sentence that gives one if it "
+        "scores at least this share of the best (0: off; flat from 0.4 to 0.5 on the tune halves, BENCHMARKS.md).",
+    )
     direct_answer: bool = Field(
         True, description="Open a date, number or name answer with the span of the cited sentence that answers "
         "(« Depuis 1960 [1]. »), before the quote; `short_answer` in the JSON.",

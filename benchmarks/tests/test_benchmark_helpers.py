@@ -117,3 +117,11 @@ def test_settings_for_points_at_the_provisioned_model(tmp_path):
     s = common.settings_for(tmp_path / "d", url="http://127.0.0.1:9")
     assert s.store.url == "http://127.0.0.1:9" and s.embedding.path == common.MODEL_DIR
     assert load_settings(data_dir=tmp_path).store.url is None
+
+
+def test_the_why_how_subset_is_chosen_by_the_question_s_form():
+    from benchmarks.why_questions import WHY_OR_HOW
+
+    assert all(WHY_OR_HOW.found(q) for q in ("Pourquoi le pont a-t-il fermé ?", "Comment vit le lynx ?",
+                                              "À quoi servait ce moulin ?", "Dans quel but a-t-il écrit ?"))
+    assert not any(WHY_OR_HOW.found(q) for q in ("Quand le pont a-t-il fermé ?", "Quel commentaire a-t-il fait ?"))

@@ -138,3 +138,94 @@ def test_a_date_question_s_preposition_is_its_frame_not_a_word_to_match():
                     _passages("Depuis 2019, la ville a changé de maire.",
                               "Le tramway de la ville a été inauguré en 1998."))
     assert "tramway" in max(cands, key=lambda c: c.score).text
+
+
+def test_novelty_is_the_rare_share_of_words_the_question_lacks():
+    from kalan.rag.extractive import novelty
+
+    flat = lambda w: 1.0  # noqa: E731
+    q = {"port", "lorvan", "important"}
+    assert novelty({"port", "lorvan", "important"}, q, flat) == 0.0
+    assert novelty({"fondation", "navir", "port"}, q, flat) == 2 / 3
+    assert novelty({"port", "fondation"}, q, lambda w: 3.0 if w == "fondation" else 1.0) == 0.75
+    assert novelty(set(), q, flat) == 0.0
+
+
+_WHY = "Pourquoi le 3 mai est-il important pour la ville de Lorvane ?"
+_WHY_PASSAGES = ("Le 3 mai est une date importante pour la ville de Lorvane. "
+                 "Ce jour rappelle la fondation de son port par des pêcheurs bretons en 1802. "
+                 "La ville compte aujourd'hui douze mille habitants.",
+                 "Lorvane organise chaque été un festival de musique sur les quais.")
+
+
+def test_a_sentence_that_restates_the_question_has_little_novelty():
+    cands = _scored(_WHY, _passages(*_WHY_PASSAGES))
+    by_text = {c.text: c for c in cands}
+    restating = by_text["Le 3 mai est une date importante pour la ville de Lorvane."]
+    reason = by_text["Ce jour rappelle la fondation de son port par des pêcheurs bretons en 1802."]
+    assert restating.novelty < 0.5 < reason.novelty
+
+
+def test_the_sentence_after_a_restating_best_one_joins_it():
+    cands = _scored(_WHY, _passages(*_WHY_PASSAGES))
+    best = max(cands, key=lambda c: c.score)
+    assert best.text.startswith("Le 3 mai est une date importante")
+    plain = select(_WHY, cands, runner_up=0.99, second=1.0)
+    assert [c.text for c in plain] == [best.text]
+    joined = select(_WHY, cands, runner_up=0.99, second=1.0, restated=0.5)
+    assert [c.text for c in joined] == [best.text, "Ce jour rappelle la fondation de son port par des pêcheurs "
+                                                   "bretons en 1802."]
+    assert [c.text for c in select(_WHY, cands, max_sentences=1, restated=0.5)] == [best.text]
+
+
+def test_a_best_sentence_that_brings_its_own_words_stands_alone():
+    cands = _scored(_WHY, _passages(*_WHY_PASSAGES))
+    best = max(cands, key=lambda c: c.score)
+    assert [c.text for c in select(_WHY, cands, runner_up=0.99, second=1.0, restated=best.novelty)] == [best.text]
+
+
+def test_the_follower_comes_from_the_best_sentence_s_own_passage():
+    from kalan.rag.extractive import following
+
+    passages = _passages("Le 3 mai est une date importante pour la ville de Lorvane.", *_WHY_PASSAGES[1:])
+    cands = _scored(_WHY, passages)
+    best = max(cands, key=lambda c: c.score)
+    assert best.passage_index == 0 and following(best, cands) is None
+    assert [c.text for c in select(_WHY, cands, runner_up=0.99, second=1.0, restated=0.9)] == [best.text]
+
+
+def test_the_follower_does_not_take_the_close_runner_up_s_place():
+    cands = _scored(_WHY, _passages(*_WHY_PASSAGES))
+    ranked = sorted(cands, key=lambda c: -c.score)
+    follower = next(c for c in cands if c.text.startswith("Ce jour"))
+    runner = next(c for c in ranked[1:] if c is not follower)
+    chosen = select(_WHY, cands, runner_up=0.99, second=runner.score / ranked[0].score, restated=0.5)
+    assert [c.text for c in chosen][:2] == [ranked[0].text, follower.text]
+    assert runner.text in [c.text for c in chosen]
+
+
+_BRIDGE = "Pourquoi le pont de Varenne a-t-il fermé ?"
+_BRIDGE_PASSAGES = ("Le pont de Varenne a fermé au printemps, a annoncé la mairie de Varenne.",
+                    "Les ingénieurs ont interdit le passage car les piles du pont étaient fissurées.",
+                    "Le pont de Varenne avait été inauguré en 1931 par le préfet.")
+
+
+def test_a_why_question_takes_a_close_sentence_that_gives_a_reason():
+    cands = _scored(_BRIDGE, _passages(*_BRIDGE_PASSAGES))
+    ranked = sorted(cands, key=lambda c: -c.score)
+    because = next(c for c in cands if " car " in c.text)
+    assert ranked[0] is not because
+    share = because.score / ranked[0].score
+    plain = [c.text for c in select(_BRIDGE, cands, runner_up=0.99, second=1.0)]
+    assert because.text not in plain
+    assert because.text in [c.text for c in select(_BRIDGE, cands, runner_up=0.99, second=1.0, reason=share)]
+    assert because.text not in [c.text for c in select(_BRIDGE, cands, runner_up=0.99, second=1.0,
+                                                       reason=share + 0.01)]
+
+
+def test_only_a_why_question_takes_the_sentence_that_gives_a_reason():
+    question = "Quand le pont de Varenne a-t-il fermé ?"
+    cands = _scored(question, _passages(*_BRIDGE_PASSAGES))
+    because = next(c for c in cands if " car " in c.text)
+    assert max(cands, key=lambda c: c.score) is not because
+    assert because.text not in [c.text for c in select(question, cands, runner_up=0.99, second=1.0, reason=0.01)]
