@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from kalan.rag import entities
 from kalan.rag import lexicon as lx
+from kalan.rag.answer_types import capitalised_groups
 from kalan.rag.answer_types import _QUEL, _QUESTION_LISTS, _QUI, _WHERE, AGE_Q, DURATION, TIME_SPAN_Q, _names, \
     _recent_year, expected_type
 from kalan.rag.phrases import Phrases, alone, is_year, tokens, written_words
@@ -212,6 +213,21 @@ def _anniversary(question: str, sentence: str, context: str) -> Span | None:
     return Span(m.start(), m.end(), start, f"{_frame('date', question, start)} ({m.group(0)} en {years[0]})")
 
 
+_PARTICLES = frozenset({"d'", "de", "du", "des", "von", "van", "di", "da", "del", "le", "la", "ben", "ibn", "al"})
+
+
+def _full_names(text: str) -> list[str]:
+    """Runs of capitalised words, a name particle between two of them kept inside (« Françoise d'Aubigné »)."""
+    out: list[list[int]] = []
+    for a, b in capitalised_groups(text):
+        between = fold(text[out[-1][1]:a]).strip() if out else ""
+        if out and between in _PARTICLES:
+            out[-1][1] = b
+        else:
+            out.append([a, b])
+    return [text[a:b] for a, b in out]
+
+
 def find_span(question: str, sentence: str, kind: str | None = None, topic: frozenset[str] = frozenset(),
               exclude: str = "", context: str = "") -> Span | None:
     """The span of ``sentence`` that answers ``question`` directly, or None (open question, no such span).
@@ -235,9 +251,18 @@ def find_span(question: str, sentence: str, kind: str | None = None, topic: froz
             return span[0] / 1000.0
         return min(min(abs(a - span[0]), abs(a - span[1])) for a in anchors)
 
+    asked_names = [set(tokenize(n)) for n in _full_names(question)] if kind == "name" else []
+
+    def repeats(span: tuple[int, int]) -> bool:
+        """The span names someone the question names in full (« Sergueï Lavrov » for « Qui a écrit à Lavrov ? »):
+        it is the question's subject, not its answer, unless no other name is there. A relative who shares
+        only the family name (« Agrippa d'Aubigné » for « … de Françoise d'Aubigné ») is another person."""
+        words = set(tokenize(sentence[span[0]:span[1]]))
+        return any(n and n <= words for n in asked_names)
+
     def about_topic(span: tuple[int, int]) -> bool:  # "Mali" answers only when nothing else does
         return kind == "name" and not set(tokenize(sentence[span[0]:span[1]])) - topic
 
-    s, e = min(spans, key=lambda sp: (about_topic(sp), distance(sp), sp[0]))
+    s, e = min(spans, key=lambda sp: (about_topic(sp), repeats(sp), distance(sp), sp[0]))
     text = sentence[s:e]
     return Span(s, e, text, _frame(kind, question, text))

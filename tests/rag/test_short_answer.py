@@ -83,3 +83,15 @@ def test_a_name_the_question_says_through_a_derived_word_is_not_new():
     assert find_span("Dans quelle ville malienne se tient la fête ?",
                      "La fête a lieu au Mali, à Bamako.", "name").text == "Bamako"
     assert find_span("Quel pays africain fête ses liens avec la Russie ?", "Le Mali et la Russie fêtent.", "name").text == "Mali"
+
+
+def test_a_name_the_question_gives_is_its_subject_not_its_answer():
+    s = ("Lors de la fête du village, la maire Camille Roussel a remis une médaille au boulanger Étienne Marchal, "
+         "salué pour quarante ans de service.")
+    # the question names the baker by his family name: the span is the other person, wherever the words stand
+    assert find_span("Qui a remis une médaille à Marchal pendant la fête ?", s).text == "Camille Roussel"
+    # a relative sharing only the family name is another person
+    t = "Léa Vasseur est la fille de Paul Vasseur et de Marie Colin."
+    assert find_span("Qui est le père de Léa Vasseur ?", t).text == "Paul Vasseur"
+    # the only name there: still the answer, rather than nothing
+    assert find_span("Qui a salué Marchal ?", "Le boulanger Étienne Marchal a été salué.").text == "Étienne Marchal"
