@@ -50,7 +50,7 @@ ORG_NOUNS = ("entreprise", "societe", "groupe", "firme", "compagnie", "organisat
 PERSON_NOUNS = ("ministre", "president", "personne", "personnalite", "homme", "femme", "dirigeant", "chef", "auteur")
 # titles of one office each: two different titles name two different people (« le président » is not « le
 # ministre »), read by kalan.rag.referents
-ROLE_TITLES = ("ministre", "president", "presidente", "premier ministre", "roi", "reine", "prince", "princesse",
+ROLE_TITLES = ("ministre", "president", "presidente", "roi", "reine", "prince", "princesse",
                "empereur", "imperatrice", "pape", "maire", "gouverneur", "ambassadeur", "ambassadrice", "general",
                "directeur", "directrice", "secretaire", "senateur", "depute", "juge", "procureur")
 # determiners that open the noun phrase in apposition to a name (« la société Rosatom », « son homologue russe

@@ -7,8 +7,9 @@ article sentence often says what its names are: the common noun in apposition ri
 (« la société Rosatom », « son homologue russe Sergueï Lavrov », « le ministre malien des Affaires
 étrangères, Abdoulaye Diop ») or, after a comma, right after it. That noun phrase is the name's *describer*.
 
-``fits(question, sentence, span)`` is False when the sentence describes the span as something else than the
-focus, so that the span would answer with a neighbour (another official, a company for a project):
+``fits(question, sentence, start, end, topic)`` is False when the sentence describes its name ``[start:end]`` as
+something else than the focus, so that it would answer with a neighbour (another official, a company for a
+project):
 
 0. the name is an entity of another kind than the focus (« le président » answered by a place or a company:
    the labels stored at ingestion);
