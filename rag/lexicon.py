@@ -48,6 +48,15 @@ UNITS_ASKED = ("megawatt", "megawatts", "mw", "kw", "euro", "euros", "dollar", "
 PLACE_NOUNS = ("pays", "ville", "capitale", "region", "province", "lieu", "continent")
 ORG_NOUNS = ("entreprise", "societe", "groupe", "firme", "compagnie", "organisation", "institution", "journal")
 PERSON_NOUNS = ("ministre", "president", "personne", "personnalite", "homme", "femme", "dirigeant", "chef", "auteur")
+# titles of one office each: two different titles name two different people (« le président » is not « le
+# ministre »), read by kalan.rag.referents
+ROLE_TITLES = ("ministre", "president", "presidente", "roi", "reine", "prince", "princesse",
+               "empereur", "imperatrice", "pape", "maire", "gouverneur", "ambassadeur", "ambassadrice", "general",
+               "directeur", "directrice", "secretaire", "senateur", "depute", "juge", "procureur")
+# determiners that open the noun phrase in apposition to a name (« la société Rosatom », « son homologue russe
+# Sergueï Lavrov »); « du », « des » stay inside it (« le ministre des Affaires étrangères »)
+DESCRIBER_DETERMINERS = ("le", "la", "les", "l'", "son", "sa", "ses", "leur", "leurs", "un", "une", "ce", "cet",
+                         "cette")
 OTHER_NAME_NOUNS = ("etat", "nation", "puissance", "localite", "quartier", "fleuve")
 NAME_NOUNS = PLACE_NOUNS + ORG_NOUNS + PERSON_NOUNS + OTHER_NAME_NOUNS
 # « à qui », « par qui », « avec qui »: a preposition before the interrogative « qui »

@@ -228,6 +228,12 @@ class AnswerSettings(BaseModel):
         True, description="Refuse when a part of the question asks a date, number or name and no chosen sentence "
         "holds a span of that kind (the direct answer's span finder).",
     )
+    check_referent: bool = Field(
+        True, description="A name question that says what it asks about (« le ministre russe de la Défense », "
+        "« le projet de lithium ») takes no span the sentence describes as something else (« son homologue russe "
+        "Sergueï Lavrov », « la société Rosatom »; kalan.rag.referents); with no other span, rule wrong_referent "
+        "refuses.",
+    )
     disabled_rules: list[str] = Field(
         default_factory=list, description="Refusal rules switched off, by name (kalan.rag.refusal.RULES): for "
         "ablations (python -m kalan.evals.ablate_rules); safety rules cannot be switched off.",
