@@ -224,6 +224,16 @@ class AnswerSettings(BaseModel):
         True, description="Open a date, number or name answer with the span of the cited sentence that answers "
         "(« Depuis 1960 [1]. »), before the quote; `short_answer` in the JSON.",
     )
+    open_opening_words: int = Field(
+        0, description="An open question (no date, number or name asked) whose first quoted sentence is longer "
+        "than this many words plus four opens with « Selon l'article, <clauses> [n]. »: the run of that sentence's "
+        "own clauses (cut at its commas, colons, dashes, parentheses) of at most this many words that holds the "
+        "most question words and new words (kalan.rag.opening); the full quote follows (0: off).",
+    )
+    open_opening_novelty: float = Field(
+        0.3, description="Weight of a clause run's novelty (its words the question does not hold) against its "
+        "share of the question's words, when choosing the opening of an open question (open_opening_words).",
+    )
     require_span: bool = Field(
         True, description="Refuse when a part of the question asks a date, number or name and no chosen sentence "
         "holds a span of that kind (the direct answer's span finder).",
