@@ -306,8 +306,11 @@ class AnswerChain:
         if word_count(first.text) <= budget + 4 or len(first.citations) != 1:  # the frame and marker: 4 words
             return None
         n = first.citations[0]
+        weight = self.settings.answer.open_opening_cosine
+        similarity = (lambda texts: self.svc.embedder.embed_passages(texts) @ state.qvec) \
+            if weight and state.qvec is not None else None
         chosen = choose_opening(first.text, qwords, budget, self.settings.answer.open_opening_novelty,
-                                prefix_words=budget + 4)
+                                prefix_words=budget + 4, similarity=similarity, cosine_weight=weight)
         if chosen is None or chosen.start <= segments_start(first.text) or n not in first.quote_spans:
             return None  # the quote's own first words already say it
         start = first.quote_spans[n][0]

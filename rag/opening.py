@@ -14,6 +14,7 @@ word, never joins clauses that are not next to each other, and does nothing for 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from kalan.rag.extractive import matched, novelty
@@ -93,7 +94,8 @@ def word_count(text: str) -> int:
 
 
 def choose(sentence: str, qwords: set[str], max_words: int = 26, novelty_weight: float = 0.3,
-           prefix_words: int = 30) -> Opening | None:
+           prefix_words: int = 30, similarity: Callable[[list[str]], Sequence[float]] | None = None,
+           cosine_weight: float = 0.0) -> Opening | None:
     """The run of consecutive clauses of ``sentence`` (for each first clause, the longest that fits ``max_words``
     words with its brackets and quotes balanced) that holds the most of ``qwords`` (each weighted by its rarity
     among the clauses) plus ``novelty_weight`` times its novelty; ties go to the longer run, then the earlier
@@ -115,16 +117,26 @@ def choose(sentence: str, qwords: set[str], max_words: int = 26, novelty_weight:
     # what the quote's own first words already give: a run must do better
     prefix = " ".join(sentence.split()[:prefix_words])
     floor = score(content_words(prefix), matched(qwords, content_words(prefix)))
-    best, best_key = None, None
+    runs = []  # (start, end, words score)
     for i in range(len(segs)):
         # the longest balanced run of clauses from clause i that fits the budget
         fits = [j for j in range(i, len(segs)) if word_count(sentence[segs[i][0]:segs[j][1]]) <= max_words]
         ends = [j for j in fits if balanced(sentence[segs[i][0]:segs[j][1]])]
-        if not ends:
-            continue
-        j = ends[-1]
-        start, end = segs[i][0], segs[j][1]
-        value = score(set().union(*seg_words[i:j + 1]), set().union(*found[i:j + 1]))
+        if ends:
+            j = ends[-1]
+            runs.append((segs[i][0], segs[j][1], score(set().union(*seg_words[i:j + 1]), set().union(*found[i:j + 1]))))
+    if not runs:
+        return None
+    values = [v for _, _, v in runs]
+    if similarity is not None and cosine_weight:
+        # the cosine of each run (and of the prefix) with the question, scaled to [0, 1] among them
+        sims = list(similarity([sentence[a:b] for a, b, _ in runs] + [prefix]))
+        low, high = min(sims), max(sims)
+        scaled = [(x - low) / (high - low) if high > low else 0.0 for x in sims]
+        values = [v + cosine_weight * c for v, c in zip(values, scaled)]
+        floor += cosine_weight * scaled[-1]
+    best, best_key = None, None
+    for (start, end, _), value in zip(runs, values):
         if value < floor - 1e-9:
             continue
         key = (round(value, 6), end - start, -start)

@@ -47,3 +47,39 @@ def test_a_run_never_leaves_a_bracket_or_a_quote_open():
          "surtout des outils agricoles anciens, des charrues et des herses, prêtés par les fermes des environs.")
     chosen = choose(s, question_words("Qu'expose le musée de la ville basse ?"), max_words=20)
     assert chosen is None or balanced(chosen.text)
+
+
+ARTICLE = """Lanvoz et la mer
+
+Une ville qui change de cap
+
+Lanvoz est une petite ville du littoral breton.
+Bien que la ville de Lanvoz ait longtemps vécu de la pêche côtière, de la conserverie et du petit commerce portuaire, la municipalité a choisi en 2019 de financer une école de voile, afin d'attirer des familles venues de l'intérieur des terres pendant toute la saison estivale.
+Le port accueille aussi quelques plaisanciers.
+"""
+
+
+def test_the_chain_opens_a_long_open_answer_with_the_clause_run_then_quotes_it(tmp_path):
+    from kalan.ingest.pipeline import ingest_corpus
+    from kalan.rag.service import KalanService
+    from kalan.rag.settings import load_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "lanvoz.txt").write_text(ARTICLE, encoding="utf-8")
+    (corpus / "lanvoz.meta.yaml").write_text('title: "Lanvoz et la mer"\nlanguage: fr\n', encoding="utf-8")
+    answer = {"min_retrieval_score": -1.0, "min_support": -1.0, "min_answer_score": -1.0,
+              "min_answer_score_follow_up": -1.0, "min_answerability": 0.0, "require_span": False}
+    results = {}
+    for words in (26, 0):
+        settings = load_settings(data_dir=tmp_path / f"data{words}", embedding={"mode": "fake"},
+                                 answer={**answer, "open_opening_words": words}, verified={"reuse": False})
+        svc = KalanService(settings)
+        ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
+        results[words] = svc.ask("Pourquoi la municipalité de Lanvoz finance-t-elle une école de voile ?")
+    on, off = results[26], results[0]
+    assert not on["refused"] and on["short_answer"] is None
+    first = on["sentences"][0]["text"]
+    assert first.startswith(FRAME) and "attirer des familles" in first and "pêche" not in first
+    assert "Bien que la ville de Lanvoz" in on["answer"]  # the full quote follows
+    assert not off["answer"].startswith(FRAME)
