@@ -27,7 +27,7 @@ from kalan.rag.answer import Answer, Citation, Passage, Sentence
 from kalan.rag.extractive import SentenceVectors, bullet_end, candidates, matched, question_words, score_candidates, select
 from kalan.rag.ellipsis import resolve
 from kalan.rag.guards import clean_question, looks_like_injection
-from kalan.rag.opening import choose as choose_opening, segments_start, word_count
+from kalan.rag.opening import choose as choose_opening, word_count
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
 from kalan.rag.answer_types import coverage, expected_type, question_parts
 from kalan.rag.refusal import Decision, RefusalReason, after_answer, before_answer, topic_of
@@ -311,8 +311,8 @@ class AnswerChain:
             if weight and state.qvec is not None else None
         chosen = choose_opening(first.text, qwords, budget, self.settings.answer.open_opening_novelty,
                                 prefix_words=budget + 4, similarity=similarity, cosine_weight=weight)
-        if chosen is None or chosen.start <= segments_start(first.text) or n not in first.quote_spans:
-            return None  # the quote's own first words already say it
+        if chosen is None or n not in first.quote_spans:
+            return None
         start = first.quote_spans[n][0]
         sentence = AnswerSentence(chosen.framed + ".", [n], support=1.0)
         sentence.quote_spans[n] = (start + chosen.start, start + chosen.end)

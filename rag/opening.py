@@ -6,10 +6,13 @@ the asked fact may stand past that point. This module picks, inside that sentenc
 (``segments``: cut at the sentence's commas, semicolons, colons, spaced dashes and parentheses) that fits
 the budget and answers best, and frames it: « Selon l'article, <run> [n]. ». The full quote still follows.
 
-The run is chosen by words alone (no parser, no model): the share of the question's words it holds, each
-weighted by its rarity among the run's sibling clauses, plus, with a smaller weight, the share of its own
-words the question does not hold (what it adds; ``kalan.rag.extractive.novelty``). It does not rewrite a
-word, never joins clauses that are not next to each other, and does nothing for a short sentence.
+The run is chosen by words (no parser: spaCy's parse of long French sentences was measured worse): the share
+of the question's words it holds, each weighted by its rarity among the sentence's clauses, and only when it
+holds at least as much as the sentence's own first words (what the full quote shows first anyway)
+and when the best run does not open the sentence. Optional terms, off by
+default and measured in BENCHMARKS.md: the run's novelty (``kalan.rag.extractive.novelty``) and its cosine with
+the question (a ``similarity`` callable the caller builds from its embedder). It never rewrites a word, never
+joins clauses that are not next to each other, and does nothing for a short sentence.
 """
 
 from __future__ import annotations
@@ -70,12 +73,6 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (start, end) if end > start else None
 
 
-def segments_start(sentence: str) -> int:
-    """Where the sentence's first clause starts (after any leading punctuation)."""
-    segs = segments(sentence)
-    return segs[0][0] if segs else 0
-
-
 def balanced(text: str) -> bool:
     """No bracket or French quote opened without being closed, or closed without being opened, in ``text``."""
     for left, right in _PAIRS:
@@ -99,7 +96,7 @@ def choose(sentence: str, qwords: set[str], max_words: int = 26, novelty_weight:
     """The run of consecutive clauses of ``sentence`` (for each first clause, the longest that fits ``max_words``
     words with its brackets and quotes balanced) that holds the most of ``qwords`` (each weighted by its rarity
     among the clauses) plus ``novelty_weight`` times its novelty; ties go to the longer run, then the earlier
-    one. None when the sentence fits ``max_words``, has a single clause, or when no run scores above the
+    one. None when the sentence fits ``max_words``, has a single clause, or when every run scores under the
     sentence's own first ``prefix_words`` words (what the full quote already shows first)."""
     if word_count(sentence) <= max_words:
         return None
@@ -142,6 +139,6 @@ def choose(sentence: str, qwords: set[str], max_words: int = 26, novelty_weight:
         key = (round(value, 6), end - start, -start)
         if best_key is None or key > best_key:
             best, best_key = (start, end), key
-    if best is None:
+    if best is None or best[0] == segs[0][0]:  # the best run opens the sentence: the quote says it first anyway
         return None
     return Opening(best[0], best[1], sentence[best[0]:best[1]])
