@@ -27,6 +27,7 @@ from kalan.rag.answer import Answer, Citation, Passage, Sentence
 from kalan.rag.extractive import SentenceVectors, bullet_end, candidates, matched, question_words, score_candidates, select
 from kalan.rag.ellipsis import resolve
 from kalan.rag.guards import clean_question, looks_like_injection
+from kalan.rag.opening import choose as choose_opening, word_count
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
 from kalan.rag.answer_types import coverage, expected_type, question_parts
 from kalan.rag.refusal import Decision, RefusalReason, after_answer, before_answer, topic_of
@@ -219,6 +220,10 @@ class AnswerChain:
             set().union(*(matched(qwords, content_words(c.text)) for c in state.selected)),
             cands, state.selected, state.passages, expected_type(state.clean) is not None, direct is not None,
             state.standalone != state.clean)
+        if direct is None:
+            opening = self._opening(state, question_words(state.clean, topic) or qwords)
+            if opening is not None:
+                state.sentences.insert(0, opening)
         state.passages = [state.passages[i] for i in order] + [p for i, p in enumerate(state.passages) if i not in order]
         state.mode = "extractive"
         return state
@@ -295,6 +300,29 @@ class AnswerChain:
         for c in cited:
             sentence.quote_spans.setdefault(order.index(c.passage_index) + 1, (c.start, c.end))
         state.short_answer = " ; ".join(sp.text for sp in spans)
+        return sentence
+
+    def _opening(self, state: State, qwords: set[str]) -> AnswerSentence | None:
+        """« Selon l'article, <clauses> [n]. »: an open question whose first quoted sentence is longer than
+        ``answer.open_opening_words`` opens with the run of that sentence's own clauses that answers
+        (``kalan.rag.opening``); the full quote follows. ``short_answer`` stays null (an open question)."""
+        budget = self.settings.answer.open_opening_words
+        if not budget or not state.sentences or expected_type(state.clean) is not None:
+            return None
+        first = state.sentences[0]
+        if word_count(first.text) <= budget + 4 or len(first.citations) != 1:  # the frame and marker: 4 words
+            return None
+        n = first.citations[0]
+        weight = self.settings.answer.open_opening_cosine
+        similarity = (lambda texts: self.svc.embedder.embed_passages(texts) @ state.qvec) \
+            if weight and state.qvec is not None else None
+        chosen = choose_opening(first.text, qwords, budget, self.settings.answer.open_opening_novelty,
+                                prefix_words=budget + 4, similarity=similarity, cosine_weight=weight)
+        if chosen is None or n not in first.quote_spans:
+            return None
+        start = first.quote_spans[n][0]
+        sentence = AnswerSentence(chosen.framed + ".", [n], support=1.0)
+        sentence.quote_spans[n] = (start + chosen.start, start + chosen.end)
         return sentence
 
     def _overview(self, state: State) -> bool:

@@ -224,6 +224,23 @@ class AnswerSettings(BaseModel):
         True, description="Open a date, number or name answer with the span of the cited sentence that answers "
         "(« Depuis 1960 [1]. »), before the quote; `short_answer` in the JSON.",
     )
+    open_opening_words: int = Field(
+        26, description="An open question (no date, number or name asked) whose first quoted sentence is longer "
+        "than this many words plus four opens with « Selon l'article, <clauses> [n]. »: the run of that sentence's "
+        "own clauses (cut at its commas, colons, dashes, parentheses) of at most this many words that holds the "
+        "most question words, if it holds more than the quote's first words (kalan.rag.opening); the full quote "
+        "follows (0: off). Direct-first, test halves: PIAF kept 0.567 -> 0.600, students and seed unchanged; "
+        "no pass rate moved (BENCHMARKS.md).",
+    )
+    open_opening_novelty: float = Field(
+        0.0, description="Weight of a clause run's novelty (its words the question does not hold) against its "
+        "share of the question's words, when choosing the opening of an open question (open_opening_words).",
+    )
+    open_opening_cosine: float = Field(
+        0.0, description="Weight of a clause run's e5 cosine with the question (scaled to [0, 1] among the runs) "
+        "when choosing an open question's opening (open_opening_words); each run is embedded (about 10 ms). Off: "
+        "0.5 won one students case on the tune half but lost one on the test half.",
+    )
     require_span: bool = Field(
         True, description="Refuse when a part of the question asks a date, number or name and no chosen sentence "
         "holds a span of that kind (the direct answer's span finder).",

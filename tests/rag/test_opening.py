@@ -1,0 +1,85 @@
+"""The opening of an open question's answer: a run of a long sentence's own clauses, framed in French."""
+
+from kalan.rag.extractive import question_words
+from kalan.rag.opening import FRAME, balanced, choose, segments
+
+LONG = ("Bien que la ville de Lanvoz ait longtemps vécu de la pêche côtière, de la conserverie et du petit commerce "
+        "portuaire, la municipalité a choisi en 2019 de financer une école de voile, afin d'attirer des familles "
+        "venues de l'intérieur des terres pendant toute la saison estivale.")
+
+
+def test_clauses_are_cut_at_commas_colons_dashes_and_brackets_but_not_inside_words_or_numbers():
+    s = "Le pont mesure 12,5 mètres (hors rampes) ; il relie deux quartiers — nord-est et sud : un ouvrage utile."
+    assert [s[a:b] for a, b in segments(s)] == [
+        "Le pont mesure 12,5 mètres", "hors rampes", "il relie deux quartiers", "nord-est et sud", "un ouvrage utile"]
+
+
+def test_the_opening_is_the_clause_run_that_answers_and_the_sentence_own_characters():
+    q = "Pourquoi la municipalité finance-t-elle une école de voile ?"
+    chosen = choose(LONG, question_words(q), max_words=26)
+    assert chosen is not None
+    assert LONG[chosen.start:chosen.end] == chosen.text
+    assert "attirer des familles" in chosen.text and "financer une école de voile" in chosen.text
+    assert "pêche" not in chosen.text
+    assert len(chosen.text.split()) <= 26
+    assert chosen.framed == FRAME + chosen.text
+
+
+def test_a_short_sentence_or_a_single_clause_gets_no_opening():
+    q = "Pourquoi la municipalité finance-t-elle une école de voile ?"
+    assert choose("La municipalité finance une école de voile pour attirer des familles.", question_words(q)) is None
+    one_clause = " ".join(["mot"] * 40) + " école de voile"
+    assert choose(one_clause, question_words(q)) is None
+
+
+def test_no_opening_when_the_quote_own_first_words_already_hold_more_of_the_question():
+    s = ("Les pêcheurs de Lanvoz réclament une école de voile depuis des années pour leurs enfants et les enfants "
+         "des saisonniers, mais le conseil municipal, prudent, a toujours remis la décision à plus tard.")
+    q = "Que réclament les pêcheurs de Lanvoz pour leurs enfants ?"
+    assert choose(s, question_words(q), max_words=20, prefix_words=26) is None
+
+
+def test_a_run_never_leaves_a_bracket_or_a_quote_open():
+    assert balanced("la ville (au nord) et « le port »")
+    assert not balanced("von Berlin), parlement")
+    assert not balanced("« Charles Gesualdo")
+    s = ("Le musée (ouvert en 1990 après de longs travaux dans l'ancienne halle aux grains de la ville basse) expose "
+         "surtout des outils agricoles anciens, des charrues et des herses, prêtés par les fermes des environs.")
+    chosen = choose(s, question_words("Qu'expose le musée de la ville basse ?"), max_words=20)
+    assert chosen is None or balanced(chosen.text)
+
+
+ARTICLE = """Lanvoz et la mer
+
+Une ville qui change de cap
+
+Lanvoz est une petite ville du littoral breton.
+Bien que la ville de Lanvoz ait longtemps vécu de la pêche côtière, de la conserverie et du petit commerce portuaire, la municipalité a choisi en 2019 de financer une école de voile, afin d'attirer des familles venues de l'intérieur des terres pendant toute la saison estivale.
+Le port accueille aussi quelques plaisanciers.
+"""
+
+
+def test_the_chain_opens_a_long_open_answer_with_the_clause_run_then_quotes_it(tmp_path):
+    from kalan.ingest.pipeline import ingest_corpus
+    from kalan.rag.service import KalanService
+    from kalan.rag.settings import load_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "lanvoz.txt").write_text(ARTICLE, encoding="utf-8")
+    (corpus / "lanvoz.meta.yaml").write_text('title: "Lanvoz et la mer"\nlanguage: fr\n', encoding="utf-8")
+    answer = {"min_retrieval_score": -1.0, "min_support": -1.0, "min_answer_score": -1.0,
+              "min_answer_score_follow_up": -1.0, "min_answerability": 0.0, "require_span": False}
+    results = {}
+    for words in (26, 0):
+        settings = load_settings(data_dir=tmp_path / f"data{words}", embedding={"mode": "fake"},
+                                 answer={**answer, "open_opening_words": words}, verified={"reuse": False})
+        svc = KalanService(settings)
+        ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
+        results[words] = svc.ask("Pourquoi la municipalité de Lanvoz finance-t-elle une école de voile ?")
+    on, off = results[26], results[0]
+    assert not on["refused"] and on["short_answer"] is None
+    first = on["sentences"][0]["text"]
+    assert first.startswith(FRAME) and "attirer des familles" in first and "pêche" not in first
+    assert "Bien que la ville de Lanvoz" in on["answer"]  # the full quote follows
+    assert not off["answer"].startswith(FRAME)
