@@ -36,7 +36,7 @@ from kalan.rag.planted import planted_spans
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.referents import fits
 from kalan.rag.short_answer import asks_itself, find_span
-from kalan.rag.text import content_words
+from kalan.rag.text import content_words, fold
 from kalan.rag.verified import is_rejected, rebuild, repeats_rejected, without_rejected
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,11 @@ class State:
 
 
 def is_follow_up(question: str, history: list) -> bool:
+    """The question leans on the previous one. The same question asked again (a student trying once more, the
+    guided mode's second round) is not a follow-up: it gets the same answer, not the runner-up."""
     if not history:
+        return False
+    if fold(question).strip() == fold(str(history[-1][0])).strip():
         return False
     return _FOLLOW_UP.found(question) or len(content_words(question)) <= 2
 

@@ -111,3 +111,10 @@ def test_planted_instructions_in_an_article_are_never_quoted(tmp_path):
     r = s.ask("Rosatom est-elle une entreprise française ?")
     shown = r["answer"] + " ".join(c["quote"] for c in r["citations"])
     assert "Paris" not in shown and "evil.example" not in shown and "SYSTÈME" not in shown
+
+
+def test_the_same_question_asked_again_gets_the_same_answer(svc):
+    q = "Que s'est-il passé le 14 octobre 2025 ?"  # « il »: read as a follow-up were it not the same question
+    first = svc.ask(q)
+    again = svc.ask(q, [(q, first["answer"])])  # a student trying once more: not a follow-up of itself
+    assert again["answer"] == first["answer"] and again["standalone_question"] == q
