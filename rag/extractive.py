@@ -187,7 +187,7 @@ def novelty(words: set[str], qwords: set[str], rarity) -> float:
 def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], vectors: SentenceVectors,
                      n_passages: int, kind: str | None = None, topic: frozenset[str] = frozenset(),
                      seen: list[str] = (), fresh: set[str] = frozenset(), cosine: CosineCalibration | None = None,
-                     weights: tuple[float, float, float] = (0.6, 0.08, 0.12)) -> None:
+                     weights: tuple[float, float, float] = (0.55, 0.08, 0.12)) -> None:
     """Score in place. ``kind`` (date, number, name) favours sentences that hold such a fact; a sentence
     that ``seen`` (the previous answer of a follow-up) already says is worth half, unless it holds one of
     ``fresh``, the follow-up's own new words ("Et que saluait-il ?" may be answered by the same sentence).

@@ -277,7 +277,7 @@ class AnswerSettings(BaseModel):
         "against the passage it cites (every mode; measured by python -m kalan.evals.fact_swap, BENCHMARKS.md).",
     )
     score_cosine: float = Field(
-        0.6, description="A candidate sentence's score: this share goes to its calibrated cosine with the "
+        0.55, description="A candidate sentence's score: this share goes to its calibrated cosine with the "
         "question, the rest to the share of the question's words it holds (each weighted by its rarity).",
     )
     score_rank_prior: float = Field(
@@ -287,12 +287,12 @@ class AnswerSettings(BaseModel):
         0.12, description="Bonus of a sentence that holds the kind of fact a date, number or name question asks.",
     )
     min_answer_score: float = Field(
-        0.47, description="Extractive mode: below this score of the best answer sentence (similarity + weighted "
+        0.45, description="Extractive mode: below this score of the best answer sentence (similarity + weighted "
         "share of the question's words), the passages are on topic but do not answer; calibrated on PIAF with "
         "held-out paragraphs (python -m kalan.evals.piaf --holdout-percent).",
     )
     min_answer_score_follow_up: float = Field(
-        0.42, description="The same for a follow-up, whose question carries the previous one's words too.",
+        0.40, description="The same for a follow-up, whose question carries the previous one's words too.",
     )
     strong_similarity: float | None = Field(
         None, description="Question-sentence cosine above which a reworded answer needs no shared words; empty: "
