@@ -25,7 +25,7 @@ from kalan.rag.citations import AnswerSentence, MarkerHoldback, parse_answer, re
 from kalan.rag import answerability
 from kalan.rag.answer import Answer, Citation, Passage, Sentence
 from kalan.rag.extractive import SentenceVectors, bullet_end, candidates, matched, question_words, score_candidates, select
-from kalan.rag.ellipsis import resolve
+from kalan.rag.ellipsis import fragment_unheard, resolve
 from kalan.rag.guards import clean_question, looks_like_injection
 from kalan.rag.opening import choose as choose_opening, word_count
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
@@ -444,12 +444,7 @@ class AnswerChain:
         calibration = answerability.load_calibration(self.settings.embedding.mode)
         if state.mode == "extractive" and state.features is not None and calibration is not None:
             state.answerability = calibration.probability(state.features)
-        unheard = False
-        if state.fragment:  # none of the fragment's own words is in any retrieved passage
-            topic = topic_of(state.passages)[1]
-            said = set().union(*(content_words(p.text) for p in state.passages)) if state.passages else set()
-            own = question_words(state.clean, topic)
-            unheard = bool(own) and not matched(own, said)
+        unheard = state.fragment and fragment_unheard(state.clean, state.passages)
         state.decision = after_answer(state.clean, state.standalone, texts, state.passages, self.settings, best, cosine,
                                       cited, span_missing=state.span_missing, fragment_unheard=unheard,
                                       wrong_referent=state.wrong_referent, answerability=state.answerability,

@@ -15,17 +15,25 @@ the previous question only gives what it leaves out (its subject, its verb, what
 A follow-up that asks its own question (« Et à qui a-t-il écrit ? ») is not rewritten (``None``): the caller
 glues the previous question before it. Filling its pronoun and putting its words first lost two seed test-half
 cases (BENCHMARKS.md, fifth pass). Token level, on ``kalan.rag.phrases`` tokens: no parser is loaded in the
-answer path (spaCy takes seconds). Not here: deciding that a question is a follow-up
-(``kalan.rag.chain.is_follow_up``), the chat model's condensation (``kalan.rag.prompts.CONDENSE``).
+answer path (spaCy takes seconds).
+
+``fragment_unheard`` says when such a fragment asks about something no retrieved passage mentions (« Et en
+Chine ? » after a question on Russia): the refusal rule ``fragment_unheard`` (``kalan.rag.refusal``) then refuses
+rather than let the previous question's words answer it.
+
+Not here: deciding that a question is a follow-up (``kalan.rag.chain.is_follow_up``), the chat model's
+condensation (``kalan.rag.prompts.CONDENSE``).
 """
 
 from __future__ import annotations
 
 from kalan.rag import lexicon as lx
 from kalan.rag.answer_types import capitalised_groups
+from kalan.rag.extractive import matched, question_words
 from kalan.rag.phrases import tokens
+from kalan.rag.refusal import topic_of
 from kalan.rag.short_answer import asks_itself
-from kalan.rag.text import fold
+from kalan.rag.text import content_words, fold
 
 _OPENERS = frozenset(lx.ELLIPSIS_OPENERS)
 _ADJUNCT = frozenset(lx.ADJUNCT_PREPOSITIONS)
@@ -55,6 +63,16 @@ def resolve(follow_up: str, previous: str, answer: str = "") -> str | None:
     if body[0].text in _ADJUNCT:
         return _replace_adjunct(prev, own) + " ?"
     return _replace_focus(prev, own, answer) + " ?"
+
+
+def fragment_unheard(fragment: str, passages: list) -> bool:
+    """None of the fragment's own question words (``kalan.rag.extractive.question_words``, without the retrieved
+    articles' title words) is in any retrieved passage, even with a typo (``matched``); False when the fragment
+    has no such word."""
+    topic = topic_of(passages)[1]
+    said = set().union(*(content_words(p.text) for p in passages)) if passages else set()
+    own = question_words(fragment, topic)
+    return bool(own) and not matched(own, said)
 
 
 def _has_subject(body) -> bool:

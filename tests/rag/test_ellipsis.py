@@ -6,7 +6,8 @@ import pytest
 
 from kalan.ingest.pipeline import ingest_corpus
 from kalan.rag.chain import AnswerChain, State
-from kalan.rag.ellipsis import resolve
+from kalan.rag.documents import Passage
+from kalan.rag.ellipsis import fragment_unheard, resolve
 from kalan.rag.service import KalanService
 from kalan.rag.settings import load_settings
 from kalan.rag.text import content_words
@@ -57,6 +58,20 @@ def test_a_follow_up_asking_its_own_question_is_not_rewritten(follow_up):
 def _fresh(follow_up: str, last: tuple[str, str], **answer) -> set[str]:
     chain = SimpleNamespace(settings=load_settings(answer=answer))
     return AnswerChain._fresh_words(chain, State(question=follow_up, clean=follow_up), [last])
+
+
+def _passage(text: str, title: str = "Le Ghana et le Japon") -> Passage:
+    return Passage(chunk_id="c", article_id="a", title=title, section="", text=text)
+
+
+def test_a_fragment_is_unheard_when_no_passage_holds_its_own_words():
+    passages = [_passage("Le Ghana a signé un accord de pêche avec le Japon en 2019.")]
+    assert fragment_unheard("Et en Chine ?", passages)
+    assert not fragment_unheard("Et la pêche ?", passages)
+    assert not fragment_unheard("Et la peche ?", passages)  # accents folded, as everywhere
+    assert not fragment_unheard("Et le Japon ?", passages)  # a title word alone still counts: the passage holds it
+    assert not fragment_unheard("Et ?", passages)  # no word of its own: nothing to miss
+    assert fragment_unheard("Et en Chine ?", [])
 
 
 def test_words_the_last_answer_used_do_not_make_it_new():
