@@ -26,13 +26,13 @@ from pathlib import Path
 import numpy as np
 
 from kalan.rag import text as _text_module
+from kalan.rag.chroma_limits import IDS_PAGE
 from kalan.rag.documents import CARD_SECTION
 from kalan.rag.text import tokenize
 
 log = logging.getLogger(__name__)
 
 FETCH_BATCH = 1000
-IDS_PAGE = 20_000  # ids only, large pages: Chroma pages by offset (fewer pages: much faster); under SQLite's 32,766 variables
 
 
 def _tokenizer_key(stem: bool) -> str:

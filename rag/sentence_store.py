@@ -30,10 +30,8 @@ from typing import Protocol
 import numpy as np
 
 from kalan.rag import messages
+from kalan.rag.chroma_limits import META_PAGE, WRITE_BATCH
 from kalan.rag.sentence_file import SentenceFile
-
-PAGE = 5_000  # Chroma reads while migrating: under SQLite's variable limit
-WRITE_BATCH = 256
 
 
 class SentenceVectors(Protocol):
@@ -112,8 +110,8 @@ class CollectionSentences:
 
     def delete(self, chunk_ids, n_sentences) -> None:
         ids, rest = self._ids(list(chunk_ids), n_sentences)
-        for j in range(0, len(ids), PAGE):
-            self._guard(self.collection.delete, ids=ids[j : j + PAGE])
+        for j in range(0, len(ids), META_PAGE):
+            self._guard(self.collection.delete, ids=ids[j : j + META_PAGE])
         if rest:
             self._guard(self.collection.delete, where={"chunk_id": {"$in": rest}})
 
@@ -158,7 +156,7 @@ def migrate(client, name: str, sentence_file: SentenceFile, progress: bool = Tru
     offset, dim = 0, 0
     with open(staged, "wb") as f:
         while True:
-            got = collection.get(include=["metadatas", "documents", "embeddings"], limit=PAGE, offset=offset)
+            got = collection.get(include=["metadatas", "documents", "embeddings"], limit=META_PAGE, offset=offset)
             if not got["ids"]:
                 break
             vectors = np.asarray(got["embeddings"], dtype=np.float32)
@@ -167,7 +165,7 @@ def migrate(client, name: str, sentence_file: SentenceFile, progress: bool = Tru
             index += [(m["chunk_id"], int(m["i"]), d or "", offset + j)
                       for j, (m, d) in enumerate(zip(got["metadatas"], got["documents"]))]
             offset += len(got["ids"])
-            if progress and total and (offset % 50_000 < PAGE or offset >= total):
+            if progress and total and (offset % 50_000 < META_PAGE or offset >= total):
                 print(messages.SENTENCES_MIGRATED_SO_FAR.format(done=offset, n=total), file=sys.stderr, flush=True)
     index.sort()
     fd = os.open(staged, os.O_RDONLY)
@@ -177,7 +175,7 @@ def migrate(client, name: str, sentence_file: SentenceFile, progress: bool = Tru
             group = list(group)
             items.append((cid, [text for _, _, text, _ in group]))
             rows += [os.pread(fd, dim * 4, row * dim * 4) for _, _, _, row in group]
-            if len(rows) >= PAGE:  # a few thousand rows at a time
+            if len(rows) >= META_PAGE:  # a few thousand rows at a time
                 sentence_file.add(items, np.frombuffer(b"".join(rows), dtype=np.float32).reshape(-1, dim))
                 items, rows = [], []
         if items:

@@ -24,16 +24,13 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from kalan.rag.chroma_limits import IDS_PAGE, META_PAGE, WRITE_BATCH
 from kalan.rag.documents import Chunk, Passage
 from kalan.rag.entities import METADATA_KEY as ENTITIES_KEY, remember as remember_entities
 from kalan.rag.messages import STORE_DOWN, STORE_EMPTY, STORE_OTHER_EMBEDDER
 from kalan.rag.sentence_store import open_sentences
 
 log = logging.getLogger(__name__)
-
-WRITE_BATCH = 256
-IDS_PAGE = 20_000  # ids-only scans: Chroma pages by offset, so fewer pages are much faster
-META_PAGE = 5_000  # scans with metadata: larger pages barely help and 50 000 exceeds SQLite's variable limit
 
 
 class StoreUnavailable(RuntimeError):
