@@ -19,6 +19,7 @@ import numpy as np
 
 from benchmarks import bench_query, child, common, corpora
 from benchmarks.bench_coldstart import _free_port
+from kalan.deploy.processes import stop_process
 
 
 def run(quick: bool = False) -> dict:
@@ -111,11 +112,6 @@ def run(quick: bool = False) -> dict:
         out["server_rss_mb"] = common.tree_rss_mb(srv.pid)
         out["client_rss_mb"] = common.rss_mb()
     finally:
-        srv.terminate()
-        try:
-            srv.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            srv.kill()
-            srv.wait()
+        stop_process(srv)
         log.close()
     return out

@@ -15,7 +15,6 @@ import argparse
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,36 +23,10 @@ from pathlib import Path
 
 from kalan.db.local_postgres import LocalPostgres, free_port
 from kalan.deploy import messages as msg
+from kalan.deploy.processes import stop_process, wait_port
 
 PROJECT = Path(__file__).resolve().parent.parent
 CHROMA = [sys.executable, "-c", "import sys; from chromadb.cli.cli import app; sys.argv[0] = 'chroma'; app()"]
-
-
-def wait_port(port: int, proc: subprocess.Popen | None, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            return False
-        with socket.socket() as s:
-            s.settimeout(0.5)
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return True
-        time.sleep(0.3)
-    return False
-
-
-def stop_process(proc: subprocess.Popen | None, kill: bool = False) -> None:
-    if proc is None or proc.poll() is not None:
-        return
-    if kill:
-        proc.kill()
-    else:
-        proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
 
 
 @dataclass

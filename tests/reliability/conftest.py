@@ -44,8 +44,8 @@ answer_log = ui.answer_log  # an AnswerLog in a temporary SQLite file
 run_kalan = ui.run_kalan
 free_port = ui.free_port
 kalan_env = ui.kalan_env
-wait_port = ui._wait_port
-stop_process = ui._stop
+wait_port = ui.wait_port  # kalan.deploy.processes
+stop_process = ui.stop_process
 FakeService = ui.FakeService
 
 

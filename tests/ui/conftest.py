@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from kalan.deploy.processes import stop_process, wait_port
+
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "corpus" / "mali-russie-65-ans.txt"
 KALAN = ROOT / ".venv" / "bin" / "kalan"
@@ -146,29 +148,6 @@ def kalan_env(data_dir: Path, model_path: Path, **extra) -> dict:
     return env
 
 
-def _wait_port(port: int, proc: subprocess.Popen, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return False
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            s.settimeout(0.5)
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return True
-        time.sleep(0.3)
-    return False
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, model_path):
     """``kalan serve`` on the seed article (real model), teacher login prof / <random>."""
@@ -192,11 +171,11 @@ def served(tmp_path_factory, model_path):
                                 stderr=subprocess.STDOUT, cwd=str(base))
     served = Served(f"http://127.0.0.1:{port}", port, data_dir, env, teacher, log_file, proc)
     try:
-        if not _wait_port(port, proc, timeout=240):
+        if not wait_port(port, proc, timeout=240):
             pytest.fail(f"kalan serve n'a pas démarré (code {proc.poll()}) :\n{served.output()}")
         yield served
     finally:
-        _stop(proc)
+        stop_process(proc)
         sys.stdout.write(f"\n--- kalan serve ---\n{served.output()[-3000:]}\n")
 
 
