@@ -110,23 +110,24 @@ def _replace_focus(prev: str, own: str, answer: str) -> str:
     """A noun phrase or a name in place of what the previous question asked about: what follows its copula
     (« Qui est le ministre … » -> « Qui est son homologue russe »), else, for a name, its last name; a pronoun
     alone (« Et lui ? ») stands for the name the last answer gave. Added at the end otherwise."""
-    named = any(a == 0 for a, _ in _names(own, True))  # « Olaf Scholz », not « au Togo »
+    named = any(a == 0 for a, _ in _name_spans(own, True))  # « Olaf Scholz », not « au Togo »
     if fold(own) in _REFERRING:
         own, named = _referent(prev, answer) or own, True
     toks = tokens(prev)
     for k, t in enumerate(toks[:-1]):
         if t.text in _COPULAS and k and any(x.text in _ASKING for x in toks[:k]):
             return f"{prev[:toks[k + 1].start]}{own}"
-    names = _names(prev)
+    names = _name_spans(prev)
     if names and named:  # a name for a name: « Et Abdoulaye Diop ? » after « Que dit Sergueï Lavrov ? »
         a, b = names[-1]
         return f"{prev[:a]}{own}{prev[b:]}"
     return f"{prev} {own}"
 
 
-def _names(text: str, opening: bool = False) -> list[tuple[int, int]]:
+def _name_spans(text: str, opening: bool = False) -> list[tuple[int, int]]:
     """Capitalised groups, but not one word opening the text (« Qui », « Pourquoi », « Le »); with ``opening``,
-    a group of several words may open it (« Abdoulaye Diop, à l'occasion … »)."""
+    a group of several words may open it (« Abdoulaye Diop, à l'occasion … »). Offsets, to cut and replace in
+    the question, and whole groups: not ``kalan.rag.answer_types._names`` (strings, « Selon » dropped)."""
     toks = tokens(text)
     first = toks[0].start if toks else 0
     return [(a, b) for a, b in capitalised_groups(text)
@@ -137,11 +138,17 @@ def _names(text: str, opening: bool = False) -> list[tuple[int, int]]:
 def _referent(previous: str, answer: str) -> str | None:
     """Whom a pronoun of the follow-up stands for: the first name of the last answer's first sentence that the
     previous question does not hold (« Abdoulaye Diop »), else the previous question's last name."""
-    asked = set(fold(previous).replace("'", " ").split())
+    asked = set(_loose_words(previous))
     first = answer.split(". ")[0] if answer else ""
-    for a, b in _names(first, True):
-        words = fold(first[a:b]).replace("'", " ").split()
-        if not any(w in asked for w in words):
+    for a, b in _name_spans(first, True):
+        if not any(w in asked for w in _loose_words(first[a:b])):
             return first[a:b]
-    names = _names(previous)
+    names = _name_spans(previous)
     return previous[names[-1][0]:names[-1][1]] if names else None
+
+
+def _loose_words(text: str) -> list[str]:
+    """Folded words split at spaces and apostrophes only (« jean-marc » stays whole, « diop? » keeps its mark).
+    Not ``kalan.rag.text.words``, which also cuts at hyphens and drops punctuation: switching would change which
+    names count as already asked."""
+    return fold(text).replace("'", " ").split()

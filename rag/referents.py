@@ -38,12 +38,11 @@ from dataclasses import dataclass
 
 from kalan.rag import entities
 from kalan.rag import lexicon as lx
-from kalan.rag.answer_types import capitalised_groups
+from kalan.rag.answer_types import _QUEL, capitalised_groups
 from kalan.rag.phrases import Phrases, Token, tokens
 from kalan.rag.text import FRENCH_STOPWORDS, tokenize
 
-_QUEL = "quel|quelle|quels|quelles"
-_COPULA = "est|sont|etait|etaient|fut"
+_COPULA = "|".join(lx.COPULAS)
 _DET = "le|la|les|l'"
 # where a name question's focus noun phrase starts: right after these words
 _FOCUS_START = Phrases(
@@ -59,10 +58,14 @@ _MAX_DESCRIBER = 6  # words between a determiner and the name
 
 
 def _content(word: str) -> bool:
-    return word not in FRENCH_STOPWORDS and not word.endswith("'")  # « l' », « d' »: elisions
+    """A folded token of a noun phrase that says something: not a stop word, not an elision (« l' », « d' »).
+    Token by token, not ``kalan.rag.text.content_words``: a ``Phrase`` keeps its words unstemmed and in order."""
+    return word not in FRENCH_STOPWORDS and not word.endswith("'")
 
 
 def _stems(words) -> set[str]:
+    """The stems of ``words``, compared with ``tokenize`` of a whole sentence or question (as the rules do), so
+    one-letter stems stay: not ``kalan.rag.text.content_words``, which drops them."""
     return set(tokenize(" ".join(words)))
 
 
@@ -160,7 +163,11 @@ def _token_range(toks: tuple[Token, ...], start: int, end: int) -> tuple[int, in
 _NOT_OF_KIND = {"person": frozenset(("LOC", "ORG")), "org": frozenset(("PER",)), "place": frozenset(("PER",))}
 
 
-def _names(sentence: str) -> list[tuple[int, int, str]]:
+def _labelled_names(sentence: str) -> list[tuple[int, int, str]]:
+    """The names of ``sentence`` with their entity label (``PER``, ``ORG``, ``LOC``…), as stored at ingestion
+    (``kalan.rag.entities``); its capitalised groups, unlabelled (""), for a sentence stored without them.
+    Spans with labels, not the strings of ``kalan.rag.answer_types._names``: the rules read each name's label
+    and the tokens around it."""
     found = entities.of(sentence)
     if found is not None:
         return list(found)
@@ -180,7 +187,7 @@ def fits(question: str, sentence: str, start: int, end: int, topic: frozenset[st
     unsaid = _stems(f.words) - said - topic  # words of the focus the sentence does not hold
     rng = _token_range(toks, start, end)
     own = _describer(toks, *rng) if rng else None
-    names = _names(sentence)
+    names = _labelled_names(sentence)
     kind = _kind(f.head)
     if any(s == start and e == end and label in _NOT_OF_KIND.get(kind, ()) for s, e, label in names):
         return False  # 0. « le président » answered by a place or a company
