@@ -195,9 +195,7 @@ class AnswerChain:
         return state.decision.refuse
 
     def _extract(self, state: State) -> State:
-        for p in state.passages:  # sentence vectors stored at ingestion: no re-embedding
-            for text, vec in (p.extra.get("sentence_vectors") or {}).items():
-                self.vectors.put(text, vec)
+        self.vectors.put_stored(state.passages)  # sentence vectors stored at ingestion: no re-embedding
         cands = [c for c in candidates(state.passages) if not is_rejected(c.text, state.rejected)]
         topic = topic_of(state.passages)[1]
         # what the last answer already said is not the answer to a follow-up

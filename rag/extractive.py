@@ -93,6 +93,13 @@ class SentenceVectors:
         while len(self.cache) > self.size:
             self.cache.popitem(last=False)
 
+    def put_stored(self, passages: list) -> None:
+        """The sentence vectors stored at ingestion that came back with ``passages`` (``extra["sentence_vectors"]``,
+        set by ``kalan.rag.retrieval``): their sentences need no re-embedding."""
+        for p in passages:
+            for text, vec in (p.extra.get("sentence_vectors") or {}).items():
+                self.put(text, vec)
+
     def get(self, texts: list[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
         if missing:

@@ -229,3 +229,21 @@ def test_only_a_why_question_takes_the_sentence_that_gives_a_reason():
     because = next(c for c in cands if " car " in c.text)
     assert max(cands, key=lambda c: c.score) is not because
     assert because.text not in [c.text for c in select(question, cands, runner_up=0.99, second=1.0, reason=0.01)]
+
+
+def test_vectors_stored_with_passages_are_used_without_embedding_again():
+    class CountingEmbedder(FakeEmbedder):
+        def embed_passages(self, texts):
+            self.embedded.extend(texts)
+            return super().embed_passages(texts)
+
+    emb = CountingEmbedder()
+    emb.embedded = []
+    stored = emb.embed_passages(["Une phrase déjà encodée."])[0] * 0 + 1.0  # not what the embedder would give
+    emb.embedded.clear()
+    vectors = SentenceVectors(emb)
+    vectors.put_stored([SimpleNamespace(extra={"sentence_vectors": {"Une phrase déjà encodée.": stored}}),
+                        SimpleNamespace(extra={})])
+    got = vectors.get(["Une phrase déjà encodée.", "Une autre phrase."])
+    assert (got[0] == stored).all()
+    assert emb.embedded == ["Une autre phrase."]
