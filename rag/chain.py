@@ -64,7 +64,6 @@ class State:
     features: dict | None = None  # the answerability model's inputs (extractive answers)
     answerability: float | None = None  # its probability that the answer is right
     span_missing: bool = False  # a part of the question asks a date, number or name that no chosen sentence holds
-    wrong_referent: bool = False  # a name span was set aside: its sentence describes it as something else
     fragment: bool = False  # a follow-up fragment (« et en Chine ? ») made whole from the previous question
     verified: dict | None = None  # the teacher-verified answer served instead of a new one ({answer_id, status, time})
     recalled: bool = False  # the verified answers were consulted for this question
@@ -277,7 +276,6 @@ class AnswerChain:
             ranked = [c for c in by_score
                       if c is top or (c.score >= self.settings.answer.direct_share * top.score
                                       and coverage(about, c.text, topic) >= self.settings.answer.min_type_coverage)]
-            rejected = False
             for c in ranked:
                 exclude = " ".join([said] + [x.text for x in spans])
                 span = find_span(part, c.text, kind, topic, exclude=exclude,
@@ -286,14 +284,13 @@ class AnswerChain:
                     span, c = find_span(part, c.lead.text, kind, topic, exclude=exclude), c.lead
                 if span is not None and kind == "name" and self.settings.answer.check_referent and not fits(
                         part, c.text, span.start, span.end, topic):
-                    rejected, span = True, None  # « son homologue russe » for « le ministre de la Défense »
+                    span = None  # « son homologue russe » for « le ministre de la Défense »: rule span_absent
                 if span is not None and span.text not in [x.text for x in spans]:
                     spans.append(span)
                     cited.append(c)
                     break
             else:
                 state.span_missing = True
-                state.wrong_referent = state.wrong_referent or rejected
         if not spans:
             return None
         numbers = list(dict.fromkeys(order.index(c.passage_index) + 1 for c in cited))
@@ -445,7 +442,7 @@ class AnswerChain:
         unheard = state.fragment and fragment_unheard(state.clean, state.passages)
         state.decision = after_answer(state.clean, state.standalone, texts, state.passages, self.settings, best, cosine,
                                       cited, span_missing=state.span_missing, fragment_unheard=unheard,
-                                      wrong_referent=state.wrong_referent, answerability=state.answerability,
+                                      answerability=state.answerability,
                                       answerability_threshold=calibration.threshold if calibration else None)
         return state
 

@@ -70,7 +70,6 @@ class Context:
     answerability: float | None = None  # the answerability model's probability (extractive, when calibrated)
     answerability_threshold: float | None = None
     fragment_unheard: bool = False  # a follow-up fragment none of whose own words any retrieved passage holds
-    wrong_referent: bool = False  # a part's only name spans are described as something else than it asks
 
     @property
     def follow_up(self) -> bool:
@@ -150,10 +149,6 @@ RULES: tuple[Rule, ...] = (
     Rule("type_absent", "after", RefusalReason.FACT_ABSENT,
          "a date/number/name question whose chosen sentences hold no such fact about the question's words",
          _type_absent),
-    Rule("wrong_referent", "after", RefusalReason.FACT_ABSENT,
-         "a name question on someone or something the article does not name (« le ministre russe de la Défense ») "
-         "whose only name spans are described as another (« son homologue russe Sergueï Lavrov »; "
-         "kalan.rag.referents)", lambda c: c.wrong_referent),
     Rule("span_absent", "after", RefusalReason.FACT_ABSENT,
          "a part asks a date, number or name and the direct answer finds no span of that kind in the chosen "
          "sentences (answer.require_span)",
@@ -183,9 +178,7 @@ def before_answer(question: str, standalone: str, passages: list, settings) -> D
 def after_answer(question: str, standalone: str, texts: list[str], passages: list, settings,
                  best_score: float | None = None, best_cosine: float | None = None,
                  cited: list[str] | None = None, span_missing: bool = False, fragment_unheard: bool = False,
-                 answerability: float | None = None, answerability_threshold: float | None = None,
-                 wrong_referent: bool = False) -> Decision:
+                 answerability: float | None = None, answerability_threshold: float | None = None) -> Decision:
     """Refusals decided on the answer's sentences (``texts``, each with its context sentence)."""
     return decide("after", Context(question, standalone, passages, settings, texts, best_score, best_cosine, cited,
-                                   span_missing, answerability, answerability_threshold, fragment_unheard,
-                                   wrong_referent))
+                                   span_missing, answerability, answerability_threshold, fragment_unheard))

@@ -248,7 +248,7 @@ class AnswerSettings(BaseModel):
     check_referent: bool = Field(
         True, description="A name question that says what it asks about (« le ministre russe de la Défense », "
         "« le projet de lithium ») takes no span the sentence describes as something else (« son homologue russe "
-        "Sergueï Lavrov », « la société Rosatom »; kalan.rag.referents); with no other span, rule wrong_referent "
+        "Sergueï Lavrov », « la société Rosatom »; kalan.rag.referents); with no other span, rule span_absent "
         "refuses.",
     )
     disabled_rules: list[str] = Field(

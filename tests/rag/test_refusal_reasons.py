@@ -81,8 +81,6 @@ def test_the_rule_that_refused_is_named():
                                            best_score=0.9)),
     ("span_absent", lambda s: after_answer("Que fait Rosatom ?", "Que fait Rosatom ?", ANSWER, P, s, best_score=0.9,
                                            span_missing=True)),
-    ("wrong_referent", lambda s: after_answer("Quel projet explore le lithium ?", "Quel projet explore le lithium ?",
-                                             ANSWER, P, s, best_score=0.9, span_missing=True, wrong_referent=True)),
     ("fragment_unheard", lambda s: after_answer("Et en Islande ?", "Que fait Rosatom en Islande ?", ANSWER, P, s,
                                                 best_score=0.9, fragment_unheard=True)),
     ("uncertain", lambda s: after_answer("Que fait Rosatom ?", "Que fait Rosatom ?", ANSWER, P, s, best_score=0.9,
