@@ -36,10 +36,10 @@ def _alternatives(svc, corpus) -> dict:
     out["read_and_hash_all_files_s"] = round(time.perf_counter() - t0, 2)
     for page in (5000, 20000):  # 50 000 fails with metadata: "too many SQL variables" (SQLite's limit is 32 766)
         t0 = time.perf_counter()
-        n = sum(len(ids) for ids, _, _ in svc.store._scan(include=["metadatas"], page=page))
+        n = sum(len(ids) for ids, _, _ in svc.store.scan(include=["metadatas"], page=page))
         out[f"metadata_scan_page{page}_s"] = round(time.perf_counter() - t0, 2)
         t0 = time.perf_counter()
-        sum(len(ids) for ids, _, _ in svc.store._scan(include=[], page=page))
+        sum(len(ids) for ids, _, _ in svc.store.scan(include=[], page=page))
         out[f"ids_scan_page{page}_s"] = round(time.perf_counter() - t0, 2)
     out["scanned"] = n
     t0 = time.perf_counter()
@@ -56,7 +56,7 @@ def _sentence_lookup(svc, n_chunks: int = 10, repeat: int = 20) -> dict:
 
     from kalan.rag.sentences import sentence_spans
 
-    ids = next(svc.store._scan(include=[], page=5000))[0][::400][:n_chunks]  # spread over the first 5 000
+    ids = next(svc.store.scan(include=[], page=5000))[0][::400][:n_chunks]  # spread over the first 5 000
     n = {p.chunk_id: len(sentence_spans(p.text) or [(0, 1)]) for p in svc.store.get(ids)}
     st = svc.store
     ways = {"where_filter": lambda: st.sentence_vectors(ids, n_sentences={}),

@@ -105,7 +105,7 @@ def run(quick: bool = False, fraction: float = 0.5) -> dict:
 
     store = _open_store(data_dir)
     ids = []
-    for got_ids, _, _ in store._scan(include=[]):
+    for got_ids, _, _ in store.scan(include=[]):
         ids.extend(got_ids)
     count = store.count()
     idx = LexicalIndex.load(index_dir(store.settings))

@@ -90,8 +90,8 @@ def _tokens_text(doc, keep: list[int]) -> str:
 def paraphrase(sentence: str) -> str | None:
     """The sentence with a fact-free dependent left out of its middle, else its fact's phrase moved to the front;
     None when neither changes it into something that is not in the sentence verbatim."""
-    doc = fact_check._parse(normalize(sentence))
-    fact_ids = {t.i for f, toks in fact_check._facts_of(doc) for t in toks}
+    doc = fact_check.parse(normalize(sentence))
+    fact_ids = {t.i for f, toks in fact_check.facts_of(doc) for t in toks}
     best = None
     for t in doc:
         if t.dep_ not in _DROPPABLE or t.head.i == t.i:
@@ -117,11 +117,11 @@ def framed(sentence: str, passage: str) -> str | None:
     """The sentence opened by a topic phrase as chat models write them (« À propos de la coopération, tout
     commence en 1960… »), the topic being the passage's most frequent noun that the sentence does not hold: a
     true sentence with one word the passage attaches elsewhere. None when the passage has no such noun."""
-    doc = fact_check._parse(normalize(sentence))
+    doc = fact_check.parse(normalize(sentence))
     own = {t.lemma_.lower() for t in doc}
     counts: dict[str, list] = {}
     for s, e in sentence_spans(passage):
-        for t in fact_check._parse(passage[s:e]):
+        for t in fact_check.parse(passage[s:e]):
             if t.pos_ == "NOUN" and t.text.isalpha() and t.text.islower() and not t.is_stop and t.lemma_.lower() not in own:
                 counts.setdefault(t.lemma_.lower(), []).append(t)
     if not counts:

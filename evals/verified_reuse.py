@@ -130,7 +130,7 @@ def measure(data_settings, threshold: float | None, same_names: bool, words: boo
             recall_ms = (time.perf_counter() - t0) * 1000
             result = svc.ask(question)
             served = (result.get("verified") or {}).get("answer_id")
-            src_vec = None if source is None else svc.verified._vectors.get((logged[source], cases[source]["question"]))
+            src_vec = None if source is None else svc.verified.question_vector(logged[source], cases[source]["question"])
             row = {"id": pid, "kind": kind, "half": half(pid), "served": by_log.get(served), "form": form.get(pid),
                    "recall_ms": round(recall_ms, 3),
                    "cosine_to_source": None if src_vec is None else round(float(src_vec @ qvec), 4),

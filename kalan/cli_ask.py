@@ -14,7 +14,7 @@ import sys
 import uuid
 
 from kalan.cli_common import fail, print_json, read_jsonl
-from kalan.rag.settings import with_overrides
+from kalan.rag.settings import LLM_MODES, with_overrides
 
 
 def _logger(settings, enabled: bool):
@@ -110,7 +110,7 @@ def register(sub) -> None:
     s.add_argument("question", nargs="?")
     s.add_argument("--json", action="store_true")
     s.add_argument("--batch", help="JSONL de {id, question, history?}")
-    s.add_argument("--mode", choices=["extractive", "llamacpp", "openai", "ollama"], help="mode de réponse")
+    s.add_argument("--mode", choices=LLM_MODES, help="mode de réponse")
     s.add_argument("--no-log", action="store_true", help="ne pas journaliser pour la relecture")
     s.add_argument("--guided", action="store_true", help="mode guidé (« Guide-moi ») : indices, puis vérification")
     s.add_argument("--direct", action="store_true", help="réponse directe, même si le mode guidé est le défaut")

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from kalan.cli_common import fail, print_json
-from kalan.rag.settings import PROJECT_ROOT, with_overrides
+from kalan.rag.settings import LLM_MODES, PROJECT_ROOT, with_overrides
 
 DEFAULT_THRESHOLDS = PROJECT_ROOT / "evals" / "thresholds.toml"
 
@@ -73,7 +73,7 @@ def register(sub) -> None:
     s.add_argument("--half", choices=["tune", "test", "all"], default="all",
                    help="moitié du jeu, choisie par hachage de l'id des cas : tune (réglage), test (résultats "
                         "rapportés) ou all (défaut)")
-    s.add_argument("--mode", choices=["extractive", "llamacpp", "openai", "ollama"])
+    s.add_argument("--mode", choices=LLM_MODES)
     s.add_argument("--json", action="store_true")
     s.add_argument("--report", help="dossier du rapport (report.md, report.json, PNG)")
     s.add_argument("--baseline", help="report.json de référence")

@@ -69,7 +69,8 @@ class Verdict:
 
 
 @lru_cache(maxsize=512)  # a Doc keeps its token vectors: the cache is kept small; evidence sets are cached apart
-def _parse(text: str):
+def parse(text: str):
+    """The spaCy parse of ``text`` (cached; also read by kalan.evals.fact_swap to build its swapped sentences)."""
     return french()(text)  # tagger, parser, lemmatizer and NER: the shared pipeline (kalan.rag.nlp)
 
 
@@ -124,8 +125,8 @@ def _lemma_key(token) -> str:
     return keys[0] if keys else ""
 
 
-def _facts_of(doc) -> list[tuple[Fact, list]]:
-    """The facts of a parsed sentence, each with its tokens."""
+def facts_of(doc) -> list[tuple[Fact, list]]:
+    """The facts of a parsed sentence (``parse``), each with its tokens, without anchors (``facts`` adds them)."""
     out: list[tuple[Fact, list]] = []
     taken: set[int] = set()
     for ent in doc.ents:
@@ -206,8 +207,8 @@ def _anchors(doc, fact_tokens: list, other_fact_tokens: set[int], head_weight: f
 
 def facts(sentence: str, head_weight: float = FactCheckSettings().head_weight) -> list[Fact]:
     """The dates, numbers and names of ``sentence``, each with the anchors of its clause."""
-    doc = _parse(normalize(sentence))
-    found = _facts_of(doc)
+    doc = parse(normalize(sentence))
+    found = facts_of(doc)
     number_ids = {t.i for f, toks in found if f.kind != "name" for t in toks}
     return [Fact(f.text, f.key, f.kind, f.start, f.end, _anchors(doc, toks, number_ids - {t.i for t in toks},
                                                                   head_weight))
@@ -223,8 +224,8 @@ class _Evidence:
 
 @lru_cache(maxsize=4096)
 def _evidence(sentence: str) -> _Evidence:
-    doc = _parse(sentence)
-    keys = frozenset(f.key for f, _ in _facts_of(doc) if f.kind != "name")
+    doc = parse(sentence)
+    keys = frozenset(f.key for f, _ in facts_of(doc) if f.kind != "name")
     lemmas = frozenset(k for t in doc if t.pos_ in _CONTENT_POS and (k := _lemma_key(t)))
     names = _name_words(sentence)
     return _Evidence(keys, names, lemmas | frozenset(tokenize(sentence)))

@@ -175,7 +175,7 @@ def _token_cache(folder: Path, stem: bool):
 
 def _store_ids(store) -> list[str]:
     ids: list[str] = []
-    for got_ids, _, _ in store._scan(include=[], page=IDS_PAGE):  # ids only: no metadata, no text
+    for got_ids, _, _ in store.scan(include=[], page=IDS_PAGE):  # ids only: no metadata, no text
         ids.extend(got_ids)
     return ids
 

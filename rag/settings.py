@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -167,9 +167,14 @@ class RetrievalSettings(BaseModel):
     rerank_k: int = Field(10, description="Fused candidates reranked by their best sentence.")
 
 
+LLMMode = Literal["extractive", "llamacpp", "openai", "ollama", "fake"]
+LLM_MODES: tuple[str, ...] = get_args(LLMMode)  # the CLI's --mode choices
+
+
 class LLMSettings(BaseModel):
-    mode: Literal["extractive", "llamacpp", "openai", "ollama"] = Field(
-        "extractive", description="Answer generation backend; extractive needs no LLM and is the fallback."
+    mode: LLMMode = Field(
+        "extractive", description="Answer generation backend; extractive needs no LLM and is the fallback; fake "
+        "(kalan.rag.llm.fake) quotes the first sentence of passage [1] with no model, for tests and development."
     )
     gguf_path: Path | None = Field(None, description="GGUF model for llamacpp mode.")
     base_url: str = Field("http://127.0.0.1:8080/v1", description="OpenAI-compatible server URL.")

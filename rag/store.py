@@ -120,7 +120,7 @@ class ChunkStore:
     def article_chunk_ids(self) -> dict[str, set[str]]:
         """article_id -> ids of its stored chunks."""
         out: dict[str, set[str]] = {}
-        for ids, metas, _ in self._scan(include=["metadatas"]):
+        for ids, metas, _ in self.scan(include=["metadatas"]):
             for cid, meta in zip(ids, metas):
                 out.setdefault((meta or {}).get("article_id", ""), set()).add(cid)
         return out
@@ -143,7 +143,10 @@ class ChunkStore:
                     entry["sentences"].append(sentence)
         return {aid: e for aid, e in out.items() if e["sentences"]}
 
-    def _scan(self, include: list[str], page: int | None = None) -> Iterator[tuple[list, list, list]]:
+    def scan(self, include: list[str], page: int | None = None) -> Iterator[tuple[list, list, list]]:
+        """Every stored chunk, a page at a time: (ids, metadatas, documents) per page, with only the fields of
+        ``include`` (``[]``: ids only, the largest pages; the others are None). A page is small enough for
+        Chroma's SQL (``IDS_PAGE``, ``META_PAGE``)."""
         page = page or (META_PAGE if include else IDS_PAGE)
         offset = 0
         while True:
@@ -159,7 +162,7 @@ class ChunkStore:
     def all_chunks(self, include_documents: bool = True) -> Iterator[tuple[str, dict, str | None]]:
         """(id, metadata, display text or None) of every stored chunk."""
         include = ["metadatas", "documents"] if include_documents else ["metadatas"]
-        for ids, metas, docs in self._scan(include=include):
+        for ids, metas, docs in self.scan(include=include):
             yield from zip(ids, metas, docs)
 
     # -- writes --------------------------------------------------------------------------------

@@ -248,6 +248,13 @@ class VerifiedAnswers:
                         else np.zeros((0, 0), dtype=np.float32))
         self._version = version
 
+    def question_vector(self, answer_id: str, question: str) -> np.ndarray | None:
+        """The stored vector of a reviewed answer's question (its log id and the question as reviewed, the
+        standalone one when there was one), or ``None`` when it was never embedded: ``recall`` embeds the
+        reviewed questions on its first call, so call it once before. Does not embed anything itself."""
+        with self._lock:
+            return self._vectors.get((answer_id, question))
+
     def recall(self, question: str, qvec: np.ndarray) -> Recall:
         """The verified answer ``question`` asks again (closest first) and the rejected sentences for it."""
         with self._lock:

@@ -96,7 +96,7 @@ def build_app(service, log, settings):
     from kalan.rag.guards import QuestionError
 
     titles = _titles(service)
-    store_errors = handlers._store_errors()
+    store_errors = handlers.store_errors()
 
     suggester = _suggester(service, settings)
     examples = _Examples(suggester, service, settings.study.examples)

@@ -61,7 +61,8 @@ def ensure_session(session: dict | None) -> dict:
     return session
 
 
-def _store_errors() -> tuple[type[BaseException], ...]:
+def store_errors() -> tuple[type[BaseException], ...]:
+    """The store errors a handler answers in French (empty store, server away) instead of failing."""
     try:
         from kalan.rag.store import StoreEmpty, StoreUnavailable
 
@@ -108,7 +109,7 @@ def respond(service, log, question: str, history_messages: list | None, session_
     except QuestionError as exc:
         yield _error_step(messages, answer_index, str(exc))
         return
-    except _store_errors() as exc:
+    except store_errors() as exc:
         log_.warning("base de passages indisponible : %s", exc)
         yield _error_step(messages, answer_index, str(exc))
         return

@@ -1,9 +1,10 @@
 """Chat-model backends for the generative answer modes, chosen by ``llm.mode``.
 
 ``build_chat_model(settings)`` returns a LangChain chat model (``openai``,
-``ollama``) or Kalan's small llama-cpp wrapper (``llamacpp``), importing each
-library lazily and saying how to install it when missing. ``extractive`` needs
-no model and returns ``None``.
+``ollama``, and the deterministic ``fake`` of ``kalan.rag.llm.fake`` for tests
+and development) or Kalan's small llama-cpp wrapper (``llamacpp``), importing
+each library lazily and saying how to install it when missing. ``extractive``
+needs no model and returns ``None``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ def build_chat_model(settings):
     llm = settings.llm
     if llm.mode == "extractive":
         return None
+    if llm.mode == "fake":
+        from kalan.rag.llm.fake import FakeChat
+
+        return FakeChat()
     if llm.mode == "openai":
         try:
             from langchain_openai import ChatOpenAI

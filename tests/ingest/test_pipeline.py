@@ -134,7 +134,7 @@ def spy(monkeypatch):
 
 
 def _ids(svc) -> set[str]:
-    return {cid for ids, _, _ in svc.store._scan(include=[]) for cid in ids}
+    return {cid for ids, _, _ in svc.store.scan(include=[]) for cid in ids}
 
 
 def _fresh_ids(tmp_path, corpus, name="fresh", **overrides) -> set[str]:

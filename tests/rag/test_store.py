@@ -122,8 +122,8 @@ def test_chunks_stored_without_n_sentences_still_have_their_sentences(any_store,
 
 def test_scan_pages(store):
     store.collection = _Recorder(store.collection)
-    list(store._scan(include=[]))
-    list(store._scan(include=["metadatas"]))
+    list(store.scan(include=[]))
+    list(store.scan(include=["metadatas"]))
     assert [kw["limit"] for _, kw in store.collection.calls] == [IDS_PAGE, META_PAGE]
     assert IDS_PAGE == 20_000 and META_PAGE <= 20_000  # 50 000 with metadata: « too many SQL variables »
 

@@ -209,3 +209,17 @@ def test_servable_tells_a_proven_correction_from_one_its_passages_do_not_prove(l
     assert servable(log.get(answer_id), store, embedder, 0.35)
     log.correct(answer_id, "Le président Poutine a reçu Assimi Goïta au Kremlin.", ["c2"])
     assert not servable(log.get(answer_id), store, embedder, 0.35)
+
+
+def test_question_vector_is_the_vector_recall_matched_against(log, embedder):
+    q = "En quelle année commence la coopération entre le Mali et Moscou ?"
+    answer_id = log.record(_served(q, "Tout commence en 1960 [1].", PASSAGE.split(". ")[0] + "."), "s1")
+    log.approve(answer_id)
+    matcher = _matcher(log, embedder)
+    assert matcher.question_vector(answer_id, q) is None  # nothing embedded before the first recall
+    qvec = embedder.embed_queries([q])[0]
+    recall = matcher.recall(q, qvec)
+    stored = matcher.question_vector(answer_id, q)
+    assert stored is not None and np.allclose(stored, qvec)
+    assert abs(float(stored @ qvec) - recall.similarity) < 1e-5
+    assert matcher.question_vector(answer_id, "Une autre question ?") is None

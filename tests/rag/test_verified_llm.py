@@ -1,16 +1,15 @@
 """A rejected answer in a chat-model mode (issue #19): its sentences never come back for a close question, whether
-the model would quote them from the passages or say them again on its own (fake embedder, scripted chat models, a
-made-up article, the one answer path)."""
+the model would quote them from the passages or say them again on its own (fake embedder, the fake chat model,
+quoting or scripted, a made-up article, the one answer path)."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 
 from kalan.db.answer_log import AnswerLog
 from kalan.ingest.pipeline import ingest_corpus
 from kalan.rag.chain import AnswerChain
+from kalan.rag.llm.fake import FakeChat
 from kalan.rag.service import KalanService
 from kalan.rag.settings import load_settings
 from kalan.rag.verified import repeats_rejected, without_rejected
@@ -29,35 +28,14 @@ QUESTION = "Pourquoi le pont de Villebrune a-t-il été reconstruit ?"
 RETYPED = "pourquoi le pont de villebrune a t il ete reconstruit"
 
 
-class QuotingChat:
-    """Answers with the passage sentence sharing most words with the question, as a model quoting its source."""
-
-    def stream_text(self, messages):
-        prompt = messages[-1]["content"]
-        question = set(re.findall(r"\w{4,}", prompt.split("Question :")[-1].lower()))
-        best = (-1, "", 1)
-        for n, passage in re.findall(r'<passage numero="(\d+)"[^>]*>\n(.*?)\n</passage>', prompt, re.S):
-            for sentence in re.split(r"(?<=\.)\s+", passage):
-                score = len(question & set(re.findall(r"\w{4,}", sentence.lower())))
-                if sentence.strip() and score > best[0]:
-                    best = (score, sentence.strip().rstrip("."), int(n))
-        yield f"{best[1]} [{best[2]}]."
-
-
-class RepeatingChat:
-    """Says the first answer's sentence again whatever the passages: what a model may do from memory."""
-
-    sentence = "Le pont de Villebrune a été reconstruit par la commune après la crue de 1910 [1]."
-
-    def stream_text(self, messages):
-        yield self.sentence
+REPEATED = "Le pont de Villebrune a été reconstruit par la commune après la crue de 1910 [1]."
 
 
 def _chain(tmp_path, chat):
     corpus = tmp_path / "corpus"
     corpus.mkdir(exist_ok=True)
     (corpus / "villebrune.md").write_text(ARTICLE, encoding="utf-8")
-    settings = load_settings(data_dir=tmp_path / "data", embedding={"mode": "fake"}, llm={"mode": "openai"},
+    settings = load_settings(data_dir=tmp_path / "data", embedding={"mode": "fake"}, llm={"mode": "fake"},
                              review={"db_url": str(tmp_path / "review.sqlite3")},
                              verified={"min_similarity": -1.0},
                              answer={"min_retrieval_score": -1.0, "min_support": -1.0, "min_answer_score": -1.0,
@@ -72,11 +50,13 @@ def _reject(tmp_path, answer: dict) -> None:
         log.reject(log.record(answer, "élève"), reviewer="prof")
 
 
-@pytest.mark.parametrize("chat", [QuotingChat(), RepeatingChat()], ids=["quoting", "repeating"])
-def test_rejected_sentences_do_not_come_back_in_a_chat_mode(tmp_path, chat):
-    chain = _chain(tmp_path, chat)
+# quoting: the first sentence of passage [1], as a model quoting its source; repeating: the first answer's sentence
+# again whatever the passages, what a model may do from memory
+@pytest.mark.parametrize("replies", [None, [REPEATED]], ids=["quoting", "repeating"])
+def test_rejected_sentences_do_not_come_back_in_a_chat_mode(tmp_path, replies):
+    chain = _chain(tmp_path, FakeChat(replies=replies))
     first = chain.ask(QUESTION)
-    assert first["mode"] == "openai" and not first["refused"]
+    assert first["mode"] == "fake" and not first["refused"]
     wrong = {c["quote"] for c in first["citations"]}
     assert wrong and any("commune" in q for q in wrong)  # the scenario: the model quoted the commune's sentence
     _reject(tmp_path, first)
