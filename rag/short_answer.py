@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from kalan.rag import entities
 from kalan.rag import lexicon as lx
 from kalan.rag.answer_types import capitalised_groups
-from kalan.rag.answer_types import _QUEL, _QUESTION_LISTS, _QUI, _WHERE, AGE_Q, DURATION, TIME_SPAN_Q, _names, \
+from kalan.rag.answer_types import _QUEL, _QUESTION_LISTS, _QUI, _WHERE, AGE_Q, DURATION, TIME_LENGTH, TIME_SPAN_Q, _names, \
     _recent_year, expected_type
 from kalan.rag.phrases import Phrases, alone, is_year, tokens, written_words
 from kalan.rag.text import fold, tokenize
@@ -102,7 +102,9 @@ def _candidates(kind: str, question: str, sentence: str) -> list[tuple[int, int]
             if (toks[0].kind == "num" and len(toks) > 1 and toks[1].text in _ORDINAL_ENDS
                     and not (len(toks) > 2 and toks[2].glued and toks[2].kind != "punct")):
                 continue  # "65ᵉ anniversaire": a rank, not a count (fold turned « ᵉ » into « e »)
-            is_duration = bool(DURATION.search(toks) or _UNIT_AFTER.search(toks))
+            is_duration = bool(TIME_LENGTH.search(toks) or _UNIT_AFTER.search(toks))
+            if DURATION.search(toks) and not is_duration:
+                continue  # a day of a month (« 14 octobre »), neither a count nor a length of time
             if durations != is_duration or _recent_year(text.strip()):
                 continue
             if is_duration:  # "six décennies après" -> "six décennies"
@@ -213,6 +215,29 @@ def _anniversary(question: str, sentence: str, context: str) -> Span | None:
     return Span(m.start(), m.end(), start, f"{_frame('date', question, start)} ({m.group(0)} en {years[0]})")
 
 
+def _years_so_far(question: str, sentence: str, topic: frozenset[str] = frozenset()) -> Span | None:
+    """The same step the other way: « le 65ᵉ anniversaire de l'établissement des relations » means the relations
+    have lasted 65 years. Only for a question on how long something has lasted up to the article's day (« depuis
+    combien de temps », « ça dure combien d'années »), not on the time between two events (« combien de temps
+    après l'indépendance »), and only when what the anniversary is of (the words after it, up to the clause's
+    end) shares a word with the question besides the article's subject: « la formation des militaires » has not
+    lasted 65 years."""
+    fq = fold(question)
+    toks = tokens(fq)
+    if not TIME_SPAN_Q.search(fq) or any(t.text in _BETWEEN for t in toks):
+        return None
+    m = _ANNIVERSARY.search(sentence)
+    if m is None:
+        return None
+    of = sentence[m.end():]
+    of = of[: min((i for i in (of.find(","), of.find(";"), of.find(".")) if i >= 0), default=len(of))]
+    if not (set(tokenize(of)) - topic) & (set(tokenize(question)) - topic):
+        return None
+    years = tokens(sentence)[m.first].text
+    return Span(m.start(), m.end(), f"{years} ans", f"{years} ans ({m.group(0)})")
+
+
+_BETWEEN = frozenset(lx.INTERVAL_WORDS)
 _PARTICLES = frozenset({"d'", "de", "du", "des", "von", "van", "di", "da", "del", "le", "la", "ben", "ibn", "al"})
 
 
@@ -238,6 +263,10 @@ def find_span(question: str, sentence: str, kind: str | None = None, topic: froz
         return None
     if kind == "date":
         inferred = _anniversary(question, sentence, context)
+        if inferred is not None:
+            return inferred
+    if kind == "number":
+        inferred = _years_so_far(question, sentence, topic)
         if inferred is not None:
             return inferred
     spans = [(s, e) for s, e in _candidates(kind, question, sentence) if _new(sentence[s:e], question + " " + exclude)]

@@ -95,3 +95,27 @@ def test_a_name_the_question_gives_is_its_subject_not_its_answer():
     assert find_span("Qui est le père de Léa Vasseur ?", t).text == "Paul Vasseur"
     # the only name there: still the answer, rather than nothing
     assert find_span("Qui a salué Marchal ?", "Le boulanger Étienne Marchal a été salué.").text == "Étienne Marchal"
+
+
+def test_a_day_of_a_month_is_no_length_of_time():
+    s = "Le 3 mars 2019 n'est pas une date comme les autres pour le club."
+    assert find_span("Depuis combien de temps le club existe-t-il ?", s, "number") is None
+    count = find_span("Combien de joueurs compte le club ?", s, "number")
+    assert count is None or "mars" not in count.text
+
+
+def test_an_anniversary_says_how_long_what_it_celebrates_has_lasted():
+    s = "La ville fête le 40ᵉ anniversaire de son jumelage avec Tartu, au printemps."
+    span = find_span("Depuis combien de temps dure le jumelage ?", s, "number")
+    assert span is not None and span.text == "40 ans" and span.framed.startswith("40 ans (40ᵉ anniversaire")
+    assert s[span.start:span.end] == "40ᵉ anniversaire"  # the span cited is the sentence's own words
+
+
+@pytest.mark.parametrize("question", [
+    "Combien de temps après la guerre le jumelage a-t-il été signé ?",  # between two events
+    "Depuis combien de temps dure la rénovation du port ?",  # the anniversary is of something else
+    "Combien de joueurs compte le club ?",  # not a length of time
+])
+def test_an_anniversary_gives_no_length_for_other_questions(question):
+    s = "La ville fête le 40ᵉ anniversaire de son jumelage avec Tartu, au printemps."
+    assert find_span(question, s, "number") is None
