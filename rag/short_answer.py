@@ -29,7 +29,7 @@ from kalan.rag.answer_types import capitalised_groups
 from kalan.rag.answer_types import _QUEL, _QUESTION_LISTS, _QUI, _WHERE, AGE_Q, DURATION, TIME_LENGTH, TIME_SPAN_Q, _names, \
     _recent_year, expected_type
 from kalan.rag.phrases import Phrases, alone, is_year, tokens, written_words
-from kalan.rag.text import fold, tokenize
+from kalan.rag.text import FRENCH_STOPWORDS, fold, tokenize
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,9 @@ _QUANTITY = re.compile(
 _UNIT_AFTER = Phrases("quelques {UNITS}", UNITS=tuple(u.rstrip("s") + "s" for u in lx.DURATION_UNITS))
 _UNITS = frozenset(lx.DURATION_UNITS) | {u + "s" for u in lx.DURATION_UNITS}
 _ORDINAL_ENDS = ("e", "eme", "er", "ere")
-_STOP_TAIL = frozenset("de d des du et ou à a au aux en le la les l un une dans sur pour par avec que qui".split())
+# a count's span ends on what is counted, not on a tool word after it (« 300 soldats sont » -> « 300 soldats »)
+_STOP_TAIL = frozenset("de d des du et ou à a au aux en le la les l un une dans sur pour par avec que qui".split()) | {
+    w for w in FRENCH_STOPWORDS if len(w) > 1} | set(lx.ADJUNCT_PREPOSITIONS)  # not « m », « t »: « 188 m » is a length
 
 # spaCy labels that fit each kind of name question; None: any entity.
 _PLACE_Q = Phrases(_WHERE, f"{_QUEL} {{PLACE_NOUNS}}", **_QUESTION_LISTS)

@@ -119,3 +119,10 @@ def test_an_anniversary_says_how_long_what_it_celebrates_has_lasted():
 def test_an_anniversary_gives_no_length_for_other_questions(question):
     s = "La ville fête le 40ᵉ anniversaire de son jumelage avec Tartu, au printemps."
     assert find_span(question, s, "number") is None
+
+
+def test_a_count_ends_on_what_is_counted_not_on_a_tool_word():
+    span = find_span("Combien de clubs participent ?", "Cette année, quatre clubs se disputent le titre.", "number")
+    assert span is not None and span.text == "quatre clubs"
+    span = find_span("Quelle est la hauteur de la tour ?", "La tour mesure 188 m depuis 1998.", "number")
+    assert span is not None and span.text == "188 m"  # a one-letter unit is no tool word
