@@ -33,12 +33,28 @@ class Citation(_Model):
     text: str
 
 
+SentenceRole = Literal["direct", "opening", "quote", "generated"]
+"""What an answer sentence is, so a reader can set the answer apart from its proof:
+
+- ``direct``: the short first sentence that answers a date, number or name question, built from a span of the
+  cited sentence in a fixed frame (« Depuis 1960 [1]. »);
+- ``opening``: the first sentence of a long open answer, the run of the quoted sentence's clauses that answers,
+  framed « Selon l'article, … [1]. »;
+- ``quote``: a sentence of the article quoted verbatim (extractive answers, overviews);
+- ``generated``: a sentence written in its own words (a language model's, or a teacher's correction), verified
+  against the passage it cites.
+"""
+
+
 class Sentence(_Model):
-    """An answer sentence, the passages it cites, and its support score (shown to teachers)."""
+    """An answer sentence, the passages it cites, its support score (shown to teachers) and its role.
+
+    ``role`` defaults to ``quote`` so that answers logged before it existed still load."""
 
     text: str
     citations: list[int]
     support: float
+    role: SentenceRole = "quote"
 
 
 class Passage(_Model):

@@ -295,7 +295,7 @@ class AnswerChain:
             return None
         numbers = list(dict.fromkeys(order.index(c.passage_index) + 1 for c in cited))
         text = " ; ".join([spans[0].framed] + [sp.text for sp in spans[1:]])
-        sentence = AnswerSentence(text + ".", numbers, support=1.0)
+        sentence = AnswerSentence(text + ".", numbers, support=1.0, role="direct")
         for c in cited:
             sentence.quote_spans.setdefault(order.index(c.passage_index) + 1, (c.start, c.end))
         state.short_answer = " ; ".join(sp.text for sp in spans)
@@ -320,7 +320,7 @@ class AnswerChain:
         if chosen is None or n not in first.quote_spans:
             return None
         start = first.quote_spans[n][0]
-        sentence = AnswerSentence(chosen.framed + ".", [n], support=1.0)
+        sentence = AnswerSentence(chosen.framed + ".", [n], support=1.0, role="opening")
         sentence.quote_spans[n] = (start + chosen.start, start + chosen.end)
         return sentence
 
@@ -527,7 +527,7 @@ def _quoted(quotes: list[tuple[int, int, int, str]]) -> tuple[list[int], list[An
         if i not in order:
             order.append(i)
         n = order.index(i) + 1
-        sentence = AnswerSentence(text, [n], support=1.0)
+        sentence = AnswerSentence(text, [n], support=1.0, role="quote")
         sentence.quote_spans[n] = (start, end)
         sentences.append(sentence)
     return order, sentences

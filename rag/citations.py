@@ -22,6 +22,7 @@ from functools import cache
 import numpy as np
 
 from kalan.rag import fact_check
+from kalan.rag.answer import SentenceRole
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.settings import CosineCalibration, FactCheckSettings
 from kalan.rag.text import content_words, normalize
@@ -38,13 +39,16 @@ class AnswerSentence:
     citations: list[int] = field(default_factory=list)
     support: float = 0.0
     quote_spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # n -> span in passage text
+    role: SentenceRole = "quote"  # what the sentence is: kalan.rag.answer.SentenceRole
 
     def as_json(self) -> dict:
-        return {"text": self.text, "citations": list(self.citations), "support": round(float(self.support), 3)}
+        return {"text": self.text, "citations": list(self.citations), "support": round(float(self.support), 3),
+                "role": self.role}
 
 
 def parse_answer(text: str) -> list[AnswerSentence]:
-    """Split generated text into sentences with the markers each carries (markers removed from text)."""
+    """Split written text (a model's answer, a teacher's correction) into sentences with the markers each carries
+    (markers removed from text), each of role ``generated``."""
     out: list[AnswerSentence] = []
     for s, e in sentence_spans(text):
         piece = text[s:e]
@@ -63,7 +67,7 @@ def parse_answer(text: str) -> list[AnswerSentence]:
             if out and nums:  # a marker alone after the sentence end: "... 1960. [2]"
                 out[-1].citations.extend(n for n in nums if n not in out[-1].citations)
             continue
-        out.append(AnswerSentence(clean, list(dict.fromkeys(nums))))
+        out.append(AnswerSentence(clean, list(dict.fromkeys(nums)), role="generated"))
     return out
 
 

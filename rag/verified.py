@@ -35,9 +35,11 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from typing import get_args
 
 import numpy as np
 
+from kalan.rag.answer import SentenceRole
 from kalan.rag.answer_types import DESCRIBE_Q, expected_type, near_spelling, question_entities
 from kalan.rag.citations import AnswerSentence, parse_answer, verify
 from kalan.rag.phrases import Phrases, ascii_words, tokens
@@ -311,8 +313,8 @@ def rebuild(reviewed: Reviewed, store, embedder, min_support: float, cosine=None
         sentences = parse_answer(rec["corrected_answer"])
         for s in sentences:  # the teacher's markers name the chosen passages in order; none: any of them
             s.citations = [n for n in s.citations if 1 <= n <= len(passages)] or list(range(1, len(passages) + 1))
-        kept = verify([AnswerSentence(s.text, list(s.citations)) for s in sentences], passages, embedder,
-                      min_support, "", cosine)
+        kept = verify([AnswerSentence(s.text, list(s.citations), role=s.role) for s in sentences], passages,
+                      embedder, min_support, "", cosine)
         if not sentences or len(kept) != len(sentences):
             return None  # the chosen passages do not support the whole correction
         return passages, kept
@@ -335,7 +337,8 @@ def rebuild(reviewed: Reviewed, store, embedder, min_support: float, cosine=None
     sentences = []
     for s in rec.get("sentences") or []:
         numbers = [renumber[n] for n in s.get("citations") or [] if n in renumber]
-        sentence = AnswerSentence(s["text"], numbers, support=float(s.get("support") or 0.0))
+        role = s.get("role") if s.get("role") in get_args(SentenceRole) else "quote"  # logged before roles: quote
+        sentence = AnswerSentence(s["text"], numbers, support=float(s.get("support") or 0.0), role=role)
         for n in numbers:  # the sentence itself when it is a quote, else the citation's first quote
             sentence.quote_spans[n] = _span_of(s["text"], passages[n - 1].text) or spans[n][0]
         sentences.append(sentence)

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from kalan.rag import messages as msg
+from kalan.rag.citations import AnswerSentence, render
 
 # A citation marker as the chain writes it: [1] or [1, 2] (on escaped text, brackets are untouched).
 _MARKER = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
@@ -42,11 +43,44 @@ def user_html(question: str) -> str:
     return text_html(question)
 
 
+def _with_refs(text: str) -> str:
+    """Escaped text whose [n] markers are kept visible (and styled)."""
+    return _MARKER.sub(lambda m: f'<span class="kalan-ref">{m.group(0)}</span>', text_html(text))
+
+
 def answer_html(text: str, streaming: bool = False) -> str:
     """The answer text, escaped, with its [n] markers kept visible (and styled)."""
-    body = _MARKER.sub(lambda m: f'<span class="kalan-ref">{m.group(0)}</span>', text_html(text))
     cursor = '<span class="kalan-cursor">▍</span>' if streaming else ""
-    return f'<div class="kalan-answer">{body}{cursor}</div>'
+    return f'<div class="kalan-answer">{_with_refs(text)}{cursor}</div>'
+
+
+# First sentences that answer in their own words, before the quotes that prove them (kalan.rag.answer.SentenceRole)
+_LEAD_ROLES = ("direct", "opening")
+
+
+def direct_answer_html(answer: dict) -> str | None:
+    """The answer as a bold first sentence, then its quotes in a blockquote under a short label, each quote with
+    its [n] marker; None (show the text as it is) unless the first sentence is of role ``direct`` or ``opening``.
+
+    The pieces are the answer's own text cut at its sentences (``kalan.rag.citations.render`` of each): when
+    the sentences do not make up ``answer["answer"]`` exactly, None, so the chat never shows another text."""
+    raw = answer.get("sentences") or []
+    if not raw or not all(isinstance(s, dict) and isinstance(s.get("text"), str) for s in raw):
+        return None
+    if raw[0].get("role") not in _LEAD_ROLES:
+        return None
+    try:
+        sentences = [AnswerSentence(s["text"], [int(n) for n in s.get("citations") or []]) for s in raw]
+    except (TypeError, ValueError):
+        return None
+    if render(sentences) != (answer.get("answer") or ""):
+        return None
+    lead, quotes = render(sentences[:1]), [render([s]) for s in sentences[1:]]
+    body = f'<p class="kalan-direct"><strong>{_with_refs(lead)}</strong></p>'
+    if quotes:
+        body += (f'<p class="kalan-quotes-label">{esc(msg.UI_QUOTES_LABEL)}</p><blockquote class="kalan-quotes">'
+                 + "".join(f"<p>{_with_refs(q)}</p>" for q in quotes) + "</blockquote>")
+    return f'<div class="kalan-answer">{body}</div>'
 
 
 def thinking_html() -> str:
@@ -159,9 +193,14 @@ def refusal_html(answer_text: str, titles: Sequence[str] = (), notice: str | Non
 
 
 def final_answer_html(answer: dict, titles: Sequence[str] = ()) -> str:
-    """The assistant message once the answer is complete (refusal or answer + notice)."""
+    """The assistant message once the answer is complete (refusal or answer + notice). An answer that opens with
+    a direct or opening sentence shows it apart from its quotes (``direct_answer_html``), unless a teacher verified
+    it (its badge and text are shown as they were reviewed)."""
     if answer.get("refused"):
         return refusal_html(answer.get("answer") or msg.REFUSAL, titles, answer.get("notice"))
+    structured = None if answer.get("verified") else direct_answer_html(answer)
+    if structured is not None:
+        return structured + notice_html(answer.get("notice"))
     return verified_html(answer.get("verified")) + answer_html(answer.get("answer") or "") + notice_html(answer.get("notice"))
 
 
@@ -208,6 +247,11 @@ CSS = """
 .kalan-corpus { margin: .3em 0 0 0; opacity: .85; font-size: .95em; }
 .kalan-ref { font-size: .8em; font-weight: 600; color: var(--color-accent); white-space: nowrap; }
 .kalan-cursor { opacity: .6; }
+.kalan-direct { margin: 0 0 .5em 0; font-weight: 700; }
+.kalan-quotes-label { margin: 0 0 .2em 0; font-size: .85em; opacity: .8; }
+.kalan-quotes { margin: 0; padding: .2em .8em; border-left: 3px solid var(--border-color-primary);
+  background: var(--background-fill-secondary); color: inherit; border-radius: 0 4px 4px 0; }
+.kalan-quotes p { margin: .2em 0; }
 .kalan-placeholder { text-align: center; max-width: 36em; margin: 0 auto; padding: 0 1em; opacity: .8; }
 .kalan-thinking { font-style: italic; opacity: .75; }
 .kalan-verified { display: inline-block; margin: 0 0 .3em 0; padding: .1em .6em; border-radius: 1em;

@@ -163,8 +163,14 @@ def render_answer(answer: Any, titles: dict[int, str] | None = None) -> str:
     return _MARKER.sub(mark, escaped)
 
 
+def _bold_if_lead(sentence: dict, html: str) -> str:
+    """``html`` in bold when the sentence answers in its own words before the quotes (role direct or opening)."""
+    return f"<b>{html}</b>" if sentence.get("role") in ("direct", "opening") else html
+
+
 def render_sentences(sentences: Any, min_support: float | None = None) -> str:
-    """A table: each answer sentence, the passages it cites and its support score."""
+    """A table: each answer sentence, the passages it cites and its support score; the direct or opening
+    first sentence (role ``direct``/``opening``: the answer in its own words) in bold, the quotes plain."""
     rows = []
     for s in sentences or []:
         if not isinstance(s, dict):
@@ -177,7 +183,7 @@ def render_sentences(sentences: Any, min_support: float | None = None) -> str:
         style = _STYLE_LOW if low else _STYLE_OK
         cites = ", ".join(f"[{esc(n)}]" for n in (s.get("citations") or []))
         rows.append(
-            f'<tr><td>{_text_block(s.get("text"))}</td><td>{cites or "—"}</td>'
+            f'<tr><td>{_bold_if_lead(s, _text_block(s.get("text")))}</td><td>{cites or "—"}</td>'
             f'<td><span style="{style};padding:1px 6px;border-radius:4px">{esc(format_support(support))}</span>'
             "</td></tr>"
         )

@@ -147,3 +147,86 @@ def test_each_source_shows_title_origin_and_date(make_answer):
     assert "Le Journal &lt;b&gt;du&lt;/b&gt; Mali · 2025-10-14" in html and "<b>du</b>" not in html
     bare = render.source_html({**citation, "source": None, "date": None})
     assert "kalan-source-origin" not in bare
+
+
+# -- a direct answer set apart from the quotes that prove it (issue #13) -------------------------------------
+DIRECT = "En 1910 [1]."
+QUOTES = ["Le pont de Vernes fut achevé en 1910 par la commune [1].", "Il relie les deux rives du Lot [2]."]
+
+
+def _typed(direct=DIRECT, quotes=QUOTES, role="direct", **extra) -> dict:
+    """An answer dict as the chain writes it: ``answer`` is its sentences rendered, each with its role."""
+    def sentence(text, r):
+        n = int(re.search(r"\[(\d+)\]", text).group(1))
+        return {"text": re.sub(r" \[\d+\]", "", text), "citations": [n], "support": 1.0, "role": r}
+
+    return {"question": "Quand ?", "answer": " ".join([direct, *quotes]), "refused": False, "citations": [],
+            "sentences": [sentence(direct, role), *(sentence(q, "quote") for q in quotes)], "notice": None, **extra}
+
+
+def test_direct_answer_is_a_bold_paragraph_then_the_quotes_with_their_markers():
+    html = render.final_answer_html(_typed())
+    assert html.startswith('<div class="kalan-answer"><p class="kalan-direct"><strong>En 1910 '
+                           '<span class="kalan-ref">[1]</span>.</strong></p>')
+    quotes = html[html.index('<blockquote class="kalan-quotes">'):]
+    assert "<p>Le pont de Vernes fut achevé en 1910 par la commune <span class=\"kalan-ref\">[1]</span>.</p>" in quotes
+    assert "<p>Il relie les deux rives du Lot <span class=\"kalan-ref\">[2]</span>.</p>" in quotes
+    assert "En 1910" not in quotes  # the direct sentence stands outside the quotes
+    label = html.index(render.esc(render.msg.UI_QUOTES_LABEL))
+    assert html.index("kalan-direct") < label < html.index("kalan-quotes\"")
+    # nothing added, nothing lost: the visible text is the answer, cut before the quotes
+    assert no_raw_tags(html) == DIRECT + render.msg.UI_QUOTES_LABEL + "".join(QUOTES)
+
+
+def test_an_opening_sentence_is_shown_like_a_direct_one():
+    opening = "Selon l'article, la commune voulait relier les deux rives [1]."
+    html = render.final_answer_html(_typed(direct=opening, role="opening"))
+    assert '<p class="kalan-direct"><strong>Selon l&#x27;article, la commune' in html
+    assert 'class="kalan-quotes"' in html
+
+
+def test_a_direct_answer_without_quotes_has_no_empty_blockquote():
+    html = render.final_answer_html(_typed(quotes=[]))
+    assert "kalan-direct" in html and "kalan-quotes" not in html and render.msg.UI_QUOTES_LABEL not in html
+
+
+@pytest.mark.parametrize("role", ["quote", "generated", None])
+def test_an_answer_without_a_direct_first_sentence_is_rendered_as_before(role):
+    answer = _typed(direct="Le pont date de 1910 [1].", role=role, notice="Avis <i>x</i>")
+    if role is None:  # an answer logged before sentences had a role
+        for s in answer["sentences"]:
+            del s["role"]
+    before = render.answer_html(answer["answer"]) + render.notice_html(answer["notice"])  # today's rendering
+    assert render.final_answer_html(answer) == before
+
+
+def test_a_verified_answer_keeps_its_badge_and_its_plain_text():
+    verified = {"answer_id": "a" * 32, "status": "approved", "time": "2026-11-30T10:00:00"}
+    answer = _typed(verified=verified)
+    assert render.final_answer_html(answer) == render.verified_html(verified) + render.answer_html(answer["answer"])
+
+
+def test_sentences_that_do_not_make_up_the_answer_text_fall_back_to_the_text():
+    answer = _typed()
+    answer["answer"] = answer["answer"].replace("1910 [1].", "1911 [1].", 1)  # the text and sentences disagree
+    assert render.final_answer_html(answer) == render.answer_html(answer["answer"])
+    broken = _typed()
+    broken["sentences"][1]["citations"] = ["x"]
+    assert render.final_answer_html(broken) == render.answer_html(broken["answer"])
+
+
+@pytest.mark.parametrize("payload", NASTY)
+def test_markup_in_a_direct_answer_and_its_quotes_is_text(payload):
+    answer = _typed(direct=f"Par {payload} [1].", quotes=[f"Le pont {payload} fut achevé [1].", QUOTES[1]])
+    html = render.final_answer_html(answer)
+    text = no_raw_tags(html)
+    assert f"Par {payload} [1]." in text and f"Le pont {payload} fut achevé [1]." in text
+    assert 'class="kalan-direct"' in html and 'class="kalan-quotes"' in html
+
+
+def test_a_refusal_is_unchanged_by_sentence_roles():
+    answer = {"answer": "Je ne trouve pas la réponse.", "refused": True, "notice": None, "citations": [],
+              "sentences": [{"text": "En 1910.", "citations": [1], "support": 1.0, "role": "direct"}]}
+    html = render.final_answer_html(answer, ["Titre A"])
+    assert html == render.refusal_html("Je ne trouve pas la réponse.", ["Titre A"], None)
+    assert "kalan-direct" not in html

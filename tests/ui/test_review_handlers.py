@@ -346,3 +346,15 @@ def test_a_correction_its_passages_do_not_prove_is_saved_with_a_warning(seeded):
 
     assert h.correct(log, ids["down"], "Autre.", ["mali#3"], proves=broken).message == \
         msg.REVIEW_CORRECTED.format(id=ids["down"])  # the check failing says nothing against the teacher
+
+
+def test_support_table_shows_the_direct_sentence_in_bold_and_quotes_plain():
+    from kalan.ui.review_render import render_sentences
+
+    html = render_sentences([
+        {"text": "En 1960 <i>x</i>.", "citations": [1], "support": 1.0, "role": "direct"},
+        {"text": QUOTE, "citations": [1], "support": 1.0, "role": "quote"},
+        {"text": "Sans rôle (réponse d'avant).", "citations": [1], "support": 1.0},
+    ])
+    assert "<b>En 1960 &lt;i&gt;x&lt;/i&gt;.</b>" in html
+    assert f"<td>{QUOTE.replace(chr(39), '&#x27;')}</td>" in html and "<b>Sans rôle" not in html

@@ -1,0 +1,74 @@
+"""The role of each answer sentence (``kalan.rag.answer.SentenceRole``) as the chain sets it, on a made-up article
+with the fake embedder: a typed question opens with its direct sentence then quotes, a long open one with its
+opening, a language model's sentences are generated; ``--json`` gains only the ``role`` key."""
+
+from __future__ import annotations
+
+import pytest
+
+from kalan.ingest.pipeline import ingest_corpus
+from kalan.rag.answer import Sentence
+from kalan.rag.citations import parse_answer
+from kalan.rag.service import KalanService
+from kalan.rag.settings import load_settings
+
+ARTICLE = """Le pont de Vernes
+
+Un ouvrage centenaire
+
+Le pont de Vernes enjambe le Lot au sud de la commune.
+La construction du pont de Vernes s'est achevée en 1910, après quatre ans de travaux menés par la commune.
+Bien que la commune de Vernes ait longtemps hésité entre un bac, une passerelle en bois et un pont de pierre, le conseil municipal a choisi le pont de pierre afin de relier durablement les fermes de la rive gauche au marché du bourg.
+Les habitants y organisent chaque été une fête de quartier.
+"""
+LOOSE = {"min_retrieval_score": -1.0, "min_support": -1.0, "min_answer_score": -1.0,
+         "min_answer_score_follow_up": -1.0, "min_answerability": 0.0, "require_span": False}
+
+
+def _service(tmp_path, llm: str = "extractive") -> KalanService:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "vernes.txt").write_text(ARTICLE, encoding="utf-8")
+    (corpus / "vernes.meta.yaml").write_text('title: "Le pont de Vernes"\nlanguage: fr\n', encoding="utf-8")
+    settings = load_settings(data_dir=tmp_path / "data", embedding={"mode": "fake"}, llm={"mode": llm},
+                             answer={**LOOSE, "open_opening_words": 26}, verified={"reuse": False})
+    s = KalanService(settings)
+    ingest_corpus(settings, corpus, s.store, s.embedder, progress=False)
+    return s
+
+
+@pytest.fixture
+def svc(tmp_path):
+    return _service(tmp_path)
+
+
+def test_a_typed_question_opens_with_its_direct_sentence_then_quotes(svc):
+    r = svc.ask("En quelle année la construction du pont de Vernes s'est-elle achevée ?")
+    assert not r["refused"] and r["short_answer"]
+    roles = [s["role"] for s in r["sentences"]]
+    assert roles[0] == "direct" and len(roles) >= 2 and set(roles[1:]) == {"quote"}
+    assert r["short_answer"] in r["sentences"][0]["text"]
+    for s in r["sentences"][1:]:  # a quote is the article's own sentence
+        assert s["text"] in ARTICLE
+    assert list(r["sentences"][0]) == ["text", "citations", "support", "role"]  # the old keys, then the new one
+
+
+def test_a_long_open_answer_opens_with_its_opening(svc):
+    r = svc.ask("Pourquoi le conseil municipal de Vernes a-t-il choisi un pont de pierre ?")
+    assert not r["refused"] and r["short_answer"] is None
+    first, *rest = r["sentences"]
+    assert first["role"] == "opening" and first["text"].startswith("Selon l'article")
+    assert rest and {s["role"] for s in rest} == {"quote"}
+
+
+def test_a_language_model_answer_is_generated(tmp_path):
+    r = _service(tmp_path, llm="fake").ask("En quelle année la construction du pont de Vernes s'est-elle achevée ?")
+    assert r["mode"] == "fake" and not r["refused"]
+    assert r["sentences"] and {s["role"] for s in r["sentences"]} == {"generated"}
+
+
+def test_written_sentences_are_generated_and_old_logged_sentences_load_as_quotes():
+    assert {s.role for s in parse_answer("Le pont date de 1910 [1]. Il relie deux rives [2].")} == {"generated"}
+    assert Sentence(text="Ancienne réponse.", citations=[1], support=0.9).role == "quote"
+    with pytest.raises(ValueError):
+        Sentence(text="x", citations=[1], support=1.0, role="inventé")
