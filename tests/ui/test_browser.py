@@ -4,7 +4,8 @@ One scenario, in order: the page loads (nothing fetched outside loopback), a que
 streamed with a [1] marker, the sources open on the highlighted quote, a thumbs down and a
 comment land in the answer log under the page's session, a question full of markup is shown
 as text and runs nothing, a refusal is shown without sources, « Nouvelle conversation »
-empties the chat. Screenshots and timings go to test-artifacts/.
+empties the chat, a whole-article request is answered, a date question's direct answer stands in
+bold above its quotes. Screenshots and timings go to test-artifacts/.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import urlparse
 import pytest
 
 from kalan.rag import messages as msg
+from kalan.rag.citations import AnswerSentence, render
 
 pytestmark = pytest.mark.slow
 
@@ -156,6 +158,28 @@ def test_student_page(page, served):
     pg.get_by_text("Sources (", exact=False).last.click()
     assert pg.locator("#kalan-chat .kalan-passage mark").count() >= 3
     pg.screenshot(path=str(ARTIFACTS / "06-resume.png"), full_page=True)
+
+    # 7. a date question: its direct answer in bold, apart from the quotes that prove it (the logged answer's own
+    # first sentence, with its marker, as the chain rendered it)
+    pg.get_by_role("button", name=msg.UI_NEW_CONVERSATION).click()
+    pg.wait_for_function("() => !document.querySelector('#kalan-chat .kalan-answer')")
+    question = "Depuis quand le Mali et la Russie ont-ils des relations diplomatiques ?"
+    timings["date"] = _ask(pg, question, 1)
+    log = AnswerLog(str(served.data_dir / "kalan.sqlite3"))
+    try:
+        logged = [r for r in log.list(limit=None) if r["question"] == question]
+        sentences = log.get(logged[0]["id"])["sentences"]
+    finally:
+        log.close()
+    assert sentences[0]["role"] == "direct" and {s["role"] for s in sentences[1:]} == {"quote"}
+    first, *quotes = [render([AnswerSentence(s["text"], s["citations"])]) for s in sentences]
+    answer = pg.locator("#kalan-chat .kalan-answer").last
+    assert answer.locator(".kalan-direct").inner_text().strip() == first
+    weight = answer.locator(".kalan-direct strong").evaluate("e => getComputedStyle(e).fontWeight")
+    assert int(weight) >= 700  # bold as the student sees it, not only in the markup
+    shown = answer.locator("blockquote.kalan-quotes").inner_text()
+    assert all(q in shown for q in quotes) and first not in shown
+    pg.screenshot(path=str(ARTIFACTS / "07-reponse-directe.png"), full_page=True)
     (ARTIFACTS / "browser-timings.json").write_text(json.dumps(timings, indent=2), encoding="utf-8")
     print("\nTemps mesurés dans le navigateur (s) :", json.dumps(timings))
 
