@@ -46,6 +46,10 @@ SentenceRole = Literal["direct", "opening", "quote", "generated"]
 """
 
 
+# the roles of a first sentence that answers in its own words, before the quotes that prove it
+LEAD_ROLES = ("direct", "opening")
+
+
 class Sentence(_Model):
     """An answer sentence, the passages it cites, its support score (shown to teachers) and its role.
 

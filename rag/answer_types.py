@@ -175,10 +175,11 @@ def focus_words(question: str) -> set[str]:
 
 
 # "soixante-cinq ans", "depuis trois mois": a duration; "le 65e anniversaire": a rank. Neither counts soldiers.
-DURATION = Phrases("<count> <space> {DURATION_UNITS}+s", "<num> e|eme|er|ere", "<day> <space> {MONTHS}",
+_LENGTH = "<count> <space> {DURATION_UNITS}+s"
+DURATION = Phrases(_LENGTH, "<num> e|eme|er|ere", "<day> <space> {MONTHS}",
                    count=_count, DURATION_UNITS=lx.DURATION_UNITS, MONTHS=lx.MONTHS)
 # of those, only the first is a length of time (« combien de temps ? »): « le 14 octobre » is a day, not a duration
-TIME_LENGTH = Phrases("<count> <space> {DURATION_UNITS}+s", count=_count, DURATION_UNITS=lx.DURATION_UNITS)
+TIME_LENGTH = Phrases(_LENGTH, count=_count, DURATION_UNITS=lx.DURATION_UNITS)
 AGE_Q = Phrases("age")
 
 

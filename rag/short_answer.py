@@ -58,9 +58,11 @@ _QUANTITY = re.compile(
 _UNIT_AFTER = Phrases("quelques {UNITS}", UNITS=tuple(u.rstrip("s") + "s" for u in lx.DURATION_UNITS))
 _UNITS = frozenset(lx.DURATION_UNITS) | {u + "s" for u in lx.DURATION_UNITS}
 _ORDINAL_ENDS = ("e", "eme", "er", "ere")
-# a count's span ends on what is counted, not on a tool word after it (« 300 soldats sont » -> « 300 soldats »)
-_STOP_TAIL = frozenset("de d des du et ou à a au aux en le la les l un une dans sur pour par avec que qui".split()) | {
-    w for w in FRENCH_STOPWORDS if len(w) > 1} | set(lx.ADJUNCT_PREPOSITIONS)  # not « m », « t »: « 188 m » is a length
+# a count's span ends on what is counted, not on a tool word after it (« 300 soldats sont » -> « 300 soldats »):
+# the stop words and adjunct prepositions, and of the one-letter ones only « d' », « l' », « à », not « m », « t »
+# (« 188 m » is a length)
+_STOP_TAIL = frozenset({"d", "l", "a", "à"} | {w for w in FRENCH_STOPWORDS if len(w) > 1}
+                       | set(lx.ADJUNCT_PREPOSITIONS))
 
 # spaCy labels that fit each kind of name question; None: any entity.
 _PLACE_Q = Phrases(_WHERE, f"{_QUEL} {{PLACE_NOUNS}}", **_QUESTION_LISTS)

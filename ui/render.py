@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from kalan.rag import messages as msg
+from kalan.rag.answer import LEAD_ROLES
 from kalan.rag.citations import AnswerSentence, render
 
 # A citation marker as the chain writes it: [1] or [1, 2] (on escaped text, brackets are untouched).
@@ -54,10 +55,6 @@ def answer_html(text: str, streaming: bool = False) -> str:
     return f'<div class="kalan-answer">{_with_refs(text)}{cursor}</div>'
 
 
-# First sentences that answer in their own words, before the quotes that prove them (kalan.rag.answer.SentenceRole)
-_LEAD_ROLES = ("direct", "opening")
-
-
 def direct_answer_html(answer: dict) -> str | None:
     """The answer as a bold first sentence, then its quotes in a blockquote under a short label, each quote with
     its [n] marker; None (show the text as it is) unless the first sentence is of role ``direct`` or ``opening``.
@@ -67,7 +64,7 @@ def direct_answer_html(answer: dict) -> str | None:
     raw = answer.get("sentences") or []
     if not raw or not all(isinstance(s, dict) and isinstance(s.get("text"), str) for s in raw):
         return None
-    if raw[0].get("role") not in _LEAD_ROLES:
+    if raw[0].get("role") not in LEAD_ROLES:
         return None
     try:
         sentences = [AnswerSentence(s["text"], [int(n) for n in s.get("citations") or []]) for s in raw]

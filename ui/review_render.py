@@ -16,6 +16,8 @@ import html
 import re
 from typing import Any
 
+from kalan.rag.answer import LEAD_ROLES
+
 STATUS_FR = {
     "unreviewed": "non relue",
     "approved": "approuvée",
@@ -165,7 +167,7 @@ def render_answer(answer: Any, titles: dict[int, str] | None = None) -> str:
 
 def _bold_if_lead(sentence: dict, html: str) -> str:
     """``html`` in bold when the sentence answers in its own words before the quotes (role direct or opening)."""
-    return f"<b>{html}</b>" if sentence.get("role") in ("direct", "opening") else html
+    return f"<b>{html}</b>" if sentence.get("role") in LEAD_ROLES else html
 
 
 def render_sentences(sentences: Any, min_support: float | None = None) -> str:
