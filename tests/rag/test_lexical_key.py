@@ -1,0 +1,100 @@
+"""The key of the BM25 token cache (``kalan.rag.lexical._tokenizer_key``) follows what the tokenizer does, not
+the source of ``kalan.rag.text``: a comment there keeps every saved index, a change in tokens rebuilds it.
+
+A small in-memory stand-in for ``ChunkStore`` (as in benchmarks/tests/test_lexical_incremental.py); no model, no
+Chroma.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kalan.rag import lexical, text
+
+TEXTS = {
+    "a": "Le conseil municipal vote le budget de la commune chaque année.",
+    "b": "La carte d'identité est gratuite, sauf en cas de perte ou de vol.",
+    "c": "Aujourd'hui, le 65ᵉ anniversaire des relations est fêté à Bamako.",
+}
+
+
+class FakeStore:
+    def __init__(self, texts: dict[str, str]):
+        self.texts = dict(texts)
+        self.calls = {"all_chunks": 0}
+
+    def count(self):
+        return len(self.texts)
+
+    def all_chunks(self, include_documents: bool = True):
+        self.calls["all_chunks"] += 1
+        for cid, t in self.texts.items():
+            yield cid, {"match_text": t}, t
+
+    def scan(self, include, page: int = 5000):
+        yield list(self.texts), [None] * len(self.texts), [None] * len(self.texts)
+
+    def get(self, ids, query_vector=None):
+        raise AssertionError("no new chunk to read")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_key():
+    lexical._tokenizer_key.cache_clear()
+    yield
+    lexical._tokenizer_key.cache_clear()
+
+
+def test_key_is_stable_and_keeps_stem_apart():
+    first = lexical._tokenizer_key(True), lexical._tokenizer_key(False)
+    lexical._tokenizer_key.cache_clear()
+    assert (lexical._tokenizer_key(True), lexical._tokenizer_key(False)) == first
+    assert first[0] != first[1]
+
+
+def test_key_does_not_read_the_text_module_source(monkeypatch, tmp_path):
+    other = tmp_path / "text.py"
+    other.write_text("# another source\n")
+    before = lexical._tokenizer_key(True)
+    lexical._tokenizer_key.cache_clear()
+    monkeypatch.setattr(text, "__file__", str(other))
+    assert lexical._tokenizer_key(True) == before
+
+
+def test_key_changes_with_the_tokens(monkeypatch):
+    before = {s: lexical._tokenizer_key(s) for s in (True, False)}
+    lexical._tokenizer_key.cache_clear()
+    monkeypatch.setattr(lexical, "tokenize", lambda t, stem=True: text.words(t))  # stop words kept
+    assert all(lexical._tokenizer_key(s) != before[s] for s in (True, False))
+
+
+def test_key_changes_with_the_stop_words(monkeypatch):
+    before = lexical._tokenizer_key(True)
+    lexical._tokenizer_key.cache_clear()
+    monkeypatch.setattr(lexical, "FRENCH_STOPWORDS", lexical.FRENCH_STOPWORDS | {"zzz"})
+    assert lexical._tokenizer_key(True) != before
+
+
+def test_saved_tokens_reused_while_the_key_holds_and_not_after(tmp_path, monkeypatch):
+    folder = tmp_path / "bm25" / "kalan-x"
+    store = FakeStore(TEXTS)
+    lexical.build_from_store(store, previous=folder).save(folder)
+    assert store.calls["all_chunks"] == 1
+
+    lexical._tokenizer_key.cache_clear()  # a new process: the key is computed again, the same
+    again = lexical.build_from_store(store, previous=folder)
+    assert store.calls["all_chunks"] == 1  # the cached tokens were used: nothing read again
+    assert again.ids == list(TEXTS)
+
+    lexical._tokenizer_key.cache_clear()
+    monkeypatch.setattr(lexical, "tokenize", lambda t, stem=True: text.words(t))
+    lexical.build_from_store(store, previous=folder)
+    assert store.calls["all_chunks"] == 2  # other tokens: a full rebuild
+
+
+def test_stemmed_tokens_are_not_reused_unstemmed(tmp_path):
+    folder = tmp_path / "idx"
+    store = FakeStore(TEXTS)
+    lexical.build_from_store(store, stem=True, previous=folder).save(folder)
+    lexical.build_from_store(store, stem=False, previous=folder)
+    assert store.calls["all_chunks"] == 2
