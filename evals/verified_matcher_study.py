@@ -31,7 +31,7 @@ import numpy as np
 
 from kalan.evals.metrics import facts_met
 from kalan.evals.split import half
-from kalan.evals.verified_reuse import SETS, _cases, play_teacher, questions_asked
+from kalan.evals.verified_reuse import SETS, cases_by_id, play_teacher, questions_asked
 from kalan.rag.settings import load_settings, with_overrides
 
 THRESHOLDS = (0.78, 0.80, 0.82, 0.84, 0.86, 0.88, 0.90, 0.92, 0.94)
@@ -76,7 +76,7 @@ def _own(chain, question: str) -> dict:
 
 
 def _key(text: str) -> str:
-    from kalan.rag.verified import _key as key
+    from kalan.rag.verified import sentence_key as key
 
     return key(text)
 
@@ -101,12 +101,12 @@ def features(data_settings, progress: bool = True) -> list[dict]:
     from kalan.rag.chain import AnswerChain
     from kalan.rag.service import KalanService
     from kalan.rag.verified import (
-        Reviewed, _same_names, _word_in, answer_type, question_names, question_terms, question_word, served_status,
-        word_gap,
+        Reviewed, answer_type, names_covered, question_names, question_terms, question_word, served_status, word_gap,
+        word_in,
     )
 
     pairs = [json.loads(x) for x in (SETS / "verified-pairs.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-    cases = _cases()
+    cases = cases_by_id()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "review.sqlite3")
@@ -135,18 +135,18 @@ def features(data_settings, progress: bool = True) -> list[dict]:
             for i in np.argsort(-sims)[:5]:
                 r, ev, src = items[int(i)]
                 added, dropped = word_gap(words, r.words)
-                new = [w for w in words if not _word_in(w, r.words)]
-                uncovered = [w for w in new if not _word_in(w, ev["words"] | ev["answer_words"])]
+                new = [w for w in words if not word_in(w, r.words)]
+                uncovered = [w for w in new if not word_in(w, ev["words"] | ev["answer_words"])]
                 row = {"id": pid, "kind": kind, "half": half(pid), "form": form.get(pid), "candidate": by_log[r.id],
                        "right": kind in ("paraphrase", "retyped") and by_log[r.id] == source,
                        "cosine": round(float(sims[i]), 4), "same_kind": r.kind == qkind, "same_word": r.word == qword,
-                       "names_ok": _same_names(names, r.names, r.question), "added": added, "dropped": dropped,
+                       "names_ok": names_covered(names, r.names, r.question), "added": added, "dropped": dropped,
                        "top_in_evidence": own["top"] is not None and own["top"] in ev["sentences"],
                        "top_as_source": own["top"] is not None and own["top"] == src["top"],
                        "same_short": (own["short"] or "") == (src["short"] or ""),
                        "same_refusal": own["refused"] == src["refused"],
                        "uncovered": len(uncovered),
-                       "in_article": sum(_word_in(w, ev["article_words"]) for w in uncovered)}
+                       "in_article": sum(word_in(w, ev["article_words"]) for w in uncovered)}
                 if kind == "other":
                     case = cases[pid]
                     text = r.record.get("corrected_answer") or r.record.get("answer") or ""

@@ -40,7 +40,7 @@ SETS = PROJECT_ROOT / "evals" / "sets"
 FORMS = ("reworded", "reordered")
 
 
-def _cases() -> dict[str, dict]:
+def cases_by_id() -> dict[str, dict]:
     out = {}
     for name in ("seed.jsonl", "students.jsonl"):
         for line in (SETS / name).read_text(encoding="utf-8").splitlines():
@@ -105,7 +105,7 @@ def measure(data_settings, threshold: float | None, same_names: bool, words: boo
     from kalan.rag.service import KalanService
 
     pairs = [json.loads(x) for x in (SETS / "verified-pairs.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-    cases = _cases()
+    cases = cases_by_id()
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "review.sqlite3")
         off = with_overrides(data_settings, review={"db_url": db}, verified={"reuse": False})

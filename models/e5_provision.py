@@ -408,12 +408,12 @@ Upstream notice shipped with the tokenizer:
 """
 
 
-def _write_json(path: Path, obj: Any) -> None:
+def write_json(path: Path, obj: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _fsync_tree(root: Path) -> None:
+def fsync_tree(root: Path) -> None:
     for p in sorted(root.rglob("*")):
         if p.is_file():
             with open(p, "rb") as fh:
@@ -453,7 +453,7 @@ def is_complete(path: Path | str, model: str = MODEL_ID, build_format: int = BUI
     return True
 
 
-def _cleanup_stale_tmp(dest: Path) -> None:
+def cleanup_stale_tmp(dest: Path) -> None:
     """Remove temp siblings left by crashed builds (owner pid no longer alive)."""
     if os.name != "posix":  # os.kill(pid, 0) is only a liveness probe on POSIX
         return
@@ -533,7 +533,7 @@ def build_e5_small(dest: Path) -> Path:
     }
 
     dest.parent.mkdir(parents=True, exist_ok=True)
-    _cleanup_stale_tmp(dest)
+    cleanup_stale_tmp(dest)
     # os.mkdir (not tempfile.mkdtemp, which forces mode 0700) so that the
     # final folder gets the usual umask-based permissions.
     tmp = dest.parent / f".{dest.name}.tmp-{os.getpid()}-{os.urandom(4).hex()}"
@@ -543,12 +543,12 @@ def build_e5_small(dest: Path) -> Path:
         del n5_bytes
         save_file(state, str(tmp / "model.safetensors"), metadata={"format": "pt"})
         del state
-        _write_json(tmp / "config.json", _bert_config(e5))
+        write_json(tmp / "config.json", _bert_config(e5))
         # safetensors may create its file 0600: align it on a normally created file
         os.chmod(tmp / "model.safetensors", (tmp / "config.json").stat().st_mode & 0o777)
         (tmp / "tokenizer.json").write_bytes(tok_bytes)
         for name, obj in {**_tokenizer_files(e5), **_st_files(e5)}.items():
-            _write_json(tmp / name, obj)
+            write_json(tmp / name, obj)
         (tmp / "2_Normalize").mkdir()
         (tmp / "NOTICE.md").write_text(_notice(sources, notice_text), encoding="utf-8")
 
@@ -567,8 +567,8 @@ def build_e5_small(dest: Path) -> Path:
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "build_seconds": round(time.monotonic() - t0, 2),
         }
-        _write_json(tmp / MARKER_NAME, marker)  # written last: its presence = complete
-        _fsync_tree(tmp)
+        write_json(tmp / MARKER_NAME, marker)  # written last: its presence = complete
+        fsync_tree(tmp)
 
         old: Path | None = None
         if dest.exists():

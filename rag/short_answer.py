@@ -25,9 +25,8 @@ from dataclasses import dataclass
 
 from kalan.rag import entities
 from kalan.rag import lexicon as lx
-from kalan.rag.answer_types import capitalised_groups
-from kalan.rag.answer_types import _QUEL, _QUESTION_LISTS, _QUI, _WHERE, AGE_Q, DURATION, TIME_LENGTH, TIME_SPAN_Q, _names, \
-    _recent_year, expected_type
+from kalan.rag.answer_types import AGE_Q, DURATION, QUEL, QUESTION_LISTS, QUI, TIME_LENGTH, TIME_SPAN_Q, WHERE, \
+    capitalised_groups, capitalised_names, expected_type, is_recent_year
 from kalan.rag.phrases import Phrases, alone, is_year, tokens, written_words
 from kalan.rag.text import FRENCH_STOPWORDS, fold, tokenize
 
@@ -43,7 +42,7 @@ class Span:
 
 
 # « 14 octobre 2025 », « octobre 2025 », « 1er octobre », « les années 1960 », « 1960 »; « années » as written
-_DATE = Phrases("=1er {MONTHS} <year>", "<day> {MONTHS} <year>", "{MONTHS} <year>", "=1er {MONTHS}",
+DATE = Phrases("=1er {MONTHS} <year>", "<day> {MONTHS} <year>", "{MONTHS} <year>", "=1er {MONTHS}",
                 "<day> {MONTHS}", "les? =années <year>", "<year>", MONTHS=lx.MONTHS)
 # A count as written, with its unit and what it counts (« plus d'un millier d'étudiants », « 300 MW »): the one
 # character-level grammar left here (digit groups « 1 000 », units glued or not, the counted noun's own letters).
@@ -65,9 +64,9 @@ _STOP_TAIL = frozenset({"d", "l", "a", "à"} | {w for w in FRENCH_STOPWORDS if l
                        | set(lx.ADJUNCT_PREPOSITIONS))
 
 # spaCy labels that fit each kind of name question; None: any entity.
-_PLACE_Q = Phrases(_WHERE, f"{_QUEL} {{PLACE_NOUNS}}", **_QUESTION_LISTS)
-_ORG_Q = Phrases(f"{_QUEL} {{ORG_NOUNS}}", **_QUESTION_LISTS)
-_PERSON_Q = Phrases(_QUI, f"{_QUEL} {{PERSON_NOUNS}}", **_QUESTION_LISTS)
+_PLACE_Q = Phrases(WHERE, f"{QUEL} {{PLACE_NOUNS}}", **QUESTION_LISTS)
+_ORG_Q = Phrases(f"{QUEL} {{ORG_NOUNS}}", **QUESTION_LISTS)
+_PERSON_Q = Phrases(QUI, f"{QUEL} {{PERSON_NOUNS}}", **QUESTION_LISTS)
 
 
 def _entity_spans(sentence: str, labels: set[str] | None) -> list[tuple[int, int]]:
@@ -77,7 +76,7 @@ def _entity_spans(sentence: str, labels: set[str] | None) -> list[tuple[int, int
         if spans or labels is not None:
             return spans
     out, pos = [], 0
-    for name in _names(sentence):  # capitalised word groups, sentence openings aside
+    for name in capitalised_names(sentence):  # capitalised word groups, sentence openings aside
         i = sentence.find(name, pos)
         if i >= 0:
             out.append((i, i + len(name)))
@@ -88,7 +87,7 @@ def _entity_spans(sentence: str, labels: set[str] | None) -> list[tuple[int, int
 def _candidates(kind: str, question: str, sentence: str) -> list[tuple[int, int]]:
     fq = fold(question)
     if kind == "date":
-        return [m.span() for m in _DATE.finditer(sentence)]
+        return [m.span() for m in DATE.finditer(sentence)]
     if kind == "number":
         durations = bool(TIME_SPAN_Q.search(fq) or AGE_Q.search(fq))
         out = []
@@ -109,7 +108,7 @@ def _candidates(kind: str, question: str, sentence: str) -> list[tuple[int, int]
             is_duration = bool(TIME_LENGTH.search(toks) or _UNIT_AFTER.search(toks))
             if DURATION.search(toks) and not is_duration:
                 continue  # a day of a month (« 14 octobre »), neither a count nor a length of time
-            if durations != is_duration or _recent_year(text.strip()):
+            if durations != is_duration or is_recent_year(text.strip()):
                 continue
             if is_duration:  # "six décennies après" -> "six décennies"
                 unit = next((t for t in tokens(sentence[s:e]) if t.text in _UNITS), None)

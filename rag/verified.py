@@ -120,7 +120,7 @@ def question_names(question: str) -> frozenset[str]:
     return frozenset(words | {t.text for t in tokens(question) if t.kind == "num"})
 
 
-def _same_names(new: frozenset[str], known: frozenset[str], known_text: str) -> bool:
+def names_covered(new: frozenset[str], known: frozenset[str], known_text: str) -> bool:
     """Every name or number of the new question is in the reviewed question (prefix of 5 letters: « russe »
     and « Russie » differ but « Moscou » never matches « Mali »)."""
     haystack = set(ascii_words(fold(known_text))) | set(known)
@@ -142,7 +142,7 @@ def question_terms(question: str) -> frozenset[str]:
                      if w not in FRENCH_STOPWORDS and (len(w) > 2 or w.isdigit()))
 
 
-def _word_in(w: str, words: frozenset[str] | set[str]) -> bool:
+def word_in(w: str, words: frozenset[str] | set[str]) -> bool:
     """``w`` in ``words`` up to a typo or an ending (stems sharing their first 5 letters)."""
     return any(w == h or (len(w) >= 5 and len(h) >= 5 and w[:5] == h[:5]) or _swapped(w, h)
                or near_spelling(w, h, 2 if len(w) >= 8 else 1) for h in words)
@@ -158,7 +158,7 @@ def _swapped(a: str, b: str) -> bool:
 
 def word_gap(new: frozenset[str] | set[str], known: frozenset[str] | set[str]) -> tuple[int, int]:
     """Content words the new question adds, and the reviewed one's words it drops."""
-    return sum(not _word_in(w, known) for w in new), sum(not _word_in(w, new) for w in known)
+    return sum(not word_in(w, known) for w in new), sum(not word_in(w, new) for w in known)
 
 
 def rejected_sentences(record: dict) -> set[str]:
@@ -167,10 +167,10 @@ def rejected_sentences(record: dict) -> set[str]:
     for c in record.get("citations") or []:
         for piece in str(c.get("quote") or "").split(QUOTE_JOIN):
             if piece.strip():
-                out.add(_key(piece))
+                out.add(sentence_key(piece))
     for s in record.get("sentences") or []:
         if isinstance(s, dict) and s.get("text"):
-            out.add(_key(s["text"]))
+            out.add(sentence_key(s["text"]))
     return out
 
 
@@ -180,7 +180,7 @@ def without_rejected(text: str, rejected: frozenset[str]) -> str:
     if not rejected:
         return text
     for start, end in reversed(sentence_spans(text)):
-        if _key(text[start:end]) in rejected:
+        if sentence_key(text[start:end]) in rejected:
             text = text[:start] + text[end:].lstrip(" ")
     return text
 
@@ -190,18 +190,19 @@ def repeats_rejected(sentence: AnswerSentence, passages: list, rejected: frozens
     verified against (a model rewording the rejected sentence is caught by its quote, whatever its words)."""
     if not rejected:
         return False
-    if _key(sentence.text) in rejected:
+    if sentence_key(sentence.text) in rejected:
         return True
-    return any(0 < n <= len(passages) and _key(passages[n - 1].text[a:b]) in rejected
+    return any(0 < n <= len(passages) and sentence_key(passages[n - 1].text[a:b]) in rejected
                for n, (a, b) in sentence.quote_spans.items())
 
 
-def _key(text: str) -> str:
+def sentence_key(text: str) -> str:
+    """A sentence as rejected sentences are compared: folded, spaces squeezed, end punctuation dropped."""
     return " ".join(fold(text).strip(" .;:!?…•-*").split())
 
 
 def is_rejected(text: str, rejected: frozenset[str]) -> bool:
-    return bool(rejected) and _key(text) in rejected
+    return bool(rejected) and sentence_key(text) in rejected
 
 
 class VerifiedAnswers:
@@ -274,7 +275,7 @@ class VerifiedAnswers:
             if sim < self.min_similarity:
                 break
             r = items[int(i)]
-            if r.kind != kind or r.word != word or (self.same_names and not _same_names(names, r.names, r.question)):
+            if r.kind != kind or r.word != word or (self.same_names and not names_covered(names, r.names, r.question)):
                 continue
             if self.max_new_words is not None:
                 added, dropped = word_gap(words, r.words)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kalan.rag.short_answer import _DATE
+from kalan.rag.short_answer import DATE
 from kalan.rag.text import FRENCH_STOPWORDS, fold
 
 MONTHS = {m: i for i, m in enumerate(
@@ -67,7 +67,7 @@ def _reads_as_year(sentence: str, start: int, end: int) -> bool:
 def find_dates(sentence: str) -> list[DateMention]:
     """Absolute dates of ``sentence``, in order (a day without a year has ``year`` 0)."""
     out = []
-    for m in _DATE.finditer(sentence):
+    for m in DATE.finditer(sentence):
         text = m.group(0)
         words = fold(text).split()
         year = next((int(w) for w in words if _YEAR_ONLY.match(w)), 0)

@@ -28,7 +28,7 @@ from functools import lru_cache
 from kalan.rag import entities
 from kalan.rag.planted import planted_spans
 from kalan.rag.sentences import sentence_spans
-from kalan.rag.short_answer import _DATE  # the direct answer's date pattern
+from kalan.rag.short_answer import DATE  # the direct answer's date pattern
 from kalan.rag.text import fold
 from kalan.study import messages as m
 
@@ -61,7 +61,7 @@ def questions_from(sentence: str) -> list[tuple[str, str]]:
     if not _usable(sentence):
         return []
     out: list[tuple[int, str, str]] = []
-    for d in _DATE.finditer(sentence):
+    for d in DATE.finditer(sentence):
         text = d.group(0)
         if re.fullmatch(r"(?:1er|\d{1,2})\s+\S+", fold(text)):  # « 14 octobre » without its year: too vague
             continue
