@@ -18,34 +18,26 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kalan.rag import lexicon as lx
 from kalan.rag import messages as msg
 from kalan.rag import prompts
 from kalan.rag.citations import AnswerSentence, MarkerHoldback, parse_answer, render, verify
 from kalan.rag import answerability
 from kalan.rag.answer import Answer, Citation, Passage, Sentence
 from kalan.rag.extractive import SentenceVectors, bullet_end, candidates, matched, question_words, score_candidates, select
-from kalan.rag.ellipsis import fragment_unheard, resolve
+from kalan.rag.ellipsis import fragment_unheard, is_follow_up, resolve
 from kalan.rag.guards import clean_question, looks_like_injection
 from kalan.rag.opening import choose as choose_opening, word_count
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
 from kalan.rag.answer_types import coverage, expected_type, question_parts
 from kalan.rag.refusal import Decision, RefusalReason, after_answer, before_answer, topic_of
-from kalan.rag.phrases import Phrases
 from kalan.rag.planted import planted_spans
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.referents import fits
-from kalan.rag.short_answer import asks_itself, find_span
-from kalan.rag.text import content_words, fold
+from kalan.rag.short_answer import asks_itself, direct_part, find_span
+from kalan.rag.text import content_words
 from kalan.rag.verified import is_rejected, rebuild, repeats_rejected, without_rejected
 
 log = logging.getLogger(__name__)
-
-# A question that leans on the last one: it opens with a linking word (« Et … », « Mais … »), or refers back
-# to someone or something by a pronoun (« il », « ce pays »).
-_FOLLOW_UP = Phrases("^{FOLLOW_UP_OPENERS}", "{FOLLOW_UP_REFERENCES}", FOLLOW_UP_OPENERS=lx.FOLLOW_UP_OPENERS,
-                     FOLLOW_UP_REFERENCES=lx.FOLLOW_UP_REFERENCES)
-
 
 @dataclass
 class State:
@@ -70,16 +62,6 @@ class State:
     rejected: frozenset = frozenset()  # sentences a teacher marked wrong for a close question: never chosen
     notice: str | None = None
     t0: float = field(default_factory=time.perf_counter)
-
-
-def is_follow_up(question: str, history: list) -> bool:
-    """The question leans on the previous one. The same question asked again (a student trying once more, the
-    guided mode's second round) is not a follow-up: it gets the same answer, not the runner-up."""
-    if not history:
-        return False
-    if fold(question).strip() == fold(str(history[-1][0])).strip():
-        return False
-    return _FOLLOW_UP.found(question) or len(content_words(question)) <= 2
 
 
 class AnswerChain:
@@ -260,7 +242,7 @@ class AnswerChain:
         if not self.settings.answer.direct_answer or not state.selected:
             return None
         follow_up = state.standalone != state.clean
-        said = _direct_part(state.history[-1][1]) if follow_up and state.history else ""
+        said = direct_part(state.history[-1][1]) if follow_up and state.history else ""
         by_score = sorted(state.selected, key=lambda c: -c.score)
         top = by_score[0]
         spans, cited = [], []
@@ -545,14 +527,6 @@ def _without_planted(text: str) -> str:
     for start, end in reversed(planted_spans(text)):
         text = text[:start] + text[end:]
     return text
-
-
-def _direct_part(answer: str) -> str:
-    """The direct first sentence of an earlier answer (« Abdoulaye Diop [1]. »), without its markers."""
-    spans = sentence_spans(answer or "")
-    first = answer[spans[0][0]:spans[0][1]] if spans else ""
-    first = re.sub(r"\s*\[[\d,\s]+\]", "", first).strip(" .")
-    return first if 0 < len(first.split()) <= 12 else ""
 
 
 def _clean_history(history) -> list:

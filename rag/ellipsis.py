@@ -21,8 +21,10 @@ answer path (spaCy takes seconds).
 Chine ? » after a question on Russia): the refusal rule ``fragment_unheard`` (``kalan.rag.refusal``) then refuses
 rather than let the previous question's words answer it.
 
-Not here: deciding that a question is a follow-up (``kalan.rag.chain.is_follow_up``), the chat model's
-condensation (``kalan.rag.prompts.CONDENSE``).
+``is_follow_up`` says when a question leans on the previous one at all (a linking word, a pronoun, two content
+words or fewer): the chain then resolves or glues it.
+
+Not here: the chat model's condensation (``kalan.rag.prompts.CONDENSE``).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from __future__ import annotations
 from kalan.rag import lexicon as lx
 from kalan.rag.answer_types import capitalised_groups
 from kalan.rag.extractive import matched, question_words
-from kalan.rag.phrases import tokens
+from kalan.rag.phrases import Phrases, tokens
 from kalan.rag.refusal import topic_of
 from kalan.rag.short_answer import asks_itself
 from kalan.rag.text import content_words, fold
@@ -41,6 +43,21 @@ _SUBJECTS = frozenset(lx.SUBJECT_PRONOUNS)
 _REFERRING = frozenset(lx.REFERRING_PRONOUNS)
 _COPULAS = frozenset(lx.COPULAS)
 _ASKING = frozenset(lx.INTERROGATIVES)
+
+# A question that leans on the last one: it opens with a linking word (« Et … », « Mais … »), or refers back
+# to someone or something by a pronoun (« il », « ce pays »).
+_FOLLOW_UP = Phrases("^{FOLLOW_UP_OPENERS}", "{FOLLOW_UP_REFERENCES}", FOLLOW_UP_OPENERS=lx.FOLLOW_UP_OPENERS,
+                     FOLLOW_UP_REFERENCES=lx.FOLLOW_UP_REFERENCES)
+
+
+def is_follow_up(question: str, history: list) -> bool:
+    """The question leans on the previous one. The same question asked again (a student trying once more, the
+    guided mode's second round) is not a follow-up: it gets the same answer, not the runner-up."""
+    if not history:
+        return False
+    if fold(question).strip() == fold(str(history[-1][0])).strip():
+        return False
+    return _FOLLOW_UP.found(question) or len(content_words(question)) <= 2
 
 
 def resolve(follow_up: str, previous: str, answer: str = "") -> str | None:

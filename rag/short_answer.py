@@ -15,6 +15,9 @@ How a span is found, by the expected answer type (``kalan.rag.answer_types.expec
   organisations for « quelle entreprise »), else capitalised word groups.
 When several spans qualify, the one nearest to the question's own words in the sentence wins.
 
+``direct_part`` reads the direct answer back out of an earlier answer's text (a follow-up's span must not say
+it again).
+
 Does not choose the sentence (``kalan.rag.extractive``) nor decide refusals (``kalan.rag.refusal``).
 """
 
@@ -28,6 +31,7 @@ from kalan.rag import lexicon as lx
 from kalan.rag.answer_types import AGE_Q, DURATION, QUEL, QUESTION_LISTS, QUI, TIME_LENGTH, TIME_SPAN_Q, WHERE, \
     capitalised_groups, capitalised_names, expected_type, is_recent_year
 from kalan.rag.phrases import Phrases, alone, is_year, tokens, written_words
+from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import FRENCH_STOPWORDS, fold, tokenize
 
 
@@ -298,3 +302,11 @@ def find_span(question: str, sentence: str, kind: str | None = None, topic: froz
     s, e = min(spans, key=lambda sp: (about_topic(sp), repeats(sp), distance(sp), sp[0]))
     text = sentence[s:e]
     return Span(s, e, text, _frame(kind, question, text))
+
+
+def direct_part(answer: str) -> str:
+    """The direct first sentence of an earlier answer (« Abdoulaye Diop [1]. »), without its markers."""
+    spans = sentence_spans(answer or "")
+    first = answer[spans[0][0]:spans[0][1]] if spans else ""
+    first = re.sub(r"\s*\[[\d,\s]+\]", "", first).strip(" .")
+    return first if 0 < len(first.split()) <= 12 else ""

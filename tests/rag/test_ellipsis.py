@@ -7,7 +7,7 @@ import pytest
 from kalan.ingest.pipeline import ingest_corpus
 from kalan.rag.chain import AnswerChain, State
 from kalan.rag.documents import Passage
-from kalan.rag.ellipsis import fragment_unheard, resolve
+from kalan.rag.ellipsis import fragment_unheard, is_follow_up, resolve
 from kalan.rag.service import KalanService
 from kalan.rag.settings import load_settings
 from kalan.rag.text import content_words
@@ -98,3 +98,12 @@ def test_the_chain_retrieves_with_the_rewritten_fragment(tmp_path, seed_corpus, 
     glued = f"{previous} Et dans les transports ?"
     expected = "Que prévoit le partenariat dans les transports ?" if rewrite else glued
     assert r["standalone_question"] == expected
+
+
+def test_what_leans_on_the_previous_question():
+    history = [("Qui dirige le club de football de Tartu ?", "Kaarel Tamm [1].")]
+    assert is_follow_up("Et en 2021 ?", history)  # a linking word
+    assert is_follow_up("Quel âge a-t-il ?", history)  # a pronoun
+    assert not is_follow_up("Quand le stade de Tartu a été rénové ?", history)  # its own words, no pronoun
+    assert not is_follow_up("Et en 2021 ?", [])  # nothing to lean on
+    assert not is_follow_up("qui dirige le club de football de Tartu", history)  # asked again: not a follow-up

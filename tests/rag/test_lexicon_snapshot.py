@@ -156,7 +156,7 @@ def _span(sp):
 def readers(with_spacy: bool = True, only: str | None = None) -> dict[str, list]:
     """Reader name -> list of outputs, item by item (same order on every run); ``only``: that reader alone."""
     from kalan.rag import answer_types as at
-    from kalan.rag import chain, extractive, fact_check, guards, overview, planted, short_answer, verified
+    from kalan.rag import chain, ellipsis, extractive, fact_check, guards, overview, planted, short_answer, verified
 
     questions = _questions()
     article = _article_sentences()
@@ -178,7 +178,7 @@ def readers(with_spacy: bool = True, only: str | None = None) -> dict[str, list]
         "answer_type": verified.answer_type,
         "question_names": lambda q: sorted(verified.question_names(q)),
         "question_terms": lambda q: sorted(verified.question_terms(q)),
-        "is_follow_up": lambda q: chain.is_follow_up(q, [["a", "b"]]),
+        "is_follow_up": lambda q: ellipsis.is_follow_up(q, [["a", "b"]]),
         "asks_overview": overview.asks_overview,
         "names_a_subject": overview.names_a_subject,
         "looks_like_injection": guards.looks_like_injection,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kalan.rag.short_answer import asks_itself, find_span
+from kalan.rag.short_answer import asks_itself, direct_part, find_span
 
 DIOP = ("À l’occasion du 65ᵉ anniversaire, le ministre malien des Affaires étrangères, Abdoulaye Diop, a adressé un "
         "message de félicitations à son homologue russe Sergueï Lavrov.")
@@ -126,3 +126,10 @@ def test_a_count_ends_on_what_is_counted_not_on_a_tool_word():
     assert span is not None and span.text == "quatre clubs"
     span = find_span("Quelle est la hauteur de la tour ?", "La tour mesure 188 m depuis 1998.", "number")
     assert span is not None and span.text == "188 m"  # a one-letter unit is no tool word
+
+
+def test_the_direct_part_of_an_earlier_answer():
+    assert direct_part("Abdoulaye Diop [1]. Le ministre a écrit à Sergueï Lavrov [1, 2].") == "Abdoulaye Diop"
+    assert direct_part("") == ""
+    long = "Le ministre malien des Affaires étrangères a adressé un long message de félicitations à son homologue [1]."
+    assert direct_part(long) == ""  # a quoted sentence, not a direct answer
