@@ -54,7 +54,7 @@ _NUMBER_WORD = r"(?:(?:\d+(?:[ .,]\d+)*|" + "|".join(lx.COUNT_WORDS) + r")(?![\w
 _QUANTITY = re.compile(
     rf"(?:\b(?:plus|moins|près|pres|environ|quelque|quelques|au moins|jusqu['’]à)\s+(?:de\s+|d['’])?)?"
     rf"\b{_NUMBER_WORD}(?:[\s-]+(?:et[\s-]+)?{_NUMBER_WORD})*"
-    rf"(?:\s*(?:%|pour\s*cent|°C|km|m|kg|t|MW|GW|kW|€|\$))?"
+    rf"(?:\s*(?:%|pour\s*cent|°C|km|m|kg|t|MW|GW|kW|€|\$)(?!\w))?"
     rf"(?:\s+(?:de\s+|d['’]|des\s+)?[^\W\d_][\w’'-]*(?:\s+[a-zà-ÿ][\w’'-]*)?)?",
     re.IGNORECASE,
 )
@@ -296,12 +296,24 @@ def find_span(question: str, sentence: str, kind: str | None = None, topic: froz
         words = set(tokenize(sentence[span[0]:span[1]]))
         return any(n and n <= words for n in asked_names)
 
+    asked_numbers = _numbers(question) if kind in ("number", "date") else set()
+
+    def restates(span: tuple[int, int]) -> bool:
+        """Every number of the span is one the question gives (« 2005 en Libye » for « En 2005, dans combien de
+        pays … ? »): the question's own setting, not its answer, unless no other span is there."""
+        numbers = _numbers(sentence[span[0]:span[1]])
+        return bool(numbers) and numbers <= asked_numbers
+
     def about_topic(span: tuple[int, int]) -> bool:  # "Mali" answers only when nothing else does
         return kind == "name" and not set(tokenize(sentence[span[0]:span[1]])) - topic
 
-    s, e = min(spans, key=lambda sp: (about_topic(sp), repeats(sp), distance(sp), sp[0]))
+    s, e = min(spans, key=lambda sp: (about_topic(sp), repeats(sp), restates(sp), distance(sp), sp[0]))
     text = sentence[s:e]
     return Span(s, e, text, _frame(kind, question, text))
+
+
+def _numbers(text: str) -> set[str]:
+    return {t.text for t in tokens(fold(text)) if t.kind == "num"}
 
 
 def direct_part(answer: str) -> str:

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from kalan.rag import answerability as A
 
 
@@ -16,10 +18,12 @@ def test_probability_rises_with_a_positively_weighted_feature():
     assert abs(cal.probability({}) - 0.5) < 1e-9
 
 
-def test_the_shipped_e5_calibration_fits_the_features():
-    cal = A.load_calibration("e5")
-    assert cal is not None and len(cal.weights) == len(A.FEATURES)
+@pytest.mark.parametrize("embedder", ["e5", "gemma"])
+def test_the_shipped_calibrations_fit_the_features(embedder):
+    cal = A.load_calibration(embedder)
+    assert cal is not None and cal.embedder == embedder and len(cal.weights) == len(A.FEATURES)
     assert 0.0 < cal.probability({f: 0.5 for f in A.FEATURES}) < 1.0
+    assert 0.0 < cal.threshold < 0.5  # a gate fitted with a bounded loss of answers (fit_answerability)
 
 
 def test_a_calibration_fitted_on_other_features_is_ignored(tmp_path, monkeypatch):

@@ -128,6 +128,24 @@ def test_a_count_ends_on_what_is_counted_not_on_a_tool_word():
     assert span is not None and span.text == "188 m"  # a one-letter unit is no tool word
 
 
+def test_a_unit_is_a_whole_word_not_the_first_letter_of_one():
+    s = "Le pont mesure 412 mètres de long et compte 12 piles."
+    span = find_span("Quelle est la longueur du pont ?", s, "number")
+    assert span is not None and span.text == "412 mètres"  # not « 412 m » cut out of « mètres »
+    span = find_span("Combien de piles compte le pont ?", "Le chantier a mobilisé 300 maçons.", "number")
+    assert span is not None and span.text == "300 maçons"
+    span = find_span("Quelle est la superficie de la ville ?", "La ville s'étend sur 81 km2 au bord du lac.", "number")
+    assert span is not None and span.text == "81 km2"
+
+
+def test_a_number_the_question_gives_is_its_setting_not_its_answer():
+    s = "Pour son festival de 2019 à Lyon, la ville a reçu des exposants venus de 12 pays."
+    span = find_span("En 2019, combien de pays ont envoyé des exposants au festival ?", s, "number")
+    assert span is not None and span.text == "12 pays"  # « 2019 à Lyon » only repeats the question's year
+    alone = find_span("En 2019, combien de pays ?", "Le festival de 2019 à Lyon a eu lieu.", "number")
+    assert alone is not None and alone.text == "2019 à Lyon"  # no other span: set aside, not dropped
+
+
 def test_the_direct_part_of_an_earlier_answer():
     assert direct_part("Abdoulaye Diop [1]. Le ministre a écrit à Sergueï Lavrov [1, 2].") == "Abdoulaye Diop"
     assert direct_part("") == ""
