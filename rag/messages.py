@@ -128,6 +128,7 @@ UI_SOURCES_TITLE = "Sources ({n}) — cliquez pour lire les passages"
 UI_SOURCE_QUOTE_LEGEND = "Le passage surligné est celui qui appuie la réponse."
 UI_REFUSAL_HINT = "Vous pouvez poser des questions sur :"
 UI_QUOTES_LABEL = "Dans l'article :"  # before the quotes that prove a direct answer, in the chat
+UI_QUOTES_LABEL_OPENING = "Le passage en entier :"  # after « Selon l'article, … », which already names the article
 UI_ERROR = (
     "Désolé, une erreur est survenue pendant la recherche de la réponse. "
     "Réessayez dans un instant ; si le problème continue, prévenez votre enseignant."

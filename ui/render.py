@@ -75,7 +75,8 @@ def direct_answer_html(answer: dict) -> str | None:
     lead, quotes = render(sentences[:1]), [render([s]) for s in sentences[1:]]
     body = f'<p class="kalan-direct"><strong>{_with_refs(lead)}</strong></p>'
     if quotes:
-        body += (f'<p class="kalan-quotes-label">{esc(msg.UI_QUOTES_LABEL)}</p><blockquote class="kalan-quotes">'
+        label = msg.UI_QUOTES_LABEL_OPENING if raw[0].get("role") == "opening" else msg.UI_QUOTES_LABEL
+        body += (f'<p class="kalan-quotes-label">{esc(label)}</p><blockquote class="kalan-quotes">'
                  + "".join(f"<p>{_with_refs(q)}</p>" for q in quotes) + "</blockquote>")
     return f'<div class="kalan-answer">{body}</div>'
 

@@ -183,6 +183,8 @@ def test_an_opening_sentence_is_shown_like_a_direct_one():
     html = render.final_answer_html(_typed(direct=opening, role="opening"))
     assert '<p class="kalan-direct"><strong>Selon l&#x27;article, la commune' in html
     assert 'class="kalan-quotes"' in html
+    # « Selon l'article » already names the article: the quotes' label does not say it again
+    assert render.esc(render.msg.UI_QUOTES_LABEL_OPENING) in html and render.esc(render.msg.UI_QUOTES_LABEL) not in html
 
 
 def test_a_direct_answer_without_quotes_has_no_empty_blockquote():
