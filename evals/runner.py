@@ -21,7 +21,8 @@ from kalan.evals.split import select
 from kalan.rag.citations import support_score
 from kalan.rag.guards import QuestionError
 
-DIRECTIONS = {"latency_p50_ms": "max", "latency_p95_ms": "max", "unsupported_sentences": "max"}
+DIRECTIONS = {"latency_p50_ms": "max", "latency_p95_ms": "max", "unsupported_sentences": "max",
+              "wrong_cited_rate": "max"}
 
 
 def load_cases(path: Path, half: str = "all") -> list[dict]:
@@ -91,6 +92,9 @@ def aggregate(rows: list[dict]) -> dict:
         "direct_first_rate": (sum(r.get("direct_first", False) for r in ans if r["passed"])
                               / max(1, sum(r["passed"] for r in ans))) if ans else None,
         "evidence_cited_rate": sum(r["evidence_cited"] for r in ans) / len(ans) if ans else None,
+        # issue #13's « wrong but carrying a citation »: answered, yet an unanswerable case or an answerable one
+        # without its fact or evidence, over every case of the set
+        "wrong_cited_rate": sum(not r["refused"] and not r["passed"] for r in rows) / len(rows) if rows else None,
         "refusal_precision": M.refusal_precision(refused, gold_unans),
         "refusal_recall": M.refusal_recall(refused, gold_unans),
         "unsupported_sentences": sum(1 for s in all_sent if not any(s["supported"])),

@@ -1,0 +1,26 @@
+"""The evaluation runner's set figures: what each counts, and the thresholds' directions."""
+
+from kalan.evals.runner import aggregate, check
+
+
+def _row(answerable: bool, refused: bool, passed: bool) -> dict:
+    return {"id": "x", "answerable": answerable, "refused": refused, "passed": passed, "has_evidence": False,
+            "retrieval_rank": None, "facts_met": [], "sentences": [], "latency_ms": None, "evidence_cited": False}
+
+
+def test_wrong_with_a_citation_counts_answers_that_did_not_pass_over_every_case():
+    rows = [
+        _row(answerable=True, refused=False, passed=True),    # right
+        _row(answerable=True, refused=False, passed=False),   # answered without its fact: wrong, cited
+        _row(answerable=False, refused=False, passed=False),  # an unanswerable one answered: wrong, cited
+        _row(answerable=False, refused=True, passed=True),    # refused as it should be
+        _row(answerable=True, refused=True, passed=False),    # refused an answerable one: a miss, not a wrong fact
+    ]
+    assert aggregate(rows)["wrong_cited_rate"] == 0.4
+    assert aggregate([])["wrong_cited_rate"] is None
+
+
+def test_wrong_with_a_citation_is_a_ceiling():
+    assert check({"wrong_cited_rate": 0.2}, {"wrong_cited_rate": 0.25}) == []
+    failures = check({"wrong_cited_rate": 0.3}, {"wrong_cited_rate": 0.25})
+    assert failures == ["wrong_cited_rate = 0.3 > maximum 0.25"]
