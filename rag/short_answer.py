@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from kalan.rag import entities
 from kalan.rag import lexicon as lx
 from kalan.rag.answer_types import AGE_Q, DURATION, QUEL, QUESTION_LISTS, QUI, TIME_LENGTH, TIME_SPAN_Q, WHERE, \
-    capitalised_groups, capitalised_names, expected_type, is_recent_year
+    TYPE_WORDS, capitalised_groups, capitalised_names, expected_type, is_recent_year
 from kalan.rag.phrases import Phrases, alone, is_year, tokens, written_words
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import FRENCH_STOPWORDS, fold, tokenize
@@ -88,7 +88,7 @@ def _entity_spans(sentence: str, labels: set[str] | None) -> list[tuple[int, int
     return out
 
 
-def _candidates(kind: str, question: str, sentence: str) -> list[tuple[int, int]]:
+def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
     fq = fold(question)
     if kind == "date":
         return [m.span() for m in DATE.finditer(sentence)]
@@ -118,6 +118,8 @@ def _candidates(kind: str, question: str, sentence: str) -> list[tuple[int, int]
                 unit = next((t for t in tokens(sentence[s:e]) if t.text in _UNITS), None)
                 e = s + unit.end if unit else e
             out.append((s, e))
+        if TIME_SPAN_Q.search(fq) and not any(t.text in _BETWEEN for t in tokens(fq)):
+            out += _since_spans(question, sentence, topic)
         return out
     if kind == "name":
         if _PLACE_Q.search(fq):
@@ -130,6 +132,31 @@ def _candidates(kind: str, question: str, sentence: str) -> list[tuple[int, int]
             labels = None
         return _entity_spans(sentence, labels)
     return []
+
+
+_SINCE_WORDS = frozenset(tokenize("depuis"))
+
+
+def _since_spans(question: str, sentence: str, topic: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
+    """« depuis 2021 », « depuis les années 1960 »: a start date answers how long something has lasted
+    (« Depuis combien de temps … ? » → « Depuis 2021 »), not how long after another event; and only when the
+    clause around it shares a word with the question besides « depuis » and the article's subject and its
+    derived words (what started then is what is asked about: « un virage diplomatique … depuis 2021 » does not
+    date the relations)."""
+    asked = {w for w in tokenize(question)
+             if not any(w == t or (len(t) >= 3 and w.startswith(t)) for t in topic)} - TYPE_WORDS - _SINCE_WORDS
+    out = []
+    for m in DATE.finditer(sentence):
+        before = sentence[:m.start()].rstrip()
+        if fold(before[-6:]) != "depuis" or (len(before) > 6 and before[-7].isalnum()):
+            continue
+        cut = [i for i in (before.rfind(","), before.rfind(";"), before.rfind(":"), before.rfind(".")) if i >= 0]
+        after = sentence[m.end():]
+        ends = [i for i in (after.find(","), after.find(";"), after.find(".")) if i >= 0]
+        clause = sentence[(max(cut) + 1 if cut else 0):m.end() + (min(ends) if ends else len(after))]
+        if asked & set(tokenize(clause)):
+            out.append((len(before) - 6, m.end()))
+    return out
 
 
 _COUNT_WORDS = frozenset(lx.COUNT_WORDS)
@@ -276,7 +303,7 @@ def find_span(question: str, sentence: str, kind: str | None = None, topic: froz
         inferred = _years_so_far(question, sentence, topic)
         if inferred is not None:
             return inferred
-    spans = [(s, e) for s, e in _candidates(kind, question, sentence) if _new(sentence[s:e], question + " " + exclude)]
+    spans = [(s, e) for s, e in _candidates(kind, question, sentence, topic) if _new(sentence[s:e], question + " " + exclude)]
     if not spans:
         return None
     qwords = set(tokenize(question))

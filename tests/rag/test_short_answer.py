@@ -146,6 +146,26 @@ def test_a_number_the_question_gives_is_its_setting_not_its_answer():
     assert alone is not None and alone.text == "2019 à Lyon"  # no other span: set aside, not dropped
 
 
+def test_a_start_date_answers_how_long_what_started_then_has_lasted():
+    topic = frozenset({"vern", "pont"})  # stems of the article's title
+    s = "Les étudiants de Vernes se forment au chinois depuis 1998, et le club de voile existe depuis les années 1970."
+    span = find_span("Depuis combien de temps les étudiants apprennent-ils le chinois ?", s, "number", topic)
+    assert span is not None and span.text == "depuis 1998" and span.framed == "Depuis 1998"
+    span = find_span("ça fait combien d'années que le club de voile existe ?", s, "number", topic)
+    assert span is not None and span.framed == "Depuis les années 1970"
+
+
+@pytest.mark.parametrize("question", [
+    "Combien de temps après la guerre les étudiants ont-ils appris le chinois ?",  # between two events
+    "Depuis combien de temps le pont de Vernes est-il fermé ?",  # what started then is not what is asked
+    "Combien d'étudiants apprennent le chinois ?",  # a count, not a length of time
+])
+def test_a_start_date_gives_no_length_for_other_questions(question):
+    s = "Les étudiants de Vernes se forment au chinois depuis 1998."
+    span = find_span(question, s, "number", frozenset({"vern", "pont"}))
+    assert span is None or "1998" not in span.text
+
+
 def test_the_direct_part_of_an_earlier_answer():
     assert direct_part("Abdoulaye Diop [1]. Le ministre a écrit à Sergueï Lavrov [1, 2].") == "Abdoulaye Diop"
     assert direct_part("") == ""
