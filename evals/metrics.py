@@ -79,6 +79,16 @@ def direct_first(expected_facts: Sequence[Sequence[str]], answer: str) -> bool:
     return bool(expected_facts) and all(facts_met(expected_facts, first_sentence(answer)))
 
 
+def short_answer_right(expected_facts: Sequence[Sequence[str]], short_answer: str) -> bool:
+    """The direct answer's span says an expected fact: an alternative stands in it, or it stands in an
+    alternative (« Aurès » for « Dans les Aurès »); one fact of several is enough (a span answers one part)."""
+    key = _key(short_answer or "")
+    if not key:
+        return False
+    return any(_contains(key, alt) or (len(key) >= 3 and _contains(_key(alt), short_answer))
+               for alts in expected_facts for alt in alts)
+
+
 def _passage_has_evidence(evidence: Sequence[str], passage: str) -> bool:
     passage_key = _key(passage)
     return any(_contains(passage_key, ev, whole_word=False) for ev in evidence)

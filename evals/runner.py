@@ -61,6 +61,7 @@ def run_case(chain, case: dict, min_support: float) -> dict:
         "id": case["id"], "question": case["question"], "tags": case.get("tags", []),
         "answerable": case.get("answerable", True), "has_evidence": bool(case.get("evidence")),
         "passed": M.case_passed(case, result), "answer": result.get("answer"),
+        "expected_facts": case.get("expected_facts") or [],
         "direct_first": M.direct_first(case.get("expected_facts") or [], result.get("answer") or ""),
         "short_answer": result.get("short_answer"), "features": result.get("features"), "refused": result.get("refused"),
         "refusal_reason": result.get("refusal_reason"), "citations": result.get("citations", []),
@@ -78,6 +79,7 @@ def aggregate(rows: list[dict]) -> dict:
     refused = [bool(r["refused"]) for r in rows]
     gold_unans = [not r["answerable"] for r in rows]
     lat = [r["latency_ms"] for r in rows if r["latency_ms"]]
+    spanned = [r for r in ans if not r["refused"] and r.get("short_answer") and r.get("expected_facts")]
     m = {
         "pass_rate": sum(r["passed"] for r in rows) / len(rows) if rows else None,
         "answerable_pass_rate": sum(r["passed"] for r in ans) / len(ans) if ans else None,
@@ -92,6 +94,10 @@ def aggregate(rows: list[dict]) -> dict:
         "direct_first_rate": (sum(r.get("direct_first", False) for r in ans if r["passed"])
                               / max(1, sum(r["passed"] for r in ans))) if ans else None,
         "evidence_cited_rate": sum(r["evidence_cited"] for r in ans) / len(ans) if ans else None,
+        # the bold direct answer a student reads first: of the answered answerable cases that have one, the
+        # share whose span says an expected fact (a wrong span misleads even when the quote below is right)
+        "short_answer_right_rate": (sum(M.short_answer_right(r["expected_facts"], r["short_answer"]) for r in spanned)
+                                    / len(spanned)) if spanned else None,
         # issue #13's « wrong but carrying a citation »: answered, yet an unanswerable case or an answerable one
         # without its fact or evidence, over every case of the set
         "wrong_cited_rate": sum(not r["refused"] and not r["passed"] for r in rows) / len(rows) if rows else None,

@@ -15,7 +15,23 @@ from kalan.evals.metrics import (
     refusal_precision,
     refusal_recall,
     retrieval_ranks,
+    short_answer_right,
 )
+
+
+# ---------------------------------------------------------------- short_answer_right
+
+def test_short_answer_right_either_way_round():
+    assert short_answer_right([["1960"]], "depuis les années 1960")  # the fact stands in the span
+    assert short_answer_right([["Dans les Aurès"]], "Aurès")  # the span stands in the fact
+    assert short_answer_right([["Abdoulaye Diop", "Diop"], ["Lavrov"]], "Abdoulaye Diop")  # one part answered
+
+
+def test_short_answer_wrong_or_empty():
+    assert not short_answer_right([["1960"]], "14 octobre 2025")
+    assert not short_answer_right([["Wayne"]], "H. Clinton")
+    assert not short_answer_right([["1960"]], "")
+    assert not short_answer_right([["Le Mali et la Russie"]], "et")  # a two-letter span proves nothing
 
 
 # ---------------------------------------------------------------- fact_met

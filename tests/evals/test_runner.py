@@ -20,6 +20,15 @@ def test_wrong_with_a_citation_counts_answers_that_did_not_pass_over_every_case(
     assert aggregate([])["wrong_cited_rate"] is None
 
 
+def test_short_answer_right_rate_reads_only_answered_cases_with_a_span():
+    def row(short, refused=False, answerable=True):
+        return _row(answerable, refused, not refused) | {"short_answer": short, "expected_facts": [["1960"]]}
+
+    rows = [row("1960"), row("14 octobre 2025"), row(None), row("1960", refused=True), row("1960", answerable=False)]
+    assert aggregate(rows)["short_answer_right_rate"] == 0.5
+    assert aggregate([row(None)])["short_answer_right_rate"] is None
+
+
 def test_wrong_with_a_citation_is_a_ceiling():
     assert check({"wrong_cited_rate": 0.2}, {"wrong_cited_rate": 0.25}) == []
     failures = check({"wrong_cited_rate": 0.3}, {"wrong_cited_rate": 0.25})
