@@ -79,7 +79,10 @@ PART_INTERROGATIVES = ("quel", "quelle", "quels", "quelles", "qui", "quand", "o�
 
 # interrogative words: a follow-up that holds one asks its own question (« la Russie fait quoi ? »)
 INTERROGATIVES = ("qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "quand", "ou", "comment", "pourquoi",
-                  "combien", "lequel", "laquelle", "lesquels", "lesquelles", "est-ce", "qu", "qu'")
+                  "combien", "lequel", "laquelle", "lesquels", "lesquelles", "est-ce", "qu", "qu'",
+                  # as students type them (« et l'anniversaire de koi ? »)
+                  "koi", "ki", "kel", "kelle", "kels", "kan", "komen", "koman", "pk", "pq", "pkoi", "pourkoi", "cb",
+                  "cmb")
 # the interrogative words after which a date question's preposition belongs to its frame (« depuis quand »,
 # « jusqu'à quelle année », « depuis combien de temps »), folded
 DATE_INTERROGATIVES = ("quand", "quel", "quelle", "quels", "quelles", "combien")
