@@ -1,6 +1,6 @@
 """The incremental BM25 rebuild (``kalan.rag.lexical``) gives the index a full rebuild gives.
 
-A small in-memory stand-in for ``ChunkStore`` (the methods lexical.py uses); no model, no Chroma.
+The store is ``kalan.rag.memory_chunks.MemoryChunks``, an in-memory stand-in; no model, no Chroma.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import json
 import numpy as np
 
 from kalan.rag import lexical
-from kalan.rag.documents import Passage
+from kalan.rag.memory_chunks import MemoryChunks
 
 TEXTS = {
     "a": "Le conseil municipal vote le budget de la commune chaque année.",
@@ -19,29 +19,6 @@ TEXTS = {
     "d": "Le passeport biométrique se demande en mairie sur rendez-vous.",
     "e": "",
 }
-
-
-class FakeStore:
-    def __init__(self, texts: dict[str, str]):
-        self.texts = dict(texts)
-        self.calls = {"all_chunks": 0, "get": 0}
-
-    def count(self):
-        return len(self.texts)
-
-    def all_chunks(self, include_documents: bool = True):
-        self.calls["all_chunks"] += 1
-        for cid, t in self.texts.items():
-            yield cid, {"match_text": t}, t
-
-    def scan(self, include, page: int = 5000):  # the real one pages by offset
-        assert include == []
-        yield list(self.texts), [None] * len(self.texts), [None] * len(self.texts)
-
-    def get(self, ids, query_vector=None):
-        self.calls["get"] += 1
-        return [Passage(chunk_id=i, article_id="", title="", section="", text=self.texts[i],
-                        extra={"match_text": self.texts[i]}) for i in ids if i in self.texts]
 
 
 def _same(a: lexical.LexicalIndex, b: lexical.LexicalIndex):
@@ -54,7 +31,7 @@ def _same(a: lexical.LexicalIndex, b: lexical.LexicalIndex):
 
 def test_rebuild_reads_only_new_chunks_and_matches_a_full_rebuild(tmp_path):
     folder = tmp_path / "bm25" / "kalan-x"
-    store = FakeStore(TEXTS)
+    store = MemoryChunks(TEXTS)
     first = lexical.build_from_store(store, previous=folder)  # no cache yet: full
     assert store.calls["all_chunks"] == 1
     first.save(folder)
@@ -76,7 +53,7 @@ def test_rebuild_reads_only_new_chunks_and_matches_a_full_rebuild(tmp_path):
 
 def test_unusable_token_cache_falls_back_to_a_full_rebuild(tmp_path):
     folder = tmp_path / "idx"
-    store = FakeStore(TEXTS)
+    store = MemoryChunks(TEXTS)
     lexical.LexicalIndex(list(TEXTS), list(TEXTS.values())).save(folder)
     tv = json.loads((folder / "tokens-vocab.json").read_text())
     tv["tokenizer"] = "another"
@@ -97,6 +74,6 @@ def test_empty_store_and_index_without_cache_files(tmp_path):
     for name in ("tokens.npz", "tokens-vocab.json"):  # an index saved before the cache existed
         (folder / name).unlink()
     assert lexical.LexicalIndex.load(folder) is not None
-    store = FakeStore(TEXTS)
+    store = MemoryChunks(TEXTS)
     lexical.build_from_store(store, previous=folder)
     assert store.calls["all_chunks"] == 1

@@ -1,8 +1,7 @@
 """The key of the BM25 token cache (``kalan.rag.lexical._tokenizer_key``) follows what the tokenizer does, not
 the source of ``kalan.rag.text``: a comment there keeps every saved index, a change in tokens rebuilds it.
 
-A small in-memory stand-in for ``ChunkStore`` (as in benchmarks/tests/test_lexical_incremental.py); no model, no
-Chroma.
+The store is ``kalan.rag.memory_chunks.MemoryChunks``, an in-memory stand-in; no model, no Chroma.
 """
 
 from __future__ import annotations
@@ -10,32 +9,13 @@ from __future__ import annotations
 import pytest
 
 from kalan.rag import lexical, text
+from kalan.rag.memory_chunks import MemoryChunks
 
 TEXTS = {
     "a": "Le conseil municipal vote le budget de la commune chaque année.",
     "b": "La carte d'identité est gratuite, sauf en cas de perte ou de vol.",
     "c": "Aujourd'hui, le 65ᵉ anniversaire des relations est fêté à Bamako.",
 }
-
-
-class FakeStore:
-    def __init__(self, texts: dict[str, str]):
-        self.texts = dict(texts)
-        self.calls = {"all_chunks": 0}
-
-    def count(self):
-        return len(self.texts)
-
-    def all_chunks(self, include_documents: bool = True):
-        self.calls["all_chunks"] += 1
-        for cid, t in self.texts.items():
-            yield cid, {"match_text": t}, t
-
-    def scan(self, include, page: int = 5000):
-        yield list(self.texts), [None] * len(self.texts), [None] * len(self.texts)
-
-    def get(self, ids, query_vector=None):
-        raise AssertionError("no new chunk to read")
 
 
 @pytest.fixture(autouse=True)
@@ -77,13 +57,14 @@ def test_key_changes_with_the_stop_words(monkeypatch):
 
 def test_saved_tokens_reused_while_the_key_holds_and_not_after(tmp_path, monkeypatch):
     folder = tmp_path / "bm25" / "kalan-x"
-    store = FakeStore(TEXTS)
+    store = MemoryChunks(TEXTS)
     lexical.build_from_store(store, previous=folder).save(folder)
     assert store.calls["all_chunks"] == 1
 
     lexical._tokenizer_key.cache_clear()  # a new process: the key is computed again, the same
     again = lexical.build_from_store(store, previous=folder)
     assert store.calls["all_chunks"] == 1  # the cached tokens were used: nothing read again
+    assert store.calls["get"] == 0  # and no chunk read as new
     assert again.ids == list(TEXTS)
 
     lexical._tokenizer_key.cache_clear()
@@ -94,7 +75,8 @@ def test_saved_tokens_reused_while_the_key_holds_and_not_after(tmp_path, monkeyp
 
 def test_stemmed_tokens_are_not_reused_unstemmed(tmp_path):
     folder = tmp_path / "idx"
-    store = FakeStore(TEXTS)
+    store = MemoryChunks(TEXTS)
     lexical.build_from_store(store, stem=True, previous=folder).save(folder)
     lexical.build_from_store(store, stem=False, previous=folder)
     assert store.calls["all_chunks"] == 2
+    assert store.calls["get"] == 0
