@@ -21,9 +21,9 @@ COUNT_WORDS = ("un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "h
 MONTHS = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
           "novembre", "decembre")
 # units of a duration (« soixante-cinq ans », « six décennies »), singular, folded
+DURATION_UNITS = ("an", "annee", "siecle", "mois", "jour", "semaine", "decennie", "heure")
 # a length of time asked between two events, not up to the article's day (« combien de temps après … »)
 INTERVAL_WORDS = ("apres", "avant")
-DURATION_UNITS = ("an", "annee", "siecle", "mois", "jour", "semaine", "decennie", "heure")
 
 # -- numbers -------------------------------------------------------------------------------------------------
 # words that count in the answer_types checks (« soixante », « un millier », « la moitié »)

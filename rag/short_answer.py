@@ -118,7 +118,7 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
                 unit = next((t for t in tokens(sentence[s:e]) if t.text in _UNITS), None)
                 e = s + unit.end if unit else e
             out.append((s, e))
-        if TIME_SPAN_Q.search(fq) and not any(t.text in _BETWEEN for t in tokens(fq)):
+        if _asks_how_long_so_far(fq):
             out += _since_spans(question, sentence, topic)
         return out
     if kind == "name":
@@ -151,9 +151,7 @@ def _since_spans(question: str, sentence: str, topic: frozenset[str] = frozenset
         if fold(before[-6:]) != "depuis" or (len(before) > 6 and before[-7].isalnum()):
             continue
         cut = [i for i in (before.rfind(","), before.rfind(";"), before.rfind(":"), before.rfind(".")) if i >= 0]
-        after = sentence[m.end():]
-        ends = [i for i in (after.find(","), after.find(";"), after.find(".")) if i >= 0]
-        clause = sentence[(max(cut) + 1 if cut else 0):m.end() + (min(ends) if ends else len(after))]
+        clause = sentence[(max(cut) + 1 if cut else 0):m.end() + _clause_end(sentence[m.end():])]
         if asked & set(tokenize(clause)):
             out.append((len(before) - 6, m.end()))
     return out
@@ -256,15 +254,13 @@ def _years_so_far(question: str, sentence: str, topic: frozenset[str] = frozense
     après l'indépendance »), and only when what the anniversary is of (the words after it, up to the clause's
     end) shares a word with the question besides the article's subject: « la formation des militaires » has not
     lasted 65 years."""
-    fq = fold(question)
-    toks = tokens(fq)
-    if not TIME_SPAN_Q.search(fq) or any(t.text in _BETWEEN for t in toks):
+    if not _asks_how_long_so_far(fold(question)):
         return None
     m = _ANNIVERSARY.search(sentence)
     if m is None:
         return None
     of = sentence[m.end():]
-    of = of[: min((i for i in (of.find(","), of.find(";"), of.find(".")) if i >= 0), default=len(of))]
+    of = of[:_clause_end(of)]
     if not (set(tokenize(of)) - topic) & (set(tokenize(question)) - topic):
         return None
     years = tokens(sentence)[m.first].text
@@ -272,6 +268,17 @@ def _years_so_far(question: str, sentence: str, topic: frozenset[str] = frozense
 
 
 _BETWEEN = frozenset(lx.INTERVAL_WORDS)
+
+
+def _asks_how_long_so_far(fq: str) -> bool:
+    """The folded question asks how long something has lasted up to the article's day (« depuis combien de
+    temps », « ça dure combien d'années »), not the time between two events (« combien de temps après … »)."""
+    return bool(TIME_SPAN_Q.search(fq)) and not any(t.text in _BETWEEN for t in tokens(fq))
+
+
+def _clause_end(text: str) -> int:
+    """Where the clause ``text`` opens ends: its first comma, semicolon or full stop, else its end."""
+    return min((i for i in (text.find(","), text.find(";"), text.find(".")) if i >= 0), default=len(text))
 _PARTICLES = frozenset({"d'", "de", "du", "des", "von", "van", "di", "da", "del", "le", "la", "ben", "ibn", "al"})
 
 
