@@ -29,6 +29,13 @@ from kalan.evals.runner import load_cases, run_case
 from kalan.rag.answerability import FEATURES, Calibration, calibration_path
 
 
+# The gate may cost an answerable set up to this share of its tune pass rate. 0.03 until 2026-12-01; 0.08 since
+# (BENCHMARKS.md, "Ninth pass"): on the blind students-fresh set and every test half, the gate then refuses more
+# unanswerable questions and fewer answers are wrong under a citation, with no answerable test half losing; the
+# cost is on PIAF at large (1,579 kept questions: answered right 0.655 -> 0.634).
+MAX_LOSS = 0.08
+
+
 def collect(chain, cases: list[dict], min_support: float) -> list[tuple[dict | None, bool, bool]]:
     """(features or None when refused by a rule, passed with the gate off, answerable) per case."""
     rows = (run_case(chain, case, min_support) for case in cases)
@@ -108,7 +115,7 @@ def main(argv=None) -> int:
     ap.add_argument("--embedder", default="e5")
     ap.add_argument("--out", help="calibration file (default: the embedder's in kalan/rag/calibration)")
     ap.add_argument("--rows", help="JSON cache of the answered tune cases: read if it exists, else written")
-    ap.add_argument("--max-loss", type=float, default=0.03,
+    ap.add_argument("--max-loss", type=float, default=MAX_LOSS,
                     help="most pass rate an answerable set may lose to the gate (tune halves)")
     args = ap.parse_args(argv)
 
