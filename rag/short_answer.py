@@ -8,7 +8,7 @@ the quoted sentence itself.
 
 How a span is found, by the expected answer type (``kalan.rag.answer_types.expected_type``):
 - date: date expressions (« 14 octobre 2025 », « 1960 », « les années 1960 ») that the question does
-  not already hold;
+  not already hold, as precise as it asks (« quel jour » wants a day of a month, « quel mois » a month);
 - number: a quantity with what it counts (« plus d'un millier d'étudiants »), durations and years
   aside unless the question asks for a span of time;
 - name: named entities from spaCy's French model (people for « qui », places for « où »,
@@ -91,7 +91,7 @@ def _entity_spans(sentence: str, labels: set[str] | None) -> list[tuple[int, int
 def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
     fq = fold(question)
     if kind == "date":
-        return [m.span() for m in DATE.finditer(sentence)]
+        return [m.span() for m in DATE.finditer(sentence) if _precise_enough(fq, fold(m.group(0)))]
     if kind == "number":
         durations = bool(TIME_SPAN_Q.search(fq) or AGE_Q.search(fq))
         out = []
@@ -132,6 +132,23 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
             labels = None
         return _entity_spans(sentence, labels)
     return []
+
+
+_DAY_Q = Phrases("quel jour")
+_MONTH_Q = Phrases("quel mois")
+_MONTH_NAMES = frozenset(lx.MONTHS)
+
+
+def _precise_enough(fq: str, span: str) -> bool:
+    """A date as precise as the folded question asks: « quel jour » wants a day of a month (« 14 octobre »), not a
+    year (« En 1960 » does not say which day); « quel mois » a month. Other date questions take any date."""
+    toks = tokens(span)
+    month = any(t.text in _MONTH_NAMES for t in toks)
+    if _DAY_Q.found(fq):
+        return month and any((t.kind == "num" and len(t.text) <= 2) or t.text == "1er" for t in toks)
+    if _MONTH_Q.found(fq):
+        return month
+    return True
 
 
 _SINCE_WORDS = frozenset(tokenize("depuis"))

@@ -25,6 +25,18 @@ def test_a_date_the_question_already_holds_is_not_an_answer():
     assert find_span("Que se passe-t-il en 2021 ?", "Depuis 2021, le Mali change de cap.", "date") is None
 
 
+def test_a_date_is_as_precise_as_the_question_asks():
+    year = "Il est né en 1960 à Ségou."
+    month = "Il est né en mai 1960 à Ségou."
+    day = "Il est né le 1er mai 1960 à Ségou."
+    assert find_span("Il est né quel jour ?", year) is None  # a year does not say which day
+    assert find_span("Il est né quel jour exactement ?", month) is None
+    assert find_span("Il est né quel jour ?", day).framed == "Le 1er mai 1960"
+    assert find_span("En quel mois est-il né ?", year) is None
+    assert find_span("En quel mois est-il né ?", month).text == "mai 1960"
+    assert find_span("Quand est-il né ?", year).framed == "En 1960"  # any date answers « quand »
+
+
 def test_a_count_keeps_what_is_counted_and_skips_ranks_and_years():
     s = "Le 65ᵉ anniversaire : plus d’un millier d’étudiants maliens ont été formés depuis 1960."
     assert find_span("Combien d'étudiants ont été formés ?", s).text == "plus d’un millier d’étudiants maliens"
