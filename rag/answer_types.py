@@ -23,9 +23,10 @@ QUI = "^et? {PREPOSITIONS_BEFORE_QUI}? qui"  # « qui … », « et à qui … �
 WHERE = "^et? d'? ou"
 # Spoken French leaves the interrogative in place (« il s'appelle comment ? », « c'était qui le président ? »,
 # « c'est quoi son nom ? », « il a écrit à qui ? »): the same name questions, asked after the words they ask about
+QUI_IN_SITU = ("c'est|c'etait|c qui le|la|les|l'", "{PREPOSITIONS_BEFORE_QUI}? qui <punct>* $")  # « c qui le … »
 _IN_SITU = ("s'appelle|s'appellent|s'appelait|s'appelaient|appele|appelee comment",
             "c'est|c'etait|c quoi le|son|sa|leur nom|prenom", "quel|quelle est|etait le|son|sa nom|prenom",
-            "c'est|c'etait|c qui le|la|les|l'", "{PREPOSITIONS_BEFORE_QUI}? qui <punct>* $")
+            *QUI_IN_SITU)
 QUESTION_LISTS = {name: getattr(lx, name) for name in ("PREPOSITIONS_BEFORE_QUI", "NAME_NOUNS", "PLACE_NOUNS",
                                                          "ORG_NOUNS", "PERSON_NOUNS")}
 PERSON_Q = Phrases(QUI, "quel est le nom", "comment s'appelle", f"{QUEL} {{NAME_NOUNS}}+s", WHERE,

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 from kalan.rag import entities
 from kalan.rag import lexicon as lx
-from kalan.rag.answer_types import AGE_Q, DURATION, QUEL, QUESTION_LISTS, QUI, TIME_LENGTH, TIME_SPAN_Q, WHERE, \
-    TYPE_WORDS, capitalised_groups, capitalised_names, expected_type, is_recent_year
+from kalan.rag.answer_types import AGE_Q, DURATION, QUEL, QUESTION_LISTS, QUI, QUI_IN_SITU, TIME_LENGTH, TIME_SPAN_Q, \
+    TYPE_WORDS, WHERE, capitalised_groups, capitalised_names, expected_type, is_recent_year
 from kalan.rag.phrases import Phrases, alone, is_year, tokens, written_words
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import FRENCH_STOPWORDS, fold, tokenize
@@ -70,7 +70,7 @@ _STOP_TAIL = frozenset({"d", "l", "a", "à"} | {w for w in FRENCH_STOPWORDS if l
 # spaCy labels that fit each kind of name question; None: any entity.
 _PLACE_Q = Phrases(WHERE, f"{QUEL} {{PLACE_NOUNS}}", **QUESTION_LISTS)
 _ORG_Q = Phrases(f"{QUEL} {{ORG_NOUNS}}", **QUESTION_LISTS)
-_PERSON_Q = Phrases(QUI, f"{QUEL} {{PERSON_NOUNS}}", **QUESTION_LISTS)
+_PERSON_Q = Phrases(QUI, *QUI_IN_SITU, f"{QUEL} {{PERSON_NOUNS}}", **QUESTION_LISTS)  # « qui », wherever it stands
 
 
 def _entity_spans(sentence: str, labels: set[str] | None) -> list[tuple[int, int]]:

@@ -37,6 +37,15 @@ def test_a_date_is_as_precise_as_the_question_asks():
     assert find_span("Quand est-il né ?", year).framed == "En 1960"  # any date answers « quand »
 
 
+@pytest.mark.parametrize("question", ["Qui a choisi cette route ?", "c'était qui le décideur de cette route ?",
+                                      "elle a été choisie par qui ?"])
+def test_qui_asks_for_a_person_or_a_body_wherever_it_stands(question):
+    place = "Une route parfois cahoteuse, mais que Bamako semble avoir choisie en toute conscience."
+    person = "Une route parfois cahoteuse, mais que le ministre Abdoulaye Diop semble avoir choisie."
+    assert find_span(question, place) is None  # a city is not who
+    assert find_span(question, person).text == "Abdoulaye Diop"
+
+
 def test_a_count_keeps_what_is_counted_and_skips_ranks_and_years():
     s = "Le 65ᵉ anniversaire : plus d’un millier d’étudiants maliens ont été formés depuis 1960."
     assert find_span("Combien d'étudiants ont été formés ?", s).text == "plus d’un millier d’étudiants maliens"
