@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow
 
 STUDENTS, QUESTIONS = 40, 10  # 2 instances × 20 students × 10 questions: 400
 BASES = ("De quoi parlent ces articles", "Quels pays sont cités", "Qui est nommé dans le corpus",
-         "Quelle date est mentionnée", "Quel accord est évoqué")
+         "Quelle date est mentionnée", "Quel accord est évoqué", "Quel anniversaire est évoqué")
 
 
 def question_for(tag: str):
