@@ -91,7 +91,8 @@ def _entity_spans(sentence: str, labels: set[str] | None) -> list[tuple[int, int
 def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
     fq = fold(question)
     if kind == "date":
-        return [m.span() for m in DATE.finditer(sentence) if _precise_enough(fq, fold(m.group(0)))]
+        precise = _DAY_DATE if _DAY_Q.found(fq) else _MONTH_DATE if _MONTH_Q.found(fq) else None
+        return [m.span() for m in DATE.finditer(sentence) if precise is None or precise.found(m.group(0))]
     if kind == "number":
         durations = bool(TIME_SPAN_Q.search(fq) or AGE_Q.search(fq))
         out = []
@@ -134,21 +135,12 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
     return []
 
 
+# A date as precise as the question asks: « quel jour » wants a day of a month (« 14 octobre »), not a year
+# (« En 1960 » does not say which day); « quel mois » a month. Other date questions take any date.
 _DAY_Q = Phrases("quel jour")
 _MONTH_Q = Phrases("quel mois")
-_MONTH_NAMES = frozenset(lx.MONTHS)
-
-
-def _precise_enough(fq: str, span: str) -> bool:
-    """A date as precise as the folded question asks: « quel jour » wants a day of a month (« 14 octobre »), not a
-    year (« En 1960 » does not say which day); « quel mois » a month. Other date questions take any date."""
-    toks = tokens(span)
-    month = any(t.text in _MONTH_NAMES for t in toks)
-    if _DAY_Q.found(fq):
-        return month and any((t.kind == "num" and len(t.text) <= 2) or t.text == "1er" for t in toks)
-    if _MONTH_Q.found(fq):
-        return month
-    return True
+_DAY_DATE = Phrases("<day> {MONTHS}", "=1er {MONTHS}", MONTHS=lx.MONTHS)
+_MONTH_DATE = Phrases("{MONTHS}", MONTHS=lx.MONTHS)
 
 
 _SINCE_WORDS = frozenset(tokenize("depuis"))
