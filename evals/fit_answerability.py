@@ -6,7 +6,10 @@
         --set .kalan/piaf-eval/piaf-heldout.jsonl@.kalan/piaf-eval/data
 
 ``SET@DATA_DIR`` answers a set from another data dir (PIAF has its own store). Only the tune half of each set
-is read (``kalan.evals.split``); the test halves stay for reporting. Every case is answered with the gate
+is read (``kalan.evals.split``); the test halves stay for reporting: ``--evaluate SET[@DATA_DIR]`` (repeatable)
+answers a set's test half with the gate off once, then prints, per set, the figures with no gate, with the
+shipped gate (the embedder's calibration file before this run) and with the new one, so that a change of the
+gate is measured with and without it in one command (``--evaluate-rows`` caches those answers). Every case is answered with the gate
 off; each answer the rules let through becomes one example: its features, and whether it passed (an
 unanswerable case that was answered did not). Sets weigh the same whatever their size. A logistic
 regression (L2, gradient descent, numpy) gives the weights; the threshold printed is the one that
@@ -26,7 +29,7 @@ import numpy as np
 
 from kalan.evals import metrics as M
 from kalan.evals.runner import load_cases, run_case
-from kalan.rag.answerability import FEATURES, Calibration, calibration_path
+from kalan.rag.answerability import FEATURES, Calibration, calibration_path, load_calibration
 
 
 # The gate may cost an answerable set up to this share of its tune pass rate. 0.03 until 2026-12-01; 0.08 since
@@ -69,6 +72,15 @@ def _rates(rows: list, refuse) -> tuple[float, float | None]:
     return passed / len(rows), (answered_ok / n_answerable if n_answerable else None)
 
 
+def figures(rows: list, refuse) -> dict[str, float | None]:
+    """Pass rate, answerable pass rate and share of unanswerable cases refused (by a rule or by the gate)."""
+    passed, answerable = _rates(rows, refuse)
+    unanswerable = [f for f, _, ans in rows if not ans]
+    refused = sum(f is None or refuse(f) for f in unanswerable)
+    return {"pass": round(passed, 4), "answerable": None if answerable is None else round(answerable, 4),
+            "refused": round(refused / len(unanswerable), 4) if unanswerable else None}
+
+
 def _ungated(rows: list) -> tuple[float, float | None]:
     return _rates(rows, lambda f: False)
 
@@ -89,21 +101,22 @@ def best_threshold(rows_by_set: dict[str, list], probability, max_loss: float = 
     return best
 
 
-def _rows(args) -> dict[str, list]:
-    cache = Path(args.rows) if args.rows else None
+def _rows(args, specs: list[str] | None = None, cache: str | None = None, half: str = "tune") -> dict[str, list]:
+    specs = args.set if specs is None else specs
+    cache = Path(cache) if cache else None
     if cache is not None and cache.exists():
         return {k: [tuple(r) for r in v] for k, v in json.loads(cache.read_text(encoding="utf-8")).items()}
     from kalan.rag.service import KalanService
     from kalan.rag.settings import load_settings
 
     rows_by_set: dict[str, list] = {}
-    for spec in args.set:
+    for spec in specs:
         path, _, data = spec.partition("@")
         settings = load_settings(**({"data_dir": data} if data else {}), answer={"min_answerability": 0.0})  # gate off
         chain = KalanService(settings).chain
-        cases = load_cases(Path(path), "tune")
+        cases = load_cases(Path(path), half)
         rows_by_set[path] = collect(chain, cases, settings.answer.min_support)
-        print(f"{path} : {len(cases)} cas (moitié tune)", file=sys.stderr)
+        print(f"{path} : {len(cases)} cas (moitié {half})", file=sys.stderr)
     if cache is not None:
         cache.write_text(json.dumps(rows_by_set, ensure_ascii=False), encoding="utf-8")
     return rows_by_set
@@ -117,9 +130,13 @@ def main(argv=None) -> int:
     ap.add_argument("--rows", help="JSON cache of the answered tune cases: read if it exists, else written")
     ap.add_argument("--max-loss", type=float, default=MAX_LOSS,
                     help="most pass rate an answerable set may lose to the gate (tune halves)")
+    ap.add_argument("--evaluate", action="append", default=[], metavar="JSONL[@DATA_DIR]",
+                    help="set whose test half is measured with no gate, the shipped gate and the new one")
+    ap.add_argument("--evaluate-rows", help="JSON cache of the answered test cases: read if it exists, else written")
     args = ap.parse_args(argv)
 
-    rows_by_set = _rows(args)
+    rows_by_set = _rows(args, cache=args.rows)
+    shipped = load_calibration.__wrapped__(args.embedder)  # the gate in place before this run
 
     xs, ys, ws = [], [], []
     for rows in rows_by_set.values():
@@ -141,9 +158,17 @@ def main(argv=None) -> int:
     data = calibration.as_json() | {"threshold": threshold, "fitted_on": sorted(rows_by_set), "examples": len(xs),
                                     "tune_mean_pass": round(score, 4)}
     out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    test = {}
+    if args.evaluate:
+        gates = {"sans": lambda f: False, "livré": (lambda f: shipped.probability(f) < shipped.threshold)
+                 if shipped else None, "nouveau": lambda f: calibration.probability(f) < threshold}
+        for k, rows in _rows(args, args.evaluate, args.evaluate_rows, "test").items():
+            test[k] = {name: figures(rows, refuse) for name, refuse in gates.items() if refuse is not None}
+            print(k, "(moitié test)", json.dumps(test[k], ensure_ascii=False), file=sys.stderr)
     no_gate = float(np.mean([_ungated(rows)[0] for rows in rows_by_set.values()]))
     print(json.dumps({"threshold": threshold, "tune_mean_pass": round(score, 4), "tune_mean_pass_without": round(no_gate, 4),
-                      "weights": dict(zip(FEATURES, (round(float(c), 3) for c in coef))), "out": str(out)},
+                      "weights": dict(zip(FEATURES, (round(float(c), 3) for c in coef))), "out": str(out)}
+                     | ({"test_halves": test} if test else {}),
                      ensure_ascii=False, indent=1))
     return 0
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from kalan.evals.fit_answerability import best_threshold, fit
+from kalan.evals.fit_answerability import best_threshold, figures, fit
 
 
 def test_logistic_fit_separates_a_toy_problem():
@@ -19,3 +19,11 @@ def test_the_threshold_refuses_what_would_fail_and_keeps_what_passes():
     t, score = best_threshold(rows, lambda f: f["p"])
     assert best_threshold(rows, lambda f: f["p"], max_loss=0.0)[0] <= 0.3  # no answer may be lost: 0.3 kept
     assert 0.2 < t <= 0.8 and score == 0.8  # the wrong answer at 0.2 is refused; the one at 0.3 fails anyway
+
+
+def test_figures_count_rule_refusals_and_gate_refusals_of_unanswerable_cases():
+    rows = [({"p": 0.9}, True, True), ({"p": 0.1}, False, True), ({"p": 0.2}, False, False), (None, True, False)]
+    gate = lambda f: f["p"] < 0.5  # noqa: E731
+    assert figures(rows, lambda f: False) == {"pass": 0.5, "answerable": 0.5, "refused": 0.5}
+    assert figures(rows, gate) == {"pass": 0.75, "answerable": 0.5, "refused": 1.0}
+    assert figures([({"p": 0.9}, True, True)], gate)["refused"] is None  # no unanswerable case: no figure
