@@ -6,14 +6,15 @@
         --set .kalan/piaf-eval/piaf-heldout.jsonl@.kalan/piaf-eval/data
 
 ``SET@DATA_DIR`` answers a set from another data dir (PIAF has its own store). Only the tune half of each set
-is read (``kalan.evals.split``); the test halves stay for reporting: ``--evaluate SET[@DATA_DIR]`` (repeatable)
-answers a set's test half with the gate off once, then prints, per set, the figures with no gate, with the
-shipped gate (the embedder's calibration file before this run) and with the new one, so that a change of the
-gate is measured with and without it in one command (``--evaluate-rows`` caches those answers). Every case is answered with the gate
+is read (``kalan.evals.split``); the test halves stay for reporting. Every case is answered with the gate
 off; each answer the rules let through becomes one example: its features, and whether it passed (an
 unanswerable case that was answered did not). Sets weigh the same whatever their size. A logistic
 regression (L2, gradient descent, numpy) gives the weights; the threshold printed is the one that
 maximises the mean pass rate of the sets' tune halves, stored with the weights.
+
+``--evaluate SET[@DATA_DIR]`` (repeatable) answers a set's test half once with the gate off, then prints, per
+set, the figures with no gate, with the shipped gate (the embedder's calibration file before this run) and with
+the new one: a change of the gate measured with and without it in one command (``--evaluate-rows`` caches).
 
 Not here: the model at answer time (``kalan.rag.answerability``).
 """
@@ -101,8 +102,8 @@ def best_threshold(rows_by_set: dict[str, list], probability, max_loss: float = 
     return best
 
 
-def _rows(args, specs: list[str] | None = None, cache: str | None = None, half: str = "tune") -> dict[str, list]:
-    specs = args.set if specs is None else specs
+def _rows(specs: list[str], cache: str | None = None, half: str = "tune") -> dict[str, list]:
+    """Gate-off answers of each set's ``half``, per set (read from ``cache`` when it exists, else written)."""
     cache = Path(cache) if cache else None
     if cache is not None and cache.exists():
         return {k: [tuple(r) for r in v] for k, v in json.loads(cache.read_text(encoding="utf-8")).items()}
@@ -135,8 +136,8 @@ def main(argv=None) -> int:
     ap.add_argument("--evaluate-rows", help="JSON cache of the answered test cases: read if it exists, else written")
     args = ap.parse_args(argv)
 
-    rows_by_set = _rows(args, cache=args.rows)
-    shipped = load_calibration.__wrapped__(args.embedder)  # the gate in place before this run
+    rows_by_set = _rows(args.set, args.rows)
+    shipped = load_calibration(args.embedder)  # the gate in place before this run writes a new one
 
     xs, ys, ws = [], [], []
     for rows in rows_by_set.values():
@@ -162,7 +163,7 @@ def main(argv=None) -> int:
     if args.evaluate:
         gates = {"sans": lambda f: False, "livré": (lambda f: shipped.probability(f) < shipped.threshold)
                  if shipped else None, "nouveau": lambda f: calibration.probability(f) < threshold}
-        for k, rows in _rows(args, args.evaluate, args.evaluate_rows, "test").items():
+        for k, rows in _rows(args.evaluate, args.evaluate_rows, "test").items():
             test[k] = {name: figures(rows, refuse) for name, refuse in gates.items() if refuse is not None}
             print(k, "(moitié test)", json.dumps(test[k], ensure_ascii=False), file=sys.stderr)
     no_gate = float(np.mean([_ungated(rows)[0] for rows in rows_by_set.values()]))
