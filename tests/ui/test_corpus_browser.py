@@ -46,11 +46,15 @@ def test_upload_preview_confirm_ask_remove(real_settings, real_embedder, seed_co
             assert _text(pg, "#kalan-corpus-author") == "Awa Traoré"
             body = _text(pg, "#kalan-corpus-body")
             assert "7,2 mètres" in body and "code-de-suivi" not in body and "Lire aussi" not in body
-            pg.locator("#kalan-corpus-author textarea, #kalan-corpus-author input").first.fill("Awa Traoré (Mopti)")
+            author = pg.locator("#kalan-corpus-author textarea, #kalan-corpus-author input").first
+            author.fill("Awa Traoré (Mopti)")
+            author.blur()  # the edit reaches the app before the click that sends it (a fast click once sent the old one)
             pg.locator("#kalan-corpus-confirm").click()
             pg.wait_for_function("() => [...document.querySelectorAll('#kalan-corpus-status textarea')]"
                                  ".some(e => e.value.includes('Les élèves peuvent'))")
             pg.wait_for_function("() => document.querySelector('#kalan-corpus-table')?.innerText.includes('crue-du-niger')")
+            pg.wait_for_function("() => document.querySelector('#kalan-corpus-table')?.innerText.includes('Awa Traoré (Mopti)')",
+                                 timeout=30_000)  # the edited author, not the one read from the file
             assert "Awa Traoré (Mopti)" in pg.inner_text("#kalan-corpus-table")
 
             student = browser.new_page()
