@@ -41,6 +41,13 @@ def held_out(paragraph: str, percent: int) -> bool:
     return percent > 0 and int(hashlib.sha1(paragraph.encode("utf-8")).hexdigest()[:8], 16) % 100 < percent
 
 
+def paragraphs(article: dict, percent: int) -> list[tuple[str, bool]]:
+    """``(paragraph on one line, kept)`` for each paragraph of a PIAF article: of articles with 3+ paragraphs,
+    those ``held_out`` leaves out of the corpus are not kept."""
+    paras = [re.sub(r"\s*\n\s*", " ", p["context"]).strip() for p in article["paragraphs"]]
+    return [(para, len(paras) < 3 or not held_out(para, percent)) for para in paras]
+
+
 def convert(piaf_json: Path, corpus_dir: Path, cases_path: Path, limit_articles: int | None = None,
             holdout_percent: int = 0, heldout_path: Path | None = None) -> dict:
     """With ``holdout_percent``, about that share of the paragraphs of articles with 3+ paragraphs is left out
@@ -60,16 +67,15 @@ def convert(piaf_json: Path, corpus_dir: Path, cases_path: Path, limit_articles:
             while aid in used:
                 aid += "-2"
             used.add(aid)
-            paras = [re.sub(r"\s*\n\s*", " ", p["context"]).strip() for p in art["paragraphs"]]
-            keep = [len(paras) < 3 or not held_out(para, holdout_percent) for para in paras]
+            split = paragraphs(art, holdout_percent)
             title = art["title"].replace('"', "'")
-            body = "\n\n".join(para for para, k in zip(paras, keep) if k)
+            body = "\n\n".join(para for para, k in split if k)
             kept_text.append(_squash(title + " " + body).lower())
             (corpus_dir / f"{aid}.md").write_text(
                 f'---\ntitle: "{title}"\nsource: "PIAF / Wikipédia"\nlicence: "{LICENCE}"\nlanguage: fr\n---\n\n{body}\n',
                 encoding="utf-8",
             )
-            for para, p, k in zip(paras, art["paragraphs"], keep):
+            for (para, k), p in zip(split, art["paragraphs"]):
                 if not k:
                     dropped.extend((aid, qa) for qa in p["qas"])
                     continue

@@ -11,13 +11,12 @@ never by ``make test``. Skipped when the PIAF data (../shared/data/piaf/piaf-v1.
 """
 
 import json
-import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from kalan.evals.piaf import convert, held_out
+from kalan.evals.piaf import convert, paragraphs
 from kalan.evals.runner import load_cases
 from kalan.evals.split import select
 from kalan.evals.validate import REFUSAL_TAGS, case_problems, tag_problems
@@ -93,11 +92,7 @@ def test_case_is_well_formed(case, corpus_text):
 def test_evidence_lies_in_kept_paragraphs_of_one_article(corpus):
     bodies = {name: text.split("\n---\n", 1)[1] for name, text in corpus.items()}  # without the front matter
     data = json.loads(PIAF_JSON.read_text(encoding="utf-8"))["data"]
-    held = []
-    for art in data:
-        paras = [re.sub(r"\s*\n\s*", " ", p["context"]).strip() for p in art["paragraphs"]]
-        if len(paras) >= 3:
-            held += [p for p in paras if held_out(p, HOLDOUT_PERCENT)]
+    held = [para for art in data for para, kept in paragraphs(art, HOLDOUT_PERCENT) if not kept]
     problems = []
     for case in CASES:
         if not case["evidence"]:
