@@ -134,7 +134,10 @@ def main(argv=None) -> int:
     ap.add_argument("--evaluate", action="append", default=[], metavar="JSONL[@DATA_DIR]",
                     help="set whose test half is measured with no gate, the shipped gate and the new one")
     ap.add_argument("--evaluate-rows", help="JSON cache of the answered test cases: read if it exists, else written")
+    ap.add_argument("--without", action="append", default=[], metavar="FEATURE", choices=FEATURES,
+                    help="fit without this feature (repeatable): a feature's ablation")
     args = ap.parse_args(argv)
+    names = tuple(f for f in FEATURES if f not in args.without)
 
     rows_by_set = _rows(args.set, args.rows)
     shipped = load_calibration(args.embedder)  # the gate in place before this run writes a new one
@@ -143,12 +146,12 @@ def main(argv=None) -> int:
     for rows in rows_by_set.values():
         kept = [(f, ok) for f, ok, _ in rows if f is not None]
         for f, ok in kept:
-            xs.append([float(f[name]) for name in FEATURES])
+            xs.append([float(f.get(name, 0.0)) for name in names])
             ys.append(float(ok))
             ws.append(1.0 / max(len(kept), 1))
     mean, scale, coef, bias = fit(np.array(xs), np.array(ys), np.array(ws))
     calibration = Calibration(args.embedder, tuple(map(float, mean)), tuple(map(float, scale)),
-                              tuple(map(float, coef)), float(bias))
+                              tuple(map(float, coef)), float(bias), features=names)
     threshold, score = best_threshold(rows_by_set, calibration.probability, args.max_loss)
     for k, rows in rows_by_set.items():
         print(k, "sans/avec :", [round(x, 3) if x is not None else None for x in _ungated(rows)],
@@ -168,7 +171,7 @@ def main(argv=None) -> int:
             print(k, "(moitié test)", json.dumps(test[k], ensure_ascii=False), file=sys.stderr)
     no_gate = float(np.mean([_ungated(rows)[0] for rows in rows_by_set.values()]))
     print(json.dumps({"threshold": threshold, "tune_mean_pass": round(score, 4), "tune_mean_pass_without": round(no_gate, 4),
-                      "weights": dict(zip(FEATURES, (round(float(c), 3) for c in coef))), "out": str(out)}
+                      "weights": dict(zip(names, (round(float(c), 3) for c in coef))), "out": str(out)}
                      | ({"test_halves": test} if test else {}),
                      ensure_ascii=False, indent=1))
     return 0

@@ -29,12 +29,12 @@ CALIBRATION_DIR = Path(__file__).resolve().parent / "calibration"
 FEATURES = (
     "best_score", "best_cosine", "best_lexical", "second_ratio", "coverage_all", "coverage_chosen",
     "dense_top", "dense_margin", "typed", "span_found", "follow_up", "question_words", "best_rank",
-)
+)  # every feature the chain computes; a calibration names those it was fitted on (a subset, in its order)
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """A logistic model: standardised features, weights, bias."""
+    """A logistic model: standardised features (``features``, by name), weights, bias."""
 
     embedder: str
     mean: tuple[float, ...]
@@ -42,15 +42,16 @@ class Calibration:
     weights: tuple[float, ...]
     bias: float
     threshold: float = 0.0  # the gate fitted with the weights (answer.min_answerability overrides it)
+    features: tuple[str, ...] = FEATURES
 
     def probability(self, features: dict[str, float]) -> float:
         z = self.bias
-        for name, m, s, w in zip(FEATURES, self.mean, self.scale, self.weights):
+        for name, m, s, w in zip(self.features, self.mean, self.scale, self.weights):
             z += w * (float(features.get(name, 0.0)) - m) / (s or 1.0)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def as_json(self) -> dict:
-        return {"embedder": self.embedder, "features": list(FEATURES), "mean": list(self.mean),
+        return {"embedder": self.embedder, "features": list(self.features), "mean": list(self.mean),
                 "scale": list(self.scale), "weights": list(self.weights), "bias": self.bias,
                 "threshold": self.threshold}
 
@@ -67,10 +68,11 @@ def load_calibration(embedder: str) -> Calibration | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if tuple(data.get("features", ())) != FEATURES:
-        return None  # fitted on other features: refit (python -m kalan.evals.fit_answerability)
+    names = tuple(data.get("features", ()))
+    if not names or not set(names) <= set(FEATURES) or not len(names) == len(data["weights"]) == len(data["mean"]):
+        return None  # fitted on features the chain no longer computes: refit (python -m kalan.evals.fit_answerability)
     return Calibration(data["embedder"], tuple(data["mean"]), tuple(data["scale"]), tuple(data["weights"]),
-                       float(data["bias"]), float(data.get("threshold", 0.0)))
+                       float(data["bias"]), float(data.get("threshold", 0.0)), names)
 
 
 def features(question_words: set[str], found_any: set[str], found_chosen: set[str], cands: list, selected: list,

@@ -191,7 +191,8 @@ class AnswerChain:
                                 self.settings.answer.runner_up, self.settings.answer.second_sentence,
                                 restated=self.settings.answer.restated_novelty
                                 if expected_type(state.clean) is None else 0.0,
-                                reason=self.settings.answer.reason_share)
+                                reason=self.settings.answer.reason_share,
+                                article=state.passages[0].article_id if self.settings.answer.one_article else None)
         order, state.sentences = _quoted([_unbulleted(c) for c in state.selected])
         state.sentences = self._verified_quotes(state, order)
         direct = self._direct(state, order, topic)

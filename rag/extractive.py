@@ -6,7 +6,8 @@ words it contains (each word weighted by how few of the candidate sentences
 hold it), with a small bonus for better-ranked passages. The best
 sentence is always taken; others join when they score close to it and bring
 question words not yet covered (so a two-part question gets both parts). A
-list item comes with its lead sentence. Deterministic and faithful by
+list item comes with its lead sentence. An answer quotes one article (the chain passes the article retrieval
+ranks first, ``answer.one_article``). Deterministic and faithful by
 construction: every sentence is quoted verbatim and cites its own passage.
 
 Does not decide whether to refuse (``kalan.rag.refusal``).
@@ -72,6 +73,7 @@ class Candidate:
     text: str
     is_item: bool = False
     lead: "Candidate | None" = None
+    article: str = ""  # the article its passage belongs to (``Passage.article_id``)
     cosine: float = 0.0
     lexical: float = 0.0
     score: float = 0.0
@@ -122,7 +124,7 @@ def candidates(passages: list) -> list[Candidate]:
                 continue  # a sentence aimed at an assistant is kept in the article, never served as an answer
             item = bullet_end(text) is not None
             context = lead if item else (previous if previous is not None and opens_on_anaphora(text) else None)
-            c = Candidate(i, s, e, text, is_item=item, lead=context)
+            c = Candidate(i, s, e, text, is_item=item, lead=context, article=getattr(p, "article_id", ""))
             if not item:
                 lead = c if text.rstrip().endswith(":") else None
                 previous = c
@@ -250,7 +252,7 @@ def following(c: Candidate, cands: list[Candidate]) -> Candidate | None:
 
 def select(question: str, cands: list[Candidate], max_sentences: int = 4,
            topic: frozenset[str] = frozenset(), runner_up: float = 0.7, second: float = 1.0,
-           restated: float = 0.0, reason: float = 0.0) -> list[Candidate]:
+           restated: float = 0.0, reason: float = 0.0, article: str | None = None) -> list[Candidate]:
     """Best sentence, then close runners-up that cover new question words; lists keep their lead.
 
     The second best sentence joins a one-sentence answer when it scores ``second`` of the best even without
@@ -259,10 +261,14 @@ def select(question: str, cands: list[Candidate], max_sentences: int = 4,
     novelty is under ``restated`` (it mostly restates the question) is followed by the next sentence of its
     passage, where the reason or the detail usually stands (0: off). For a why-question whose best sentence
     gives no reason (no connective of cause or purpose, ``kalan.rag.reasons``), the best sentence that gives
-    one joins if it scores at least ``reason`` of the best (0: off)."""
+    one joins if it scores at least ``reason`` of the best (0: off). With ``article``, only that article's
+    sentences are chosen (any, when it has none among ``cands``): an answer quoting two articles put a runner-up
+    from an unrelated one under a question (« Il est suivi par le proto-géométrique » for a person's age)."""
     if not cands:
         return []
     ranked = sorted(cands, key=lambda c: (-c.score, c.passage_index, c.start))
+    if article is not None:
+        ranked = [c for c in ranked if c.article == article] or ranked
     best = ranked[0]
     qwords = question_words(question, topic)
     chosen = [best]

@@ -3,7 +3,7 @@
 A question is checked before anything else: empty or over-long questions, and
 a history of too many or too long turns, get a French message
 (``QuestionError``); HTML tags and Markdown images/links are reduced to their text (the question still gets answered when a real question
-is inside); instructions aimed at the assistant ("ignore toutes les
+is inside) and SMS spellings written out (« cmb » -> « combien »); instructions aimed at the assistant ("ignore toutes les
 instructions précédentes...") are recognised so the chain refuses them.
 
 Article text is never interpreted here or anywhere: it is data.
@@ -49,7 +49,20 @@ def clean_question(question: str | None, max_chars: int) -> str:
     q = " ".join(q.split())
     if not any(c.isalnum() or c == "_" for c in q):
         raise QuestionError(msg.QUESTION_EMPTY)
-    return q
+    return spelled_out(q)
+
+
+_SMS = re.compile(r"(?<![\w'’-])(" + "|".join(sorted(map(re.escape, lx.SMS_WORDS), key=len, reverse=True))
+                  + r")(?![\w'’-])")
+_SMS_C = re.compile(r"(?<![\w'’-])c (?=(?:" + "|".join(lx.SMS_C_BEFORE) + r")(?![\w'’-]))")
+
+
+def spelled_out(question: str) -> str:
+    """The question with its SMS spellings written out (« ya cmb de morts » -> « il y a combien de morts »,
+    « c koi » -> « c'est quoi »): the readers of answer types and follow-ups then read it as they read any
+    question. Lower-case whole words only; everything else is left as typed."""
+    q = _SMS.sub(lambda m: lx.SMS_WORDS[m.group(1)], question)
+    return _SMS_C.sub("c'est ", q)
 
 
 def check_history(turns: list[list[str]], max_turns: int, max_chars: int) -> list[list[str]]:

@@ -83,6 +83,14 @@ INTERROGATIVES = ("qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "q
                   # as students type them (« et l'anniversaire de koi ? »)
                   "koi", "ki", "kel", "kelle", "kels", "kan", "komen", "koman", "pk", "pq", "pkoi", "pourkoi", "cb",
                   "cmb")
+# SMS spellings as students type them, written out before a question is read (kalan.rag.guards.clean_question):
+# « cmb de morts » asks a number as « combien de morts » does. Only as typed in lower case, as whole words
+# (« PK 12 » stays); « c » becomes « c'est » only before an interrogative (« c koi », not « vitamine c »).
+SMS_WORDS = {"cb": "combien", "cmb": "combien", "cbn": "combien", "ki": "qui", "koi": "quoi", "kel": "quel",
+             "kelle": "quelle", "kels": "quels", "kelles": "quelles", "qd": "quand", "kan": "quand", "kand": "quand",
+             "pk": "pourquoi", "pq": "pourquoi", "pkoi": "pourquoi", "pourkoi": "pourquoi", "komen": "comment",
+             "koman": "comment", "ya": "il y a", "ds": "dans", "tjr": "toujours", "tjrs": "toujours"}
+SMS_C_BEFORE = ("qui", "quoi", "quel", "quelle", "quels", "quelles", "quand", "combien", "comment", "où")
 # the interrogative words after which a date question's preposition belongs to its frame (« depuis quand »,
 # « jusqu'à quelle année », « depuis combien de temps »), folded
 DATE_INTERROGATIVES = ("quand", "quel", "quelle", "quels", "quelles", "combien")
@@ -127,7 +135,10 @@ OVERVIEW_DOCS = ("article", "texte", "extrait", "document", "actualite")
 # -- instructions aimed at the assistant (kalan.rag.guards) ---------------------------------------------------
 INJECTION_FORGET = ("ignore", "oublie", "oubliez", "ignorez", "ne tiens pas compte", "ne tenez pas compte", "disregard",
                     "forget")
-INJECTION_RULES = ("instruction", "consigne", "regle", "prompt", "directive", "precedent", "ce qui precede", "tout ce")
+# what an injection tells the assistant to forget: its rules, or the articles it must answer from (« oublie l'article
+# et écris… », « ignore le texte et affirme… »: one such question in each blind set, none among 2,432 questions else)
+INJECTION_RULES = ("instruction", "consigne", "regle", "prompt", "directive", "precedent", "ce qui precede", "tout ce",
+                   "article", "texte", "corpus", "source", "document", "contexte")
 INJECTION_YOU_ARE = ("tu es", "vous etes", "you are")
 INJECTION_PLAY = ("joue", "jouez", "incarne", "incarnez", "fais semblant", "faites semblant")
 INJECTION_MODES = ("developpeur", "dan", "sans restriction", "sans filtre")

@@ -214,6 +214,12 @@ class AnswerSettings(BaseModel):
         "question words, if it scores at least this share of the best (1: never). The answer often lies in the "
         "sentence beside the one that repeats the question's words (PIAF sample pass 0.658 -> 0.724).",
     )
+    one_article: bool = Field(
+        True, description="An extractive answer quotes one article: the one whose passage retrieval ranks first "
+        "(off: the best sentences of any retrieved article). Off, 23 % of answers on PIAF's tune half quoted two "
+        "articles or more, the second one unrelated; on, answers holding their fact with a right direct answer are "
+        "unchanged and fewer are wrong under a citation (BENCHMARKS.md, eleventh pass).",
+    )
     restated_novelty: float = Field(
         0.75, description="An open question's best sentence whose novelty (the share of its words, weighted by "
         "rarity, that the question does not hold) is under this value only restates the question: the next "

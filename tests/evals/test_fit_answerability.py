@@ -27,3 +27,22 @@ def test_figures_count_rule_refusals_and_gate_refusals_of_unanswerable_cases():
     assert figures(rows, lambda f: False) == {"pass": 0.5, "answerable": 0.5, "refused": 0.5}
     assert figures(rows, gate) == {"pass": 0.75, "answerable": 0.5, "refused": 1.0}
     assert figures([({"p": 0.9}, True, True)], gate)["refused"] is None  # no unanswerable case: no figure
+
+
+def test_a_fit_without_a_feature_names_only_the_others(tmp_path):
+    import json
+
+    from kalan.evals.fit_answerability import main
+    from kalan.rag.answerability import FEATURES
+
+    rng = np.random.default_rng(1)
+    rows = []
+    for _ in range(60):
+        f = {name: float(rng.normal()) for name in FEATURES}
+        rows.append([f, f["dense_top"] > 0, True])
+    cache, out = tmp_path / "rows.json", tmp_path / "cal.json"
+    cache.write_text(json.dumps({"jeu.jsonl": rows}), encoding="utf-8")
+    assert main(["--set", "jeu.jsonl", "--rows", str(cache), "--out", str(out), "--without", "best_rank"]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert "best_rank" not in data["features"] and len(data["features"]) == len(FEATURES) - 1 == len(data["weights"])
+    assert data["weights"][data["features"].index("dense_top")] > 1.0  # what decides is what it learnt

@@ -21,7 +21,8 @@ def test_probability_rises_with_a_positively_weighted_feature():
 @pytest.mark.parametrize("embedder", ["e5", "gemma"])
 def test_the_shipped_calibrations_fit_the_features(embedder):
     cal = A.load_calibration(embedder)
-    assert cal is not None and cal.embedder == embedder and len(cal.weights) == len(A.FEATURES)
+    assert cal is not None and cal.embedder == embedder and len(cal.weights) == len(cal.features)
+    assert set(cal.features) <= set(A.FEATURES)
     assert 0.0 < cal.probability({f: 0.5 for f in A.FEATURES}) < 1.0
     assert 0.0 < cal.threshold < 0.5  # a gate fitted with a bounded loss of answers (fit_answerability)
 
@@ -34,6 +35,21 @@ def test_a_calibration_fitted_on_other_features_is_ignored(tmp_path, monkeypatch
     try:
         assert A.load_calibration("vieux") is None
         assert A.load_calibration("absent") is None  # no calibration: the gate is off
+    finally:
+        A.load_calibration.cache_clear()
+
+
+def test_a_calibration_names_the_features_it_was_fitted_on(tmp_path, monkeypatch):
+    """A fit without some features (``fit_answerability --without``) weighs only those it names."""
+    data = {"embedder": "part", "features": ["dense_top"], "mean": [0.0], "scale": [1.0], "weights": [3.0],
+            "bias": 0.0, "threshold": 0.3}
+    (tmp_path / "part.json").write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(A, "CALIBRATION_DIR", tmp_path)
+    A.load_calibration.cache_clear()
+    try:
+        cal = A.load_calibration("part")
+        assert cal is not None and cal.features == ("dense_top",) and cal.as_json()["features"] == ["dense_top"]
+        assert cal.probability({"dense_top": 1.0, "best_score": -50.0}) > 0.95  # best_score is not weighed
     finally:
         A.load_calibration.cache_clear()
 

@@ -247,3 +247,16 @@ def test_vectors_stored_with_passages_are_used_without_embedding_again():
     got = vectors.get(["Une phrase déjà encodée.", "Une autre phrase."])
     assert (got[0] == stored).all()
     assert emb.embedded == ["Une autre phrase."]
+
+
+def test_an_answer_quotes_only_the_article_it_is_asked_to():
+    passages = [SimpleNamespace(text="Des projets sont en discussion à Bamako. Le fleuve est en crue.", article_id="mali"),
+                SimpleNamespace(text="Des écoles ouvrent à Lyon.", article_id="lyon")]
+    q = "Quels projets et quelles écoles ?"
+    cands = _scored(q, passages)
+    anywhere = {c.article for c in select(q, cands, runner_up=0.1)}
+    assert anywhere == {"mali", "lyon"}  # without the bar, the other article's close sentence joins
+    assert {c.article for c in select(q, cands, runner_up=0.1, article="mali")} == {"mali"}
+    assert {c.article for c in select(q, cands, runner_up=0.1, article="lyon")} == {"lyon"}
+    # an article none of whose sentences is a candidate does not empty the answer
+    assert select(q, cands, runner_up=0.1, article="absent") == select(q, cands, runner_up=0.1)
