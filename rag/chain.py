@@ -453,7 +453,7 @@ class AnswerChain:
             for p in state.passages
         ]
         if refused:
-            text, citations, sentences = self._refusal_text(state.decision.reason), [], []
+            text, citations, sentences = self._refusal_text(state.decision.reason, state.passages), [], []
         else:
             sentences = state.sentences
             text, citations = render(sentences), self._citations(sentences, state.passages)
@@ -489,16 +489,29 @@ class AnswerChain:
             ))
         return out
 
-    def _refusal_text(self, reason: RefusalReason | None) -> str:
+    def _refusal_text(self, reason: RefusalReason | None, passages: list | None = None) -> str:
+        """The refusal, then where to look: for a question on the corpus's subjects whose answer is not there,
+        the articles retrieval found closest (a corpus of many articles listed from A would name unrelated
+        ones); else the corpus's titles."""
         base = {RefusalReason.INJECTION: msg.REFUSAL_INJECTION, RefusalReason.OFF_TOPIC: msg.REFUSAL_OFF_TOPIC,
                 RefusalReason.WHICH_ARTICLE: msg.OVERVIEW_WHICH}.get(reason, msg.REFUSAL)
         try:
             titles = self.svc.titles()
         except Exception:  # the refusal itself must not fail
             titles = []
+        nearest = list(dict.fromkeys(p.title for p in passages or () if p.title))[:3]
+        if len(titles) > 1 and nearest and reason not in _NOT_ON_TOPIC:
+            return base + " " + msg.NEAREST_ARTICLES.format(titles=" ; ".join(f"« {t} »" for t in nearest))
         if titles:
-            base += " " + msg.CORPUS_COVERS.format(titles=" ; ".join(f"« {t} »" for t in titles[:8]))
+            shown = " ; ".join(f"« {t} »" for t in titles[:8])
+            base += " " + (msg.CORPUS_COVERS.format(titles=shown) if len(titles) <= 8
+                           else msg.CORPUS_COVERS_MORE.format(titles=shown, n=len(titles) - 8))
         return base
+
+
+# refusals of questions that are not on the corpus's subjects: no article is "close" to them
+_NOT_ON_TOPIC = frozenset({RefusalReason.INJECTION, RefusalReason.OFF_TOPIC, RefusalReason.NOTHING_FOUND,
+                           RefusalReason.WEAK_RETRIEVAL, RefusalReason.WHICH_ARTICLE, RefusalReason.INVALID_QUESTION})
 
 
 def _quoted(quotes: list[tuple[int, int, int, str]]) -> tuple[list[int], list[AnswerSentence]]:

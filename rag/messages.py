@@ -32,6 +32,8 @@ OVERVIEW_WHICH = (
     "(par exemple « Résume l'article sur … »)."
 )
 CORPUS_COVERS = "Le corpus couvre : {titles}."
+CORPUS_COVERS_MORE = "Le corpus couvre : {titles}, et {n} autres articles."
+NEAREST_ARTICLES = "Les articles les plus proches de votre question : {titles}."
 STORE_DOWN = "La base de passages est inaccessible ({where}) : {error}. Réessayez dans un instant."
 STORE_EMPTY = "La base de passages est vide : lancez d'abord `kalan ingest`."
 STORE_OTHER_EMBEDDER = (

@@ -118,3 +118,35 @@ def test_the_same_question_asked_again_gets_the_same_answer(svc):
     first = svc.ask(q)
     again = svc.ask(q, [(q, first["answer"])])  # a student trying once more: not a follow-up of itself
     assert again["answer"] == first["answer"] and again["standalone_question"] == q
+
+
+@pytest.fixture
+def two_articles(tmp_path, seed_corpus):
+    """The seed article and a second one on another subject, which shares a few of its words (« projets »)."""
+    (seed_corpus / "lyon-ponts.txt").write_text(
+        "Lyon rénove ses ponts\n\nLa métropole de Lyon lance des projets de rénovation de ses ponts sur le Rhône. "
+        "Les travaux du pont Wilson dureront deux ans. La ville consacre aussi des projets aux écoles du quartier.\n",
+        encoding="utf-8")
+    (seed_corpus / "lyon-ponts.meta.yaml").write_text('title: "Lyon rénove ses ponts"\nlanguage: fr\n', encoding="utf-8")
+    settings = load_settings(data_dir=tmp_path / "data2", embedding={"mode": "fake"},
+                             answer={"min_retrieval_score": -1.0, "min_support": -1.0,
+                                     "min_answer_score": -1.0, "min_answer_score_follow_up": -1.0})
+    s = KalanService(settings)
+    ingest_corpus(settings, seed_corpus, s.store, s.embedder, progress=False)
+    return s
+
+
+def test_an_answer_quotes_one_article(two_articles):
+    r = two_articles.ask("Quels projets la Russie mène-t-elle au Mali dans le lithium et l'énergie ?")
+    assert not r["refused"]
+    assert len({c["article_id"] for c in r["citations"]}) == 1
+    assert r["citations"][0]["article_id"] == r["passages"][0]["article_id"]  # the one retrieval ranks first
+
+
+def test_a_refusal_on_the_corpus_s_subjects_names_the_nearest_articles(two_articles):
+    r = two_articles.ask("Quel est le montant de l'investissement de Rosatom au Mali ?")
+    assert r["refused"] and r["refusal_reason"] == "fait_absent"
+    assert "Les articles les plus proches de votre question : « Mali–Russie" in r["answer"]
+    assert "Le corpus couvre" not in r["answer"]
+    task = two_articles.ask("Écris un poème sur la mer")  # not on the corpus's subjects: the corpus's titles
+    assert task["refused"] and "Le corpus couvre : « Lyon rénove ses ponts » ; « Mali–Russie" in task["answer"]
