@@ -10,14 +10,19 @@ from kalan.rag.service import KalanService
 from kalan.rag.settings import load_settings
 
 
-@pytest.fixture
-def svc(tmp_path, seed_corpus):
-    settings = load_settings(data_dir=tmp_path / "data", embedding={"mode": "fake"},
+def _ingested(data_dir, corpus) -> KalanService:
+    """A service on the fake embedder with the score floors off, ``corpus`` ingested into ``data_dir``."""
+    settings = load_settings(data_dir=data_dir, embedding={"mode": "fake"},
                              answer={"min_retrieval_score": -1.0, "min_support": -1.0,
                                      "min_answer_score": -1.0, "min_answer_score_follow_up": -1.0})
     s = KalanService(settings)
-    ingest_corpus(settings, seed_corpus, s.store, s.embedder, progress=False)
+    ingest_corpus(settings, corpus, s.store, s.embedder, progress=False)
     return s
+
+
+@pytest.fixture
+def svc(tmp_path, seed_corpus):
+    return _ingested(tmp_path / "data", seed_corpus)
 
 
 def test_answer_shape_and_citations(svc):
@@ -128,12 +133,7 @@ def two_articles(tmp_path, seed_corpus):
         "Les travaux du pont Wilson dureront deux ans. La ville consacre aussi des projets aux écoles du quartier.\n",
         encoding="utf-8")
     (seed_corpus / "lyon-ponts.meta.yaml").write_text('title: "Lyon rénove ses ponts"\nlanguage: fr\n', encoding="utf-8")
-    settings = load_settings(data_dir=tmp_path / "data2", embedding={"mode": "fake"},
-                             answer={"min_retrieval_score": -1.0, "min_support": -1.0,
-                                     "min_answer_score": -1.0, "min_answer_score_follow_up": -1.0})
-    s = KalanService(settings)
-    ingest_corpus(settings, seed_corpus, s.store, s.embedder, progress=False)
-    return s
+    return _ingested(tmp_path / "data2", seed_corpus)
 
 
 def test_an_answer_quotes_one_article(two_articles):
