@@ -224,12 +224,18 @@ def assistant_messages(answer: dict, titles: Sequence[str] = ()) -> list[dict]:
     return out
 
 
+HEADER_TITLES = 12  # a corpus of a hundred articles would push the chat below the first screen
+
+
 def corpus_line_html(titles: Sequence[str]) -> str:
-    """« Le corpus couvre : … » (or a line saying the corpus is empty)."""
+    """« Le corpus couvre : … » (or a line saying the corpus is empty); past ``HEADER_TITLES`` titles, how many
+    more there are."""
     if not titles:
         return f'<p class="kalan-corpus">{esc(msg.UI_CORPUS_EMPTY)}</p>'
-    joined = " ; ".join(f"« {t} »" for t in titles)
-    return f'<p class="kalan-corpus">{esc(msg.CORPUS_COVERS.format(titles=joined))}</p>'
+    joined = " ; ".join(f"« {t} »" for t in titles[:HEADER_TITLES])
+    line = (msg.CORPUS_COVERS.format(titles=joined) if len(titles) <= HEADER_TITLES
+            else msg.CORPUS_COVERS_MORE.format(titles=joined, n=len(titles) - HEADER_TITLES))
+    return f'<p class="kalan-corpus">{esc(line)}</p>'
 
 
 def header_html(titles: Sequence[str]) -> str:

@@ -125,6 +125,14 @@ def test_header_lists_titles_escaped():
     assert "vide" in render.header_html([])
 
 
+def test_a_large_corpus_header_names_a_few_titles_and_counts_the_rest():
+    titles = [f"Article {i:03d}" for i in range(93)]
+    html = render.header_html(titles)
+    assert "« Article 000 »" in html and f"« Article {render.HEADER_TITLES - 1:03d} »" in html
+    assert f"« Article {render.HEADER_TITLES:03d} »" not in html
+    assert f"et {93 - render.HEADER_TITLES} autres articles." in html
+
+
 def test_only_known_tags_are_produced(make_answer):
     html = "".join(m["content"] for m in render.assistant_messages(make_answer()))
     assert set(re.findall(r"<\s*([a-zA-Z0-9]+)", html)) <= ALLOWED_TAGS
