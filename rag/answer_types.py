@@ -139,7 +139,8 @@ def _number_words(text: str, durations: bool = True) -> set[str]:
     """The numbers of ``text`` as written, folded (« 3,5 », « soixante »); without ``durations``, those of
     durations, ranks and dates (« soixante-cinq ans », « 65e », « 14 octobre ») aside."""
     toks = tokens(text)
-    aside = set() if durations else {i for m in DURATION.finditer(toks) for i in range(m.first, m.last)}
+    aside = set() if durations else {i for m in DURATION.finditer(toks) if not hyphen_compound(toks, m.last - 1)
+                                     for i in range(m.first, m.last)}
     out, i = set(), 0
     while i < len(toks):
         end = None if i in aside else _number_end(toks, i)
@@ -149,6 +150,13 @@ def _number_words(text: str, durations: bool = True) -> set[str]:
         out.add("".join(t.text for t in toks[i:end]))
         i = end
     return out
+
+
+def hyphen_compound(toks, k: int) -> bool:
+    """Token ``k`` is joined by a hyphen to the next word (« années » in « années-lumière »): a word of its own,
+    not the unit it spells alone."""
+    return (0 <= k and k + 2 < len(toks) and toks[k + 1].text == "-" and toks[k + 1].glued and toks[k + 2].glued
+            and toks[k + 2].kind == "word")
 
 
 def _date_words(text: str) -> set[str]:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from kalan.rag import entities
 from kalan.rag import lexicon as lx
 from kalan.rag.answer_types import AGE_Q, DURATION, QUEL, QUESTION_LISTS, QUI, QUI_IN_SITU, TIME_LENGTH, TIME_SPAN_Q, \
-    TYPE_WORDS, WHERE, capitalised_groups, capitalised_names, expected_type, is_recent_year
+    TYPE_WORDS, WHERE, capitalised_groups, capitalised_names, expected_type, hyphen_compound, is_recent_year
 from kalan.rag.phrases import Phrases, alone, is_year, tokens, written_words
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import FRENCH_STOPWORDS, fold, tokenize
@@ -94,7 +94,7 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
         precise = _DAY_DATE if _DAY_Q.found(fq) else _MONTH_DATE if _MONTH_Q.found(fq) else None
         return [m.span() for m in DATE.finditer(sentence) if precise is None or precise.found(m.group(0))]
     if kind == "number":
-        durations = bool(TIME_SPAN_Q.search(fq) or AGE_Q.search(fq))
+        durations = bool(TIME_SPAN_Q.search(fq) or AGE_Q.search(fq)) and not _compound_unit(tokens(fq))
         out = []
         for m in _QUANTITY.finditer(sentence):
             s, e = m.span()
@@ -110,8 +110,8 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
             if (toks[0].kind == "num" and len(toks) > 1 and toks[1].text in _ORDINAL_ENDS
                     and not (len(toks) > 2 and toks[2].glued and toks[2].kind != "punct")):
                 continue  # "65ᵉ anniversaire": a rank, not a count (fold turned « ᵉ » into « e »)
-            is_duration = bool(TIME_LENGTH.search(toks) or _UNIT_AFTER.search(toks))
-            if DURATION.search(toks) and not is_duration:
+            is_duration = bool(TIME_LENGTH.search(toks) or _UNIT_AFTER.search(toks)) and not _compound_unit(toks)
+            if DURATION.search(toks) and not is_duration and not _compound_unit(toks):
                 continue  # a day of a month (« 14 octobre »), neither a count nor a length of time
             if durations != is_duration or is_recent_year(text.strip()):
                 continue
@@ -167,6 +167,12 @@ def _since_spans(question: str, sentence: str, topic: frozenset[str] = frozenset
 
 
 _COUNT_WORDS = frozenset(lx.COUNT_WORDS)
+
+
+def _compound_unit(toks) -> bool:
+    """A unit of time joined by a hyphen to another word (« 5 000 années-lumière »): another unit, a length here,
+    not a length of time."""
+    return any(t.text in _UNITS and hyphen_compound(toks, k) for k, t in enumerate(toks))
 
 
 def _counts(toks) -> bool:

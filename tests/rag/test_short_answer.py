@@ -192,3 +192,16 @@ def test_the_direct_part_of_an_earlier_answer():
     assert direct_part("") == ""
     long = "Le ministre malien des Affaires étrangères a adressé un long message de félicitations à son homologue [1]."
     assert direct_part(long) == ""  # a quoted sentence, not a direct answer
+
+
+def test_a_unit_of_time_joined_to_another_word_is_not_a_length_of_time():
+    """« 5 000 années-lumière » is a distance: it neither answers an age nor is set aside as a duration."""
+    from kalan.rag.answer_types import holds_type
+
+    s = "Un jet de plasma émerge du cœur et s'étend sur au moins 5 000 années-lumière."
+    assert find_span("Et elle a quel âge ?", s, "number") is None
+    span = find_span("Sur combien d'années-lumière s'étend le jet ?", s, "number")
+    assert span is not None and span.text == "au moins 5 000 années-lumière"
+    assert holds_type("number", "Sur combien d'années-lumière s'étend le jet ?", [s])
+    assert find_span("Depuis combien de temps dure la guerre ?", "La guerre dure depuis cinq années déjà.",
+                     "number").text == "cinq années"  # a plain unit of time is still one
