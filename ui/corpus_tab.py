@@ -155,7 +155,10 @@ def build_corpus_tab(service: Any, settings: Any) -> None:
                       [items_state, file_dd, status, report, *form, sections_box], **private)
     # the form's fixes are kept in the state before another file is shown
     file_dd.focus(keep_edits, [items_state, file_dd, *form], [items_state], **private)
-    file_dd.change(choose, [items_state, file_dd], [*form, sections_box], **private)
+    # on the teacher's choice only (``input``), not when the preview sets the dropdown (``change``): that second
+    # round trip filled the form again after the preview had, and a fix typed in between was lost (the confirm then
+    # indexed the author read from the file; seen in a browser test, twice in three CI runs)
+    file_dd.input(choose, [items_state, file_dd], [*form, sections_box], **private)
     confirm_btn.click(do_confirm, [items_state, file_dd, *form], [status, items_state, *listing],
                       concurrency_limit=1, **private)
     remove_btn.click(do_remove, [remove_dd, remove_ok], [status, *listing], **private)
