@@ -139,8 +139,7 @@ def _number_words(text: str, durations: bool = True) -> set[str]:
     """The numbers of ``text`` as written, folded (« 3,5 », « soixante »); without ``durations``, those of
     durations, ranks and dates (« soixante-cinq ans », « 65e », « 14 octobre ») aside."""
     toks = tokens(text)
-    aside = set() if durations else {i for m in DURATION.finditer(toks) if not hyphen_compound(toks, m.last - 1)
-                                     for i in range(m.first, m.last)}
+    aside = set() if durations else {i for m in DURATION.finditer(toks) for i in range(m.first, m.last)}
     out, i = set(), 0
     while i < len(toks):
         end = None if i in aside else _number_end(toks, i)
@@ -185,11 +184,20 @@ def focus_words(question: str) -> set[str]:
 
 
 # "soixante-cinq ans", "depuis trois mois": a duration; "le 65e anniversaire": a rank. Neither counts soldiers.
-_LENGTH = "<count> <space> {DURATION_UNITS}+s"
-DURATION = Phrases(_LENGTH, "<num> e|eme|er|ere", "<day> <space> {MONTHS}",
-                   count=_count, DURATION_UNITS=lx.DURATION_UNITS, MONTHS=lx.MONTHS)
+TIME_UNITS = frozenset(lx.DURATION_UNITS) | {u + "s" for u in lx.DURATION_UNITS}
+
+
+def time_unit(toks, i: int) -> list[int]:
+    """A unit of time (« ans », « mois »), not one joined by a hyphen to another word: « années-lumière » is a
+    length."""
+    return [i + 1] if i < len(toks) and toks[i].text in TIME_UNITS and not hyphen_compound(toks, i) else []
+
+
+_LENGTH = "<count> <space> <unit>"
+DURATION = Phrases(_LENGTH, "<num> e|eme|er|ere", "<day> <space> {MONTHS}", count=_count, unit=time_unit,
+                   MONTHS=lx.MONTHS)
 # of those, only the first is a length of time (« combien de temps ? »): « le 14 octobre » is a day, not a duration
-TIME_LENGTH = Phrases(_LENGTH, count=_count, DURATION_UNITS=lx.DURATION_UNITS)
+TIME_LENGTH = Phrases(_LENGTH, count=_count, unit=time_unit)
 AGE_Q = Phrases("age")
 
 

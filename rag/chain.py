@@ -503,9 +503,7 @@ class AnswerChain:
         if len(titles) > 1 and nearest and reason not in _NOT_ON_TOPIC:
             return base + " " + msg.NEAREST_ARTICLES.format(titles=" ; ".join(f"« {t} »" for t in nearest))
         if titles:
-            shown = " ; ".join(f"« {t} »" for t in titles[:8])
-            base += " " + (msg.CORPUS_COVERS.format(titles=shown) if len(titles) <= 8
-                           else msg.CORPUS_COVERS_MORE.format(titles=shown, n=len(titles) - 8))
+            base += " " + msg.corpus_covers(titles, 8)
         return base
 
 

@@ -34,6 +34,14 @@ OVERVIEW_WHICH = (
 CORPUS_COVERS = "Le corpus couvre : {titles}."
 CORPUS_COVERS_MORE = "Le corpus couvre : {titles}, et {n} autres articles."
 NEAREST_ARTICLES = "Les articles les plus proches de votre question : {titles}."
+
+
+def corpus_covers(titles: list[str], limit: int) -> str:
+    """« Le corpus couvre : « A » ; « B ». », naming at most ``limit`` titles and counting the others."""
+    shown = " ; ".join(f"« {t} »" for t in titles[:limit])
+    if len(titles) <= limit:
+        return CORPUS_COVERS.format(titles=shown)
+    return CORPUS_COVERS_MORE.format(titles=shown, n=len(titles) - limit)
 STORE_DOWN = "La base de passages est inaccessible ({where}) : {error}. Réessayez dans un instant."
 STORE_EMPTY = "La base de passages est vide : lancez d'abord `kalan ingest`."
 STORE_OTHER_EMBEDDER = (

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from kalan.rag import entities
 from kalan.rag import lexicon as lx
 from kalan.rag.answer_types import AGE_Q, DURATION, QUEL, QUESTION_LISTS, QUI, QUI_IN_SITU, TIME_LENGTH, TIME_SPAN_Q, \
-    TYPE_WORDS, WHERE, capitalised_groups, capitalised_names, expected_type, hyphen_compound, is_recent_year
+    TIME_UNITS, TYPE_WORDS, WHERE, capitalised_groups, capitalised_names, expected_type, hyphen_compound, \
+    is_recent_year, time_unit
 from kalan.rag.phrases import Phrases, alone, is_year, tokens, written_words
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import FRENCH_STOPWORDS, fold, tokenize
@@ -58,8 +59,7 @@ _QUANTITY = re.compile(
     rf"(?:\s+(?:de\s+|d['’]|des\s+)?[^\W\d_][\w’'-]*(?:\s+[a-zà-ÿ][\w’'-]*)?)?",
     re.IGNORECASE,
 )
-_UNIT_AFTER = Phrases("quelques {UNITS}", UNITS=tuple(u.rstrip("s") + "s" for u in lx.DURATION_UNITS))
-_UNITS = frozenset(lx.DURATION_UNITS) | {u + "s" for u in lx.DURATION_UNITS}
+_UNIT_AFTER = Phrases("quelques <unit>", unit=time_unit)
 _ORDINAL_ENDS = ("e", "eme", "er", "ere")
 # a count's span ends on what is counted, not on a tool word after it (« 300 soldats sont » -> « 300 soldats »):
 # the stop words and adjunct prepositions, and of the one-letter ones only « d' », « l' », « à », not « m », « t »
@@ -110,13 +110,13 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
             if (toks[0].kind == "num" and len(toks) > 1 and toks[1].text in _ORDINAL_ENDS
                     and not (len(toks) > 2 and toks[2].glued and toks[2].kind != "punct")):
                 continue  # "65ᵉ anniversaire": a rank, not a count (fold turned « ᵉ » into « e »)
-            is_duration = bool(TIME_LENGTH.search(toks) or _UNIT_AFTER.search(toks)) and not _compound_unit(toks)
-            if DURATION.search(toks) and not is_duration and not _compound_unit(toks):
+            is_duration = bool(TIME_LENGTH.search(toks) or _UNIT_AFTER.search(toks))
+            if DURATION.search(toks) and not is_duration:
                 continue  # a day of a month (« 14 octobre »), neither a count nor a length of time
             if durations != is_duration or is_recent_year(text.strip()):
                 continue
             if is_duration:  # "six décennies après" -> "six décennies"
-                unit = next((t for t in tokens(sentence[s:e]) if t.text in _UNITS), None)
+                unit = next((t for t in tokens(sentence[s:e]) if t.text in TIME_UNITS), None)
                 e = s + unit.end if unit else e
             out.append((s, e))
         if _asks_how_long_so_far(fq):
@@ -170,9 +170,9 @@ _COUNT_WORDS = frozenset(lx.COUNT_WORDS)
 
 
 def _compound_unit(toks) -> bool:
-    """A unit of time joined by a hyphen to another word (« 5 000 années-lumière »): another unit, a length here,
-    not a length of time."""
-    return any(t.text in _UNITS and hyphen_compound(toks, k) for k, t in enumerate(toks))
+    """The question asks in a unit of time joined by a hyphen to another word (« combien d'années-lumière »): a
+    length, not a length of time (in a sentence, ``time_unit`` already refuses such a unit)."""
+    return any(t.text in TIME_UNITS and hyphen_compound(toks, k) for k, t in enumerate(toks))
 
 
 def _counts(toks) -> bool:

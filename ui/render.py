@@ -232,10 +232,7 @@ def corpus_line_html(titles: Sequence[str]) -> str:
     more there are."""
     if not titles:
         return f'<p class="kalan-corpus">{esc(msg.UI_CORPUS_EMPTY)}</p>'
-    joined = " ; ".join(f"« {t} »" for t in titles[:HEADER_TITLES])
-    line = (msg.CORPUS_COVERS.format(titles=joined) if len(titles) <= HEADER_TITLES
-            else msg.CORPUS_COVERS_MORE.format(titles=joined, n=len(titles) - HEADER_TITLES))
-    return f'<p class="kalan-corpus">{esc(line)}</p>'
+    return f'<p class="kalan-corpus">{esc(msg.corpus_covers(list(titles), HEADER_TITLES))}</p>'
 
 
 def header_html(titles: Sequence[str]) -> str:
