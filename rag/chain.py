@@ -26,7 +26,7 @@ from kalan.rag.answer import Answer, Citation, Passage, Sentence
 from kalan.rag.extractive import SentenceVectors, bullet_end, candidates, matched, question_words, score_candidates, select
 from kalan.rag.ellipsis import fragment_unheard, is_follow_up, resolve
 from kalan.rag.guards import clean_question, looks_like_injection
-from kalan.rag.opening import choose as choose_opening, word_count
+from kalan.rag.opening import choose as choose_opening, from_best as opening_from_best, word_count
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
 from kalan.rag.answer_types import coverage, expected_type, question_parts
 from kalan.rag.refusal import Decision, RefusalReason, after_answer, before_answer, topic_of
@@ -291,6 +291,9 @@ class AnswerChain:
         budget = self.settings.answer.open_opening_words
         if not budget or not state.sentences or expected_type(state.clean) is not None:
             return None
+        leaning = self._lead_opening(state, qwords, budget)
+        if leaning is not None:
+            return leaning
         first = state.sentences[0]
         if word_count(first.text) <= budget + 4 or len(first.citations) != 1:  # the frame and marker: 4 words
             return None
@@ -303,6 +306,29 @@ class AnswerChain:
         if chosen is None or n not in first.quote_spans:
             return None
         start = first.quote_spans[n][0]
+        sentence = AnswerSentence(chosen.framed + ".", [n], support=1.0, role="opening")
+        sentence.quote_spans[n] = (start + chosen.start, start + chosen.end)
+        return sentence
+
+    def _lead_opening(self, state: State, qwords: set[str], budget: int) -> AnswerSentence | None:
+        """« Selon l'article, il évoluait au poste de gardien de but [1]. »: when the quotes open with the sentence
+        the best one leans on (its pronoun's referent), the opening is the best sentence (or its best run of
+        clauses), so that what answers comes first (``answer.lead_opening``)."""
+        if not self.settings.answer.lead_opening or not state.selected:
+            return None
+        best = max(state.selected, key=lambda c: c.score)
+        if best.lead is None or state.selected[0] is not best.lead or len(matched(qwords, content_words(best.text))) \
+                <= len(matched(qwords, content_words(best.lead.text))):
+            return None  # the lead holds as many of the question's words: it may well be what answers
+        text = _unbulleted(best)[3]
+        quote = next((s for s in state.sentences if s.text == text and len(s.citations) == 1), None)
+        if quote is None or quote is state.sentences[0] or quote.citations[0] not in quote.quote_spans:
+            return None
+        chosen = opening_from_best(text, qwords, budget)
+        if chosen is None:
+            return None
+        n = quote.citations[0]
+        start = quote.quote_spans[n][0]
         sentence = AnswerSentence(chosen.framed + ".", [n], support=1.0, role="opening")
         sentence.quote_spans[n] = (start + chosen.start, start + chosen.end)
         return sentence

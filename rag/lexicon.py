@@ -15,7 +15,8 @@ from __future__ import annotations
 COUNT_WORDS = ("un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze",
                "quinze", "vingt", "trente", "quarante", "cinquante", "soixante", "cent", "cents", "mille", "millier",
                "milliers", "million", "millions", "milliard", "milliards", "dizaine", "dizaines", "centaine",
-               "centaines", "quelques")
+               "centaines", "douzaine", "douzaines", "quinzaine", "vingtaine", "trentaine", "quarantaine",
+               "cinquantaine", "soixantaine", "tiers", "quart", "quarts", "quelques")
 
 # -- months and time units ----------------------------------------------------------------------------------
 MONTHS = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from kalan.rag.extractive import matched, novelty
 from kalan.rag.phrases import tokens
-from kalan.rag.text import content_words
+from kalan.rag.text import FRENCH_STOPWORDS, content_words, fold
 
 FRAME = "Selon l'article, "  # the fixed French frame of the opening (issue #13)
 _CUTS = {",", ";", ":", "(", ")", "[", "]", "-"}  # folded: « — » and « – » fold to « - »
@@ -38,6 +38,11 @@ class Opening:
 
     @property
     def framed(self) -> str:
+        """« Selon l'article, <run> »: a function word opening the run is written in lower case (« il évoluait »,
+        « les territoires » after a colon); a name keeps its capital."""
+        first = self.text.split()[0] if self.text.split() else ""
+        if fold(first.replace("’", "'").split("'")[0]) in FRENCH_STOPWORDS:
+            return FRAME + self.text[0].lower() + self.text[1:]
         return FRAME + self.text
 
 
@@ -139,6 +144,25 @@ def choose(sentence: str, qwords: set[str], max_words: int = 26, novelty_weight:
         key = (round(value, 6), end - start, -start)
         if best_key is None or key > best_key:
             best, best_key = (start, end), key
-    if best is None or best[0] == segs[0][0]:  # the best run opens the sentence: the quote says it first anyway
+    if best is None or (best[0] == segs[0][0] and prefix_words):  # the quote says it first anyway
         return None
     return Opening(best[0], best[1], sentence[best[0]:best[1]])
+
+
+def from_best(sentence: str, qwords: set[str], max_words: int = 26) -> Opening | None:
+    """The opening taken from the best sentence when the quote opens with another one (the sentence its pronoun
+    leans on): the whole sentence when it fits ``max_words`` plus four, else its best run of clauses (the run
+    may open the sentence: the quote does not show this sentence first); None when it holds none of the
+    question's words."""
+    text = sentence.strip().rstrip(" \t\n.…!?;:,")  # brackets and quotes closing the sentence stay
+    start = len(sentence) - len(sentence.lstrip())
+    if not text or not matched(qwords, content_words(text)):
+        return None
+    if word_count(text) > max_words + 4:
+        run = choose(sentence, qwords, max_words, 0.0, prefix_words=0)
+        if run is None:
+            return None
+        start, text = run.start, run.text
+        if not matched(qwords, content_words(text)):
+            return None  # the best sentence holds the question's words, none of its runs does
+    return Opening(start, start + len(text), text)

@@ -243,6 +243,12 @@ class AnswerSettings(BaseModel):
         "follows (0: off). Direct-first, test halves: PIAF kept 0.567 -> 0.600, students and seed unchanged; "
         "no pass rate moved (BENCHMARKS.md).",
     )
+    lead_opening: bool = Field(
+        True, description="An open question whose best sentence leans on the sentence before it (a pronoun: « Il "
+        "évoluait au poste de gardien de but. » after « Martin Brodeur … est un joueur … ») opens with « Selon "
+        "l'article, <that sentence, or its best run of clauses> [n]. » instead of the lead, which the quotes "
+        "still give first (kalan.rag.opening.from_best).",
+    )
     open_opening_novelty: float = Field(
         0.0, description="Weight of a clause run's novelty (its words the question does not hold) against its "
         "share of the question's words, when choosing the opening of an open question (open_opening_words).",

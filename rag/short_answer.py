@@ -52,11 +52,12 @@ DATE = Phrases("=1er {MONTHS} <year>", "<day> {MONTHS} <year>", "{MONTHS} <year>
 # A count as written, with its unit and what it counts (« plus d'un millier d'étudiants », « 300 MW »): the one
 # character-level grammar left here (digit groups « 1 000 », units glued or not, the counted noun's own letters).
 _NUMBER_WORD = r"(?:(?:\d+(?:[ .,]\d+)*|" + "|".join(lx.COUNT_WORDS) + r")(?![\w]))"
-_QUANTITY = re.compile(
-    rf"(?:\b(?:plus|moins|près|pres|environ|quelque|quelques|au moins|jusqu['’]à)\s+(?:de\s+|d['’])?)?"
+_HEDGE = r"(?:plus|moins|près|pres|environ|quelque|quelques|au moins|jusqu['’]à)"
+_QUANTITY = re.compile(  # what is counted is no hedge opening the next count (« en 2016 plus d'un tiers »)
+    rf"(?:\b{_HEDGE}\s+(?:de\s+|d['’])?)?"
     rf"\b{_NUMBER_WORD}(?:[\s-]+(?:et[\s-]+)?{_NUMBER_WORD})*"
     rf"(?:\s*(?:%|pour\s*cent|°C|km|m|kg|t|MW|GW|kW|€|\$)(?!\w))?"
-    rf"(?:\s+(?:de\s+|d['’]|des\s+)?[^\W\d_][\w’'-]*(?:\s+[a-zà-ÿ][\w’'-]*)?)?",
+    rf"(?:\s+(?!{_HEDGE}\b)(?:de\s+|d['’]|des\s+)?[^\W\d_][\w’'-]*(?:\s+[a-zà-ÿ][\w’'-]*)?)?",
     re.IGNORECASE,
 )
 _UNIT_AFTER = Phrases("quelques <unit>", unit=time_unit)
@@ -64,6 +65,9 @@ _ORDINAL_ENDS = ("e", "eme", "er", "ere")
 # a count's span ends on what is counted, not on a tool word after it (« 300 soldats sont » -> « 300 soldats »):
 # the stop words and adjunct prepositions, and of the one-letter ones only « d' », « l' », « à », not « m », « t »
 # (« 188 m » is a length)
+# « 2025 n'est », « 12 qu'il »: an elided negation, pronoun or conjunction opens the next clause, not the count's
+# noun (« d'habitants », « l'an » stay).
+_ELIDED_CLAUSE = re.compile(r"(?:n|qu|s|j|c|m|t)['’]", re.IGNORECASE)
 _STOP_TAIL = frozenset({"d", "l", "a", "à"} | {w for w in FRENCH_STOPWORDS if len(w) > 1}
                        | set(lx.ADJUNCT_PREPOSITIONS))
 
@@ -99,14 +103,14 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
         for m in _QUANTITY.finditer(sentence):
             s, e = m.span()
             words = sentence[s:e].split()
-            while len(words) > 1 and fold(words[-1]).strip("'’") in _STOP_TAIL:
+            while len(words) > 1 and (fold(words[-1]).strip("'’") in _STOP_TAIL or _ELIDED_CLAUSE.match(words[-1])):
                 words.pop()
             e = s + len(" ".join(words)) if words else e
             text = fold(sentence[s:e])
             toks = tokens(text)
             parts = text.split()
-            if not _counts(toks) or (parts[0] in ("un", "une") and len(parts) <= 2 and text == text.strip()):
-                continue  # "un message" is an article, not a count
+            if not _counts(toks) or (parts[0] in ("un", "une") and not _counts(toks[1:])):
+                continue  # "un message", "un rayon d'environ": an article, not a count (« un million » counts)
             if (toks[0].kind == "num" and len(toks) > 1 and toks[1].text in _ORDINAL_ENDS
                     and not (len(toks) > 2 and toks[2].glued and toks[2].kind != "punct")):
                 continue  # "65ᵉ anniversaire": a rank, not a count (fold turned « ᵉ » into « e »)

@@ -83,3 +83,30 @@ def test_the_chain_opens_a_long_open_answer_with_the_clause_run_then_quotes_it(t
     assert first.startswith(FRAME) and "attirer des familles" in first and "pêche" not in first
     assert "Bien que la ville de Lanvoz" in on["answer"]  # the full quote follows
     assert not off["answer"].startswith(FRAME)
+
+
+def test_the_opening_from_the_best_sentence_is_that_sentence_when_short():
+    from kalan.rag.opening import from_best
+    s = "Il évoluait au poste de gardien de but."
+    chosen = from_best(s, question_words("A quel poste joue Brodeur ?"))
+    assert chosen is not None and chosen.text == "Il évoluait au poste de gardien de but"
+    assert chosen.framed == FRAME + "il évoluait au poste de gardien de but"  # a pronoun after the frame
+    assert s[chosen.start:chosen.end] == chosen.text
+
+
+def test_the_opening_from_a_long_best_sentence_is_a_run_that_may_open_it():
+    from kalan.rag.opening import from_best
+    chosen = from_best(LONG, question_words("Pourquoi la municipalité finance-t-elle une école de voile ?"))
+    assert chosen is not None and "école de voile" in chosen.text and len(chosen.text.split()) <= 26
+    assert LONG[chosen.start:chosen.end] == chosen.text
+
+
+def test_no_opening_from_a_best_sentence_without_the_question_words():
+    from kalan.rag.opening import from_best
+    assert from_best("Il évoluait au poste de gardien de but.", question_words("Quel âge a son père ?")) is None
+
+
+def test_a_name_opening_the_run_keeps_its_capital():
+    from kalan.rag.opening import Opening
+    assert Opening(0, 6, "Martin joue").framed == FRAME + "Martin joue"
+    assert Opening(0, 6, "Les territoires").framed == FRAME + "les territoires"

@@ -25,13 +25,13 @@ LOOSE = {"min_retrieval_score": -1.0, "min_support": -1.0, "min_answer_score": -
          "min_answer_score_follow_up": -1.0, "min_answerability": 0.0, "require_span": False}
 
 
-def _service(tmp_path, llm: str = "extractive") -> KalanService:
+def _service(tmp_path, llm: str = "extractive", article: str = ARTICLE, **answer) -> KalanService:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "vernes.txt").write_text(ARTICLE, encoding="utf-8")
+    (corpus / "vernes.txt").write_text(article, encoding="utf-8")
     (corpus / "vernes.meta.yaml").write_text('title: "Le pont de Vernes"\nlanguage: fr\n', encoding="utf-8")
     settings = load_settings(data_dir=tmp_path / "data", embedding={"mode": "fake"}, llm={"mode": llm},
-                             answer={**LOOSE, "open_opening_words": 26}, verified={"reuse": False})
+                             answer={**LOOSE, "open_opening_words": 26, **answer}, verified={"reuse": False})
     s = KalanService(settings)
     ingest_corpus(settings, corpus, s.store, s.embedder, progress=False)
     return s
@@ -59,6 +59,29 @@ def test_a_long_open_answer_opens_with_its_opening(svc):
     first, *rest = r["sentences"]
     assert first["role"] == "opening" and first["text"].startswith("Selon l'article")
     assert rest and {s["role"] for s in rest} == {"quote"}
+
+
+LEANING = """Le pont de Vernes
+
+Le pont de Vernes enjambe le Lot au sud de la commune. Il porte une plaque de marbre rose en souvenir des bâtisseurs disparus. Les habitants y organisent chaque été une fête de quartier.
+"""
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_an_answer_whose_best_sentence_leans_on_the_one_before_opens_with_the_best(tmp_path, on):
+    svc = _service(tmp_path, article=LEANING, lead_opening=on)
+    r = svc.ask("Que trouve-t-on sur le pont en souvenir des bâtisseurs ?")
+    assert not r["refused"] and r["short_answer"] is None
+    texts = [s["text"] for s in r["sentences"]]
+    quotes = [t for t, s in zip(texts, r["sentences"]) if s["role"] == "quote"]
+    # the quotes keep the pronoun's referent first, in the article's order
+    assert quotes[:2] == ["Le pont de Vernes enjambe le Lot au sud de la commune.",
+                          "Il porte une plaque de marbre rose en souvenir des bâtisseurs disparus."]
+    if on:
+        assert r["sentences"][0]["role"] == "opening"
+        assert texts[0].startswith("Selon l'article, il porte une plaque de marbre rose")
+    else:
+        assert r["sentences"][0]["role"] == "quote"
 
 
 def test_a_language_model_answer_is_generated(tmp_path):

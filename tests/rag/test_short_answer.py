@@ -205,3 +205,24 @@ def test_a_unit_of_time_joined_to_another_word_is_not_a_length_of_time():
     assert holds_type("number", "Sur combien d'années-lumière s'étend le jet ?", [s])
     assert find_span("Depuis combien de temps dure la guerre ?", "La guerre dure depuis cinq années déjà.",
                      "number").text == "cinq années"  # a plain unit of time is still one
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("L'enveloppe s'étend sur un rayon d'environ 490 000 kilomètres.", "490 000 kilomètres"),
+    ("Le pays est un partenaire clé, avec 12 accords signés.", "12 accords signés"),
+    ("Il a visité une dizaine de pays.", "une dizaine de pays"),
+    ("Elle contient une trentaine d'alcaloïdes toxiques.", "une trentaine d'alcaloïdes toxiques"),
+])
+def test_un_before_a_noun_is_an_article_unless_a_count_word_follows(sentence, expected):
+    span = find_span("Combien ?", sentence, "number")
+    assert span is not None and span.text == expected
+
+
+def test_un_alone_before_a_noun_is_no_count():
+    assert find_span("Il y a combien de partenaires ?", "Le Mali voit en Moscou un partenaire clé.", "number") is None
+
+
+def test_a_count_stops_before_an_elided_clause():
+    span = find_span("Combien de membres ?", "Le conseil compte 87 membres n'ayant jamais voté.", "number")
+    assert span is not None and span.text == "87 membres"
+    assert find_span("Combien ?", "Le 14 octobre 2025 n'est pas une date anodine.", "number") is None
