@@ -88,13 +88,33 @@ def expected_type(question: str) -> str | None:
         return None  # "Qui est Mehmed Pacha ?" asks for a description, not a name
     if ABOUT_ARTICLE_Q.search(f):
         return None
-    if DATE_Q.search(f):
+    when = DATE_Q.search(f)
+    if when is not None and not _subordinate_when(f, when):
         return "date"
     if NUMBER_Q.search(f):
         return "number"
     if PERSON_Q.search(f):
         return "name"
     return None
+
+
+# interrogatives that ask by themselves; « que » and « qui » also open relative clauses, « ou » is « or »
+_ASKING = frozenset(fold(w) for w in lx.PART_INTERROGATIVES) - {"que", "qui", "ou", "quand"}
+
+
+def _subordinate_when(f: str, when) -> bool:
+    """« quand » opening a clause after the question's own interrogative is a conjunction, not the asked date:
+    « quelle vitamine, celle que le soleil fait fabriquer quand on bronze ? », « c'est quoi … quand on bronze »,
+    « depuis combien de temps quand les Espagnols l'ont assiégé ? », « quand elle était bébé, elle s'appelait
+    comment ? ». The other interrogative may stand anywhere (« qui » only first or last: it also opens relative
+    clauses). In place at the end (« c'était quand ? ») it still asks."""
+    toks = tokens(f)
+    if when.last - when.first != 1 or toks[when.first].text != "quand":
+        return False
+    words = [t.text for t in toks if t.kind == "word"]
+    others = {t.text for i, t in enumerate(toks) if i != when.first}
+    asks = bool(others & _ASKING) or (when.first > 0 and words[:1] == ["qui"]) or words[-1:] == ["qui"]
+    return asks and sum(t.kind == "word" for t in toks[when.last:]) >= 2
 
 
 _NUMBER_WORDS = frozenset(lx.NUMBER_WORDS)

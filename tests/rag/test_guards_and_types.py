@@ -176,3 +176,17 @@ def test_sms_questions_get_their_answer_type():
     assert expected_type("cmb de morts lors du siège ?") is None  # as typed, no reader knows « cmb »
     assert expected_type(clean_question("cmb de morts lors du siège ?", 500)) == "number"
     assert expected_type(clean_question("c qd la derniere eruption", 500)) == "date"
+
+
+@pytest.mark.parametrize("q, kind", [
+    ("C'est plein de quelle vitamine, celle que le soleil fait fabriquer quand on bronze ?", None),
+    ("Depuis combien de temps le rocher était anglais quand les Espagnols l'ont assiégé ?", "number"),
+    ("Qui dirigeait l'Union soviétique quand le Mali s'est tourné vers Moscou ?", "name"),
+    ("Quand elle était bébé, sa tante s'appelait comment ?", "name"),
+    # « quand » that asks: first, alone, or in place at the end
+    ("Quand le Mali a-t-il établi ses relations avec Moscou ?", "date"),
+    ("Le pays qui a signé l'accord, c'était quand ?", "date"),
+    ("c'était quand exactement ?", "date"),
+])
+def test_quand_opening_a_clause_after_another_interrogative_is_no_date_question(q, kind):
+    assert expected_type(q) == kind
