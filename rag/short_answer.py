@@ -67,7 +67,12 @@ _ORDINAL_ENDS = ("e", "eme", "er", "ere")
 # (« 188 m » is a length)
 # « 2025 n'est », « 12 qu'il »: an elided negation, pronoun or conjunction opens the next clause, not the count's
 # noun (« d'habitants », « l'an » stay).
-_ELIDED_CLAUSE = re.compile(r"(?:n|qu|s|j|c|m|t)['’]", re.IGNORECASE)
+_CLAUSE_ELISIONS = frozenset({"n", "qu", "s", "j", "c", "m", "t"})
+
+
+def _elided_clause(word: str) -> bool:
+    head, apostrophe, _ = word.replace("’", "'").partition("'")
+    return bool(apostrophe) and head.lower() in _CLAUSE_ELISIONS
 _STOP_TAIL = frozenset({"d", "l", "a", "à"} | {w for w in FRENCH_STOPWORDS if len(w) > 1}
                        | set(lx.ADJUNCT_PREPOSITIONS))
 
@@ -103,7 +108,7 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
         for m in _QUANTITY.finditer(sentence):
             s, e = m.span()
             words = sentence[s:e].split()
-            while len(words) > 1 and (fold(words[-1]).strip("'’") in _STOP_TAIL or _ELIDED_CLAUSE.match(words[-1])):
+            while len(words) > 1 and (fold(words[-1]).strip("'’") in _STOP_TAIL or _elided_clause(words[-1])):
                 words.pop()
             e = s + len(" ".join(words)) if words else e
             text = fold(sentence[s:e])
