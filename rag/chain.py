@@ -186,7 +186,7 @@ class AnswerChain:
                          fresh=self._fresh_words(state, last),
                          cosine=self.settings.embedding.cosine, weights=(
                              self.settings.answer.score_cosine, self.settings.answer.score_rank_prior,
-                             self.settings.answer.score_kind_bonus))
+                             self.settings.answer.score_kind_bonus), holds=self._holds(state, topic))
         state.selected = select(state.standalone, cands, self.settings.answer.max_sentences, topic,
                                 self.settings.answer.runner_up, self.settings.answer.second_sentence,
                                 restated=self.settings.answer.restated_novelty
@@ -211,6 +211,15 @@ class AnswerChain:
         state.passages = [state.passages[i] for i in order] + [p for i, p in enumerate(state.passages) if i not in order]
         state.mode = "extractive"
         return state
+
+    def _holds(self, state: State, topic: frozenset[str]):
+        """With ``answer.kind_bonus_span``, a sentence earns the asked kind's bonus only when the direct answer's
+        span finder finds that fact in it (a length of time for « ça fait combien d'années », not « En 2025 »);
+        None: the looser ``holds_type``."""
+        kind = expected_type(state.clean)
+        if not kind or not self.settings.answer.kind_bonus_span:
+            return None
+        return lambda text: find_span(state.clean, text, kind, topic) is not None
 
     def _fresh_words(self, state: State, last: list) -> set[str]:
         """The follow-up's own new words, those the previous question did not hold: a sentence of the last

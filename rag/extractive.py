@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -196,12 +197,14 @@ def novelty(words: set[str], qwords: set[str], rarity) -> float:
 def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], vectors: SentenceVectors,
                      n_passages: int, kind: str | None = None, topic: frozenset[str] = frozenset(),
                      seen: list[str] = (), fresh: set[str] = frozenset(), cosine: CosineCalibration | None = None,
-                     weights: tuple[float, float, float] = (0.55, 0.08, 0.12)) -> None:
+                     weights: tuple[float, float, float] = (0.55, 0.08, 0.12),
+                     holds: Callable[[str], bool] | None = None) -> None:
     """Score in place. ``kind`` (date, number, name) favours sentences that hold such a fact; a sentence
     that ``seen`` (the previous answer of a follow-up) already says is worth half, unless it holds one of
     ``fresh``, the follow-up's own new words ("Et que saluait-il ?" may be answered by the same sentence).
     ``weights``: the cosine's share (the lexical match has the rest), the best passage's rank prior, the bonus
-    of a sentence holding the asked kind of fact (``answer.score_*`` in the settings)."""
+    of a sentence holding the asked kind of fact (``answer.score_*`` in the settings). ``holds``: whether a
+    sentence holds that fact (default: ``answer_types.holds_type``, any number for a number question)."""
     if not cands:
         return
     w_cos, w_prior, w_kind = weights
@@ -227,7 +230,7 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], ve
         scaled = cal.scale(float(sim), cal.sentence_low, cal.sentence_high)
         prior = w_prior * (1.0 - c.passage_index / max(n_passages, 1))
         c.score = w_cos * scaled + (1.0 - w_cos) * c.lexical + prior
-        if kind and holds_type(kind, question, [c.text]):
+        if kind and (holds(c.text) if holds is not None else holds_type(kind, question, [c.text])):
             c.score += w_kind
         if said:
             words = content_words(c.text)

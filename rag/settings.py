@@ -243,6 +243,11 @@ class AnswerSettings(BaseModel):
         "follows (0: off). Direct-first, test halves: PIAF kept 0.567 -> 0.600, students and seed unchanged; "
         "no pass rate moved (BENCHMARKS.md).",
     )
+    kind_bonus_span: bool = Field(
+        True, description="A date, number or name question's scoring bonus (score_kind_bonus) goes to a sentence "
+        "only when the direct answer's span finder finds the asked fact in it (off: any date, number or name, "
+        "« En 2025 » for « ça fait combien d'années »).",
+    )
     lead_opening: bool = Field(
         True, description="An open question whose best sentence leans on the sentence before it (a pronoun: « Il "
         "évoluait au poste de gardien de but. » after « Martin Brodeur … est un joueur … ») opens with « Selon "

@@ -260,3 +260,17 @@ def test_an_answer_quotes_only_the_article_it_is_asked_to():
     assert {c.article for c in select(q, cands, runner_up=0.1, article="lyon")} == {"lyon"}
     # an article none of whose sentences is a candidate does not empty the answer
     assert select(q, cands, runner_up=0.1, article="absent") == select(q, cands, runner_up=0.1)
+
+
+def test_the_kind_bonus_goes_where_the_span_finder_finds_the_asked_fact():
+    from kalan.rag.short_answer import find_span
+
+    q = "Ça fait combien d'années que la commune et le pont ont des relations ?"
+    texts = ("En 2024, la commune et le pont ont des relations apaisées.",
+             "Soixante ans après les travaux, la commune et le pont restent liés.")
+    loose = {c.text: c.score for c in _scored(q, _passages(*texts), kind="number")}
+    holds = lambda text: find_span(q, text, "number") is not None  # noqa: E731
+    precise = {c.text: c.score for c in _scored(q, _passages(*texts), kind="number", holds=holds)}
+    # a recent year is no length of time: with the span finder, only the sentence giving one earns the bonus
+    assert precise[texts[1]] == loose[texts[1]]
+    assert precise[texts[0]] < loose[texts[0]]
