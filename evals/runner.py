@@ -98,6 +98,12 @@ def aggregate(rows: list[dict]) -> dict:
         # share whose span says an expected fact (a wrong span misleads even when the quote below is right)
         "short_answer_right_rate": (sum(M.short_answer_right(r["expected_facts"], r["short_answer"]) for r in spanned)
                                     / len(spanned)) if spanned else None,
+        # stricter than answerable_pass_rate: passed *and*, when the answer opens with a bold direct answer, that
+        # span says an expected fact (a pass whose fact stands only in a runner-up quote, under a wrong direct
+        # answer, is a lucky pass: the student reads the wrong answer first)
+        "clean_answerable_rate": (sum(r["passed"] and (not r.get("short_answer") or not r.get("expected_facts")
+                                                       or M.short_answer_right(r["expected_facts"], r["short_answer"]))
+                                      for r in ans) / len(ans)) if ans else None,
         # issue #13's « wrong but carrying a citation »: answered, yet an unanswerable case or an answerable one
         # without its fact or evidence, over every case of the set
         "wrong_cited_rate": sum(not r["refused"] and not r["passed"] for r in rows) / len(rows) if rows else None,

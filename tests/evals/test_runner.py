@@ -29,6 +29,19 @@ def test_short_answer_right_rate_reads_only_answered_cases_with_a_span():
     assert aggregate([row(None)])["short_answer_right_rate"] is None
 
 
+def test_a_clean_pass_has_a_right_direct_answer_or_none():
+    def row(short, passed=True, answerable=True):
+        return _row(answerable, False, passed) | {"short_answer": short, "expected_facts": [["1960"]]}
+
+    rows = [row("1960"),              # passed, right direct answer: clean
+            row("14 octobre 2025"),   # passed on a quote under a wrong direct answer: a lucky pass
+            row(None),                # passed, an open answer: clean
+            row("1960", passed=False),
+            row("2021", answerable=False)]  # unanswerable cases do not count
+    assert aggregate(rows)["clean_answerable_rate"] == 0.5
+    assert aggregate(rows)["answerable_pass_rate"] == 0.75
+
+
 def test_wrong_with_a_citation_is_a_ceiling():
     assert check({"wrong_cited_rate": 0.2}, {"wrong_cited_rate": 0.25}) == []
     failures = check({"wrong_cited_rate": 0.3}, {"wrong_cited_rate": 0.25})
