@@ -52,12 +52,18 @@ _FOLLOW_UP = Phrases("^{FOLLOW_UP_OPENERS}", "{FOLLOW_UP_REFERENCES}", FOLLOW_UP
 
 def is_follow_up(question: str, history: list) -> bool:
     """The question leans on the previous one. The same question asked again (a student trying once more, the
-    guided mode's second round) is not a follow-up: it gets the same answer, not the runner-up."""
+    guided mode's second round), or asked again in fewer words and without a linking word or pronoun, is not a
+    follow-up: it gets the same answer, not the runner-up."""
     if not history:
         return False
     if fold(question).strip() == fold(str(history[-1][0])).strip():
         return False
-    return _FOLLOW_UP.found(question) or len(content_words(question)) <= 2
+    if _FOLLOW_UP.found(question):
+        return True
+    own = content_words(question)
+    if own and own <= content_words(str(history[-1][0])):
+        return False  # the same question again in fewer words (« Qui a écrit à Lavrov ? » after « … à Sergueï Lavrov ? »)
+    return len(own) <= 2
 
 
 def resolve(follow_up: str, previous: str, answer: str = "") -> str | None:

@@ -107,3 +107,10 @@ def test_what_leans_on_the_previous_question():
     assert not is_follow_up("Quand le stade de Tartu a été rénové ?", history)  # its own words, no pronoun
     assert not is_follow_up("Et en 2021 ?", [])  # nothing to lean on
     assert not is_follow_up("qui dirige le club de football de Tartu", history)  # asked again: not a follow-up
+
+
+def test_the_same_question_in_fewer_words_is_asked_again_not_followed_up():
+    history = [["Qui a écrit à Sergueï Lavrov ?", "Abdoulaye Diop [1]."]]
+    assert not is_follow_up("Qui a écrit à Lavrov ?", history)
+    assert is_follow_up("Et à qui a-t-il écrit ?", history)  # a pronoun: it leans on the last answer
+    assert is_follow_up("Et en 2021 ?", history)
