@@ -26,6 +26,10 @@ DURATION_UNITS = ("an", "annee", "siecle", "mois", "jour", "semaine", "decennie"
 # a length of time asked between two events, not up to the article's day (« combien de temps après … »)
 INTERVAL_WORDS = ("apres", "avant")
 
+# elisions that open the next clause after a count (« 2025 n'est », « 12 qu'il »), unlike the count's own noun
+# (« d'habitants », « l'an »): kalan.rag.short_answer ends a count before them
+CLAUSE_ELISIONS = ("n", "qu", "s", "j", "c", "m", "t")
+
 # -- numbers -------------------------------------------------------------------------------------------------
 # words that count in the answer_types checks (« soixante », « un millier », « la moitié »)
 NUMBER_WORDS = ("deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze", "vingt",

@@ -67,7 +67,7 @@ _ORDINAL_ENDS = ("e", "eme", "er", "ere")
 # (« 188 m » is a length)
 # « 2025 n'est », « 12 qu'il »: an elided negation, pronoun or conjunction opens the next clause, not the count's
 # noun (« d'habitants », « l'an » stay).
-_CLAUSE_ELISIONS = frozenset({"n", "qu", "s", "j", "c", "m", "t"})
+_CLAUSE_ELISIONS = frozenset(lx.CLAUSE_ELISIONS)
 
 
 def _elided_clause(word: str) -> bool:
