@@ -179,18 +179,19 @@ class AnswerChain:
         self.vectors.put_stored(state.passages)  # sentence vectors stored at ingestion: no re-embedding
         cands = [c for c in candidates(state.passages) if not is_rejected(c.text, state.rejected)]
         topic = topic_of(state.passages)[1]
+        kind = expected_type(state.clean)
         # what the last answer already said is not the answer to a follow-up
         last = state.history[-1:] if state.standalone != state.clean else []
         score_candidates(state.standalone, state.qvec, cands, self.vectors, len(state.passages),
-                         expected_type(state.clean), topic, seen=[a for _, a in last],
+                         kind, topic, seen=[a for _, a in last],
                          fresh=self._fresh_words(state, last),
                          cosine=self.settings.embedding.cosine, weights=(
                              self.settings.answer.score_cosine, self.settings.answer.score_rank_prior,
-                             self.settings.answer.score_kind_bonus), holds=self._holds(state, topic))
+                             self.settings.answer.score_kind_bonus), holds=self._holds(state, kind, topic))
         state.selected = select(state.standalone, cands, self.settings.answer.max_sentences, topic,
                                 self.settings.answer.runner_up, self.settings.answer.second_sentence,
                                 restated=self.settings.answer.restated_novelty
-                                if expected_type(state.clean) is None else 0.0,
+                                if kind is None else 0.0,
                                 reason=self.settings.answer.reason_share,
                                 article=state.passages[0].article_id if self.settings.answer.one_article else None)
         order, state.sentences = _quoted([_unbulleted(c) for c in state.selected])
@@ -202,7 +203,7 @@ class AnswerChain:
         state.features = answerability.features(
             qwords, set().union(*(c.found for c in cands)),  # every lead is itself a candidate: its own words
             set().union(*(matched(qwords, content_words(c.text)) for c in state.selected)),
-            cands, state.selected, state.passages, expected_type(state.clean) is not None, direct is not None,
+            cands, state.selected, state.passages, kind is not None, direct is not None,
             state.standalone != state.clean)
         if direct is None:
             opening = self._opening(state, question_words(state.clean, topic) or qwords)
@@ -212,11 +213,10 @@ class AnswerChain:
         state.mode = "extractive"
         return state
 
-    def _holds(self, state: State, topic: frozenset[str]):
+    def _holds(self, state: State, kind: str | None, topic: frozenset[str]):
         """With ``answer.kind_bonus_span``, a sentence earns the asked kind's bonus only when the direct answer's
         span finder finds that fact in it (a length of time for « ça fait combien d'années », not « En 2025 »);
         None: the looser ``holds_type``."""
-        kind = expected_type(state.clean)
         if not kind or not self.settings.answer.kind_bonus_span:
             return None
         return lambda text: find_span(state.clean, text, kind, topic) is not None

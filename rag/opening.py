@@ -102,7 +102,9 @@ def choose(sentence: str, qwords: set[str], max_words: int = 26, novelty_weight:
     words with its brackets and quotes balanced) that holds the most of ``qwords`` (each weighted by its rarity
     among the clauses) plus ``novelty_weight`` times its novelty; ties go to the longer run, then the earlier
     one. None when the sentence fits ``max_words``, has a single clause, or when every run scores under the
-    sentence's own first ``prefix_words`` words (what the full quote already shows first)."""
+    sentence's own first ``prefix_words`` words (what the full quote already shows first) or the best run opens
+    the sentence. With ``prefix_words`` 0 there is no floor and the run may open the sentence (``from_best``: the
+    quote does not show this sentence first)."""
     if word_count(sentence) <= max_words:
         return None
     segs = segments(sentence)

@@ -65,16 +65,17 @@ _ORDINAL_ENDS = ("e", "eme", "er", "ere")
 # a count's span ends on what is counted, not on a tool word after it (« 300 soldats sont » -> « 300 soldats »):
 # the stop words and adjunct prepositions, and of the one-letter ones only « d' », « l' », « à », not « m », « t »
 # (« 188 m » is a length)
-# « 2025 n'est », « 12 qu'il »: an elided negation, pronoun or conjunction opens the next clause, not the count's
-# noun (« d'habitants », « l'an » stay).
+_STOP_TAIL = frozenset({"d", "l", "a", "à"} | {w for w in FRENCH_STOPWORDS if len(w) > 1}
+                       | set(lx.ADJUNCT_PREPOSITIONS))
 _CLAUSE_ELISIONS = frozenset(lx.CLAUSE_ELISIONS)
 
 
 def _elided_clause(word: str) -> bool:
+    """« n'est », « qu'il »: an elided negation, pronoun or conjunction opens the next clause, so it ends a count
+    (« 2025 n'est » -> « 2025 »); the count's own noun (« d'habitants », « l'an ») does not."""
     head, apostrophe, _ = word.replace("’", "'").partition("'")
     return bool(apostrophe) and head.lower() in _CLAUSE_ELISIONS
-_STOP_TAIL = frozenset({"d", "l", "a", "à"} | {w for w in FRENCH_STOPWORDS if len(w) > 1}
-                       | set(lx.ADJUNCT_PREPOSITIONS))
+
 
 # spaCy labels that fit each kind of name question; None: any entity.
 _PLACE_Q = Phrases(WHERE, f"{QUEL} {{PLACE_NOUNS}}", **QUESTION_LISTS)
