@@ -102,7 +102,11 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
     fq = fold(question)
     if kind == "date":
         precise = _DAY_DATE if _DAY_Q.found(fq) else _MONTH_DATE if _MONTH_Q.found(fq) else None
-        return [m.span() for m in DATE.finditer(sentence) if precise is None or precise.found(m.group(0))]
+        spans = [m.span() for m in DATE.finditer(sentence) if precise is None or precise.found(m.group(0))]
+        if _YEAR_Q.found(fq):  # the year is asked: a date the question gives (its year, its day) is its own
+            given = _date_words(fq)  # landmark (« si on fête les 65 ans en 2025 »), not the answer
+            spans = [(s, e) for s, e in spans if not _date_words(fold(sentence[s:e])) & given]
+        return spans
     if kind == "number":
         durations = bool(TIME_SPAN_Q.search(fq) or AGE_Q.search(fq)) and not _compound_unit(tokens(fq))
         out = []
@@ -148,6 +152,7 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
 # A date as precise as the question asks: « quel jour » wants a day of a month (« 14 octobre »), not a year
 # (« En 1960 » does not say which day); « quel mois » a month. Other date questions take any date.
 _DAY_Q = Phrases("quel jour")
+_YEAR_Q = Phrases("quelle annee")
 _MONTH_Q = Phrases("quel mois")
 _DAY_DATE = Phrases("<day> {MONTHS}", "=1er {MONTHS}", MONTHS=lx.MONTHS)
 _MONTH_DATE = Phrases("{MONTHS}", MONTHS=lx.MONTHS)
@@ -190,6 +195,14 @@ def _counts(toks) -> bool:
     return any(t.kind == "num" or (t.kind == "word" and any(t.text.endswith(w) for w in _COUNT_WORDS)
                                    and not (i + 1 < len(toks) and toks[i + 1].glued and toks[i + 1].kind != "punct"))
                for i, t in enumerate(toks))
+
+
+_MONTH_WORDS = frozenset(lx.MONTHS)
+
+
+def _date_words(folded: str) -> set[str]:
+    """The numbers and month names of a folded text: what two dates share when they name the same day or year."""
+    return {t.text for t in tokens(folded) if t.kind == "num" or t.text in _MONTH_WORDS}
 
 
 def _new(span_text: str, question: str) -> bool:
@@ -248,14 +261,12 @@ _WHEN_Q = Phrases("quand", "quelle annee")
 
 
 def _asks_start(question: str) -> bool:
-    """« depuis quand », or « quand » / « quelle année » followed by a word of beginning (« établi »,
-    « né »)."""
+    """« depuis quand », or « quand » / « quelle année » with a word of beginning (« établi », « né »)."""
     toks = tokens(question)
     if _START_Q.found(toks):
         return True
-    m = _WHEN_Q.search(toks)
-    return m is not None and any(t.text.startswith(lx.START_STEMS) or t.text in lx.START_WORDS
-                                 for t in toks[m.last:])
+    return _WHEN_Q.search(toks) is not None and any(t.text.startswith(lx.START_STEMS) or t.text in lx.START_WORDS
+                                                      for t in toks)  # before it too: « … établies en quelle année ? »
 
 
 def _anniversary(question: str, sentence: str, context: str) -> Span | None:

@@ -25,6 +25,20 @@ def test_a_date_the_question_already_holds_is_not_an_answer():
     assert find_span("Que se passe-t-il en 2021 ?", "Depuis 2021, le Mali change de cap.", "date") is None
 
 
+@pytest.mark.parametrize("question", [
+    "Si on fête les 65 ans en 2025, tout a commencé en quelle année ?",  # the question gives the year
+    "Si on fête l'anniversaire le 14 octobre, les relations datent de quelle année ?",  # … or the day
+])
+def test_a_year_question_takes_no_date_it_gives_as_its_landmark(question):
+    assert find_span(question, "Le 14 octobre 2025 n’est pas une date anodine.", "date") is None
+    assert find_span(question, "Tout commence en 1960, après l’indépendance.", "date").text == "1960"
+
+
+def test_a_when_question_may_still_take_a_fuller_date_than_it_gives():
+    assert find_span("Quand, en 2025, a-t-on fêté l'anniversaire ?", "Le 14 octobre 2025 n’est pas une date "
+                     "anodine.", "date").text == "14 octobre 2025"
+
+
 def test_a_date_is_as_precise_as_the_question_asks():
     year = "Il est né en 1960 à Ségou."
     month = "Il est né en mai 1960 à Ségou."
@@ -91,6 +105,13 @@ def test_an_anniversary_in_a_dated_text_gives_the_start_year():
                      "Ce jour marque le 65ᵉ anniversaire de l’établissement des relations diplomatiques.", "date",
                      context="Le 14 octobre 2025 n’est pas une date anodine.")
     assert span.text == "1960" and span.framed.startswith("Depuis 1960")
+
+
+def test_the_word_of_beginning_may_come_before_the_year_question():
+    span = find_span("Les relations ont été établies en quelle année ?",
+                     "Ce jour marque le 65ᵉ anniversaire de l’établissement des relations diplomatiques.", "date",
+                     context="Le 14 octobre 2025 n’est pas une date anodine.")
+    assert span.text == "1960"
 
 
 def test_an_anniversary_does_not_answer_when_the_question_is_not_about_a_start():
