@@ -89,7 +89,7 @@ def expected_type(question: str) -> str | None:
     if ABOUT_ARTICLE_Q.search(f):
         return None
     when = DATE_Q.search(f)
-    if when is not None and not _subordinate_when(f, when):
+    if when is not None and not _subordinate_when(f, when) and not _when_joins_clause(question, f, when):
         return "date"
     if NUMBER_Q.search(f):
         return "number"
@@ -115,6 +115,27 @@ def _subordinate_when(f: str, when) -> bool:
     others = {t.text for i, t in enumerate(toks) if i != when.first}
     asks = bool(others & _ASKING) or (when.first > 0 and words[:1] == ["qui"]) or words[-1:] == ["qui"]
     return asks and sum(t.kind == "word" for t in toks[when.last:]) >= 2
+
+
+def _when_joins_clause(question: str, f: str, when) -> bool:
+    """The parse (spaCy): « quand » after the question's main verb marks a clause that depends on it, and no
+    preposition stands before it (« à partir de quand »): a conjunction, so the question asks no date (« et ça a
+    tenu quand l'union soviétique est tombée ? », « que s'est-il passé quand le Mali est devenu
+    indépendant ? »). « Il est arrivé quand ? » and « Quand … a-t-il … ? » still ask one."""
+    toks = tokens(f)
+    if when.last - when.first != 1 or toks[when.first].text != "quand" or when.first == 0:
+        return False
+    from kalan.rag.fact_check import parse  # the shared, cached parse (spaCy loads on first use)
+
+    doc = parse(question)
+    for t in doc:
+        if t.lower_ != "quand" or t.dep_ != "mark" or t.i == 0 or doc[t.i - 1].pos_ == "ADP":
+            continue
+        clause, main = t.head, t.head.head
+        if (clause.pos_ in ("VERB", "AUX") and clause.dep_ in ("advcl", "ccomp") and main.pos_ == "VERB"
+                and main.i < t.i):
+            return True
+    return False
 
 
 _NUMBER_WORDS = frozenset(lx.NUMBER_WORDS)

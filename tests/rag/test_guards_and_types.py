@@ -190,3 +190,16 @@ def test_sms_questions_get_their_answer_type():
 ])
 def test_quand_opening_a_clause_after_another_interrogative_is_no_date_question(q, kind):
     assert expected_type(q) == kind
+
+
+@pytest.mark.parametrize("q, kind", [
+    # the parse: « quand » marks a clause that depends on the main verb before it
+    ("et ça a tenu quand l'union soviétique est tombée ?", None),
+    ("Que s'est-il passé quand le Mali est devenu indépendant ?", None),
+    # still a date question: in place at the end, first, or after a preposition
+    ("le groupe est arrivé au Mali quand ?", "date"),
+    ("Quand le Mali a-t-il signé l'accord ?", "date"),
+    ("A partir de quand la coopération a-t-elle vraiment commencé ?", "date"),
+])
+def test_quand_marking_a_clause_of_the_main_verb_asks_no_date(q, kind):
+    assert expected_type(q) == kind
