@@ -48,6 +48,7 @@ ABOUT_ARTICLE_Q = Phrases(*(f"^<punct>* et? {a} {p} l'|cet|ce|le|la|cette? {{ART
 # retrieve its card (kalan.rag.retrieval). Without this rule, « selon l'article » questions drew card sentences
 # into their answers (students test half: direct-first 0.78 -> 0.73, under its floor).
 ABOUT_CARD_Q = Phrases("{CARD_WORDS}", CARD_WORDS=lx.CARD_WORDS)
+ABOUT_TITLE_Q = Phrases("{TITLE_WORDS}", TITLE_WORDS=lx.TITLE_WORDS)
 
 
 _PART_PREPOSITIONS = frozenset(lx.PART_PREPOSITIONS)

@@ -75,6 +75,8 @@ ARTICLE_NOUNS = ("article", "texte", "document", "extrait", "information")
 CARD_WORDS = ("ecrit redige signe auteur autrice auteurs journaliste publie publiee publication parution paru parue "
               "date source sources vient provient origine titre intitule s'intitule adresse url lien site journal "
               "media redaction").split()
+# of those, the words of a question about the article's title (« selon le titre », « le titre dit … »)
+TITLE_WORDS = ("titre", "intitule", "s'intitule")
 
 # « En quelle année … et dans quel contexte ? »: a second question opens with « et », maybe a preposition,
 # and one of these interrogatives; as written (lower case, accents kept: « ou » does not ask, « où » does)

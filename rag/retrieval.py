@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from kalan.rag.answer_types import ABOUT_CARD_Q, missing_entities
+from kalan.rag.answer_types import ABOUT_CARD_Q, ABOUT_TITLE_Q, missing_entities
 from kalan.rag.documents import CARD_SECTION, Passage
 from kalan.rag.lexical import LexicalIndex
 from kalan.rag.messages import STORE_EMPTY
@@ -72,7 +72,19 @@ class Retriever:
         fused = [(cid, s) for cid, s in fuse(dense_all, lex, self.rs, floor) if cid in by_id]
         if self.rs.sentence_weight > 0 and fused:
             fused = self._rerank_by_sentence(qvec, fused[: max(k, self.rs.rerank_k)], by_id)
-        return [replace(by_id[cid], score=score, bm25_score=bm.get(cid)) for cid, score in fused[:k]]
+        top = fused[:k]
+        if self.rs.title_card and len(top) > 1 and ABOUT_TITLE_Q.search(fold(question)):
+            # a question on the title (« selon le titre ») reads the card of the best passage's article, which
+            # holds it, even when the card's other fields keep it out of the first k
+            article = by_id[top[0][0]].article_id
+            card = next((c for c, _ in fused[k:] if by_id[c].section == CARD_SECTION
+                         and by_id[c].article_id == article), None)
+            if card is None:
+                card = next((p.chunk_id for p in by_id.values() if p.section == CARD_SECTION
+                             and p.article_id == article and p.chunk_id not in dict(top)), None)
+            if card is not None:
+                top = top[: k - 1] + [(card, top[-1][1])]
+        return [replace(by_id[cid], score=score, bm25_score=bm.get(cid)) for cid, score in top]
 
     def _rerank_by_sentence(self, qvec: np.ndarray, fused: list[tuple[str, float]], by_id: dict) -> list[tuple[str, float]]:
         """A passage whose best sentence matches the question closely moves up (PIAF: hit@1 +1.5 points).

@@ -165,6 +165,12 @@ class RetrievalSettings(BaseModel):
         0.4, description="Weight of the best sentence's similarity when reranking the fused candidates (0: off)."
     )
     rerank_k: int = Field(10, description="Fused candidates reranked by their best sentence.")
+    title_card: bool = Field(
+        True, description="A question on the article's title (« selon le titre », « le titre dit … ») gets the "
+        "card of the best passage's article, which holds the title, in place of the last of the k passages (k > 1) "
+        "when it is not among them (kalan.rag.retrieval). Tune halves: seed and students-fresh +1 each (« le titre "
+        "dit que l'alliance a été forgée dans quoi ? » was refused); test halves unchanged.",
+    )
 
 
 LLMMode = Literal["extractive", "llamacpp", "openai", "ollama", "fake"]

@@ -43,3 +43,26 @@ def test_bm25_index_leaves_cards_out_and_stays_saved(svc):
     cards = [p for p in svc.store.get(idx.ids) if p.section == CARD_SECTION]
     assert not cards and covered(idx) == svc.store.count() > len(idx.ids)
     assert load_or_build(svc.settings, svc.store).ids == idx.ids  # loaded, not rebuilt, on the next call
+
+
+def _many_sections(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    body = "\n\n".join(f"## Partie {i}\n\nLe fleuve Niger traverse la région numéro {i} et nourrit ses rizières "
+                       f"pendant la saison {i}." for i in range(12))
+    (corpus / "niger.md").write_text("---\ntitle: Le fleuve Niger, artère du Sahel\nauthor: Awa Traoré\n---\n\n"
+                                     + body + "\n", encoding="utf-8")
+    return corpus
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_question_on_the_title_reads_the_card_that_holds_it(settings, tmp_path, on):
+    from kalan.rag.settings import with_overrides
+
+    settings = with_overrides(settings, retrieval={"title_card": on})
+    service = KalanService(settings)
+    ingest_corpus(settings, _many_sections(tmp_path), service.store, service.embedder, progress=False)
+    got = service.search("Selon le titre, le fleuve Niger est l'artère de quoi ?", k=3)
+    assert (CARD_SECTION in [p.section for p in got]) is on
+    assert got[0].section != CARD_SECTION  # the best passage keeps its place
+    assert CARD_SECTION not in [p.section for p in service.search("Le fleuve Niger traverse quelle région ?", k=3)]
