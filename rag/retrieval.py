@@ -45,7 +45,8 @@ class Retriever:
         fetch = max(self.rs.fetch_k, k)
         dense = self.store.dense_search(qvec, fetch) if mode in ("hybrid", "dense") else []
         lex = self.lexical.search(question, fetch) if (self.lexical and mode in ("hybrid", "bm25")) else []
-        about_card = bool(ABOUT_CARD_Q.search(fold(question)))
+        folded = fold(question)
+        about_card = bool(ABOUT_CARD_Q.search(folded))
         # an article's card answers questions about the article itself (author, date, source…), never about
         # its subject: in « selon l'article » questions it took the place of the passage that answers; nor a
         # question naming someone the card does not (« Qui a écrit à Sergueï Lavrov ? » asks the article)
@@ -73,15 +74,13 @@ class Retriever:
         if self.rs.sentence_weight > 0 and fused:
             fused = self._rerank_by_sentence(qvec, fused[: max(k, self.rs.rerank_k)], by_id)
         top = fused[:k]
-        if self.rs.title_card and len(top) > 1 and ABOUT_TITLE_Q.search(fold(question)):
-            # a question on the title (« selon le titre ») reads the card of the best passage's article, which
-            # holds it, even when the card's other fields keep it out of the first k
+        if self.rs.title_card and len(top) > 1 and ABOUT_TITLE_Q.search(folded):
+            # a question on the title (« selon le titre ») reads the card of the best passage's article (one card
+            # per article), which holds it, even when the card's other fields keep it out of the first k
             article = by_id[top[0][0]].article_id
-            card = next((c for c, _ in fused[k:] if by_id[c].section == CARD_SECTION
-                         and by_id[c].article_id == article), None)
-            if card is None:
-                card = next((p.chunk_id for p in by_id.values() if p.section == CARD_SECTION
-                             and p.article_id == article and p.chunk_id not in dict(top)), None)
+            shown = {cid for cid, _ in top}
+            card = next((p.chunk_id for p in by_id.values() if p.section == CARD_SECTION
+                         and p.article_id == article and p.chunk_id not in shown), None)
             if card is not None:
                 top = top[: k - 1] + [(card, top[-1][1])]
         return [replace(by_id[cid], score=score, bm25_score=bm.get(cid)) for cid, score in top]

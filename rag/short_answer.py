@@ -104,8 +104,8 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
         precise = _DAY_DATE if _DAY_Q.found(fq) else _MONTH_DATE if _MONTH_Q.found(fq) else None
         spans = [m.span() for m in DATE.finditer(sentence) if precise is None or precise.found(m.group(0))]
         if _YEAR_Q.found(fq):  # the year is asked: a date the question gives (its year, its day) is its own
-            given = _date_words(fq)  # landmark (« si on fête les 65 ans en 2025 »), not the answer
-            spans = [(s, e) for s, e in spans if not _date_words(fold(sentence[s:e])) & given]
+            given = _numbers_and_months(fq)  # landmark (« si on fête les 65 ans en 2025 »), not the answer
+            spans = [(s, e) for s, e in spans if not _numbers_and_months(fold(sentence[s:e])) & given]
         return spans
     if kind == "number":
         durations = bool(TIME_SPAN_Q.search(fq) or AGE_Q.search(fq)) and not _compound_unit(tokens(fq))
@@ -200,8 +200,9 @@ def _counts(toks) -> bool:
 _MONTH_WORDS = frozenset(lx.MONTHS)
 
 
-def _date_words(folded: str) -> set[str]:
-    """The numbers and month names of a folded text: what two dates share when they name the same day or year."""
+def _numbers_and_months(folded: str) -> set[str]:
+    """The numbers and month names of a folded text: what two dates share when they name the same day or year.
+    Not ``answer_types._date_words``: that one keeps years only among numbers and adds « siècle », « années »…"""
     return {t.text for t in tokens(folded) if t.kind == "num" or t.text in _MONTH_WORDS}
 
 
