@@ -279,6 +279,12 @@ class AnswerSettings(BaseModel):
         "Sergueï Lavrov », « la société Rosatom »; kalan.rag.referents); with no other span, rule span_absent "
         "refuses.",
     )
+    attach_names: bool = Field(
+        True, description="A name's direct answer is said with the words that attach it in its sentence "
+        "(spaCy's parse; kalan.rag.short_answer.attached): its definite article, and for a place question or one "
+        "asked through a preposition the preposition (« Où … ? » -> « Au Royaume-Uni », « Contre quel pays … ? » "
+        "-> « Contre la Finlande »).",
+    )
     disabled_rules: list[str] = Field(
         default_factory=list, description="Refusal rules switched off, by name (kalan.rag.refusal.RULES): for "
         "ablations (python -m kalan.evals.ablate_rules); safety rules cannot be switched off.",

@@ -383,6 +383,63 @@ def find_span(question: str, sentence: str, kind: str | None = None, topic: froz
     return Span(s, e, text, _frame(kind, question, text))
 
 
+def _asking_prepositions(question: str) -> set[str]:
+    """The prepositions that stand right before the question's interrogative (« contre qui », « dans quelle
+    région », « d'où » -> « de »): the answer says them too."""
+    toks = tokens(fold(question).replace("d'", "de "))
+    return {toks[i - 1].text for i, t in enumerate(toks)
+            if i and t.text in _ASKING_WORDS and toks[i - 1].kind == "word"}
+
+
+_ASKING_WORDS = frozenset(fold(w) for w in lx.PART_INTERROGATIVES)
+_PLACING = frozenset(lx.PLACE_PREPOSITIONS)
+
+
+def attached(question: str, sentence: str, span: Span) -> Span:
+    """A name span said with the words that attach it in the sentence, read from spaCy's parse: its definite
+    article (« la Finlande », « le consul de France ») and, for a question on a place or one that asks through
+    a preposition (« Contre quel pays … ? »), the preposition that marks it (« au Royaume-Uni », « dans les
+    Aurès », « contre la Finlande »). Only words right before the span and attached to a word of it; for a place,
+    only a preposition that places (``lexicon.PLACE_PREPOSITIONS``: not « entre », « par », « près de »), or the
+    question's own. The span as it is without the parse. A person answers « Où … ? » with « Au Royaume-Uni »,
+    not « Royaume-Uni »."""
+    start = _attached_start(question, sentence, span.start, span.end)
+    if start == span.start:
+        return span
+    text = sentence[start:span.end]
+    return Span(start, span.end, text, text[:1].upper() + text[1:])
+
+
+def _attached_start(question: str, sentence: str, s: int, e: int) -> int:
+    try:
+        from kalan.rag.fact_check import parse  # the shared, cached parse (spaCy loads on first use)
+
+        doc = parse(sentence)
+    except Exception:  # pragma: no cover - spaCy is a declared dependency; without it, the bare span
+        return s
+    inside = {t.i for t in doc if t.idx >= s and t.idx + len(t) <= e}
+    if not inside:
+        return s
+    asked = _asking_prepositions(question)
+    place = bool(_PLACE_Q.search(fold(question)))
+    start, i = s, min(inside) - 1
+    while i >= 0:
+        t = doc[i]
+        if sentence[t.idx + len(t):start].strip() or t.head.i not in inside:
+            break
+        art = t.pos_ in ("DET", "ADP") and "Definite=Def" in t.morph and "PronType=Art" in t.morph
+        word = fold(t.text).rstrip("'")
+        # the question's own preposition (« contre quel pays » -> « contre la Finlande »), else for a place one
+        # that places (« dans quel pays » -> « en Libye », « où » -> « au Royaume-Uni »)
+        case = t.dep_ == "case" and t.pos_ == "ADP" and (
+            word in asked or (word in _PLACING and (asked & _PLACING if asked else place)))
+        if not ((art and t.pos_ == "DET") or case):
+            break
+        start, i = t.idx, i - 1
+        inside.add(t.i)
+    return start
+
+
 def _numbers(text: str) -> set[str]:
     return {t.text for t in tokens(fold(text)) if t.kind == "num"}
 

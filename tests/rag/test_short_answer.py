@@ -2,7 +2,7 @@
 
 import pytest
 
-from kalan.rag.short_answer import asks_itself, direct_part, find_span
+from kalan.rag.short_answer import asks_itself, attached, direct_part, find_span
 
 DIOP = ("À l’occasion du 65ᵉ anniversaire, le ministre malien des Affaires étrangères, Abdoulaye Diop, a adressé un "
         "message de félicitations à son homologue russe Sergueï Lavrov.")
@@ -247,3 +247,33 @@ def test_a_count_stops_before_an_elided_clause():
     span = find_span("Combien de membres ?", "Le conseil compte 87 membres n'ayant jamais voté.", "number")
     assert span is not None and span.text == "87 membres"
     assert find_span("Combien ?", "Le 14 octobre 2025 n'est pas une date anodine.", "number") is None
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), [
+    ("Où a été initiée la Révolution industrielle ?",
+     "La Révolution industrielle a été initiée au Royaume-Uni à la fin du XVIIIe siècle.", "Au Royaume-Uni"),
+    ("Dans quelle région les tribus s'allièrent-elles ?",
+     "Dans les Aurès, plusieurs tribus s'unirent contre les Ottomans.", "Dans les Aurès"),
+    ("Dans quel pays a-t-on fêté l'Aïd ?", "L'Aïd correspondait au 2 novembre 2005 en Libye.", "En Libye"),
+    ("Contre quel pays le Canada échoue-t-il ?", "Le Canada échoue contre la Finlande en demi-finale.",
+     "Contre la Finlande"),
+    ("Qui organise la Coupe du monde ?", "En 1996, la LNH organise une nouvelle compétition : la Coupe du monde.",
+     "La LNH"),
+])
+def test_a_name_is_said_with_the_words_that_attach_it(question, sentence, expected):
+    span = attached(question, sentence, find_span(question, sentence))
+    assert span.framed == expected
+    assert sentence[span.start:span.end] == span.text  # still the article's own characters
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), [
+    # « entre » and « près de » do not place by themselves; « à » is not the question's « de »
+    ("Où naviguait le navire ?", "Il naviguait entre l'Italie et la Corse.", "L'Italie"),
+    ("Où se trouve la base ?", "Les survivants se trouvent dans une base près de Manchester.", "Manchester"),
+    ("De quel pays Berlin-Ouest faisait-il partie ?", "Berlin-Ouest appartenait à la République fédérale.",
+     "La République fédérale"),
+    # a person question takes no preposition it does not ask with
+    ("Qui a écrit à Lavrov ?", "Le ministre Abdoulaye Diop a écrit à Sergueï Lavrov.", "Abdoulaye Diop"),
+])
+def test_a_name_takes_no_preposition_that_does_not_answer(question, sentence, expected):
+    assert attached(question, sentence, find_span(question, sentence)).framed == expected
