@@ -90,8 +90,11 @@ def expected_type(question: str) -> str | None:
     if ABOUT_ARTICLE_Q.search(f):
         return None
     when = DATE_Q.search(f)
-    if when is not None and not _subordinate_when(f, when) and not _when_joins_clause(question, f, when):
-        return "date"
+    if when is not None:
+        toks = tokens(f)
+        lone = when.last - when.first == 1 and toks[when.first].text == "quand"  # not « quelle année »
+        if not (lone and (_subordinate_when(toks, when) or _when_joins_clause(question, when))):
+            return "date"
     if NUMBER_Q.search(f):
         return "number"
     if PERSON_Q.search(f):
@@ -103,28 +106,25 @@ def expected_type(question: str) -> str | None:
 _ASKING = frozenset(fold(w) for w in lx.PART_INTERROGATIVES) - {"que", "qui", "ou", "quand"}
 
 
-def _subordinate_when(f: str, when) -> bool:
+def _subordinate_when(toks, when) -> bool:
     """« quand » opening a clause after the question's own interrogative is a conjunction, not the asked date:
     « quelle vitamine, celle que le soleil fait fabriquer quand on bronze ? », « c'est quoi … quand on bronze »,
     « depuis combien de temps quand les Espagnols l'ont assiégé ? », « quand elle était bébé, elle s'appelait
     comment ? ». The other interrogative may stand anywhere (« qui » only first or last: it also opens relative
-    clauses). In place at the end (« c'était quand ? ») it still asks."""
-    toks = tokens(f)
-    if when.last - when.first != 1 or toks[when.first].text != "quand":
-        return False
+    clauses). In place at the end (« c'était quand ? ») it still asks. ``toks``: the folded question's tokens;
+    both readers here are asked only of a lone « quand » (``expected_type``)."""
     words = [t.text for t in toks if t.kind == "word"]
     others = {t.text for i, t in enumerate(toks) if i != when.first}
     asks = bool(others & _ASKING) or (when.first > 0 and words[:1] == ["qui"]) or words[-1:] == ["qui"]
     return asks and sum(t.kind == "word" for t in toks[when.last:]) >= 2
 
 
-def _when_joins_clause(question: str, f: str, when) -> bool:
+def _when_joins_clause(question: str, when) -> bool:
     """The parse (spaCy): « quand » after the question's main verb marks a clause that depends on it, and no
     preposition stands before it (« à partir de quand »): a conjunction, so the question asks no date (« et ça a
     tenu quand l'union soviétique est tombée ? », « que s'est-il passé quand le Mali est devenu
     indépendant ? »). « Il est arrivé quand ? » and « Quand … a-t-il … ? » still ask one."""
-    toks = tokens(f)
-    if when.last - when.first != 1 or toks[when.first].text != "quand" or when.first == 0:
+    if when.first == 0:
         return False
     from kalan.rag.fact_check import parse  # the shared, cached parse (spaCy loads on first use)
 

@@ -7,6 +7,12 @@ dense cosine and max-normalised BM25 scores; ``rrf`` is reciprocal rank fusion.
 Each returned ``Passage`` keeps its dense cosine (``dense_score``), which the
 refusal logic reads as an absolute relevance signal.
 
+An article's card (its title, author, date and source, ingested as a passage of its own) is retrieved only for
+a question about the article itself (``answer_types.ABOUT_CARD_Q``). A question on the title (« selon le
+titre … », ``ABOUT_TITLE_Q``) gets the card of the best passage's article in place of the last of the ``k``
+passages, never of the first (``retrieval.title_card``): cards are found by meaning only, and their author,
+source and date fields pull their vector away from the title's words.
+
 ``as_langchain_retriever`` exposes the same search as a LangChain retriever.
 """
 
