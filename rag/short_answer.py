@@ -410,12 +410,39 @@ def attached(question: str, sentence: str, span: Span) -> Span:
     return Span(start, span.end, text, text[:1].upper() + text[1:])
 
 
-def _attached_start(question: str, sentence: str, s: int, e: int) -> int:
+def _parse(sentence: str):
     try:
         from kalan.rag.fact_check import parse  # the shared, cached parse (spaCy loads on first use)
 
-        doc = parse(sentence)
+        return parse(sentence)
     except Exception:  # pragma: no cover - spaCy is a declared dependency; without it, the bare span
+        return None
+
+
+def counted(sentence: str, span: Span) -> Span:
+    """A count's span ends on what is counted, not on the verb after it, read from spaCy's parse (« 100 000
+    personnes peuvent » -> « 100 000 personnes », « deux gouvernements qualifient » -> « deux gouvernements »):
+    the count's pattern takes one word after the counted noun, for an adjective (« étudiants maliens »), and
+    cannot tell it from a verb. Inferred spans (« 65 ans ») and spans without the parse stay as they are."""
+    if sentence[span.start:span.end] != span.text:
+        return span
+    doc = _parse(sentence)
+    if doc is None:
+        return span
+    inside = [t for t in doc if t.idx >= span.start and t.idx + len(t) <= span.end]
+    end = span.end
+    while len(inside) > 1 and inside[-1].pos_ in ("VERB", "AUX"):
+        inside.pop()
+        end = inside[-1].idx + len(inside[-1])
+    if end == span.end:
+        return span
+    text = sentence[span.start:end]
+    return Span(span.start, end, text, text[:1].upper() + text[1:])  # a count's frame is its own words
+
+
+def _attached_start(question: str, sentence: str, s: int, e: int) -> int:
+    doc = _parse(sentence)
+    if doc is None:
         return s
     inside = {t.i for t in doc if t.idx >= s and t.idx + len(t) <= e}
     if not inside:

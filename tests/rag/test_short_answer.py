@@ -2,7 +2,7 @@
 
 import pytest
 
-from kalan.rag.short_answer import asks_itself, attached, direct_part, find_span
+from kalan.rag.short_answer import asks_itself, attached, counted, direct_part, find_span
 
 DIOP = ("À l’occasion du 65ᵉ anniversaire, le ministre malien des Affaires étrangères, Abdoulaye Diop, a adressé un "
         "message de félicitations à son homologue russe Sergueï Lavrov.")
@@ -277,3 +277,14 @@ def test_a_name_is_said_with_the_words_that_attach_it(question, sentence, expect
 ])
 def test_a_name_takes_no_preposition_that_does_not_answer(question, sentence, expected):
     assert attached(question, sentence, find_span(question, sentence)).framed == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Le sanctuaire accueille 100 000 personnes peuvent y prier.", "100 000 personnes"),
+    ("Une relation que les deux gouvernements qualifient d'« exemplaire ».", "deux gouvernements"),
+    ("Plus d'un millier d'étudiants maliens ont été formés.", "Plus d'un millier d'étudiants maliens"),
+])
+def test_a_count_ends_on_what_is_counted_not_on_the_verb_after_it(sentence, expected):
+    span = counted(sentence, find_span("Combien ?", sentence, "number"))
+    assert span.text == expected
+    assert sentence[span.start:span.end] == span.text
