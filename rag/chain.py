@@ -33,7 +33,7 @@ from kalan.rag.refusal import Decision, RefusalReason, after_answer, before_answ
 from kalan.rag.planted import planted_spans
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.referents import fits
-from kalan.rag.short_answer import asks_itself, attached, counted, direct_part, find_span
+from kalan.rag.short_answer import asks_itself, attached, counted, described, direct_part, find_span
 from kalan.rag.text import content_words
 from kalan.rag.verified import is_rejected, rebuild, repeats_rejected, without_rejected
 
@@ -279,6 +279,8 @@ class AnswerChain:
                     span = None  # « son homologue russe » for « le ministre de la Défense »: rule span_absent
                 if span is not None and kind == "name" and self.settings.answer.attach_names:
                     span = attached(part, c.text, span)  # « au Royaume-Uni », « la Finlande »
+                if span is not None and kind == "name" and self.settings.answer.describe_names:
+                    span = described(part, c.text, span)  # « Abdoulaye Diop, le ministre malien des … »
                 if span is not None and kind == "number":
                     span = counted(c.text, span)  # « 100 000 personnes », not « … personnes peuvent »
                 if span is not None and span.text not in [x.text for x in spans]:

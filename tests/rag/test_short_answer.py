@@ -2,7 +2,7 @@
 
 import pytest
 
-from kalan.rag.short_answer import asks_itself, attached, counted, direct_part, find_span
+from kalan.rag.short_answer import asks_itself, attached, counted, described, direct_part, find_span
 
 DIOP = ("À l’occasion du 65ᵉ anniversaire, le ministre malien des Affaires étrangères, Abdoulaye Diop, a adressé un "
         "message de félicitations à son homologue russe Sergueï Lavrov.")
@@ -259,6 +259,10 @@ def test_a_count_stops_before_an_elided_clause():
      "Contre la Finlande"),
     ("Qui organise la Coupe du monde ?", "En 1996, la LNH organise une nouvelle compétition : la Coupe du monde.",
      "La LNH"),
+    ("Qui surnomme-t-on le Pétain roumain ?", "Le maréchal Ion Antonescu fut surnommé le Pétain roumain.",
+     "Le maréchal Ion Antonescu"),
+    ("Pour qui Gesualdo arrange-t-il un mariage ?", "Gesualdo arrange un mariage pour son fils Emanuele.",
+     "Pour son fils Emanuele"),
 ])
 def test_a_name_is_said_with_the_words_that_attach_it(question, sentence, expected):
     span = attached(question, sentence, find_span(question, sentence))
@@ -272,8 +276,9 @@ def test_a_name_is_said_with_the_words_that_attach_it(question, sentence, expect
     ("Où se trouve la base ?", "Les survivants se trouvent dans une base près de Manchester.", "Manchester"),
     ("De quel pays Berlin-Ouest faisait-il partie ?", "Berlin-Ouest appartenait à la République fédérale.",
      "La République fédérale"),
-    # a person question takes no preposition it does not ask with
-    ("Qui a écrit à Lavrov ?", "Le ministre Abdoulaye Diop a écrit à Sergueï Lavrov.", "Abdoulaye Diop"),
+    # a person question takes no preposition it does not ask with, and no title across a comma
+    ("Qui a écrit à Lavrov ?", "Le ministre Abdoulaye Diop a écrit à Sergueï Lavrov.", "Le ministre Abdoulaye Diop"),
+    ("Qui a écrit à Lavrov ?", "Le ministre malien, Abdoulaye Diop, a écrit à Sergueï Lavrov.", "Abdoulaye Diop"),
 ])
 def test_a_name_takes_no_preposition_that_does_not_answer(question, sentence, expected):
     assert attached(question, sentence, find_span(question, sentence)).framed == expected
@@ -288,3 +293,21 @@ def test_a_count_ends_on_what_is_counted_not_on_the_verb_after_it(sentence, expe
     span = counted(sentence, find_span("Combien ?", sentence, "number"))
     assert span.text == expected
     assert sentence[span.start:span.end] == span.text
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), [
+    ("Qui a écrit à Lavrov ?", DIOP, "Abdoulaye Diop, le ministre malien des Affaires étrangères"),
+    ("Qui remporte la course ?", "Hans Herrmann, pilote allemand, remporte la course.", "Hans Herrmann, pilote allemand"),
+    # told back to the question that says it, even through a derived word (« Mali » -> « malien »): not repeated
+    ("qui est le ministre des affaires etrangeres du mali", DIOP, "Abdoulaye Diop"),
+])
+def test_a_person_is_said_with_what_the_sentence_says_they_are(question, sentence, expected):
+    span = described(question, sentence, attached(question, sentence, find_span(question, sentence)))
+    assert span.framed == expected
+    assert span.text == "Abdoulaye Diop" or span.text == "Hans Herrmann"  # short_answer stays the name
+
+
+def test_a_place_gets_no_description():
+    sentence = "La réunion s'est tenue à Bamako, capitale du Mali, en octobre."
+    span = find_span("Où s'est tenue la réunion ?", sentence)
+    assert described("Où s'est tenue la réunion ?", sentence, span).framed == span.framed
