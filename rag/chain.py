@@ -277,11 +277,12 @@ class AnswerChain:
                 if span is not None and kind == "name" and self.settings.answer.check_referent and not fits(
                         part, c.text, span.start, span.end, topic):
                     span = None  # « son homologue russe » for « le ministre de la Défense »: rule span_absent
+                parse = self.settings.answer.parse_spans  # spaCy at answer time: off (issue #16)
                 if span is not None and kind == "name" and self.settings.answer.attach_names:
-                    span = attached(part, c.text, span)  # « au Royaume-Uni », « la Finlande »
-                if span is not None and kind == "name" and self.settings.answer.describe_names:
+                    span = attached(part, c.text, span, parse)  # « au Royaume-Uni », « la Finlande »
+                if span is not None and kind == "name" and parse:
                     span = described(part, c.text, span)  # « Abdoulaye Diop, le ministre malien des … »
-                if span is not None and kind == "number":
+                if span is not None and kind == "number" and parse:
                     span = counted(c.text, span)  # « 100 000 personnes », not « … personnes peuvent »
                 if span is not None and span.text not in [x.text for x in spans]:
                     spans.append(span)

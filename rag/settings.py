@@ -280,17 +280,18 @@ class AnswerSettings(BaseModel):
         "refuses.",
     )
     attach_names: bool = Field(
-        True, description="A name's direct answer is said with the words that attach it in its sentence "
-        "(spaCy's parse; kalan.rag.short_answer.attached): its definite article, the title it stands in "
-        "apposition to (« Le maréchal Ion Antonescu »), and for a place question or one asked through a "
-        "preposition the preposition (« Où … ? » -> « Au Royaume-Uni », « Contre quel pays … ? » -> « Contre la "
-        "Finlande »). PIAF kept direct-first, test half: 0.594 -> 0.615; no pass rate moved.",
+        True, description="A name's direct answer is said with the words right before it that attach it "
+        "(kalan.rag.short_answer.attached, read from the words, no parse): its definite article, and for a place "
+        "question or one asked through a preposition the preposition (« Où … ? » -> « Au Royaume-Uni », « Contre "
+        "quel pays … ? » -> « Contre la Finlande »). PIAF kept direct-first, test half: 0.594 -> 0.608 "
+        "(fourteenth pass); no pass rate moved.",
     )
-    describe_names: bool = Field(
-        True, description="A person's or a body's direct answer is followed by what its sentence says they are in "
-        "apposition (« Abdoulaye Diop, le ministre malien des Affaires étrangères »; "
-        "kalan.rag.short_answer.described), when that says something the question does not; short_answer stays "
-        "the name.",
+    parse_spans: bool = Field(
+        False, description="Read the direct answer's span with spaCy's parse of its sentence: a name with the "
+        "title it stands in apposition to (« Le maréchal Ion Antonescu »), a person with what the sentence says "
+        "they are (« Abdoulaye Diop, le ministre malien des Affaires étrangères »), a count cut before a verb "
+        "(« 100 000 personnes », not « … personnes peuvent »). Off: it loads spaCy (~410 MB, 2–6 s cold) in the "
+        "answer path, which issue #16 took out; PIAF kept direct-first test +0.006 with it (BENCHMARKS.md).",
     )
     disabled_rules: list[str] = Field(
         default_factory=list, description="Refusal rules switched off, by name (kalan.rag.refusal.RULES): for "

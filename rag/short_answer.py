@@ -396,21 +396,48 @@ _ASKING_WORDS = frozenset(fold(w) for w in lx.PART_INTERROGATIVES)
 _PLACING = frozenset(lx.PLACE_PREPOSITIONS)
 
 
-def attached(question: str, sentence: str, span: Span) -> Span:
-    """A name span said with the words that attach it in the sentence, read from spaCy's parse: its definite
-    article (« la Finlande », « le consul de France ») and, for a question on a place or one that asks through
-    a preposition (« Contre quel pays … ? »), the preposition that marks it (« au Royaume-Uni », « dans les
-    Aurès », « contre la Finlande »); for someone, the title the name stands in apposition to, right before it
-    (« le maréchal Ion Antonescu », « son fils Emanuele »; not across a comma: « le ministre …, Abdoulaye Diop »
-    stays « Abdoulaye Diop »). Only words right before the span and attached to a word of it; for a place,
-    only a preposition that places (``lexicon.PLACE_PREPOSITIONS``: not « entre », « par », « près de »), or the
-    question's own. The span as it is without the parse. A person answers « Où … ? » with « Au Royaume-Uni »,
-    not « Royaume-Uni »."""
-    start = _attached_start(question, sentence, span.start, span.end)
+def attached(question: str, sentence: str, span: Span, parse: bool = False) -> Span:
+    """A name span said with the words right before it that attach it in the sentence: its definite article
+    (« la Finlande », « le consul de France », « l'URSS ») and, for a question on a place or one that asks through
+    a preposition (« Contre quel pays … ? »), the preposition before it (« au Royaume-Uni », « dans les Aurès »,
+    « contre la Finlande »). For a place, only a preposition that places (``lexicon.PLACE_PREPOSITIONS``: not
+    « entre », « par », « près de »), or the question's own. A person answers « Où … ? » with « Au
+    Royaume-Uni », not « Royaume-Uni ».
+
+    Read from the words, with no parse: a serving process answers without spaCy (issue #16). With ``parse``
+    (``answer.parse_spans``, off: it loads spaCy, ~410 MB, at the first answer), spaCy's parse of the sentence
+    also gives the title the name stands in apposition to (« le maréchal Ion Antonescu », « son fils Emanuele »;
+    not across a comma)."""
+    start = (_attached_start(question, sentence, span.start, span.end) if parse
+             else _attached_start_words(question, sentence, span.start))
     if start == span.start:
         return span
     text = sentence[start:span.end]
     return Span(start, span.end, text, text[:1].upper() + text[1:])
+
+
+_ARTICLES = frozenset({"le", "la", "les", "l'"})
+
+
+def _attached_start_words(question: str, sentence: str, s: int) -> int:
+    """``attached`` by the words: an article right before the span, then a preposition right before that."""
+    toks = [t for t in tokens(sentence) if t.end <= s]
+    if not toks or sentence[toks[-1].end:s].strip():
+        return s
+    asked = _asking_prepositions(question)
+    place = bool(_PLACE_Q.search(fold(question)))
+    start, k = s, len(toks) - 1
+    word = toks[k].text.replace("’", "'")
+    if word in _ARTICLES or (word in ("l", "l'") and sentence[toks[k].start:s].rstrip().endswith(("'", "’"))):
+        start, k = toks[k].start, k - 1
+    if k < 0 or sentence[toks[k].end:start].strip():
+        return start
+    written = sentence[toks[k].start:toks[k].end]
+    word = toks[k].text
+    placing = word in _PLACING and (word != "a" or written.lower() == "à")  # « à », not the verb « a »
+    if word in asked or (placing and (asked & _PLACING if asked else place)):
+        start = toks[k].start
+    return start
 
 
 def _parse(sentence: str):

@@ -259,15 +259,13 @@ def test_a_count_stops_before_an_elided_clause():
      "Contre la Finlande"),
     ("Qui organise la Coupe du monde ?", "En 1996, la LNH organise une nouvelle compétition : la Coupe du monde.",
      "La LNH"),
-    ("Qui surnomme-t-on le Pétain roumain ?", "Le maréchal Ion Antonescu fut surnommé le Pétain roumain.",
-     "Le maréchal Ion Antonescu"),
-    ("Pour qui Gesualdo arrange-t-il un mariage ?", "Gesualdo arrange un mariage pour son fils Emanuele.",
-     "Pour son fils Emanuele"),
+    ("Où a-t-il vécu ?", "Il a vécu à l’Île Maurice pendant dix ans.", "À l’Île Maurice"),
 ])
 def test_a_name_is_said_with_the_words_that_attach_it(question, sentence, expected):
-    span = attached(question, sentence, find_span(question, sentence))
-    assert span.framed == expected
-    assert sentence[span.start:span.end] == span.text  # still the article's own characters
+    for parse in (False, True):  # read from the words (the default, no spaCy) or from the parse: the same
+        span = attached(question, sentence, find_span(question, sentence), parse)
+        assert span.framed == expected
+        assert sentence[span.start:span.end] == span.text  # still the article's own characters
 
 
 @pytest.mark.parametrize(("question", "sentence", "expected"), [
@@ -276,12 +274,26 @@ def test_a_name_is_said_with_the_words_that_attach_it(question, sentence, expect
     ("Où se trouve la base ?", "Les survivants se trouvent dans une base près de Manchester.", "Manchester"),
     ("De quel pays Berlin-Ouest faisait-il partie ?", "Berlin-Ouest appartenait à la République fédérale.",
      "La République fédérale"),
-    # a person question takes no preposition it does not ask with, and no title across a comma
-    ("Qui a écrit à Lavrov ?", "Le ministre Abdoulaye Diop a écrit à Sergueï Lavrov.", "Le ministre Abdoulaye Diop"),
+    # a person question takes no preposition it does not ask with
     ("Qui a écrit à Lavrov ?", "Le ministre malien, Abdoulaye Diop, a écrit à Sergueï Lavrov.", "Abdoulaye Diop"),
 ])
 def test_a_name_takes_no_preposition_that_does_not_answer(question, sentence, expected):
-    assert attached(question, sentence, find_span(question, sentence)).framed == expected
+    for parse in (False, True):
+        assert attached(question, sentence, find_span(question, sentence), parse).framed == expected
+
+
+@pytest.mark.parametrize(("question", "sentence", "words", "parsed"), [
+    ("Qui surnomme-t-on le Pétain roumain ?", "Le maréchal Ion Antonescu fut surnommé le Pétain roumain.",
+     "Ion Antonescu", "Le maréchal Ion Antonescu"),
+    ("Pour qui Gesualdo arrange-t-il un mariage ?", "Gesualdo arrange un mariage pour son fils Emanuele.",
+     "Emanuele", "Pour son fils Emanuele"),
+    ("Qui a écrit à Lavrov ?", "Le ministre Abdoulaye Diop a écrit à Sergueï Lavrov.", "Abdoulaye Diop",
+     "Le ministre Abdoulaye Diop"),
+])
+def test_only_the_parse_gives_the_title_a_name_stands_in_apposition_to(question, sentence, words, parsed):
+    span = find_span(question, sentence)
+    assert attached(question, sentence, span).framed == words
+    assert attached(question, sentence, span, parse=True).framed == parsed
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [
@@ -302,7 +314,7 @@ def test_a_count_ends_on_what_is_counted_not_on_the_verb_after_it(sentence, expe
     ("qui est le ministre des affaires etrangeres du mali", DIOP, "Abdoulaye Diop"),
 ])
 def test_a_person_is_said_with_what_the_sentence_says_they_are(question, sentence, expected):
-    span = described(question, sentence, attached(question, sentence, find_span(question, sentence)))
+    span = described(question, sentence, attached(question, sentence, find_span(question, sentence), parse=True))
     assert span.framed == expected
     assert span.text == "Abdoulaye Diop" or span.text == "Hans Herrmann"  # short_answer stays the name
 
