@@ -78,11 +78,12 @@ CARD_WORDS = ("ecrit redige signe auteur autrice auteurs journaliste publie publ
 # of those, the words of a question about the article's title (« selon le titre », « le titre dit … »)
 TITLE_WORDS = ("titre", "intitule", "s'intitule")
 
-# « En quelle année … et dans quel contexte ? »: a second question opens with « et », maybe a preposition,
-# and one of these interrogatives; as written (lower case, accents kept: « ou » does not ask, « où » does)
 # the prepositions that place something (folded): « au Royaume-Uni », « en Libye », « dans les Aurès »; a place's
 # direct answer says them (kalan.rag.short_answer.attached), not « entre », « par », « près de »
 PLACE_PREPOSITIONS = ("a", "au", "aux", "en", "dans", "sur", "chez")
+
+# « En quelle année … et dans quel contexte ? »: a second question opens with « et », maybe a preposition,
+# and one of these interrogatives; as written (lower case, accents kept: « ou » does not ask, « où » does)
 PART_PREPOSITIONS = ("à", "a", "en", "dans", "de", "du", "par", "pour", "avec", "sur", "vers", "depuis", "jusqu'à")
 PART_INTERROGATIVES = ("quel", "quelle", "quels", "quelles", "qui", "quand", "où", "comment", "pourquoi", "combien",
                        "que", "quoi")

@@ -396,6 +396,13 @@ _ASKING_WORDS = frozenset(fold(w) for w in lx.PART_INTERROGATIVES)
 _PLACING = frozenset(lx.PLACE_PREPOSITIONS)
 
 
+def _says_preposition(word: str, asked: set[str], place: bool) -> bool:
+    """The folded preposition ``word`` before a name is said with it: the question's own (« contre quel pays » ->
+    « contre la Finlande »), else, for a place question, one that places (« dans quel pays » -> « en Libye »,
+    « où » -> « au Royaume-Uni »)."""
+    return word in asked or (word in _PLACING and bool(asked & _PLACING if asked else place))
+
+
 def attached(question: str, sentence: str, span: Span, parse: bool = False) -> Span:
     """A name span said with the words right before it that attach it in the sentence: its definite article
     (« la Finlande », « le consul de France », « l'URSS ») and, for a question on a place or one that asks through
@@ -427,17 +434,14 @@ def _attached_start_words(question: str, sentence: str, s: int) -> int:
     asked = _asking_prepositions(question)
     place = bool(_PLACE_Q.search(fold(question)))
     start, k = s, len(toks) - 1
-    word = toks[k].text.replace("’", "'")
-    if word in _ARTICLES or (word in ("l", "l'") and sentence[toks[k].start:s].rstrip().endswith(("'", "’"))):
+    if toks[k].text in _ARTICLES:  # tokens are folded: « l’ » reads « l' »
         start, k = toks[k].start, k - 1
     if k < 0 or sentence[toks[k].end:start].strip():
         return start
-    written = sentence[toks[k].start:toks[k].end]
     word = toks[k].text
-    placing = word in _PLACING and (word != "a" or written.lower() == "à")  # « à », not the verb « a »
-    if word in asked or (placing and (asked & _PLACING if asked else place)):
-        start = toks[k].start
-    return start
+    if word == "a" and sentence[toks[k].start:toks[k].end].lower() != "à" and word not in asked:
+        return start  # the verb « a » places nothing (the question's own « a qui » still takes it)
+    return toks[k].start if _says_preposition(word, asked, place) else start
 
 
 def _parse(sentence: str):
@@ -476,7 +480,8 @@ def described(question: str, sentence: str, span: Span, max_words: int = 10) -> 
     adressé … » -> « Abdoulaye Diop, le ministre malien des Affaires étrangères »; « Hans Herrmann, pilote
     allemand, remporte … » -> « Hans Herrmann, pilote allemand ». Only when that description holds a word the
     question does not say, even through a derived word (``_new``: « Qui est le ministre des affaires étrangères du
-    Mali ? » is not told it back), opens on a noun phrase and fits ``max_words``; not for a place question. ``text`` stays the name (``short_answer`` in the JSON); only ``framed`` grows."""
+    Mali ? » is not told it back), opens on a noun phrase and fits ``max_words``; not for a place question.
+    ``text`` stays the name (``short_answer`` in the JSON); only ``framed`` grows."""
     if _PLACE_Q.search(fold(question)) or sentence[span.start:span.end] != span.text:
         return span
     doc = _parse(sentence)
@@ -536,11 +541,7 @@ def _attached_start(question: str, sentence: str, s: int, e: int) -> int:
             break
         art = t.pos_ in ("DET", "ADP") and (("Definite=Def" in t.morph and "PronType=Art" in t.morph)
                                             or (title is not None and t.head.i == title.i))
-        word = fold(t.text).rstrip("'")
-        # the question's own preposition (« contre quel pays » -> « contre la Finlande »), else for a place one
-        # that places (« dans quel pays » -> « en Libye », « où » -> « au Royaume-Uni »)
-        case = t.dep_ == "case" and t.pos_ == "ADP" and (
-            word in asked or (word in _PLACING and (asked & _PLACING if asked else place)))
+        case = t.dep_ == "case" and t.pos_ == "ADP" and _says_preposition(fold(t.text).rstrip("'"), asked, place)
         if not ((art and t.pos_ == "DET") or case):
             break
         start, i = t.idx, i - 1
