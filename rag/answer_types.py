@@ -93,7 +93,7 @@ def expected_type(question: str) -> str | None:
     if when is not None:
         toks = tokens(f)
         lone = when.last - when.first == 1 and toks[when.first].text == "quand"  # not « quelle année »
-        if not (lone and (_subordinate_when(toks, when) or _when_joins_clause(question, when))):
+        if not (lone and _subordinate_when(toks, when)):
             return "date"
     if NUMBER_Q.search(f):
         return "number"
@@ -112,31 +112,11 @@ def _subordinate_when(toks, when) -> bool:
     « depuis combien de temps quand les Espagnols l'ont assiégé ? », « quand elle était bébé, elle s'appelait
     comment ? ». The other interrogative may stand anywhere (« qui » only first or last: it also opens relative
     clauses). In place at the end (« c'était quand ? ») it still asks. ``toks``: the folded question's tokens;
-    both readers here are asked only of a lone « quand » (``expected_type``)."""
+    asked only of a lone « quand » (``expected_type``). No parse: typing a question never loads spaCy (issue #16)."""
     words = [t.text for t in toks if t.kind == "word"]
     others = {t.text for i, t in enumerate(toks) if i != when.first}
     asks = bool(others & _ASKING) or (when.first > 0 and words[:1] == ["qui"]) or words[-1:] == ["qui"]
     return asks and sum(t.kind == "word" for t in toks[when.last:]) >= 2
-
-
-def _when_joins_clause(question: str, when) -> bool:
-    """The parse (spaCy): « quand » after the question's main verb marks a clause that depends on it, and no
-    preposition stands before it (« à partir de quand »): a conjunction, so the question asks no date (« et ça a
-    tenu quand l'union soviétique est tombée ? », « que s'est-il passé quand le Mali est devenu
-    indépendant ? »). « Il est arrivé quand ? » and « Quand … a-t-il … ? » still ask one."""
-    if when.first == 0:
-        return False
-    from kalan.rag.fact_check import parse  # the shared, cached parse (spaCy loads on first use)
-
-    doc = parse(question)
-    for t in doc:
-        if t.lower_ != "quand" or t.dep_ != "mark" or t.i == 0 or doc[t.i - 1].pos_ == "ADP":
-            continue
-        clause, main = t.head, t.head.head
-        if (clause.pos_ in ("VERB", "AUX") and clause.dep_ in ("advcl", "ccomp") and main.pos_ == "VERB"
-                and main.i < t.i):
-            return True
-    return False
 
 
 _NUMBER_WORDS = frozenset(lx.NUMBER_WORDS)

@@ -95,6 +95,10 @@ def test_a_name_question_is_answered_from_the_stored_entities_without_spacy(real
     result = KalanService(settings).ask("Qui dirige l'école Kanaga de Ségou ?")
     assert not result["refused"], result.get("refusal_reason")
     assert result["short_answer"] == "Mariam Keïta"
+    # a date question whose « quand » is not its first word: typed from its words, not parsed
+    dated = KalanService(settings).ask("la directrice dirige l'école depuis quand ?")
+    assert not dated["refused"], dated.get("refusal_reason")
+    assert "2019" in (dated["short_answer"] or "")
 
 
 def test_an_ingest_releases_the_spacy_it_loaded_and_keeps_one_already_there(settings, corpus, tmp_path):

@@ -192,14 +192,19 @@ def test_quand_opening_a_clause_after_another_interrogative_is_no_date_question(
     assert expected_type(q) == kind
 
 
-@pytest.mark.parametrize("q, kind", [
-    # the parse: « quand » marks a clause that depends on the main verb before it
-    ("et ça a tenu quand l'union soviétique est tombée ?", None),
-    ("Que s'est-il passé quand le Mali est devenu indépendant ?", None),
-    # still a date question: in place at the end, first, or after a preposition
-    ("le groupe est arrivé au Mali quand ?", "date"),
-    ("Quand le Mali a-t-il signé l'accord ?", "date"),
-    ("A partir de quand la coopération a-t-elle vraiment commencé ?", "date"),
+@pytest.mark.parametrize("q", [
+    "il est né quand ?",
+    "c quand l'anniversaire des relations",
+    "le groupe est arrivé au Mali quand ?",
+    "A partir de quand la coopération a-t-elle vraiment commencé ?",
+    "et ça a tenu quand l'union soviétique est tombée ?",  # a conjunction read as asking: the cost, measured
 ])
-def test_quand_marking_a_clause_of_the_main_verb_asks_no_date(q, kind):
-    assert expected_type(q) == kind
+def test_a_date_question_with_quand_after_its_first_word_is_typed_without_spacy(q, monkeypatch):
+    """Issue #16: typing a question never loads spaCy (~410 MB in a serving process, 2-6 s cold)."""
+    import kalan.rag.nlp as nlp
+
+    def refuse():
+        raise AssertionError("spaCy chargé pour typer une question")
+
+    monkeypatch.setattr(nlp, "french", refuse)
+    assert expected_type(q) == "date"
