@@ -56,7 +56,8 @@ _NUMBER_WORD = r"(?:(?:\d+(?:[ .,]\d+)*|" + "|".join(lx.COUNT_WORDS) + r")(?![\w
 _HEDGE = r"(?:plus|moins|près|pres|environ|quelque|quelques|au moins|jusqu['’]à)"
 _QUANTITY = re.compile(  # what is counted is no hedge opening the next count (« en 2016 plus d'un tiers »)
     rf"(?:\b{_HEDGE}\s+(?:de\s+|d['’])?)?"
-    rf"\b{_NUMBER_WORD}(?:[\s-]+(?:et[\s-]+)?{_NUMBER_WORD})*"
+    rf"(?:\bentre\s+{_NUMBER_WORD}\s+et\s+{_NUMBER_WORD}|"  # a range, « entre 1 et 5 noises »
+    rf"\b{_NUMBER_WORD}(?:[\s-]+(?:et[\s-]+(?=[^\W\d_]))?{_NUMBER_WORD})*)"  # « vingt et un », not « 2003 et 12 »
     rf"(?:\s*(?:%|pour\s*cent|°C|km|m|kg|t|MW|GW|kW|€|\$)(?!\w))?"
     rf"(?:\s+(?!{_HEDGE}\b)(?:de\s+|d['’]|des\s+)?[^\W\d_][\w’'-]*(?:\s+[a-zà-ÿ][\w’'-]*)?)?",
     re.IGNORECASE,
