@@ -219,7 +219,8 @@ class AnswerChain:
         None: the looser ``holds_type``."""
         if not kind or not self.settings.answer.kind_bonus_span:
             return None
-        return lambda text: find_span(state.clean, text, kind, topic) is not None
+        focus = self.settings.answer.count_focus
+        return lambda text: find_span(state.clean, text, kind, topic, count_focus=focus) is not None
 
     def _fresh_words(self, state: State, last: list) -> set[str]:
         """The follow-up's own new words, those the previous question did not hold: a sentence of the last
@@ -271,9 +272,11 @@ class AnswerChain:
             for c in ranked:
                 exclude = " ".join([said] + [x.text for x in spans])
                 span = find_span(part, c.text, kind, topic, exclude=exclude,
-                                 context=c.lead.text if c.lead is not None else "")
+                                 context=c.lead.text if c.lead is not None else "",
+                                 count_focus=self.settings.answer.count_focus)
                 if span is None and c.lead is not None:  # « Ce jour marque… » leans on « Le 14 octobre 2025… »
-                    span, c = find_span(part, c.lead.text, kind, topic, exclude=exclude), c.lead
+                    span, c = find_span(part, c.lead.text, kind, topic, exclude=exclude,
+                                        count_focus=self.settings.answer.count_focus), c.lead
                 if span is not None and kind == "name" and self.settings.answer.check_referent and not fits(
                         part, c.text, span.start, span.end, topic):
                     span = None  # « son homologue russe » for « le ministre de la Défense »: rule span_absent

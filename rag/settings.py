@@ -249,6 +249,12 @@ class AnswerSettings(BaseModel):
         "follows (0: off). Direct-first, test halves: PIAF kept 0.567 -> 0.600, students and seed unchanged; "
         "no pass rate moved (BENCHMARKS.md).",
     )
+    count_focus: bool = Field(
+        True, description="A « combien de X » question's direct answer is a count that says X itself (« 256 "
+        "couleurs »), not another number of a sentence that names X elsewhere (« au pont 7, … des cabines »); none: "
+        "span_absent refuses. Test halves: students-piaf pass 0.634 -> 0.648, refused 0.531 -> 0.594; "
+        "students-piaf2 0.623 -> 0.656; PIAF kept 0.620 -> 0.618, direct-first 0.608 -> 0.613 (BENCHMARKS.md).",
+    )
     kind_bonus_span: bool = Field(
         True, description="A date, number or name question's scoring bonus (score_kind_bonus) goes to a sentence "
         "only when the direct answer's span finder finds the asked fact in it (off: any date, number or name, "

@@ -30,7 +30,7 @@ from kalan.rag import entities
 from kalan.rag import lexicon as lx
 from kalan.rag.answer_types import AGE_Q, DURATION, QUEL, QUESTION_LISTS, QUI, QUI_IN_SITU, TIME_LENGTH, TIME_SPAN_Q, \
     TIME_UNITS, TYPE_WORDS, WHERE, capitalised_groups, capitalised_names, expected_type, hyphen_compound, \
-    is_recent_year, time_unit
+    focus_words, is_recent_year, time_unit
 from kalan.rag.opening import balanced
 from kalan.rag.phrases import Phrases, alone, is_year, tokens, written_words
 from kalan.rag.sentences import sentence_spans
@@ -100,7 +100,11 @@ def _entity_spans(sentence: str, labels: set[str] | None) -> list[tuple[int, int
     return out
 
 
-def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
+def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] = frozenset(),
+                count_focus: bool = False) -> list[tuple[int, int]]:
+    """The spans of ``sentence`` of the asked ``kind``. ``count_focus``: a « combien de X » question's count must
+    say X itself (« 256 couleurs », « environ 3,8 millions d'habitants »), not a number of something else in a
+    sentence that names X elsewhere (« au pont 7, la réfection des cabines »)."""
     fq = fold(question)
     if kind == "date":
         precise = _DAY_DATE if _DAY_Q.found(fq) else _MONTH_DATE if _MONTH_Q.found(fq) else None
@@ -135,6 +139,8 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
                 unit = next((t for t in tokens(sentence[s:e]) if t.text in TIME_UNITS), None)
                 e = s + unit.end if unit else e
             out.append((s, e))
+        if count_focus and not durations and _HOW_MANY.found(fq) and (focus := focus_words(question)):
+            out = [(s, e) for s, e in out if focus & set(tokenize(sentence[s:e]))]  # « 7 » of « pont 7 »: no cabin
         if _asks_how_long_so_far(fq):
             out += _since_spans(question, sentence, topic)
         return out
@@ -153,6 +159,7 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
 
 # A date as precise as the question asks: « quel jour » wants a day of a month (« 14 octobre »), not a year
 # (« En 1960 » does not say which day); « quel mois » a month. Other date questions take any date.
+_HOW_MANY = Phrases("combien de|d'")
 _DAY_Q = Phrases("quel jour")
 _YEAR_Q = Phrases("quelle annee")
 _MONTH_Q = Phrases("quel mois")
@@ -334,10 +341,11 @@ def _full_names(text: str) -> list[str]:
 
 
 def find_span(question: str, sentence: str, kind: str | None = None, topic: frozenset[str] = frozenset(),
-              exclude: str = "", context: str = "") -> Span | None:
+              exclude: str = "", context: str = "", count_focus: bool = False) -> Span | None:
     """The span of ``sentence`` that answers ``question`` directly, or None (open question, no such span).
     ``exclude``: text whose words a span may not merely repeat (a follow-up's previous direct answer);
-    ``context``: the sentence this one leans on (« Ce jour… » after « Le 14 octobre 2025… »)."""
+    ``context``: the sentence this one leans on (« Ce jour… » after « Le 14 octobre 2025… »);
+    ``count_focus``: see ``_candidates`` (``answer.count_focus``)."""
     kind = kind or expected_type(question)
     if kind is None or not sentence:
         return None
@@ -349,7 +357,8 @@ def find_span(question: str, sentence: str, kind: str | None = None, topic: froz
         inferred = _years_so_far(question, sentence, topic)
         if inferred is not None:
             return inferred
-    spans = [(s, e) for s, e in _candidates(kind, question, sentence, topic) if _new(sentence[s:e], question + " " + exclude)]
+    spans = [(s, e) for s, e in _candidates(kind, question, sentence, topic, count_focus)
+             if _new(sentence[s:e], question + " " + exclude)]
     if not spans:
         return None
     qwords = set(tokenize(question))

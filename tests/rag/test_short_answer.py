@@ -323,3 +323,22 @@ def test_a_place_gets_no_description():
     sentence = "La réunion s'est tenue à Bamako, capitale du Mali, en octobre."
     span = find_span("Où s'est tenue la réunion ?", sentence)
     assert described("Où s'est tenue la réunion ?", sentence, span).framed == span.framed
+
+
+def test_a_how_many_question_takes_a_count_of_what_it_counts():
+    """``count_focus`` (``answer.count_focus``): « combien de X » is answered by a count that says X."""
+    sentence = ("En 2019, plusieurs travaux sont réalisés à bord, notamment la création d'un restaurant au pont 7 "
+                "et la réfection des cabines.")
+    question = "Combien de cabines y a-t-il à bord ?"
+    assert find_span(question, sentence, "number") is not None  # without it: « 7 », the deck's number
+    assert find_span(question, sentence, "number", count_focus=True) is None
+    counted = "Berlin compte environ 3,8 millions d'habitants, contre 1,3 million en 1871-1918."
+    span = find_span("ca fait cmb d'habitants a berlin ?", counted, "number", count_focus=True)
+    assert span is not None and span.text.endswith("3,8 millions d'habitants")
+
+
+def test_count_focus_leaves_lengths_of_time_and_measures_alone():
+    sentence = "Six décennies après l'indépendance, le navire mesure 188 mètres de long."
+    assert find_span("Combien de temps après l'indépendance ?", sentence, "number", count_focus=True).text == \
+        "Six décennies"
+    assert "188" in find_span("Quelle est la longueur du navire ?", sentence, "number", count_focus=True).text
