@@ -256,6 +256,8 @@ class AnswerChain:
         said = direct_part(state.history[-1][1]) if follow_up and state.history else ""
         by_score = sorted(state.selected, key=lambda c: -c.score)
         top = by_score[0]
+        focus = self.settings.answer.count_focus
+        parse = self.settings.answer.parse_spans  # spaCy at answer time: off (issue #16)
         spans, cited = [], []
         for part in question_parts(state.clean):
             kind = expected_type(part)
@@ -272,15 +274,12 @@ class AnswerChain:
             for c in ranked:
                 exclude = " ".join([said] + [x.text for x in spans])
                 span = find_span(part, c.text, kind, topic, exclude=exclude,
-                                 context=c.lead.text if c.lead is not None else "",
-                                 count_focus=self.settings.answer.count_focus)
+                                 context=c.lead.text if c.lead is not None else "", count_focus=focus)
                 if span is None and c.lead is not None:  # « Ce jour marque… » leans on « Le 14 octobre 2025… »
-                    span, c = find_span(part, c.lead.text, kind, topic, exclude=exclude,
-                                        count_focus=self.settings.answer.count_focus), c.lead
+                    span, c = find_span(part, c.lead.text, kind, topic, exclude=exclude, count_focus=focus), c.lead
                 if span is not None and kind == "name" and self.settings.answer.check_referent and not fits(
                         part, c.text, span.start, span.end, topic):
                     span = None  # « son homologue russe » for « le ministre de la Défense »: rule span_absent
-                parse = self.settings.answer.parse_spans  # spaCy at answer time: off (issue #16)
                 if span is not None and kind == "name" and self.settings.answer.attach_names:
                     span = attached(part, c.text, span, parse)  # « au Royaume-Uni », « la Finlande »
                 if span is not None and kind == "name" and parse:

@@ -157,9 +157,12 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
     return []
 
 
+# « combien de X »: X is counted, so the count says it (answer.count_focus; not « quel est le montant de … »,
+# whose noun names what is measured)
+_HOW_MANY = Phrases("combien de|d'")
+
 # A date as precise as the question asks: « quel jour » wants a day of a month (« 14 octobre »), not a year
 # (« En 1960 » does not say which day); « quel mois » a month. Other date questions take any date.
-_HOW_MANY = Phrases("combien de|d'")
 _DAY_Q = Phrases("quel jour")
 _YEAR_Q = Phrases("quelle annee")
 _MONTH_Q = Phrases("quel mois")
