@@ -89,6 +89,37 @@ def short_answer_right(expected_facts: Sequence[Sequence[str]], short_answer: st
                for alts in expected_facts for alt in alts)
 
 
+# function words a span may carry or drop without saying more or less (« la Finlande », « en 1960 »), as SQuAD
+# drops English articles before its token F1
+_SPAN_FUNCTION_WORDS = frozenset("a au aux d de des du en l la le les un une".split())
+
+
+def _span_tokens(text: str) -> list[str]:
+    return [t for t in _key(text).split() if t not in _SPAN_FUNCTION_WORDS]
+
+
+def token_f1(predicted: str, gold: str) -> float:
+    """SQuAD's token F1 between two short answers (folded words, function words aside): 1 for the same words,
+    lower for a span that says the fact with other words around it or only part of it."""
+    p, g = _span_tokens(predicted), _span_tokens(gold)
+    if not p or not g:
+        return float(p == g and bool(predicted.strip()))
+    common = sum(min(p.count(t), g.count(t)) for t in set(p))
+    if not common:
+        return 0.0
+    precision, recall = common / len(p), common / len(g)
+    return 2 * precision * recall / (precision + recall)
+
+
+def short_answer_f1(expected_facts: Sequence[Sequence[str]], short_answer: str) -> float:
+    """How exactly the direct answer's span says an expected fact: the best ``token_f1`` over every alternative
+    of every fact (a span answers one part of a two-part question). Stricter than ``short_answer_right``,
+    which takes any containment: « 2003 et 12 milliards d'euros » contains « 12 milliards » (F1 0.67)."""
+    if not (short_answer or "").strip():
+        return 0.0
+    return max((token_f1(short_answer, alt) for alts in expected_facts for alt in alts), default=0.0)
+
+
 def _passage_has_evidence(evidence: Sequence[str], passage: str) -> bool:
     passage_key = _key(passage)
     return any(_contains(passage_key, ev, whole_word=False) for ev in evidence)

@@ -98,6 +98,9 @@ def aggregate(rows: list[dict]) -> dict:
         # share whose span says an expected fact (a wrong span misleads even when the quote below is right)
         "short_answer_right_rate": (sum(M.short_answer_right(r["expected_facts"], r["short_answer"]) for r in spanned)
                                     / len(spanned)) if spanned else None,
+        # the same spans read exactly (SQuAD's token F1, mean): a span that says more or less than the fact
+        "short_answer_f1": (sum(M.short_answer_f1(r["expected_facts"], r["short_answer"]) for r in spanned)
+                            / len(spanned)) if spanned else None,
         # stricter than answerable_pass_rate: passed *and*, when the answer opens with a bold direct answer, that
         # span says an expected fact (a pass whose fact stands only in a runner-up quote, under a wrong direct
         # answer, is a lucky pass: the student reads the wrong answer first)

@@ -15,7 +15,9 @@ from kalan.evals.metrics import (
     refusal_precision,
     refusal_recall,
     retrieval_ranks,
+    short_answer_f1,
     short_answer_right,
+    token_f1,
 )
 
 
@@ -32,6 +34,26 @@ def test_short_answer_wrong_or_empty():
     assert not short_answer_right([["Wayne"]], "H. Clinton")
     assert not short_answer_right([["1960"]], "")
     assert not short_answer_right([["Le Mali et la Russie"]], "et")  # a two-letter span proves nothing
+
+
+# ---------------------------------------------------------------- short_answer_f1
+
+
+def test_token_f1_exact_partial_and_function_words():
+    assert token_f1("la Finlande", "Finlande") == 1.0  # an article says nothing more
+    assert token_f1("En 1960", "1960") == 1.0
+    assert token_f1("14 octobre 2025", "1960") == 0.0
+    assert token_f1("2003 et 12 milliards d'euros", "12 milliards") == pytest.approx(2 * (2 / 5) * 1 / (2 / 5 + 1))
+    assert token_f1("Diop", "Abdoulaye Diop") == pytest.approx(2 / 3)
+
+
+def test_short_answer_f1_is_stricter_than_containment():
+    facts = [["12 milliards"]]
+    wide = "2003 et 12 milliards d'euros"
+    assert short_answer_right(facts, wide)  # containment takes it
+    assert short_answer_f1(facts, wide) < 0.7  # the exact reading does not
+    assert short_answer_f1([["Abdoulaye Diop", "Diop"], ["Lavrov"]], "Sergueï Lavrov") == pytest.approx(2 / 3)
+    assert short_answer_f1([["1960"]], "") == 0.0
 
 
 # ---------------------------------------------------------------- fact_met
