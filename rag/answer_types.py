@@ -32,8 +32,10 @@ QUESTION_LISTS = {name: getattr(lx, name) for name in ("PREPOSITIONS_BEFORE_QUI"
 PERSON_Q = Phrases(QUI, "quel est le nom", "comment s'appelle", f"{QUEL} {{NAME_NOUNS}}+s", WHERE,
                    *_IN_SITU, **QUESTION_LISTS)
 TIME_SPAN_Q = Phrases("combien de temps|decennies|siecles", "combien d'annees|d'ans", "depuis combien")
-# "combien de soldats", "quel est le montant de l'investissement": the words after them say what is counted
-FOCUS_Q = Phrases("combien de|d'", f"{_QUEL_LE} {{FOCUS_NOUNS}} de|d'|des|du", FOCUS_NOUNS=lx.FOCUS_NOUNS)
+# "combien de soldats", "quel est le montant de l'investissement": the words after them say what is counted.
+# HOW_MANY_SPEC alone (« combien de X »: X is counted) is also the direct answer's count focus (answer.count_focus)
+HOW_MANY_SPEC = "combien de|d'"
+FOCUS_Q = Phrases(HOW_MANY_SPEC, f"{_QUEL_LE} {{FOCUS_NOUNS}} de|d'|des|du", FOCUS_NOUNS=lx.FOCUS_NOUNS)
 
 DESCRIBE_Q = Phrases("^<punct>* et? qui est|etait|sont|etaient|fut !le|la|les|l'|un|une")
 # "Qui a écrit l'article ?", "D'où vient ce texte ?": asked of the article itself, answered by its card's

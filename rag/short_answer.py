@@ -30,7 +30,7 @@ from kalan.rag import entities
 from kalan.rag import lexicon as lx
 from kalan.rag.answer_types import AGE_Q, DURATION, QUEL, QUESTION_LISTS, QUI, QUI_IN_SITU, TIME_LENGTH, TIME_SPAN_Q, \
     TIME_UNITS, TYPE_WORDS, WHERE, capitalised_groups, capitalised_names, expected_type, hyphen_compound, \
-    focus_words, is_recent_year, time_unit
+    HOW_MANY_SPEC, focus_words, is_recent_year, time_unit
 from kalan.rag.opening import balanced
 from kalan.rag.phrases import Phrases, alone, is_year, tokens, written_words
 from kalan.rag.sentences import sentence_spans
@@ -159,7 +159,7 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
 
 # « combien de X »: X is counted, so the count says it (answer.count_focus; not « quel est le montant de … »,
 # whose noun names what is measured)
-_HOW_MANY = Phrases("combien de|d'")
+_HOW_MANY = Phrases(HOW_MANY_SPEC)
 
 # A date as precise as the question asks: « quel jour » wants a day of a month (« 14 octobre »), not a year
 # (« En 1960 » does not say which day); « quel mois » a month. Other date questions take any date.
