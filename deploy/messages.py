@@ -1,6 +1,8 @@
 """French messages of the proxy and the cluster recipe."""
 
 PROXY_ALL_DOWN = "Kalan est momentanément indisponible : aucun serveur ne répond. Réessayez dans un instant."
+PROXY_EVENT_LOST = ("Le serveur qui préparait votre réponse ne répond plus : cette question est perdue. "
+                    "Reposez-la, un autre serveur y répondra.")
 PROXY_READY = "Répartiteur prêt sur http://{listen} → {backends}"
 CLUSTER_STEP = "==> Grappe Kalan : {step}"
 CLUSTER_READY = (

@@ -6,6 +6,12 @@ that refuses the connection is set aside for ``down_s`` seconds and the request,
 goes to the next one with the cookie rewritten: a student whose instance died loses at most the request it
 had in flight. Bodies are buffered (questions are small), responses streamed (Gradio's server-sent events).
 
+A Gradio event stream (``GET /gradio_api/call/<api>/<event_id>``, ``/gradio_api/queue/data``) exists only on the
+instance that took the question: it is never given to another one, which would answer « 404: Not Found ». A
+stream whose connection breaks (a pooled connection the instance just closed, a connect timeout while it is busy)
+is tried again on the same instance for up to ``bound_retry_s`` seconds; an instance that refuses the connection
+is dead, and the question it held is lost (a French 502: ask again).
+
 Not here: TLS, access control, caching, WebSockets (Gradio 5 does not need them). For a real deployment put
 nginx or a cloud load balancer with sticky sessions in front (README, "Plusieurs instances").
 """
@@ -31,12 +37,14 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authoriza
 
 
 class Proxy:
-    def __init__(self, backends: list[str], down_s: float = 5.0, connect_timeout_s: float = 2.0):
+    def __init__(self, backends: list[str], down_s: float = 5.0, connect_timeout_s: float = 2.0,
+                 bound_retry_s: float = 20.0):
         if not backends:
             raise ValueError("au moins une instance Kalan est nécessaire")
         self.backends = [b.rstrip("/") for b in backends]
         self.down_s = down_s
         self.connect_timeout_s = connect_timeout_s
+        self.bound_retry_s = bound_retry_s
         self._down_until = [0.0] * len(self.backends)
         self._turn = itertools.cycle(range(len(self.backends)))
         self._session: aiohttp.ClientSession | None = None
@@ -49,6 +57,31 @@ class Proxy:
         ring = [(first + i) % n for i in range(n)]
         now = time.monotonic()
         return [i for i in ring if self._down_until[i] <= now] + [i for i in ring if self._down_until[i] > now]
+
+    def bound(self, request: web.Request) -> int | None:
+        """The instance a request must go to, whatever its state: the student's own, for a Gradio event stream
+        (only the instance that took the question holds its events); None: any instance may serve it."""
+        sticky = request.cookies.get(COOKIE)
+        if request.method != "GET" or sticky is None or not sticky.isdigit() or int(sticky) >= len(self.backends):
+            return None
+        parts = request.path.strip("/").split("/")
+        stream = (parts[:2] == ["gradio_api", "call"] and len(parts) in (4, 5)) or parts[-2:] == ["queue", "data"]
+        return int(sticky) if stream else None
+
+    async def _bound_upstream(self, session: aiohttp.ClientSession, i: int, request: web.Request, headers: dict):
+        """The event stream from instance ``i``, retried on a broken connection until ``bound_retry_s``; None when
+        the instance refuses connections (dead) or never answers."""
+        deadline = time.monotonic() + self.bound_retry_s
+        while True:
+            try:
+                return await session.request("GET", self.backends[i] + str(request.rel_url), headers=headers,
+                                             allow_redirects=False)
+            except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
+                refused = isinstance(getattr(exc, "os_error", None), ConnectionRefusedError)
+                if refused or time.monotonic() >= deadline:
+                    log.warning("flux de l'instance %s perdu (%s)", self.backends[i], exc)
+                    return None
+                await asyncio.sleep(0.2)
 
     async def _client(self) -> aiohttp.ClientSession:
         if self._session is None:
@@ -66,15 +99,22 @@ class Proxy:
         headers["X-Forwarded-Proto"] = request.scheme
         sticky = request.cookies.get(COOKIE)
         session = await self._client()
-        for i in self.order(sticky):
-            try:
-                upstream = await session.request(request.method, self.backends[i] + str(request.rel_url),
-                                                 headers=headers, data=body or None, allow_redirects=False)
-            except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
-                # nothing reached the instance: the request is safe to give to the next one
-                log.warning("instance %s injoignable (%s) : écartée %.0f s", self.backends[i], exc, self.down_s)
-                self._down_until[i] = time.monotonic() + self.down_s
-                continue
+        bound = self.bound(request)
+        for i in self.order(sticky) if bound is None else [bound]:
+            if bound is not None:
+                upstream = await self._bound_upstream(session, i, request, headers)
+                if upstream is None:
+                    return web.Response(status=502, text=msg.PROXY_EVENT_LOST, content_type="text/plain",
+                                        charset="utf-8")
+            else:
+                try:
+                    upstream = await session.request(request.method, self.backends[i] + str(request.rel_url),
+                                                     headers=headers, data=body or None, allow_redirects=False)
+                except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
+                    # nothing reached the instance: the request is safe to give to the next one
+                    log.warning("instance %s injoignable (%s) : écartée %.0f s", self.backends[i], exc, self.down_s)
+                    self._down_until[i] = time.monotonic() + self.down_s
+                    continue
             try:
                 response = web.StreamResponse(status=upstream.status, reason=upstream.reason)
                 for k, v in upstream.headers.items():

@@ -83,3 +83,53 @@ def test_round_robin_stickiness_failover_and_all_down():
                 await r.cleanup()
 
     asyncio.run(scenario())
+
+
+def test_an_event_stream_stays_on_the_instance_that_holds_it():
+    """Gradio's event stream (GET /gradio_api/call/<api>/<event_id>) exists only on the instance that took the
+    question: set aside after a busy moment, that instance still gets it (another would answer « 404: Not
+    Found »); dead, the student gets a French 502 saying the question is lost, never the other instance's 404."""
+    async def scenario():
+        ports = [free_port(), free_port()]
+        runners = [await start(backend(f"b{i}"), p) for i, p in enumerate(ports)]
+        proxy = Proxy([f"http://127.0.0.1:{p}" for p in ports], down_s=60, bound_retry_s=1.0)
+        front_port = free_port()
+        front = await start(proxy.app(), front_port)
+        base = f"http://127.0.0.1:{front_port}"
+        try:
+            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as s:
+                first = (await (await s.post(base + "/gradio_api/call/ask", data="Q ?")).json())["name"]
+                own = int(first[1:])
+                proxy._down_until[own] = float("inf")  # set aside, as after a connect timeout under load
+                async with s.get(base + "/gradio_api/call/ask/ev123") as r:
+                    assert (await r.json())["name"] == first  # the stream still goes to its own instance
+                async with s.get(base + "/gradio_api/info") as r:
+                    assert (await r.json())["name"] != first  # any other request fails over as before
+            await runners[own].cleanup()  # its instance dies with the question
+            async with aiohttp.ClientSession(headers={"Cookie": f"{COOKIE}={own}"}) as s:
+                async with s.get(base + "/gradio_api/call/ask/ev123") as r:
+                    assert r.status == 502 and await r.text() == msg.PROXY_EVENT_LOST
+        finally:
+            await front.cleanup()
+            for r in runners:
+                await r.cleanup()
+
+    asyncio.run(scenario())
+
+
+def test_which_requests_are_bound_to_their_instance():
+    from aiohttp.test_utils import make_mocked_request
+
+    proxy = Proxy(["http://a", "http://b"])
+
+    def bound(method, path, cookie="1"):
+        headers = {"Cookie": f"{COOKIE}={cookie}"} if cookie is not None else {}
+        return proxy.bound(make_mocked_request(method, path, headers=headers))
+
+    assert bound("GET", "/gradio_api/call/ask/abc") == 1
+    assert bound("GET", "/gradio_api/call/v2/ask/abc") == 1
+    assert bound("GET", "/gradio_api/queue/data?session_hash=x") == 1
+    assert bound("POST", "/gradio_api/call/ask") is None  # a new question: any instance
+    assert bound("GET", "/gradio_api/info") is None
+    assert bound("GET", "/gradio_api/call/ask/abc", cookie=None) is None  # no instance of one's own yet
+    assert bound("GET", "/gradio_api/call/ask/abc", cookie="7") is None  # not an instance of this proxy
