@@ -5,6 +5,7 @@ bodies, statuses, headers and streamed responses go through unchanged."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import aiohttp
 from aiohttp import web
@@ -42,15 +43,26 @@ async def start(app: web.Application, port: int) -> web.AppRunner:
     return runner
 
 
+@contextlib.asynccontextmanager
+async def two_backends_behind_a_proxy(**options):
+    """(backend runners, proxy, the proxy's address) on loopback, all stopped afterwards."""
+    ports = [free_port(), free_port()]
+    runners = [await start(backend(f"b{i}"), p) for i, p in enumerate(ports)]
+    proxy = Proxy([f"http://127.0.0.1:{p}" for p in ports], **options)
+    front_port = free_port()
+    front = await start(proxy.app(), front_port)
+    try:
+        yield runners, proxy, f"http://127.0.0.1:{front_port}"
+    finally:
+        await front.cleanup()
+        for r in runners:
+            await r.cleanup()
+
+
 def test_round_robin_stickiness_failover_and_all_down():
     async def scenario():
-        ports = [free_port(), free_port()]
-        runners = [await start(backend(f"b{i}"), p) for i, p in enumerate(ports)]
-        proxy = Proxy([f"http://127.0.0.1:{p}" for p in ports], down_s=60)
-        front_port = free_port()
-        front = await start(proxy.app(), front_port)
-        base = f"http://127.0.0.1:{front_port}"
-        try:
+        async with two_backends_behind_a_proxy(down_s=60) as (runners, proxy, base):
+            front_port = int(base.rsplit(":", 1)[1])
             # new students (no cookie) alternate; each gets the cookie of its instance
             names = []
             for _ in range(4):
@@ -77,10 +89,6 @@ def test_round_robin_stickiness_failover_and_all_down():
             await runners[int(other[1:])].cleanup()
             async with aiohttp.ClientSession() as s, s.get(base + "/e") as r:
                 assert r.status == 503 and await r.text() == msg.PROXY_ALL_DOWN
-        finally:
-            await front.cleanup()
-            for r in runners:
-                await r.cleanup()
 
     asyncio.run(scenario())
 
@@ -90,13 +98,7 @@ def test_an_event_stream_stays_on_the_instance_that_holds_it():
     question: set aside after a busy moment, that instance still gets it (another would answer « 404: Not
     Found »); dead, the student gets a French 502 saying the question is lost, never the other instance's 404."""
     async def scenario():
-        ports = [free_port(), free_port()]
-        runners = [await start(backend(f"b{i}"), p) for i, p in enumerate(ports)]
-        proxy = Proxy([f"http://127.0.0.1:{p}" for p in ports], down_s=60, bound_retry_s=1.0)
-        front_port = free_port()
-        front = await start(proxy.app(), front_port)
-        base = f"http://127.0.0.1:{front_port}"
-        try:
+        async with two_backends_behind_a_proxy(down_s=60, bound_retry_s=1.0) as (runners, proxy, base):
             async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as s:
                 first = (await (await s.post(base + "/gradio_api/call/ask", data="Q ?")).json())["name"]
                 own = int(first[1:])
@@ -109,10 +111,6 @@ def test_an_event_stream_stays_on_the_instance_that_holds_it():
             async with aiohttp.ClientSession(headers={"Cookie": f"{COOKIE}={own}"}) as s:
                 async with s.get(base + "/gradio_api/call/ask/ev123") as r:
                     assert r.status == 502 and await r.text() == msg.PROXY_EVENT_LOST
-        finally:
-            await front.cleanup()
-            for r in runners:
-                await r.cleanup()
 
     asyncio.run(scenario())
 
