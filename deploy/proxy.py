@@ -50,10 +50,15 @@ class Proxy:
         self._session: aiohttp.ClientSession | None = None
         self.served = [0] * len(self.backends)  # requests answered per instance (for tests and logs)
 
+    def _own(self, sticky: str | None) -> int | None:
+        """The instance the affinity cookie names, or None (no cookie, or not an instance of this proxy)."""
+        return int(sticky) if sticky is not None and sticky.isdigit() and int(sticky) < len(self.backends) else None
+
     def order(self, sticky: str | None) -> list[int]:
         """Instances to try, in order: the student's own first, else the next in turn; set-aside ones last."""
         n = len(self.backends)
-        first = int(sticky) if sticky is not None and sticky.isdigit() and int(sticky) < n else next(self._turn)
+        own = self._own(sticky)
+        first = own if own is not None else next(self._turn)
         ring = [(first + i) % n for i in range(n)]
         now = time.monotonic()
         return [i for i in ring if self._down_until[i] <= now] + [i for i in ring if self._down_until[i] > now]
@@ -61,12 +66,12 @@ class Proxy:
     def bound(self, request: web.Request) -> int | None:
         """The instance a request must go to, whatever its state: the student's own, for a Gradio event stream
         (only the instance that took the question holds its events); None: any instance may serve it."""
-        sticky = request.cookies.get(COOKIE)
-        if request.method != "GET" or sticky is None or not sticky.isdigit() or int(sticky) >= len(self.backends):
+        own = self._own(request.cookies.get(COOKIE))
+        if request.method != "GET" or own is None:
             return None
         parts = request.path.strip("/").split("/")
         stream = (parts[:2] == ["gradio_api", "call"] and len(parts) in (4, 5)) or parts[-2:] == ["queue", "data"]
-        return int(sticky) if stream else None
+        return own if stream else None
 
     async def _bound_upstream(self, session: aiohttp.ClientSession, i: int, request: web.Request, headers: dict):
         """The event stream from instance ``i``, retried on a broken connection until ``bound_retry_s``; None when
@@ -100,37 +105,40 @@ class Proxy:
         sticky = request.cookies.get(COOKIE)
         session = await self._client()
         bound = self.bound(request)
-        for i in self.order(sticky) if bound is None else [bound]:
-            if bound is not None:
-                upstream = await self._bound_upstream(session, i, request, headers)
-                if upstream is None:
-                    return web.Response(status=502, text=msg.PROXY_EVENT_LOST, content_type="text/plain",
-                                        charset="utf-8")
-            else:
-                try:
-                    upstream = await session.request(request.method, self.backends[i] + str(request.rel_url),
-                                                     headers=headers, data=body or None, allow_redirects=False)
-                except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
-                    # nothing reached the instance: the request is safe to give to the next one
-                    log.warning("instance %s injoignable (%s) : écartée %.0f s", self.backends[i], exc, self.down_s)
-                    self._down_until[i] = time.monotonic() + self.down_s
-                    continue
+        if bound is not None:  # an event stream: its own instance or nothing
+            upstream = await self._bound_upstream(session, bound, request, headers)
+            if upstream is None:
+                return web.Response(status=502, text=msg.PROXY_EVENT_LOST, content_type="text/plain", charset="utf-8")
+            return await self._relay(request, upstream, bound, sticky)
+        for i in self.order(sticky):
             try:
-                response = web.StreamResponse(status=upstream.status, reason=upstream.reason)
-                for k, v in upstream.headers.items():
-                    if k.lower() not in HOP_BY_HOP:
-                        response.headers.add(k, v)
-                if sticky != str(i):
-                    response.set_cookie(COOKIE, str(i), httponly=True, samesite="Lax", path="/")
-                await response.prepare(request)
-                async for chunk in upstream.content.iter_any():
-                    await response.write(chunk)
-                await response.write_eof()
-                self.served[i] += 1
-                return response
-            finally:
-                upstream.release()
+                upstream = await session.request(request.method, self.backends[i] + str(request.rel_url),
+                                                 headers=headers, data=body or None, allow_redirects=False)
+            except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
+                # nothing reached the instance: the request is safe to give to the next one
+                log.warning("instance %s injoignable (%s) : écartée %.0f s", self.backends[i], exc, self.down_s)
+                self._down_until[i] = time.monotonic() + self.down_s
+                continue
+            return await self._relay(request, upstream, i, sticky)
         return web.Response(status=503, text=msg.PROXY_ALL_DOWN, content_type="text/plain", charset="utf-8")
+
+    async def _relay(self, request: web.Request, upstream, i: int, sticky: str | None) -> web.StreamResponse:
+        """Instance ``i``'s response streamed to the student, with the affinity cookie set to ``i``."""
+        try:
+            response = web.StreamResponse(status=upstream.status, reason=upstream.reason)
+            for k, v in upstream.headers.items():
+                if k.lower() not in HOP_BY_HOP:
+                    response.headers.add(k, v)
+            if sticky != str(i):
+                response.set_cookie(COOKIE, str(i), httponly=True, samesite="Lax", path="/")
+            await response.prepare(request)
+            async for chunk in upstream.content.iter_any():
+                await response.write(chunk)
+            await response.write_eof()
+            self.served[i] += 1
+            return response
+        finally:
+            upstream.release()
 
     async def close(self, _app=None) -> None:
         if self._session is not None:
