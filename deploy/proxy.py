@@ -6,6 +6,12 @@ that refuses the connection is set aside for ``down_s`` seconds and the request,
 goes to the next one with the cookie rewritten: a student whose instance died loses at most the request it
 had in flight. Bodies are buffered (questions are small), responses streamed (Gradio's server-sent events).
 
+A request that changes something (POST: a question, a review, an upload) is sent on a connection of its own,
+never a pooled one, so a broken connection means one of two things: it could not be opened (nothing was sent:
+the next instance gets it), or it broke after the request went out. Then the instance may have taken it, and
+sending it to another would ask the question twice: the student gets a French 502 instead. A GET is sent
+again to the next instance either way.
+
 A Gradio event stream (``GET /gradio_api/call/<api>/<event_id>``, ``/gradio_api/queue/data``) exists only on the
 instance that took the question: it is never given to another one, which would answer « 404: Not Found ». A
 stream whose connection breaks (a pooled connection the instance just closed, a connect timeout while it is busy)
@@ -32,6 +38,9 @@ from kalan.deploy import messages as msg
 log = logging.getLogger(__name__)
 
 COOKIE = "kalan_instance"
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})  # safe to send again to another instance
+# a connection that could not be opened (refused, unreachable, connect timeout): the request never left
+NOT_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
               "transfer-encoding", "upgrade", "content-length", "host"}
 
@@ -48,6 +57,7 @@ class Proxy:
         self._down_until = [0.0] * len(self.backends)
         self._turn = itertools.cycle(range(len(self.backends)))
         self._session: aiohttp.ClientSession | None = None
+        self._fresh: aiohttp.ClientSession | None = None  # one connection per request that changes something
         self.served = [0] * len(self.backends)  # requests answered per instance (for tests and logs)
 
     def _own(self, sticky: str | None) -> int | None:
@@ -88,13 +98,21 @@ class Proxy:
                     return None
                 await asyncio.sleep(0.2)
 
-    async def _client(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            self._session = aiohttp.ClientSession(
+    async def _client(self, idempotent: bool = True) -> aiohttp.ClientSession:
+        """The pooled session for reads; for a request that changes something, a session whose connections
+        are never reused (``force_close``): a pooled connection the instance has just closed cannot break it
+        after it was sent."""
+        if (self._session if idempotent else self._fresh) is None:
+            session = aiohttp.ClientSession(
                 auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar(),
                 timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.connect_timeout_s),
+                connector=aiohttp.TCPConnector(force_close=not idempotent),
             )
-        return self._session
+            if idempotent:
+                self._session = session
+            else:
+                self._fresh = session
+        return self._session if idempotent else self._fresh
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
@@ -103,7 +121,8 @@ class Proxy:
         headers["X-Forwarded-For"] = request.remote or ""
         headers["X-Forwarded-Proto"] = request.scheme
         sticky = request.cookies.get(COOKIE)
-        session = await self._client()
+        idempotent = request.method in IDEMPOTENT
+        session = await self._client(idempotent)
         bound = self.bound(request)
         if bound is not None:  # an event stream: its own instance or nothing
             upstream = await self._bound_upstream(session, bound, request, headers)
@@ -115,9 +134,14 @@ class Proxy:
                 upstream = await session.request(request.method, self.backends[i] + str(request.rel_url),
                                                  headers=headers, data=body or None, allow_redirects=False)
             except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
-                # nothing reached the instance: the request is safe to give to the next one
-                log.warning("instance %s injoignable (%s) : écartée %.0f s", self.backends[i], exc, self.down_s)
                 self._down_until[i] = time.monotonic() + self.down_s
+                if not (idempotent or isinstance(exc, NOT_SENT)):  # it may have taken it: never ask twice
+                    log.warning("instance %s perdue pendant une requête %s (%s) : écartée %.0f s",
+                                self.backends[i], request.method, exc, self.down_s)
+                    return web.Response(status=502, text=msg.PROXY_REQUEST_LOST, content_type="text/plain",
+                                        charset="utf-8")
+                # nothing reached the instance, or a read: the request is safe to give to the next one
+                log.warning("instance %s injoignable (%s) : écartée %.0f s", self.backends[i], exc, self.down_s)
                 continue
             return await self._relay(request, upstream, i, sticky)
         return web.Response(status=503, text=msg.PROXY_ALL_DOWN, content_type="text/plain", charset="utf-8")
@@ -141,8 +165,9 @@ class Proxy:
             upstream.release()
 
     async def close(self, _app=None) -> None:
-        if self._session is not None:
-            await self._session.close()
+        for session in (self._session, self._fresh):
+            if session is not None:
+                await session.close()
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=64 * 1024 * 1024)  # teachers upload articles through it

@@ -131,3 +131,40 @@ def test_which_requests_are_bound_to_their_instance():
     assert bound("GET", "/gradio_api/info") is None
     assert bound("GET", "/gradio_api/call/ask/abc", cookie=None) is None  # no instance of one's own yet
     assert bound("GET", "/gradio_api/call/ask/abc", cookie="7") is None  # not an instance of this proxy
+
+
+def test_a_question_is_never_sent_to_two_instances():
+    """A POST whose instance breaks the connection after receiving it may have been taken: it is not sent again
+    to the other instance (the question would be asked twice), the student gets a French 502. A POST that could
+    not reach its instance (refused) and a GET still go to the other one."""
+    received = []
+
+    def dying() -> web.Application:
+        async def die(request):
+            received.append(("dying", request.method, await request.read()))
+            request.transport.close()  # the instance dies with the request in hand
+            await asyncio.sleep(1)
+
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", die)
+        return app
+
+    async def scenario():
+        async with two_backends_behind_a_proxy(down_s=0) as (runners, proxy, base):
+            dying_port = int(proxy.backends[0].rsplit(":", 1)[1])
+            await runners[0].cleanup()
+            runners[0] = await start(dying(), dying_port)
+            served_before = proxy.served[1]
+            async with aiohttp.ClientSession(headers={"Cookie": f"{COOKIE}=0"}) as s:
+                async with s.post(base + "/gradio_api/call/ask", data="Q ?") as r:
+                    assert r.status == 502 and await r.text() == msg.PROXY_REQUEST_LOST
+                assert received == [("dying", "POST", b"Q ?")] and proxy.served[1] == served_before
+                async with s.get(base + "/gradio_api/info") as r:  # a read is safe to send again
+                    assert r.status == 201 and (await r.json())["name"] == "b1"
+            await runners[0].cleanup()  # now refused: nothing was sent, the question goes to the other one
+            async with aiohttp.ClientSession(headers={"Cookie": f"{COOKIE}=0"}) as s:
+                async with s.post(base + "/gradio_api/call/ask", data="Q2 ?") as r:
+                    data = await r.json()
+                    assert (data["name"], data["body"]) == ("b1", "Q2 ?") and r.cookies[COOKIE].value == "1"
+
+    asyncio.run(scenario())
