@@ -199,8 +199,6 @@ def focus_words(question: str) -> set[str]:
     m = FOCUS_Q.search(question)
     if not m:
         return set()
-    if question[m.end():].lstrip().startswith("%"):
-        return {"%"}  # « combien de % »: a share, said by « 5,72 % »
     toks = tokenize(question[m.end():])
     while len(toks) > 1 and toks[0] in _PRENOMINAL:
         toks = toks[1:]  # "combien de jeunes Maliens": Maliens are counted
@@ -237,12 +235,7 @@ def _holds_number(question: str, sentence: str, strict: bool = True) -> bool:
     if not new:
         return False
     focus = focus_words(question) if strict and not span else set()
-    return not focus or bool(focus & count_words(sentence))
-
-
-def count_words(text: str) -> set[str]:
-    """The words a count may say what it counts with: its stems, and « % » (« combien de % » → « 5,72 % »)."""
-    return set(tokenize(text)) | ({"%"} if "%" in text else set())
+    return not focus or bool(focus & set(tokenize(sentence)))
 
 
 _PRENOMINAL = frozenset(tokenize(" ".join(lx.PRENOMINAL)))

@@ -30,7 +30,7 @@ from kalan.rag import entities
 from kalan.rag import lexicon as lx
 from kalan.rag.answer_types import AGE_Q, DURATION, QUEL, QUESTION_LISTS, QUI, QUI_IN_SITU, TIME_LENGTH, TIME_SPAN_Q, \
     TIME_UNITS, TYPE_WORDS, WHERE, capitalised_groups, capitalised_names, expected_type, hyphen_compound, \
-    HOW_MANY_SPEC, count_words, focus_words, is_recent_year, time_unit
+    HOW_MANY_SPEC, focus_words, is_recent_year, time_unit
 from kalan.rag.opening import balanced
 from kalan.rag.phrases import Phrases, alone, is_year, tokens, written_words
 from kalan.rag.sentences import sentence_spans
@@ -142,7 +142,7 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
         if count_focus and not durations and _HOW_MANY.found(fq) and (focus := focus_words(question)):
             # « 7 » of « pont 7 » counts no cabin; a count of the noun itself comes before a measure « de » it
             # (« 256 couleurs » before « 216 valeurs de couleurs »; « 100 mètres de diamètre » when alone)
-            out = ([(s, e) for s, e in out if focus & count_words(sentence[s:e])]
+            out = ([(s, e) for s, e in out if focus & set(tokenize(sentence[s:e]))]
                    or [(s, e) for s, e in out if focus & _counted_words(sentence, s, e)])
         if _asks_how_long_so_far(fq):
             out += _since_spans(question, sentence, topic)
@@ -161,9 +161,9 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
 
 
 def _counted_words(sentence: str, s: int, e: int) -> set[str]:
-    """What the count at ``sentence[s:e]`` counts or measures: its own words (« % » included) and the noun its
-    unit is « de » of (« 100 mètres de diamètre », « 5 km de long »)."""
-    said = count_words(sentence[s:e])
+    """What the count at ``sentence[s:e]`` counts or measures: its own words and the noun its unit is « de » of
+    (« 100 mètres de diamètre », « 5 km de long »)."""
+    said = set(tokenize(sentence[s:e]))
     after = tokens(fold(sentence[e:e + 40]))
     if len(after) > 1 and after[0].text in ("de", "d'", "d"):
         said |= set(tokenize(after[1].text))
