@@ -33,7 +33,7 @@ from kalan.rag.refusal import Decision, RefusalReason, after_answer, before_answ
 from kalan.rag.planted import planted_spans
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.referents import fits
-from kalan.rag.short_answer import asks_itself, attached, counted, described, direct_part, find_span
+from kalan.rag.short_answer import asks_itself, attached, counted, described, direct_part, elapsed, find_span
 from kalan.rag.text import content_words
 from kalan.rag.verified import is_rejected, rebuild, repeats_rejected, without_rejected
 
@@ -291,7 +291,13 @@ class AnswerChain:
                     cited.append(c)
                     break
             else:
-                state.span_missing = True
+                inferred = elapsed(part, [c.text for c in by_score], topic) \
+                    if kind == "number" and self.settings.answer.elapsed_years else None
+                if inferred is None:
+                    state.span_missing = True
+                else:  # « 5 ans (de 1755 à 1760) »: both dated sentences are cited
+                    spans.append(inferred[0])
+                    cited.extend(by_score[k] for k in inferred[1])
         if not spans:
             return None
         numbers = list(dict.fromkeys(order.index(c.passage_index) + 1 for c in cited))

@@ -255,6 +255,12 @@ class AnswerSettings(BaseModel):
         "span_absent refuses. Test halves: students-piaf pass 0.634 -> 0.648, refused 0.531 -> 0.594; "
         "students-piaf2 0.623 -> 0.656; PIAF kept 0.620 -> 0.618, direct-first 0.608 -> 0.613 (BENCHMARKS.md).",
     )
+    elapsed_years: bool = Field(
+        True, description="One step of arithmetic: a question on the time between two events (« X combien "
+        "d'années avant|après Y », « … entre X et Y ») that no chosen sentence answers with a length of time is "
+        "answered with the years between the two events' years, each read from the chosen sentence that says it: "
+        "« 5 ans (de 1755 à 1760) » (kalan.rag.short_answer.elapsed).",
+    )
     kind_bonus_span: bool = Field(
         True, description="A date, number or name question's scoring bonus (score_kind_bonus) goes to a sentence "
         "only when the direct answer's span finder finds the asked fact in it (off: any date, number or name, "

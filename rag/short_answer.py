@@ -585,3 +585,68 @@ def direct_part(answer: str) -> str:
     first = answer[spans[0][0]:spans[0][1]] if spans else ""
     first = re.sub(r"\s*\[[\d,\s]+\]", "", first).strip(" .")
     return first if 0 < len(first.split()) <= 12 else ""
+
+
+_PIVOTS = ("avant", "apres")  # « X combien d'années avant Y », « … après Y »
+
+
+def _events(question: str) -> tuple[str, str] | None:
+    """The two events a question on the time between them names: « X … combien d'années avant|après Y »
+    (X before the interrogative, Y after the pivot), « … combien d'années entre X et Y ». None otherwise."""
+    fq = fold(question)
+    toks = tokens(fq)
+    m = TIME_SPAN_Q.search(toks)
+    if m is None:
+        return None
+    words = [t.text for t in toks]
+    if "entre" in words[m.last:]:
+        i = m.last + words[m.last:].index("entre")
+        if "et" in words[i + 1:]:
+            j = i + 1 + words[i + 1:].index("et")
+            return fq[toks[i].end:toks[j].start], fq[toks[j].end:]
+    pivot = next((k for k in range(m.last, len(toks)) if words[k] in _PIVOTS), None)
+    if pivot is None:
+        return None
+    return fq[:toks[m.first].start], fq[toks[pivot].end:]
+
+
+def _year_of(event: str, sentences: list[str], topic: frozenset[str]) -> tuple[int, int] | None:
+    """(sentence index, year) of the sentence that says ``event`` best (half its words at least) and holds a
+    year: the year nearest to the event's words in it."""
+    wanted = set(tokenize(event)) - TYPE_WORDS - topic
+    if not wanted:
+        return None
+    best = None
+    for k, sentence in enumerate(sentences):
+        toks = tokens(sentence)
+        stems = [set(tokenize(t.text)) for t in toks]
+        held = wanted & set().union(*stems) if stems else set()
+        years = [i for i, t in enumerate(toks) if is_year(t) and alone(toks, i)]
+        if not years or len(held) * 2 < len(wanted):
+            continue
+        at = [i for i, s in enumerate(stems) if s & wanted]
+        i = min(years, key=lambda y: min(abs(y - a) for a in at))
+        key = (len(held), -min(abs(i - a) for a in at))
+        if best is None or key > best[0]:
+            best = (key, k, int(toks[i].text))
+    return None if best is None else (best[1], best[2])
+
+
+def elapsed(question: str, sentences: list[str], topic: frozenset[str] = frozenset()) -> tuple[Span, list[int]] | None:
+    """One step of arithmetic, for a question on the time between two events (« Montréal s'est rendue combien
+    de temps après la bataille de Fort Beauséjour ? »): each event's year read from the sentence that says it
+    (``_year_of``), and the years between them: « 5 ans (de 1755 à 1760) ». Returns the span and the indexes of
+    the two sentences (the same one when it dates both), or None when an event has no dated sentence or both
+    get the same year."""
+    events = _events(question)
+    if events is None:
+        return None
+    found = [_year_of(e, sentences, topic) for e in events]
+    if None in found:
+        return None
+    (ka, ya), (kb, yb) = found
+    if ya == yb:
+        return None
+    low, high = sorted((ya, yb))
+    text = f"{high - low} ans"
+    return Span(0, 0, text, f"{text} (de {low} à {high})"), list(dict.fromkeys((ka, kb)))

@@ -150,3 +150,28 @@ def test_a_refusal_on_the_corpus_s_subjects_names_the_nearest_articles(two_artic
     assert "Le corpus couvre" not in r["answer"]
     task = two_articles.ask("Écris un poème sur la mer")  # not on the corpus's subjects: the corpus's titles
     assert task["refused"] and "Le corpus couvre : « Lyon rénove ses ponts » ; « Mali–Russie" in task["answer"]
+
+
+def test_the_time_between_two_events_is_inferred_and_cited(tmp_path):
+    """« … combien d'années après … » that no sentence answers with a length of time: the years between the two
+    events' years, each the one nearest the event's words (here in one sentence), cited; with
+    ``answer.elapsed_years`` off, refused."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "canada.txt").write_text(
+        "La conquête du Canada\n\nEn 1755, les soldats britanniques gagnent la bataille de Fort Beauséjour, et leurs "
+        "renforts mènent à la capitulation de Montréal en septembre 1760. Les colons français restent nombreux "
+        "dans la vallée du Saint-Laurent.\n", encoding="utf-8")
+    (corpus / "canada.meta.yaml").write_text('title: "La conquête du Canada"\nlanguage: fr\n', encoding="utf-8")
+    svc = _ingested(tmp_path / "data3", corpus)
+    q = "montreal s'est rendue cmb d'annees apres la bataille de fort beausejour ?"
+    r = svc.ask(q)
+    assert not r["refused"] and r["short_answer"] == "5 ans"
+    assert r["answer"].startswith("5 ans (de 1755 à 1760) [1]")
+    quote = r["citations"][0]["quote"]
+    assert "1755" in quote and "1760" in quote
+    off = load_settings(data_dir=tmp_path / "data3", embedding={"mode": "fake"},
+                        answer={"min_retrieval_score": -1.0, "min_support": -1.0, "min_answer_score": -1.0,
+                                "min_answer_score_follow_up": -1.0, "elapsed_years": False})
+    r = KalanService(off).ask(q)
+    assert r["refused"] and r["refusal_reason"] == "fait_absent"

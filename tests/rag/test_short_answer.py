@@ -351,3 +351,32 @@ def test_count_focus_leaves_lengths_of_time_and_measures_alone():
     assert find_span("Combien de temps après l'indépendance ?", sentence, "number", count_focus=True).text == \
         "Six décennies"
     assert "188" in find_span("Quelle est la longueur du navire ?", sentence, "number", count_focus=True).text
+
+
+def test_the_time_between_two_dated_events_is_counted():
+    """``elapsed``: each event's year from the sentence that says it, the years between them, both sentences
+    given back (to be cited)."""
+    from kalan.rag.short_answer import elapsed
+
+    sentences = ["Puis, en 1755, les soldats britanniques conduisent à la bataille de Fort Beauséjour.",
+                 "Les renforts mènent à la capitulation de Montréal en septembre 1760.",
+                 "En 1763, le traité de Paris est signé."]
+    found = elapsed("Montréal s'est rendue combien de temps après la bataille de Fort Beauséjour ?", sentences)
+    assert found is not None
+    span, used = found
+    assert (span.text, span.framed, sorted(used)) == ("5 ans", "5 ans (de 1755 à 1760)", [0, 1])
+    between = elapsed("Il s'est passé combien d'années entre la bataille de Fort Beauséjour et le traité de Paris ?",
+                      sentences)
+    assert between is not None and between[0].framed == "8 ans (de 1755 à 1763)"
+
+
+def test_the_time_between_events_needs_both_dated_and_apart():
+    from kalan.rag.short_answer import elapsed
+
+    sentences = ["En 1755, la bataille de Fort Beauséjour a lieu.", "La capitulation de Montréal suit."]
+    # the surrender is in no dated sentence: nothing is inferred (span_absent then refuses)
+    assert elapsed("Montréal s'est rendue combien de temps après la bataille de Fort Beauséjour ?", sentences) is None
+    # no second event named: not a question on the time between two events
+    assert elapsed("La bataille de Fort Beauséjour a duré combien de temps ?", sentences) is None
+    same = ["En 1755, la bataille de Fort Beauséjour a lieu et Montréal se rend."]
+    assert elapsed("Montréal s'est rendue combien de temps après la bataille de Fort Beauséjour ?", same) is None
