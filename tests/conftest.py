@@ -40,6 +40,17 @@ def seed_corpus(tmp_path) -> Path:
 
 
 @pytest.fixture
+def one_article(tmp_path):
+    """``one_article(name, text)``: a corpus folder holding that one article file, under the test's temp dir."""
+    def write(name: str, text: str) -> Path:
+        corpus = tmp_path / "corpus-one"
+        corpus.mkdir(exist_ok=True)
+        (corpus / name).write_text(text, encoding="utf-8")
+        return corpus
+    return write
+
+
+@pytest.fixture
 def settings(tmp_path):
     from kalan.rag.settings import load_settings
 

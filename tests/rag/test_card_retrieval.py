@@ -10,13 +10,12 @@ from kalan.rag.service import KalanService
 
 
 @pytest.fixture
-def svc(settings, tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "niger.md").write_text(
+def svc(settings, one_article):
+    corpus = one_article(
+        "niger.md",
         "---\ntitle: Le fleuve Niger\nauthor: Awa Traoré\ndate: 2025-09-03\nsource: Journal du Sahel\n---\n\n"
         "Le fleuve Niger traverse Bamako et Mopti avant de rejoindre le Niger.\n\n## La crue\n\n"
-        "La crue de septembre a inondé les quartiers bas de Mopti, selon l'article du journal.\n", encoding="utf-8")
+        "La crue de septembre a inondé les quartiers bas de Mopti, selon l'article du journal.\n")
     service = KalanService(settings)
     ingest_corpus(settings, corpus, service.store, service.embedder, progress=False)
     return service

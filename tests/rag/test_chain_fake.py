@@ -152,17 +152,15 @@ def test_a_refusal_on_the_corpus_s_subjects_names_the_nearest_articles(two_artic
     assert task["refused"] and "Le corpus couvre : « Lyon rénove ses ponts » ; « Mali–Russie" in task["answer"]
 
 
-def test_the_time_between_two_events_is_inferred_and_cited(tmp_path):
+def test_the_time_between_two_events_is_inferred_and_cited(tmp_path, one_article):
     """« … combien d'années après … » that no sentence answers with a length of time: the years between the two
     events' years, each the one nearest the event's words (here in one sentence), cited; with
     ``answer.elapsed_years`` off, refused."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "canada.txt").write_text(
-        "La conquête du Canada\n\nEn 1755, les soldats britanniques gagnent la bataille de Fort Beauséjour, et leurs "
-        "renforts mènent à la capitulation de Montréal en septembre 1760. Les colons français restent nombreux "
-        "dans la vallée du Saint-Laurent.\n", encoding="utf-8")
-    (corpus / "canada.meta.yaml").write_text('title: "La conquête du Canada"\nlanguage: fr\n', encoding="utf-8")
+    corpus = one_article(
+        "canada.md",
+        "---\ntitle: La conquête du Canada\n---\n\nEn 1755, les soldats britanniques gagnent la bataille de Fort "
+        "Beauséjour, et leurs renforts mènent à la capitulation de Montréal en septembre 1760. Les colons français "
+        "restent nombreux dans la vallée du Saint-Laurent.\n")
     svc = _ingested(tmp_path / "data3", corpus)
     q = "montreal s'est rendue cmb d'annees apres la bataille de fort beausejour ?"
     r = svc.ask(q)
