@@ -257,8 +257,10 @@ def _frame(kind: str, question: str, text: str) -> str:
         return text[:1].upper() + text[1:]
     if _SINCE.found(question):
         return f"Depuis {text}"
-    if ft.startswith(("les annees", "annees")):
+    if ft.startswith("les annees"):
         return f"Dans {text}"
+    if ft.startswith("annees"):  # « jusqu'au début des années 1870 »: the span starts after « des »
+        return f"Dans les {text}"
     digits = len(ft) - len(ft.lstrip("0123456789"))
     if (1 <= digits <= 2 and ft[digits:digits + 1].isspace()) or (ft.startswith("1er") and ft[3:4].isspace()):
         return f"Le {text}"
@@ -377,7 +379,7 @@ def find_span(question: str, sentence: str, kind: str | None = None, topic: froz
              if _new(sentence[s:e], question + " " + exclude)]
     if not spans:
         return None
-    qwords = set(tokenize(question))
+    qwords = set(tokenize(question)) - TYPE_WORDS  # « quelle année » anchors no « années 1870 »
     anchors = [a for a, b in written_words(sentence) if set(tokenize(sentence[a:b])) & qwords]
 
     def distance(span: tuple[int, int]) -> float:

@@ -380,3 +380,13 @@ def test_the_time_between_events_needs_both_dated_and_apart():
     assert elapsed("La bataille de Fort Beauséjour a duré combien de temps ?", sentences) is None
     same = ["En 1755, la bataille de Fort Beauséjour a lieu et Montréal se rend."]
     assert elapsed("Montréal s'est rendue combien de temps après la bataille de Fort Beauséjour ?", same) is None
+
+
+def test_the_asked_kind_of_fact_is_no_anchor():
+    """« en quelle année » says what is asked, not what it is about: « années 1870 » is not near « année »;
+    the date nearest the question's own words (« capture ») answers. A decade after « des » gets its article."""
+    sentence = ("En juillet 1857, les tribus se rendent, et la capture de Lalla Fatma N'Soumer met un terme à la "
+                "résistance ; mais les Kabyles se soulèveront encore jusqu'au début des années 1870.")
+    assert find_span("et elle s'est fait capturer en quelle annee ?", sentence, "date").framed == "En juillet 1857"
+    assert find_span("les kabyles se sont souleves jusqu'a quand ?", sentence, "date").framed == \
+        "Dans les années 1870"
