@@ -612,6 +612,14 @@ def _events(question: str) -> tuple[str, str] | None:
     return fq[:toks[m.first].start], fq[toks[pivot].end:]
 
 
+def _counts_noun(sentence: str, toks, i: int) -> bool:
+    """The four digits at token ``i`` count the common noun after them (« 1500 soldats »): not a year."""
+    if i + 1 >= len(toks) or toks[i + 1].kind != "word":
+        return False
+    after = toks[i + 1]
+    return sentence[after.start:after.start + 1].islower() and after.text not in FRENCH_STOPWORDS
+
+
 def _year_of(event: str, sentences: list[str], topic: frozenset[str]) -> tuple[int, int] | None:
     """(sentence index, year) of the sentence that says ``event`` best (half its words at least) and holds a
     year: the year nearest to the event's words in it."""
@@ -623,7 +631,7 @@ def _year_of(event: str, sentences: list[str], topic: frozenset[str]) -> tuple[i
         toks = tokens(sentence)
         stems = [set(tokenize(t.text)) for t in toks]
         held = wanted & set().union(*stems) if stems else set()
-        years = [i for i, t in enumerate(toks) if is_year(t) and alone(toks, i)]
+        years = [i for i, t in enumerate(toks) if is_year(t) and alone(toks, i) and not _counts_noun(sentence, toks, i)]
         if not years or len(held) * 2 < len(wanted):
             continue
         at = [i for i, s in enumerate(stems) if s & wanted]

@@ -378,6 +378,10 @@ def test_the_time_between_events_needs_both_dated_and_apart():
     assert elapsed("Montréal s'est rendue combien de temps après la bataille de Fort Beauséjour ?", sentences) is None
     # no second event named: not a question on the time between two events
     assert elapsed("La bataille de Fort Beauséjour a duré combien de temps ?", sentences) is None
+    # four digits that count soldiers date nothing
+    counted = ["La bataille de Fort Beauséjour oppose 1500 soldats en 1755.",
+               "Montréal se rend avec 1760 soldats, dit le gouverneur."]
+    assert elapsed("Montréal s'est rendue combien de temps après la bataille de Fort Beauséjour ?", counted) is None
     same = ["En 1755, la bataille de Fort Beauséjour a lieu et Montréal se rend."]
     assert elapsed("Montréal s'est rendue combien de temps après la bataille de Fort Beauséjour ?", same) is None
 
