@@ -98,20 +98,19 @@ class Proxy:
                     return None
                 await asyncio.sleep(0.2)
 
+    def _new_session(self, force_close: bool) -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(
+            auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar(),
+            timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.connect_timeout_s),
+            connector=aiohttp.TCPConnector(force_close=force_close),
+        )
+
     async def _client(self, idempotent: bool = True) -> aiohttp.ClientSession:
         """The pooled session for reads; for a request that changes something, a session whose connections
         are never reused (``force_close``): a pooled connection the instance has just closed cannot break it
         after it was sent."""
-        if (self._session if idempotent else self._fresh) is None:
-            session = aiohttp.ClientSession(
-                auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar(),
-                timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.connect_timeout_s),
-                connector=aiohttp.TCPConnector(force_close=not idempotent),
-            )
-            if idempotent:
-                self._session = session
-            else:
-                self._fresh = session
+        if self._session is None:  # both made on first use, inside the event loop
+            self._session, self._fresh = self._new_session(False), self._new_session(True)
         return self._session if idempotent else self._fresh
 
     async def handle(self, request: web.Request) -> web.StreamResponse:

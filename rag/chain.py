@@ -296,8 +296,9 @@ class AnswerChain:
                 if inferred is None:
                     state.span_missing = True
                 else:  # « 5 ans (de 1755 à 1760) »: both dated sentences are cited
-                    spans.append(inferred[0])
-                    cited.extend(by_score[k] for k in inferred[1])
+                    span, used = inferred
+                    spans.append(span)
+                    cited.extend(by_score[k] for k in used)
         if not spans:
             return None
         numbers = list(dict.fromkeys(order.index(c.passage_index) + 1 for c in cited))

@@ -620,23 +620,27 @@ def _counts_noun(sentence: str, toks, i: int) -> bool:
     return sentence[after.start:after.start + 1].islower() and after.text not in FRENCH_STOPWORDS
 
 
-def _year_of(event: str, sentences: list[str], topic: frozenset[str]) -> tuple[int, int] | None:
-    """(sentence index, year) of the sentence that says ``event`` best (half its words at least) and holds a
-    year: the year nearest to the event's words in it."""
+def _dated(sentence: str):
+    """A sentence read once for ``_year_of``: its tokens, each token's stems, and the tokens that are years."""
+    toks = tokens(sentence)
+    years = [i for i, t in enumerate(toks) if is_year(t) and alone(toks, i) and not _counts_noun(sentence, toks, i)]
+    return toks, [set(tokenize(t.text)) for t in toks], years
+
+
+def _year_of(event: str, read: list, topic: frozenset[str]) -> tuple[int, int] | None:
+    """(sentence index, year) of the sentence (``read``: each one ``_dated``) that says ``event`` best (half its
+    words at least) and holds a year: the year nearest to the event's words in it."""
     wanted = set(tokenize(event)) - TYPE_WORDS - topic
     if not wanted:
         return None
     best = None
-    for k, sentence in enumerate(sentences):
-        toks = tokens(sentence)
-        stems = [set(tokenize(t.text)) for t in toks]
-        held = wanted & set().union(*stems) if stems else set()
-        years = [i for i, t in enumerate(toks) if is_year(t) and alone(toks, i) and not _counts_noun(sentence, toks, i)]
+    for k, (toks, stems, years) in enumerate(read):
+        held = wanted & set().union(*stems)
         if not years or len(held) * 2 < len(wanted):
             continue
         at = [i for i, s in enumerate(stems) if s & wanted]
-        i = min(years, key=lambda y: min(abs(y - a) for a in at))
-        key = (len(held), -min(abs(i - a) for a in at))
+        gap, i = min((min(abs(y - a) for a in at), y) for y in years)
+        key = (len(held), -gap)
         if best is None or key > best[0]:
             best = (key, k, int(toks[i].text))
     return None if best is None else (best[1], best[2])
@@ -651,7 +655,8 @@ def elapsed(question: str, sentences: list[str], topic: frozenset[str] = frozens
     events = _events(question)
     if events is None:
         return None
-    found = [_year_of(e, sentences, topic) for e in events]
+    read = [_dated(s) for s in sentences]
+    found = [_year_of(e, read, topic) for e in events]
     if None in found:
         return None
     (ka, ya), (kb, yb) = found
