@@ -82,6 +82,9 @@ def _elided_clause(word: str) -> bool:
 # spaCy labels that fit each kind of name question; None: any entity.
 _PLACE_Q = Phrases(WHERE, f"{QUEL} {{PLACE_NOUNS}}", **QUESTION_LISTS)
 _ORG_Q = Phrases(f"{QUEL} {{ORG_NOUNS}}", **QUESTION_LISTS)
+# a name question that says a person's role or kind (« c qui le premier ministre », « quel chef d'entreprise »)
+# asks for a person: an organisation (« La Couronne ») does not answer it
+_PERSON_WORDS = frozenset(lx.PERSON_NOUNS + lx.ROLE_TITLES)
 _PERSON_Q = Phrases(QUI, *QUI_IN_SITU, f"{QUEL} {{PERSON_NOUNS}}", **QUESTION_LISTS)  # « qui », wherever it stands
 
 
@@ -153,7 +156,8 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
         elif _ORG_Q.search(fq):
             labels = {"ORG", "MISC"}
         elif _PERSON_Q.search(fq):
-            labels = {"PER", "ORG"}  # « qui explore le lithium ? » : a company answers too
+            # « qui explore le lithium ? » : a company answers too; « c qui le premier ministre ? » asks a person
+            labels = {"PER"} if _PERSON_WORDS & set(fq.replace("'", " ").split()) else {"PER", "ORG"}
         else:
             labels = None
         return _entity_spans(sentence, labels)

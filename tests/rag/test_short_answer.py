@@ -394,3 +394,19 @@ def test_the_asked_kind_of_fact_is_no_anchor():
     assert find_span("et elle s'est fait capturer en quelle annee ?", sentence, "date").framed == "En juillet 1857"
     assert find_span("les kabyles se sont souleves jusqu'a quand ?", sentence, "date").framed == \
         "Dans les années 1870"
+
+
+def test_a_question_that_says_a_person_role_takes_no_organisation():
+    from kalan.rag import entities
+
+    s = "Le lieutenant-gouverneur représente la Couronne dans chaque province du pays."
+    start = s.index("la Couronne") + 3
+    assert entities.remember(s, entities.encode([((start, start + len("Couronne"), "ORG"),)]))
+    try:
+        # a plain « qui » may be answered by an organisation (« qui explore le lithium ? » : a company) …
+        assert find_span("Qui agit dans chaque province ?", s, "name").text == "Couronne"
+        # … a role or a kind of person asks for a person, which this sentence does not name
+        assert find_span("c qui le premier ministre du pays ?", s, "name") is None
+        assert find_span("Quel chef représente chaque province ?", s, "name") is None
+    finally:
+        entities.forget_all()
