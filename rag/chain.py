@@ -26,7 +26,7 @@ from kalan.rag.answer import Answer, Citation, Passage, Sentence
 from kalan.rag.extractive import SentenceVectors, bullet_end, candidates, matched, question_words, score_candidates, select
 from kalan.rag.ellipsis import fragment_unheard, is_follow_up, resolve
 from kalan.rag.guards import clean_question, looks_like_injection
-from kalan.rag.opening import choose as choose_opening, from_best as opening_from_best, word_count
+from kalan.rag.opening import Opening, choose as choose_opening, from_best as opening_from_best, word_count
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
 from kalan.rag.answer_types import coverage, expected_type, question_parts
 from kalan.rag.refusal import Decision, RefusalReason, after_answer, before_answer, topic_of
@@ -258,12 +258,14 @@ class AnswerChain:
         top = by_score[0]
         focus = self.settings.answer.count_focus
         parse = self.settings.answer.parse_spans  # spaCy at answer time: off (issue #16)
-        spans, cited = [], []
-        for part in question_parts(state.clean):
+        spans, cited, open_part, missing = [], [], False, 0
+        parts = question_parts(state.clean)
+        for part in parts:
             kind = expected_type(part)
             if kind is None and follow_up and not asks_itself(part):  # « Et en 2021 ? » asks what the last did
                 kind = expected_type(state.standalone)
             if kind is None:
+                open_part = len(parts) > 1
                 continue
             # another chosen sentence may give the span only if it is close in score and about this part of the
             # question: « Le 14 octobre 2025 » does not date an accord the question asks about
@@ -294,19 +296,54 @@ class AnswerChain:
                 inferred = elapsed(part, [c.text for c in by_score], topic) \
                     if kind == "number" and self.settings.answer.elapsed_years else None
                 if inferred is None:
-                    state.span_missing = True
+                    missing += 1
                 else:  # « 5 ans (de 1755 à 1760) »: both dated sentences are cited
                     span, used = inferred
                     spans.append(span)
                     cited.extend(by_score[k] for k in used)
+        state.span_missing = bool(missing)
         if not spans:
             return None
+        state.short_answer = " ; ".join(sp.text for sp in spans)
+        if open_part and self.settings.answer.open_part_sentence:
+            whole = self._with_open_part(state, spans, cited, order, topic)
+            if whole is not None:
+                return whole
         numbers = list(dict.fromkeys(order.index(c.passage_index) + 1 for c in cited))
         text = " ; ".join([spans[0].framed] + [sp.text for sp in spans[1:]])
         sentence = AnswerSentence(text + ".", numbers, support=1.0, role="direct")
         for c in cited:
             sentence.quote_spans.setdefault(order.index(c.passage_index) + 1, (c.start, c.end))
-        state.short_answer = " ; ".join(sp.text for sp in spans)
+        return sentence
+
+    def _with_open_part(self, state: State, spans: list, cited: list, order: list[int],
+                        topic: frozenset[str]) -> AnswerSentence | None:
+        """« Quel traité … et en quelle année ? »: a two-part question whose other part asks no date, number or
+        name opens with the sentence that holds the span (or its run of clauses around the span, within
+        ``answer.open_opening_words``), framed « Selon l'article, … [n]. », so that the first sentence answers both
+        parts; a whole sentence is not quoted again, a run's sentence is. None when the spans come from several
+        sentences or no run that fits holds them all (the span alone then opens)."""
+        c = cited[0]
+        if any(x is not c for x in cited) or any(c.text[sp.start:sp.end] != sp.text for sp in spans):
+            return None  # several sentences, or a span worked out rather than read (« 5 ans (de 1755 à 1760) »)
+        budget = self.settings.answer.open_opening_words
+        run = opening_from_best(c.text, question_words(state.clean, topic) or {"_"}, budget) \
+            if word_count(c.text) > budget + 4 else None
+        if run is None:
+            text = c.text.strip().rstrip(" \t\n.…!?;:,")
+            start = len(c.text) - len(c.text.lstrip())
+            if word_count(text) > budget + 4:
+                return None
+        else:
+            start, text = run.start, run.text
+        if any(sp.start < start or sp.end > start + len(text) for sp in spans):
+            return None
+        n = order.index(c.passage_index) + 1
+        opening = Opening(start, start + len(text), text)
+        sentence = AnswerSentence(opening.framed + ".", [n], support=1.0, role="direct")
+        sentence.quote_spans[n] = (c.start + start, c.start + start + len(text))
+        if run is None:  # the whole sentence: its quote would say it twice
+            state.sentences = [q for q in state.sentences if q.text.strip() != c.text.strip()]
         return sentence
 
     def _opening(self, state: State, qwords: set[str]) -> AnswerSentence | None:

@@ -281,6 +281,12 @@ class AnswerSettings(BaseModel):
         "when choosing an open question's opening (open_opening_words); each run is embedded (about 10 ms). Off: "
         "0.5 won one students case on the tune half but lost one on the test half.",
     )
+    open_part_sentence: bool = Field(
+        True, description="A two-part question whose other part asks no date, number or name (« Quel traité … et "
+        "en quelle année ? ») opens with the sentence that holds the span, or its run of clauses around it, framed "
+        "« Selon l'article, … [n]. », instead of the span alone: the first sentence answers both parts "
+        "(kalan.rag.chain; off: the span alone).",
+    )
     require_span: bool = Field(
         True, description="Refuse when a part of the question asks a date, number or name and no chosen sentence "
         "holds a span of that kind (the direct answer's span finder).",

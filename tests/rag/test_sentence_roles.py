@@ -53,6 +53,22 @@ def test_a_typed_question_opens_with_its_direct_sentence_then_quotes(svc):
     assert list(r["sentences"][0]) == ["text", "citations", "support", "role"]  # the old keys, then the new one
 
 
+@pytest.mark.parametrize("on", [True, False])
+def test_a_two_part_question_with_an_open_part_opens_with_the_sentence_that_holds_its_span(tmp_path, on):
+    svc = _service(tmp_path, open_part_sentence=on)
+    r = svc.ask("En quelle année la construction du pont de Vernes s'est-elle achevée, et comment ?")
+    assert not r["refused"] and r["short_answer"] == "1910"
+    first = r["sentences"][0]
+    assert first["role"] == "direct" and r["short_answer"] in first["text"]
+    if on:  # both parts in the first sentence: the year and how, the article's own words
+        assert first["text"].startswith("Selon l'article, ") and "menés par la commune" in first["text"]
+        body = first["text"][len("Selon l'article, "):].rsplit(" [", 1)[0]
+        assert body[0].upper() + body[1:] in ARTICLE
+        assert all(s["text"].rsplit(" [", 1)[0] not in first["text"] for s in r["sentences"][1:])  # not said twice
+    else:
+        assert "menés" not in first["text"]
+
+
 def test_a_long_open_answer_opens_with_its_opening(svc):
     r = svc.ask("Pourquoi le conseil municipal de Vernes a-t-il choisi un pont de pierre ?")
     assert not r["refused"] and r["short_answer"] is None
