@@ -158,8 +158,8 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
         elif _PERSON_Q.search(fq):
             # « qui explore le lithium ? » : a company answers too; « c qui le premier ministre ? » asks a person
             labels = {"PER"} if _PERSON_WORDS & set(fq.replace("'", " ").split()) else {"PER", "ORG"}
-        else:
-            labels = None
+        else:  # « il s'appelait comment, le premier président ? », « quel est le nom du dirigeant … »: a person
+            labels = {"PER"} if _PERSON_WORDS & set(fq.replace("'", " ").split()) else None
         return _entity_spans(sentence, labels)
     return []
 

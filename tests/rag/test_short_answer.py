@@ -410,3 +410,25 @@ def test_a_question_that_says_a_person_role_takes_no_organisation():
         assert find_span("Quel chef représente chaque province ?", s, "name") is None
     finally:
         entities.forget_all()
+
+
+def test_a_name_question_in_any_form_that_says_a_person_noun_takes_a_person():
+    from kalan.rag import entities
+
+    s = "Le président Modibo Keïta proclame l'indépendance à Bamako."
+    per, loc = s.index("Modibo Keïta"), s.index("Bamako")
+    assert entities.remember(s, entities.encode([((per, per + len("Modibo Keïta"), "PER"),
+                                                  (loc, loc + len("Bamako"), "LOC"))]))
+    try:
+        # « comment s'appelle », « quel est le nom de »: no « qui », but a person noun — a place does not answer
+        assert find_span("il s'appelait comment le premier président ?", s, "name").text == "Modibo Keïta"
+        assert find_span("Quel est le nom du dirigeant qui proclame l'indépendance à Bamako ?", s,
+                         "name").text == "Modibo Keïta"
+        t = "L'indépendance est proclamée à Bamako."
+        at = t.index("Bamako")
+        assert entities.remember(t, entities.encode([((at, at + len("Bamako"), "LOC"),)]))
+        assert find_span("il s'appelait comment le président qui l'a proclamée ?", t, "name") is None
+        # without a person noun, any name still answers (« c'est quoi son nom, la ville ? »)
+        assert find_span("elle s'appelle comment la ville de l'indépendance ?", t, "name").text == "Bamako"
+    finally:
+        entities.forget_all()
