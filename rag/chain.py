@@ -26,7 +26,8 @@ from kalan.rag.answer import Answer, Citation, Passage, Sentence
 from kalan.rag.extractive import SentenceVectors, bullet_end, candidates, matched, question_words, score_candidates, select
 from kalan.rag.ellipsis import fragment_unheard, is_follow_up, resolve
 from kalan.rag.guards import clean_question, looks_like_injection
-from kalan.rag.opening import Opening, choose as choose_opening, from_best as opening_from_best, word_count
+from kalan.rag.opening import choose as choose_opening, from_best as opening_from_best, whole as whole_sentence, \
+    word_count
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
 from kalan.rag.answer_types import coverage, expected_type, question_parts
 from kalan.rag.refusal import Decision, RefusalReason, after_answer, before_answer, topic_of
@@ -258,7 +259,7 @@ class AnswerChain:
         top = by_score[0]
         focus = self.settings.answer.count_focus
         parse = self.settings.answer.parse_spans  # spaCy at answer time: off (issue #16)
-        spans, cited, open_part, missing = [], [], False, 0
+        spans, cited, open_part = [], [], False
         parts = question_parts(state.clean)
         for part in parts:
             kind = expected_type(part)
@@ -296,12 +297,11 @@ class AnswerChain:
                 inferred = elapsed(part, [c.text for c in by_score], topic) \
                     if kind == "number" and self.settings.answer.elapsed_years else None
                 if inferred is None:
-                    missing += 1
+                    state.span_missing = True
                 else:  # « 5 ans (de 1755 à 1760) »: both dated sentences are cited
                     span, used = inferred
                     spans.append(span)
                     cited.extend(by_score[k] for k in used)
-        state.span_missing = bool(missing)
         if not spans:
             return None
         state.short_answer = " ; ".join(sp.text for sp in spans)
@@ -327,22 +327,19 @@ class AnswerChain:
         if any(x is not c for x in cited) or any(c.text[sp.start:sp.end] != sp.text for sp in spans):
             return None  # several sentences, or a span worked out rather than read (« 5 ans (de 1755 à 1760) »)
         budget = self.settings.answer.open_opening_words
-        run = opening_from_best(c.text, question_words(state.clean, topic) or {"_"}, budget) \
+        opening = opening_from_best(c.text, question_words(state.clean, topic), budget) \
             if word_count(c.text) > budget + 4 else None
-        if run is None:
-            text = c.text.strip().rstrip(" \t\n.…!?;:,")
-            start = len(c.text) - len(c.text.lstrip())
-            if word_count(text) > budget + 4:
+        entire = opening is None
+        if entire:
+            opening = whole_sentence(c.text)
+            if word_count(opening.text) > budget + 4:
                 return None
-        else:
-            start, text = run.start, run.text
-        if any(sp.start < start or sp.end > start + len(text) for sp in spans):
+        if any(sp.start < opening.start or sp.end > opening.end for sp in spans):
             return None
         n = order.index(c.passage_index) + 1
-        opening = Opening(start, start + len(text), text)
         sentence = AnswerSentence(opening.framed + ".", [n], support=1.0, role="direct")
-        sentence.quote_spans[n] = (c.start + start, c.start + start + len(text))
-        if run is None:  # the whole sentence: its quote would say it twice
+        sentence.quote_spans[n] = (c.start + opening.start, c.start + opening.end)
+        if entire:  # the whole sentence: its quote would say it twice
             state.sentences = [q for q in state.sentences if q.text.strip() != c.text.strip()]
         return sentence
 

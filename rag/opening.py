@@ -151,13 +151,21 @@ def choose(sentence: str, qwords: set[str], max_words: int = 26, novelty_weight:
     return Opening(best[0], best[1], sentence[best[0]:best[1]])
 
 
+def whole(sentence: str) -> Opening:
+    """The sentence itself as an opening: without the spaces around it and its closing punctuation (brackets and
+    quotes closing the sentence stay)."""
+    text = sentence.strip().rstrip(" \t\n.…!?;:,")
+    start = len(sentence) - len(sentence.lstrip())
+    return Opening(start, start + len(text), text)
+
+
 def from_best(sentence: str, qwords: set[str], max_words: int = 26) -> Opening | None:
     """The opening taken from the best sentence when the quote opens with another one (the sentence its pronoun
     leans on): the whole sentence when it fits ``max_words`` plus four, else its best run of clauses (the run
     may open the sentence: the quote does not show this sentence first); None when it holds none of the
     question's words."""
-    text = sentence.strip().rstrip(" \t\n.…!?;:,")  # brackets and quotes closing the sentence stay
-    start = len(sentence) - len(sentence.lstrip())
+    entire = whole(sentence)
+    start, text = entire.start, entire.text
     if not text or not matched(qwords, content_words(text)):
         return None
     if word_count(text) > max_words + 4:

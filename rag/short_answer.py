@@ -151,15 +151,17 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
             out += _since_spans(question, sentence, topic)
         return out
     if kind == "name":
+        # a role or a kind of person asks for a person, whatever the wording: « c qui le premier ministre ? »,
+        # « il s'appelait comment, le premier président ? », « quel est le nom du dirigeant … »
+        person = bool(_PERSON_WORDS & set(fq.replace("'", " ").split()))
         if _PLACE_Q.search(fq):
             labels = {"LOC"}
         elif _ORG_Q.search(fq):
             labels = {"ORG", "MISC"}
-        elif _PERSON_Q.search(fq):
-            # « qui explore le lithium ? » : a company answers too; « c qui le premier ministre ? » asks a person
-            labels = {"PER"} if _PERSON_WORDS & set(fq.replace("'", " ").split()) else {"PER", "ORG"}
-        else:  # « il s'appelait comment, le premier président ? », « quel est le nom du dirigeant … »: a person
-            labels = {"PER"} if _PERSON_WORDS & set(fq.replace("'", " ").split()) else None
+        elif _PERSON_Q.search(fq):  # « qui explore le lithium ? » : a company answers too
+            labels = {"PER"} if person else {"PER", "ORG"}
+        else:
+            labels = {"PER"} if person else None
         return _entity_spans(sentence, labels)
     return []
 
