@@ -55,9 +55,13 @@ ABOUT_TITLE_Q = Phrases("{TITLE_WORDS}", TITLE_WORDS=lx.TITLE_WORDS)
 
 _PART_PREPOSITIONS = frozenset(lx.PART_PREPOSITIONS)
 _PART_INTERROGATIVES = frozenset(lx.PART_INTERROGATIVES)
+# in place at the end of a part (« … et c'était quand ? »); « que » there is no question
+_TRAILING_INTERROGATIVES = _PART_INTERROGATIVES - {"que"} | {"lequel", "laquelle", "lesquels", "lesquelles"}
+# « … et ça s'est passé en quelle année ? »: a determiner asks a few words before the end
+_DETERMINER_INTERROGATIVES = frozenset({"quel", "quelle", "quels", "quelles", "combien"})
 
 
-def question_parts(question: str) -> list[str]:
+def question_parts(question: str, asked_last: bool = False) -> list[str]:
     """A two-part question cut at "et" + an interrogative ("En quelle année ... et dans quel contexte ?"):
     each part's expected fact is checked against that part's own words. The words are compared as written
     (lower case): « où » asks, « ou » does not."""
@@ -70,13 +74,28 @@ def question_parts(question: str) -> list[str]:
         return (written(k) in _PART_INTERROGATIVES and not toks[k].glued
                 and not (k + 1 < len(toks) and toks[k + 1].glued and toks[k + 1].kind != "punct"))
 
+    joints = [i for i in range(1, len(toks) - 1)
+              if written(i) == "et" and not toks[i].glued and not toks[i + 1].glued]
+
+    def asks_last(i: int, begin: int) -> bool:  # « … et invitée par qui ? »: each side asks, the right one last
+        end = next((k for k in joints if k > i), len(toks))
+        right = [k for k in range(i + 1, end) if toks[k].kind == "word"]
+        return (len(right) >= 2 and (written(right[-1]) in _TRAILING_INTERROGATIVES
+                                     or any(written(k) in _DETERMINER_INTERROGATIVES for k in right[-3:]))
+                and any(left_asks(k, begin, i) for k in range(begin, i)))
+
+    def left_asks(k: int, begin: int, i: int) -> bool:  # « qui » also opens relative clauses: first, last or « c'est qui »
+        w = written(k)
+        if w != "qui":
+            return w in _TRAILING_INTERROGATIVES
+        return k == begin or k == i - 1 or (k > 0 and written(k - 1) in ("est", "était", "etait"))
+
     parts, begin = [], 0
-    for i in range(1, len(toks) - 1):
-        if written(i) != "et" or toks[i].glued or toks[i + 1].glued:
-            continue
+    for i in joints:
         j = i + 1
         prep = 1 if written(j) in _PART_PREPOSITIONS else 2 if written(j, 2) in _PART_PREPOSITIONS else 0
-        if not ((prep and j + prep < len(toks) and asks(j + prep)) or asks(j)):
+        if not ((prep and j + prep < len(toks) and asks(j + prep)) or asks(j)
+                or (asked_last and asks_last(i, toks.index(next(t for t in toks if t.start >= begin))))):
             continue
         cut = toks[i - 1].start if written(i - 1) == "," else toks[i].start
         parts.append(question[begin:cut].rstrip())

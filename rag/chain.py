@@ -259,8 +259,8 @@ class AnswerChain:
         top = by_score[0]
         focus = self.settings.answer.count_focus
         parse = self.settings.answer.parse_spans  # spaCy at answer time: off (issue #16)
-        spans, cited, open_part = [], [], False
-        parts = question_parts(state.clean)
+        spans, cited, open_part, missing = [], [], False, False
+        parts = question_parts(state.clean, asked_last=self.settings.answer.parts_asked_last)
         for part in parts:
             kind = expected_type(part)
             if kind is None and follow_up and not asks_itself(part):  # « Et en 2021 ? » asks what the last did
@@ -297,11 +297,15 @@ class AnswerChain:
                 inferred = elapsed(part, [c.text for c in by_score], topic) \
                     if kind == "number" and self.settings.answer.elapsed_years else None
                 if inferred is None:
-                    state.span_missing = True
+                    missing = True
                 else:  # « 5 ans (de 1755 à 1760) »: both dated sentences are cited
                     span, used = inferred
                     spans.append(span)
                     cited.extend(by_score[k] for k in used)
+        if missing and spans and len(parts) > 1 and self.settings.answer.parts_asked_last:
+            open_part = True  # « … en quelle année et invitée par qui ? »: the year's sentence says the rest
+        else:
+            state.span_missing = state.span_missing or missing
         if not spans:
             return None
         state.short_answer = " ; ".join(sp.text for sp in spans)

@@ -281,6 +281,13 @@ class AnswerSettings(BaseModel):
         "when choosing an open question's opening (open_opening_words); each run is embedded (about 10 ms). Off: "
         "0.5 won one students case on the tune half but lost one on the test half.",
     )
+    parts_asked_last: bool = Field(
+        True, description="The direct answer also cuts a question at « et » when both sides ask and the right one "
+        "asks last, as students write (« elle est arrivée à la cour en quelle année et invitée par qui ? », « … "
+        "c'était qui et ça s'est passé en quelle année ? »): each part gets its span. A part whose span no chosen "
+        "sentence holds, while another part has one, is then answered as an open part (the sentence that holds "
+        "the other span opens). The refusal rules keep the plain cut (kalan.rag.answer_types.question_parts).",
+    )
     open_part_sentence: bool = Field(
         True, description="A two-part question whose other part asks no date, number or name (« Quel traité … et "
         "en quelle année ? ») opens with the sentence that holds the span, or its run of clauses around it, framed "

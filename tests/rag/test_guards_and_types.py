@@ -116,6 +116,21 @@ def test_two_part_questions_are_cut_at_et_plus_an_interrogative():
     assert question_parts("Le Mali et la Russie sont-ils alliés ?") == ["Le Mali et la Russie sont-ils alliés ?"]
 
 
+def test_a_part_that_asks_last_is_cut_only_when_asked_for_and_only_when_both_sides_ask():
+    from kalan.rag.answer_types import question_parts
+
+    q = "elle est arrivée à la cour en quelle année et invitée par qui ?"
+    assert question_parts(q) == [q]  # the refusal rules' plain cut
+    assert question_parts(q, asked_last=True) == ["elle est arrivée à la cour en quelle année", "invitée par qui ?"]
+    assert question_parts("les frères c'était qui et ça s'est passé en quelle année ?", asked_last=True) == [
+        "les frères c'était qui", "ça s'est passé en quelle année ?"]
+    # « qui » in the middle of the left side opens a relative clause: that side asks nothing
+    q = "la chanteuse qui vivait à Paris et dont les fans copiaient le teint s'appelait comment ?"
+    assert question_parts(q, asked_last=True) == [q]
+    q = "Le Mali et la Russie coopèrent depuis quand ?"  # the left side asks nothing
+    assert question_parts(q, asked_last=True) == [q]
+
+
 def test_the_counted_noun_skips_prenominal_adjectives_and_needs_a_complement():
     from kalan.rag.answer_types import focus_words
 

@@ -69,6 +69,31 @@ def test_a_two_part_question_with_an_open_part_opens_with_the_sentence_that_hold
         assert "menés" not in first["text"]
 
 
+@pytest.mark.parametrize("on", [True, False])
+def test_a_part_asked_last_gets_its_own_span(tmp_path, on):
+    svc = _service(tmp_path, parts_asked_last=on, require_span=True)
+    r = svc.ask("La construction du pont de Vernes s'est achevée en quelle année et elle a duré combien de temps ?")
+    assert not r["refused"]
+    if on:  # both parts answered first, each by its span
+        assert r["short_answer"] == "1910 ; quatre ans"
+        assert r["sentences"][0]["text"] == "En 1910 ; quatre ans."
+    else:
+        assert r["short_answer"] == "1910"
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_part_whose_span_is_missing_is_answered_by_the_other_spans_sentence(tmp_path, on):
+    svc = _service(tmp_path, parts_asked_last=on, require_span=True)
+    r = svc.ask("La construction du pont de Vernes s'est achevée en quelle année et le maire c'était qui ?")
+    assert not r["refused"] and r["short_answer"] == "1910"
+    first = r["sentences"][0]["text"]
+    if on:  # no mayor in the article: the year's sentence opens, in the article's words
+        assert first.startswith("Selon l'article, la construction du pont de Vernes s'est achevée en 1910")
+        assert len(r["sentences"]) == 1  # the whole sentence opens: not quoted a second time
+    else:  # the plain cut sees one part: the year alone
+        assert first == "En 1910."
+
+
 def test_a_long_open_answer_opens_with_its_opening(svc):
     r = svc.ask("Pourquoi le conseil municipal de Vernes a-t-il choisi un pont de pierre ?")
     assert not r["refused"] and r["short_answer"] is None
