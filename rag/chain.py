@@ -34,7 +34,8 @@ from kalan.rag.refusal import Decision, RefusalReason, after_answer, before_answ
 from kalan.rag.planted import planted_spans
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.referents import fits
-from kalan.rag.short_answer import asks_itself, attached, counted, described, direct_part, elapsed, find_span
+from kalan.rag.short_answer import asks_itself, attached, counted, described, direct_part, elapsed, \
+    event_attached, find_span
 from kalan.rag.text import content_words
 from kalan.rag.verified import is_rejected, rebuild, repeats_rejected, without_rejected
 
@@ -278,8 +279,13 @@ class AnswerChain:
                 exclude = " ".join([said] + [x.text for x in spans])
                 span = find_span(part, c.text, kind, topic, exclude=exclude,
                                  context=c.lead.text if c.lead is not None else "", count_focus=focus)
+                leaning = ""
                 if span is None and c.lead is not None:  # « Ce jour marque… » leans on « Le 14 octobre 2025… »
+                    leaning = c.text
                     span, c = find_span(part, c.lead.text, kind, topic, exclude=exclude, count_focus=focus), c.lead
+                if (span is not None and kind == "date" and (window := self.settings.answer.event_window)
+                        and not event_attached(state.clean, c.text, span, window, leaning)):
+                    span = None  # « (1571-1610) » beside another man's name dates no birth: rule span_absent
                 if span is not None and kind == "name" and self.settings.answer.check_referent and not fits(
                         part, c.text, span.start, span.end, topic):
                     span = None  # « son homologue russe » for « le ministre de la Défense »: rule span_absent

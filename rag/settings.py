@@ -298,6 +298,13 @@ class AnswerSettings(BaseModel):
         True, description="Refuse when a part of the question asks a date, number or name and no chosen sentence "
         "holds a span of that kind (the direct answer's span finder).",
     )
+    event_window: int = Field(
+        8, ge=0, description="A date span answers only when a word of the question (its stem's first four "
+        "letters) stands within this many words of it, or in the sentence that leans on its own: « (1571-1610) » "
+        "beside another man's name does not date a birth (kalan.rag.short_answer.event_attached). Another chosen "
+        "sentence may then give the span; with none, rule span_absent refuses. Dates only: on numbers it lost 12 "
+        "PIAF kept tune answers for none gained (BENCHMARKS.md, twenty-second pass). 0: off.",
+    )
     check_referent: bool = Field(
         True, description="A name question that says what it asks about (« le ministre russe de la Défense », "
         "« le projet de lithium ») takes no span the sentence describes as something else (« son homologue russe "

@@ -418,6 +418,29 @@ def find_span(question: str, sentence: str, kind: str | None = None, topic: froz
     return Span(s, e, text, _frame(kind, question, text))
 
 
+def _word_keys(text: str) -> set[str]:
+    """Stems cut to four letters (« construit » and « construction », « fondée » and « fondateur » meet);
+    digits and short words left out."""
+    return {w[:4] for w in tokenize(text) if len(w) > 2 and not w.isdigit()}
+
+
+def event_attached(question: str, sentence: str, span: Span, window: int, leaning: str = "") -> bool:
+    """A date (or number) answers the question's event only when words of the question stand near it: within
+    ``window`` written words on either side of the span, or in ``leaning``, the sentence that leans on this one
+    (« Ce jour marque le 65ᵉ anniversaire… » after « Le 14 octobre 2025 … »). « (1571-1610) » beside « Le
+    Caravage » does not date Gesualdo's birth; « la chute du mur … en 1989 » dates no building: the sentence is
+    about the question, the date is attached to another event. A question with no word of its own (« et il
+    est né qd ? ») is not checked, nor a span that holds a word of the question itself: the counted noun of « 60 000
+    personnes » ties it to « combien de personnes … ? »."""
+    asked = _word_keys(question) - {w[:4] for w in TYPE_WORDS}
+    if not asked or asked & _word_keys(span.text):  # « 60 000 personnes » counts what « combien de personnes » asks
+        return True
+    words = written_words(sentence)
+    before = [sentence[a:b] for a, b in words if b <= span.start][-window:]
+    after = [sentence[a:b] for a, b in words if a >= span.end][:window]
+    return bool(asked & _word_keys(" ".join(before + after) + " " + leaning))
+
+
 def _asking_prepositions(question: str) -> set[str]:
     """The prepositions that stand right before the question's interrogative (« contre qui », « dans quelle
     région », « d'où » -> « de »): the answer says them too."""

@@ -136,3 +136,20 @@ def test_written_sentences_are_generated_and_old_logged_sentences_load_as_quotes
     assert Sentence(text="Ancienne réponse.", citations=[1], support=0.9).role == "quote"
     with pytest.raises(ValueError):
         Sentence(text="x", citations=[1], support=1.0, role="inventé")
+
+
+ANOTHER_EVENT = """Le pont de Vernes
+
+Le pont de Vernes, long de quarante mètres, doit beaucoup à son architecte, resté célèbre dans la région comme ses confrères Paul Mérel (1862-1931) et Jean Dorval, bâtisseurs de gares.
+Les habitants y organisent chaque été une fête de quartier.
+"""
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_date_attached_to_another_event_does_not_answer(tmp_path, on):
+    svc = _service(tmp_path, article=ANOTHER_EVENT, event_window=8 if on else 0, require_span=True)
+    r = svc.ask("Le pont de quarante mètres a été inauguré en quelle année ?")
+    if on:  # « (1862-1931) » beside another man's name dates no bridge: span_absent refuses
+        assert r["refused"] and r["refusal_reason"] == "fait_absent" and r["short_answer"] is None
+    else:
+        assert not r["refused"] and r["short_answer"] == "1862"

@@ -2,7 +2,8 @@
 
 import pytest
 
-from kalan.rag.short_answer import asks_itself, attached, counted, described, direct_part, find_span
+from kalan.rag.short_answer import asks_itself, attached, counted, described, direct_part, event_attached, \
+    find_span
 
 DIOP = ("À l’occasion du 65ᵉ anniversaire, le ministre malien des Affaires étrangères, Abdoulaye Diop, a adressé un "
         "message de félicitations à son homologue russe Sergueï Lavrov.")
@@ -432,3 +433,38 @@ def test_a_name_question_in_any_form_that_says_a_person_noun_takes_a_person():
         assert find_span("elle s'appelle comment la ville de l'indépendance ?", t, "name").text == "Bamako"
     finally:
         entities.forget_all()
+
+
+# event_attached (answer.event_window): a date or number answers the question's event only beside its words
+def test_a_date_beside_another_event_is_not_attached_to_the_asked_one():
+    sentence = ("Le mystère qui entoure Carlo Gesualdo est le même qui ombre les visages de ses contemporains, comme "
+                "Le Caravage (1571-1610) et Christopher Marlowe (1564-1593).")
+    question = "En quelle année Carlo Gesualdo est-il né ?"
+    span = find_span(question, sentence, "date")
+    assert span is not None and span.text == "1571"
+    assert not event_attached(question, sentence, span, 8)
+    assert event_attached(question, sentence, span, 40)  # a wider window reaches « Gesualdo »
+
+
+def test_a_date_beside_the_question_words_is_attached():
+    sentence = "Carlo Gesualdo est né à Venosa en 1566, dans une famille de la haute noblesse napolitaine."
+    question = "gesualdo il est ne en quelle annee ?"
+    span = find_span(question, sentence, "date")
+    assert span is not None and span.text == "1566"
+    assert event_attached(question, sentence, span, 8)
+
+
+def test_the_sentence_leaning_on_the_span_s_sentence_counts_as_its_words():
+    lead = "Le 14 octobre 2025 n’est pas une date anodine dans l’agenda diplomatique du Mali."
+    leaning = "Ce jour marque le 65ᵉ anniversaire de l’établissement des relations diplomatiques."
+    question = "le 65e anniversaire des relations tombe quel jour ?"
+    span = find_span(question, lead, "date")
+    assert span is not None
+    assert not event_attached(question, lead, span, 8)
+    assert event_attached(question, lead, span, 8, leaning)
+
+
+def test_a_question_without_words_of_its_own_is_not_checked():
+    sentence = "En 1813, les soldats de l’empereur durent refluer en deçà des Pyrénées."
+    span = find_span("et c'etait qd ?", sentence, "date")
+    assert span is not None and event_attached("et c'etait qd ?", sentence, span, 8)
