@@ -90,16 +90,16 @@ def question_parts(question: str, asked_last: bool = False) -> list[str]:
             return w in _TRAILING_INTERROGATIVES
         return k == begin or k == i - 1 or (k > 0 and written(k - 1) in ("est", "était", "etait"))
 
-    parts, begin = [], 0
+    parts, begin, first = [], 0, 0  # the current part: question[begin:], from token ``first``
     for i in joints:
         j = i + 1
         prep = 1 if written(j) in _PART_PREPOSITIONS else 2 if written(j, 2) in _PART_PREPOSITIONS else 0
         if not ((prep and j + prep < len(toks) and asks(j + prep)) or asks(j)
-                or (asked_last and asks_last(i, toks.index(next(t for t in toks if t.start >= begin))))):
+                or (asked_last and asks_last(i, first))):
             continue
         cut = toks[i - 1].start if written(i - 1) == "," else toks[i].start
         parts.append(question[begin:cut].rstrip())
-        begin = toks[j].start
+        begin, first = toks[j].start, j
     parts.append(question[begin:])
     return [p for p in parts if p.strip()] or [question]
 

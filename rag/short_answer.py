@@ -418,6 +418,9 @@ def find_span(question: str, sentence: str, kind: str | None = None, topic: froz
     return Span(s, e, text, _frame(kind, question, text))
 
 
+_TYPE_KEYS = frozenset(w[:4] for w in TYPE_WORDS)  # « année », « jour »: the asked kind, no word of the event
+
+
 def _word_keys(text: str) -> set[str]:
     """Stems cut to four letters (« construit » and « construction », « fondée » and « fondateur » meet);
     digits and short words left out."""
@@ -432,7 +435,7 @@ def event_attached(question: str, sentence: str, span: Span, window: int, leanin
     about the question, the date is attached to another event. A question with no word of its own (« et il
     est né qd ? ») is not checked, nor a span that holds a word of the question itself: the counted noun of « 60 000
     personnes » ties it to « combien de personnes … ? »."""
-    asked = _word_keys(question) - {w[:4] for w in TYPE_WORDS}
+    asked = _word_keys(question) - _TYPE_KEYS
     if not asked or asked & _word_keys(span.text):  # « 60 000 personnes » counts what « combien de personnes » asks
         return True
     words = written_words(sentence)
