@@ -26,6 +26,7 @@ from kalan.rag.answer import Answer, Citation, Passage, Sentence
 from kalan.rag.extractive import SentenceVectors, bullet_end, candidates, matched, question_words, score_candidates, select
 from kalan.rag.ellipsis import fragment_unheard, is_follow_up, resolve
 from kalan.rag.guards import clean_question, looks_like_injection
+from kalan.rag.clauses import Clauses, read as read_clauses
 from kalan.rag.opening import choose as choose_opening, from_best as opening_from_best, whole as whole_sentence, \
     word_count
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
@@ -337,7 +338,7 @@ class AnswerChain:
         if any(x is not c for x in cited) or any(c.text[sp.start:sp.end] != sp.text for sp in spans):
             return None  # several sentences, or a span worked out rather than read (« 5 ans (de 1755 à 1760) »)
         budget = self.settings.answer.open_opening_words
-        opening = opening_from_best(c.text, question_words(state.clean, topic), budget) \
+        opening = opening_from_best(c.text, question_words(state.clean, topic), budget, self._clauses(c.text)) \
             if word_count(c.text) > budget + 4 else None
         entire = opening is None
         if entire:
@@ -371,13 +372,18 @@ class AnswerChain:
         similarity = (lambda texts: self.svc.embedder.embed_passages(texts) @ state.qvec) \
             if weight and state.qvec is not None else None
         chosen = choose_opening(first.text, qwords, budget, self.settings.answer.open_opening_novelty,
-                                prefix_words=budget + 4, similarity=similarity, cosine_weight=weight)
+                                prefix_words=budget + 4, similarity=similarity, cosine_weight=weight,
+                                clauses=self._clauses(first.text))
         if chosen is None or n not in first.quote_spans:
             return None
         start = first.quote_spans[n][0]
         sentence = AnswerSentence(chosen.framed + ".", [n], support=1.0, role="opening")
         sentence.quote_spans[n] = (start + chosen.start, start + chosen.end)
         return sentence
+
+    def _clauses(self, sentence: str) -> Clauses | None:
+        """The main clauses of a quoted sentence, when openings must stand alone (``answer.opening_clauses``)."""
+        return read_clauses(sentence) if self.settings.answer.opening_clauses else None
 
     def _lead_opening(self, state: State, qwords: set[str], budget: int) -> AnswerSentence | None:
         """« Selon l'article, il évoluait au poste de gardien de but [1]. »: when the quotes open with the sentence
@@ -393,7 +399,7 @@ class AnswerChain:
         quote = next((s for s in state.sentences if s.text == text and len(s.citations) == 1), None)
         if quote is None or quote is state.sentences[0] or quote.citations[0] not in quote.quote_spans:
             return None
-        chosen = opening_from_best(text, qwords, budget)
+        chosen = opening_from_best(text, qwords, budget, self._clauses(text))
         if chosen is None:
             return None
         n = quote.citations[0]

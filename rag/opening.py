@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from kalan.rag.clauses import Clauses, opening_word, stands_alone
 from kalan.rag.extractive import matched, novelty
 from kalan.rag.phrases import tokens
 from kalan.rag.text import FRENCH_STOPWORDS, content_words, fold
@@ -97,14 +98,15 @@ def word_count(text: str) -> int:
 
 def choose(sentence: str, qwords: set[str], max_words: int = 26, novelty_weight: float = 0.3,
            prefix_words: int = 30, similarity: Callable[[list[str]], Sequence[float]] | None = None,
-           cosine_weight: float = 0.0) -> Opening | None:
+           cosine_weight: float = 0.0, clauses: Clauses | None = None) -> Opening | None:
     """The run of consecutive clauses of ``sentence`` (for each first clause, the longest that fits ``max_words``
     words with its brackets and quotes balanced) that holds the most of ``qwords`` (each weighted by its rarity
     among the clauses) plus ``novelty_weight`` times its novelty; ties go to the longer run, then the earlier
     one. None when the sentence fits ``max_words``, has a single clause, or when every run scores under the
     sentence's own first ``prefix_words`` words (what the full quote already shows first) or the best run opens
     the sentence. With ``prefix_words`` 0 there is no floor and the run may open the sentence (``from_best``: the
-    quote does not show this sentence first)."""
+    quote does not show this sentence first). With ``clauses`` (``kalan.rag.clauses``), only runs that stand
+    alone as a sentence are taken: a main clause whole, no joining word first."""
     if word_count(sentence) <= max_words:
         return None
     segs = segments(sentence)
@@ -125,10 +127,12 @@ def choose(sentence: str, qwords: set[str], max_words: int = 26, novelty_weight:
     for i in range(len(segs)):
         # the longest balanced run of clauses from clause i that fits the budget
         fits = [j for j in range(i, len(segs)) if word_count(sentence[segs[i][0]:segs[j][1]]) <= max_words]
-        ends = [j for j in fits if balanced(sentence[segs[i][0]:segs[j][1]])]
+        first = segs[i][0] if clauses is None else opening_word(clauses, segs[i][0])
+        ends = [j for j in fits if balanced(sentence[first:segs[j][1]])
+                and (clauses is None or stands_alone(clauses, first, segs[j][1]))]
         if ends:
             j = ends[-1]
-            runs.append((segs[i][0], segs[j][1], score(set().union(*seg_words[i:j + 1]), set().union(*found[i:j + 1]))))
+            runs.append((first, segs[j][1], score(set().union(*seg_words[i:j + 1]), set().union(*found[i:j + 1]))))
     if not runs:
         return None
     values = [v for _, _, v in runs]
@@ -159,7 +163,7 @@ def whole(sentence: str) -> Opening:
     return Opening(start, start + len(text), text)
 
 
-def from_best(sentence: str, qwords: set[str], max_words: int = 26) -> Opening | None:
+def from_best(sentence: str, qwords: set[str], max_words: int = 26, clauses: Clauses | None = None) -> Opening | None:
     """The opening taken from the best sentence when the quote opens with another one (the sentence its pronoun
     leans on): the whole sentence when it fits ``max_words`` plus four, else its best run of clauses (the run
     may open the sentence: the quote does not show this sentence first); None when it holds none of the
@@ -169,7 +173,7 @@ def from_best(sentence: str, qwords: set[str], max_words: int = 26) -> Opening |
     if not text or not matched(qwords, content_words(text)):
         return None
     if word_count(text) > max_words + 4:
-        run = choose(sentence, qwords, max_words, 0.0, prefix_words=0)
+        run = choose(sentence, qwords, max_words, 0.0, prefix_words=0, clauses=clauses)
         if run is None:
             return None
         start, text = run.start, run.text

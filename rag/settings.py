@@ -272,6 +272,12 @@ class AnswerSettings(BaseModel):
         "l'article, <that sentence, or its best run of clauses> [n]. » instead of the lead, which the quotes "
         "still give first (kalan.rag.opening.from_best).",
     )
+    opening_clauses: bool = Field(
+        False, description="An open question's opening (open_opening_words) is a run of clauses that stands alone "
+        "as a sentence: a main clause whole (a finite verb and its subject, neither a relative's nor a "
+        "subordinate's) and no joining word first (« et », « dont », « qui »), read from spaCy's parse of the "
+        "sentence (kalan.rag.clauses). Off: « Selon l'article, contenant une relique de la Crèche. »",
+    )
     open_opening_novelty: float = Field(
         0.0, description="Weight of a clause run's novelty (its words the question does not hold) against its "
         "share of the question's words, when choosing the opening of an open question (open_opening_words).",
