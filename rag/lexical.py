@@ -44,6 +44,7 @@ _PROBE = (
     "« Qu'est-ce que c'est ? » demanda-t-il jusqu'à l'aube, lorsqu'un porte-parole d’Air France-KLM répondit. "
     "Le 1er janvier, la XXIᵉ conférence réunit 3,5 % des 12 000 élèves — soit 2.500 enfants… n° 7 ; "
     "Œuvre naïve, cœur, ﬁnance, Æsop, prud'homme, aujourd’hui, quelqu'un, presqu'île, entr'ouvert. "
+    "Elle est née à Kayes, il n'est pas né ici. "
     "Moussa Keïta a signé les accords ; elles signeraient, nous signions, ils avaient été signés. "
     "Il y a eu des élections nationales : les conseils municipaux, un conseil, des chevaux, le cheval. "
     "Les tirets - et – et — ; les espaces\u00a0insécables\u202fet fines ; le 14 octobre à 10 h 30. "
@@ -148,7 +149,7 @@ class LexicalIndex:
             (tmp / "tokens-vocab.json").write_text(json.dumps(
                 {"tokenizer": _tokenizer_key(self.stem), "n": len(self.ids), "vocab": self._vocab}, ensure_ascii=False))
         (tmp / "ids.json").write_text(json.dumps({"fingerprint": self.fingerprint, "stem": self.stem, "ids": self.ids,
-                                                  "covered": covered(self)}))
+                                                  "covered": covered(self), "tokenizer": _tokenizer_key(self.stem)}))
         shutil.rmtree(folder, ignore_errors=True)
         tmp.rename(folder)
 
@@ -160,6 +161,9 @@ class LexicalIndex:
             meta = json.loads((folder / "ids.json").read_text())
             obj = cls.__new__(cls)
             obj.ids, obj.stem, obj.fingerprint = meta["ids"], meta["stem"], meta["fingerprint"]
+            if meta.get("tokenizer") != _tokenizer_key(obj.stem):
+                log.info("index BM25 écrit avec une autre tokenisation : reconstruit")
+                return None  # its words were cut otherwise (« née » dropped as « ne »): a question would miss them
             obj.covered = int(meta.get("covered", len(obj.ids)))
             obj.bm25 = bm25s.BM25.load(str(folder / "bm25"))
             obj._flat = obj._offsets = obj._vocab = None  # tokens stay on disk (read by a rebuild only)

@@ -56,6 +56,8 @@ FRENCH_STOPWORDS = frozenset(
     quoi quand comment pourquoi combien est-ce qu'est-ce""".split()
 )
 
+# « né », « née », « nés », « nées »: folded they would be « ne », the negation, a stop word; kept apart as « nee »
+_BORN = re.compile(r"(?<![\w'-])né(?:e|es|s)?(?![\w-])")
 _ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)'", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -71,8 +73,9 @@ def _stemmer():
 
 
 def words(text: str) -> list[str]:
-    """Folded words with elisions split off (no stop-word removal, no stemming)."""
-    text = _ELISION.sub(" ", fold(text))
+    """Folded words with elisions split off (no stop-word removal, no stemming); « né(e)(s) » is « nee », not the
+    negation « ne »."""
+    text = _ELISION.sub(" ", fold(_BORN.sub("nee", normalize(text).lower())))
     out: list[str] = []
     for w in _WORD.findall(text):
         out.extend(p for p in w.split("-") if p) if "-" in w and not w[0].isdigit() else out.append(w)

@@ -80,3 +80,14 @@ def test_stemmed_tokens_are_not_reused_unstemmed(tmp_path):
     lexical.build_from_store(store, stem=False, previous=folder)
     assert store.calls["all_chunks"] == 2
     assert store.calls["get"] == 0
+
+
+def test_a_saved_index_of_another_tokenizer_is_not_loaded(tmp_path, monkeypatch):
+    folder = tmp_path / "bm25" / "kalan-y"
+    store = MemoryChunks(TEXTS)
+    lexical.build_from_store(store, previous=folder).save(folder)
+    assert lexical.LexicalIndex.load(folder) is not None  # same tokens: loaded as saved
+
+    lexical._tokenizer_key.cache_clear()
+    monkeypatch.setattr(lexical, "tokenize", lambda t, stem=True: text.words(t))
+    assert lexical.LexicalIndex.load(folder) is None  # its words were cut otherwise: the caller rebuilds it

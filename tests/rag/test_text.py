@@ -25,3 +25,11 @@ def test_tokenize_drops_stopwords_and_stems():
 
 def test_content_words_match_across_accents():
     assert content_words("Indépendance du Mali") == content_words("independance du mali")
+
+
+def test_born_is_a_word_the_negation_is_not():
+    assert "ne" not in tokenize("Il ne sait pas, il n'est pas venu.")
+    born = content_words("Quand est-il né ?")
+    assert born and born <= content_words("Elle est née à Kayes en 1990.")
+    assert born <= content_words("NÉS le même jour")
+    assert not born & content_words("Il ne sait pas.")
