@@ -30,6 +30,8 @@ _PHRASE_OPENERS = {"DET", "NOUN", "PROPN", "NUM", "ADJ"}  # not « de », « ent
 
 @dataclass(frozen=True)
 class Clauses:
+    """What ``stands_alone`` needs of one parsed sentence, as character offsets in it."""
+
     # each main clause: its verb's first and last character, and where the words that may be its subject begin
     mains: tuple[tuple[int, int, tuple[int, ...]], ...]
     joins: frozenset[int]  # offsets of the words that cannot open a run
@@ -64,15 +66,14 @@ def from_doc(doc) -> Clauses:
             continue  # a finite verb, or the sentence's own verb tagged a participle (« Il instaure la loi »)
         # « a » of « a su », « est » of « est rare »: the participle or the predicate heads the clause
         head = v.head if v.pos_ == "AUX" and (v.dep_ == "cop" or v.dep_.startswith("aux")) else v
-        subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubj:pass", "expl:subj") and not _relative(c)]
+        # where each subject begins, with all its words (« la colonne du flanc droit, …, dirigée par … »)
+        subjects = tuple(min(t.idx for t in c.subtree) for c in head.children
+                         if c.dep_ in ("nsubj", "nsubj:pass", "expl:subj") and not _relative(c))
         if head.dep_ != "acl:relcl":
-            verbs.append((v.idx, v.idx + len(v.text), tuple(min(t.idx for t in s.subtree) for s in subjects)))
+            verbs.append((v.idx, v.idx + len(v.text), subjects))
         if _subordinate(head):
             continue
-        if subjects:  # the subject with all its words (« la colonne du flanc droit, …, dirigée par … »)
-            starts = tuple(min(t.idx for t in s.subtree) for s in subjects)
-        else:
-            starts = tuple(t.idx for t in doc[:v.i] if _may_be_subject(t))
+        starts = subjects or tuple(t.idx for t in doc[:v.i] if _may_be_subject(t))
         if starts:
             mains.append((v.idx, v.idx + len(v.text), starts))
     joins = frozenset(t.idx for t in doc if t.pos_ in ("CCONJ", "SCONJ") or _relative(t))
