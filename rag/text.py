@@ -40,7 +40,11 @@ def normalize(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case, accents removed, normalised: the key for accent-insensitive comparison."""
-    text = normalize(text).lower()
+    return _unaccented(normalize(text).lower())
+
+
+def _unaccented(text: str) -> str:
+    """``text`` (normalised, lower case) without its accents, « œ » and « æ » written out."""
     decomposed = unicodedata.normalize("NFD", text)
     text = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     return text.replace("œ", "oe").replace("æ", "ae")
@@ -75,7 +79,7 @@ def _stemmer():
 def words(text: str) -> list[str]:
     """Folded words with elisions split off (no stop-word removal, no stemming); « né(e)(s) » is « nee », not the
     negation « ne »."""
-    text = _ELISION.sub(" ", fold(_BORN.sub("nee", normalize(text).lower())))
+    text = _ELISION.sub(" ", _unaccented(_BORN.sub("nee", normalize(text).lower())))
     out: list[str] = []
     for w in _WORD.findall(text):
         out.extend(p for p in w.split("-") if p) if "-" in w and not w[0].isdigit() else out.append(w)
