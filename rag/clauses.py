@@ -67,7 +67,7 @@ def from_doc(doc) -> Clauses:
         # « a » of « a su », « est » of « est rare »: the participle or the predicate heads the clause
         head = v.head if v.pos_ == "AUX" and (v.dep_ == "cop" or v.dep_.startswith("aux")) else v
         # where each subject begins, with all its words (« la colonne du flanc droit, …, dirigée par … »)
-        subjects = tuple(min(t.idx for t in c.subtree) for c in head.children
+        subjects = tuple(c.left_edge.idx for c in head.children
                          if c.dep_ in ("nsubj", "nsubj:pass", "expl:subj") and not _relative(c))
         if head.dep_ != "acl:relcl":
             verbs.append((v.idx, v.idx + len(v.text), subjects))
@@ -78,8 +78,8 @@ def from_doc(doc) -> Clauses:
             mains.append((v.idx, v.idx + len(v.text), starts))
     joins = frozenset(t.idx for t in doc if t.pos_ in ("CCONJ", "SCONJ") or _relative(t))
     after = tuple((t.idx, doc[t.i + 1].idx) for t in doc[:-1] if t.pos_ == "CCONJ")
-    phrases = frozenset(min(t.idx for t in n.subtree) for n in doc
-                        if n.pos_ in ("NOUN", "PROPN") and doc[min(t.i for t in n.subtree)].pos_ in _PHRASE_OPENERS)
+    phrases = frozenset(n.left_edge.idx for n in doc
+                        if n.pos_ in ("NOUN", "PROPN") and n.left_edge.pos_ in _PHRASE_OPENERS)
     return Clauses(tuple(mains), joins, after, phrases, tuple(verbs))
 
 
