@@ -35,8 +35,9 @@ from kalan.rag.refusal import Decision, RefusalReason, after_answer, before_answ
 from kalan.rag.planted import planted_spans
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.referents import fits
+from kalan.rag.roles import role_span
 from kalan.rag.short_answer import asks_itself, attached, counted, described, direct_part, elapsed, \
-    event_attached, find_span
+    Span, event_attached, find_span
 from kalan.rag.text import content_words
 from kalan.rag.verified import is_rejected, rebuild, repeats_rejected, without_rejected
 
@@ -280,6 +281,9 @@ class AnswerChain:
                 exclude = " ".join([said] + [x.text for x in spans])
                 span = find_span(part, c.text, kind, topic, exclude=exclude,
                                  context=c.lead.text if c.lead is not None else "", count_focus=focus)
+                if kind == "name" and self.settings.answer.role_spans and (role := role_span(part, c.text)):
+                    said = c.text[role[0]:role[1]]  # « le bureau d'études », « pour les habitants »
+                    span = Span(role[0], role[1], said, said[:1].upper() + said[1:])
                 leaning = ""
                 if span is None and c.lead is not None:  # « Ce jour marque… » leans on « Le 14 octobre 2025… »
                     leaning = c.text

