@@ -26,7 +26,7 @@ from kalan.ingest.load import sidecar_for
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: chunks also carry their sentences' phrases (kalan.rag.roles); a store of 1 is scanned once
 NAME = "manifest.json"
 # modules whose code decides chunk ids, duplicates and errors: a change to any of them invalidates the manifest
 _CODE = ("kalan.ingest.load", "kalan.ingest.clean", "kalan.ingest.sections", "kalan.ingest.chunk",

@@ -12,9 +12,10 @@ when it can be trusted: then only new or changed files (by hash) are read and
 chunked, and the store is not scanned. Otherwise every file is read and the
 store's chunks are listed, as a first ingest does.
 
-Each new chunk is stored with the named entities of its sentences (spaCy, ``kalan.rag.entities``), so that
-question time needs no spaCy; a full plan also gives them to stored chunks written before (once, with a
-progress bar). ``chunk.entities = false`` turns both off.
+Each new chunk is stored with the named entities of its sentences (spaCy, ``kalan.rag.entities``) and the noun
+phrases a « qui » question may ask for (``kalan.rag.roles``), both from one parse, so that question time needs
+no spaCy; a full plan also gives them to stored chunks written before (once, with a progress bar).
+``chunk.entities = false`` turns both off.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ from kalan.ingest.sections import structure
 from kalan.rag import messages as msg
 from kalan.rag import nlp as french_nlp
 from kalan.rag.documents import Chunk
-from kalan.rag.entities import METADATA_KEY as ENTITIES_KEY, stored_values
+from kalan.rag import roles
+from kalan.rag.entities import METADATA_KEY as ENTITIES_KEY, parse_sentences, values_of_docs
 from kalan.rag.lexical import load_or_build
 from kalan.rag.sentences import sentence_spans
 
@@ -195,8 +197,8 @@ def _ingest(settings, corpus_dir: Path, store, embedder, progress: bool) -> Inge
             spans = [sentence_spans(c.text) or [(0, len(c.text))] for c in batch]
             chunk_vecs, sentence_vecs = embed(batch, spans)
             store.add_sentences(batch, spans, sentence_vecs)
-            store.add(batch, chunk_vecs, n_sentences=[len(sp) for sp in spans],
-                      entities=stored_values([c.text for c in batch], nlp) if nlp is not None else None)
+            parsed = _parsed([c.text for c in batch], nlp)
+            store.add(batch, chunk_vecs, n_sentences=[len(sp) for sp in spans], entities=parsed[0], roles=parsed[1])
             report.added += len(batch)
             if bar:
                 bar.update(len(batch))
@@ -205,7 +207,7 @@ def _ingest(settings, corpus_dir: Path, store, embedder, progress: bool) -> Inge
     if to_delete:
         store.delete(to_delete)
         report.removed = len(to_delete)
-    if known is None:  # the store was scanned: chunks written before entities were stored get them now
+    if known is None:  # the store was scanned: chunks written before entities (or phrases) were stored get them
         report.entities_added = backfill_entities(store, settings, progress)
     load_or_build(settings, store, rebuild=bool(to_add or to_delete))
     write_manifest(settings, store, _manifest_articles(plan, planned, stored, known))
@@ -228,19 +230,30 @@ def _manifest_articles(plan: CorpusPlan, planned: dict[str, list[str]], stored: 
     return out
 
 
+def _parsed(texts: list[str], nlp) -> tuple[list[str] | None, list[str] | None]:
+    """The stored entities and phrases of each chunk text, from one parse of its sentences; None without spaCy."""
+    if nlp is None:
+        return None, None
+    docs = parse_sentences(texts, nlp)
+    return values_of_docs(docs), roles.values_of_docs(docs)
+
+
 def backfill_entities(store, settings, progress: bool) -> int:
-    """Parse and store the named entities of stored chunks that lack them (a store written before they were
-    stored): batch by batch, so an interrupted run keeps what it wrote and the next full plan does the rest."""
+    """Parse and store the named entities and phrases of stored chunks that lack them (a store written before
+    they were stored): batch by batch, so an interrupted run keeps what it wrote and the next full plan does the
+    rest."""
     nlp = _entity_parser(settings)
     if nlp is None:
         return 0
-    missing = [(cid, text) for cid, meta, text in store.all_chunks() if text and not (meta or {}).get(ENTITIES_KEY)]
+    missing = [(cid, text) for cid, meta, text in store.all_chunks()
+               if text and not ((meta or {}).get(ENTITIES_KEY) and (meta or {}).get(roles.METADATA_KEY))]
     if not missing:
         return 0
     bar = _progress(len(missing), progress, msg.PROGRESS_ENTITIES)
     for i in range(0, len(missing), EMBED_BATCH):
         part = missing[i : i + EMBED_BATCH]
-        store.add_entities([cid for cid, _ in part], stored_values([text for _, text in part], nlp))
+        found, phrases = _parsed([text for _, text in part], nlp)
+        store.add_entities([cid for cid, _ in part], found, phrases)
         if bar:
             bar.update(len(part))
     if bar:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 from kalan.rag.sentences import sentence_spans
 
@@ -27,20 +28,22 @@ METADATA_KEY = "entities"
 MEMORY_SIZE = 50_000  # sentences; a few MB
 
 
-class _Memory:
+class SentenceMemory:
+    """A bounded, thread-safe map from a sentence's exact text to what was stored for it."""
+
     def __init__(self, size: int):
         self.size = size
-        self.items: OrderedDict[str, tuple[Entity, ...]] = OrderedDict()
+        self.items: OrderedDict[str, tuple] = OrderedDict()
         self.lock = threading.Lock()
 
-    def put(self, sentence: str, ents: tuple[Entity, ...]) -> None:
+    def put(self, sentence: str, found: tuple) -> None:
         with self.lock:
-            self.items[sentence] = ents
+            self.items[sentence] = found
             self.items.move_to_end(sentence)
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
 
-    def get(self, sentence: str) -> tuple[Entity, ...] | None:
+    def get(self, sentence: str) -> tuple | None:
         with self.lock:
             found = self.items.get(sentence)
             if found is not None:
@@ -51,8 +54,49 @@ class _Memory:
         with self.lock:
             self.items.clear()
 
+    def remember_chunk(self, text: str, value, read: Callable, fits: Callable) -> bool:
+        """Keep what was stored for each sentence of the chunk ``text`` (its metadata ``value``: a JSON list, one
+        list per sentence); ``read`` makes one stored item a tuple (TypeError/ValueError when it cannot),
+        ``fits(item, length)`` says it fits a sentence of that length. False when the value does not fit the
+        chunk's sentences (written by other code, damaged): those sentences are parsed if asked."""
+        try:
+            data = json.loads(value) if isinstance(value, str) else None
+        except ValueError:
+            return False
+        spans = _spans(text)
+        if not isinstance(data, list) or len(data) != len(spans):
+            return False
+        parsed = []
+        for (s, e), items in zip(spans, data):
+            sentence = text[s:e]
+            try:
+                found = tuple(read(item) for item in items)
+            except (TypeError, ValueError):
+                return False
+            if not all(fits(item, len(sentence)) for item in found):
+                return False
+            parsed.append((sentence, found))
+        for sentence, found in parsed:
+            self.put(sentence, found)
+        return True
 
-_memory = _Memory(MEMORY_SIZE)
+    def of(self, sentence: str, derive: Callable) -> tuple | None:
+        """What was stored for ``sentence`` when it was read from the store, else ``derive`` of spaCy's parse of
+        it now; None when neither is possible (spaCy not installed)."""
+        found = self.get(sentence)
+        if found is not None:
+            return found
+        from kalan.rag.nlp import french
+
+        nlp = french()
+        if nlp is None:
+            return None
+        found = derive(nlp(sentence))
+        self.put(sentence, found)
+        return found
+
+
+_memory = SentenceMemory(MEMORY_SIZE)
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
@@ -64,18 +108,23 @@ def _of_doc(doc) -> tuple[Entity, ...]:
     return tuple((e.start_char, e.end_char, e.label_) for e in doc.ents)
 
 
-def parse_chunks(texts: list[str], nlp) -> list[list[tuple[Entity, ...]]]:
-    """Per chunk text, the entities of each of its sentences, each sentence parsed on its own by ``nlp``
-    (spaCy's French pipeline) as ``of`` would."""
+def parse_sentences(texts: list[str], nlp) -> list[list]:
+    """Per chunk text, spaCy's parse (``nlp``, the French pipeline) of each of its sentences, each sentence parsed
+    on its own as ``of`` would: what ingestion derives the stored entities and phrases (``kalan.rag.roles``) from."""
     sentences, owners = [], []
     for i, text in enumerate(texts):
         for s, e in _spans(text):
             sentences.append(text[s:e])
             owners.append(i)
-    out: list[list[tuple[Entity, ...]]] = [[] for _ in texts]
+    out: list[list] = [[] for _ in texts]
     for owner, doc in zip(owners, nlp.pipe(sentences, batch_size=64)):
-        out[owner].append(_of_doc(doc))
+        out[owner].append(doc)
     return out
+
+
+def parse_chunks(texts: list[str], nlp) -> list[list[tuple[Entity, ...]]]:
+    """Per chunk text, the entities of each of its sentences (``parse_sentences``)."""
+    return [[_of_doc(doc) for doc in docs] for docs in parse_sentences(texts, nlp)]
 
 
 def encode(per_sentence: list[tuple[Entity, ...]]) -> str:
@@ -83,50 +132,27 @@ def encode(per_sentence: list[tuple[Entity, ...]]) -> str:
     return json.dumps([[list(e) for e in ents] for ents in per_sentence], ensure_ascii=False, separators=(",", ":"))
 
 
-def stored_values(texts: list[str], nlp) -> list[str]:
-    """The metadata value of each chunk text (``parse_chunks``, then ``encode``): what ingestion stores."""
-    return [encode(per_sentence) for per_sentence in parse_chunks(texts, nlp)]
+def values_of_docs(per_chunk_docs: list[list]) -> list[str]:
+    """The metadata value of each chunk (``encode``), from its sentences' parses (``parse_sentences``): what
+    ingestion stores."""
+    return [encode([_of_doc(doc) for doc in docs]) for docs in per_chunk_docs]
 
 
 def remember(text: str, value) -> bool:
     """Keep the stored entities of the chunk ``text`` (its metadata ``value``) for ``of``; False when the value
     does not fit the chunk's sentences (written by other code, damaged): those sentences are parsed if asked."""
-    try:
-        data = json.loads(value) if isinstance(value, str) else None
-    except ValueError:
-        return False
-    spans = _spans(text)
-    if not isinstance(data, list) or len(data) != len(spans):
-        return False
-    parsed = []
-    for (s, e), ents in zip(spans, data):
-        sentence = text[s:e]
-        try:
-            found = tuple((int(a), int(b), str(label)) for a, b, label in ents)
-        except (TypeError, ValueError):
-            return False
-        if any(not (0 <= a < b <= len(sentence)) for a, b, _ in found):
-            return False
-        parsed.append((sentence, found))
-    for sentence, found in parsed:
-        _memory.put(sentence, found)
-    return True
+    return _memory.remember_chunk(text, value, _read, lambda e, n: 0 <= e[0] < e[1] <= n)
+
+
+def _read(item) -> Entity:
+    a, b, label = item  # ValueError when it is not three values
+    return int(a), int(b), str(label)
 
 
 def of(sentence: str) -> tuple[Entity, ...] | None:
     """The entities of ``sentence``: stored at ingestion when it was read from the store, else parsed now;
     None when neither is possible (spaCy not installed)."""
-    found = _memory.get(sentence)
-    if found is not None:
-        return found
-    from kalan.rag.nlp import french
-
-    nlp = french()
-    if nlp is None:
-        return None
-    found = _of_doc(nlp(sentence))
-    _memory.put(sentence, found)
-    return found
+    return _memory.of(sentence, _of_doc)
 
 
 def forget_all() -> None:

@@ -1,43 +1,56 @@
-"""The noun phrase a « qui » question asks for, read from spaCy's parse of the sentence: who does the question's
-action, or whom its preposition introduces.
+"""The noun phrase a « qui » question asks for: who does the question's action, or whom its preposition
+introduces, from spaCy's parse of the sentence stored at ingestion.
 
 A name question's span is otherwise a named entity (``kalan.rag.short_answer``). Many answers to « qui » are
 not names: « Qui a lancé un programme pour améliorer les UAZ ? » → « le bureau d'études », « Pour qui … des
 nuisances sonores ? » → « pour les habitants », « Contre qui prend parti Colenso ? » → « contre le régime
-colonial du Natal et Shepstone ». ``role_span`` finds, in the parse of the sentence:
+colonial du Natal et Shepstone ». ``role_span`` finds, among a sentence's phrases:
 
 - when a preposition stands right before « qui » (« pour qui », « contre qui », « avec qui », « par qui »), the
-  noun phrase that this preposition introduces, said with it;
-- else, the subject of a verb the question holds (by stem or lemma: « lance » for « a lancé »), or the agent of its
-  passive (« … par le bureau d'études »).
+  noun phrase that this preposition introduces, said with it; not « de qui », which asks whose: « de » joins
+  any noun to its complement;
+- else, the subject of a verb the question holds (by stem, of the verb as written or of its lemma: « lance »
+  for « a lancé », « utilisent » for « utilise »; not a verb whose stem changes, « prirent » for « prend »), or
+  the agent of its passive (« … par le bureau d'études »).
 
-The phrase is its head noun with the determiners, adjectives and complements that hang on it, cut before a
-comma, a parenthesis or a relative clause. Of several, the one nearest its verb wins. A phrase made only of the
-question's own words answers nothing.
+A phrase is a noun with the determiners, adjectives and preposition right before it and the words that hang on
+it after it, cut before a comma, a parenthesis or a relative clause. Of several, the one nearest its verb wins.
+A phrase made only of the question's own words answers nothing.
 
-The parse runs at question time (``kalan.rag.nlp``): the answer path loads spaCy for it, so ``answer.role_spans``
-is off by default until the parse is stored at ingestion like the named entities (``kalan.rag.entities``).
+The phrases come from the parse that ingestion already runs for the named entities (``kalan.rag.entities``):
+``values_of_docs`` makes the metadata value stored with each chunk, ``remember`` reads it back with the chunk,
+``of`` answers from that memory. spaCy parses at question time only a sentence never ingested; the question
+itself is read from its words. So ``answer.role_spans`` needs no spaCy in the serving process.
+
 Not here: which sentence is read, nor the span's checks (``kalan.rag.chain``).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+import json
 
+from kalan.rag import lexicon as lx
+from kalan.rag.entities import SentenceMemory
+from kalan.rag.phrases import tokens
 from kalan.rag.text import fold, tokenize
+
+# (start, end, start without its preposition, its verb's offset, role, preposition, verb as written, verb's lemma)
+# in the sentence's text; role: "subj" (a subject), "agent" (« par » before a passive's doer) or "" (another
+# complement); preposition: folded, "" if none
+Phrase = tuple[int, int, int, int, str, str, str, str]
+
+METADATA_KEY = "roles"
+MEMORY_SIZE = 50_000  # sentences
 
 # what hangs before a noun inside its phrase: « le bureau », « les troupes allemandes », « pour les habitants »
 _BEFORE_HEAD = ("det", "amod", "nummod", "case", "fixed", "flat", "flat:name")
-# what ends a phrase after its head: a clause or an aside
+# what ends a phrase after its noun: a clause or an aside
 _CUTS = (",", "(", ";", ":", "—", "–")
+# « de qui » asks whose (« De qui Pie IV est-il l'oncle ? »): « de » joins any noun to its complement, so the phrase
+# it introduces in the sentence says nothing of the question's relation; the other prepositions ask a role
+_ASKING = frozenset(lx.PREPOSITIONS_BEFORE_QUI) - {"de"}
 
-
-@lru_cache(maxsize=4096)
-def _parse(text: str):
-    from kalan.rag.nlp import french
-
-    nlp = french()
-    return None if nlp is None else nlp(text)
+_memory = SentenceMemory(MEMORY_SIZE)
 
 
 def _start(doc, head) -> int:
@@ -47,8 +60,7 @@ def _start(doc, head) -> int:
     start = head.i
     while start > 0:
         t = doc[start - 1]
-        if not (t.head.i == head.i and t.dep_ in _BEFORE_HEAD) and not (
-                t.head.i in range(start, head.i + 1) and t.dep_ in _BEFORE_HEAD):
+        if not (t.head.i in range(start, head.i + 1) and t.dep_ in _BEFORE_HEAD):
             break
         start -= 1
     return start
@@ -64,47 +76,96 @@ def _end(doc, head) -> int:
     return end
 
 
-def _asked_preposition(question) -> str:
-    """The preposition right before « qui » (« pour qui » → « pour », « à qui » → « a »), folded; "" if none."""
-    for t in question:
-        if fold(t.text) == "qui":
-            before = question[t.i - 1] if t.i > 0 else None
-            return fold(before.text).rstrip("'’") if before is not None and before.pos_ == "ADP" else ""
-    return ""
+def phrases_of_doc(doc) -> tuple[Phrase, ...]:
+    """The phrases of a parsed sentence that may stand in a role a « qui » question asks: every common or proper
+    noun that depends on another word, with its role and its preposition."""
+    out = []
+    for t in doc:
+        if t.pos_ not in ("NOUN", "PROPN") or t.head.i == t.i:
+            continue
+        cases = [c for c in t.children if c.dep_ == "case"]
+        case = fold(cases[0].text).rstrip("'’") if cases else ""
+        role = "subj" if t.dep_.startswith("nsubj") else "agent" if (
+            t.dep_.startswith("obl") and case == "par") else ""
+        if not role and not case:
+            continue
+        start, end = _start(doc, t), _end(doc, t)
+        core = start
+        while core < t.i and doc[core].dep_ == "case":
+            core += 1
+        last = doc[end]
+        out.append((doc[start].idx, last.idx + len(last.text), doc[core].idx, t.head.idx, role, case, t.head.text,
+                    t.head.lemma_))
+    return tuple(out)
+
+
+def encode(per_sentence: list[tuple[Phrase, ...]]) -> str:
+    """The metadata value: a JSON list, one list of phrases per sentence of the chunk."""
+    return json.dumps([[list(p) for p in phrases] for phrases in per_sentence], ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def values_of_docs(per_chunk_docs: list[list]) -> list[str]:
+    """The metadata value of each chunk, from its sentences' parses (``kalan.rag.entities.parse_sentences``)."""
+    return [encode([phrases_of_doc(doc) for doc in docs]) for docs in per_chunk_docs]
+
+
+def _read(item) -> Phrase:
+    a, b, c, h, r, p, v, lem = item  # ValueError when it is not eight values
+    return int(a), int(b), int(c), int(h), str(r), str(p), str(v), str(lem)
+
+
+def remember(text: str, value) -> bool:
+    """Keep the stored phrases of the chunk ``text`` (its metadata ``value``) for ``of``; False when the value
+    does not fit the chunk's sentences (written by other code, damaged): those sentences are parsed if asked."""
+    return _memory.remember_chunk(text, value, _read, lambda p, n: 0 <= p[0] <= p[2] < p[1] <= n)
+
+
+def of(sentence: str) -> tuple[Phrase, ...] | None:
+    """The phrases of ``sentence``: stored at ingestion when it was read from the store, else parsed now; None
+    when neither is possible (spaCy not installed)."""
+    return _memory.of(sentence, phrases_of_doc)
+
+
+def forget_all() -> None:
+    """Empty the memory (tests; a process that re-ingested everything)."""
+    _memory.clear()
+
+
+def _asked_preposition(question: str) -> str | None:
+    """The preposition right before « qui » (« pour qui » → « pour », « à qui » → « a »), "" when « qui » has
+    none; None when the question holds no « qui », or asks « de qui »."""
+    toks = tokens(fold(question).replace("'", " "))
+    for i, t in enumerate(toks):
+        if t.text == "qui":
+            before = toks[i - 1].text if i else ""
+            return None if before in ("de", "d") else before if before in _ASKING else ""
+    return None
 
 
 def role_span(question: str, sentence: str) -> tuple[int, int] | None:
     """(start, end) in ``sentence`` of the phrase a « qui » question asks for, or None (no « qui », no phrase in
-    the asked role, spaCy absent)."""
-    if "qui" not in fold(question).replace("'", " ").split():
+    the asked role, spaCy absent for a sentence never ingested)."""
+    prep = _asked_preposition(question)
+    if prep is None:
         return None
-    q, d = _parse(question), _parse(sentence)
-    if q is None or d is None:
+    phrases = of(sentence)
+    if not phrases:
         return None
-    prep = _asked_preposition(q)
     asked = set(tokenize(question))
-    lemmas = {fold(t.lemma_) for t in q if t.pos_ in ("VERB", "AUX", "NOUN")}
     best = None
-    for t in d:
-        if t.pos_ not in ("NOUN", "PROPN") or t.head.i == t.i:
-            continue
-        cases = [fold(c.text).rstrip("'’") for c in t.children if c.dep_ == "case"]
+    for start, end, core, verb_at, role, case, verb, lemma in phrases:
         if prep:
-            if prep not in cases:
+            if case != prep:
                 continue
+        elif not role or not (set(tokenize(verb)) | set(tokenize(lemma))) & asked:
+            continue
         else:
-            acts = t.dep_.startswith("nsubj") or (t.dep_.startswith("obl") and "par" in cases)
-            said = set(tokenize(t.head.text)) & asked or fold(t.head.lemma_) in lemmas
-            if not acts or not said:
-                continue
-        start, end = _start(d, t), _end(d, t)
-        if not prep:
-            while start < t.i and d[start].dep_ == "case":
-                start += 1
-        own = set(tokenize(d[start:end + 1].text))
+            start = core  # « le bureau d'études », not « par le bureau d'études »
+        own = set(tokenize(sentence[start:end]))
         if not own or own <= asked:
             continue
-        key = abs(t.i - t.head.i)
+        key = abs(core - verb_at)
         if best is None or key < best[0]:
-            best = (key, d[start].idx, d[end].idx + len(d[end].text))
+            best = (key, start, end)
     return None if best is None else (best[1], best[2])

@@ -332,12 +332,13 @@ class AnswerSettings(BaseModel):
         "answer path, which issue #16 took out; PIAF kept direct-first test +0.006 with it (BENCHMARKS.md).",
     )
     role_spans: bool = Field(
-        False, description="A « qui » question's direct answer is the noun phrase the sentence's parse gives in the "
-        "asked role, when there is one: the subject of the question's verb (« le bureau d'études »), or the phrase "
-        "the preposition before « qui » introduces (« pour les habitants »), before any named entity "
-        "(kalan.rag.roles). PIAF kept: tune 516 -> 520 passes, test 475 -> 476; student sets: tune +2, test 0 "
-        "(BENCHMARKS.md, twenty-fourth pass). Off: it loads spaCy in the answer path (issue #16) until the parse "
-        "is stored at ingestion.",
+        True, description="A « qui » question's direct answer is the noun phrase the sentence's parse gives in the "
+        "asked role, when there is one, before any named entity: the subject of the question's verb (« le bureau "
+        "d'études »), its passive agent, or the phrase the preposition before « qui » introduces (« pour les "
+        "habitants »; not « de qui »). The phrases are stored at ingestion with the named entities "
+        "(kalan.rag.roles): no spaCy at answer time. Test halves: PIAF kept passes 475 =, direct-first +3 -0, "
+        "direct answers right 112 -> 114; ten sets passes 476 =, direct-first -1 (BENCHMARKS.md, twenty-fourth "
+        "pass).",
     )
     disabled_rules: list[str] = Field(
         default_factory=list, description="Refusal rules switched off, by name (kalan.rag.refusal.RULES): for "

@@ -1,14 +1,15 @@
-"""Named entities stored at ingestion (real spaCy pipeline, fake embedder, real embedded Chroma store): what is
-stored equals spaCy's parse of each sentence alone, old stores get them once, and a name question is then
-answered without spaCy."""
+"""Named entities and phrases stored at ingestion (real spaCy pipeline, fake embedder, real embedded Chroma
+store): what is stored equals spaCy's parse of each sentence alone, old stores get them once, and a name question
+(and a « qui » question answered by a common noun, ``answer.role_spans``) is then answered without spaCy."""
 
 import json
 
 import pytest
 
 from kalan.ingest.pipeline import ingest_corpus
-from kalan.rag import entities
+from kalan.rag import entities, roles
 from kalan.rag.entities import METADATA_KEY
+from kalan.rag.roles import METADATA_KEY as ROLES_KEY, phrases_of_doc
 from kalan.rag.nlp import french
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.service import KalanService
@@ -25,6 +26,7 @@ title: Une école à Ségou
 La directrice Mariam Keïta dirige l'école Kanaga de Ségou depuis 2019. L'association Jigiya finance ses
 nouvelles salles de classe, construites par l'entreprise Faso Bati. Le maire de Ségou, Oumar Coulibaly, a
 inauguré le bâtiment en mars 2024. Les élèves y apprennent le français, le bambara et les mathématiques.
+Chaque été, avec l'aide de la mairie de Markala, les parents d'élèves nettoient les murs de la cour.
 """
 
 
@@ -39,8 +41,10 @@ def corpus(tmp_path):
 @pytest.fixture(autouse=True)
 def _empty_memory():
     entities.forget_all()
+    roles.forget_all()
     yield
     entities.forget_all()
+    roles.forget_all()
 
 
 def _stored(svc) -> dict[str, tuple[str, str]]:
@@ -65,18 +69,34 @@ def test_stored_entities_are_spacys_parse_of_each_sentence(settings, corpus):
     assert {"Mariam Keïta", "Oumar Coulibaly"} <= names
 
 
+def test_stored_phrases_are_read_from_spacys_parse_of_each_sentence(settings, corpus):
+    svc = KalanService(settings)
+    ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
+    nlp = french()
+    said = set()
+    for cid, meta, text in svc.store.all_chunks():
+        per_sentence = json.loads(meta[ROLES_KEY])
+        spans = sentence_spans(text) or [(0, len(text))]
+        assert len(per_sentence) == len(spans)
+        for (s, e), got in zip(spans, per_sentence):
+            sentence = text[s:e]
+            assert got == [list(p) for p in phrases_of_doc(nlp(sentence))]
+            said |= {(sentence[p[2]:p[1]], p[4]) for p in got}
+    assert ("les parents d'élèves", "subj") in said
+
+
 def test_an_old_store_gets_its_entities_once_and_keeps_the_rest(settings, corpus):
     old = with_overrides(settings, chunk={"entities": False})
     svc = KalanService(old)
     first = ingest_corpus(old, corpus, svc.store, svc.embedder, progress=False)
     before = {cid: meta for cid, meta, _ in svc.store.all_chunks()}
-    assert not any(METADATA_KEY in m for m in before.values())
+    assert not any(METADATA_KEY in m or ROLES_KEY in m for m in before.values())
     again = ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)  # chunk settings changed: full plan
     assert again.added == 0 and again.entities_added == first.chunks
     after = {cid: meta for cid, meta, _ in svc.store.all_chunks()}
     for cid, meta in before.items():
-        assert after[cid][METADATA_KEY]
-        assert {k: v for k, v in after[cid].items() if k != METADATA_KEY} == meta  # nothing else lost
+        assert after[cid][METADATA_KEY] and after[cid][ROLES_KEY]
+        assert {k: v for k, v in after[cid].items() if k not in (METADATA_KEY, ROLES_KEY)} == meta  # nothing lost
     third = ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
     assert third.entities_added == 0
 
@@ -86,6 +106,7 @@ def test_a_name_question_is_answered_from_the_stored_entities_without_spacy(real
     svc = KalanService(settings)
     ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
     entities.forget_all()  # a fresh process: nothing remembered, spaCy not loaded
+    roles.forget_all()
     import kalan.rag.nlp as nlp
 
     def refuse():
@@ -99,6 +120,10 @@ def test_a_name_question_is_answered_from_the_stored_entities_without_spacy(real
     dated = KalanService(settings).ask("la directrice dirige l'école depuis quand ?")
     assert not dated["refused"], dated.get("refusal_reason")
     assert "2019" in (dated["short_answer"] or "")
+    # a « qui » question answered by a common noun, the subject of its verb, from the stored phrases
+    who = KalanService(settings).ask("Qui nettoie les murs de la cour chaque été ?")
+    assert not who["refused"], who.get("refusal_reason")
+    assert who["short_answer"] == "les parents d'élèves"
 
 
 def test_an_ingest_releases_the_spacy_it_loaded_and_keeps_one_already_there(settings, corpus, tmp_path):

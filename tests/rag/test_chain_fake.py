@@ -176,8 +176,8 @@ def test_the_time_between_two_events_is_inferred_and_cited(tmp_path, one_article
 
 
 def test_a_who_question_answered_by_the_phrase_in_the_asked_role(tmp_path, one_article):
-    """With ``answer.role_spans``, « Qui … ? » whose sentence names no person is answered by the subject of the
-    question's verb, said first and cited; off, no named entity answers it and the question is refused."""
+    """With ``answer.role_spans`` (the default), « Qui … ? » whose sentence names no person is answered by the
+    subject of the question's verb, said first and cited; off, no named entity answers it and it is refused."""
     corpus = one_article(
         "uaz.md",
         "---\ntitle: Les véhicules UAZ\n---\n\nEn 1960, à Oulianovsk, le bureau d'études lance un programme de renouvellement "
@@ -192,5 +192,6 @@ def test_a_who_question_answered_by_the_phrase_in_the_asked_role(tmp_path, one_a
     assert on["short_answer"] == "le bureau d'études"
     assert on["answer"].startswith("Le bureau d'études [1]")
     assert "bureau d'études lance" in on["citations"][0]["quote"]
-    off = KalanService(load_settings(data_dir=tmp_path / "data5", embedding={"mode": "fake"}, answer=floors)).ask(q)
+    off = KalanService(load_settings(data_dir=tmp_path / "data5", embedding={"mode": "fake"},
+                                     answer={**floors, "role_spans": False})).ask(q)
     assert off["refused"] and off["refusal_reason"] == "fait_absent"

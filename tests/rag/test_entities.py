@@ -69,7 +69,7 @@ def test_a_value_that_does_not_fit_the_chunk_is_not_trusted(value, monkeypatch):
 
 
 def test_the_memory_is_bounded():
-    memory = entities._Memory(3)
+    memory = entities.SentenceMemory(3)
     for i in range(5):
         memory.put(f"phrase {i}", ())
     assert memory.get("phrase 0") is None and memory.get("phrase 4") == ()

@@ -1,5 +1,6 @@
 """The noun phrase a « qui » question asks for, read from spaCy's parse (kalan.rag.roles): the subject of the
-question's verb, the agent of its passive, or the phrase the preposition before « qui » introduces."""
+question's verb, the agent of its passive, or the phrase the preposition before « qui » introduces; the phrases
+stored with a chunk and read back without spaCy."""
 
 import pytest
 
@@ -39,8 +40,8 @@ def test_the_phrase_stops_before_a_comma_or_a_relative_and_keeps_only_its_own_wo
     sentence = "Le maire, élu en 2020, inaugure le pont que la ville attendait."
     assert _said("Qui inaugure le pont ?", sentence) == "Le maire"
     # a far word the parse hangs on the subject does not open its phrase
-    far = "À peu près au même moment les Parisiens eurent un coup de cœur pour la chanteuse."
-    said = _said("Qui eut un coup de cœur pour la chanteuse ?", far)
+    far = "À peu près au même moment les Parisiens adoptèrent la mode de la chanteuse."
+    said = _said("Qui adopta la mode de la chanteuse ?", far)
     assert said is not None and said.startswith("les Parisiens")
 
 
@@ -51,3 +52,9 @@ def test_no_phrase_when_nothing_stands_in_the_asked_role():
     assert role_span("Contre qui la ville s'est-elle battue ?", sentence) is None  # no « contre »
     # the question's own words answer nothing
     assert role_span("Qui est le pont ?", "Le pont est solide.") is None
+
+
+def test_de_qui_asks_whose_and_gets_no_phrase():
+    """« de » joins any noun to its complement: « de ses parents » does not say whose nephew someone is."""
+    sentence = "Le cardinal fut nommé par le pape, frère de la mère de ses parents."
+    assert role_span("De qui le cardinal est-il le neveu ?", sentence) is None
