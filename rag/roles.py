@@ -78,7 +78,8 @@ def _end(doc, head) -> int:
 
 def phrases_of_doc(doc) -> tuple[Phrase, ...]:
     """The phrases of a parsed sentence that may stand in a role a « qui » question asks: every common or proper
-    noun that depends on another word, with its role and its preposition."""
+    noun that depends on another word and is a subject, a passive's agent, or introduced by a preposition that
+    may stand before « qui » (``_ASKING``), with its role and its preposition."""
     out = []
     for t in doc:
         if t.pos_ not in ("NOUN", "PROPN") or t.head.i == t.i:
@@ -87,8 +88,8 @@ def phrases_of_doc(doc) -> tuple[Phrase, ...]:
         case = fold(cases[0].text).rstrip("'’") if cases else ""
         role = "subj" if t.dep_.startswith("nsubj") else "agent" if (
             t.dep_.startswith("obl") and case == "par") else ""
-        if not role and not case:
-            continue
+        if not role and case not in _ASKING:
+            continue  # « de », « en », « dans »…: no « qui » question asks through them
         start, end = _start(doc, t), _end(doc, t)
         core = start
         while core < t.i and doc[core].dep_ == "case":
