@@ -40,6 +40,7 @@ from kalan.rag.short_answer import asks_itself, attached, counted, described, di
     Span, event_attached, find_span
 from kalan.rag.text import content_words
 from kalan.rag.verified import is_rejected, rebuild, repeats_rejected, without_rejected
+from kalan.rag.settings import COSINE_DEFAULTS
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class AnswerChain:
         self.svc = service
         self.settings = settings
         self.vectors = SentenceVectors(service.embedder)
+        self._fusion: SentenceVectors | None = None  # answer.fusion's sentence vectors, made at first use
         self._chat = chat_model
         self._chat_error: str | None = None
         self.runnable = (
@@ -173,6 +175,17 @@ class AnswerChain:
         state.passages = retr.search_vector(state.standalone, state.qvec, self.settings.retrieval.k, self.settings.retrieval.mode)
         return state
 
+    def _second(self, state: State):
+        """``answer.fusion``'s inputs to the sentence score: the second embedder's question vector, its sentence
+        vectors, its calibration and its share; None when off."""
+        a = self.settings.answer
+        if a.fusion == "off" or a.fusion_weight <= 0:
+            return None
+        if self._fusion is None:
+            self._fusion = SentenceVectors(self.svc.fusion_embedder)
+        qvec = self._fusion.embedder.embed_queries([state.standalone])[0]
+        return qvec, self._fusion, COSINE_DEFAULTS[a.fusion], a.fusion_weight
+
     def _pre_refusal(self, state: State) -> bool:
         """Refusals decided before generation (injection, task, weak retrieval, unknown names)."""
         if state.decision is None:
@@ -191,7 +204,8 @@ class AnswerChain:
                          fresh=self._fresh_words(state, last),
                          cosine=self.settings.embedding.cosine, weights=(
                              self.settings.answer.score_cosine, self.settings.answer.score_rank_prior,
-                             self.settings.answer.score_kind_bonus), holds=self._holds(state, kind, topic))
+                             self.settings.answer.score_kind_bonus), holds=self._holds(state, kind, topic),
+                         second=self._second(state))
         state.selected = select(state.standalone, cands, self.settings.answer.max_sentences, topic,
                                 self.settings.answer.runner_up, self.settings.answer.second_sentence,
                                 restated=self.settings.answer.restated_novelty

@@ -139,6 +139,20 @@ class FakeEmbedder:
                                             for p in parts]
 
 
+class LeaningEmbedder:
+    """A fake for tests: every question lies close to the texts holding ``word`` and far from every other text
+    (two dimensions), so a test can tell which sentence a second embedder (``answer.fusion``) pulls forward."""
+
+    def __init__(self, word: str):
+        self.word = word
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return np.array([[1.0, 0.0] for _ in texts])
+
+    def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        return np.array([[1.0, 0.0] if self.word in t else [0.0, 1.0] for t in texts])
+
+
 def unit(v: np.ndarray) -> np.ndarray:
     n = float(np.linalg.norm(v))
     return (v / n).astype(np.float32) if n else v.astype(np.float32)

@@ -198,13 +198,16 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], ve
                      n_passages: int, kind: str | None = None, topic: frozenset[str] = frozenset(),
                      seen: list[str] = (), fresh: set[str] = frozenset(), cosine: CosineCalibration | None = None,
                      weights: tuple[float, float, float] = (0.55, 0.08, 0.12),
-                     holds: Callable[[str], bool] | None = None) -> None:
+                     holds: Callable[[str], bool] | None = None,
+                     second: tuple[np.ndarray, SentenceVectors, CosineCalibration, float] | None = None) -> None:
     """Score in place. ``kind`` (date, number, name) favours sentences that hold such a fact; a sentence
     that ``seen`` (the previous answer of a follow-up) already says is worth half, unless it holds one of
     ``fresh``, the follow-up's own new words ("Et que saluait-il ?" may be answered by the same sentence).
     ``weights``: the cosine's share (the lexical match has the rest), the best passage's rank prior, the bonus
     of a sentence holding the asked kind of fact (``answer.score_*`` in the settings). ``holds``: whether a
-    sentence holds that fact (default: ``answer_types.holds_type``, any number for a number question)."""
+    sentence holds that fact (default: ``answer_types.holds_type``, any number for a number question).
+    ``second``: a second embedder's question vector, sentence vectors, calibration and share of the cosine part
+    (``answer.fusion``): the two calibrated cosines are blended; ``Candidate.cosine`` stays the main one's."""
     if not cands:
         return
     w_cos, w_prior, w_kind = weights
@@ -212,6 +215,11 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], ve
     qwords = question_words(question, topic)
     vecs = vectors.get([c.text for c in cands])
     cos = vecs @ qvec
+    cos2 = None
+    if second is not None:
+        q2, vectors2, cal2, w2 = second
+        cos2 = [cal2.scale(float(x), cal2.sentence_low, cal2.sentence_high)
+                for x in vectors2.get([c.text for c in cands]) @ q2]
     said = content_words(" ".join(seen)) if seen else set()
     found = [matched(qwords, content_words(c.text if not c.lead else c.lead.text + " " + c.text)) for c in cands]
     weight = idf_weights(qwords, found)
@@ -222,20 +230,22 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], ve
         for w in words:
             holders[w] = holders.get(w, 0) + 1
     rarity = lambda w: math.log(1.0 + len(cands) / (1.0 + holders.get(w, 0)))  # noqa: E731 - idf_weights' formula
-    for c, sim, got, words in zip(cands, cos, found, own):
+    for k, (c, sim, got, words) in enumerate(zip(cands, cos, found, own)):
         c.cosine = float(sim)
         c.found = frozenset(got)
         c.novelty = novelty(words, qwords, rarity)
         c.lexical = sum(weight[w] for w in got) / total if total else 0.0
         scaled = cal.scale(float(sim), cal.sentence_low, cal.sentence_high)
         prior = w_prior * (1.0 - c.passage_index / max(n_passages, 1))
-        c.score = w_cos * scaled + (1.0 - w_cos) * c.lexical + prior
-        if kind and (holds(c.text) if holds is not None else holds_type(kind, question, [c.text])):
-            c.score += w_kind
-        if said:
-            words = content_words(c.text)
-            if _already_said(words, said) and not matched(fresh, words):
-                c.score *= 0.5
+        bonus = kind and (holds(c.text) if holds is not None else holds_type(kind, question, [c.text]))
+        half = bool(said) and _already_said(content_words(c.text), said) and not matched(fresh, content_words(c.text))
+
+        def score(cosine: float) -> float:
+            value = w_cos * cosine + (1.0 - w_cos) * c.lexical + prior
+            value = value + w_kind if bonus else value
+            return value * 0.5 if half else value
+
+        c.score = score(scaled if cos2 is None else (1.0 - w2) * scaled + w2 * cos2[k])
 
 
 def _already_said(words: set[str], said: set[str]) -> bool:

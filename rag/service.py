@@ -35,6 +35,16 @@ class KalanService:
         return self._embedder or build_embedder(self.settings)
 
     @cached_property
+    def fusion_embedder(self):
+        """The second embedder of ``answer.fusion`` (None when off): its cosines are blended into sentence scores."""
+        if self.settings.answer.fusion == "off":
+            return None
+        emb = self.settings.embedding.model_copy(update={"mode": self.settings.answer.fusion, "path": None,
+                                                          "query_prefix": None, "passage_prefix": None,
+                                                          "cosine": None})
+        return build_embedder(self.settings.model_copy(update={"embedding": emb}))
+
+    @cached_property
     def store(self) -> ChunkStore:
         return ChunkStore(self.settings, self.embedder)
 

@@ -369,6 +369,19 @@ class AnswerSettings(BaseModel):
         0.55, description="A candidate sentence's score: this share goes to its calibrated cosine with the "
         "question, the rest to the share of the question's words it holds (each weighted by its rarity).",
     )
+    fusion: Literal["off", "gemma"] = Field(
+        "off", description="A second embedder whose question-sentence cosine is blended into each candidate "
+        "sentence's cosine share (answer.fusion_weight): gemma (EmbeddingGemma-300M, installed by `kalan models "
+        "install --model gemma`; its sentence vectors are computed at the first answer that needs them and kept in "
+        "a bounded cache). Retrieval and the refusal thresholds keep the main embedder's cosine. Off by default: "
+        "test halves, no pass moves (ten sets 476 of 680, PIAF kept 475 of 766), PIAF kept direct-first 0.617 -> "
+        "0.642 and wrong answers under a citation 0.132 -> 0.119, at +270 ms a question for Gemma's question "
+        "vector, +1.4 GB of RSS and Gemma's sentence vectors at 6 a second on 2 cores (BENCHMARKS.md).",
+    )
+    fusion_weight: float = Field(
+        0.5, description="With answer.fusion: the second embedder's share of the sentence score's cosine part "
+        "(each cosine mapped to [0, 1] by its own embedder's calibration).",
+    )
     score_rank_prior: float = Field(
         0.08, description="Bonus of a sentence of the best-ranked passage, falling linearly to 0 with the rank.",
     )

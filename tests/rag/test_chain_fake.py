@@ -6,6 +6,7 @@ import pytest
 
 from kalan.ingest.pipeline import ingest_corpus
 from kalan.rag.guards import QuestionError
+from kalan.rag.embeddings import LeaningEmbedder
 from kalan.rag.service import KalanService
 from kalan.rag.settings import load_settings
 
@@ -195,3 +196,33 @@ def test_a_who_question_answered_by_the_phrase_in_the_asked_role(tmp_path, one_a
     off = KalanService(load_settings(data_dir=tmp_path / "data5", embedding={"mode": "fake"},
                                      answer={**floors, "role_spans": False})).ask(q)
     assert off["refused"] and off["refusal_reason"] == "fait_absent"
+
+
+def test_the_fusion_embedder_moves_the_chosen_sentence(tmp_path, seed_corpus):
+    """answer.fusion blends a second embedder's cosine into the sentence score: with all its weight on a second
+    embedder that favours the Rosatom sentence, an open question on the partnership is answered by it."""
+    from kalan.rag.settings import load_settings
+
+    question = "Sur quels projets les deux pays travaillent-ils ensemble ?"
+    plain = _ingested(tmp_path / "data", seed_corpus)
+    before = plain.ask(question)
+    fused = KalanService(load_settings(
+        data_dir=tmp_path / "data", embedding={"mode": "fake"},
+        answer={"min_retrieval_score": -1.0, "min_support": -1.0, "min_answer_score": -1.0,
+                "min_answer_score_follow_up": -1.0, "fusion": "gemma", "fusion_weight": 1.0}))
+    fused.__dict__["fusion_embedder"] = LeaningEmbedder("Rosatom")  # the cached property, no 1.2 GB model
+    after = fused.ask(question)
+    assert "Rosatom" not in before["answer"].split("[")[0]
+    assert not after["refused"] and "Rosatom" in after["answer"].split("[")[0]
+
+
+def test_fusion_without_its_model_says_so_in_french(tmp_path, seed_corpus):
+    from kalan.rag.settings import load_settings
+
+    _ingested(tmp_path / "data", seed_corpus)
+    svc = KalanService(load_settings(data_dir=tmp_path / "data", embedding={"mode": "fake"},
+                                     answer={"min_retrieval_score": -1.0, "min_support": -1.0,
+                                             "min_answer_score": -1.0, "fusion": "gemma"}))
+    assert not (tmp_path / "data" / "models" / "embeddinggemma-300m").exists()
+    with pytest.raises(FileNotFoundError, match="kalan models install --model gemma"):
+        svc.ask("Quelle société russe explore des projets dans le lithium au Mali ?")

@@ -2,7 +2,7 @@
 
 from types import SimpleNamespace
 
-from kalan.rag.embeddings import FakeEmbedder
+from kalan.rag.embeddings import FakeEmbedder, LeaningEmbedder
 from kalan.rag.extractive import SentenceVectors, candidates, idf_weights, score_candidates, select
 
 
@@ -274,3 +274,22 @@ def test_the_kind_bonus_goes_where_the_span_finder_finds_the_asked_fact():
     # a recent year is no length of time: with the span finder, only the sentence giving one earns the bonus
     assert precise[texts[1]] == loose[texts[1]]
     assert precise[texts[0]] < loose[texts[0]]
+
+
+def test_a_second_embedder_s_cosine_is_blended_by_its_share():
+    from kalan.rag.settings import CosineCalibration
+
+    question = "Quelle entreprise s'occupe des mines ?"
+    passages = _passages("Les mines du Mali intéressent plusieurs entreprises étrangères.",
+                         "La société Rosatom explore des projets de lithium.")
+    second = LeaningEmbedder("Rosatom")
+    cal = CosineCalibration(sentence_low=0.0, sentence_high=1.0)
+    plain = max(_scored(question, passages), key=lambda c: c.score)
+    assert "intéressent" in plain.text  # shared words win without the second embedder
+    q2 = second.embed_queries([question])[0]
+    fused = max(_scored(question, passages, second=(q2, SentenceVectors(second), cal, 0.9)), key=lambda c: c.score)
+    assert "Rosatom" in fused.text
+    nothing = _scored(question, passages, second=(q2, SentenceVectors(second), cal, 0.0))
+    assert [c.score for c in nothing] == [c.score for c in _scored(question, passages)]
+    assert [c.cosine for c in _scored(question, passages, second=(q2, SentenceVectors(second), cal, 0.9))] == \
+        [c.cosine for c in _scored(question, passages)]  # the gate and the rules keep the main embedder's cosine
