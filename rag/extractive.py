@@ -213,13 +213,12 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], ve
     w_cos, w_prior, w_kind = weights
     cal = cosine or CosineCalibration()
     qwords = question_words(question, topic)
-    vecs = vectors.get([c.text for c in cands])
-    cos = vecs @ qvec
+    texts = [c.text for c in cands]
+    cos = vectors.get(texts) @ qvec
     cos2 = None
     if second is not None:
         q2, vectors2, cal2, w2 = second
-        cos2 = [cal2.scale(float(x), cal2.sentence_low, cal2.sentence_high)
-                for x in vectors2.get([c.text for c in cands]) @ q2]
+        cos2 = [cal2.scale(float(x), cal2.sentence_low, cal2.sentence_high) for x in vectors2.get(texts) @ q2]
     said = content_words(" ".join(seen)) if seen else set()
     found = [matched(qwords, content_words(c.text if not c.lead else c.lead.text + " " + c.text)) for c in cands]
     weight = idf_weights(qwords, found)
@@ -237,15 +236,13 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], ve
         c.lexical = sum(weight[w] for w in got) / total if total else 0.0
         scaled = cal.scale(float(sim), cal.sentence_low, cal.sentence_high)
         prior = w_prior * (1.0 - c.passage_index / max(n_passages, 1))
-        bonus = kind and (holds(c.text) if holds is not None else holds_type(kind, question, [c.text]))
-        half = bool(said) and _already_said(content_words(c.text), said) and not matched(fresh, content_words(c.text))
-
-        def score(cosine: float) -> float:
-            value = w_cos * cosine + (1.0 - w_cos) * c.lexical + prior
-            value = value + w_kind if bonus else value
-            return value * 0.5 if half else value
-
-        c.score = score(scaled if cos2 is None else (1.0 - w2) * scaled + w2 * cos2[k])
+        if cos2 is not None:
+            scaled = (1.0 - w2) * scaled + w2 * cos2[k]
+        c.score = w_cos * scaled + (1.0 - w_cos) * c.lexical + prior
+        if kind and (holds(c.text) if holds is not None else holds_type(kind, question, [c.text])):
+            c.score += w_kind
+        if said and _already_said(words, said) and not matched(fresh, words):  # words: content_words(c.text)
+            c.score *= 0.5
 
 
 def _already_said(words: set[str], said: set[str]) -> bool:
