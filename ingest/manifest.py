@@ -26,7 +26,9 @@ from kalan.ingest.load import sidecar_for
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # 2: chunks also carry their sentences' phrases (kalan.rag.roles); a store of 1 is scanned once
+# 2: chunks also carry their sentences' phrases (kalan.rag.roles); 3: and their parse (kalan.rag.parses). A store
+# of an older format is scanned once, which gives its chunks what they lack
+FORMAT = 3
 NAME = "manifest.json"
 # modules whose code decides chunk ids, duplicates and errors: a change to any of them invalidates the manifest
 _CODE = ("kalan.ingest.load", "kalan.ingest.clean", "kalan.ingest.sections", "kalan.ingest.chunk",

@@ -12,10 +12,10 @@ when it can be trusted: then only new or changed files (by hash) are read and
 chunked, and the store is not scanned. Otherwise every file is read and the
 store's chunks are listed, as a first ingest does.
 
-Each new chunk is stored with the named entities of its sentences (spaCy, ``kalan.rag.entities``) and the noun
-phrases a « qui » question may ask for (``kalan.rag.roles``), both from one parse, so that question time needs
-no spaCy; a full plan also gives them to stored chunks written before (once, with a progress bar).
-``chunk.entities = false`` turns both off.
+Each new chunk is stored with the named entities of its sentences (spaCy, ``kalan.rag.entities``), the noun
+phrases a « qui » question may ask for (``kalan.rag.roles``) and the parse itself (``kalan.rag.parses``), all
+from one parse, so that question time needs no spaCy; a full plan also gives them to stored chunks written
+before (once, with a progress bar). ``chunk.entities = false`` turns all three off.
 """
 
 from __future__ import annotations
@@ -35,9 +35,10 @@ from kalan.ingest.sections import structure
 from kalan.rag import messages as msg
 from kalan.rag import nlp as french_nlp
 from kalan.rag.documents import Chunk
-from kalan.rag import roles
+from kalan.rag import parses, roles
 from kalan.rag.entities import METADATA_KEY as ENTITIES_KEY, parse_sentences, values_of_docs
 from kalan.rag.lexical import load_or_build
+from kalan.rag.store import PARSED
 from kalan.rag.sentences import sentence_spans
 
 log = logging.getLogger(__name__)
@@ -197,8 +198,7 @@ def _ingest(settings, corpus_dir: Path, store, embedder, progress: bool) -> Inge
             spans = [sentence_spans(c.text) or [(0, len(c.text))] for c in batch]
             chunk_vecs, sentence_vecs = embed(batch, spans)
             store.add_sentences(batch, spans, sentence_vecs)
-            parsed = _parsed([c.text for c in batch], nlp)
-            store.add(batch, chunk_vecs, n_sentences=[len(sp) for sp in spans], entities=parsed[0], roles=parsed[1])
+            store.add(batch, chunk_vecs, n_sentences=[len(sp) for sp in spans], parsed=_parsed([c.text for c in batch], nlp))
             report.added += len(batch)
             if bar:
                 bar.update(len(batch))
@@ -230,12 +230,14 @@ def _manifest_articles(plan: CorpusPlan, planned: dict[str, list[str]], stored: 
     return out
 
 
-def _parsed(texts: list[str], nlp) -> tuple[list[str] | None, list[str] | None]:
-    """The stored entities and phrases of each chunk text, from one parse of its sentences; None without spaCy."""
+def _parsed(texts: list[str], nlp) -> dict[str, list[str]] | None:
+    """What is stored of each chunk text's parse (``kalan.rag.store.PARSED``: its entities, its phrases, the parse
+    itself), by metadata key, from one parse of its sentences; None without spaCy."""
     if nlp is None:
-        return None, None
+        return None
     docs = parse_sentences(texts, nlp)
-    return values_of_docs(docs), roles.values_of_docs(docs)
+    return {ENTITIES_KEY: values_of_docs(docs), roles.METADATA_KEY: roles.values_of_docs(docs),
+            parses.METADATA_KEY: parses.values_of_docs(docs)}
 
 
 def backfill_entities(store, settings, progress: bool) -> int:
@@ -246,14 +248,13 @@ def backfill_entities(store, settings, progress: bool) -> int:
     if nlp is None:
         return 0
     missing = [(cid, text) for cid, meta, text in store.all_chunks()
-               if text and not ((meta or {}).get(ENTITIES_KEY) and (meta or {}).get(roles.METADATA_KEY))]
+               if text and not all((meta or {}).get(key) for key in PARSED)]
     if not missing:
         return 0
     bar = _progress(len(missing), progress, msg.PROGRESS_ENTITIES)
     for i in range(0, len(missing), EMBED_BATCH):
         part = missing[i : i + EMBED_BATCH]
-        found, phrases = _parsed([text for _, text in part], nlp)
-        store.add_entities([cid for cid, _ in part], found, phrases)
+        store.add_parsed([cid for cid, _ in part], _parsed([text for _, text in part], nlp))
         if bar:
             bar.update(len(part))
     if bar:

@@ -11,9 +11,8 @@ all have their subject in it (« une coopération qui n'a cessé d'évoluer, au 
 the run does not open with a word that joins it to what came before (a coordinating conjunction, a relative
 pronoun). A run that opens with a coordinating conjunction may open past it (``opening_word``).
 
-``read`` takes these from spaCy's parse (``kalan.rag.nlp``) of the sentence, at question time: the answer path
-loads spaCy for it, so ``answer.opening_clauses`` is off by default until the parse is stored at ingestion like
-the named entities (``kalan.rag.entities``). The parse of a long sentence errs (a main verb attached to a noun,
+``read`` takes these from spaCy's parse of the sentence, stored at ingestion with its chunk
+(``kalan.rag.parses``): the answer path loads no spaCy for a sentence read from the store. The parse of a long sentence errs (a main verb attached to a noun,
 a subject to an adjective): a noun or pronoun before the verb that no preposition introduces stands in for a
 subject the parse lost. Not here: which run is chosen (``kalan.rag.opening``).
 """
@@ -22,6 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+
+from kalan.rag import parses
 
 _NOT_SUBJECT = ("obj", "iobj", "obl", "nmod", "expl:comp", "expl:pv", "appos", "flat")
 _NOMINAL = {"NOUN", "PROPN", "PRON"}
@@ -85,13 +86,10 @@ def from_doc(doc) -> Clauses:
 
 @lru_cache(maxsize=4096)
 def read(sentence: str) -> Clauses | None:
-    """The clauses of ``sentence`` by spaCy's parse; None without spaCy."""
-    from kalan.rag.nlp import french
-
-    nlp = french()
-    if nlp is None:
-        return None
-    return from_doc(nlp(sentence))
+    """The clauses of ``sentence`` by spaCy's parse, stored at ingestion (``kalan.rag.parses``) or made now;
+    None without spaCy."""
+    doc = parses.of(sentence)
+    return None if doc is None else from_doc(doc)
 
 
 def opening_word(clauses: Clauses, start: int) -> int:

@@ -54,11 +54,12 @@ class SentenceMemory:
         with self.lock:
             self.items.clear()
 
-    def remember_chunk(self, text: str, value, read: Callable, fits: Callable) -> bool:
+    def remember_chunk(self, text: str, value, read: Callable, fits: Callable, whole: bool = False) -> bool:
         """Keep what was stored for each sentence of the chunk ``text`` (its metadata ``value``: a JSON list, one
         list per sentence); ``read`` makes one stored item a tuple (TypeError/ValueError when it cannot),
-        ``fits(item, length)`` says it fits a sentence of that length. False when the value does not fit the
-        chunk's sentences (written by other code, damaged): those sentences are parsed if asked."""
+        ``fits(item, length)`` says it fits a sentence of that length; with ``whole``, both take the sentence's
+        whole list (a parse's heads point inside it). False when the value does not fit the chunk's sentences
+        (written by other code, damaged): those sentences are parsed if asked."""
         try:
             data = json.loads(value) if isinstance(value, str) else None
         except ValueError:
@@ -70,10 +71,10 @@ class SentenceMemory:
         for (s, e), items in zip(spans, data):
             sentence = text[s:e]
             try:
-                found = tuple(read(item) for item in items)
+                found = read(items) if whole else tuple(read(item) for item in items)
             except (TypeError, ValueError):
                 return False
-            if not all(fits(item, len(sentence)) for item in found):
+            if not (fits(found, len(sentence)) if whole else all(fits(item, len(sentence)) for item in found)):
                 return False
             parsed.append((sentence, found))
         for sentence, found in parsed:

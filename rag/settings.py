@@ -276,7 +276,9 @@ class AnswerSettings(BaseModel):
         False, description="An open question's opening (open_opening_words) is a run of clauses that stands alone "
         "as a sentence: a main clause whole (a finite verb and its subject, neither a relative's nor a "
         "subordinate's) and no joining word first (« et », « dont », « qui »), read from spaCy's parse of the "
-        "sentence (kalan.rag.clauses). Off: « Selon l'article, contenant une relique de la Crèche. »",
+        "sentence stored at ingestion (kalan.rag.clauses, kalan.rag.parses). Off: « Selon l'article, contenant une "
+        "relique de la Crèche. », but the first sentence holds the fact more often (tune halves: ten sets "
+        "direct-first -4, PIAF kept -1; BENCHMARKS.md, twenty-third and twenty-sixth passes).",
     )
     open_opening_novelty: float = Field(
         0.0, description="Weight of a clause run's novelty (its words the question does not hold) against its "
@@ -325,11 +327,12 @@ class AnswerSettings(BaseModel):
         "(fourteenth pass); no pass rate moved.",
     )
     parse_spans: bool = Field(
-        False, description="Read the direct answer's span with spaCy's parse of its sentence: a name with the "
-        "title it stands in apposition to (« Le maréchal Ion Antonescu »), a person with what the sentence says "
-        "they are (« Abdoulaye Diop, le ministre malien des Affaires étrangères »), a count cut before a verb "
-        "(« 100 000 personnes », not « … personnes peuvent »). Off: it loads spaCy (~410 MB, 2–6 s cold) in the "
-        "answer path, which issue #16 took out; PIAF kept direct-first test +0.006 with it (BENCHMARKS.md).",
+        True, description="Read the direct answer's span with spaCy's parse of its sentence, stored at ingestion "
+        "(kalan.rag.parses; no spaCy at answer time): a name with the title it stands in apposition to (« Le "
+        "maréchal Ion Antonescu »), a person with what the sentence says they are (« Abdoulaye Diop, le ministre "
+        "malien des Affaires étrangères »), a count cut before a verb (« 100 000 personnes », not « … personnes "
+        "peuvent »). Test halves: PIAF kept direct-first 0.617 -> 0.621, passes unchanged; ten sets unchanged "
+        "(BENCHMARKS.md, twenty-sixth pass).",
     )
     role_spans: bool = Field(
         True, description="A « qui » question's direct answer is the noun phrase the sentence's parse gives in the "

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kalan.rag import entities
+from kalan.rag import entities, parses
 from kalan.rag import lexicon as lx
 from kalan.rag.answer_types import AGE_Q, DURATION, QUEL, QUESTION_LISTS, QUI, QUI_IN_SITU, TIME_LENGTH, TIME_SPAN_Q, \
     TIME_UNITS, TYPE_WORDS, WHERE, capitalised_groups, capitalised_names, expected_type, hyphen_compound, \
@@ -505,11 +505,11 @@ def _attached_start_words(question: str, sentence: str, s: int) -> int:
 
 
 def _parse(sentence: str):
+    """The sentence's parse, stored at ingestion (``kalan.rag.parses``; spaCy's now for a sentence never
+    ingested); None without spaCy: the bare span."""
     try:
-        from kalan.rag.fact_check import parse  # the shared, cached parse (spaCy loads on first use)
-
-        return parse(sentence)
-    except Exception:  # pragma: no cover - spaCy is a declared dependency; without it, the bare span
+        return parses.of(sentence)
+    except Exception:  # pragma: no cover - spaCy is a declared dependency
         return None
 
 
@@ -571,6 +571,8 @@ def described(question: str, sentence: str, span: Span, max_words: int = 10) -> 
     if not role or role[0].pos_ not in ("DET", "NOUN", "ADJ"):  # « par le gouverneur … » is no description
         return span
     text = sentence[role[0].idx:role[-1].idx + len(role[-1])]
+    if role[0].idx == 0 and role[0].pos_ != "PROPN":  # « Le ministre …, X, a ouvert » -> « X, le ministre … »
+        text = text[:1].lower() + text[1:]
     if len(text.split()) > max_words or not balanced(text) or not _new(text, question):
         return span
     return Span(span.start, span.end, span.text, f"{span.framed}, {text}")

@@ -26,12 +26,17 @@ import numpy as np
 
 from kalan.rag.chroma_limits import IDS_PAGE, META_PAGE, WRITE_BATCH
 from kalan.rag.documents import Chunk, Passage
-from kalan.rag.roles import METADATA_KEY as ROLES_KEY, remember as remember_roles
-from kalan.rag.entities import METADATA_KEY as ENTITIES_KEY, remember as remember_entities
+from kalan.rag import entities, parses, roles
 from kalan.rag.messages import STORE_DOWN, STORE_EMPTY, STORE_OTHER_EMBEDDER
 from kalan.rag.sentence_store import open_sentences
 
 log = logging.getLogger(__name__)
+
+# what ingestion stores of each chunk's parse (kalan.ingest.pipeline), by metadata key, and how a chunk read
+# from the store hands it to the answer path: its named entities (the name-question span, the suggestions), the
+# phrases a « qui » question asks for (answer.role_spans), the parse itself (answer.parse_spans, opening_clauses)
+PARSED = {entities.METADATA_KEY: entities.remember, roles.METADATA_KEY: roles.remember,
+          parses.METADATA_KEY: parses.remember}
 
 
 class StoreUnavailable(RuntimeError):
@@ -168,10 +173,10 @@ class ChunkStore:
 
     # -- writes --------------------------------------------------------------------------------
     def add(self, chunks: list[Chunk], vectors: np.ndarray, n_sentences: list[int] | None = None,
-            entities: list[str] | None = None, roles: list[str] | None = None) -> None:
+            parsed: dict[str, list[str]] | None = None) -> None:
         """Write chunks; ``n_sentences`` (their number of sentence vectors, see ``add_sentences``) lets
-        ``sentence_vectors`` and ``delete`` address the sentences by id; ``entities`` (``kalan.rag.entities.encode``
-        per chunk) and ``roles`` (``kalan.rag.roles.encode``) spare spaCy at question time."""
+        ``sentence_vectors`` and ``delete`` address the sentences by id; ``parsed`` (metadata key -> one value
+        per chunk: ``PARSED``) spares spaCy at question time."""
         for i in range(0, len(chunks), WRITE_BATCH):
             part = chunks[i : i + WRITE_BATCH]
             metas = []
@@ -180,10 +185,8 @@ class ChunkStore:
                 m["match_text"] = c.match_text
                 if n_sentences is not None:
                     m["n_sentences"] = int(n_sentences[i + j])
-                if entities is not None:
-                    m[ENTITIES_KEY] = entities[i + j]
-                if roles is not None:
-                    m[ROLES_KEY] = roles[i + j]
+                for key, values in (parsed or {}).items():
+                    m[key] = values[i + j]
                 metas.append(m)
             self._guard(
                 self.collection.upsert,
@@ -193,15 +196,12 @@ class ChunkStore:
                 metadatas=metas,
             )
 
-    def add_entities(self, chunk_ids: list[str], values: list[str], roles: list[str] | None = None) -> None:
-        """Store named entities (``kalan.rag.entities.encode``) and phrases (``kalan.rag.roles.encode``) with
-        chunks written without them; the rest of their metadata is kept (Chroma merges a record's metadata on
-        update)."""
+    def add_parsed(self, chunk_ids: list[str], parsed: dict[str, list[str]]) -> None:
+        """Store what a parse gives (metadata key -> one value per chunk: ``PARSED``) with chunks written without
+        it; the rest of their metadata is kept (Chroma merges a record's metadata on update)."""
         for i in range(0, len(chunk_ids), WRITE_BATCH):
-            metas = [{ENTITIES_KEY: v} for v in values[i : i + WRITE_BATCH]]
-            if roles is not None:
-                for m, r in zip(metas, roles[i : i + WRITE_BATCH]):
-                    m[ROLES_KEY] = r
+            metas = [{key: values[k] for key, values in parsed.items()}
+                     for k in range(i, min(i + WRITE_BATCH, len(chunk_ids)))]
             self._guard(self.collection.update, ids=chunk_ids[i : i + WRITE_BATCH], metadatas=metas)
 
     def add_sentences(self, chunks: list[Chunk], spans: list[list[tuple[int, int]]], vectors: np.ndarray) -> None:
@@ -271,10 +271,9 @@ def _passage(cid: str, m: dict, text: str, dense_score: float | None) -> Passage
         extra["n_sentences"] = int(m["n_sentences"])
     if m.get("planted"):
         extra["planted"] = _planted(m)
-    if m.get(ENTITIES_KEY) and text:
-        remember_entities(text, m[ENTITIES_KEY])  # the name-question span and the suggestions read them
-    if m.get(ROLES_KEY) and text:
-        remember_roles(text, m[ROLES_KEY])  # a « qui » question's phrase (answer.role_spans)
+    for key, remember in PARSED.items():
+        if m.get(key) and text:
+            remember(text, m[key])
     for key in ("source", "date"):  # shown beside every citation, so a student can judge the source
         if m.get(key):
             extra[key] = str(m[key])

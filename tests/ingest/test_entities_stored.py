@@ -1,14 +1,16 @@
-"""Named entities and phrases stored at ingestion (real spaCy pipeline, fake embedder, real embedded Chroma
-store): what is stored equals spaCy's parse of each sentence alone, old stores get them once, and a name question
-(and a « qui » question answered by a common noun, ``answer.role_spans``) is then answered without spaCy."""
+"""Named entities, phrases and the parse stored at ingestion (real spaCy pipeline, fake embedder, real embedded
+Chroma store): what is stored equals spaCy's parse of each sentence alone, old stores get them once, and a name
+question (and a « qui » question answered by a common noun, ``answer.role_spans``; a name with what the sentence
+says it is, ``answer.parse_spans``) is then answered without spaCy."""
 
 import json
 
 import pytest
 
 from kalan.ingest.pipeline import ingest_corpus
-from kalan.rag import entities, roles
+from kalan.rag import entities, parses, roles
 from kalan.rag.entities import METADATA_KEY
+from kalan.rag.parses import METADATA_KEY as PARSE_KEY, rows_of_doc
 from kalan.rag.roles import METADATA_KEY as ROLES_KEY, phrases_of_doc
 from kalan.rag.nlp import french
 from kalan.rag.sentences import sentence_spans
@@ -38,13 +40,17 @@ def corpus(tmp_path):
     return d
 
 
+def _forget():
+    entities.forget_all()
+    roles.forget_all()
+    parses.forget_all()
+
+
 @pytest.fixture(autouse=True)
 def _empty_memory():
-    entities.forget_all()
-    roles.forget_all()
+    _forget()
     yield
-    entities.forget_all()
-    roles.forget_all()
+    _forget()
 
 
 def _stored(svc) -> dict[str, tuple[str, str]]:
@@ -85,18 +91,35 @@ def test_stored_phrases_are_read_from_spacys_parse_of_each_sentence(settings, co
     assert ("les parents d'élèves", "subj") in said
 
 
+def test_stored_parse_is_spacys_parse_of_each_sentence(settings, corpus):
+    svc = KalanService(settings)
+    ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
+    nlp = french()
+    n = 0
+    for cid, meta, text in svc.store.all_chunks():
+        per_sentence = json.loads(meta[PARSE_KEY])
+        spans = sentence_spans(text) or [(0, len(text))]
+        assert len(per_sentence) == len(spans)
+        for (s, e), got in zip(spans, per_sentence):
+            doc = nlp(text[s:e])
+            assert got == list(rows_of_doc(doc))
+            assert len(got) == len(doc)
+            n += 1
+    assert n >= 5
+
+
 def test_an_old_store_gets_its_entities_once_and_keeps_the_rest(settings, corpus):
     old = with_overrides(settings, chunk={"entities": False})
     svc = KalanService(old)
     first = ingest_corpus(old, corpus, svc.store, svc.embedder, progress=False)
     before = {cid: meta for cid, meta, _ in svc.store.all_chunks()}
-    assert not any(METADATA_KEY in m or ROLES_KEY in m for m in before.values())
+    assert not any(METADATA_KEY in m or ROLES_KEY in m or PARSE_KEY in m for m in before.values())
     again = ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)  # chunk settings changed: full plan
     assert again.added == 0 and again.entities_added == first.chunks
     after = {cid: meta for cid, meta, _ in svc.store.all_chunks()}
     for cid, meta in before.items():
-        assert after[cid][METADATA_KEY] and after[cid][ROLES_KEY]
-        assert {k: v for k, v in after[cid].items() if k not in (METADATA_KEY, ROLES_KEY)} == meta  # nothing lost
+        assert after[cid][METADATA_KEY] and after[cid][ROLES_KEY] and after[cid][PARSE_KEY]
+        assert {k: v for k, v in after[cid].items() if k not in (METADATA_KEY, ROLES_KEY, PARSE_KEY)} == meta
     third = ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
     assert third.entities_added == 0
 
@@ -105,18 +128,21 @@ def test_a_name_question_is_answered_from_the_stored_entities_without_spacy(real
     settings = real_settings
     svc = KalanService(settings)
     ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
-    entities.forget_all()  # a fresh process: nothing remembered, spaCy not loaded
-    roles.forget_all()
+    _forget()  # a fresh process: nothing remembered, spaCy not loaded
     import kalan.rag.nlp as nlp
 
     def refuse():
         raise AssertionError("spaCy chargé pour une question alors que les entités sont stockées")
 
     monkeypatch.setattr(nlp, "french", refuse)
-    by_entity = with_overrides(settings, answer={"role_spans": False})  # the named entity alone
+    # the named entity alone (no role phrase, no title read from the stored parse)
+    by_entity = with_overrides(settings, answer={"role_spans": False, "parse_spans": False})
     result = KalanService(by_entity).ask("Qui dirige l'école Kanaga de Ségou ?")
     assert not result["refused"], result.get("refusal_reason")
     assert result["short_answer"] == "Mariam Keïta"
+    titled = KalanService(with_overrides(settings, answer={"role_spans": False})).ask(
+        "Qui dirige l'école Kanaga de Ségou ?")  # answer.parse_spans: the title it stands in apposition to
+    assert titled["short_answer"] == "La directrice Mariam Keïta"
     # by default, the subject of « diriger », stored at ingestion too: the person with what she is
     assert KalanService(settings).ask("Qui dirige l'école Kanaga de Ségou ?")["short_answer"] == \
         "La directrice Mariam Keïta"
@@ -128,6 +154,28 @@ def test_a_name_question_is_answered_from_the_stored_entities_without_spacy(real
     who = KalanService(settings).ask("Qui nettoie les murs de la cour chaque été ?")
     assert not who["refused"], who.get("refusal_reason")
     assert who["short_answer"] == "les parents d'élèves"
+
+def test_spans_read_from_the_stored_parse_without_spacy(real_settings, corpus, monkeypatch):
+    """``answer.parse_spans``: a person with what the sentence says she is, a count cut before its verb, both read
+    from the parse stored at ingestion."""
+    (corpus / "kita.md").write_text(
+        "# Un centre à Kita\n\nLe ministre malien de la Santé, Fatoumata Sidibé, a ouvert le centre de santé de Kita "
+        "en 2023. Près de 100 000 habitants peuvent désormais y être soignés.\n", encoding="utf-8")
+    settings = with_overrides(real_settings, answer={"parse_spans": True})
+    svc = KalanService(settings)
+    ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
+    _forget()
+    import kalan.rag.nlp as nlp
+
+    def refuse():
+        raise AssertionError("spaCy chargé pour une question alors que l'analyse est stockée")
+
+    monkeypatch.setattr(nlp, "french", refuse)
+    who = KalanService(settings).ask("Quelle personnalité a ouvert le centre de santé de Kita ?")
+    assert who["short_answer"] == "Fatoumata Sidibé"
+    assert who["answer"].startswith("Fatoumata Sidibé, le ministre malien de la Santé [1]. ")
+    count = KalanService(settings).ask("Combien d'habitants peuvent être soignés à Kita ?")
+    assert count["short_answer"] == "Près de 100 000 habitants"  # not « … habitants peuvent »
 
 
 def test_an_ingest_releases_the_spacy_it_loaded_and_keeps_one_already_there(settings, corpus, tmp_path):
