@@ -2,7 +2,8 @@
 
 Plain text (the scraped seed): a lone short line without final punctuation,
 followed by text, is a section heading; the first line is the title; lines
-before the first heading form the untitled introduction. Markdown: ``#`` and
+before the first heading form the untitled introduction; each line is a
+paragraph, unless the text is wrapped at a fixed width (``kalan.rag.sentences.wrapped``). Markdown: ``#`` and
 ``##`` headings are sections, the first ``#`` is the title when the metadata
 gives none. In both, a paragraph ending with ":" keeps the bullet list that
 follows it, so a list never loses its lead sentence.
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 
 from kalan.ingest.clean import is_byline, is_noise
 from kalan.ingest.load import Article, short_title
+from kalan.rag.sentences import wrapped
 from kalan.rag.text import fold
 
 INTRO = "Introduction"
@@ -135,8 +137,16 @@ def _plain(text: str, kept) -> tuple[str, list[Section]]:
         if is_heading:
             sections.append(Section(block[0][2].strip()))
             continue
-        for s, e, _ in block:  # each line of a block is a paragraph in scraped text
-            s, e = _trim(text, s, e)
+        # each line of a block is a paragraph in scraped text; a text wrapped at a fixed width goes on
+        # across its line breaks (kalan.rag.sentences.wrapped)
+        soft = wrapped([line for _, _, line in block])
+        first = block[0][0]
+        for k, (_, e, _) in enumerate(block):
+            if k < len(soft) and soft[k]:
+                continue
+            s, e = _trim(text, first, e)
+            if k + 1 < len(block):
+                first = block[k + 1][0]
             sections[-1].units.append(Unit(s, e, "list" if _BULLET.match(text[s:e]) else "paragraph"))
     return title, sections
 

@@ -2,8 +2,11 @@
 
 ``sentence_spans`` cuts a text into sentences and returns character spans, so
 that a quoted sentence is always the article's own characters. Line breaks end
-a sentence (bullet items, headings); abbreviations such as "M.", "Mme", "av.
-J.-C." and initials do not.
+a sentence (bullet items, headings), except a line break inside a sentence that
+a text wrapped at a fixed width puts there (``wrapped``: the line does not end
+with a sentence's punctuation and the next one goes on in lower case, or the
+line is as long as the text's longest). Abbreviations such as "M.", "Mme",
+"av. J.-C." and initials do not end a sentence either.
 
 Does not score sentences (``kalan.rag.extractive``).
 """
@@ -42,13 +45,55 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return out
 
 
+_CLOSED = ".!?…:;"  # a line ending with one of these (a quote or bracket may follow) ends its sentence
+_OPENS_ITEM = ("#", "•", "·", "▪", "◦", "‣", "*", "+", "-", "–", "—", ">", "|")
+WRAP_SHARE = 0.8  # a wrapped line is at least this share of its text's longest line
+WRAP_MIN = 40  # characters: shorter lines (menus, headings, items) are lines of their own
+
+
+def _item(line: str) -> bool:
+    """A line that opens a list item or a heading: a marker, or a number closed by « . » or « ) »."""
+    first = line.split(" ")[0]
+    return line.startswith(_OPENS_ITEM) or (first[:-1].isdigit() and first[-1:] in ".)")
+
+
+def wrapped(lines: list[str]) -> list[bool]:
+    """For each break between two consecutive ``lines``, whether it is a wrap inside a sentence (a text wrapped
+    at a fixed width) rather than the end of a line of its own: the line before holds words, is no Markdown
+    heading and does not end with a sentence's punctuation; the next one opens no list item or heading; and
+    either the next line goes on in lower case (« … finance ses » / « nouvelles salles »), or the line before
+    is long (``WRAP_MIN`` characters and ``WRAP_SHARE`` of the longest line: « … l'agenda diplomatique du » /
+    « Mali. »)."""
+    width = max((len(l.rstrip()) for l in lines), default=0)
+    out = []
+    for before, after in zip(lines, lines[1:]):
+        b, a = before.rstrip(), after.strip()
+        if (not b.strip() or not a or b.lstrip().startswith("#") or b.rstrip("»\"')]").endswith(tuple(_CLOSED))
+                or _item(a)):
+            out.append(False)
+            continue
+        long_line = len(b.strip()) >= WRAP_MIN and len(b) >= WRAP_SHARE * width
+        out.append((a[0].isalpha() and a[0].islower()) or long_line)
+    return out
+
+
 def _line_spans(text: str, start: int, end: int):
-    pos = start
-    while pos < end:
+    """The lines of ``text[start:end]``, a line wrapped inside a sentence joined to the next (``wrapped``)."""
+    bounds, pos = [], start
+    while True:
         nl = text.find("\n", pos, end)
         stop = end if nl < 0 else nl
-        yield pos, stop
-        pos = stop + 1
+        bounds.append((pos, stop))
+        if nl < 0:
+            break
+        pos = nl + 1
+    soft = wrapped([text[a:b] for a, b in bounds])
+    first = bounds[0][0]
+    for k, (a, b) in enumerate(bounds):
+        if k < len(soft) and soft[k]:
+            continue
+        yield first, b
+        first = b + 1
 
 
 def _is_abbreviation(text: str, line_start: int, dot: int) -> bool:

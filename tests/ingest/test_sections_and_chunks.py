@@ -137,3 +137,39 @@ def test_a_metadata_title_with_html_is_shown_as_text(tmp_path):
     f.write_text("---\ntitle: \"<i><span lang='en'>Moonraker</span></i> (film) &amp; suite\"\n---\n\n"
                  "Moonraker est un film d'espionnage britannique sorti en 1979.\n", encoding="utf-8")
     assert structure(load_article(f)).title == "Moonraker (film) & suite"
+
+
+def _sentences_of(path: Path) -> list[str]:
+    from kalan.rag.sentences import sentences
+
+    article = load_article(path)
+    return [" ".join(s.split()) for c in chunk_article(article, structure(article)) if c.section != CARD_SECTION
+            for s in sentences(c.text)]
+
+
+def test_a_text_wrapped_at_a_fixed_width_gives_the_same_sentences(tmp_path):
+    """A teacher's text file wrapped at 78 columns (an e-mail, an editor's hard wrap): its paragraphs and sentences
+    are the seed's own, not one line each (« … l'agenda diplomatique du » / « Mali. »)."""
+    import textwrap
+
+    raw = SEED.read_text(encoding="utf-8")
+    wrapped = tmp_path / SEED.name
+    wrapped.write_text("\n".join(textwrap.fill(l, 78) if len(l) > 78 else l for l in raw.split("\n")), encoding="utf-8")
+    assert wrapped.read_text(encoding="utf-8").count("\n") > raw.count("\n") + 30  # 41 lines more
+    ours, theirs = _sentences_of(wrapped), _sentences_of(SEED)
+    assert set(theirs) <= set(ours)  # every sentence of the article, whole
+    assert len(ours) - len(theirs) <= 2  # the title, wrapped over two lines, is read as a first paragraph
+
+
+def test_lines_of_their_own_stay_apart(tmp_path):
+    """Scraped text keeps one paragraph per line; short lines (a menu, a heading) and list items are never joined."""
+    path = tmp_path / "a.txt"
+    path.write_text("Titre de l'article\n\nLa ville a ouvert une école en 2019, avec l'aide de la région et de\n"
+                    "plusieurs associations du quartier, pour accueillir deux cents élèves.\nUne autre ligne.\n\n"
+                    "Les matières :\n- le français, qui est enseigné chaque matin par deux maîtresses venues\n"
+                    "- les mathématiques\n", encoding="utf-8")
+    got = _sentences_of(path)
+    assert "La ville a ouvert une école en 2019, avec l'aide de la région et de plusieurs associations du quartier, " \
+           "pour accueillir deux cents élèves." in got
+    assert "Une autre ligne." in got
+    assert "- les mathématiques" in got and not any("venues - les" in s for s in got)
