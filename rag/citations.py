@@ -72,11 +72,13 @@ def parse_answer(text: str) -> list[AnswerSentence]:
 
 
 def render(sentences: list[AnswerSentence]) -> str:
-    """Sentences with their markers before the final punctuation: "… en 1960 [1]."."""
+    """Sentences with their markers before the final punctuation: "… en 1960 [1].". A line break inside a
+    sentence (an article wrapped at a fixed width, ``kalan.rag.sentences.wrapped``) is said as a space; the
+    citation's quote keeps the article's characters."""
     parts = []
     for s in sentences:
         marks = "".join(f"[{n}]" for n in s.citations)
-        body = s.text.rstrip()
+        body = " ".join(line.strip() for line in s.text.rstrip().split("\n") if line.strip())
         if not marks:
             parts.append(body)
         elif body and body[-1] in ".!?…:;":

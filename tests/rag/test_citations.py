@@ -25,6 +25,14 @@ def test_render_puts_markers_before_final_punctuation():
     assert render(s) == "Tout commence en 1960 [1]."
 
 
+def test_render_says_a_wrapped_sentence_on_one_line():
+    """A sentence of an article wrapped at a fixed width keeps its line break in the quote, not in the answer."""
+    from kalan.rag.citations import AnswerSentence
+
+    s = [AnswerSentence(text="L'association Jigiya finance ses  \n  nouvelles salles.", citations=[1])]
+    assert render(s) == "L'association Jigiya finance ses nouvelles salles [1]."
+
+
 def test_verify_drops_invented_sentence_and_out_of_range_marker():
     passages = [P("Tout commence en 1960, après l'indépendance du Mali.", 0),
                 P("La société Rosatom explore des projets dans le lithium.", 1)]
