@@ -123,9 +123,12 @@ def _blocks(kept):
 def _plain(text: str, kept) -> tuple[str, list[Section]]:
     blocks = list(_blocks(kept))
     title = ""
-    if blocks and len(blocks[0]) == 1 and len(blocks[0][0][2].strip()) <= 200:
-        title = blocks[0][0][2].strip()
-        blocks = blocks[1:]
+    first = blocks[0] if blocks else []
+    if first and all(wrapped([line for _, _, line in first])):  # one line, or one wrapped over several
+        joined = " ".join(line.strip() for _, _, line in first)
+        if len(joined) <= 200:
+            title = joined
+            blocks = blocks[1:]
     sections = [Section(INTRO)]
     for i, block in enumerate(blocks):
         is_heading = (
