@@ -30,6 +30,7 @@ from pathlib import Path
 from kalan.ingest import upload_messages as um
 from kalan.ingest.clean import is_noise
 from kalan.ingest.load import CorpusFileError, article_id_for, clean_meta, decode, split_front_matter
+from kalan.rag.sentences import wrapped
 from kalan.rag.text import FRENCH_STOPWORDS, words
 
 SUFFIX_KIND = {".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf", ".docx": "docx",
@@ -134,11 +135,25 @@ def convert(raw: bytes, name: str, upload) -> Converted:
         warnings.append(um.NOISE_REMOVED.format(n=dropped))
     check_french(body, path)
     meta, meta_warnings = clean_meta({k: v for k, v in meta.items() if v}, path)
+    if not meta.get("title") and kind == "text" and (first := _first_line_title(body)):
+        meta["title"] = first  # what ingestion reads as its title too (kalan.ingest.sections._plain)
     if not meta.get("title"):
         meta["title"] = path.stem.replace("_", " ").strip() or article_id_for_name(name)
         warnings.append(um.NO_TITLE)
     return Converted(name=path.name, kind=kind, article_id=article_id_for_name(name), body=body.strip() + "\n",
                      meta=meta, warnings=warnings + meta_warnings, raw_sha256=hashlib.sha256(raw).hexdigest())
+
+
+def _first_line_title(body: str) -> str | None:
+    """A plain text's title: its first paragraph when it is one line, or one line wrapped over several
+    (``kalan.rag.sentences.wrapped``), of at most 200 characters."""
+    block = []
+    for line in body.strip().split("\n"):
+        if not line.strip():
+            break
+        block.append(line)
+    joined = " ".join(line.strip() for line in block)
+    return joined if block and all(wrapped(block)) and len(joined) <= 200 else None
 
 
 def drop_noise(body: str) -> tuple[str, int]:

@@ -147,3 +147,17 @@ def test_empty_and_tiny_files():
 def test_sniff_names_what_the_bytes_are(samples):
     assert sniff(samples.pdf()) == "pdf" and sniff(samples.docx()) == "docx" and sniff(samples.html.encode()) == "html"
     assert sniff(b"juste du texte") == "text"
+
+
+def test_a_text_file_s_first_line_is_its_title_even_wrapped():
+    """The preview shows the title ingestion will read (the first paragraph, one line or one wrapped over two),
+    not the file name with a « no title » warning."""
+    body = ("Le fleuve Niger en crue : les habitants de Mopti quittent les quartiers bas de la ville\n"
+            "inondée\n\n" + "Le texte de cet article est en français et il est assez long pour être lu. " * 3)
+    c = convert(body.encode(), "crue.txt", UP)
+    assert c.meta["title"] == ("Le fleuve Niger en crue : les habitants de Mopti quittent les quartiers bas de la "
+                               "ville inondée")
+    assert not any("aucun titre" in w for w in c.warnings)
+    untitled = convert((("Le texte de cet article est en français et il est assez long pour être lu. " * 4)
+                        + "\n" + "Une seconde ligne.\n").encode(), "sans-titre.txt", UP)
+    assert untitled.meta["title"] == "sans-titre" and any("aucun titre" in w for w in untitled.warnings)
