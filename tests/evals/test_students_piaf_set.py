@@ -1,7 +1,8 @@
 """Integrity of the blind student-style sets on PIAF articles, not the seed article: evals/sets/students-piaf.jsonl
 (seven articles), evals/sets/students-piaf2.jsonl (eight others), evals/sets/students-piaf3.jsonl (eight more),
 evals/sets/students-piaf4.jsonl (eight more), evals/sets/students-piaf5.jsonl (eight more),
-evals/sets/students-piaf6.jsonl (eight more) and evals/sets/students-piaf7.jsonl (eight more).
+evals/sets/students-piaf6.jsonl (eight more), evals/sets/students-piaf7.jsonl (eight more) and
+evals/sets/students-piaf8.jsonl (eight more).
 
 Scope: each set's 120 cases are checked against the PIAF corpus exactly as ``make eval-piaf`` builds it
 (``kalan.evals.piaf.convert`` with 15 % of paragraphs held out), rebuilt here from the PIAF JSON in a
@@ -57,6 +58,7 @@ PIAF_SETS = {
     "students-piaf5.jsonl": ("spiaf5", 8),
     "students-piaf6.jsonl": ("spiaf6", 8),
     "students-piaf7.jsonl": ("spiaf7", 8),
+    "students-piaf8.jsonl": ("spiaf8", 8),
 }
 CASES = {name: load_cases(SETS / name) for name in PIAF_SETS}
 ALL_CASES = [(name, c) for name, cases in CASES.items() for c in cases]
