@@ -30,7 +30,7 @@ from pathlib import Path
 from kalan.ingest import upload_messages as um
 from kalan.ingest.clean import is_noise
 from kalan.ingest.load import CorpusFileError, article_id_for, clean_meta, decode, split_front_matter
-from kalan.rag.sentences import wrapped
+from kalan.ingest.sections import title_line
 from kalan.rag.text import FRENCH_STOPWORDS, words
 
 SUFFIX_KIND = {".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf", ".docx": "docx",
@@ -145,15 +145,13 @@ def convert(raw: bytes, name: str, upload) -> Converted:
 
 
 def _first_line_title(body: str) -> str | None:
-    """A plain text's title: its first paragraph when it is one line, or one line wrapped over several
-    (``kalan.rag.sentences.wrapped``), of at most 200 characters."""
+    """A plain text's title as ingestion reads it (``kalan.ingest.sections.title_line``): its first paragraph."""
     block = []
     for line in body.strip().split("\n"):
         if not line.strip():
             break
         block.append(line)
-    joined = " ".join(line.strip() for line in block)
-    return joined if block and all(wrapped(block)) and len(joined) <= 200 else None
+    return title_line(block)
 
 
 def drop_noise(body: str) -> tuple[str, int]:

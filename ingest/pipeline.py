@@ -35,8 +35,7 @@ from kalan.ingest.sections import structure
 from kalan.rag import messages as msg
 from kalan.rag import nlp as french_nlp
 from kalan.rag.documents import Chunk
-from kalan.rag import parses, roles
-from kalan.rag.entities import METADATA_KEY as ENTITIES_KEY, parse_sentences, values_of_docs
+from kalan.rag.entities import parse_sentences
 from kalan.rag.lexical import load_or_build
 from kalan.rag.store import PARSED
 from kalan.rag.sentences import sentence_spans
@@ -198,7 +197,8 @@ def _ingest(settings, corpus_dir: Path, store, embedder, progress: bool) -> Inge
             spans = [sentence_spans(c.text) or [(0, len(c.text))] for c in batch]
             chunk_vecs, sentence_vecs = embed(batch, spans)
             store.add_sentences(batch, spans, sentence_vecs)
-            store.add(batch, chunk_vecs, n_sentences=[len(sp) for sp in spans], parsed=_parsed([c.text for c in batch], nlp))
+            store.add(batch, chunk_vecs, n_sentences=[len(sp) for sp in spans],
+                      parsed=_parsed([c.text for c in batch], nlp))
             report.added += len(batch)
             if bar:
                 bar.update(len(batch))
@@ -236,8 +236,7 @@ def _parsed(texts: list[str], nlp) -> dict[str, list[str]] | None:
     if nlp is None:
         return None
     docs = parse_sentences(texts, nlp)
-    return {ENTITIES_KEY: values_of_docs(docs), roles.METADATA_KEY: roles.values_of_docs(docs),
-            parses.METADATA_KEY: parses.values_of_docs(docs)}
+    return {key: module.values_of_docs(docs) for key, module in PARSED.items()}
 
 
 def backfill_entities(store, settings, progress: bool) -> int:

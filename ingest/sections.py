@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from kalan.ingest.clean import is_byline, is_noise
 from kalan.ingest.load import Article, short_title
-from kalan.rag.sentences import wrapped
+from kalan.rag.sentences import join_wrapped, wrapped
 from kalan.rag.text import fold
 
 INTRO = "Introduction"
@@ -120,15 +120,19 @@ def _blocks(kept):
         yield block
 
 
+def title_line(lines: list[str], limit: int = 200) -> str | None:
+    """A plain text's first paragraph (``lines``) as its title: when it is one line, or one line wrapped over
+    several (``kalan.rag.sentences.wrapped``), of at most ``limit`` characters; else None."""
+    joined = " ".join(line.strip() for line in lines)
+    return joined if lines and all(wrapped(lines)) and len(joined) <= limit else None
+
+
 def _plain(text: str, kept) -> tuple[str, list[Section]]:
     blocks = list(_blocks(kept))
     title = ""
-    first = blocks[0] if blocks else []
-    if first and all(wrapped([line for _, _, line in first])):  # one line, or one wrapped over several
-        joined = " ".join(line.strip() for _, _, line in first)
-        if len(joined) <= 200:
-            title = joined
-            blocks = blocks[1:]
+    if blocks and (first := title_line([line for _, _, line in blocks[0]])):
+        title = first
+        blocks = blocks[1:]
     sections = [Section(INTRO)]
     for i, block in enumerate(blocks):
         is_heading = (
@@ -141,15 +145,9 @@ def _plain(text: str, kept) -> tuple[str, list[Section]]:
             sections.append(Section(block[0][2].strip()))
             continue
         # each line of a block is a paragraph in scraped text; a text wrapped at a fixed width goes on
-        # across its line breaks (kalan.rag.sentences.wrapped)
-        soft = wrapped([line for _, _, line in block])
-        first = block[0][0]
-        for k, (_, e, _) in enumerate(block):
-            if k < len(soft) and soft[k]:
-                continue
-            s, e = _trim(text, first, e)
-            if k + 1 < len(block):
-                first = block[k + 1][0]
+        # across its line breaks (kalan.rag.sentences.join_wrapped)
+        for s, e in join_wrapped(text, [(s, e) for s, e, _ in block]):
+            s, e = _trim(text, s, e)
             sections[-1].units.append(Unit(s, e, "list" if _BULLET.match(text[s:e]) else "paragraph"))
     return title, sections
 

@@ -11,10 +11,10 @@ all have their subject in it (« une coopération qui n'a cessé d'évoluer, au 
 the run does not open with a word that joins it to what came before (a coordinating conjunction, a relative
 pronoun). A run that opens with a coordinating conjunction may open past it (``opening_word``).
 
-``read`` takes these from spaCy's parse of the sentence, stored at ingestion with its chunk
-(``kalan.rag.parses``): the answer path loads no spaCy for a sentence read from the store. The parse of a long sentence errs (a main verb attached to a noun,
-a subject to an adjective): a noun or pronoun before the verb that no preposition introduces stands in for a
-subject the parse lost. Not here: which run is chosen (``kalan.rag.opening``).
+``read`` takes these from spaCy's parse of the sentence, stored at ingestion with its chunk (``kalan.rag.parses``):
+the answer path loads no spaCy for a sentence read from the store. The parse of a long sentence errs (a main verb
+attached to a noun, a subject to an adjective): a noun or pronoun before the verb that no preposition introduces
+stands in for a subject the parse lost. Not here: which run is chosen (``kalan.rag.opening``).
 """
 
 from __future__ import annotations

@@ -150,18 +150,20 @@ def _rows(joined: str) -> tuple[tuple[int, int, str, str, int, str], ...]:
     return tuple(out)
 
 
-def _read(tokens) -> tuple[str]:
-    """A sentence's stored token list, kept as one string (a few hundred bytes; decoded when asked)."""
+def _read(tokens) -> tuple[str, int]:
+    """A sentence's stored token list, checked once (six fields, known features, heads inside the sentence) and
+    kept as one string (a few hundred bytes; decoded again only when asked), with where its last token ends."""
     if not isinstance(tokens, list) or not all(isinstance(t, str) and "|" not in t for t in tokens):
         raise ValueError("not a list of tokens")
     joined = "|".join(tokens)
-    _rows(joined)
-    return (joined,)
+    rows = _rows(joined)
+    if not all(0 <= a and 0 < n and 0 <= head < len(rows) for a, n, _, _, head, _ in rows):
+        raise ValueError("a token or a head outside the sentence")
+    return joined, max(a + n for a, n, _, _, _, _ in rows)
 
 
-def _fits(found: tuple[str], length: int) -> bool:
-    rows = _rows(found[0])
-    return all(0 <= a < a + n <= length and 0 <= head < len(rows) for a, n, _, _, head, _ in rows)
+def _fits(found: tuple[str, int], length: int) -> bool:
+    return found[1] <= length
 
 
 def remember(text: str, value) -> bool:
@@ -178,7 +180,7 @@ def _doc(sentence: str, joined: str) -> Doc:
 def of(sentence: str) -> Doc | None:
     """The parse of ``sentence``: stored at ingestion when it was read from the store, else spaCy's now; None
     when neither is possible (spaCy not installed)."""
-    found = _memory.of(sentence, lambda doc: ("|".join(rows_of_doc(doc)),))
+    found = _memory.of(sentence, lambda doc: _read(list(rows_of_doc(doc))))
     return None if found is None else _doc(sentence, found[0])
 
 

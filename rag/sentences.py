@@ -77,23 +77,30 @@ def wrapped(lines: list[str]) -> list[bool]:
     return out
 
 
-def _line_spans(text: str, start: int, end: int):
-    """The lines of ``text[start:end]``, a line wrapped inside a sentence joined to the next (``wrapped``)."""
+def join_wrapped(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``lines`` (consecutive lines of ``text`` as offsets) with each line wrapped inside a sentence joined to the
+    next (``wrapped``): one ``(start, end)`` per line of its own."""
+    soft = wrapped([text[a:b] for a, b in lines])
+    out, first = [], lines[0][0] if lines else 0
+    for k, (_, b) in enumerate(lines):
+        if k < len(soft) and soft[k]:
+            continue
+        out.append((first, b))
+        if k + 1 < len(lines):
+            first = lines[k + 1][0]
+    return out
+
+
+def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The lines of ``text[start:end]``, a line wrapped inside a sentence joined to the next (``join_wrapped``)."""
     bounds, pos = [], start
     while True:
         nl = text.find("\n", pos, end)
         stop = end if nl < 0 else nl
         bounds.append((pos, stop))
         if nl < 0:
-            break
+            return join_wrapped(text, bounds)
         pos = nl + 1
-    soft = wrapped([text[a:b] for a, b in bounds])
-    first = bounds[0][0]
-    for k, (a, b) in enumerate(bounds):
-        if k < len(soft) and soft[k]:
-            continue
-        yield first, b
-        first = b + 1
 
 
 def _is_abbreviation(text: str, line_start: int, dot: int) -> bool:

@@ -32,11 +32,11 @@ from kalan.rag.sentence_store import open_sentences
 
 log = logging.getLogger(__name__)
 
-# what ingestion stores of each chunk's parse (kalan.ingest.pipeline), by metadata key, and how a chunk read
-# from the store hands it to the answer path: its named entities (the name-question span, the suggestions), the
-# phrases a « qui » question asks for (answer.role_spans), the parse itself (answer.parse_spans, opening_clauses)
-PARSED = {entities.METADATA_KEY: entities.remember, roles.METADATA_KEY: roles.remember,
-          parses.METADATA_KEY: parses.remember}
+# what ingestion stores of each chunk's parse, by metadata key: the module whose ``values_of_docs`` makes it
+# (kalan.ingest.pipeline) and whose ``remember`` hands it to the answer path when a chunk is read from the store.
+# Its named entities (the name-question span, the suggestions), the phrases a « qui » question asks for
+# (answer.role_spans), the parse itself (answer.parse_spans, opening_clauses)
+PARSED = {module.METADATA_KEY: module for module in (entities, roles, parses)}
 
 
 class StoreUnavailable(RuntimeError):
@@ -271,9 +271,9 @@ def _passage(cid: str, m: dict, text: str, dense_score: float | None) -> Passage
         extra["n_sentences"] = int(m["n_sentences"])
     if m.get("planted"):
         extra["planted"] = _planted(m)
-    for key, remember in PARSED.items():
+    for key, module in PARSED.items():
         if m.get(key) and text:
-            remember(text, m[key])
+            module.remember(text, m[key])
     for key in ("source", "date"):  # shown beside every citation, so a student can judge the source
         if m.get(key):
             extra[key] = str(m[key])

@@ -31,6 +31,24 @@ def _isolated_env(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def forbid_spacy(monkeypatch):
+    """Call it to make any use of spaCy from then on fail the test: what ingestion stored (entities, « qui »
+    phrases, the parse) must answer. Ingestion itself may parse before the call."""
+    import kalan.rag.nlp as nlp
+
+    def refuse():
+        raise AssertionError("spaCy chargé pour répondre alors que son analyse est stockée")
+
+    return lambda: monkeypatch.setattr(nlp, "french", refuse)
+
+
+@pytest.fixture
+def no_spacy(forbid_spacy):
+    """spaCy must not be reached by the test at all (``forbid_spacy`` from its start)."""
+    forbid_spacy()
+
+
+@pytest.fixture
 def seed_corpus(tmp_path) -> Path:
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -124,17 +124,12 @@ def test_an_old_store_gets_its_entities_once_and_keeps_the_rest(settings, corpus
     assert third.entities_added == 0
 
 
-def test_a_name_question_is_answered_from_the_stored_entities_without_spacy(real_settings, corpus, monkeypatch):
+def test_a_name_question_is_answered_from_the_stored_entities_without_spacy(real_settings, corpus, forbid_spacy):
     settings = real_settings
     svc = KalanService(settings)
     ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
     _forget()  # a fresh process: nothing remembered, spaCy not loaded
-    import kalan.rag.nlp as nlp
-
-    def refuse():
-        raise AssertionError("spaCy chargé pour une question alors que les entités sont stockées")
-
-    monkeypatch.setattr(nlp, "french", refuse)
+    forbid_spacy()
     # the named entity alone (no role phrase, no title read from the stored parse)
     by_entity = with_overrides(settings, answer={"role_spans": False, "parse_spans": False})
     result = KalanService(by_entity).ask("Qui dirige l'école Kanaga de Ségou ?")
@@ -155,7 +150,7 @@ def test_a_name_question_is_answered_from_the_stored_entities_without_spacy(real
     assert not who["refused"], who.get("refusal_reason")
     assert who["short_answer"] == "les parents d'élèves"
 
-def test_spans_read_from_the_stored_parse_without_spacy(real_settings, corpus, monkeypatch):
+def test_spans_read_from_the_stored_parse_without_spacy(real_settings, corpus, forbid_spacy):
     """``answer.parse_spans``: a person with what the sentence says she is, a count cut before its verb, both read
     from the parse stored at ingestion."""
     (corpus / "kita.md").write_text(
@@ -165,12 +160,7 @@ def test_spans_read_from_the_stored_parse_without_spacy(real_settings, corpus, m
     svc = KalanService(settings)
     ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
     _forget()
-    import kalan.rag.nlp as nlp
-
-    def refuse():
-        raise AssertionError("spaCy chargé pour une question alors que l'analyse est stockée")
-
-    monkeypatch.setattr(nlp, "french", refuse)
+    forbid_spacy()
     who = KalanService(settings).ask("Quelle personnalité a ouvert le centre de santé de Kita ?")
     assert who["short_answer"] == "Fatoumata Sidibé"
     assert who["answer"].startswith("Fatoumata Sidibé, le ministre malien de la Santé [1]. ")

@@ -16,17 +16,6 @@ def _empty_memory():
     entities.forget_all()
 
 
-@pytest.fixture
-def no_spacy(monkeypatch):
-    """spaCy must not be reached: the stored entities answer."""
-    import kalan.rag.nlp as nlp
-
-    def refuse():
-        raise AssertionError("spaCy chargé alors que les entités étaient stockées")
-
-    monkeypatch.setattr(nlp, "french", refuse)
-
-
 def _stored() -> str:
     spans = sentence_spans(TEXT)
     per_sentence = []

@@ -24,17 +24,6 @@ def _empty_memory():
     parses.forget_all()
 
 
-@pytest.fixture
-def no_spacy(monkeypatch):
-    """spaCy must not be reached: the stored parse answers."""
-    import kalan.rag.nlp as nlp
-
-    def refuse():
-        raise AssertionError("spaCy chargé alors que l'analyse était stockée")
-
-    monkeypatch.setattr(nlp, "french", refuse)
-
-
 def _sentence(k: int) -> str:
     return TEXT[slice(*sentence_spans(TEXT)[k])]
 
