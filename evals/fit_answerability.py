@@ -12,6 +12,12 @@ unanswerable case that was answered did not). Sets weigh the same whatever their
 regression (L2, gradient descent, numpy) gives the weights; the threshold printed is the one that
 maximises the mean pass rate of the sets' tune halves, stored with the weights.
 
+``--signals`` also fits on the verdicts of the gated refusal rules (``answerability.SIGNALS``): the cases are
+then answered with those rules off too, and the model weighs their verdicts instead of letting each refuse
+alone. The threshold must then refuse at least as many unanswerable tune cases as the decision in place (its
+rules and its gate on the same rows): the model may answer more, never more carelessly. (``--max-loss``, which
+measures against no gate at all, does not apply: without the rules the ungated answers are no reference.)
+
 ``--evaluate SET[@DATA_DIR]`` (repeatable) answers a set's test half once with the gate off, then prints, per
 set, the figures with no gate, with the shipped gate (the embedder's calibration file before this run) and with
 the new one: a change of the gate measured with and without it in one command (``--evaluate-rows`` caches).
@@ -30,7 +36,8 @@ import numpy as np
 
 from kalan.evals import metrics as M
 from kalan.evals.runner import load_cases, run_case
-from kalan.rag.answerability import FEATURES, Calibration, calibration_path, load_calibration
+from kalan.rag.answerability import FEATURES, SIGNALS, Calibration, calibration_path, load_calibration
+from kalan.rag.refusal import RULES, signal_name
 
 
 # The gate may cost an answerable set up to this share of its tune pass rate. 0.03 until 2026-12-01; 0.08 since
@@ -86,24 +93,44 @@ def _ungated(rows: list) -> tuple[float, float | None]:
     return _rates(rows, lambda f: False)
 
 
-def best_threshold(rows_by_set: dict[str, list], probability, max_loss: float = 1.0) -> tuple[float, float]:
+def _unanswerable_refused(rows_by_set: dict[str, list], refuse) -> int:
+    return sum(f is None or refuse(f) for rows in rows_by_set.values() for f, _, answerable in rows if not answerable)
+
+
+def in_place(calibration: Calibration | None):
+    """The decision in place on a row answered with the gated rules off: a gated rule this calibration does not
+    weigh refuses alone (its verdict is in the row), then the gate."""
+    alone = [signal_name(r.name) for r in RULES if r.gated
+             and (calibration is None or signal_name(r.name) not in calibration.signals)]
+    return lambda f: any(f.get(name) for name in alone) or (
+        calibration is not None and calibration.probability(f) < calibration.threshold)
+
+
+def best_threshold(rows_by_set: dict[str, list], probability, max_loss: float = 1.0,
+                   min_refused: int | None = None, step: float = 0.02) -> tuple[float, float]:
     """The gate that maximises the mean, over sets, of the tune pass rate (refusing an unanswerable case passes
     it, refusing an answerable one fails it), among gates that cost no set more than ``max_loss`` of its
-    answerable pass rate: refusing more must not be bought with the answers students came for."""
+    answerable pass rate: refusing more must not be bought with the answers students came for. With
+    ``min_refused``, the gate must instead refuse at least that many unanswerable cases (rules included)."""
     base = {k: _ungated(rows) for k, rows in rows_by_set.items()}
-    best = (0.0, float(np.mean([passed for passed, _ in base.values()])))
-    for t in np.arange(0.02, 0.91, 0.02):
-        rates = {k: _rates(rows, lambda f, t=t: probability(f) < t) for k, rows in rows_by_set.items()}
-        if any(base[k][1] is not None and base[k][1] - r[1] > max_loss + 1e-9 for k, r in rates.items()):
+    best = (0.0, float(np.mean([passed for passed, _ in base.values()])) if min_refused is None else -1.0)
+    for t in np.arange(step, 0.91, step):
+        refuse = lambda f, t=t: probability(f) < t  # noqa: E731
+        rates = {k: _rates(rows, refuse) for k, rows in rows_by_set.items()}
+        if min_refused is not None:
+            if _unanswerable_refused(rows_by_set, refuse) < min_refused:
+                continue
+        elif any(base[k][1] is not None and base[k][1] - r[1] > max_loss + 1e-9 for k, r in rates.items()):
             continue
         score = float(np.mean([r[0] for r in rates.values()]))
         if score > best[1] + 1e-9:
-            best = (round(float(t), 2), score)
+            best = (round(float(t), 3), score)
     return best
 
 
-def _rows(specs: list[str], cache: str | None = None, half: str = "tune") -> dict[str, list]:
-    """Gate-off answers of each set's ``half``, per set (read from ``cache`` when it exists, else written)."""
+def _rows(specs: list[str], cache: str | None = None, half: str = "tune", signals: bool = False) -> dict[str, list]:
+    """Gate-off answers of each set's ``half``, per set (read from ``cache`` when it exists, else written); with
+    ``signals``, the gated rules are off too (their verdicts are in the features)."""
     cache = Path(cache) if cache else None
     if cache is not None and cache.exists():
         return {k: [tuple(r) for r in v] for k, v in json.loads(cache.read_text(encoding="utf-8")).items()}
@@ -113,7 +140,8 @@ def _rows(specs: list[str], cache: str | None = None, half: str = "tune") -> dic
     rows_by_set: dict[str, list] = {}
     for spec in specs:
         path, _, data = spec.partition("@")
-        settings = load_settings(**({"data_dir": data} if data else {}), answer={"min_answerability": 0.0})  # gate off
+        off = {"min_answerability": 0.0} | ({"disabled_rules": [r.name for r in RULES if r.gated]} if signals else {})
+        settings = load_settings(**({"data_dir": data} if data else {}), answer=off)  # gate off
         chain = KalanService(settings).chain
         cases = load_cases(Path(path), half)
         rows_by_set[path] = collect(chain, cases, settings.answer.min_support)
@@ -134,12 +162,15 @@ def main(argv=None) -> int:
     ap.add_argument("--evaluate", action="append", default=[], metavar="JSONL[@DATA_DIR]",
                     help="set whose test half is measured with no gate, the shipped gate and the new one")
     ap.add_argument("--evaluate-rows", help="JSON cache of the answered test cases: read if it exists, else written")
-    ap.add_argument("--without", action="append", default=[], metavar="FEATURE", choices=FEATURES,
+    ap.add_argument("--signals", action="store_true",
+                    help="also weigh the gated refusal rules' verdicts (answered with those rules off)")
+    ap.add_argument("--l2", type=float, default=0.01, help="the logistic regression's L2 penalty")
+    ap.add_argument("--without", action="append", default=[], metavar="FEATURE", choices=FEATURES + SIGNALS,
                     help="fit without this feature (repeatable): a feature's ablation")
     args = ap.parse_args(argv)
-    names = tuple(f for f in FEATURES if f not in args.without)
+    names = tuple(f for f in FEATURES + (SIGNALS if args.signals else ()) if f not in args.without)
 
-    rows_by_set = _rows(args.set, args.rows)
+    rows_by_set = _rows(args.set, args.rows, signals=args.signals)
     shipped = load_calibration(args.embedder)  # the gate in place before this run writes a new one
 
     xs, ys, ws = [], [], []
@@ -149,10 +180,14 @@ def main(argv=None) -> int:
             xs.append([float(f.get(name, 0.0)) for name in names])
             ys.append(float(ok))
             ws.append(1.0 / max(len(kept), 1))
-    mean, scale, coef, bias = fit(np.array(xs), np.array(ys), np.array(ws))
+    mean, scale, coef, bias = fit(np.array(xs), np.array(ys), np.array(ws), l2=args.l2)
     calibration = Calibration(args.embedder, tuple(map(float, mean)), tuple(map(float, scale)),
                               tuple(map(float, coef)), float(bias), features=names)
-    threshold, score = best_threshold(rows_by_set, calibration.probability, args.max_loss)
+    if args.signals:  # no less careful than the decision in place
+        floor = _unanswerable_refused(rows_by_set, in_place(shipped))
+        threshold, score = best_threshold(rows_by_set, calibration.probability, min_refused=floor, step=0.005)
+    else:
+        threshold, score = best_threshold(rows_by_set, calibration.probability, args.max_loss)
     for k, rows in rows_by_set.items():
         print(k, "sans/avec :", [round(x, 3) if x is not None else None for x in _ungated(rows)],
               [round(x, 3) if x is not None else None
@@ -164,9 +199,10 @@ def main(argv=None) -> int:
     out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     test = {}
     if args.evaluate:
-        gates = {"sans": lambda f: False, "livré": (lambda f: shipped.probability(f) < shipped.threshold)
-                 if shipped else None, "nouveau": lambda f: calibration.probability(f) < threshold}
-        for k, rows in _rows(args.evaluate, args.evaluate_rows, "test").items():
+        gates = {"sans": lambda f: False, "livré": in_place(shipped) if args.signals else
+                 (lambda f: shipped.probability(f) < shipped.threshold) if shipped else None,
+                 "nouveau": lambda f: calibration.probability(f) < threshold}
+        for k, rows in _rows(args.evaluate, args.evaluate_rows, "test", signals=args.signals).items():
             test[k] = {name: figures(rows, refuse) for name, refuse in gates.items() if refuse is not None}
             print(k, "(moitié test)", json.dumps(test[k], ensure_ascii=False), file=sys.stderr)
     no_gate = float(np.mean([_ungated(rows)[0] for rows in rows_by_set.values()]))

@@ -8,6 +8,13 @@ facts the article does not give). There a single logistic model reads the scores
 and says how likely the answer is right; under the fitted threshold (or ``answer.min_answerability`` when
 set) Kalan refuses.
 
+Some rules are blunt alone: « no date beside the question's words » refuses right answers worded otherwise, and
+lets a wrong one through when its scores are weak. A calibration may therefore also read the verdicts of those
+rules (``SIGNALS``, 1.0 when the rule fires): the rules it reads no longer refuse on their own, the model weighs
+each verdict with the scores (``fit_answerability --signals``). A calibration that reads none leaves every rule
+as it was; the shipped ones read none (BENCHMARKS.md, « Twenty-seventh pass »: a small gain on new articles,
+paid with answers on the seed article).
+
 The weights are fitted offline on the tune halves of the evaluation sets
 (``python -m kalan.evals.fit_answerability``) and stored per embedder in ``calibration/<embedder>.json``:
 cosines differ from one embedder to another, so a calibration belongs to one. No calibration for the
@@ -29,7 +36,11 @@ CALIBRATION_DIR = Path(__file__).resolve().parent / "calibration"
 FEATURES = (
     "best_score", "best_cosine", "best_lexical", "second_ratio", "coverage_all", "coverage_chosen",
     "dense_top", "dense_margin", "typed", "span_found", "follow_up", "question_words", "best_rank",
-)  # every feature the chain computes; a calibration names those it was fitted on (a subset, in its order)
+)  # every score the chain computes; a calibration names those it was fitted on (a subset, in its order)
+# the verdicts of the refusal rules that the model may weigh instead of letting them refuse alone (1.0: it
+# fires; ``kalan.rag.refusal.signals``): a calibration that names one absorbs that rule
+SIGNALS = ("rule_unknown_name", "rule_weak_support", "rule_numbers_absent", "rule_type_absent", "rule_span_absent")
+INPUTS = FEATURES + SIGNALS
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,11 @@ class Calibration:
             z += w * (float(features.get(name, 0.0)) - m) / (s or 1.0)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
+    @property
+    def signals(self) -> tuple[str, ...]:
+        """The rule verdicts it weighs (``SIGNALS`` it was fitted on)."""
+        return tuple(f for f in self.features if f in SIGNALS)
+
     def as_json(self) -> dict:
         return {"embedder": self.embedder, "features": list(self.features), "mean": list(self.mean),
                 "scale": list(self.scale), "weights": list(self.weights), "bias": self.bias,
@@ -69,7 +85,7 @@ def load_calibration(embedder: str) -> Calibration | None:
     except (OSError, ValueError):
         return None
     names = tuple(data.get("features", ()))
-    if not names or not set(names) <= set(FEATURES) or not len(names) == len(data["weights"]) == len(data["mean"]):
+    if not names or not set(names) <= set(INPUTS) or not len(names) == len(data["weights"]) == len(data["mean"]):
         return None  # fitted on features the chain no longer computes: refit (python -m kalan.evals.fit_answerability)
     return Calibration(data["embedder"], tuple(data["mean"]), tuple(data["scale"]), tuple(data["weights"]),
                        float(data["bias"]), float(data.get("threshold", 0.0)), names)

@@ -31,6 +31,7 @@ from kalan.rag.opening import choose as choose_opening, from_best as opening_fro
     word_count
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
 from kalan.rag.answer_types import coverage, expected_type, question_parts
+from kalan.rag import refusal
 from kalan.rag.refusal import Decision, RefusalReason, after_answer, before_answer, topic_of
 from kalan.rag.planted import planted_spans
 from kalan.rag.sentences import sentence_spans
@@ -189,7 +190,10 @@ class AnswerChain:
     def _pre_refusal(self, state: State) -> bool:
         """Refusals decided before generation (injection, task, weak retrieval, unknown names)."""
         if state.decision is None:
-            state.decision = before_answer(state.clean, state.standalone, state.passages, self.settings)
+            absorbed = frozenset()
+            if self.settings.llm.mode == "extractive":  # the answerability model weighs them after the answer
+                absorbed = refusal.absorbed(self.settings, answerability.load_calibration(self.settings.embedding.mode))
+            state.decision = before_answer(state.clean, state.standalone, state.passages, self.settings, absorbed)
         return state.decision.refuse
 
     def _extract(self, state: State) -> State:
@@ -538,14 +542,18 @@ class AnswerChain:
             texts, best, cosine = [s.text for s in state.sentences], None, None
             cited = [state.passages[n - 1].text for s in state.sentences for n in s.citations
                      if 0 < n <= len(state.passages)]
-        calibration = answerability.load_calibration(self.settings.embedding.mode)
-        if state.mode == "extractive" and state.features is not None and calibration is not None:
-            state.answerability = calibration.probability(state.features)
         unheard = state.fragment and fragment_unheard(state.clean, state.passages)
-        state.decision = after_answer(state.clean, state.standalone, texts, state.passages, self.settings, best, cosine,
-                                      cited, span_missing=state.span_missing, fragment_unheard=unheard,
-                                      answerability=state.answerability,
-                                      answerability_threshold=calibration.threshold if calibration else None)
+        context = refusal.Context(state.clean, state.standalone, state.passages, self.settings, texts, best, cosine,
+                                  cited, state.span_missing, fragment_unheard=unheard)
+        if state.mode == "extractive" and state.features is not None:
+            # the gated rules' verdicts are the model's inputs too (and shown with the scores)
+            state.features.update(refusal.signals(context))
+            calibration = answerability.load_calibration(self.settings.embedding.mode)
+            if calibration is not None:
+                state.answerability = calibration.probability(state.features)
+                context.answerability, context.answerability_threshold = state.answerability, calibration.threshold
+                context.absorbed, context.signals = refusal.absorbed(self.settings, calibration), state.features
+        state.decision = refusal.decide("after", context)
         return state
 
     # -- helpers ---------------------------------------------------------------------------------

@@ -7,6 +7,13 @@ be switched off by name (``answer.disabled_rules``): that is how ``python -m kal
 measures what each one contributes (the table in BENCHMARKS.md). Safety rules (injection, task) are not
 quality rules and are never switched off.
 
+A rule marked ``gated`` can instead be an input of the answerability model: when the embedder's calibration
+reads its verdict (``rule_<name>``, ``answerability.SIGNALS``), it no longer refuses on its own; the ``uncertain``
+rule refuses when the model's probability, which weighs that verdict with the scores, is under its threshold, and
+says the reason of the first absorbed rule that fired (« fait_absent »…), else « reponse_incertaine ». With the gate
+off (« uncertain » in ``answer.disabled_rules``, no calibration, or a generative answer) every gated rule refuses
+on its own again.
+
 Thresholds live in ``AnswerSettings`` (the embedder's cosine calibration for the cosine ones). A refusal never
 cites anything. Not here: how sentences are chosen (``kalan.rag.extractive``), the answerability model's
 probability (``kalan.rag.answerability``; the rule that reads it is here).
@@ -70,6 +77,8 @@ class Context:
     answerability: float | None = None  # the answerability model's probability (extractive, when calibrated)
     answerability_threshold: float | None = None
     fragment_unheard: bool = False  # a follow-up fragment none of whose own words any retrieved passage holds
+    absorbed: frozenset[str] = frozenset()  # gated rules the answerability model weighs: they refuse through it
+    signals: dict[str, float] = field(default_factory=dict)  # their verdicts (``signals``), read by ``uncertain``
 
     @property
     def follow_up(self) -> bool:
@@ -84,6 +93,7 @@ class Rule:
     case: str  # the case the rule exists for
     fires: Callable[[Context], bool]
     safety: bool = False  # a safety rule is never switched off
+    gated: bool = False  # its verdict may be an input of the answerability model instead of a refusal of its own
 
 
 def _weak_retrieval(c: Context) -> bool:
@@ -134,7 +144,7 @@ RULES: tuple[Rule, ...] = (
          "off-topic questions: the best passage's dense cosine is under the embedder's floor", _weak_retrieval),
     Rule("unknown_name", "before", RefusalReason.UNKNOWN_ENTITY,
          "a question naming someone or something (« le groupe Wagner ») that no retrieved passage mentions",
-         lambda c: bool(missing_entities(c.standalone, [p.text + " " + p.title for p in c.passages]))),
+         lambda c: bool(missing_entities(c.standalone, [p.text + " " + p.title for p in c.passages])), gated=True),
     Rule("fragment_unheard", "after", RefusalReason.UNKNOWN_ENTITY,
          "a follow-up fragment about something no retrieved passage mentions (« Et en Chine ? » after a question on "
          "Russia): the previous question's words would otherwise answer it", lambda c: c.fragment_unheard),
@@ -142,17 +152,17 @@ RULES: tuple[Rule, ...] = (
          "no answer sentence survived citation verification", lambda c: not c.texts, safety=True),
     Rule("weak_support", "after", RefusalReason.WEAK_SUPPORT,
          "on-topic passages that do not answer: the best sentence scores under answer.min_answer_score",
-         _weak_support),
+         _weak_support, gated=True),
     Rule("numbers_absent", "after", RefusalReason.FACT_ABSENT,
          "a question anchored on numbers (« en 1928 », « les 1 000 km ») of which no cited passage holds any",
-         lambda c: c.cited is not None and numbers_missing(c.question, c.cited)),
+         lambda c: c.cited is not None and numbers_missing(c.question, c.cited), gated=True),
     Rule("type_absent", "after", RefusalReason.FACT_ABSENT,
          "a date/number/name question whose chosen sentences hold no such fact about the question's words",
-         _type_absent),
+         _type_absent, gated=True),
     Rule("span_absent", "after", RefusalReason.FACT_ABSENT,
          "a part asks a date, number or name and the direct answer finds no span of that kind in the chosen "
          "sentences (answer.require_span)",
-         lambda c: c.span_missing and c.settings.answer.require_span),
+         lambda c: c.span_missing and c.settings.answer.require_span, gated=True),
     Rule("uncertain", "after", RefusalReason.UNCERTAIN,
          "the grey zone: on-topic passages, a close sentence without the fact; the answerability model's "
          "probability is under its fitted threshold", _uncertain),
@@ -160,19 +170,46 @@ RULES: tuple[Rule, ...] = (
 RULE_NAMES = tuple(r.name for r in RULES)
 
 
+def signal_name(rule: str) -> str:
+    """The answerability model's input that carries ``rule``'s verdict."""
+    return f"rule_{rule}"
+
+
+def absorbed(settings, calibration) -> frozenset[str]:
+    """The gated rules that ``calibration`` weighs (it names their verdicts): they refuse only through it. None
+    when there is no calibration or the gate is switched off (« uncertain » in ``answer.disabled_rules``)."""
+    if calibration is None or "uncertain" in settings.answer.disabled_rules:
+        return frozenset()
+    return frozenset(r.name for r in RULES if r.gated and signal_name(r.name) in calibration.signals)
+
+
+def signals(context: Context) -> dict[str, float]:
+    """Every gated rule's verdict on ``context`` (1.0: it fires), switched off or not: the model's inputs."""
+    return {signal_name(r.name): float(bool(r.fires(context))) for r in RULES if r.gated}
+
+
 def decide(stage: str, context: Context) -> Decision:
     """The first rule of ``stage`` that fires, in the order of ``RULES``; rules switched off by
-    ``answer.disabled_rules`` are skipped (safety rules never are)."""
+    ``answer.disabled_rules`` are skipped (safety rules never are), and so are the rules the answerability model
+    absorbs (``context.absorbed``): the ``uncertain`` rule refuses for them, with the first one's reason."""
     off = set(context.settings.answer.disabled_rules)
     for rule in RULES:
-        if rule.stage == stage and (rule.safety or rule.name not in off) and rule.fires(context):
-            return Decision(True, rule.reason, rule.name)
+        if rule.stage != stage or rule.name in context.absorbed:
+            continue
+        if (rule.safety or rule.name not in off) and rule.fires(context):
+            reason = rule.reason
+            if rule.name == "uncertain":
+                reason = next((r.reason for r in RULES if r.name in context.absorbed
+                               and context.signals.get(signal_name(r.name))), reason)
+            return Decision(True, reason, rule.name)
     return Decision(False)
 
 
-def before_answer(question: str, standalone: str, passages: list, settings) -> Decision:
-    """Refusals decided from the question and the retrieved passages alone."""
-    return decide("before", Context(question, standalone, passages, settings))
+def before_answer(question: str, standalone: str, passages: list, settings,
+                  absorbed: frozenset[str] = frozenset()) -> Decision:
+    """Refusals decided from the question and the retrieved passages alone (``absorbed``: the rules the
+    answerability model will weigh after the answer is composed)."""
+    return decide("before", Context(question, standalone, passages, settings, absorbed=absorbed))
 
 
 def after_answer(question: str, standalone: str, texts: list[str], passages: list, settings,

@@ -46,3 +46,21 @@ def test_a_fit_without_a_feature_names_only_the_others(tmp_path):
     data = json.loads(out.read_text(encoding="utf-8"))
     assert "best_rank" not in data["features"] and len(data["features"]) == len(FEATURES) - 1 == len(data["weights"])
     assert data["weights"][data["features"].index("dense_top")] > 1.0  # what decides is what it learnt
+
+
+def test_with_signals_the_gate_refuses_no_fewer_unanswerable_cases_than_the_decision_in_place():
+    from kalan.evals.fit_answerability import in_place
+    from kalan.rag.answerability import Calibration
+
+    # an answerable case the rule wrongly refuses (p high), an unanswerable one it rightly refuses (p mid)
+    rows = {"s": [({"p": 0.9, "rule_type_absent": 1.0}, True, True), ({"p": 0.63, "rule_type_absent": 1.0}, False, False),
+                  ({"p": 0.8, "rule_type_absent": 0.0}, True, True), ({"p": 0.2, "rule_type_absent": 0.0}, False, False)]}
+    old = Calibration("t", (0.0,), (1.0,), (0.0,), -10.0, threshold=0.0, features=("dense_top",))  # never refuses
+    place = in_place(old)
+    assert [place(f) for f, _, _ in rows["s"]] == [True, True, False, False]  # the rule alone decides
+    floor = sum(place(f) for f, _, answerable in rows["s"] if not answerable)
+    t, score = best_threshold(rows, lambda f: f["p"], min_refused=floor, step=0.05)
+    assert 0.63 < t <= 0.8 and score == 1.0  # both unanswerable refused, both answerable answered
+    assert best_threshold(rows, lambda f: f["p"], min_refused=2, step=0.05)[0] > 0.63  # never more careless
+    weighing = Calibration("t", (0.0,), (1.0,), (-4.0,), 0.0, threshold=0.5, features=("rule_type_absent",))
+    assert in_place(weighing)({"rule_type_absent": 1.0}) and not in_place(weighing)({"rule_type_absent": 0.0})

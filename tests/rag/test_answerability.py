@@ -22,8 +22,8 @@ def test_probability_rises_with_a_positively_weighted_feature():
 def test_the_shipped_calibrations_fit_the_features(embedder):
     cal = A.load_calibration(embedder)
     assert cal is not None and cal.embedder == embedder and len(cal.weights) == len(cal.features)
-    assert set(cal.features) <= set(A.FEATURES)
-    assert 0.0 < cal.probability({f: 0.5 for f in A.FEATURES}) < 1.0
+    assert set(cal.features) <= set(A.INPUTS)
+    assert 0.0 < cal.probability({f: 0.5 for f in A.INPUTS}) < 1.0
     assert 0.0 < cal.threshold < 0.5  # a gate fitted with a bounded loss of answers (fit_answerability)
 
 

@@ -108,3 +108,56 @@ def test_safety_rules_cannot_be_switched_off():
 def test_an_unknown_rule_name_is_refused_in_french():
     with pytest.raises(ValueError, match="règle de refus inconnue"):
         load_settings(embedding={"mode": "fake"}, answer={"disabled_rules": ["sans_nom"]})
+
+
+def _weighing(*signals):
+    """A calibration that reads ``signals`` (and dense_top): a firing verdict pulls the probability down."""
+    from kalan.rag.answerability import Calibration
+
+    names = ("dense_top",) + signals
+    return Calibration("test", (0.0,) * len(names), (1.0,) * len(names), (1.0,) + (-4.0,) * len(signals), 0.0,
+                       threshold=0.4, features=names)
+
+
+def test_the_gated_rules_each_carry_a_signal_of_the_answerability_model():
+    from kalan.rag.answerability import SIGNALS
+    from kalan.rag.refusal import signal_name
+
+    gated = {signal_name(r.name) for r in RULES if r.gated}
+    assert gated == set(SIGNALS)
+    assert not any(r.gated and r.safety for r in RULES)
+
+
+def test_a_rule_the_model_weighs_no_longer_refuses_alone_but_through_it():
+    from kalan.rag.refusal import Context, absorbed, decide, signals
+
+    q = "Combien de tonnes de lithium Rosatom extrait-il ?"
+    context = Context(q, q, P, S, ANSWER, best_score=0.9, best_cosine=0.9, cited=[P[0].text])
+    assert decide("after", context).rule == "type_absent"  # alone, it refuses
+    verdicts = signals(context)
+    assert verdicts["rule_type_absent"] == 1.0 and verdicts["rule_weak_support"] == 0.0
+    cal = _weighing("rule_type_absent")
+    context.absorbed, context.signals = absorbed(S, cal), verdicts
+    assert context.absorbed == frozenset({"type_absent"})
+    # the model says the answer is likely right despite the verdict: Kalan answers
+    context.answerability, context.answerability_threshold = 0.6, cal.threshold
+    assert not decide("after", context).refuse
+    # under its threshold, the gate refuses with the reason of the rule that fired
+    context.answerability = cal.probability({"dense_top": 1.0, **verdicts})
+    d = decide("after", context)
+    assert d.refuse and d.rule == "uncertain" and d.reason is RefusalReason.FACT_ABSENT
+    # no absorbed rule fired: the gate's own reason
+    context.signals = {**verdicts, "rule_type_absent": 0.0}
+    assert decide("after", context).reason is RefusalReason.UNCERTAIN
+
+
+def test_with_the_gate_off_or_a_calibration_without_signals_every_rule_refuses_alone():
+    from kalan.rag.refusal import absorbed
+
+    cal = _weighing("rule_type_absent", "rule_unknown_name")
+    assert absorbed(S, cal) == frozenset({"type_absent", "unknown_name"})
+    assert absorbed(with_overrides(S, answer={"disabled_rules": ["uncertain"]}), cal) == frozenset()
+    assert absorbed(S, _weighing()) == frozenset() and absorbed(S, None) == frozenset()
+    q = "Que pense Vladimir Poutine du lithium ?"
+    assert before_answer(q, q, P, S, absorbed(S, cal)) == Decision(False)
+    assert before_answer(q, q, P, S).rule == "unknown_name"
