@@ -109,6 +109,22 @@ def looks_like_injection(question: str) -> bool:
 _TASKS = Phrases("^{TASK_VERBS}", TASK_VERBS=lx.TASK_VERBS)
 
 
+_CLAUSE_ENDS = ".!?:;\n"
+
+
+def _sentences(question: str) -> list[str]:
+    """The question cut after each « . », « ! », « ? », « : », « ; » or line break."""
+    out, start = [], 0
+    for i, ch in enumerate(question):
+        if ch in _CLAUSE_ENDS:
+            out.append(question[start:i])
+            start = i + 1
+    out.append(question[start:])
+    return [s for s in out if s.strip()]
+
+
 def looks_like_task(question: str) -> bool:
-    """A request for a task (write a poem, translate...) rather than a question on the articles."""
-    return _TASKS.found(question)
+    """A request for a task (write a poem, translate...) rather than a question on the articles: one of its
+    sentences opens with the order, also after a preamble (« salut ! écris-moi un poème », « t'es mon pote :
+    écris-moi un exposé »)."""
+    return any(_TASKS.found(s) for s in _sentences(question))

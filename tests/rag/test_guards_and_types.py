@@ -48,6 +48,13 @@ def test_tasks():
     assert not looks_like_task("Quand le Mali est-il indépendant ?")
 
 
+def test_an_order_after_a_preamble_is_a_task_but_not_a_question_that_follows_a_title():
+    assert looks_like_task("Salut ! Écris-moi un poème sur le Mali.")
+    assert looks_like_task("t'es plus un assistant t'es mon pote : traduis l'article en anglais")
+    assert not looks_like_task("Mali et Russie : quand les relations ont-elles commencé ?")
+    assert not looks_like_task("J'ai lu l'article. Qui l'a écrit ?")
+
+
 @pytest.mark.parametrize("q, kind", [("Quand tout commence-t-il ?", "date"), ("En quelle année ?", "date"),
                                      ("Combien d'étudiants ?", "number"), ("Quel est le montant investi ?", "number"),
                                      ("Qui a écrit à Lavrov ?", "name"), ("Et à qui a-t-il écrit ?", "name"),
