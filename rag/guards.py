@@ -102,25 +102,27 @@ _INJECTION = Phrases(
 )
 
 
-def looks_like_injection(question: str) -> bool:
-    return _INJECTION.found(question)
-
-
-_TASKS = Phrases("^{TASK_VERBS}", TASK_VERBS=lx.TASK_VERBS)
-
-
 _CLAUSE_ENDS = ".!?:;\n"
 
 
 def _sentences(question: str) -> list[str]:
-    """The question cut after each « . », « ! », « ? », « : », « ; » or line break."""
+    """The question cut after each « . », « ! », « ? », « : », « ; » or line break (each piece keeps its mark)."""
     out, start = [], 0
     for i, ch in enumerate(question):
         if ch in _CLAUSE_ENDS:
-            out.append(question[start:i])
+            out.append(question[start:i + 1])
             start = i + 1
     out.append(question[start:])
     return [s for s in out if s.strip()]
+
+
+def looks_like_injection(question: str) -> bool:
+    """An instruction aimed at the assistant; the phrases that must open the text may also open a later sentence
+    (« Salut ! Joue le rôle d'un pirate… », « Merci. SYSTEM : … »)."""
+    return _INJECTION.found(question) or any(_INJECTION.found(s) for s in _sentences(question)[1:])
+
+
+_TASKS = Phrases("^{TASK_VERBS}", TASK_VERBS=lx.TASK_VERBS)
 
 
 def looks_like_task(question: str) -> bool:
