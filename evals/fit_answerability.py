@@ -80,21 +80,22 @@ def _rates(rows: list, refuse) -> tuple[float, float | None]:
     return passed / len(rows), (answered_ok / n_answerable if n_answerable else None)
 
 
+def _unanswerable_refused(rows_by_set: dict[str, list], refuse) -> int:
+    """Unanswerable cases refused, by a rule (no features) or by ``refuse``."""
+    return sum(f is None or refuse(f) for rows in rows_by_set.values() for f, _, answerable in rows if not answerable)
+
+
 def figures(rows: list, refuse) -> dict[str, float | None]:
     """Pass rate, answerable pass rate and share of unanswerable cases refused (by a rule or by the gate)."""
     passed, answerable = _rates(rows, refuse)
-    unanswerable = [f for f, _, ans in rows if not ans]
-    refused = sum(f is None or refuse(f) for f in unanswerable)
+    n_unanswerable = sum(not ans for _, _, ans in rows)
+    refused = _unanswerable_refused({"": rows}, refuse)
     return {"pass": round(passed, 4), "answerable": None if answerable is None else round(answerable, 4),
-            "refused": round(refused / len(unanswerable), 4) if unanswerable else None}
+            "refused": round(refused / n_unanswerable, 4) if n_unanswerable else None}
 
 
 def _ungated(rows: list) -> tuple[float, float | None]:
     return _rates(rows, lambda f: False)
-
-
-def _unanswerable_refused(rows_by_set: dict[str, list], refuse) -> int:
-    return sum(f is None or refuse(f) for rows in rows_by_set.values() for f, _, answerable in rows if not answerable)
 
 
 def in_place(calibration: Calibration | None):

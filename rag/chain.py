@@ -546,13 +546,14 @@ class AnswerChain:
         context = refusal.Context(state.clean, state.standalone, state.passages, self.settings, texts, best, cosine,
                                   cited, state.span_missing, fragment_unheard=unheard)
         if state.mode == "extractive" and state.features is not None:
-            # the gated rules' verdicts are the model's inputs too (and shown with the scores)
-            state.features.update(refusal.signals(context))
+            # the gated rules' verdicts, computed once: the model's inputs too (and shown with the scores)
+            context.signals = refusal.signals(context)
+            state.features.update(context.signals)
             calibration = answerability.load_calibration(self.settings.embedding.mode)
             if calibration is not None:
                 state.answerability = calibration.probability(state.features)
                 context.answerability, context.answerability_threshold = state.answerability, calibration.threshold
-                context.absorbed, context.signals = refusal.absorbed(self.settings, calibration), state.features
+                context.absorbed = refusal.absorbed(self.settings, calibration)
         state.decision = refusal.decide("after", context)
         return state
 

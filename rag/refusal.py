@@ -78,7 +78,7 @@ class Context:
     answerability_threshold: float | None = None
     fragment_unheard: bool = False  # a follow-up fragment none of whose own words any retrieved passage holds
     absorbed: frozenset[str] = frozenset()  # gated rules the answerability model weighs: they refuse through it
-    signals: dict[str, float] = field(default_factory=dict)  # their verdicts (``signals``), read by ``uncertain``
+    signals: dict[str, float] = field(default_factory=dict)  # gated rules' verdicts already computed (``signals``)
 
     @property
     def follow_up(self) -> bool:
@@ -176,7 +176,7 @@ def signal_name(rule: str) -> str:
 
 
 def absorbed(settings, calibration) -> frozenset[str]:
-    """The gated rules that ``calibration`` weighs (it names their verdicts): they refuse only through it. None
+    """The gated rules that ``calibration`` weighs (it names their verdicts): they refuse only through it. Empty
     when there is no calibration or the gate is switched off (« uncertain » in ``answer.disabled_rules``)."""
     if calibration is None or "uncertain" in settings.answer.disabled_rules:
         return frozenset()
@@ -188,6 +188,12 @@ def signals(context: Context) -> dict[str, float]:
     return {signal_name(r.name): float(bool(r.fires(context))) for r in RULES if r.gated}
 
 
+def _fires(rule: Rule, context: Context) -> bool:
+    """The rule's verdict: read from ``context.signals`` when the chain already computed it, else computed."""
+    verdict = context.signals.get(signal_name(rule.name)) if rule.gated else None
+    return bool(verdict) if verdict is not None else rule.fires(context)
+
+
 def decide(stage: str, context: Context) -> Decision:
     """The first rule of ``stage`` that fires, in the order of ``RULES``; rules switched off by
     ``answer.disabled_rules`` are skipped (safety rules never are), and so are the rules the answerability model
@@ -196,7 +202,7 @@ def decide(stage: str, context: Context) -> Decision:
     for rule in RULES:
         if rule.stage != stage or rule.name in context.absorbed:
             continue
-        if (rule.safety or rule.name not in off) and rule.fires(context):
+        if (rule.safety or rule.name not in off) and _fires(rule, context):
             reason = rule.reason
             if rule.name == "uncertain":
                 reason = next((r.reason for r in RULES if r.name in context.absorbed
