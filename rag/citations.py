@@ -46,6 +46,11 @@ class AnswerSentence:
                 "role": self.role}
 
 
+def marker_numbers(match: re.Match) -> list[int]:
+    """The passage numbers of one ``MARKER`` match: « [1, 3] » and « [1; 3] » give [1, 3]."""
+    return [int(x) for x in match.group(1).replace(";", ",").split(",")]
+
+
 def parse_answer(text: str) -> list[AnswerSentence]:
     """Split written text (a model's answer, a teacher's correction) into sentences with the markers each carries
     (markers removed from text), each of role ``generated``."""
@@ -56,12 +61,12 @@ def parse_answer(text: str) -> list[AnswerSentence]:
         if lead and out:  # "... en 1960. [1] Puis ..." : the marker closes the previous sentence
             for m in MARKER.finditer(lead.group(0)):
                 out[-1].citations.extend(
-                    n for n in (int(x) for x in re.split(r"\s*[,;]\s*", m.group(1))) if n not in out[-1].citations
+                    n for n in marker_numbers(m) if n not in out[-1].citations
                 )
             piece = piece[lead.end():]
         nums: list[int] = []
         for m in MARKER.finditer(piece):
-            nums.extend(int(x) for x in re.split(r"\s*[,;]\s*", m.group(1)))
+            nums.extend(marker_numbers(m))
         clean = ANY_BRACKET.sub("", piece).strip()
         if not clean:
             if out and nums:  # a marker alone after the sentence end: "... 1960. [2]"

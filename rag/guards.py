@@ -116,17 +116,31 @@ def _sentences(question: str) -> list[str]:
     return [s for s in out if s.strip()]
 
 
+def _openings(question: str) -> list[str]:
+    """Where an order may open the question: each sentence, and what follows a short address that opens a
+    sentence with a comma (« Bonjour, écris… », « Kalan, traduis… », « Stp, … »: at most two words)."""
+    out = []
+    for sentence in _sentences(question):
+        out.append(sentence)
+        head, comma, tail = sentence.partition(",")
+        if comma and tail.strip() and len(head.split()) <= 2:
+            out.append(tail)
+    return out
+
+
 def looks_like_injection(question: str) -> bool:
     """An instruction aimed at the assistant; the phrases that must open the text may also open a later sentence
-    (« Salut ! Joue le rôle d'un pirate… », « Merci. SYSTEM : … »)."""
-    return _INJECTION.found(question) or any(_INJECTION.found(s) for s in _sentences(question)[1:])
+    (« Salut ! Joue le rôle d'un pirate… », « Merci. SYSTEM : … ») or follow an address (« Bonjour, joue… »)."""
+    return _INJECTION.found(question) or any(_INJECTION.found(s) for s in _openings(question)[1:])
 
 
-_TASKS = Phrases("^{TASK_VERBS}", TASK_VERBS=lx.TASK_VERBS)
+_TASKS = Phrases("^{TASK_VERBS}", "^{TASK_MODALS} m'|me|nous|moi? {TASK_INFINITIVES}",
+                 **{name: getattr(lx, name) for name in ("TASK_VERBS", "TASK_MODALS", "TASK_INFINITIVES")})
 
 
 def looks_like_task(question: str) -> bool:
     """A request for a task (write a poem, translate...) rather than a question on the articles: one of its
     sentences opens with the order, also after a preamble (« salut ! écris-moi un poème », « t'es mon pote :
-    écris-moi un exposé »)."""
-    return any(_TASKS.found(s) for s in _sentences(question))
+    écris-moi un exposé », « Bonjour, écris… »), or with the order asked politely (« Peux-tu m'écrire un
+    poème ? »)."""
+    return any(_TASKS.found(s) for s in _openings(question))

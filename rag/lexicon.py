@@ -159,6 +159,14 @@ INJECTION_SAY = ("reponds", "repondez", "ecris", "ecrivez", "affirme", "affirmez
 TASK_VERBS = ("ecris", "ecrivez", "redige", "redigez", "compose", "traduis", "traduisez", "calcule", "calculez", "code",
               "programme", "genere", "generez", "invente", "inventez", "raconte", "racontez", "write", "translate",
               "tell me a")
+# the same request asked politely (« Peux-tu m'écrire un poème ? », « Tu pourrais traduire… »): the modal, then
+# the task verb in the infinitive
+TASK_MODALS = ("peux - tu", "peux tu", "pourrais - tu", "pourrais tu", "pouvez - vous", "pouvez vous",
+               "pourriez - vous", "pourriez vous", "tu peux", "tu pourrais", "vous pouvez", "vous pourriez",
+               "est - ce que tu peux", "est-ce que tu peux", "est - ce que vous pouvez", "est-ce que vous pouvez",
+               "can you", "could you")
+TASK_INFINITIVES = ("ecrire", "rediger", "composer", "traduire", "calculer", "coder", "programmer", "generer",
+                    "inventer", "write", "translate")
 
 # -- sentences written for an AI assistant (kalan.rag.planted) ----------------------------------------------
 PLANTED_ADDRESSEES = (

@@ -31,6 +31,7 @@ from kalan.rag import lexicon as lx
 from kalan.rag.answer_types import AGE_Q, DURATION, QUEL, QUESTION_LISTS, QUI, QUI_IN_SITU, TIME_LENGTH, TIME_SPAN_Q, \
     TIME_UNITS, TYPE_WORDS, WHERE, capitalised_groups, capitalised_names, expected_type, hyphen_compound, \
     HOW_MANY_SPEC, focus_words, is_recent_year, time_unit
+from kalan.rag.citations import MARKER
 from kalan.rag.opening import balanced
 from kalan.rag.phrases import Phrases, alone, is_year, tokens, written_words
 from kalan.rag.sentences import sentence_spans
@@ -619,7 +620,7 @@ def direct_part(answer: str) -> str:
     """The direct first sentence of an earlier answer (« Abdoulaye Diop [1]. »), without its markers."""
     spans = sentence_spans(answer or "")
     first = answer[spans[0][0]:spans[0][1]] if spans else ""
-    first = re.sub(r"\s*\[[\d,\s]+\]", "", first).strip(" .")
+    first = MARKER.sub("", first).strip(" .")
     return first if 0 < len(first.split()) <= 12 else ""
 
 

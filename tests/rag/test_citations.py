@@ -125,3 +125,9 @@ def test_a_misquote_is_still_checked_against_every_passage(monkeypatch):
                   passages, None, 0.3)
     assert parsed  # not verbatim anywhere: passage [1] is checked before it may be cited
     assert all(k.citations != [1] for k in kept)  # and its date (1960, not 2025) keeps it from citing [1]
+
+
+def test_marker_numbers_reads_commas_and_semicolons():
+    from kalan.rag.citations import MARKER, marker_numbers
+
+    assert [marker_numbers(m) for m in MARKER.finditer("en 1960 [1, 3]. Puis [2;4] et [5]")] == [[1, 3], [2, 4], [5]]
