@@ -35,6 +35,20 @@ class SentenceMemory:
         self.size = size
         self.items: OrderedDict[str, tuple] = OrderedDict()
         self.lock = threading.Lock()
+        # chunks already read, hash of (text, stored value) -> their sentences: a chunk retrieved again is not
+        # read again (a hash, not the strings: a stored parse is kilobytes)
+        self.chunks: OrderedDict[int, tuple[str, ...]] = OrderedDict()
+
+    def _known(self, key: int) -> bool:
+        """``key``'s chunk was read before and all its sentences are still held (each marked as just used)."""
+        with self.lock:
+            sentences = self.chunks.get(key)
+            if sentences is None or any(s not in self.items for s in sentences):
+                return False
+            self.chunks.move_to_end(key)
+            for s in sentences:
+                self.items.move_to_end(s)
+            return True
 
     def put(self, sentence: str, found: tuple) -> None:
         with self.lock:
@@ -53,6 +67,7 @@ class SentenceMemory:
     def clear(self) -> None:
         with self.lock:
             self.items.clear()
+            self.chunks.clear()
 
     def remember_chunk(self, text: str, value, read: Callable, fits: Callable, whole: bool = False) -> bool:
         """Keep what was stored for each sentence of the chunk ``text`` (its metadata ``value``: a JSON list, one
@@ -60,6 +75,9 @@ class SentenceMemory:
         ``fits(item, length)`` says it fits a sentence of that length; with ``whole``, both take the sentence's
         whole list (a parse's heads point inside it). False when the value does not fit the chunk's sentences
         (written by other code, damaged): those sentences are parsed if asked."""
+        key = hash((text, value)) if isinstance(value, str) else None
+        if key is not None and self._known(key):
+            return True
         try:
             data = json.loads(value) if isinstance(value, str) else None
         except ValueError:
@@ -79,6 +97,10 @@ class SentenceMemory:
             parsed.append((sentence, found))
         for sentence, found in parsed:
             self.put(sentence, found)
+        with self.lock:
+            self.chunks[key] = tuple(sentence for sentence, _ in parsed)
+            while len(self.chunks) > self.size:
+                self.chunks.popitem(last=False)
         return True
 
     def of(self, sentence: str, derive: Callable) -> tuple | None:

@@ -65,6 +65,25 @@ def test_the_memory_is_bounded():
     assert len(memory.items) == 3
 
 
+def test_a_chunk_read_again_is_not_decoded_again_while_its_sentences_are_held():
+    memory = entities.SentenceMemory(10)
+    text = "Le Mali vote. La Russie signe."
+    value = '[[[0, 7, "LOC"]], [[0, 9, "LOC"]]]'
+    reads = []
+
+    def read(item):
+        reads.append(item)
+        return tuple(item)
+
+    fits = lambda e, n: e[1] <= n  # noqa: E731
+    assert memory.remember_chunk(text, value, read, fits) and len(reads) == 2
+    assert memory.remember_chunk(text, value, read, fits) and len(reads) == 2  # known: nothing decoded
+    assert not memory.remember_chunk(text, "[[], [], []]", read, fits)  # another value is read, and refused
+    memory.items.pop("La Russie signe.")  # one sentence left the memory: the chunk is read again
+    assert memory.remember_chunk(text, value, read, fits) and len(reads) == 4
+    assert memory.get("La Russie signe.") == ((0, 9, "LOC"),)
+
+
 def test_parse_chunks_gives_one_list_per_sentence():
     class Doc:
         def __init__(self, text):
