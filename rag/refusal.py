@@ -141,7 +141,9 @@ RULES: tuple[Rule, ...] = (
     Rule("no_passage", "before", RefusalReason.NOTHING_FOUND,
          "an empty corpus or a question retrieval finds nothing for", lambda c: not c.passages, safety=True),
     Rule("weak_retrieval", "before", RefusalReason.WEAK_RETRIEVAL,
-         "off-topic questions: the best passage's dense cosine is under the embedder's floor", _weak_retrieval),
+         "off-topic questions: the best passage's dense cosine is under the embedder's floor; decided before an "
+         "answer is composed, so a chat model is never called for them (in extractive mode later rules refuse the "
+         "same questions: BENCHMARKS.md, twenty-eighth pass)", _weak_retrieval),
     Rule("unknown_name", "before", RefusalReason.UNKNOWN_ENTITY,
          "a question naming someone or something (« le groupe Wagner ») that no retrieved passage mentions",
          lambda c: bool(missing_entities(c.standalone, [p.text + " " + p.title for p in c.passages])), gated=True),
