@@ -163,8 +163,7 @@ TASK_VERBS = ("ecris", "ecrivez", "redige", "redigez", "compose", "traduis", "tr
 # the task verb in the infinitive
 TASK_MODALS = ("peux - tu", "peux tu", "pourrais - tu", "pourrais tu", "pouvez - vous", "pouvez vous",
                "pourriez - vous", "pourriez vous", "tu peux", "tu pourrais", "vous pouvez", "vous pourriez",
-               "est - ce que tu peux", "est-ce que tu peux", "est - ce que vous pouvez", "est-ce que vous pouvez",
-               "can you", "could you")
+               "est-ce que tu peux", "est-ce que vous pouvez", "can you", "could you")
 TASK_INFINITIVES = ("ecrire", "rediger", "composer", "traduire", "calculer", "coder", "programmer", "generer",
                     "inventer", "write", "translate")
 
