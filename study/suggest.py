@@ -12,8 +12,14 @@ Navigation noise, headings (no verb-length sentence), sentences that are questio
 assistant (``kalan.rag.planted``) give none. A fact that the question or the short answer already holds is not
 suggested again.
 
+Near an answer means its article: the cited passage's section first, then the rest of that article, nearest
+first; the corpus's opening facts (the landing page's examples) only when the answer cites nothing or its article
+gives no candidate.
+
 Checked: each candidate goes through the extractive answer path (``service.ask_extractive``, whatever the chat
-mode: a chat model would spend seconds per check) and is kept only if not refused.
+mode: a chat model would spend seconds per check) and is kept only if not refused. Two candidates answered with
+the same first quoted sentence and the same short answer ask the same thing under two names (« l'Union soviétique », « l'URSS »): only the
+first is kept.
 At most ``study.suggestion_checks`` candidates are run per answer, and verdicts are cached per store size, so a
 question is checked once while the corpus does not change. Does not answer (``kalan.rag.chain``).
 """
@@ -94,7 +100,7 @@ class Suggester:
         self.limit = study_settings.suggestions
         self.max_checks = study_settings.suggestion_checks
         self._lock = threading.Lock()
-        self._verdicts: dict[str, bool] = {}
+        self._verdicts: dict[str, str | None] = {}  # question -> its answer's key (None: refused)
         self._stamp: int | None = None
         self.checks_run = 0  # answer-path runs so far (the cost; read by the benchmark)
 
@@ -138,7 +144,8 @@ class Suggester:
             if at is None:
                 continue
             section = chunks[at].section
-            near = sorted((i for i, p in enumerate(chunks) if p.section == section), key=lambda i: abs(i - at))
+            # the cited section first, then the rest of the article, each nearest first
+            near = sorted(range(len(chunks)), key=lambda i: (chunks[i].section != section, abs(i - at)))
             for i in near:
                 for sentence in _sentences(chunks[i]):
                     if sentence not in quotes:
@@ -161,7 +168,9 @@ class Suggester:
         return out
 
     # -- checks --------------------------------------------------------------------------------------
-    def _answerable(self, question: str) -> bool:
+    def _answer_key(self, question: str) -> str | None:
+        """What Kalan would answer ``question`` with: its first quoted sentence and its short answer (the question
+        itself when it quotes nothing); None when it refuses. Cached per store size."""
         stamp = self.svc.store.count()
         with self._lock:
             if stamp != self._stamp:
@@ -169,17 +178,28 @@ class Suggester:
             if question in self._verdicts:
                 return self._verdicts[question]
         self.checks_run += 1
-        verdict = not self.svc.ask_extractive(question)["refused"]  # no chat model for a check, whatever the mode
+        answer = self.svc.ask_extractive(question)  # no chat model for a check, whatever the mode
+        key = None
+        if not answer["refused"]:
+            quotes = [c.get("quote") or "" for c in answer.get("citations") or []]
+            first = next((q.split(" … ")[0] for q in quotes if q), "")
+            key = fold(f"{first} | {answer.get('short_answer') or ''}") if first else fold(question)
         with self._lock:
-            self._verdicts[question] = verdict
-        return verdict
+            self._verdicts[question] = key
+        return key
+
+    def _answerable(self, question: str) -> bool:
+        return self._answer_key(question) is not None
 
     def _checked(self, candidates: list[str], n: int, budget: int | None = None) -> list[str]:
         budget = self.max_checks if budget is None else budget
         kept: list[str] = []
+        answers: set[str] = set()
         for question in list(dict.fromkeys(candidates))[:budget]:
             if len(kept) >= n:
                 break
-            if self._answerable(question):
+            key = self._answer_key(question)
+            if key is not None and key not in answers:  # the same answer: the same question under another name
                 kept.append(question)
+                answers.add(key)
         return kept

@@ -85,3 +85,62 @@ def test_checks_never_use_the_chat_model(settings):
     assert chat.extractive_chain.settings.llm.mode == "extractive" and chat.extractive_chain is not chat.chain
     plain = KalanService(settings)
     assert plain.extractive_chain is plain.chain  # extractive already: the one chain
+
+
+class _Quoting(_Service):
+    """Answers by quoting ``quotes[question]`` (one citation), with an optional short answer."""
+
+    def __init__(self, quotes: dict, shorts: dict | None = None):
+        super().__init__(refuse="\x00")
+        self.quotes, self.shorts = quotes, shorts or {}
+
+    def ask_extractive(self, question):
+        self.asked.append(question)
+        return {"question": question, "refused": False, "short_answer": self.shorts.get(question),
+                "citations": [{"quote": self.quotes[question] + " … Une autre phrase."}]}
+
+
+def test_two_names_of_one_thing_answered_by_the_same_sentence_are_suggested_once():
+    same = "L'Union des républiques socialistes soviétiques (URSS) soutient le jeune État."
+    svc = _Quoting({"Qu'est-ce que l'Union soviétique ?": same, "Qu'est-ce que l'URSS ?": same,
+                    "Que s'est-il passé en 1960 ?": "En 1960, le Mali devient indépendant."})
+    sg = Suggester(svc, StudySettings(suggestions=3, suggestion_checks=6))
+    kept = sg._checked(list(svc.quotes), 3)
+    assert kept == ["Qu'est-ce que l'Union soviétique ?", "Que s'est-il passé en 1960 ?"]
+
+
+def test_the_same_sentence_with_two_different_short_answers_gives_two_suggestions():
+    sentence = "En 1960, Modibo Keïta proclame l'indépendance du Mali."
+    svc = _Quoting({"Que s'est-il passé en 1960 ?": sentence, "Qui est Modibo Keïta ?": sentence},
+                   {"Qui est Modibo Keïta ?": "Modibo Keïta"})
+    sg = Suggester(svc, StudySettings(suggestions=3, suggestion_checks=6))
+    assert sg._checked(list(svc.quotes), 3) == list(svc.quotes)
+
+
+class _Chunk:
+    def __init__(self, chunk_id, section, text):
+        self.chunk_id, self.section, self.text = chunk_id, section, text
+
+
+class _Article(_Service):
+    """One article of three sections; only the last section holds a datable fact."""
+
+    def __init__(self):
+        super().__init__(refuse="\x00")
+        self.chunks = [
+            _Chunk("c0", "Pourquoi", "Le rapprochement répond à des besoins de sécurité partagés par les deux pays."),
+            _Chunk("c1", "Contexte", "Les échanges se sont intensifiés au fil des visites officielles entre capitales."),
+            _Chunk("c2", "Histoire", "En 1960, les deux pays établissent des relations diplomatiques durables."),
+        ]
+
+    def article_chunks(self, article_id):
+        return self.chunks
+
+
+def test_an_answer_whose_section_gives_no_suggestion_gets_one_from_the_rest_of_its_article():
+    svc = _Article()
+    sg = Suggester(svc, StudySettings(suggestions=3, suggestion_checks=6))
+    answer = {"question": "Pourquoi ce rapprochement ?", "refused": False,
+              "citations": [{"article_id": "a", "chunk_id": "c0", "quote": svc.chunks[0].text}]}
+    assert [q for q, _ in sg._near(answer)] == ["Que s'est-il passé en 1960 ?"]
+    assert sg.for_answer(answer) == ["Que s'est-il passé en 1960 ?"]
