@@ -17,6 +17,7 @@ import re
 from kalan.rag import lexicon as lx
 from kalan.rag import messages as msg
 from kalan.rag.phrases import Phrases
+from kalan.rag.text import words as folded_words
 
 
 class QuestionError(ValueError):
@@ -142,5 +143,11 @@ def looks_like_task(question: str) -> bool:
     """A request for a task (write a poem, translate...) rather than a question on the articles: one of its
     sentences opens with the order, also after a preamble (« salut ! écris-moi un poème », « t'es mon pote :
     écris-moi un exposé », « Bonjour, écris… »), or with the order asked politely (« Peux-tu m'écrire un
-    poème ? »)."""
+    poème ? »). An order that goes on with a question word asks about the articles (« Peux-tu calculer depuis
+    combien d'années… ? »): not a task."""
+    if set(folded_words(question)) & _TASK_QUESTION_WORDS:
+        return False
     return any(_TASKS.found(s) for s in _openings(question))
+
+
+_TASK_QUESTION_WORDS = frozenset(lx.TASK_QUESTION_WORDS)

@@ -163,9 +163,15 @@ TASK_VERBS = ("ecris", "ecrivez", "redige", "redigez", "compose", "traduis", "tr
 # the task verb in the infinitive
 TASK_MODALS = ("peux - tu", "peux tu", "pourrais - tu", "pourrais tu", "pouvez - vous", "pouvez vous",
                "pourriez - vous", "pourriez vous", "tu peux", "tu pourrais", "vous pouvez", "vous pourriez",
-               "est-ce que tu peux", "est-ce que vous pouvez", "can you", "could you")
+               "est-ce que tu peux", "est-ce que vous pouvez", "est-ce que tu pourrais", "est-ce que vous pourriez",
+               "est ce que tu peux", "est ce que vous pouvez", "est ce que tu pourrais", "est ce que vous pourriez",
+               "can you", "could you")
 TASK_INFINITIVES = ("ecrire", "rediger", "composer", "traduire", "calculer", "coder", "programmer", "generer",
                     "inventer", "write", "translate")
+# an order that goes on with one of these asks a question about the articles (« Peux-tu calculer depuis combien
+# d'années… ? », « Écris pourquoi… »): not a task (« qui », « que » also open relative clauses: « un poème qui… »)
+TASK_QUESTION_WORDS = ("quel", "quelle", "quels", "quelles", "quand", "comment", "pourquoi", "combien", "kel", "kelle",
+                       "kan", "komen", "pk", "pq", "pkoi", "pourkoi", "cb", "cmb")
 
 # -- sentences written for an AI assistant (kalan.rag.planted) ----------------------------------------------
 PLANTED_ADDRESSEES = (

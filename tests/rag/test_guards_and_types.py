@@ -63,6 +63,19 @@ def test_an_order_asked_politely_is_a_task_but_a_polite_question_is_not():
     assert not looks_like_task("Tu peux expliquer pourquoi le Mali s'est rapproché de la Russie ?")
 
 
+def test_a_polite_order_typed_without_hyphens_is_a_task():
+    assert looks_like_task("Est ce que tu peux écrire un poème sur le Mali ?")
+    assert looks_like_task("est ce que vous pourriez rédiger un résumé en anglais")
+    assert looks_like_task("Peux-tu m'écrire un poème qui parle du Mali ?")  # « qui » opens a relative clause
+
+
+def test_an_order_that_goes_on_with_a_question_word_asks_about_the_article():
+    assert not looks_like_task("Peux-tu calculer depuis combien d'années le Mali et la Russie sont liés ?")
+    assert not looks_like_task("calcule cmb d annees depuis 1960")
+    assert not looks_like_task("Écris pourquoi le Mali s'est rapproché de la Russie")
+    assert looks_like_task("Calcule la racine carrée de 1960")
+
+
 def test_an_order_after_a_short_address_and_a_comma_is_a_task():
     assert looks_like_task("Bonjour, peux-tu m'écrire un poème sur le Mali ?")
     assert looks_like_task("Kalan, traduis l'article en anglais")
