@@ -29,6 +29,7 @@ from kalan.rag.text import content_words, normalize
 
 MARKER = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 ANY_BRACKET = re.compile(r"\s*\[[^\]]{0,12}\]")
+QUOTE_JOIN = " … "  # how a citation's quote joins the several sentences quoted from its passage
 LEADING_MARKERS = re.compile(r"^(?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])+\s*")
 PARTIAL_MARKER = re.compile(r"\s*\[[\d,;\s]*$")
 

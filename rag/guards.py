@@ -137,6 +137,7 @@ def looks_like_injection(question: str) -> bool:
 
 _TASKS = Phrases("^{TASK_VERBS}", "^{TASK_MODALS} m'|me|nous|moi? {TASK_INFINITIVES}",
                  **{name: getattr(lx, name) for name in ("TASK_VERBS", "TASK_MODALS", "TASK_INFINITIVES")})
+_TASK_QUESTION_WORDS = frozenset(lx.TASK_QUESTION_WORDS)
 
 
 def looks_like_task(question: str) -> bool:
@@ -149,5 +150,3 @@ def looks_like_task(question: str) -> bool:
         return False
     return any(_TASKS.found(s) for s in _openings(question))
 
-
-_TASK_QUESTION_WORDS = frozenset(lx.TASK_QUESTION_WORDS)

@@ -41,14 +41,13 @@ import numpy as np
 
 from kalan.rag.answer import SentenceRole
 from kalan.rag.answer_types import DESCRIBE_Q, expected_type, near_spelling, question_entities
-from kalan.rag.citations import AnswerSentence, parse_answer, verify
+from kalan.rag.citations import QUOTE_JOIN, AnswerSentence, parse_answer, verify
 from kalan.rag.phrases import Phrases, ascii_words, tokens
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import FRENCH_STOPWORDS, fold
 
 log = logging.getLogger(__name__)
 
-QUOTE_JOIN = " … "  # how a citation's quote joins its sentences (chain._citations)
 # The question word, students' spellings included: « pourquoi » and « à qui » ask different things of the same
 # sentence. First match wins (« depuis quand » is a « quand »). « ou » must be followed by something other than
 # « bien » (« ou bien » is a conjunction).

@@ -18,8 +18,8 @@ gives no candidate.
 
 Checked: each candidate goes through the extractive answer path (``service.ask_extractive``, whatever the chat
 mode: a chat model would spend seconds per check) and is kept only if not refused. Two candidates answered with
-the same first quoted sentence and the same short answer ask the same thing under two names (« l'Union soviétique », « l'URSS »): only the
-first is kept.
+the same first quoted sentence and the same short answer ask the same thing in two wordings: only the first is
+kept.
 At most ``study.suggestion_checks`` candidates are run per answer, and verdicts are cached per store size, so a
 question is checked once while the corpus does not change. Does not answer (``kalan.rag.chain``).
 """
@@ -32,6 +32,7 @@ import threading
 from functools import lru_cache
 
 from kalan.rag import entities
+from kalan.rag.citations import QUOTE_JOIN
 from kalan.rag.planted import planted_spans
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.short_answer import DATE  # the direct answer's date pattern
@@ -137,7 +138,7 @@ class Suggester:
     def _near(self, answer: dict) -> list[tuple[str, str]]:
         cited = [(c.get("article_id"), c.get("chunk_id"), c.get("quote") or "") for c in answer.get("citations") or []]
         out: list[tuple[str, str]] = []
-        quotes = {q for *_, quote in cited for q in quote.split(" … ")}
+        quotes = {q for *_, quote in cited for q in quote.split(QUOTE_JOIN)}
         for article_id, chunk_id, _ in cited[:2]:
             chunks = self.svc.store.article_chunks(article_id)
             at = next((i for i, p in enumerate(chunks) if p.chunk_id == chunk_id), None)
@@ -182,14 +183,11 @@ class Suggester:
         key = None
         if not answer["refused"]:
             quotes = [c.get("quote") or "" for c in answer.get("citations") or []]
-            first = next((q.split(" … ")[0] for q in quotes if q), "")
+            first = next((q.split(QUOTE_JOIN)[0] for q in quotes if q), "")
             key = fold(f"{first} | {answer.get('short_answer') or ''}") if first else fold(question)
         with self._lock:
             self._verdicts[question] = key
         return key
-
-    def _answerable(self, question: str) -> bool:
-        return self._answer_key(question) is not None
 
     def _checked(self, candidates: list[str], n: int, budget: int | None = None) -> list[str]:
         budget = self.max_checks if budget is None else budget

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 
 from kalan.rag import messages as msg
 from kalan.rag.answer import LEAD_ROLES
-from kalan.rag.citations import AnswerSentence, render
+from kalan.rag.citations import QUOTE_JOIN, AnswerSentence, render
 
 # A citation marker as the chain writes it: [1] or [1, 2] (on escaped text, brackets are untouched).
 _MARKER = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
@@ -136,7 +136,7 @@ def _spans_of(citation: dict) -> list:
     text, quote = citation.get("text") or "", (citation.get("quote") or "").strip()
     if quote and text:
         found = []
-        for piece in quote.split(" … "):
+        for piece in quote.split(QUOTE_JOIN):
             i = text.find(piece.strip())
             if piece.strip() and i >= 0:
                 found.append((i, i + len(piece.strip())))

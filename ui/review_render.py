@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from kalan.rag.answer import LEAD_ROLES
+from kalan.rag.citations import QUOTE_JOIN
 
 STATUS_FR = {
     "unreviewed": "non relue",
@@ -42,7 +43,6 @@ REFUSAL_REASON_FR = {
 
 # "[1]", "[1, 2]", "[1;3]": the citation markers of an answer (same grammar as kalan.rag.citations.MARKER)
 _MARKER = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
-_QUOTE_SEP = " … "  # how kalan.rag.chain joins the several quoted spans of one passage
 
 _STYLE_LOW = "background:#fde2e1;color:#8a1c1c"
 _STYLE_OK = "background:#e3f4e1;color:#1d5e1a"
@@ -93,7 +93,7 @@ def _find_spans(text: str, quote: str) -> list[tuple[int, int]]:
     """Where the quote (possibly several pieces joined by " … ") occurs in ``text``."""
     spans: list[tuple[int, int]] = []
     lowered = text.casefold() if len(text.casefold()) == len(text) else None
-    for piece in (quote or "").split(_QUOTE_SEP):
+    for piece in (quote or "").split(QUOTE_JOIN):
         piece = piece.strip()
         if not piece:
             continue
