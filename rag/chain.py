@@ -37,7 +37,7 @@ from kalan.rag.planted import planted_spans
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.referents import fits
 from kalan.rag.roles import role_span
-from kalan.rag.short_answer import asks_itself, attached, counted, described, direct_part, elapsed, \
+from kalan.rag.short_answer import asks_itself, attached, counted, described, direct_part, elapsed, ranged, \
     Span, event_attached, find_span
 from kalan.rag.text import content_words
 from kalan.rag.verified import is_rejected, rebuild, repeats_rejected, without_rejected
@@ -325,6 +325,10 @@ class AnswerChain:
             else:
                 inferred = elapsed(part, [c.text for c in by_score], topic) \
                     if kind == "number" and self.settings.answer.elapsed_years else None
+                if inferred is None and kind == "number" and self.settings.answer.year_ranges and (
+                        found := ranged(part, [c.text for c in by_score], self.settings.answer.event_window, topic)):
+                    span, k = found  # « 170 ans (de 1701 à 1871) »: the range's sentence is cited
+                    inferred = span, [k]
                 if inferred is None:
                     missing = True
                 else:  # « 5 ans (de 1755 à 1760) »: both dated sentences are cited

@@ -261,6 +261,12 @@ class AnswerSettings(BaseModel):
         "answered with the years between the two events' years, each read from the chosen sentence that says it: "
         "« 5 ans (de 1755 à 1760) » (kalan.rag.short_answer.elapsed).",
     )
+    year_ranges: bool = Field(
+        True, description="One step of arithmetic: a question on how long one thing lasted (« … pendant combien "
+        "d'années ? », « … a duré combien de temps ? ») that no chosen sentence answers with a length of time is "
+        "answered with the years of a range the sentence gives beside the question's words: « du royaume de Prusse "
+        "(1701-1871) » -> « 170 ans (de 1701 à 1871) » (kalan.rag.short_answer.ranged).",
+    )
     kind_bonus_span: bool = Field(
         True, description="A date, number or name question's scoring bonus (score_kind_bonus) goes to a sentence "
         "only when the direct answer's span finder finds the asked fact in it (off: any date, number or name, "

@@ -11,14 +11,22 @@ from kalan.rag.service import KalanService
 from kalan.rag.settings import load_settings
 
 
+_NO_FLOORS = {"min_retrieval_score": -1.0, "min_support": -1.0, "min_answer_score": -1.0,
+              "min_answer_score_follow_up": -1.0}
+
+
 def _ingested(data_dir, corpus) -> KalanService:
     """A service on the fake embedder with the score floors off, ``corpus`` ingested into ``data_dir``."""
-    settings = load_settings(data_dir=data_dir, embedding={"mode": "fake"},
-                             answer={"min_retrieval_score": -1.0, "min_support": -1.0,
-                                     "min_answer_score": -1.0, "min_answer_score_follow_up": -1.0})
+    settings = load_settings(data_dir=data_dir, embedding={"mode": "fake"}, answer=_NO_FLOORS)
     s = KalanService(settings)
     ingest_corpus(settings, corpus, s.store, s.embedder, progress=False)
     return s
+
+
+def _switched_off(data_dir, flag: str, question: str) -> dict:
+    """``question`` asked of the store in ``data_dir`` with the answer setting ``flag`` off, the floors off too."""
+    off = load_settings(data_dir=data_dir, embedding={"mode": "fake"}, answer={**_NO_FLOORS, flag: False})
+    return KalanService(off).ask(question)
 
 
 @pytest.fixture
@@ -153,26 +161,31 @@ def test_a_refusal_on_the_corpus_s_subjects_names_the_nearest_articles(two_artic
     assert task["refused"] and "Le corpus couvre : « Lyon rénove ses ponts » ; « Mali–Russie" in task["answer"]
 
 
-def test_the_time_between_two_events_is_inferred_and_cited(tmp_path, one_article):
-    """« … combien d'années après … » that no sentence answers with a length of time: the years between the two
-    events' years, each the one nearest the event's words (here in one sentence), cited; with
-    ``answer.elapsed_years`` off, refused."""
-    corpus = one_article(
-        "canada.md",
-        "---\ntitle: La conquête du Canada\n---\n\nEn 1755, les soldats britanniques gagnent la bataille de Fort "
-        "Beauséjour, et leurs renforts mènent à la capitulation de Montréal en septembre 1760. Les colons français "
-        "restent nombreux dans la vallée du Saint-Laurent.\n")
-    svc = _ingested(tmp_path / "data3", corpus)
-    q = "montreal s'est rendue cmb d'annees apres la bataille de fort beausejour ?"
-    r = svc.ask(q)
-    assert not r["refused"] and r["short_answer"] == "5 ans"
-    assert r["answer"].startswith("5 ans (de 1755 à 1760) [1]")
-    quote = r["citations"][0]["quote"]
-    assert "1755" in quote and "1760" in quote
-    off = load_settings(data_dir=tmp_path / "data3", embedding={"mode": "fake"},
-                        answer={"min_retrieval_score": -1.0, "min_support": -1.0, "min_answer_score": -1.0,
-                                "min_answer_score_follow_up": -1.0, "elapsed_years": False})
-    r = KalanService(off).ask(q)
+_INFERRED = [
+    pytest.param(  # « … combien d'années après … »: each event's year, the one nearest its words (here one sentence)
+        "La conquête du Canada", "En 1755, les soldats britanniques gagnent la bataille de Fort Beauséjour, et leurs "
+        "renforts mènent à la capitulation de Montréal en septembre 1760. Les colons français restent nombreux dans "
+        "la vallée du Saint-Laurent.", "montreal s'est rendue cmb d'annees apres la bataille de fort beausejour ?",
+        "5 ans", "5 ans (de 1755 à 1760) [1]", ("1755", "1760"), "elapsed_years", id="between-two-events"),
+    pytest.param(  # « … pendant combien d'années ? »: the range said beside the question's words
+        "Berlin", "Fondée au XIIIe siècle, Berlin a été successivement capitale de l'électorat du Brandebourg "
+        "(1247-1701), du royaume de Prusse (1701-1871) et de l'Empire allemand (1871-1918). La ville compte "
+        "aujourd'hui de nombreux musées.", "berlin a ete la capitale du royaume de prusse pendant cmb d'annees ?",
+        "170 ans", "170 ans (de 1701 à 1871) [1]", ("(1701-1871)",), "year_ranges", id="range-of-years"),
+]
+
+
+@pytest.mark.parametrize("title,text,question,short,opening,quoted,flag", _INFERRED)
+def test_a_length_of_time_is_inferred_from_years_and_cited(tmp_path, one_article, title, text, question, short,
+                                                          opening, quoted, flag):
+    """A length of time no sentence says: one step of arithmetic on the years the article gives, said first and
+    cited with the sentence that holds them; with its setting off, refused."""
+    corpus = one_article("article.md", f"---\ntitle: {title}\n---\n\n{text}\n")
+    r = _ingested(tmp_path / "data", corpus).ask(question)
+    assert not r["refused"] and r["short_answer"] == short
+    assert r["answer"].startswith(opening)
+    assert all(q in r["citations"][0]["quote"] for q in quoted)
+    r = _switched_off(tmp_path / "data", flag, question)
     assert r["refused"] and r["refusal_reason"] == "fait_absent"
 
 

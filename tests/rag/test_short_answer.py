@@ -387,6 +387,43 @@ def test_the_time_between_events_needs_both_dated_and_apart():
     assert elapsed("Montréal s'est rendue combien de temps après la bataille de Fort Beauséjour ?", same) is None
 
 
+def test_how_long_one_thing_lasted_is_read_from_its_range_of_years():
+    """``ranged``: the range said right after the question's words gives the length, « 1 an » in the singular."""
+    from kalan.rag.short_answer import ranged
+
+    s = ("Berlin a été successivement capitale de l'électorat du Brandebourg (1247-1701), du royaume de Prusse "
+         "(1701-1871) et de l'Empire allemand (1871-1918).")
+    found = ranged("berlin a ete la capitale du royaume de prusse pendant combien d'annees ?", [s], 8,
+                   frozenset({"berlin"}))
+    assert found is not None
+    span, k = found
+    assert (span.text, span.framed, k, s[span.start:span.end]) == ("170 ans", "170 ans (de 1701 à 1871)", 0,
+                                                                    "1701-1871")
+    later = ["Le traité est signé à Paris.", "La guerre de la Conquête dure de 1759 à 1760 dans la vallée."]
+    assert ranged("La guerre de la Conquête a duré combien de temps ?", later, 8)[0].framed == "1 an (de 1759 à 1760)"
+    assert ranged("Pendant combien d'années la guerre de la Conquête a-t-elle duré ?",
+                  ["La guerre de la Conquête a lieu entre 1756 et 1763."], 8)[0].text == "7 ans"
+
+
+def test_a_range_of_years_answers_no_other_question():
+    from kalan.rag.short_answer import ranged
+
+    s = "Herrmann participe de 1962 à 1965 à des courses mineures."
+    # the question's words stand after the range, not before it: the range dates something else
+    assert ranged("ca faisait combien d'annees qu'il faisait des courses ?", [s], 8, frozenset({"herrmann"})) is None
+    # a range one of whose years the question gives is its landmark
+    second = "Herrmann finit deuxième de 1968 à 1970."
+    assert ranged("qd il finit deuxieme en 68, ca faisait combien d'annees qu'il courait ?", [second], 8) is None
+    assert ranged("il a fini deuxieme pendant combien d'annees ?", [second], 8)[0].text == "2 ans"
+    # « en 2014-2015 » names one season, not a length of time
+    assert ranged("il a joue combien d'annees avec les Blues ?", ["Il joue avec les Blues en 2014-2015."], 8) is None
+    # not a length of time, or the time between two events (``elapsed``'s job)
+    assert ranged("En quelle année la guerre de la Conquête commence-t-elle ?",
+                  ["La guerre de la Conquête dure de 1756 à 1763."], 8) is None
+    assert ranged("La paix vient combien d'années après la guerre de la Conquête ?",
+                  ["La guerre de la Conquête dure de 1756 à 1763."], 8) is None
+
+
 def test_the_asked_kind_of_fact_is_no_anchor():
     """« en quelle année » says what is asked, not what it is about: « années 1870 » is not near « année »;
     the date nearest the question's own words (« capture ») answers. A decade after « des » gets its article."""
