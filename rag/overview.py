@@ -15,7 +15,8 @@ from __future__ import annotations
 from kalan.rag import lexicon as lx
 from kalan.rag.documents import CARD_SECTION
 from kalan.rag.extractive import opens_on_anaphora
-from kalan.rag.phrases import Phrases
+from kalan.rag.guards import spelled_out
+from kalan.rag.phrases import Phrases, tokens
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import content_words
 
@@ -45,13 +46,32 @@ _REQUEST_WORDS = content_words(
     "résume résumer résumez synthétise synthèse aperçu article texte extrait document actualité parle traite "
     "sujet thème thèmes idée idées point points message messages grandes lignes essentiel principal principaux "
     "principale principales clés importants centrale central dit raconte explique fais faites donne donnez écris "
-    "rédige moi nous petit bref court peux pourrais pouvez pourriez question agit quoi"
+    "rédige moi nous petit bref court peux pourrais pouvez pourriez question agit quoi gros globalement"
 )
 
 
+# what a bare request asks of the document: what it says (« parle », « dit ») or its subject (« sujet », « idée »)
+_ASKED = content_words("parle traite dit raconte explique résumé résume sujet thème thèmes idée idées point points "
+                       "message messages essentiel grandes lignes")
+_DOCS = content_words(" ".join(lx.OVERVIEW_DOCS))
+_MAKE = content_words(" ".join(lx.OVERVIEW_MAKE))
+# a fact is asked of the document (« l'article est de qui ? », « publié quand ? »), not what it says
+_FACT_ASKED = frozenset({"qui", "quand", "où", "combien", "pourquoi", "comment"})
+
+
 def asks_overview(question: str) -> bool:
-    """The question asks what a whole article says, not a fact in it."""
-    return OVERVIEW_Q.found(question)
+    """The question asks what a whole article says, not a fact in it: one of the request's phrasings
+    (``OVERVIEW_Q``), or a question in any word order, SMS spellings written out, whose every content word is
+    one of the request's own (``_REQUEST_WORDS``), naming the document and what is asked of it (« l'article
+    parle de quoi », « c koi le sujet principal de l'article », « c quoi l'idée principale du texte ? »); not
+    one that asks a fact of it (« l'article est de qui ? ») nor an order to write (« écris un article »)."""
+    if OVERVIEW_Q.found(question):
+        return True
+    said = spelled_out(question)
+    words = content_words(said)
+    asked = {t.raw for t in tokens(said)}
+    return bool(words) and words <= _REQUEST_WORDS and bool(words & _DOCS) and bool(words & _ASKED) \
+        and not words & _MAKE and not asked & _FACT_ASKED
 
 
 def names_a_subject(question: str) -> bool:
