@@ -2,7 +2,8 @@
 
 Where they come from: the sentences of the corpus. Near an answer, the sentences of the cited passages and of
 the passages around them in the same section, nearest first; for the landing page, the sentences of every
-article, taken in turn from each. A sentence that holds a fact gives a question in a small fixed frame:
+article, taken in turn from each, and within an article from each section in turn. A sentence that holds a
+fact gives a question in a small fixed frame:
 
 - a date → « Que s'est-il passé en 1960 ? » (« … le 14 octobre 2025 ? », « … dans les années 1960 ? »);
 - a person (spaCy's French NER, stored with the chunk at ingestion: ``kalan.rag.entities``) → « Qui est Abdoulaye Diop ? »;
@@ -93,6 +94,15 @@ def _sentences(passage) -> list[str]:
             if not any(a < pe and ps < b for ps, pe in planted)]
 
 
+def _in_turn(lists: list[list]) -> list:
+    """The first item of each list, then the second of each, …; an item met before is not taken again."""
+    lists = [list(dict.fromkeys(v)) for v in lists]
+    out = []
+    for i in range(max((len(v) for v in lists), default=0)):
+        out.extend(v[i] for v in lists if i < len(v))
+    return list(dict.fromkeys(out))
+
+
 class Suggester:
     """Suggestions for answers and example questions for the landing page, over one service's corpus."""
 
@@ -154,19 +164,19 @@ class Suggester:
         return list(dict.fromkeys(out))
 
     def _corpus_candidates(self) -> list[tuple[str, str]]:
-        """Candidates of every article, taken in turn (first fact of article 1, of article 2, …)."""
+        """Candidates of every article, taken in turn (first fact of article 1, of article 2, …); within an
+        article, its sections in turn (first fact of section 1, of section 2, …), so that a few examples cover
+        the whole article rather than its first paragraph."""
         per_article: dict[str, list[tuple[str, str]]] = {}
         for _, meta, _ in self.svc.store.all_chunks(include_documents=False):
             per_article.setdefault((meta or {}).get("article_id", ""), [])
         for article_id in sorted(per_article):
+            per_section: dict[str, list[tuple[str, str]]] = {}
             for p in self.svc.store.article_chunks(article_id):
                 for sentence in _sentences(p):
-                    per_article[article_id].extend(_questions(sentence))
-        lists = [list(dict.fromkeys(v)) for v in per_article.values()]
-        out = []
-        for i in range(max((len(v) for v in lists), default=0)):
-            out.extend(v[i] for v in lists if i < len(v))
-        return out
+                    per_section.setdefault(p.section, []).extend(_questions(sentence))
+            per_article[article_id] = _in_turn(list(per_section.values()))
+        return _in_turn(list(per_article.values()))
 
     # -- checks --------------------------------------------------------------------------------------
     def _answer_key(self, question: str) -> str | None:

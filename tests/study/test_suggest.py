@@ -144,3 +144,29 @@ def test_an_answer_whose_section_gives_no_suggestion_gets_one_from_the_rest_of_i
               "citations": [{"article_id": "a", "chunk_id": "c0", "quote": svc.chunks[0].text}]}
     assert [q for q, _ in sg._near(answer)] == ["Que s'est-il passé en 1960 ?"]
     assert sg.for_answer(answer) == ["Que s'est-il passé en 1960 ?"]
+
+
+class _TwoArticles(_Service):
+    """Two articles; the first has two sections, its first section two facts."""
+
+    def __init__(self):
+        super().__init__(refuse="\x00")
+        self.articles = {
+            "a": [_Chunk("a0", "Débuts", "En 1960, les deux pays signent un accord. En 1961, Mariam Touré arrive à Bamako."),
+                  _Chunk("a1", "Aujourd'hui", "En 2025, les deux pays fêtent leur amitié.")],
+            "b": [_Chunk("b0", "Port", "En 1924, le premier quai du port de Kéléa est construit.")],
+        }
+
+    def all_chunks(self, include_documents=False):
+        return [(c.chunk_id, {"article_id": a}, None) for a, chunks in self.articles.items() for c in chunks]
+
+    def article_chunks(self, article_id):
+        return self.articles[article_id]
+
+
+def test_landing_examples_take_articles_and_then_sections_in_turn():
+    """The first example of each article first, and within an article the first fact of each section before
+    the second fact of its first section."""
+    sg = Suggester(_TwoArticles(), StudySettings(suggestions=3, suggestion_checks=6))
+    assert sg.examples(3) == ["Que s'est-il passé en 1960 ?", "Que s'est-il passé en 1924 ?",
+                              "Que s'est-il passé en 2025 ?"]
