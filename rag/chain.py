@@ -323,15 +323,14 @@ class AnswerChain:
                     cited.append(c)
                     break
             else:
-                inferred = elapsed(part, [c.text for c in by_score], topic) \
+                texts = [c.text for c in by_score]
+                inferred = elapsed(part, texts, topic) \
                     if kind == "number" and self.settings.answer.elapsed_years else None
-                if inferred is None and kind == "number" and self.settings.answer.year_ranges and (
-                        found := ranged(part, [c.text for c in by_score], self.settings.answer.event_window, topic)):
-                    span, k = found  # « 170 ans (de 1701 à 1871) »: the range's sentence is cited
-                    inferred = span, [k]
+                if inferred is None and kind == "number" and self.settings.answer.year_ranges:
+                    inferred = ranged(part, texts, self.settings.answer.event_window, topic)  # « 170 ans (de …) »
                 if inferred is None:
                     missing = True
-                else:  # « 5 ans (de 1755 à 1760) »: both dated sentences are cited
+                else:  # « 5 ans (de 1755 à 1760) »: the dated sentences (one for a range) are cited
                     span, used = inferred
                     spans.append(span)
                     cited.extend(by_score[k] for k in used)

@@ -142,6 +142,11 @@ OVERVIEW_THE_ARTICLE = ("l'article", "cet article", "ce texte", "le texte", "l'e
                         "le document", "l'actualite", "cette actualite")
 OVERVIEW_OF = ("de l'", "du", "de ce", "de cet", "de cette", "dans l'", "dans le", "dans ce", "dans cet", "dans cette")
 OVERVIEW_DOCS = ("article", "texte", "extrait", "document", "actualite")
+# what a request in any word order asks of the document: what it says, or its subject (« l'article parle de quoi »)
+OVERVIEW_ASKED = ("parle", "traite", "dit", "raconte", "explique", "résumé", "résume", "sujet", "thème", "thèmes",
+                  "idée", "idées", "point", "points", "message", "messages", "essentiel", "grandes lignes")
+# interrogatives that ask a fact of the document (« l'article est de qui ? »), not what it says
+OVERVIEW_FACT_ASKED = ("qui", "quand", "où", "combien", "pourquoi", "comment")
 
 # -- instructions aimed at the assistant (kalan.rag.guards) ---------------------------------------------------
 INJECTION_FORGET = ("ignore", "oublie", "oubliez", "ignorez", "ne tiens pas compte", "ne tenez pas compte", "disregard",

@@ -50,13 +50,10 @@ _REQUEST_WORDS = content_words(
 )
 
 
-# what a bare request asks of the document: what it says (« parle », « dit ») or its subject (« sujet », « idée »)
-_ASKED = content_words("parle traite dit raconte explique résumé résume sujet thème thèmes idée idées point points "
-                       "message messages essentiel grandes lignes")
+_ASKED = content_words(" ".join(lx.OVERVIEW_ASKED))
 _DOCS = content_words(" ".join(lx.OVERVIEW_DOCS))
 _MAKE = content_words(" ".join(lx.OVERVIEW_MAKE))
-# a fact is asked of the document (« l'article est de qui ? », « publié quand ? »), not what it says
-_FACT_ASKED = frozenset({"qui", "quand", "où", "combien", "pourquoi", "comment"})
+_FACT_ASKED = frozenset(lx.OVERVIEW_FACT_ASKED)
 
 
 def asks_overview(question: str) -> bool:

@@ -698,15 +698,15 @@ def elapsed(question: str, sentences: list[str], topic: frozenset[str] = frozens
     if ya == yb:
         return None
     low, high = sorted((ya, yb))
-    text = _years(high - low)
-    return Span(0, 0, text, f"{text} (de {low} à {high})"), list(dict.fromkeys((ka, kb)))
+    return _length(low, high), list(dict.fromkeys((ka, kb)))
 
 
 # « (1701-1871) », « de 1968 à 1970 », « entre 1701 et 1871 »: a span of years; « en 2014-2015 » names one season
 YEAR_RANGE = Phrases("<year> - <year>", "de|des|depuis <year> a|au|jusqu'en <year>", "entre <year> et <year>")
 
 
-def ranged(question: str, sentences: list[str], window: int, topic: frozenset[str] = frozenset()) -> tuple[Span, int] | None:
+def ranged(question: str, sentences: list[str], window: int,
+           topic: frozenset[str] = frozenset()) -> tuple[Span, list[int]] | None:
     """One step of arithmetic, for a question on how long one thing lasted, not between two events (« Berlin a été
     la capitale du royaume de Prusse pendant combien d'années ? »): the range of years (``YEAR_RANGE``) of the
     first sentence, in the order given, that holds one with words of the question (the article's subject,
@@ -714,9 +714,9 @@ def ranged(question: str, sentences: list[str], window: int, topic: frozenset[st
     royaume de Prusse (1701-1871) » -> « 170 ans (de 1701 à 1871) »; what lasted is said before its years, and
     « Herrmann participe de 1962 à 1965 à des courses » dates no « courait ». A range one of whose years the
     question gives is its landmark (« en 68 »), not its answer. Returns the span (on the sentence's characters)
-    and the sentence's index."""
+    and the sentence's index in a list, as ``elapsed`` does."""
     fq = fold(question)
-    if not TIME_SPAN_Q.search(fq) or any(t.text in _BETWEEN or t.text == "entre" for t in tokens(fq)):
+    if not _asks_how_long_so_far(fq) or any(t.text == "entre" for t in tokens(fq)):
         return None
     asked = _word_keys(question) - _TYPE_KEYS - {w[:4] for w in topic}
     given = {t.text[-2:] for t in tokens(fq) if t.kind == "num" and len(t.text) in (2, 4)}
@@ -737,11 +737,12 @@ def ranged(question: str, sentences: list[str], window: int, topic: frozenset[st
                 best = (len(before), m, low, high)
         if best is not None:
             _, m, low, high = best
-            text = _years(high - low)
-            return Span(m.start(), m.end(), text, f"{text} (de {low} à {high})"), k
+            return _length(low, high, m.start(), m.end()), [k]
     return None
 
 
-def _years(n: int) -> str:
-    """« 1 an », « 170 ans »."""
-    return f"{n} an" if n == 1 else f"{n} ans"
+def _length(low: int, high: int, start: int = 0, end: int = 0) -> Span:
+    """The years from ``low`` to ``high`` as a direct answer: « 1 an (de 1759 à 1760) », « 170 ans (de 1701 à
+    1871) »; ``start``, ``end``: where the sentence says them, if it does."""
+    text = f"{high - low} an" if high - low == 1 else f"{high - low} ans"
+    return Span(start, end, text, f"{text} (de {low} à {high})")

@@ -397,7 +397,7 @@ def test_how_long_one_thing_lasted_is_read_from_its_range_of_years():
                    frozenset({"berlin"}))
     assert found is not None
     span, k = found
-    assert (span.text, span.framed, k, s[span.start:span.end]) == ("170 ans", "170 ans (de 1701 à 1871)", 0,
+    assert (span.text, span.framed, k, s[span.start:span.end]) == ("170 ans", "170 ans (de 1701 à 1871)", [0],
                                                                     "1701-1871")
     later = ["Le traité est signé à Paris.", "La guerre de la Conquête dure de 1759 à 1760 dans la vallée."]
     assert ranged("La guerre de la Conquête a duré combien de temps ?", later, 8)[0].framed == "1 an (de 1759 à 1760)"
