@@ -37,6 +37,36 @@ TIME_SPAN_Q = Phrases("combien de temps|decennies|siecles", "combien d'annees|d'
 HOW_MANY_SPEC = "combien de|d'"
 FOCUS_Q = Phrases(HOW_MANY_SPEC, f"{_QUEL_LE} {{FOCUS_NOUNS}} de|d'|des|du", FOCUS_NOUNS=lx.FOCUS_NOUNS)
 
+# « que s'est-il passé en 1960 ? », « qu'est-ce qui est arrivé en 1903 ? », « il s'est passé quoi en 1660 ? »,
+# « quel événement a eu lieu en 1874 ? »: the question asks what happened (at the date or to the thing it names);
+# its verb or noun says the kind of fact asked, not what the answering sentence is about
+_SELF = "s'|s|se|c'|c"  # « s'est », typed « s est », misspelt « c'est »
+_AUX = "est|etait|sont"
+_HAPPENED = (f"que|ke|qu'|k' {_SELF} {_AUX}? -? t? -? il? {{VERBS}}",
+             f"qu'|k' est -? ce qui|ki {_SELF}? {_AUX}? {{VERBS}}",
+             f"quoi|koi qui|ki {_SELF}? {_AUX}? {{VERBS}}",
+             f"{_SELF} {_AUX}? -? t? -? il? {{VERBS}} quoi|koi",
+             f"{QUEL}|kel|kels {{EVENTS}} a|ont? eu? lieu?",
+             "y a eu quoi|koi")
+HAPPENED_Q = Phrases(*(f"{p} d'|de {{NOTABLE}}" for p in _HAPPENED), *_HAPPENED,  # « … passé d'important »
+                     VERBS=lx.HAPPENING_VERBS, EVENTS=lx.EVENT_NOUNS, NOTABLE=lx.NOTABLE)
+
+
+def event_frame(question: str) -> set[str] | None:
+    """The content words (stems) of a what-happened question's frame (« passé », « arrivé », « événement »,
+    « lieu »; empty for « il y a eu quoi »): the kind of fact asked, as « quand » or « date » are, not a word the
+    answering sentence must share. None for any other question: « quand est-il arrivé à Paris ? » keeps
+    « arrivé »."""
+    phrase = happened_phrase(question)
+    return set(tokenize(phrase)) if phrase is not None else None
+
+
+def happened_phrase(question: str) -> str | None:
+    """The words of ``question`` (folded) that ask what happened (« s'est-il passé »), or None."""
+    found = HAPPENED_Q.search(fold(question))
+    return found.group() if found is not None else None
+
+
 DESCRIBE_Q = Phrases("^<punct>* et? qui est|etait|sont|etaient|fut !le|la|les|l'|un|une")
 # "Qui a écrit l'article ?", "D'où vient ce texte ?": asked of the article itself, answered by its card's
 # sentence (« … a été écrit par La Rédaction »), whose author or source need not be a person's or a place's name

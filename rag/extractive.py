@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kalan.rag import lexicon as lx
-from kalan.rag.answer_types import expected_type, holds_type, near_spelling
+from kalan.rag.answer_types import event_frame, expected_type, holds_type, near_spelling
 from kalan.rag.planted import is_planted
 from kalan.rag.reasons import asks_reason, gives_reason
 from kalan.rag.settings import CosineCalibration
@@ -160,7 +160,7 @@ def matched(qwords: set[str], words: set[str]) -> set[str]:
 def question_words(question: str, topic: frozenset[str] = frozenset()) -> set[str]:
     """The question's content words, without the article's topic words ("Mali", "Russie") when others remain:
     every passage of the article shares those, so they say nothing about which sentence answers."""
-    words = content_words(question) - date_frame(question)
+    words = content_words(question) - date_frame(question) - (event_frame(question) or set())
     return (words - topic) or words
 
 

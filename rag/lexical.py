@@ -56,7 +56,7 @@ _PROBE = (
     "tout tous toute toutes autre autres quoi quand comment pourquoi combien est-ce qu'est-ce. "
     "entre sans sous chez vers depuis avant après selon contre pendant déjà encore toujours jamais rien "
     "chaque même être avoir fait faire dit peu beaucoup moins ici là non oui cependant toutefois parce "
-    "The President's speech, don't, U.S.A., e-mail, COVID-19, 5G, iPhone 15 Pro, x2, 1er, 2e, 3ème, IIIe."
+    "The President's speech, don't, U.S.A., e-mail, COVID-19, 5G, iPhone 15 Pro, x2, 1er, 2e, 3ème, IIIe, (1247-1701)."
 )
 
 
@@ -124,11 +124,14 @@ class LexicalIndex:
         off = self._offsets.tolist()
         return [self._flat[off[j] : off[j + 1]].tolist() for j in range(len(rows))], vocab
 
-    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+    def search(self, query: str, k: int, drop: str = "") -> list[tuple[str, float]]:
+        """The ``k`` best chunks for ``query``'s tokens, those of ``drop`` aside (words that say what kind of
+        fact is asked, not what it is about)."""
         if not self.ids:
             return []
         vocab = self.bm25.vocab_dict
-        q = [t for t in tokenize(query, self.stem) if t in vocab]
+        dropped = set(tokenize(drop, self.stem)) if drop else set()
+        q = [t for t in tokenize(query, self.stem) if t in vocab and t not in dropped]
         if not q:
             return []
         scores = self.bm25.get_scores(q)

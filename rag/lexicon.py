@@ -234,6 +234,12 @@ PLANTED_CHAT_TAGS = ("im_start", "im_end", "system", "user", "assistant", "endof
                      "start_header_id", "eot_id")
 PLANTED_ROLES = ("systeme", "system", "assistant", "ia", "ai", "admin", "administrateur", "developpeur", "developer")
 
+# « que s'est-il passé en 1960 ? »: the verbs that ask what happened, folded (``answer_types.HAPPENED_Q``)
+HAPPENING_VERBS = ("passe", "passee", "passes", "passait", "passera", "produit", "produite", "produisait",
+                   "deroule", "deroulee", "deroulait", "arrive", "arrivee", "arrivait")
+EVENT_NOUNS = ("evenement", "evenements", "fait", "faits")
+NOTABLE = ("important", "marquant", "special", "particulier", "notable", "nouveau", "neuf", "grave")  # « … d'important »
+
 # words of a question that say what kind of fact is asked, not what it is about
 TYPE_WORDS = ("quand date annee jour mois siecle epoque combien nombre montant somme chiffre quantite volume total "
               "nom appelle qui quel quelle quels quelles").split()

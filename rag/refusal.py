@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal
 
-from kalan.rag.answer_types import expected_type, holds_type, missing_entities, numbers_missing, question_parts
+from kalan.rag.answer_types import event_frame, expected_type, holds_type, missing_entities, numbers_missing, \
+    question_parts
 from kalan.rag.guards import looks_like_injection, looks_like_task
-from kalan.rag.text import fold, tokenize
+from kalan.rag.text import content_words, fold, tokenize
 
 
 class RefusalReason(str, Enum):
@@ -124,8 +125,22 @@ def _type_absent(c: Context) -> bool:
     return False
 
 
+def happened_held(c: Context) -> bool:
+    """A what-happened question at a date (« que s'est-il passé en 1960 ? », « … pour Berlin en 1701 ? ») whose
+    first answer sentence holds that year and every other word the question names (its article's title aside):
+    such a sentence says what happened then, whatever its wording. The answerability model cannot see this: the
+    question has one or two words to weigh, and its scores sit on the threshold."""
+    frame = event_frame(c.standalone)
+    if frame is None or not c.texts:
+        return False
+    asked = content_words(c.standalone) - frame
+    if not any(len(w) == 4 and w.isdigit() and w[0] in "12" for w in asked):  # a year
+        return False
+    return asked <= content_words(c.texts[0]) | topic_of(c.passages)[1]
+
+
 def _uncertain(c: Context) -> bool:
-    if c.answerability is None:
+    if c.answerability is None or happened_held(c):
         return False
     gate = c.settings.answer.min_answerability
     return c.answerability < (c.answerability_threshold if gate is None else gate)

@@ -22,7 +22,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from kalan.rag.answer_types import ABOUT_CARD_Q, ABOUT_TITLE_Q, missing_entities
+from kalan.rag.answer_types import ABOUT_CARD_Q, ABOUT_TITLE_Q, happened_phrase, missing_entities
 from kalan.rag.documents import CARD_SECTION, Passage
 from kalan.rag.lexical import LexicalIndex
 from kalan.rag.messages import STORE_EMPTY
@@ -50,7 +50,9 @@ class Retriever:
             raise StoreEmpty(STORE_EMPTY)  # dense search says so itself
         fetch = max(self.rs.fetch_k, k)
         dense = self.store.dense_search(qvec, fetch) if mode in ("hybrid", "dense") else []
-        lex = self.lexical.search(question, fetch) if (self.lexical and mode in ("hybrid", "bm25")) else []
+        # « que s'est-il passé en 1903 ? »: « passé » would match any passage where something « passe »
+        frame = happened_phrase(question) or ""
+        lex = self.lexical.search(question, fetch, frame) if (self.lexical and mode in ("hybrid", "bm25")) else []
         folded = fold(question)
         about_card = bool(ABOUT_CARD_Q.search(folded))
         # an article's card answers questions about the article itself (author, date, source…), never about

@@ -86,9 +86,17 @@ def words(text: str) -> list[str]:
     return out
 
 
+def _number_parts(word: str) -> list[str]:
+    """A run of numbers joined by hyphens (« 1247-1701 », « 2014-2015 ») is its numbers, each one findable by a
+    question that gives only one of them; any other word is itself."""
+    if "-" in word and word[0].isdigit() and all(p.isdigit() for p in word.split("-") if p):
+        return [p for p in word.split("-") if p]
+    return [word]
+
+
 def tokenize(text: str, stem: bool = True) -> list[str]:
     """BM25 tokens: folded words without stop words, Snowball-stemmed when ``stem``."""
-    toks = [w for w in words(text) if w not in FRENCH_STOPWORDS]
+    toks = [p for w in words(text) if w not in FRENCH_STOPWORDS for p in _number_parts(w)]
     if stem and (st := _stemmer()) is not None:
         toks = st.stemWords(toks)
     return toks

@@ -267,3 +267,31 @@ def test_a_date_question_with_quand_after_its_first_word_is_typed_without_spacy(
 
     monkeypatch.setattr(nlp, "french", refuse)
     assert expected_type(q) == "date"
+
+
+@pytest.mark.parametrize("question,frame", [
+    ("Que s'est-il passé en 1960 ?", {"pass"}),
+    ("que s est il passe en 1960", {"pass"}),
+    ("il s'est passé quoi le 14 octobre 2025 ?", {"pass"}),
+    ("qu'est ce qui est arrivé à Berlin en 1701", {"arriv"}),
+    ("que se passe-t-il en 2021 ?", {"pass"}),
+    ("quel evenement a eu lieu en 1874 ?", {"even", "lieu"}),
+    ("que s'est-il passé d'important en 1893 ?", {"pass", "import"}),
+    ("il y a eu quoi en 1792 ?", set()),
+])
+def test_a_what_happened_question_says_its_frame(question, frame):
+    from kalan.rag.answer_types import event_frame
+
+    assert event_frame(question) == frame
+
+
+@pytest.mark.parametrize("question", [
+    "Quand est-il arrivé à Paris ?",  # « arrivé » is the asked event, not a frame
+    "Où s'est passé le match ?",
+    "Comment s'est passée la rencontre ?",
+    "Que fait la Russie au Mali ?",
+])
+def test_other_questions_have_no_what_happened_frame(question):
+    from kalan.rag.answer_types import event_frame
+
+    assert event_frame(question) is None

@@ -91,3 +91,12 @@ def test_a_saved_index_of_another_tokenizer_is_not_loaded(tmp_path, monkeypatch)
     lexical._tokenizer_key.cache_clear()
     monkeypatch.setattr(lexical, "tokenize", lambda t, stem=True: text.words(t))
     assert lexical.LexicalIndex.load(folder) is None  # its words were cut otherwise: the caller rebuilds it
+
+
+def test_a_search_may_set_aside_the_words_that_only_say_what_is_asked():
+    ids = ["a", "b"]
+    index = lexical.LexicalIndex(ids, ["Le club passe un accord avec la banque.", "En 1903, le club gagne le titre."])
+    assert index.search("que s'est-il passé en 1903", 2)[0][0] == "a"  # « passé » outweighs the year
+    found = index.search("que s'est-il passé en 1903", 2, drop="s'est-il passé")
+    assert [cid for cid, _ in found] == ["b"]
+    assert index.search("que s'est-il passé", 2, drop="s'est-il passé") == []  # nothing left to look for

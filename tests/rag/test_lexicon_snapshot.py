@@ -29,7 +29,8 @@ BLOCK = 200
 # and the regex code that would re-record them is gone. They are kept out of the snapshot, not out of the evaluation.
 SETS_ADDED_AFTER_RECORDING = frozenset({"students-fresh.jsonl", "students-piaf.jsonl", "students-piaf2.jsonl",
                                         "students-piaf3.jsonl", "students-piaf4.jsonl", "students-piaf5.jsonl",
-                                        "students-piaf6.jsonl", "students-piaf7.jsonl", "students-piaf8.jsonl"})
+                                        "students-piaf6.jsonl", "students-piaf7.jsonl", "students-piaf8.jsonl",
+                                        "students-dates.jsonl"})
 
 
 def _probes() -> list[str]:

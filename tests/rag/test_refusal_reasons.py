@@ -161,3 +161,21 @@ def test_with_the_gate_off_or_a_calibration_without_signals_every_rule_refuses_a
     q = "Que pense Vladimir Poutine du lithium ?"
     assert before_answer(q, q, P, S, absorbed(S, cal)) == Decision(False)
     assert before_answer(q, q, P, S).rule == "unknown_name"
+
+
+def test_a_what_happened_question_at_a_year_the_first_sentence_holds_is_not_left_to_the_gate():
+    from kalan.rag.refusal import Context, decide, happened_held
+
+    def context(question, texts):
+        c = Context(question, question, P, S, texts, best_score=0.9, best_cosine=0.9, cited=[P[0].text])
+        c.answerability, c.answerability_threshold = 0.1, 0.24  # under the gate
+        return c
+
+    dated = ["Tout commence en 1960, après l’indépendance du Mali."]
+    assert happened_held(context("Que s'est-il passé en 1960 ?", dated))
+    assert not decide("after", context("que s est il passe en 1960", dated)).refuse
+    # the year is not in the first sentence, the question names what the sentence does not, or asks no year
+    assert not happened_held(context("Que s'est-il passé en 1960 ?", ["Rosatom explore le lithium au Mali."]))
+    assert decide("after", context("Que s'est-il passé en 1960 à Dakar ?", dated)).reason is RefusalReason.UNCERTAIN
+    assert decide("after", context("Qu'a fait le Mali en 1960 ?", dated)).reason is RefusalReason.UNCERTAIN
+    assert decide("after", context("Que s'est-il passé au Mali ?", dated)).reason is RefusalReason.UNCERTAIN

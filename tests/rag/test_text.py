@@ -33,3 +33,11 @@ def test_born_is_a_word_the_negation_is_not():
     assert born and born <= content_words("Elle est née à Kayes en 1990.")
     assert born <= content_words("NÉS le même jour")
     assert not born & content_words("Il ne sait pas.")
+
+
+def test_numbers_joined_by_a_hyphen_are_each_a_token():
+    # « Brandebourg (1247-1701) »: a question on 1247 alone finds it; words joined by a hyphen stay split as before
+    assert tokenize("Brandebourg (1247-1701), saison 2014-2015") == ["brandebourg", "1247", "1701", "saison", "2014",
+                                                                   "2015"]
+    assert "1247" in content_words("capitale du Brandebourg (1247-1701)")
+    assert tokenize("COVID-19, 12-a") == ["covid", "19", "12-a"]  # a letter after the hyphen: one word as before
