@@ -103,6 +103,18 @@ def _in_turn(lists: list[list]) -> list:
     return list(dict.fromkeys(out))
 
 
+_FRAMES = tuple(t.split("{")[0] for t in (m.SUGGEST_WHEN, m.SUGGEST_WHO, m.SUGGEST_WHAT))
+
+
+def _frames_in_turn(candidates: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The candidates of each question frame (« Que s'est-il passé … », « Qui est … », « Qu'est-ce que … ») taken
+    in turn, each frame in its own order: four examples are not four dates."""
+    by_frame: dict[int, list] = {}
+    for c in candidates:
+        by_frame.setdefault(next((i for i, f in enumerate(_FRAMES) if c[0].startswith(f)), len(_FRAMES)), []).append(c)
+    return _in_turn([by_frame[k] for k in sorted(by_frame)])
+
+
 class Suggester:
     """Suggestions for answers and example questions for the landing page, over one service's corpus."""
 
@@ -166,7 +178,8 @@ class Suggester:
     def _corpus_candidates(self) -> list[tuple[str, str]]:
         """Candidates of every article, taken in turn (first fact of article 1, of article 2, …); within an
         article, its sections in turn (first fact of section 1, of section 2, …), so that a few examples cover
-        the whole article rather than its first paragraph."""
+        the whole article rather than its first paragraph, and then its question frames in turn (a date, a
+        person, an organisation, a date…)."""
         per_article: dict[str, list[tuple[str, str]]] = {}
         for _, meta, _ in self.svc.store.all_chunks(include_documents=False):
             per_article.setdefault((meta or {}).get("article_id", ""), [])
@@ -175,7 +188,7 @@ class Suggester:
             for p in self.svc.store.article_chunks(article_id):
                 for sentence in _sentences(p):
                     per_section.setdefault(p.section, []).extend(_questions(sentence))
-            per_article[article_id] = _in_turn(list(per_section.values()))
+            per_article[article_id] = _frames_in_turn(_in_turn(list(per_section.values())))
         return _in_turn(list(per_article.values()))
 
     # -- checks --------------------------------------------------------------------------------------

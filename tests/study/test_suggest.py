@@ -167,6 +167,16 @@ class _TwoArticles(_Service):
 def test_landing_examples_take_articles_and_then_sections_in_turn():
     """The first example of each article first, and within an article the first fact of each section before
     the second fact of its first section."""
-    sg = Suggester(_TwoArticles(), StudySettings(suggestions=3, suggestion_checks=6))
+    svc = _TwoArticles()
+    svc.articles["a"][0] = _Chunk("a0", "Débuts", "En 1960, les deux pays signent un accord. En 1961, les deux pays "
+                                  "ouvrent leurs ambassades.")
+    sg = Suggester(svc, StudySettings(suggestions=3, suggestion_checks=6))
     assert sg.examples(3) == ["Que s'est-il passé en 1960 ?", "Que s'est-il passé en 1924 ?",
                               "Que s'est-il passé en 2025 ?"]
+
+
+def test_landing_examples_take_question_frames_in_turn_within_an_article():
+    """A person of the article's second sentence comes before its third date: four examples are not four dates."""
+    sg = Suggester(_TwoArticles(), StudySettings(suggestions=4, suggestion_checks=8))
+    assert sg.examples(4) == ["Que s'est-il passé en 1960 ?", "Que s'est-il passé en 1924 ?",
+                              "Qui est Mariam Touré ?", "Que s'est-il passé en 2025 ?"]
