@@ -147,6 +147,12 @@ OVERVIEW_ASKED = ("parle", "traite", "dit", "raconte", "explique", "résumé", "
                   "idée", "idées", "point", "points", "message", "messages", "essentiel", "grandes lignes")
 # interrogatives that ask a fact of the document (« l'article est de qui ? »), not what it says
 OVERVIEW_FACT_ASKED = ("qui", "quand", "où", "combien", "pourquoi", "comment")
+# every word a whole-article request may hold (« c koi le sujet principal de l'article »); another word names a subject
+OVERVIEW_REQUEST_WORDS = tuple((
+    "résume résumer résumez synthétise synthèse aperçu article texte extrait document actualité parle traite "
+    "sujet thème thèmes idée idées point points message messages grandes lignes essentiel principal principaux "
+    "principale principales clés importants centrale central dit raconte explique fais faites donne donnez écris "
+    "rédige moi nous petit bref court peux pourrais pouvez pourriez question agit quoi gros globalement").split())
 
 # -- instructions aimed at the assistant (kalan.rag.guards) ---------------------------------------------------
 INJECTION_FORGET = ("ignore", "oublie", "oubliez", "ignorez", "ne tiens pas compte", "ne tenez pas compte", "disregard",

@@ -42,13 +42,7 @@ OVERVIEW_Q = Phrases(
 )
 
 # Words of the request itself: what is left names the subject ("Résume l'article sur Rosatom").
-_REQUEST_WORDS = content_words(
-    "résume résumer résumez synthétise synthèse aperçu article texte extrait document actualité parle traite "
-    "sujet thème thèmes idée idées point points message messages grandes lignes essentiel principal principaux "
-    "principale principales clés importants centrale central dit raconte explique fais faites donne donnez écris "
-    "rédige moi nous petit bref court peux pourrais pouvez pourriez question agit quoi gros globalement"
-)
-
+_REQUEST_WORDS = content_words(" ".join(lx.OVERVIEW_REQUEST_WORDS))
 
 _ASKED = content_words(" ".join(lx.OVERVIEW_ASKED))
 _DOCS = content_words(" ".join(lx.OVERVIEW_DOCS))
