@@ -34,6 +34,7 @@ from kalan.rag.answer_types import coverage, expected_type, question_parts
 from kalan.rag import refusal
 from kalan.rag.refusal import Decision, RefusalReason, after_answer, before_answer, topic_of
 from kalan.rag.planted import planted_spans
+from kalan.rag.phrases import alone, tokens
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.referents import fits
 from kalan.rag.roles import role_span
@@ -62,6 +63,7 @@ class State:
     features: dict | None = None  # the answerability model's inputs (extractive answers)
     answerability: float | None = None  # its probability that the answer is right
     span_missing: bool = False  # a part of the question asks a date, number or name that no chosen sentence holds
+    inferred: tuple | None = None  # (year, candidate): a date the direct answer worked out from that sentence
     fragment: bool = False  # a follow-up fragment (« et en Chine ? ») made whole from the previous question
     verified: dict | None = None  # the teacher-verified answer served instead of a new one ({answer_id, status, time})
     recalled: bool = False  # the verified answers were consulted for this question
@@ -219,6 +221,16 @@ class AnswerChain:
         order, state.sentences = _quoted([_unbulleted(c) for c in state.selected])
         state.sentences = self._verified_quotes(state, order)
         direct = self._direct(state, order, topic)
+        if direct is not None and state.inferred is not None and self.settings.answer.corroborate_inferred:
+            year, source = state.inferred
+            writer = _writes_year(year, [c for c in cands if c.article == source.article], state.selected) \
+                or self._year_elsewhere(state, year, source.article)
+            if writer is not None:  # « Tout commence en 1960 … » beside « … le 65ᵉ anniversaire … »
+                state.selected = [c for c in state.selected if c is source or c is source.lead] + \
+                    [c for c in (writer.lead, writer) if c is not None]
+                order, state.sentences = _quoted([_unbulleted(c) for c in state.selected])
+                state.sentences = self._verified_quotes(state, order)
+                direct = self._direct(state, order, topic)
         if direct is not None:
             state.sentences.insert(0, direct)
         qwords = question_words(state.standalone, topic)
@@ -234,6 +246,23 @@ class AnswerChain:
         state.passages = [state.passages[i] for i in order] + [p for i, p in enumerate(state.passages) if i not in order]
         state.mode = "extractive"
         return state
+
+    def _year_elsewhere(self, state: State, year: str, article_id: str):
+        """The first sentence of the article's other passages (not retrieved) that writes ``year``, its passage
+        added to the state's passages; None when none does or the store cannot say."""
+        have = {p.chunk_id for p in state.passages}
+        try:
+            chunks = [p for p in self.svc.store.article_chunks(article_id) if p.chunk_id not in have]
+        except Exception:  # the store is down: the inferred year stands alone, as before
+            log.warning("passages de l'article indisponibles pour confirmer %s", year)
+            return None
+        for p in chunks:
+            found = _writes_year(year, [c for c in candidates(state.passages + [p])
+                                        if c.passage_index == len(state.passages)], [])
+            if found is not None:
+                state.passages = state.passages + [p]
+                return found
+        return None
 
     def _holds(self, state: State, kind: str | None, topic: frozenset[str]):
         """With ``answer.kind_bonus_span``, a sentence earns the asked kind's bonus only when the direct answer's
@@ -321,6 +350,8 @@ class AnswerChain:
                 if span is not None and span.text not in [x.text for x in spans]:
                     spans.append(span)
                     cited.append(c)
+                    if kind == "date" and c.text[span.start:span.end] != span.text and is_year_text(span.text):
+                        state.inferred = (span.text, c)  # worked out, not read: « 65ᵉ anniversaire en 2025 »
                     break
             else:
                 texts = [c.text for c in by_score]
@@ -641,6 +672,23 @@ class AnswerChain:
 # refusals of questions that are not on the corpus's subjects: no article is "close" to them
 _NOT_ON_TOPIC = frozenset({RefusalReason.INJECTION, RefusalReason.OFF_TOPIC, RefusalReason.NOTHING_FOUND,
                            RefusalReason.WEAK_RETRIEVAL, RefusalReason.WHICH_ARTICLE, RefusalReason.INVALID_QUESTION})
+
+
+def is_year_text(text: str) -> bool:
+    """« 1960 »: four digits from 1000 to 2099, nothing else."""
+    return len(text) == 4 and text.isdigit() and (text[0] == "1" or text[:2] == "20")
+
+
+def _writes_year(year: str, cands: list, selected: list):
+    """The best-scoring candidate that writes ``year`` as a year of its own (not « les années 1960 », a decade;
+    not inside « 1955-1960 »), other than the chosen sentences; None when no other sentence writes it."""
+    def writes(text: str) -> bool:
+        toks = tokens(text)
+        return any(t.text == year and alone(toks, i) and not (i and toks[i - 1].text == "annees")
+                   and not (i + 1 < len(toks) and toks[i + 1].text == "-") and not (i and toks[i - 1].text == "-")
+                   for i, t in enumerate(toks))
+    found = [c for c in cands if c not in selected and writes(c.text)]
+    return max(found, key=lambda c: c.score) if found else None
 
 
 def _quoted(quotes: list[tuple[int, int, int, str]]) -> tuple[list[int], list[AnswerSentence]]:

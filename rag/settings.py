@@ -267,6 +267,12 @@ class AnswerSettings(BaseModel):
         "answered with the years of a range the sentence gives beside the question's words: « du royaume de Prusse "
         "(1701-1871) » -> « 170 ans (de 1701 à 1871) » (kalan.rag.short_answer.ranged).",
     )
+    corroborate_inferred: bool = Field(
+        True, description="A date worked out rather than read (« 65ᵉ anniversaire en 2025 » -> 1960) is shown with "
+        "the best sentence of the same article that writes that year (« Tout commence en 1960 … »), which takes "
+        "the place of the other chosen sentences: the student sees the year in the article's own words "
+        "(kalan.rag.chain, BENCHMARKS.md, thirty-first pass).",
+    )
     kind_bonus_span: bool = Field(
         True, description="A date, number or name question's scoring bonus (score_kind_bonus) goes to a sentence "
         "only when the direct answer's span finder finds the asked fact in it (off: any date, number or name, "

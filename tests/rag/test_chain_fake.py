@@ -239,3 +239,31 @@ def test_fusion_without_its_model_says_so_in_french(tmp_path, seed_corpus):
     assert not (tmp_path / "data" / "models" / "embeddinggemma-300m").exists()
     with pytest.raises(FileNotFoundError, match="kalan models install --model gemma"):
         svc.ask("Quelle société russe explore des projets dans le lithium au Mali ?")
+
+
+_PORT = ("Le port de Kéléa\n\nLe 14 octobre 2025 n'est pas une date anodine pour le port de Kéléa. Ce jour marque le "
+         "40ᵉ anniversaire de l'ouverture du port de Kéléa aux navires de commerce.\n\n\nUne histoire ancienne\n\n"
+         "Tout commence en 1985, quand les pêcheurs du village fondent leur coopérative.\n"
+         "Dans les années 1985, les quais sont agrandis deux fois.\n")
+
+
+@pytest.mark.parametrize("k", [1, 5])  # the year's passage not retrieved (looked up in the article), or retrieved
+def test_a_year_worked_out_is_shown_with_the_sentence_that_writes_it(tmp_path, one_article, k):
+    from kalan.ingest.pipeline import ingest_corpus
+
+    settings = load_settings(data_dir=tmp_path / "data", embedding={"mode": "fake"}, answer=_NO_FLOORS,
+                             retrieval={"k": k})
+    s = KalanService(settings)
+    ingest_corpus(settings, one_article("port.txt", _PORT), s.store, s.embedder, progress=False)
+    q = "Depuis quand le port de Kéléa est-il ouvert aux navires de commerce ?"
+    r = s.ask(q)
+    assert not r["refused"] and r["short_answer"] == "1985"
+    quotes = [c["quote"] for c in r["citations"]]
+    assert any(q.startswith("Tout commence en 1985") for q in quotes), quotes
+    assert not any("années 1985" in q for q in quotes)  # a decade is not the year
+    off = load_settings(data_dir=tmp_path / "data", embedding={"mode": "fake"}, answer={**_NO_FLOORS,
+                        "corroborate_inferred": False}, retrieval={"k": k})
+    r_off = KalanService(off).ask(q)
+    assert r_off["short_answer"] == "1985"
+    if k == 1:
+        assert not any("1985" in c["quote"] for c in r_off["citations"])
