@@ -50,6 +50,30 @@ _FOLLOW_UP = Phrases("^{FOLLOW_UP_OPENERS}", "{FOLLOW_UP_REFERENCES}", FOLLOW_UP
                      FOLLOW_UP_REFERENCES=lx.FOLLOW_UP_REFERENCES)
 
 
+_DETERMINERS = frozenset(("quel", "quelle", "quels", "quelles", "combien", "de", "d'"))
+
+
+def _refers_back(question: str) -> bool:
+    """A linking word opens the question, or a pronoun refers to something outside it. The pronoun of a
+    complex inversion (« le Mali et la Russie ont-ils … ? », « Pourquoi le Mali s'est-il … ? ») repeats the
+    subject the question names before its verb: it refers to nothing before the question. « Quand a-t-il
+    écrit ? », « Combien de soldats a-t-il envoyés ? » name no subject before the verb (the noun after « quel »
+    or « combien de » is what is asked): their pronoun refers back."""
+    toks = tokens(question)
+    for m in _FOLLOW_UP.finditer(toks):
+        i = m.first
+        if m.phrase == 0 or not (i >= 2 and toks[i - 1].text == "-" and toks[i].glued and toks[i - 1].glued):
+            return True  # a linking word, or a pronoun that is not inverted after its verb
+        verb = i - 2
+        if verb >= 2 and toks[verb].text == "t" and toks[verb - 1].text == "-":  # « a-t-il »
+            verb -= 2
+        named = [t for k, t in enumerate(toks[:verb]) if t.kind == "word" and not (
+            t.text in _DETERMINERS or (k and toks[k - 1].text in _DETERMINERS))]
+        if not content_words(" ".join(t.text for t in named)):
+            return True
+    return False
+
+
 def is_follow_up(question: str, history: list) -> bool:
     """The question leans on the previous one. The same question asked again (a student trying once more, the
     guided mode's second round), or asked again in fewer words and without a linking word or pronoun, is not a
@@ -58,7 +82,7 @@ def is_follow_up(question: str, history: list) -> bool:
         return False
     if fold(question).strip() == fold(str(history[-1][0])).strip():
         return False
-    if _FOLLOW_UP.found(question):
+    if _refers_back(question):
         return True
     own = content_words(question)
     if own and own <= content_words(str(history[-1][0])):

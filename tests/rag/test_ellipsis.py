@@ -114,3 +114,19 @@ def test_the_same_question_in_fewer_words_is_asked_again_not_followed_up():
     assert not is_follow_up("Qui a écrit à Lavrov ?", history)
     assert is_follow_up("Et à qui a-t-il écrit ?", history)  # a pronoun: it leans on the last answer
     assert is_follow_up("Et en 2021 ?", history)
+
+
+@pytest.mark.parametrize("question,leans", [
+    ("Depuis quand le Mali et la Russie ont-ils des relations diplomatiques ?", False),  # « ils »: le Mali et la Russie
+    ("En quelle année la Russie a-t-elle ouvert une ambassade ?", False),
+    ("Abdoulaye Diop a-t-il écrit à Lavrov ?", False),
+    ("Quand a-t-il écrit ?", True),  # no subject named before the verb: « il » is someone of the last question
+    ("Combien de soldats a-t-il envoyés ?", True),  # « soldats » is what is counted, not the subject
+    ("Quel accord a-t-il signé ?", True),
+    ("il a dit quoi ?", True),
+    ("Et en 2021 ?", True),
+])
+def test_the_pronoun_of_a_complex_inversion_does_not_make_a_follow_up(question, leans):
+    from kalan.rag.ellipsis import is_follow_up
+
+    assert is_follow_up(question, [("Que s'est-il passé en 1960 ?", "Tout commence en 1960.")]) is leans
