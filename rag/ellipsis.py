@@ -55,18 +55,22 @@ _DETERMINERS = frozenset(("quel", "quelle", "quels", "quelles", "combien", "de",
 
 def _refers_back(question: str) -> bool:
     """A linking word opens the question, or a pronoun refers to something outside it. The pronoun of a
-    complex inversion (« le Mali et la Russie ont-ils … ? », « Pourquoi le Mali s'est-il … ? ») repeats the
-    subject the question names before its verb: it refers to nothing before the question. « Quand a-t-il
+    complex inversion (« le Mali et la Russie ont-ils … ? », « quand le mali et la russie ont ils etabli … »,
+    « Pourquoi le Mali s'est-il … ? ») repeats the subject the question names before its verb: it refers to
+    nothing before the question. « Quand a-t-il
     écrit ? », « Combien de soldats a-t-il envoyés ? » name no subject before the verb (the noun after « quel »
     or « combien de » is what is asked): their pronoun refers back."""
     toks = tokens(question)
     for m in _FOLLOW_UP.finditer(toks):
-        i = m.first
-        if m.phrase == 0 or not (i >= 2 and toks[i - 1].text == "-" and toks[i].glued and toks[i - 1].glued):
-            return True  # a linking word, or a pronoun that is not inverted after its verb
-        verb = i - 2
-        if verb >= 2 and toks[verb].text == "t" and toks[verb - 1].text == "-":  # « a-t-il »
-            verb -= 2
+        if m.phrase == 0:
+            return True  # a linking word
+        verb = m.first - 1  # the word before the pronoun: the verb of an inversion, hyphens or not (« ont ils »)
+        if verb >= 0 and toks[verb].text == "-":
+            verb -= 1
+        if verb >= 1 and toks[verb].text == "t" and toks[verb - 1].text in ("-", "a"):  # « a-t-il », « a t il »
+            verb -= 1 if toks[verb - 1].text == "a" else 2
+        if verb < 0 or toks[verb].kind != "word":
+            return True
         named = [t for k, t in enumerate(toks[:verb]) if t.kind == "word" and not (
             t.text in _DETERMINERS or (k and toks[k - 1].text in _DETERMINERS))]
         if not content_words(" ".join(t.text for t in named)):

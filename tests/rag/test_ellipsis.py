@@ -120,6 +120,8 @@ def test_the_same_question_in_fewer_words_is_asked_again_not_followed_up():
     ("Depuis quand le Mali et la Russie ont-ils des relations diplomatiques ?", False),  # « ils »: le Mali et la Russie
     ("En quelle année la Russie a-t-elle ouvert une ambassade ?", False),
     ("Abdoulaye Diop a-t-il écrit à Lavrov ?", False),
+    ("quand le mali et la russie ont ils etabli leur relations", False),  # typed without the hyphens
+    ("ou vit il", True),
     ("Quand a-t-il écrit ?", True),  # no subject named before the verb: « il » is someone of the last question
     ("Combien de soldats a-t-il envoyés ?", True),  # « soldats » is what is counted, not the subject
     ("Quel accord a-t-il signé ?", True),
