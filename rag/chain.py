@@ -14,7 +14,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -34,7 +34,7 @@ from kalan.rag.answer_types import coverage, expected_type, question_parts
 from kalan.rag import refusal
 from kalan.rag.refusal import Decision, RefusalReason, after_answer, before_answer, topic_of
 from kalan.rag.planted import planted_spans
-from kalan.rag.phrases import alone, tokens
+from kalan.rag.phrases import alone, is_year_text, tokens
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.referents import fits
 from kalan.rag.roles import role_span
@@ -257,11 +257,11 @@ class AnswerChain:
             log.warning("passages de l'article indisponibles pour confirmer %s", year)
             return None
         for p in chunks:
-            found = _writes_year(year, [c for c in candidates(state.passages + [p])
-                                        if c.passage_index == len(state.passages)], [])
-            if found is not None:
-                state.passages = state.passages + [p]
-                return found
+            found = _writes_year(year, candidates([p]), [])
+            if found is not None:  # its passage joins the state's, last: the candidate points to it
+                n, state.passages = len(state.passages), state.passages + [p]
+                lead = replace(found.lead, passage_index=n) if found.lead is not None else None
+                return replace(found, passage_index=n, lead=lead)
         return None
 
     def _holds(self, state: State, kind: str | None, topic: frozenset[str]):
@@ -672,11 +672,6 @@ class AnswerChain:
 # refusals of questions that are not on the corpus's subjects: no article is "close" to them
 _NOT_ON_TOPIC = frozenset({RefusalReason.INJECTION, RefusalReason.OFF_TOPIC, RefusalReason.NOTHING_FOUND,
                            RefusalReason.WEAK_RETRIEVAL, RefusalReason.WHICH_ARTICLE, RefusalReason.INVALID_QUESTION})
-
-
-def is_year_text(text: str) -> bool:
-    """« 1960 »: four digits from 1000 to 2099, nothing else."""
-    return len(text) == 4 and text.isdigit() and (text[0] == "1" or text[:2] == "20")
 
 
 def _writes_year(year: str, cands: list, selected: list):

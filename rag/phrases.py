@@ -160,8 +160,12 @@ def written_words(text: str) -> list[tuple[int, int]]:
 
 def is_year(t: Token) -> bool:
     """A run of four digits from 1000 to 2099."""
-    w = t.text
-    return t.kind == "num" and len(w) == 4 and (w[0] == "1" or w[:2] == "20")
+    return t.kind == "num" and is_year_text(t.text)
+
+
+def is_year_text(text: str) -> bool:
+    """« 1960 »: four digits from 1000 to 2099, nothing else."""
+    return len(text) == 4 and text.isdigit() and (text[0] == "1" or text[:2] == "20")
 
 
 def _one_token(test):

@@ -28,6 +28,7 @@ from typing import Literal
 
 from kalan.rag.answer_types import event_frame, expected_type, holds_type, missing_entities, numbers_missing, \
     question_parts
+from kalan.rag.phrases import is_year_text
 from kalan.rag.guards import looks_like_injection, looks_like_task
 from kalan.rag.text import content_words, fold, tokenize
 
@@ -134,7 +135,7 @@ def happened_held(c: Context) -> bool:
     if frame is None or not c.texts:
         return False
     asked = content_words(c.standalone) - frame
-    if not any(len(w) == 4 and w.isdigit() and w[0] in "12" for w in asked):  # a year
+    if not any(is_year_text(w) for w in asked):
         return False
     return asked <= content_words(c.texts[0]) | topic_of(c.passages)[1]
 
