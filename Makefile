@@ -81,7 +81,9 @@ eval-piaf: setup
 	for set in piaf-sample piaf-heldout; do \
 		KALAN_DATA_DIR=$(PIAF_EVAL)/data $(BIN)/kalan eval --set $(PIAF_EVAL)/$$set.jsonl --check --no-progress \
 			--report $(PIAF_EVAL)/report-$$set; \
-	done
+	done; \
+	KALAN_DATA_DIR=$(PIAF_EVAL)/data $(BIN)/kalan eval --set evals/sets/students-dates.jsonl --half test --check \
+		--no-progress --report $(PIAF_EVAL)/report-students-dates
 
 test-quick: setup
 	$(BIN)/python -m pytest -q -m "not slow"
