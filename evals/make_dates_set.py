@@ -20,7 +20,6 @@ from pathlib import Path
 
 def make(corpus: str, out: str) -> int:
     random.seed(20261205)
-    n = 0
     arts = {}
     for f in sorted(glob.glob(str(Path(corpus) / '*.md'))):
         t = open(f, encoding="utf-8").read()
@@ -57,7 +56,7 @@ def make(corpus: str, out: str) -> int:
         nonlocal n; n += 1
         cases.append({"id": f"sdate-{n:03d}", "question": q, "answerable": ans,
                       "expected_facts": [[y]] if ans else [], "evidence": ev, "tags": tags})
-    pres = random.sample(one, 60); used = set()
+    pres = random.sample(one, 60)
     k = 0
     for y in pres:
         f = next(iter(where[y])); title, body = arts[f]; ev = evidence(body, y)

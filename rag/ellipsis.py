@@ -57,9 +57,9 @@ def _refers_back(question: str) -> bool:
     """A linking word opens the question, or a pronoun refers to something outside it. The pronoun of a
     complex inversion (« le Mali et la Russie ont-ils … ? », « quand le mali et la russie ont ils etabli … »,
     « Pourquoi le Mali s'est-il … ? ») repeats the subject the question names before its verb: it refers to
-    nothing before the question. « Quand a-t-il
-    écrit ? », « Combien de soldats a-t-il envoyés ? » name no subject before the verb (the noun after « quel »
-    or « combien de » is what is asked): their pronoun refers back."""
+    nothing before the question. « Quand a-t-il écrit ? », « Combien de soldats a-t-il envoyés ? » name no
+    subject before the verb (the noun after « quel » or « combien de » is what is asked): their pronoun refers
+    back."""
     toks = tokens(question)
     for m in _FOLLOW_UP.finditer(toks):
         if m.phrase == 0:
