@@ -26,9 +26,9 @@ from kalan.rag.answer import Answer, Citation, Passage, Sentence
 from kalan.rag.extractive import SentenceVectors, bullet_end, candidates, matched, question_words, score_candidates, select
 from kalan.rag.ellipsis import fragment_unheard, is_follow_up, resolve
 from kalan.rag.guards import clean_question, looks_like_injection
-from kalan.rag.clauses import Clauses, read as read_clauses
-from kalan.rag.opening import choose as choose_opening, from_best as opening_from_best, whole as whole_sentence, \
-    word_count
+from kalan.rag.clauses import Clauses, opening_word, read as read_clauses, stands_alone
+from kalan.rag.opening import choose as choose_opening, excerpt_of, from_best as opening_from_best, \
+    whole as whole_sentence, word_count
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
 from kalan.rag.answer_types import coverage, expected_type, question_parts
 from kalan.rag import refusal
@@ -401,6 +401,8 @@ class AnswerChain:
             opening = whole_sentence(c.text)
             if word_count(opening.text) > budget + 4:
                 return None
+        if not entire:
+            opening = self._as_said(c.text, opening)
         if any(sp.start < opening.start or sp.end > opening.end for sp in spans):
             return None
         n = order.index(c.passage_index) + 1
@@ -433,9 +435,25 @@ class AnswerChain:
         if chosen is None or n not in first.quote_spans:
             return None
         start = first.quote_spans[n][0]
+        chosen = self._as_said(first.text, chosen)
         sentence = AnswerSentence(chosen.framed + ".", [n], support=1.0, role="opening")
         sentence.quote_spans[n] = (start + chosen.start, start + chosen.end)
         return sentence
+
+    def _as_said(self, sentence: str, run):
+        """``run`` of ``sentence`` as the opening will say it: as it is when it stands alone as a sentence (the
+        parse stored at ingestion says so), or past its first word when that is a coordinating conjunction and the
+        rest stands alone; else quoted as a cut (« … de permettre l'accès … », ``answer.opening_excerpt``).
+        Without a parse, as it is."""
+        if not self.settings.answer.opening_excerpt or run.excerpt:
+            return run
+        clauses = read_clauses(sentence)
+        if clauses is None or stands_alone(clauses, run.start, run.end):
+            return run
+        past = opening_word(clauses, run.start)  # « mais en raison du délai …, ils ne purent … »: past « mais »
+        if past != run.start and stands_alone(clauses, past, run.end):
+            return replace(run, start=past, text=sentence[past:run.end])
+        return excerpt_of(sentence, run)
 
     def _clauses(self, sentence: str) -> Clauses | None:
         """The main clauses of a quoted sentence, when openings must stand alone (``answer.opening_clauses``)."""
@@ -460,6 +478,7 @@ class AnswerChain:
             return None
         n = quote.citations[0]
         start = quote.quote_spans[n][0]
+        chosen = self._as_said(text, chosen)
         sentence = AnswerSentence(chosen.framed + ".", [n], support=1.0, role="opening")
         sentence.quote_spans[n] = (start + chosen.start, start + chosen.end)
         return sentence

@@ -18,7 +18,7 @@ joins clauses that are not next to each other, and does nothing for a short sent
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kalan.rag.clauses import Clauses, opening_word, stands_alone
 from kalan.rag.extractive import matched, novelty
@@ -36,11 +36,19 @@ class Opening:
     start: int  # offsets of the chosen run in the sentence
     end: int
     text: str
+    excerpt: bool = False  # the run is no sentence of its own: quoted as a cut (``excerpt_of``)
+    cut_before: bool = False  # the sentence has words before the run
+    cut_after: bool = False  # and after it
 
     @property
     def framed(self) -> str:
         """« Selon l'article, <run> »: a function word opening the run is written in lower case (« il évoluait »,
-        « les territoires » after a colon); a name keeps its capital."""
+        « les territoires » after a colon); a name keeps its capital. An excerpt is quoted as written, its cuts
+        marked: « Selon l'article, « … de permettre l'accès … » ». A cut before a capital is not marked: « … » then
+        a capital reads as the end of a sentence (« « … Charles Gesualdo, prince … » » would be cut after « … »)."""
+        if self.excerpt:
+            before = "… " if self.cut_before and not self.text[:1].isupper() else ""
+            return f"{FRAME}« {before}{self.text}{' …' if self.cut_after else ''} »"
         first = self.text.split()[0] if self.text.split() else ""
         if fold(first.replace("’", "'").split("'")[0]) in FRENCH_STOPWORDS:
             return FRAME + self.text[0].lower() + self.text[1:]
@@ -153,6 +161,15 @@ def choose(sentence: str, qwords: set[str], max_words: int = 26, novelty_weight:
     if best is None or (best[0] == segs[0][0] and prefix_words):  # the quote says it first anyway
         return None
     return Opening(best[0], best[1], sentence[best[0]:best[1]])
+
+
+def excerpt_of(sentence: str, run: Opening) -> Opening:
+    """``run`` quoted as a cut of ``sentence`` (« … <run> … »): for a run that is no sentence of its own, so the
+    answer does not open with broken French (« Selon l'article, contenant une relique de la Crèche. »). Its
+    words stay the same (within the first 30 words of the answer: the frame, « « … » and a run of at most 26)."""
+    before = sentence[:run.start].strip(_TRIM) != ""
+    after = sentence[run.end:].strip(_TRIM + "!?") != ""
+    return replace(run, excerpt=True, cut_before=before, cut_after=after)
 
 
 def whole(sentence: str) -> Opening:

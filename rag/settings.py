@@ -292,6 +292,12 @@ class AnswerSettings(BaseModel):
         "relique de la Crèche. », but the first sentence holds the fact more often (tune halves: ten sets "
         "direct-first -4, PIAF kept -1; BENCHMARKS.md, twenty-third and twenty-sixth passes).",
     )
+    opening_excerpt: bool = Field(
+        True, description="An opening run that does not stand alone as a sentence (kalan.rag.clauses, read from the "
+        "parse stored at ingestion) is quoted as a cut, « Selon l'article, « … de permettre l'accès … » [1]. », "
+        "rather than framed as if it were a sentence (« Selon l'article, de permettre l'accès … »). The same words "
+        "are shown: only the frame changes. Off: every run is framed as a sentence.",
+    )
     open_opening_novelty: float = Field(
         0.0, description="Weight of a clause run's novelty (its words the question does not hold) against its "
         "share of the question's words, when choosing the opening of an open question (open_opening_words).",

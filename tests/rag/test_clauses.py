@@ -100,13 +100,47 @@ def test_the_chain_opens_with_a_run_that_stands_alone_only_when_asked(tmp_path, 
               "min_answer_score_follow_up": -1.0, "min_answerability": 0.0, "require_span": False,
               "open_opening_words": 30}
     got = {}
-    for on in (True, False):
-        settings = load_settings(data_dir=tmp_path / f"data{on}", embedding={"mode": "fake"},
-                                 answer={**answer, "opening_clauses": on}, verified={"reuse": False})
+    for name, on, excerpt in (("on", True, False), ("off", False, False), ("excerpt", False, True)):
+        settings = load_settings(data_dir=tmp_path / f"data-{name}", embedding={"mode": "fake"},
+                                 answer={**answer, "opening_clauses": on, "opening_excerpt": excerpt},
+                                 verified={"reuse": False})
         svc = KalanService(settings)
         ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
-        got[on] = svc.ask("Pourquoi la municipalité a-t-elle choisi de financer une école de voile ?")
-    on, off = got[True]["sentences"][0]["text"], got[False]["sentences"][0]["text"]
+        got[name] = svc.ask("Pourquoi la municipalité a-t-elle choisi de financer une école de voile ?")
+    on, off, excerpt = (got[k]["sentences"][0]["text"] for k in ("on", "off", "excerpt"))
     assert off.startswith(FRAME + "mais en raison")
     assert on.startswith(FRAME + "en raison de la baisse") and "la municipalité a choisi" in on
-    assert TOWN.rstrip(".") in got[True]["answer"]  # the full quote follows
+    assert TOWN.rstrip(".") in got["on"]["answer"]  # the full quote follows
+    # the same run as « off », past its « mais »: the rest stands alone (answer.opening_excerpt)
+    assert excerpt.startswith(FRAME + "en raison de la baisse") and off[len(FRAME) + len("mais "):] in excerpt
+
+
+def test_the_chain_quotes_a_run_that_is_no_sentence_as_a_cut(tmp_path, parsed):
+    from kalan.ingest.pipeline import ingest_corpus
+    from kalan.rag.opening import FRAME
+    from kalan.rag.service import KalanService
+    from kalan.rag.settings import load_settings
+
+    harbour = ("Le port de Lanvoz reste aujourd'hui, avec ses quarante mouillages, sa cale unique, son petit phare "
+               "rouge et blanc et sa criée du matin, le plus petit port de pêche de tout le département du Finistère, "
+               "creusé en 1850 par des ingénieurs venus de Brest pour abriter la flotte sardinière de la baie.")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "port.txt").write_text("Lanvoz est une petite ville du littoral breton.\n" + harbour + "\n",
+                                     encoding="utf-8")
+    (corpus / "port.meta.yaml").write_text('title: "Le port de Lanvoz"\nlanguage: fr\n', encoding="utf-8")
+    answer = {"min_retrieval_score": -1.0, "min_support": -1.0, "min_answer_score": -1.0,
+              "min_answer_score_follow_up": -1.0, "min_answerability": 0.0, "require_span": False}
+    got = {}
+    for excerpt in (True, False):
+        settings = load_settings(data_dir=tmp_path / f"data-{excerpt}", embedding={"mode": "fake"},
+                                 answer={**answer, "opening_excerpt": excerpt}, verified={"reuse": False})
+        svc = KalanService(settings)
+        ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
+        got[excerpt] = svc.ask("Pourquoi a-t-on creusé ce bassin en 1850 pour la flotte sardinière ?")
+    plain, cut = got[False]["sentences"][0], got[True]["sentences"][0]
+    assert plain["role"] == cut["role"] == "opening"
+    run = plain["text"][len(FRAME):].rstrip(".")
+    assert run in harbour and not harbour.startswith(run)  # a run from inside the sentence…
+    assert cut["text"].startswith(FRAME + "« … " + run)  # …quoted as a cut, its words unchanged
+    assert cut["citations"] == plain["citations"]

@@ -110,3 +110,46 @@ def test_a_name_opening_the_run_keeps_its_capital():
     from kalan.rag.opening import Opening
     assert Opening(0, 6, "Martin joue").framed == FRAME + "Martin joue"
     assert Opening(0, 6, "Les territoires").framed == FRAME + "les territoires"
+
+
+def test_a_run_that_is_no_sentence_is_quoted_as_a_cut_with_its_words_unchanged():
+    from kalan.rag.opening import FRAME, Opening, excerpt_of
+
+    s = ("La basilique Sainte-Marie-Majeure, contenant une relique de la Crèche, est l'une des quatre basiliques "
+         "majeures de Rome.")
+    start = s.index("contenant")
+    run = Opening(start, start + len("contenant une relique de la Crèche"), "contenant une relique de la Crèche")
+    cut = excerpt_of(s, run)
+    assert cut.framed == FRAME + "« … contenant une relique de la Crèche … »"
+    assert (cut.start, cut.end, cut.text) == (run.start, run.end, run.text)  # the quote span is the same
+    assert run.framed == FRAME + "contenant une relique de la Crèche"  # said as a sentence when not marked
+    tail = s.index("est l'une")
+    end = excerpt_of(s, Opening(tail, len(s) - 1, s[tail:-1]))  # the run ends the sentence: no cut after it
+    assert end.framed == FRAME + "« … est l'une des quatre basiliques majeures de Rome »"
+    head = excerpt_of(s, Opening(0, s.index(","), s[:s.index(",")]))  # nor before it when it opens the sentence
+    assert head.framed == FRAME + "« La basilique Sainte-Marie-Majeure … »"
+    name = s.index("Sainte")  # nor before a capital, which after « … » would read as a new sentence
+    assert excerpt_of(s, Opening(name, name + 6, "Sainte")).framed == FRAME + "« Sainte … »"
+
+
+def test_the_first_sentence_of_an_answer_opened_by_an_excerpt_is_the_whole_excerpt():
+    from kalan.rag.opening import FRAME, Opening, excerpt_of
+    from kalan.rag.sentences import sentence_spans
+
+    s = "Ce n'est pas comme musicien, mais en tant que prince, Charles Gesualdo, prince de Venose, est cité."
+    for run in ("Charles Gesualdo, prince de Venose", "mais en tant que prince"):
+        cut = excerpt_of(s, Opening(s.index(run), s.index(run) + len(run), run))
+        answer = cut.framed + " [1]. " + s + " [1]."
+        first = sentence_spans(answer)[0]
+        assert answer[first[0]:first[1]] == cut.framed + " [1]."
+
+
+def test_an_excerpt_fits_the_first_thirty_words_the_direct_first_figure_reads():
+    from kalan.evals.metrics import first_sentence
+    from kalan.rag.opening import Opening, excerpt_of
+
+    words = " ".join(f"mot{i}" for i in range(26))  # the longest run the opening takes (open_opening_words)
+    s = "Avant tout, " + words + ", et après encore bien des mots."
+    cut = excerpt_of(s, Opening(s.index("mot0"), s.index("mot0") + len(words), words))
+    answer = cut.framed + " [1]. La phrase entière suit [1]."
+    assert first_sentence(answer).split()[-1].startswith("mot25")
