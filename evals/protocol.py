@@ -1,0 +1,239 @@
+"""The tuning protocol in two commands: run every evaluation set of one half with some settings changed, then
+compare two such runs case by case.
+
+    python -m kalan.evals.protocol run base --half tune
+    python -m kalan.evals.protocol run essai --half tune --option answer.second_sentence=0.7
+    python -m kalan.evals.protocol compare base essai --cases
+
+``run`` answers, in one process, the sets the passes in BENCHMARKS.md report, grouped as they are:
+- « dix jeux »: seed, students, students-fresh (the default data dir) and students-piaf 1–4 and 6, the PIAF
+  sample and the PIAF held-out questions (the PIAF store of ``make eval-piaf``);
+- « PIAF gardé »: every PIAF question whose paragraph stayed in that store (``piaf.jsonl``);
+- « en conversation »: seed, students and students-fresh's standalone questions asked after the previous one
+  (``kalan.evals.conversation``).
+The blind sets (students-piaf5, 7, 8, students-seed3) are not in it: they are run by hand, once, and never tuned
+on. A group whose store or file is missing is skipped with a French message. ``--option section.field=value``
+(repeatable; the value read as JSON, else as text) derives the settings with ``with_overrides``: the loaded
+settings never change. Each set's rows (``kalan.evals.runner.run_case``) go to ``OUT/NAME/<set>.json`` with the
+half and the options.
+
+``compare A B`` prints, per group, the passes, answerable right, unanswerable refused, direct-first (right answers
+whose first sentence gives the fact) and answers wrong under a citation, for both runs; ``--cases`` lists the cases
+whose verdict or answer changed (« corrigé », « perdu », « changé »). Teacher-verified answers are not served: the
+engine is measured. Not here: the metrics (``kalan.evals.metrics``), one set's report (``kalan eval``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from kalan.evals.conversation import mid_conversation
+from kalan.evals.runner import load_cases, run_case
+from kalan.evals.split import select
+
+ROOT = Path(__file__).resolve().parent.parent
+SETS = ROOT / "evals" / "sets"
+TEN, KEPT, CONVERSATION = "dix jeux", "PIAF gardé", "en conversation"
+GROUPS = (TEN, KEPT, CONVERSATION)
+SEED_SETS = ("seed", "students", "students-fresh")
+PIAF_STUDENT_SETS = ("students-piaf", "students-piaf2", "students-piaf3", "students-piaf4", "students-piaf6")
+
+
+@dataclass(frozen=True)
+class Planned:
+    group: str
+    name: str  # the rows' file name in the run folder
+    path: Path
+    piaf: bool  # answered from the PIAF store
+    conversation: bool = False  # the set's standalone questions asked mid-conversation
+
+
+def plan(piaf_dir: Path) -> list[Planned]:
+    """Every set of the protocol, in the order they are run."""
+    out = [Planned(TEN, s, SETS / f"{s}.jsonl", False) for s in SEED_SETS]
+    out += [Planned(TEN, s, SETS / f"{s}.jsonl", True) for s in PIAF_STUDENT_SETS]
+    out += [Planned(TEN, "piaf-sample", SETS / "piaf-sample.jsonl", True),
+            Planned(TEN, "piaf-heldout", piaf_dir / "piaf-heldout.jsonl", True),
+            Planned(KEPT, "piaf-kept", piaf_dir / "piaf.jsonl", True)]
+    out += [Planned(CONVERSATION, f"conv-{s}", SETS / f"{s}.jsonl", False, conversation=True) for s in SEED_SETS]
+    return out
+
+
+def parse_options(options: list[str]) -> dict[str, dict]:
+    """``["answer.second_sentence=0.7"]`` → ``{"answer": {"second_sentence": 0.7}}`` (JSON values, else text)."""
+    out: dict[str, dict] = {}
+    for option in options:
+        key, sep, raw = option.partition("=")
+        section, dot, field = key.strip().partition(".")
+        if not sep or not dot or not section or not field:
+            raise ValueError(f"option mal formée : « {option} » (attendu : section.champ=valeur, "
+                             "par exemple answer.second_sentence=0.7)")
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        out.setdefault(section, {})[field] = value
+    return out
+
+
+def derived(settings, sections: dict[str, dict]):
+    """``settings`` with ``sections`` replaced, each field checked first: a misspelt field or a value of the wrong
+    type is an error, not an option silently ignored."""
+    from pydantic import BaseModel
+
+    from kalan.rag.settings import with_overrides
+
+    for name, fields in sections.items():
+        current = getattr(settings, name, None)
+        if not isinstance(current, BaseModel):
+            raise ValueError(f"section de réglages inconnue : « {name} »")
+        unknown = sorted(f for f in fields if f not in type(current).model_fields)
+        if unknown:
+            raise ValueError(f"champ inconnu dans « {name} » : {', '.join(unknown)}")
+        type(current).model_validate({**current.model_dump(), **fields})  # a wrong value raises (a ValueError)
+    return with_overrides(settings, **sections)
+
+
+def run(name: str, half: str, options: list[str], out_dir: Path, piaf_dir: Path, progress: bool = True) -> Path:
+    """Answer every planned set of ``half`` with ``options``; the rows go to ``out_dir/name``."""
+    from kalan.rag.chain import AnswerChain
+    from kalan.rag.service import KalanService
+    from kalan.rag.settings import load_settings
+
+    sections = parse_options(options)
+    derived(load_settings(), sections)  # a misspelt option stops the run before anything is written
+    folder = out_dir / name
+    folder.mkdir(parents=True, exist_ok=True)
+    chains: dict[bool, tuple] = {}
+    for item in plan(piaf_dir):
+        if not item.path.exists() or (item.piaf and not (piaf_dir / "data").exists()):
+            _say(f"{item.name} : sauté ({item.path if not item.path.exists() else piaf_dir / 'data'} absent ; "
+                 "le magasin PIAF se fabrique avec `make eval-piaf`)", progress)
+            continue
+        if item.piaf not in chains:
+            base = load_settings(**({"data_dir": piaf_dir / "data"} if item.piaf else {}), verified={"reuse": False})
+            settings = derived(base, sections)
+            chains[item.piaf] = (AnswerChain(KalanService(settings), settings), settings)
+        chain, settings = chains[item.piaf]
+        cases = select(mid_conversation(load_cases(item.path)), half) if item.conversation \
+            else load_cases(item.path, half)
+        rows = [run_case(chain, case, settings.answer.min_support) for case in cases]
+        record = {"group": item.group, "set": item.name, "half": half, "options": options, "rows": rows}
+        (folder / f"{item.name}.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        _say(f"{item.name} ({len(rows)} cas, moitié {half}) : {sum(r['passed'] for r in rows)} réussis", progress)
+    return folder
+
+
+def load_run(folder: Path) -> dict[str, dict]:
+    """``{set: record}`` of a run folder."""
+    if not folder.is_dir():
+        raise FileNotFoundError(f"aucun passage nommé « {folder.name} » dans {folder.parent}")
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))}
+
+
+def totals(rows: list[dict]) -> dict[str, int]:
+    """The counts the passes report, over ``rows``."""
+    answerable = [r for r in rows if r["answerable"]]
+    return {
+        "cas": len(rows),
+        "réussis": sum(bool(r["passed"]) for r in rows),
+        "répondables justes": sum(bool(r["passed"]) for r in answerable),
+        "répondables": len(answerable),
+        "refus justes": sum(bool(r["refused"]) for r in rows if not r["answerable"]),
+        "non répondables": len(rows) - len(answerable),
+        "fait en tête": sum(bool(r["passed"] and r.get("direct_first")) for r in answerable),
+        "faux sous citation": sum(not r["refused"] and not r["passed"] for r in rows),
+    }
+
+
+def by_group(run_records: dict[str, dict]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for group in GROUPS:
+        rows = [r for rec in run_records.values() if rec["group"] == group for r in rec["rows"]]
+        if rows:
+            out[group] = totals(rows)
+    return out
+
+
+def changes(a: dict[str, dict], b: dict[str, dict]) -> list[tuple[str, str, str, str]]:
+    """(verdict, set, id, question) for each case of both runs whose verdict or answer changed."""
+    out = []
+    for name in a.keys() & b.keys():
+        before = {r["id"]: r for r in a[name]["rows"]}
+        for r in b[name]["rows"]:
+            old = before.get(r["id"])
+            if old is None or (old["passed"] == r["passed"] and old["answer"] == r["answer"]):
+                continue
+            verdict = "corrigé" if r["passed"] and not old["passed"] else \
+                "perdu" if old["passed"] and not r["passed"] else "changé"
+            out.append((verdict, name, r["id"], r["question"]))
+    return sorted(out, key=lambda c: (c[1], c[2]))
+
+
+def table(runs: dict[str, dict[str, dict]]) -> str:
+    """A Markdown table of each run's counts per group (one column per run; the last says its difference with
+    the first)."""
+    groups = {name: by_group(records) for name, records in runs.items()}
+    halves = sorted({rec["half"] for records in runs.values() for rec in records.values()})
+    names = list(runs)
+    lines = [f"moitié : {' / '.join(halves)}", "", "| groupe | mesure | " + " | ".join(names) + " |",
+             "| --- | --- |" + " --- |" * len(names)]
+    for group in GROUPS:
+        if not any(group in g for g in groups.values()):
+            continue
+        for key in totals([]):
+            values = [groups[n].get(group, {}).get(key) for n in names]
+            cells = ["—" if v is None else str(v) for v in values]
+            if len(values) > 1 and None not in (values[0], values[-1]) and values[-1] != values[0]:
+                cells[-1] += f" ({values[-1] - values[0]:+d})"
+            lines.append(f"| {group} | {key} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def compare(a: dict[str, dict], b: dict[str, dict], names: tuple[str, str], cases: bool = False) -> str:
+    """Both runs' counts per group, then (``cases``) the changed cases."""
+    lines = [table({names[0]: a, names[1]: b})]
+    if cases:
+        lines += ["", "Cas changés :"] + [f"- [{v}] {s} {i} : {q}" for v, s, i, q in changes(a, b)]
+    return "\n".join(lines)
+
+
+def _say(text: str, progress: bool) -> None:
+    if progress:
+        print(text, file=sys.stderr)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", default=".kalan/protocol", help="dossier des passages (défaut : .kalan/protocol)")
+    sub = ap.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="répondre à tous les jeux d'une moitié")
+    r.add_argument("name", help="nom du passage (un dossier sous --out)")
+    r.add_argument("--half", choices=["tune", "test"], required=True)
+    r.add_argument("--option", action="append", default=[], help="section.champ=valeur (répétable)")
+    r.add_argument("--piaf", default=".kalan/piaf-eval", help="dossier de `make eval-piaf`")
+    r.add_argument("--no-progress", action="store_true")
+    c = sub.add_parser("compare", help="comparer deux passages")
+    c.add_argument("a")
+    c.add_argument("b")
+    c.add_argument("--cases", action="store_true", help="lister les cas changés")
+    args = ap.parse_args(argv)
+    out = Path(args.out)
+    try:
+        if args.command == "run":
+            folder = run(args.name, args.half, args.option, out, Path(args.piaf), progress=not args.no_progress)
+            print(table({args.name: load_run(folder)}))
+        else:
+            print(compare(load_run(out / args.a), load_run(out / args.b), (args.a, args.b), args.cases))
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
