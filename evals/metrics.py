@@ -134,6 +134,22 @@ def evidence_met(evidence: Sequence[str], passages: Sequence[str]) -> bool:
     return any(_passage_has_evidence(evidence, p) for p in passages)
 
 
+def quotes_off_question(expected_facts: Sequence[Sequence[str]], evidence: Sequence[str],
+                        sentences: Sequence[dict]) -> tuple[int, int]:
+    """(quotes that hold nothing asked, quotes) of one answer. A quote (a sentence whose ``role`` is "quote")
+    holds something asked when an expected fact or an evidence string stands in it, or it stands in an evidence
+    string (evidence that runs over two sentences). A right answer's other quotes are padding: the pass figure,
+    which looks for the facts anywhere in the answer, cannot see them."""
+    quotes = [s["text"] for s in sentences if s.get("role") == "quote"]
+    off = 0
+    for q in quotes:
+        key = _key(q)
+        asked = any(fact_met(alts, q) for alts in expected_facts) or _passage_has_evidence(evidence, q) or \
+            any(key and key in _key(ev) for ev in evidence)
+        off += not asked
+    return off, len(quotes)
+
+
 def retrieval_ranks(evidence: Sequence[str], retrieved_texts: Sequence[str]) -> int | None:
     """0-based rank of the first retrieved passage containing an evidence string; None on a miss."""
     for rank, text in enumerate(retrieved_texts):

@@ -18,7 +18,8 @@ settings never change. Each set's rows (``kalan.evals.runner.run_case``) go to `
 half and the options.
 
 ``compare A B`` prints, per group, the passes, answerable right, unanswerable refused, direct-first (right answers
-whose first sentence gives the fact) and answers wrong under a citation, for both runs; ``--cases`` lists the cases
+whose first sentence gives the fact), answers wrong under a citation, and the right answers' quotes that hold
+nothing asked (``metrics.quotes_off_question``: padding the pass figure cannot see), for both runs; ``--cases`` lists the cases
 whose verdict or answer changed (« corrigé », « perdu », « changé »). Teacher-verified answers are not served: the
 engine is measured. Not here: the metrics (``kalan.evals.metrics``), one set's report (``kalan eval``).
 """
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kalan.evals.conversation import mid_conversation
+from kalan.evals.metrics import quotes_off_question
 from kalan.evals.runner import load_cases, run_case
 from kalan.evals.split import select
 
@@ -138,6 +140,8 @@ def load_run(folder: Path) -> dict[str, dict]:
 def totals(rows: list[dict]) -> dict[str, int]:
     """The counts the passes report, over ``rows``."""
     answerable = [r for r in rows if r["answerable"]]
+    quotes = [quotes_off_question(r.get("expected_facts") or [], r.get("evidence") or [], r.get("sentences") or [])
+              for r in answerable if r["passed"]]
     return {
         "cas": len(rows),
         "réussis": sum(bool(r["passed"]) for r in rows),
@@ -147,6 +151,8 @@ def totals(rows: list[dict]) -> dict[str, int]:
         "non répondables": len(rows) - len(answerable),
         "fait en tête": sum(bool(r["passed"] and r.get("direct_first")) for r in answerable),
         "faux sous citation": sum(not r["refused"] and not r["passed"] for r in rows),
+        "citations des réponses justes": sum(n for _, n in quotes),
+        "citations hors question": sum(off for off, _ in quotes),
     }
 
 

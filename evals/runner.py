@@ -43,7 +43,7 @@ def _support_flags(result: dict, min_support: float) -> list[dict]:
     out = []
     for s in result.get("sentences") or []:
         flags = [n in by_n and support_score(s["text"], by_n[n], None) >= min_support for n in s["citations"]]
-        out.append({"text": s["text"], "citations": s["citations"], "supported": flags})
+        out.append({"text": s["text"], "citations": s["citations"], "supported": flags, "role": s.get("role")})
     return out
 
 
@@ -61,7 +61,7 @@ def run_case(chain, case: dict, min_support: float) -> dict:
         "id": case["id"], "question": case["question"], "tags": case.get("tags", []),
         "answerable": case.get("answerable", True), "has_evidence": bool(case.get("evidence")),
         "passed": M.case_passed(case, result), "answer": result.get("answer"),
-        "expected_facts": case.get("expected_facts") or [],
+        "expected_facts": case.get("expected_facts") or [], "evidence": case.get("evidence") or [],
         "direct_first": M.direct_first(case.get("expected_facts") or [], result.get("answer") or ""),
         "short_answer": result.get("short_answer"), "features": result.get("features"), "refused": result.get("refused"),
         "refusal_reason": result.get("refusal_reason"), "citations": result.get("citations", []),
@@ -69,6 +69,13 @@ def run_case(chain, case: dict, min_support: float) -> dict:
         "retrieval_rank": rank, "sentences": sentences, "latency_ms": result.get("latency_ms"),
         "mode": result.get("mode"),
     }
+
+
+def _off_question(answerable: list[dict]) -> float | None:
+    counts = [M.quotes_off_question(r.get("expected_facts") or [], r.get("evidence") or [], r["sentences"])
+              for r in answerable if r["passed"]]
+    quotes = sum(n for _, n in counts)
+    return sum(off for off, _ in counts) / quotes if quotes else None
 
 
 def aggregate(rows: list[dict]) -> dict:
@@ -94,6 +101,9 @@ def aggregate(rows: list[dict]) -> dict:
         "direct_first_rate": (sum(r.get("direct_first", False) for r in ans if r["passed"])
                               / max(1, sum(r["passed"] for r in ans))) if ans else None,
         "evidence_cited_rate": sum(r["evidence_cited"] for r in ans) / len(ans) if ans else None,
+        # of the right answers' quotes, those that hold no expected fact and no evidence: what an answer says
+        # beyond the question (a runner-up sentence on another subject), which the pass rate cannot see
+        "off_question_quote_rate": _off_question(ans),
         # the bold direct answer a student reads first: of the answered answerable cases that have one, the
         # share whose span says an expected fact (a wrong span misleads even when the quote below is right)
         "short_answer_right_rate": (sum(M.short_answer_right(r["expected_facts"], r["short_answer"]) for r in spanned)

@@ -12,6 +12,7 @@ from kalan.evals.metrics import (
     hit_at,
     mrr,
     percentile,
+    quotes_off_question,
     refusal_precision,
     refusal_recall,
     retrieval_ranks,
@@ -227,3 +228,13 @@ def test_case_passed_unanswerable():
     assert case_passed(UNANSWERABLE, {"refused": True, "answer": "Je ne trouve pas cela dans l’article.", "citations": []})
     assert not case_passed(UNANSWERABLE, {"refused": False, "answer": "100 millions.", "citations": []})
     assert not case_passed(UNANSWERABLE, {"refused": True, "answer": "…", "citations": [{"text": PASSAGE}]})
+
+
+def test_a_quote_inside_a_longer_evidence_string_holds_what_is_asked():
+    evidence = ["Tout commence en 1960. Moscou et Bamako signent alors leurs premiers accords."]
+    sentences = [{"text": "Moscou et Bamako signent alors leurs premiers accords.", "role": "quote"},
+                 {"text": "Le 14 octobre 2025 n'est pas une date anodine.", "role": "quote"},
+                 {"text": "Depuis 1960.", "role": "direct"}]
+    assert quotes_off_question([["1960"]], evidence, sentences) == (1, 2)
+    assert quotes_off_question([["2025"]], [], sentences) == (1, 2)  # the fact alone makes a quote asked
+    assert quotes_off_question([], [], []) == (0, 0)

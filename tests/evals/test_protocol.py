@@ -63,8 +63,12 @@ def _record(group, rows, half="tune"):
 def test_totals_count_what_the_passes_report():
     rows = [_row("a", True, True, False, direct=True), _row("b", True, False, True), _row("c", True, False, False),
             _row("d", False, True, True), _row("e", False, False, False)]
+    rows[0]["expected_facts"] = [["Rosatom"]]
+    rows[0]["sentences"] = [{"text": "Rosatom.", "role": "direct"}, {"text": "Rosatom explore.", "role": "quote"},
+                            {"text": "Bamako et Moscou.", "role": "quote"}]
     assert P.totals(rows) == {"cas": 5, "réussis": 2, "répondables justes": 1, "répondables": 3, "refus justes": 1,
-                              "non répondables": 2, "fait en tête": 1, "faux sous citation": 2}
+                              "non répondables": 2, "fait en tête": 1, "faux sous citation": 2,
+                              "citations des réponses justes": 2, "citations hors question": 1}
 
 
 def test_compare_shows_differences_and_the_changed_cases():

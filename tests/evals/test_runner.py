@@ -42,6 +42,25 @@ def test_a_clean_pass_has_a_right_direct_answer_or_none():
     assert aggregate(rows)["answerable_pass_rate"] == 0.75
 
 
+def test_off_question_quotes_count_the_right_answers_quotes_that_hold_nothing_asked():
+    def row(sentences, passed=True, answerable=True):
+        return _row(answerable, False, passed) | {"expected_facts": [["Rosatom"]], "sentences": sentences,
+                                                  "evidence": ["explore aujourd’hui des projets dans le lithium"]}
+
+    cited = {"citations": [1], "supported": [True]}
+    direct = {"text": "Rosatom.", "role": "direct"} | cited
+    fact = {"text": "Énergie et mines : la société Rosatom explore aujourd’hui des projets.", "role": "quote"} | cited
+    evidence = {"text": "Elle explore aujourd'hui des projets dans le lithium, l’or et le solaire.",
+                "role": "quote"} | cited
+    padding = {"text": "Sécurité et défense : fourniture d’équipements, formation militaire.", "role": "quote"} | cited
+    rows = [row([direct, fact, padding]),           # one quote of two says nothing asked
+            row([evidence]),                        # the evidence, without the name: asked
+            row([fact, padding], passed=False),     # a wrong answer is not read
+            row([padding], answerable=False)]       # nor an unanswerable one
+    assert aggregate(rows)["off_question_quote_rate"] == round(1 / 3, 4)  # figures are rounded to 4 places
+    assert aggregate([row([direct])])["off_question_quote_rate"] is None  # no quote: nothing to count
+
+
 def test_wrong_with_a_citation_is_a_ceiling():
     assert check({"wrong_cited_rate": 0.2}, {"wrong_cited_rate": 0.25}) == []
     failures = check({"wrong_cited_rate": 0.3}, {"wrong_cited_rate": 0.25})
