@@ -13,15 +13,16 @@ compare two such runs case by case.
   (``kalan.evals.conversation``).
 The blind sets (students-piaf5, 7, 8, students-seed3) are not in it: they are run by hand, once, and never tuned
 on. A group whose store or file is missing is skipped with a French message. ``--option section.field=value``
-(repeatable; the value read as JSON, else as text) derives the settings with ``with_overrides``: the loaded
-settings never change. Each set's rows (``kalan.evals.runner.run_case``) go to ``OUT/NAME/<set>.json`` with the
-half and the options.
+(repeatable; the value read as JSON, else as text) derives the settings with ``with_overrides``, which refuses a
+misspelt field or a wrong value: the loaded settings never change. Each set's rows (``kalan.evals.runner.run_case``)
+go to ``OUT/NAME/<set>.json`` with the half and the options.
 
 ``compare A B`` prints, per group, the passes, answerable right, unanswerable refused, direct-first (right answers
 whose first sentence gives the fact), answers wrong under a citation, and the right answers' quotes that hold
-nothing asked (``metrics.quotes_off_question``: padding the pass figure cannot see), for both runs; ``--cases`` lists the cases
-whose verdict or answer changed (« corrigé », « perdu », « changé »). Teacher-verified answers are not served: the
-engine is measured. Not here: the metrics (``kalan.evals.metrics``), one set's report (``kalan eval``).
+nothing asked (``metrics.quotes_off_question``: padding the pass figure cannot see), for both runs; ``--cases``
+lists the cases whose verdict or answer changed (« corrigé », « perdu », « changé »). Teacher-verified answers are
+not served: the engine is measured. Not here: the metrics (``kalan.evals.metrics``), one set's report
+(``kalan eval``).
 """
 
 from __future__ import annotations
@@ -33,8 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kalan.evals.conversation import mid_conversation
-from kalan.evals.metrics import quotes_off_question
-from kalan.evals.runner import load_cases, run_case
+from kalan.evals.runner import load_cases, off_question_counts, run_case
 from kalan.evals.split import select
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,32 +82,14 @@ def parse_options(options: list[str]) -> dict[str, dict]:
     return out
 
 
-def derived(settings, sections: dict[str, dict]):
-    """``settings`` with ``sections`` replaced, each field checked first: a misspelt field or a value of the wrong
-    type is an error, not an option silently ignored."""
-    from pydantic import BaseModel
-
-    from kalan.rag.settings import with_overrides
-
-    for name, fields in sections.items():
-        current = getattr(settings, name, None)
-        if not isinstance(current, BaseModel):
-            raise ValueError(f"section de réglages inconnue : « {name} »")
-        unknown = sorted(f for f in fields if f not in type(current).model_fields)
-        if unknown:
-            raise ValueError(f"champ inconnu dans « {name} » : {', '.join(unknown)}")
-        type(current).model_validate({**current.model_dump(), **fields})  # a wrong value raises (a ValueError)
-    return with_overrides(settings, **sections)
-
-
 def run(name: str, half: str, options: list[str], out_dir: Path, piaf_dir: Path, progress: bool = True) -> Path:
     """Answer every planned set of ``half`` with ``options``; the rows go to ``out_dir/name``."""
     from kalan.rag.chain import AnswerChain
     from kalan.rag.service import KalanService
-    from kalan.rag.settings import load_settings
+    from kalan.rag.settings import load_settings, with_overrides
 
     sections = parse_options(options)
-    derived(load_settings(), sections)  # a misspelt option stops the run before anything is written
+    with_overrides(load_settings(), **sections)  # a misspelt option stops the run before anything is written
     folder = out_dir / name
     folder.mkdir(parents=True, exist_ok=True)
     chains: dict[bool, tuple] = {}
@@ -118,7 +100,7 @@ def run(name: str, half: str, options: list[str], out_dir: Path, piaf_dir: Path,
             continue
         if item.piaf not in chains:
             base = load_settings(**({"data_dir": piaf_dir / "data"} if item.piaf else {}), verified={"reuse": False})
-            settings = derived(base, sections)
+            settings = with_overrides(base, **sections)
             chains[item.piaf] = (AnswerChain(KalanService(settings), settings), settings)
         chain, settings = chains[item.piaf]
         cases = select(mid_conversation(load_cases(item.path)), half) if item.conversation \
@@ -140,8 +122,7 @@ def load_run(folder: Path) -> dict[str, dict]:
 def totals(rows: list[dict]) -> dict[str, int]:
     """The counts the passes report, over ``rows``."""
     answerable = [r for r in rows if r["answerable"]]
-    quotes = [quotes_off_question(r.get("expected_facts") or [], r.get("evidence") or [], r.get("sentences") or [])
-              for r in answerable if r["passed"]]
+    off, quotes = off_question_counts(rows)
     return {
         "cas": len(rows),
         "réussis": sum(bool(r["passed"]) for r in rows),
@@ -151,8 +132,8 @@ def totals(rows: list[dict]) -> dict[str, int]:
         "non répondables": len(rows) - len(answerable),
         "fait en tête": sum(bool(r["passed"] and r.get("direct_first")) for r in answerable),
         "faux sous citation": sum(not r["refused"] and not r["passed"] for r in rows),
-        "citations des réponses justes": sum(n for _, n in quotes),
-        "citations hors question": sum(off for off, _ in quotes),
+        "citations des réponses justes": quotes,
+        "citations hors question": off,
     }
 
 

@@ -71,11 +71,16 @@ def run_case(chain, case: dict, min_support: float) -> dict:
     }
 
 
-def _off_question(answerable: list[dict]) -> float | None:
-    counts = [M.quotes_off_question(r.get("expected_facts") or [], r.get("evidence") or [], r["sentences"])
-              for r in answerable if r["passed"]]
-    quotes = sum(n for _, n in counts)
-    return sum(off for off, _ in counts) / quotes if quotes else None
+def off_question_counts(rows: list[dict]) -> tuple[int, int]:
+    """(quotes that hold nothing asked, quotes) over the right answers among ``rows`` (``M.quotes_off_question``)."""
+    counts = [M.quotes_off_question(r.get("expected_facts") or [], r.get("evidence") or [], r.get("sentences") or [])
+              for r in rows if r["answerable"] and r["passed"]]
+    return sum(off for off, _ in counts), sum(n for _, n in counts)
+
+
+def _off_question_rate(rows: list[dict]) -> float | None:
+    off, quotes = off_question_counts(rows)
+    return off / quotes if quotes else None
 
 
 def aggregate(rows: list[dict]) -> dict:
@@ -103,7 +108,7 @@ def aggregate(rows: list[dict]) -> dict:
         "evidence_cited_rate": sum(r["evidence_cited"] for r in ans) / len(ans) if ans else None,
         # of the right answers' quotes, those that hold no expected fact and no evidence: what an answer says
         # beyond the question (a runner-up sentence on another subject), which the pass rate cannot see
-        "off_question_quote_rate": _off_question(ans),
+        "off_question_quote_rate": _off_question_rate(ans),
         # the bold direct answer a student reads first: of the answered answerable cases that have one, the
         # share whose span says an expected fact (a wrong span misleads even when the quote below is right)
         "short_answer_right_rate": (sum(M.short_answer_right(r["expected_facts"], r["short_answer"]) for r in spanned)

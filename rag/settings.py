@@ -567,8 +567,20 @@ class Settings(BaseSettings):
 
 def with_overrides(settings: Settings, **sections: dict) -> Settings:
     """A copy of ``settings`` with some fields of some sections replaced (``llm={"mode": "openai"}``): command
-    options derive new settings; the loaded ones are never changed."""
-    update = {name: getattr(settings, name).model_copy(update=fields) for name, fields in sections.items() if fields}
+    options derive new settings; the loaded ones are never changed. A section or field that does not exist, or a
+    value its field refuses, is a ``ValueError`` (in French), not an override silently ignored."""
+    update = {}
+    for name, fields in sections.items():
+        if not fields:
+            continue
+        current = getattr(settings, name, None)
+        if not isinstance(current, BaseModel):
+            raise ValueError(f"section de réglages inconnue : « {name} »")
+        unknown = sorted(f for f in fields if f not in type(current).model_fields)
+        if unknown:
+            raise ValueError(f"champ inconnu dans « {name} » : {', '.join(unknown)}")
+        type(current).model_validate({**current.model_dump(), **fields})  # a refused value raises a ValueError
+        update[name] = current.model_copy(update=fields)
     return settings.model_copy(update=update) if update else settings
 
 

@@ -25,18 +25,6 @@ def test_options_are_read_as_json_else_text():
         P.parse_options(["second_sentence=0.7"])
 
 
-def test_a_misspelt_field_or_a_wrong_value_is_an_error_not_a_silent_no_op():
-    settings = load_settings(embedding={"mode": "fake"})
-    assert P.derived(settings, {"answer": {"second_sentence": 0.7}}).answer.second_sentence == 0.7
-    assert settings.answer.second_sentence != 0.7  # the loaded settings never change
-    with pytest.raises(ValueError, match="champ inconnu"):
-        P.derived(settings, {"answer": {"second_sentense": 0.7}})
-    with pytest.raises(ValueError, match="section de réglages inconnue"):
-        P.derived(settings, {"answers": {"second_sentence": 0.7}})
-    with pytest.raises(ValueError):
-        P.derived(settings, {"answer": {"second_sentence": "beaucoup"}})
-
-
 def test_a_run_with_a_misspelt_option_stops_before_writing(tmp_path, capsys):
     assert P.main(["--out", str(tmp_path), "run", "essai", "--half", "tune", "--option", "answer.nope=1"]) == 2
     assert "champ inconnu" in capsys.readouterr().err and not (tmp_path / "essai").exists()

@@ -28,3 +28,17 @@ def test_an_installed_copy_writes_into_the_user_data_directory(monkeypatch, tmp_
 def test_kalan_data_dir_still_decides(monkeypatch, tmp_path):
     monkeypatch.setenv("KALAN_DATA_DIR", str(tmp_path / "ailleurs"))
     assert st.load_settings().data_dir == Path(tmp_path / "ailleurs").resolve()
+
+
+def test_an_override_of_a_misspelt_field_or_with_a_wrong_value_is_an_error_not_a_silent_no_op():
+    import pytest
+
+    settings = st.load_settings(embedding={"mode": "fake"})
+    assert st.with_overrides(settings, answer={"second_sentence": 0.7}).answer.second_sentence == 0.7
+    assert settings.answer.second_sentence != 0.7  # the loaded settings never change
+    with pytest.raises(ValueError, match="champ inconnu"):
+        st.with_overrides(settings, answer={"second_sentense": 0.7})
+    with pytest.raises(ValueError, match="section de réglages inconnue"):
+        st.with_overrides(settings, answers={"second_sentence": 0.7})
+    with pytest.raises(ValueError):
+        st.with_overrides(settings, answer={"second_sentence": "beaucoup"})
