@@ -9,8 +9,9 @@ compare two such runs case by case.
 - « dix jeux »: seed, students, students-fresh (the default data dir) and students-piaf 1–4 and 6, the PIAF
   sample and the PIAF held-out questions (the PIAF store of ``make eval-piaf``);
 - « PIAF gardé »: every PIAF question whose paragraph stayed in that store (``piaf.jsonl``);
-- « en conversation »: seed, students and students-fresh's standalone questions asked after the previous one
-  (``kalan.evals.conversation``).
+- « en conversation »: the standalone questions of seed, students, students-fresh and students-piaf 1–4 and 6
+  asked after the previous one (``kalan.evals.conversation``; the PIAF ones from the PIAF store). Until the
+  thirty-fourth pass it held the three seed-article sets only (tune 144, test 167 cases).
 The blind sets (students-piaf5, 7, 8, students-seed3) are not in it: they are run by hand, once, and never tuned
 on. A group whose store or file is missing is skipped with a French message. ``--option section.field=value``
 (repeatable; the value read as JSON, else as text) derives the settings with ``with_overrides``, which refuses a
@@ -62,6 +63,8 @@ def plan(piaf_dir: Path) -> list[Planned]:
             Planned(TEN, "piaf-heldout", piaf_dir / "piaf-heldout.jsonl", True),
             Planned(KEPT, "piaf-kept", piaf_dir / "piaf.jsonl", True)]
     out += [Planned(CONVERSATION, f"conv-{s}", SETS / f"{s}.jsonl", False, conversation=True) for s in SEED_SETS]
+    out += [Planned(CONVERSATION, f"conv-{s}", SETS / f"{s}.jsonl", True, conversation=True)
+            for s in PIAF_STUDENT_SETS]
     return out
 
 

@@ -54,16 +54,19 @@ _DETERMINERS = frozenset(("quel", "quelle", "quels", "quelles", "combien", "de",
 
 
 def _refers_back(question: str) -> bool:
-    """A linking word opens the question, or a pronoun refers to something outside it. The pronoun of a
-    complex inversion (« le Mali et la Russie ont-ils … ? », « quand le mali et la russie ont ils etabli … »,
-    « Pourquoi le Mali s'est-il … ? ») repeats the subject the question names before its verb: it refers to
-    nothing before the question. « Quand a-t-il écrit ? », « Combien de soldats a-t-il envoyés ? » name no
-    subject before the verb (the noun after « quel » or « combien de » is what is asked): their pronoun refers
-    back."""
+    """A linking word opens the question, or a pronoun refers to something outside it. Two subject pronouns
+    refer to nothing before the question: one that repeats the subject written right before it, as students put
+    their subject first (« la russie elle aide comment le mali ? », ``_dislocated``), and the pronoun of a complex
+    inversion (« le Mali et la Russie ont-ils … ? », « quand le mali et la russie ont ils etabli … »,
+    « Pourquoi le Mali s'est-il … ? »), which repeats the subject the question names before its verb. « Quand
+    a-t-il écrit ? », « Combien de soldats a-t-il envoyés ? » name no subject before the verb (the noun after
+    « quel » or « combien de » is what is asked): their pronoun refers back."""
     toks = tokens(question)
     for m in _FOLLOW_UP.finditer(toks):
         if m.phrase == 0:
             return True  # a linking word
+        if _dislocated(question, toks, m.first):
+            continue
         verb = m.first - 1  # the word before the pronoun: the verb of an inversion, hyphens or not (« ont ils »)
         if verb >= 0 and toks[verb].text == "-":
             verb -= 1
@@ -76,6 +79,25 @@ def _refers_back(question: str) -> bool:
         if not content_words(" ".join(t.text for t in named)):
             return True
     return False
+
+
+_DEFINITE = frozenset(lx.DEFINITE_ARTICLES)
+_SUBJECT_THIRD = frozenset(("il", "elle", "ils", "elles"))  # « le ministre lui a écrit » : « lui » is someone else
+
+
+def _dislocated(question: str, toks: list, pronoun: int) -> bool:
+    """The subject pronoun at ``pronoun`` repeats the noun written right before it (« la russie elle … », « Poutine
+    il a dit quoi ? »): a noun after a definite article, or a capitalised name, with no hyphen between it and the
+    pronoun (« aide-t-il » is an inversion). A possessive (« sa corne elle … ») or a demonstrative (« ce pays il
+    … ») still leans on what came before, and so does a lower-case bare word (« aide il … » cannot be told from
+    a name without a parse)."""
+    k = pronoun - 1
+    if toks[pronoun].text not in _SUBJECT_THIRD or k < 0 or toks[k].kind != "word" or toks[pronoun].glued \
+            or not content_words(toks[k].text):
+        return False
+    if k >= 1 and toks[k - 1].text in _DEFINITE:
+        return True
+    return question[toks[k].start:toks[k].start + 1].isupper()
 
 
 def is_follow_up(question: str, history: list) -> bool:

@@ -35,7 +35,10 @@ def test_the_plan_holds_the_ten_sets_piaf_kept_and_the_conversation_probe(tmp_pa
     ten = [i.name for i in items if i.group == P.TEN]
     assert len(ten) == 10 and {"seed", "students", "piaf-sample", "piaf-heldout"} <= set(ten)
     assert [i.name for i in items if i.group == P.KEPT] == ["piaf-kept"]
-    assert all(i.conversation for i in items if i.group == P.CONVERSATION)
+    conversation = [i for i in items if i.group == P.CONVERSATION]
+    assert all(i.conversation for i in conversation)
+    assert {i.name for i in conversation} == {f"conv-{s}" for s in P.SEED_SETS + P.PIAF_STUDENT_SETS}
+    assert all(i.piaf == (i.name.removeprefix("conv-") in P.PIAF_STUDENT_SETS) for i in conversation)
     assert not any("piaf5" in i.name or "piaf7" in i.name or "seed3" in i.name for i in items)  # blind sets stay out
 
 

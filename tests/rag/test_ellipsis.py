@@ -132,3 +132,28 @@ def test_the_pronoun_of_a_complex_inversion_does_not_make_a_follow_up(question, 
     from kalan.rag.ellipsis import is_follow_up
 
     assert is_follow_up(question, [("Que s'est-il passé en 1960 ?", "Tout commence en 1960.")]) is leans
+
+
+@pytest.mark.parametrize("question,leans", [
+    ("la russie elle aide comment le mali ?", False),  # « elle » repeats « la russie », written just before
+    ("l'algerie elle est devenue independante quand ?", False),
+    ("les russes ils forment les soldats maliens ?", False),
+    ("Lavrov il est venu a Bamako quand ?", False),  # a capitalised name
+    ("sa corne elle fait cmb ?", True),  # « sa »: whose horn? the last question's animal
+    ("ce pays il exporte quoi ?", True),  # a demonstrative points back
+    ("le ministre lui a écrit quoi ?", True),  # « lui » is someone else than the minister
+    ("Comment aide-t-il le Mali ?", True),  # an inversion: no subject named before its verb
+    ("Comment il a fait ?", True),  # « Comment » is no subject
+])
+def test_a_pronoun_repeating_the_subject_written_before_it_does_not_make_a_follow_up(question, leans):
+    assert is_follow_up(question, [("Que s'est-il passé en 1960 ?", "Tout commence en 1960.")]) is leans
+
+
+@pytest.mark.parametrize("question,leans", [
+    ("Pourquoi ?", True),  # its few words lean on the last question
+    ("pourquoi ça ?", True),
+    ("Pourquoi il a écrit ?", True),  # its pronoun does
+    ("Pourquoi le Mali tient-il à cette alliance ?", False),  # a why-question with words of its own
+])
+def test_why_opens_a_question_of_its_own_unless_it_leans_back(question, leans):
+    assert is_follow_up(question, [("Qui a écrit à Lavrov ?", "Abdoulaye Diop [1].")]) is leans
