@@ -82,7 +82,7 @@ def _refers_back(question: str) -> bool:
 
 
 _DEFINITE = frozenset(lx.DEFINITE_ARTICLES)
-_SUBJECT_THIRD = frozenset(("il", "elle", "ils", "elles"))  # « le ministre lui a écrit » : « lui » is someone else
+_REPEATING = frozenset(lx.REPEATING_SUBJECTS)
 
 
 def _dislocated(question: str, toks: list, pronoun: int) -> bool:
@@ -92,7 +92,7 @@ def _dislocated(question: str, toks: list, pronoun: int) -> bool:
     … ») still leans on what came before, and so does a lower-case bare word (« aide il … » cannot be told from
     a name without a parse)."""
     k = pronoun - 1
-    if toks[pronoun].text not in _SUBJECT_THIRD or k < 0 or toks[k].kind != "word" or toks[pronoun].glued \
+    if toks[pronoun].text not in _REPEATING or k < 0 or toks[k].kind != "word" or toks[pronoun].glued \
             or not content_words(toks[k].text):
         return False
     if k >= 1 and toks[k - 1].text in _DEFINITE:

@@ -114,8 +114,10 @@ START_WORDS = ("ne", "nee", "nes")
 # « pourquoi » is not one: « Pourquoi ? », « pourquoi ça ? » lean back by their few words, « Pourquoi il a écrit ? » by
 # its pronoun, and a why-question with its own words asks its own question (BENCHMARKS.md, thirty-fourth pass)
 FOLLOW_UP_OPENERS = ("et", "mais", "alors", "puis", "ensuite", "aussi", "donc", "comment ca")
-# the articles before a subject that a pronoun repeats (« la russie elle … »: kalan.rag.ellipsis)
+# a subject put first and repeated by its pronoun (« la russie elle … »: kalan.rag.ellipsis): the articles before
+# it, and the pronouns that repeat it (not « lui »: « le ministre lui a écrit » is someone else)
 DEFINITE_ARTICLES = ("le", "la", "les", "l'")
+REPEATING_SUBJECTS = ("il", "elle", "ils", "elles")
 FOLLOW_UP_REFERENCES = ("il", "elle", "ils", "elles", "lui", "leur", "celui-ci", "celle-ci", "ce dernier",
                         "cette derniere", "ces derniers", "ce pays", "cette entreprise", "cette societe", "cet homme",
                         "cette personne", "ce ministre")
