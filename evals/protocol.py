@@ -20,7 +20,8 @@ go to ``OUT/NAME/<set>.json`` with the half and the options.
 
 ``compare A B`` prints, per group, the passes, answerable right, unanswerable refused, direct-first (right answers
 whose first sentence gives the fact), answers wrong under a citation, and the right answers' quotes that hold
-nothing asked (``metrics.quotes_off_question``: padding the pass figure cannot see), for both runs; ``--cases``
+nothing asked (``metrics.quotes_off_question``: padding the pass figure cannot see), and for « en conversation »
+the cases answered exactly as the same question asked alone (``same_as_alone``), for both runs; ``--cases``
 lists the cases whose verdict or answer changed (« corrigé », « perdu », « changé »). Teacher-verified answers are
 not served: the engine is measured. Not here: the metrics (``kalan.evals.metrics``), one set's report
 (``kalan eval``).
@@ -140,12 +141,30 @@ def totals(rows: list[dict]) -> dict[str, int]:
     }
 
 
+SAME_AS_ALONE = "même réponse que seule"
+
+
+def same_as_alone(run_records: dict[str, dict]) -> int:
+    """Mid-conversation cases answered exactly as the same question asked alone in the same run (its set's own
+    rows): a question that asks its own question should not depend on the one before it."""
+    same = 0
+    for name, rec in run_records.items():
+        alone = run_records.get(name.removeprefix("conv-")) if rec["group"] == CONVERSATION else None
+        if alone is None:
+            continue
+        answers = {r["id"]: r["answer"] for r in alone["rows"]}
+        same += sum(answers.get(r["id"]) == r["answer"] for r in rec["rows"])
+    return same
+
+
 def by_group(run_records: dict[str, dict]) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for group in GROUPS:
         rows = [r for rec in run_records.values() if rec["group"] == group for r in rec["rows"]]
         if rows:
             out[group] = totals(rows)
+    if CONVERSATION in out:
+        out[CONVERSATION][SAME_AS_ALONE] = same_as_alone(run_records)
     return out
 
 
@@ -175,7 +194,7 @@ def table(runs: dict[str, dict[str, dict]]) -> str:
     for group in GROUPS:
         if not any(group in g for g in groups.values()):
             continue
-        for key in totals([]):
+        for key in list(totals([])) + ([SAME_AS_ALONE] if group == CONVERSATION else []):
             values = [groups[n].get(group, {}).get(key) for n in names]
             cells = ["—" if v is None else str(v) for v in values]
             if len(values) > 1 and None not in (values[0], values[-1]) and values[-1] != values[0]:

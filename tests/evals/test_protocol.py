@@ -72,6 +72,18 @@ def test_compare_shows_differences_and_the_changed_cases():
     assert P.TEN in text and P.KEPT not in text  # a group neither run holds is not shown
 
 
+def test_mid_conversation_answers_are_compared_with_the_same_questions_asked_alone():
+    alone = _record(P.TEN, [_row("a", True, True, False, answer="x"), _row("b", True, True, False, answer="y")])
+    mid = _record(P.CONVERSATION, [_row("a", True, True, False, answer="x"), _row("b", True, False, False, answer="z")])
+    run = {"s": alone, "conv-s": mid}
+    assert P.same_as_alone(run) == 1  # « b » got another answer after the previous question
+    assert P.same_as_alone({"conv-s": mid}) == 0  # nothing to compare with
+    assert P.by_group(run)[P.CONVERSATION][P.SAME_AS_ALONE] == 1 and P.SAME_AS_ALONE not in P.by_group(run)[P.TEN]
+    text = P.compare(run, {"s": alone, "conv-s": _record(P.CONVERSATION, alone["rows"])}, ("avant", "après"))
+    assert f"| {P.CONVERSATION} | {P.SAME_AS_ALONE} | 1 | 2 (+1) |" in text
+    assert f"| {P.TEN} | {P.SAME_AS_ALONE} |" not in text
+
+
 def test_a_run_answers_the_sets_it_finds_and_skips_the_missing_piaf_store(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("KALAN_EMBEDDING__MODE", "fake")
     corpus = tmp_path / "corpus"
