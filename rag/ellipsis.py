@@ -101,9 +101,10 @@ def _dislocated(question: str, toks: list, pronoun: int) -> bool:
 
 
 def is_follow_up(question: str, history: list) -> bool:
-    """The question leans on the previous one. The same question asked again (a student trying once more, the
-    guided mode's second round), or asked again in fewer words and without a linking word or pronoun, is not a
-    follow-up: it gets the same answer, not the runner-up."""
+    """The question leans on the previous one: a linking word, a pronoun that refers back, or two content words or
+    fewer, unless they ask about something the question names (``_asks_about_a_named_thing``). The same question
+    asked again (a student trying once more, the guided mode's second round), or asked again in fewer words and
+    without a linking word or pronoun, is not a follow-up: it gets the same answer, not the runner-up."""
     if not history:
         return False
     if fold(question).strip() == fold(str(history[-1][0])).strip():
@@ -113,7 +114,19 @@ def is_follow_up(question: str, history: list) -> bool:
     own = content_words(question)
     if own and own <= content_words(str(history[-1][0])):
         return False  # the same question again in fewer words (« Qui a écrit à Lavrov ? » after « … à Sergueï Lavrov ? »)
-    return len(own) <= 2
+    return len(own) <= 2 and not (own and _asks_about_a_named_thing(question))
+
+
+def _asks_about_a_named_thing(question: str) -> bool:
+    """A short question that asks (an interrogative word) about something it names, a noun after a definite article
+    or a capitalised name, asks its own question: « c koi la capitale de l'ouganda ? », « Qui est Lavrov ? ». A
+    short one that names nothing leans on the last one: « avec cb de vaisseaux ? », « quel âge ? »."""
+    toks = tokens(question)
+    if not any(t.text in _ASKING for t in toks):
+        return False
+    return any(t.kind == "word" and content_words(t.text) and (  # a capital that opens the question names nothing
+        (k and toks[k - 1].text in _DEFINITE) or (k and question[t.start:t.start + 1].isupper()))
+        for k, t in enumerate(toks))
 
 
 def resolve(follow_up: str, previous: str, answer: str = "") -> str | None:

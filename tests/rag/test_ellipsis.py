@@ -157,3 +157,15 @@ def test_a_pronoun_repeating_the_subject_written_before_it_does_not_make_a_follo
 ])
 def test_why_opens_a_question_of_its_own_unless_it_leans_back(question, leans):
     assert is_follow_up(question, [("Qui a écrit à Lavrov ?", "Abdoulaye Diop [1].")]) is leans
+
+
+@pytest.mark.parametrize("question,leans", [
+    ("c'est quoi la capitale de l'ouganda ?", False),  # short, but it asks about what it names
+    ("Qui est Lavrov ?", False),
+    ("avec combien de vaisseaux ?", True),  # it names nothing: whose ships?
+    ("quel âge ?", True),
+    ("la russie ?", True),  # it names something but asks nothing
+    ("Depuis combien d'années ?", True),  # a capital that opens the question names nothing
+])
+def test_a_short_question_that_asks_about_what_it_names_is_its_own(question, leans):
+    assert is_follow_up(question, [("Qui a écrit à Sergueï Lavrov ?", "Abdoulaye Diop [1].")]) is leans
