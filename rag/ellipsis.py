@@ -85,19 +85,21 @@ _DEFINITE = frozenset(lx.DEFINITE_ARTICLES)
 _REPEATING = frozenset(lx.REPEATING_SUBJECTS)
 
 
-def _dislocated(question: str, toks: list, pronoun: int) -> bool:
+def _dislocated(question: str, toks: tuple, pronoun: int) -> bool:
     """The subject pronoun at ``pronoun`` repeats the noun written right before it (« la russie elle … », « Poutine
     il a dit quoi ? »): a noun after a definite article, or a capitalised name, with no hyphen between it and the
     pronoun (« aide-t-il » is an inversion). A possessive (« sa corne elle … ») or a demonstrative (« ce pays il
     … ») still leans on what came before, and so does a lower-case bare word (« aide il … » cannot be told from
     a name without a parse)."""
     k = pronoun - 1
-    if toks[pronoun].text not in _REPEATING or k < 0 or toks[k].kind != "word" or toks[pronoun].glued \
-            or not content_words(toks[k].text):
-        return False
-    if k >= 1 and toks[k - 1].text in _DEFINITE:
-        return True
-    return question[toks[k].start:toks[k].start + 1].isupper()
+    return toks[pronoun].text in _REPEATING and not toks[pronoun].glued and k >= 0 and _names(question, toks, k)
+
+
+def _names(question: str, toks: tuple, k: int) -> bool:
+    """The word at ``k`` names something: a content word after a definite article, or a capitalised one."""
+    t = toks[k]
+    return t.kind == "word" and bool(content_words(t.text)) and (
+        (k >= 1 and toks[k - 1].text in _DEFINITE) or question[t.start:t.start + 1].isupper())
 
 
 def is_follow_up(question: str, history: list) -> bool:
@@ -124,9 +126,7 @@ def _asks_about_a_named_thing(question: str) -> bool:
     toks = tokens(question)
     if not any(t.text in _ASKING for t in toks):
         return False
-    return any(t.kind == "word" and content_words(t.text) and (  # a capital that opens the question names nothing
-        (k and toks[k - 1].text in _DEFINITE) or (k and question[t.start:t.start + 1].isupper()))
-        for k, t in enumerate(toks))
+    return any(_names(question, toks, k) for k in range(1, len(toks)))  # a capital that opens it names nothing
 
 
 def resolve(follow_up: str, previous: str, answer: str = "") -> str | None:

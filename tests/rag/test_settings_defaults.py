@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from kalan.rag import settings as st
 
 
@@ -31,8 +33,6 @@ def test_kalan_data_dir_still_decides(monkeypatch, tmp_path):
 
 
 def test_an_override_of_a_misspelt_field_or_with_a_wrong_value_is_an_error_not_a_silent_no_op():
-    import pytest
-
     settings = st.load_settings(embedding={"mode": "fake"})
     assert st.with_overrides(settings, answer={"second_sentence": 0.7}).answer.second_sentence == 0.7
     assert settings.answer.second_sentence != 0.7  # the loaded settings never change
