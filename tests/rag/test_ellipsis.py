@@ -144,6 +144,11 @@ def test_the_pronoun_of_a_complex_inversion_does_not_make_a_follow_up(question, 
     ("le ministre lui a écrit quoi ?", True),  # « lui » is someone else than the minister
     ("Comment aide-t-il le Mali ?", True),  # an inversion: no subject named before its verb
     ("Comment il a fait ?", True),  # « Comment » is no subject
+    ("la capitale du pays, elle compte cmb d'habitants ?", False),  # after a comma: what the question named
+    ("le traite signe a moscou, il date de quand ?", False),
+    ("En 1960, il a fait quoi ?", True),  # a comma, but nothing named before it
+    ("Dans ce pays, il exporte quoi ?", True),  # a demonstrative names nothing of its own
+    ("et le Mali, il fait quoi ?", True),  # a linking word opens it
 ])
 def test_a_pronoun_repeating_the_subject_written_before_it_does_not_make_a_follow_up(question, leans):
     assert is_follow_up(question, [("Que s'est-il passé en 1960 ?", "Tout commence en 1960.")]) is leans
