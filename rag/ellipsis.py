@@ -89,9 +89,7 @@ def _dislocated(question: str, toks: tuple, pronoun: int) -> bool:
     """The subject pronoun at ``pronoun`` repeats the noun written right before it (« la russie elle … », « Poutine
     il a dit quoi ? »): a noun after a definite article, or a capitalised name, with no hyphen between it and the
     pronoun (« aide-t-il » is an inversion); after a comma, a noun the question named anywhere before it (« le
-    premier mari de madame de maintenon, l'ecrivain, il … »); or the noun the question opens on, after a definite
-    article (« le president qui a gouverne de 1876 a 1911 il … »; an opening time phrase, « l'annee d'apres il
-    … », is misread so). A possessive (« sa corne elle … ») or a demonstrative (« ce pays il
+    premier mari de madame de maintenon, l'ecrivain, il … »). A possessive (« sa corne elle … ») or a demonstrative (« ce pays il
     … ») still leans on what came before, and so does a lower-case bare word (« aide il … » cannot be told from
     a name without a parse)."""
     k = pronoun - 1
@@ -99,8 +97,6 @@ def _dislocated(question: str, toks: tuple, pronoun: int) -> bool:
         return False
     if toks[k].text == ",":  # « la ville du mur, elle … »: the pronoun takes up what the question named before
         return any(_names(question, toks, j) for j in range(k))
-    if len(toks) > 1 and toks[0].text in _DEFINITE and _names(question, toks, 1):
-        return True  # « le president qui a gouverne de 1876 a 1911 il … »: the question opens on its own subject
     return _names(question, toks, k)
 
 
