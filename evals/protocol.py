@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kalan.evals.conversation import mid_conversation
+from kalan.evals.metrics import short_answer_right
 from kalan.evals.runner import load_cases, off_question_counts, run_case
 from kalan.evals.split import select
 
@@ -138,7 +139,15 @@ def totals(rows: list[dict]) -> dict[str, int]:
         "faux sous citation": sum(not r["refused"] and not r["passed"] for r in rows),
         "citations des réponses justes": quotes,
         "citations hors question": off,
+        WRONG_DIRECT: sum(bool(not r["refused"] and r.get("short_answer") and r.get("expected_facts")
+                               and not short_answer_right(r["expected_facts"], r["short_answer"])) for r in answerable),
     }
+
+
+# A direct answer in bold that does not say the expected fact, on an answerable case answered, passed or not:
+# « fait en tête » cannot tell it from no direct answer, yet the student reads it first (« Depuis 2017 [1]. » above
+# a quote that says 1999)
+WRONG_DIRECT = "réponses directes fausses"
 
 
 SAME_AS_ALONE = "même réponse que seule"

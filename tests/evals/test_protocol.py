@@ -59,7 +59,12 @@ def test_totals_count_what_the_passes_report():
                             {"text": "Bamako et Moscou.", "role": "quote"}]
     assert P.totals(rows) == {"cas": 5, "réussis": 2, "répondables justes": 1, "répondables": 3, "refus justes": 1,
                               "non répondables": 2, "fait en tête": 1, "faux sous citation": 2,
-                              "citations des réponses justes": 2, "citations hors question": 1}
+                              "citations des réponses justes": 2, "citations hors question": 1,
+                              "réponses directes fausses": 0}
+    rows[2]["short_answer"], rows[2]["expected_facts"] = "2017", [["1999"]]  # answered, its bold span wrong
+    rows[0]["short_answer"] = "Rosatom"  # right
+    rows[1]["short_answer"] = "1999"  # refused: no bold answer was shown
+    assert P.totals(rows)["réponses directes fausses"] == 1
 
 
 def test_compare_shows_differences_and_the_changed_cases():
