@@ -63,6 +63,7 @@ class State:
     features: dict | None = None  # the answerability model's inputs (extractive answers)
     answerability: float | None = None  # its probability that the answer is right
     span_missing: bool = False  # a part of the question asks a date, number or name that no chosen sentence holds
+    span_withheld: bool = False  # a span was found but not said: its sentence offered several (answer.direct_choices)
     inferred: tuple | None = None  # (year, candidate): a date the direct answer worked out from that sentence
     fragment: bool = False  # a follow-up fragment (« et en Chine ? ») made whole from the previous question
     verified: dict | None = None  # the teacher-verified answer served instead of a new one ({answer_id, status, time})
@@ -237,7 +238,7 @@ class AnswerChain:
         state.features = answerability.features(
             qwords, set().union(*(c.found for c in cands)),  # every lead is itself a candidate: its own words
             set().union(*(matched(qwords, content_words(c.text)) for c in state.selected)),
-            cands, state.selected, state.passages, kind is not None, direct is not None,
+            cands, state.selected, state.passages, kind is not None, direct is not None or state.span_withheld,
             state.standalone != state.clean)
         if direct is None:
             opening = self._opening(state, question_words(state.clean, topic) or qwords)
@@ -371,6 +372,10 @@ class AnswerChain:
             state.span_missing = state.span_missing or missing
         if not spans:
             return None
+        most = self.settings.answer.direct_choices
+        if most and len(parts) == 1 and spans[0].choices > most:
+            state.span_withheld = True  # « 1990 » or « 1999 »? the sentence says which: it opens the answer
+            return None
         state.short_answer = " ; ".join(sp.text for sp in spans)
         if open_part and self.settings.answer.open_part_sentence:
             whole = self._with_open_part(state, spans, cited, order, topic)
@@ -415,9 +420,10 @@ class AnswerChain:
     def _opening(self, state: State, qwords: set[str]) -> AnswerSentence | None:
         """« Selon l'article, <clauses> [n]. »: an open question whose first quoted sentence is longer than
         ``answer.open_opening_words`` opens with the run of that sentence's own clauses that answers
-        (``kalan.rag.opening``); the full quote follows. ``short_answer`` stays null (an open question)."""
+        (``kalan.rag.opening``); the full quote follows. ``short_answer`` stays null (an open question, or a
+        span withheld among several, ``answer.direct_choices``)."""
         budget = self.settings.answer.open_opening_words
-        if not budget or not state.sentences or expected_type(state.clean) is not None:
+        if not budget or not state.sentences or (expected_type(state.clean) is not None and not state.span_withheld):
             return None
         leaning = self._lead_opening(state, qwords, budget)
         if leaning is not None:

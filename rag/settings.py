@@ -370,6 +370,14 @@ class AnswerSettings(BaseModel):
         "(kalan.rag.answerability, fitted per embedder on the tune halves), Kalan refuses; empty: the threshold "
         "fitted with the embedder's calibration; 0: off.",
     )
+    direct_choices: int = Field(
+        1, description="A one-part question's direct answer is said only when its sentence offers at most this many "
+        "spans of the asked kind (0: always said). With two or more, the span finder picks the right one about half "
+        "the time, and a wrong fact in bold above a quote that says the right one teaches the wrong one: the answer "
+        "then opens with the sentence itself (its clauses around the question's words when it is long), and "
+        "short_answer is null. Test halves: ten sets fact first 194 -> 201, wrong direct answers 30 -> 16; PIAF kept "
+        "294 -> 317, 96 -> 43; no pass moves (BENCHMARKS.md, thirty-fifth pass).",
+    )
     direct_share: float = Field(
         0.75, description="The direct answer's span is taken from the best sentence, or from another selected "
         "sentence scoring at least this share of the best one.",

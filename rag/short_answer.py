@@ -40,12 +40,14 @@ from kalan.rag.text import FRENCH_STOPWORDS, fold, tokenize
 
 @dataclass(frozen=True)
 class Span:
-    """``text`` is ``sentence[start:end]``; ``framed`` the direct answer shown first."""
+    """``text`` is ``sentence[start:end]``; ``framed`` the direct answer shown first; ``choices`` the number of
+    spans of the asked kind the sentence offered (1 for a span worked out or read from the parse)."""
 
     start: int
     end: int
     text: str
     framed: str
+    choices: int = 1
 
 
 # « 14 octobre 2025 », « octobre 2025 », « 1er octobre », « les années 1960 », « 1960 »; « années » as written
@@ -416,7 +418,7 @@ def find_span(question: str, sentence: str, kind: str | None = None, topic: froz
 
     s, e = min(spans, key=lambda sp: (about_topic(sp), repeats(sp), restates(sp), distance(sp), sp[0]))
     text = sentence[s:e]
-    return Span(s, e, text, _frame(kind, question, text))
+    return Span(s, e, text, _frame(kind, question, text), len(spans))
 
 
 _TYPE_KEYS = frozenset(w[:4] for w in TYPE_WORDS)  # « année », « jour »: the asked kind, no word of the event
@@ -481,7 +483,7 @@ def attached(question: str, sentence: str, span: Span, parse: bool = False) -> S
     if start == span.start:
         return span
     text = sentence[start:span.end]
-    return Span(start, span.end, text, text[:1].upper() + text[1:])
+    return Span(start, span.end, text, text[:1].upper() + text[1:], span.choices)
 
 
 _ARTICLES = frozenset({"le", "la", "les", "l'"})
@@ -532,7 +534,7 @@ def counted(sentence: str, span: Span) -> Span:
     if end == span.end:
         return span
     text = sentence[span.start:end]
-    return Span(span.start, end, text, text[:1].upper() + text[1:])  # a count's frame is its own words
+    return Span(span.start, end, text, text[:1].upper() + text[1:], span.choices)  # a count's frame: its own words
 
 
 def described(question: str, sentence: str, span: Span, max_words: int = 10) -> Span:
@@ -576,7 +578,7 @@ def described(question: str, sentence: str, span: Span, max_words: int = 10) -> 
         text = text[:1].lower() + text[1:]
     if len(text.split()) > max_words or not balanced(text) or not _new(text, question):
         return span
-    return Span(span.start, span.end, span.text, f"{span.framed}, {text}")
+    return Span(span.start, span.end, span.text, f"{span.framed}, {text}", span.choices)
 
 
 def _attached_start(question: str, sentence: str, s: int, e: int) -> int:

@@ -109,7 +109,8 @@ def test_the_chain_refuses_a_neighbours_name_and_the_setting_switches_it_off(tmp
     (corpus / "sommet.md").write_text("---\ntitle: Sommet de Santiago\n---\n# Sommet\n" + GOV + "\n", encoding="utf-8")
     settings = load_settings(data_dir=tmp_path / "data", embedding={"mode": "fake"},
                              answer={"min_retrieval_score": -1.0, "min_support": -1.0, "min_answer_score": -1.0,
-                                     "min_answer_score_follow_up": -1.0, "min_answerability": 0.0})
+                                     "min_answer_score_follow_up": -1.0, "min_answerability": 0.0,
+                                     "direct_choices": 0})  # several names in a sentence: said, to see the check
     s = KalanService(settings)
     ingest_corpus(settings, corpus, s.store, s.embedder, progress=False)
     q = "Qui est le ministre chilien de l'intérieur ?"  # lower case: « Intérieur » would be an unknown name

@@ -147,9 +147,31 @@ Les habitants y organisent chaque été une fête de quartier.
 
 @pytest.mark.parametrize("on", [True, False])
 def test_a_date_attached_to_another_event_does_not_answer(tmp_path, on):
-    svc = _service(tmp_path, article=ANOTHER_EVENT, event_window=8 if on else 0, require_span=True)
+    svc = _service(tmp_path, article=ANOTHER_EVENT, event_window=8 if on else 0, require_span=True,
+                   direct_choices=0)  # two years in the sentence: said anyway, to see the event check alone
     r = svc.ask("Le pont de quarante mètres a été inauguré en quelle année ?")
     if on:  # « (1862-1931) » beside another man's name dates no bridge: span_absent refuses
         assert r["refused"] and r["refusal_reason"] == "fait_absent" and r["short_answer"] is None
     else:
         assert not r["refused"] and r["short_answer"] == "1862"
+
+
+TWO_YEARS = """Le pont de Vernes
+
+Après les crues de 1910, le pont de Vernes, long de quarante mètres, fut reconstruit en 1923 par la commune.
+Les habitants y organisent chaque été une fête de quartier.
+"""
+
+
+@pytest.mark.parametrize("most", [1, 0])
+def test_a_span_among_several_of_the_asked_kind_is_not_said_in_bold(tmp_path, most):
+    """« 1910 » or « 1923 »? With two years in its sentence the span finder picks right about half the time:
+    the answer opens with the sentence, short_answer is null, and nothing is refused for it."""
+    svc = _service(tmp_path, article=TWO_YEARS, direct_choices=most)
+    r = svc.ask("Le pont de quarante mètres a été reconstruit en quelle année ?")
+    assert not r["refused"]
+    if most:
+        assert r["short_answer"] is None and r["sentences"][0]["role"] != "direct"
+        assert "1923" in r["sentences"][0]["text"]  # the sentence that says which year
+    else:
+        assert r["short_answer"] in ("1910", "1923") and r["sentences"][0]["role"] == "direct"

@@ -505,3 +505,10 @@ def test_a_question_without_words_of_its_own_is_not_checked():
     sentence = "En 1813, les soldats de l’empereur durent refluer en deçà des Pyrénées."
     span = find_span("et c'etait qd ?", sentence, "date")
     assert span is not None and event_attached("et c'etait qd ?", sentence, span, 8)
+
+
+def test_a_span_counts_the_spans_of_the_asked_kind_its_sentence_offered():
+    two = find_span("En quelle année le pont fut-il reconstruit ?", "Après les crues de 1910, le pont fut reconstruit en 1923.")
+    one = find_span("En quelle année le pont fut-il reconstruit ?", "Le pont fut reconstruit en 1923.")
+    assert two is not None and two.choices == 2
+    assert one is not None and one.choices == 1 and one.text == "1923"
