@@ -37,7 +37,7 @@ from pathlib import Path
 
 from kalan.evals.conversation import mid_conversation
 from kalan.evals.metrics import short_answer_right
-from kalan.evals.runner import load_cases, off_question_counts, run_case
+from kalan.evals.runner import load_cases, off_question_counts, run_case, spanned
 from kalan.evals.split import select
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,8 +139,7 @@ def totals(rows: list[dict]) -> dict[str, int]:
         "faux sous citation": sum(not r["refused"] and not r["passed"] for r in rows),
         "citations des réponses justes": quotes,
         "citations hors question": off,
-        WRONG_DIRECT: sum(bool(not r["refused"] and r.get("short_answer") and r.get("expected_facts")
-                               and not short_answer_right(r["expected_facts"], r["short_answer"])) for r in answerable),
+        WRONG_DIRECT: sum(not short_answer_right(r["expected_facts"], r["short_answer"]) for r in spanned(answerable)),
     }
 
 

@@ -78,6 +78,11 @@ def off_question_counts(rows: list[dict]) -> tuple[int, int]:
     return sum(off for off, _ in counts), sum(n for _, n in counts)
 
 
+def spanned(answerable: list[dict]) -> list[dict]:
+    """The answered answerable rows that open with a bold direct answer and can be checked against their facts."""
+    return [r for r in answerable if not r["refused"] and r.get("short_answer") and r.get("expected_facts")]
+
+
 def _off_question_rate(rows: list[dict]) -> float | None:
     off, quotes = off_question_counts(rows)
     return off / quotes if quotes else None
@@ -91,7 +96,7 @@ def aggregate(rows: list[dict]) -> dict:
     refused = [bool(r["refused"]) for r in rows]
     gold_unans = [not r["answerable"] for r in rows]
     lat = [r["latency_ms"] for r in rows if r["latency_ms"]]
-    spanned = [r for r in ans if not r["refused"] and r.get("short_answer") and r.get("expected_facts")]
+    bold = spanned(ans)
     m = {
         "pass_rate": sum(r["passed"] for r in rows) / len(rows) if rows else None,
         "answerable_pass_rate": sum(r["passed"] for r in ans) / len(ans) if ans else None,
@@ -111,11 +116,11 @@ def aggregate(rows: list[dict]) -> dict:
         "off_question_quote_rate": _off_question_rate(ans),
         # the bold direct answer a student reads first: of the answered answerable cases that have one, the
         # share whose span says an expected fact (a wrong span misleads even when the quote below is right)
-        "short_answer_right_rate": (sum(M.short_answer_right(r["expected_facts"], r["short_answer"]) for r in spanned)
-                                    / len(spanned)) if spanned else None,
+        "short_answer_right_rate": (sum(M.short_answer_right(r["expected_facts"], r["short_answer"]) for r in bold)
+                                    / len(bold)) if bold else None,
         # the same spans read exactly (SQuAD's token F1, mean): a span that says more or less than the fact
-        "short_answer_f1": (sum(M.short_answer_f1(r["expected_facts"], r["short_answer"]) for r in spanned)
-                            / len(spanned)) if spanned else None,
+        "short_answer_f1": (sum(M.short_answer_f1(r["expected_facts"], r["short_answer"]) for r in bold)
+                            / len(bold)) if bold else None,
         # stricter than answerable_pass_rate: passed *and*, when the answer opens with a bold direct answer, that
         # span says an expected fact (a pass whose fact stands only in a runner-up quote, under a wrong direct
         # answer, is a lucky pass: the student reads the wrong answer first)

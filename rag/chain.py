@@ -299,8 +299,9 @@ class AnswerChain:
 
     def _direct(self, state: State, order: list[int], topic: frozenset[str]) -> AnswerSentence | None:
         """« Depuis 1960 [1]. »: for each part of the question that asks a date, a number or a name, the span
-        of the best selected sentence that holds one, said first. None for open questions or when no selected
-        sentence holds such a span (the refusal decision then speaks). A follow-up's span must not be the
+        of the best selected sentence that holds one, said first. None for open questions, when no selected
+        sentence holds such a span (the refusal decision then speaks), or when the span's sentence offered more
+        than ``answer.direct_choices`` of the asked kind (``state.span_withheld``). A follow-up's span must not be the
         previous answer's own direct answer (« Et à qui a-t-il écrit ? » after « Abdoulaye Diop »)."""
         if not self.settings.answer.direct_answer or not state.selected:
             return None

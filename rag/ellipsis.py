@@ -89,9 +89,9 @@ def _dislocated(question: str, toks: tuple, pronoun: int) -> bool:
     """The subject pronoun at ``pronoun`` repeats the noun written right before it (« la russie elle … », « Poutine
     il a dit quoi ? »): a noun after a definite article, or a capitalised name, with no hyphen between it and the
     pronoun (« aide-t-il » is an inversion); after a comma, a noun the question named anywhere before it (« le
-    premier mari de madame de maintenon, l'ecrivain, il … »). A possessive (« sa corne elle … ») or a demonstrative (« ce pays il
-    … ») still leans on what came before, and so does a lower-case bare word (« aide il … » cannot be told from
-    a name without a parse)."""
+    premier mari de madame de maintenon, l'ecrivain, il … »). A possessive (« sa corne elle … ») or a
+    demonstrative (« ce pays il … ») still leans on what came before, and so does a lower-case bare word (« aide
+    il … » cannot be told from a name without a parse)."""
     k = pronoun - 1
     if toks[pronoun].text not in _REPEATING or toks[pronoun].glued or k < 0:
         return False

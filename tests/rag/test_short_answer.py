@@ -508,7 +508,8 @@ def test_a_question_without_words_of_its_own_is_not_checked():
 
 
 def test_a_span_counts_the_spans_of_the_asked_kind_its_sentence_offered():
-    two = find_span("En quelle année le pont fut-il reconstruit ?", "Après les crues de 1910, le pont fut reconstruit en 1923.")
-    one = find_span("En quelle année le pont fut-il reconstruit ?", "Le pont fut reconstruit en 1923.")
+    question = "En quelle année le pont fut-il reconstruit ?"
+    two = find_span(question, "Après les crues de 1910, le pont fut reconstruit en 1923.")
+    one = find_span(question, "Le pont fut reconstruit en 1923.")
     assert two is not None and two.choices == 2
     assert one is not None and one.choices == 1 and one.text == "1923"
