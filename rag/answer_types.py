@@ -167,7 +167,34 @@ def _subordinate_when(toks, when) -> bool:
     words = [t.text for t in toks if t.kind == "word"]
     others = {t.text for i, t in enumerate(toks) if i != when.first}
     asks = bool(others & _ASKING) or (when.first > 0 and words[:1] == ["qui"]) or words[-1:] == ["qui"]
-    return asks and sum(t.kind == "word" for t in toks[when.last:]) >= 2
+    return (asks and sum(t.kind == "word" for t in toks[when.last:]) >= 2) or _between_clauses(toks, when.first)
+
+
+_FINITE = frozenset(lx.FINITE_AUXILIARIES)
+_WHEN_PREPOSITIONS = frozenset(lx.WHEN_PREPOSITIONS)
+_CLEFT = frozenset({"que", "qu'", "qu", "est-ce", "-"})
+
+
+def _finite(word: str) -> bool:
+    """A form of « être » or « avoir », or an imperfect (« existait », « bloquaient »): a clause's verb."""
+    return word in _FINITE or (len(word) >= 5 and word.endswith(("ait", "aient")))
+
+
+def _between_clauses(toks, i: int) -> bool:
+    """« ça a tenu quand l'URSS est tombée ? », « le fil a été coupé quand l'URSS est tombée ? »: a « quand » after
+    a clause that has its verb and before one that has its subject and then its verb joins the two; the question
+    asks yes or no (or what its other words ask), not a date. Still asked: « quand » opening the question or after
+    a preposition (« depuis quand »), before « que » or an inverted verb (« c'est quand qu'on fête … »,
+    « quand est-il né »), or before a subject with no verb (« ça a commencé quand, leurs projets ? »)."""
+    before = [t.text for t in toks[:i] if t.kind == "word"]
+    after = []
+    for t in toks[i + 1:]:
+        if t.kind != "word" and t.text != "-":
+            break
+        after.append(t.text)
+    if not before or before[-1] in _WHEN_PREPOSITIONS or not after or after[0] in _CLEFT or _finite(after[0]):
+        return False
+    return any(_finite(w) for w in before[1:]) and any(_finite(w) for w in after[1:5])
 
 
 _NUMBER_WORDS = frozenset(lx.NUMBER_WORDS)
