@@ -55,6 +55,7 @@ DATE = Phrases("=1er {MONTHS} <year>", "<day> {MONTHS} <year>", "{MONTHS} <year>
                 "<day> {MONTHS}", "les? =années <year>", "<year>", MONTHS=lx.MONTHS)
 # A count as written, with its unit and what it counts (« plus d'un millier d'étudiants », « 300 MW »): the one
 # character-level grammar left here (digit groups « 1 000 », units glued or not, the counted noun's own letters).
+# The counted noun's second word is written in lower case whatever the flags: « 2008 par Thomas » counts nothing.
 _NUMBER_WORD = r"(?:(?:\d+(?:[ .,]\d+)*|" + "|".join(lx.COUNT_WORDS) + r")(?![\w]))"
 _HEDGE = r"(?:plus|moins|près|pres|environ|quelque|quelques|au moins|jusqu['’]à)"
 _QUANTITY = re.compile(  # what is counted is no hedge opening the next count (« en 2016 plus d'un tiers »)
@@ -62,7 +63,7 @@ _QUANTITY = re.compile(  # what is counted is no hedge opening the next count (�
     rf"(?:\bentre\s+{_NUMBER_WORD}\s+et\s+{_NUMBER_WORD}|"  # a range, « entre 1 et 5 noises »
     rf"\b{_NUMBER_WORD}(?:[\s-]+(?:et[\s-]+(?=[^\W\d_]))?{_NUMBER_WORD})*)"  # « vingt et un », not « 2003 et 12 »
     rf"(?:\s*(?:%|pour\s*cent|°C|km|m|kg|t|MW|GW|kW|€|\$)(?!\w))?"
-    rf"(?:\s+(?!{_HEDGE}\b)(?:de\s+|d['’]|des\s+)?[^\W\d_][\w’'-]*(?:\s+[a-zà-ÿ][\w’'-]*)?)?",
+    rf"(?:\s+(?!{_HEDGE}\b)(?:de\s+|d['’]|des\s+)?[^\W\d_][\w’'-]*(?:\s+(?-i:[a-zà-ÿ])[\w’'-]*)?)?",
     re.IGNORECASE,
 )
 _UNIT_AFTER = Phrases("quelques <unit>", unit=time_unit)
