@@ -94,9 +94,91 @@ def _number_parts(word: str) -> list[str]:
     return [word]
 
 
+_UNITS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
+          "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16}
+_TENS = {"vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}
+_CARDINALS = {**_UNITS, **_TENS, "cent": 100, "cents": 100, "mille": 1000}
+
+
+def _ordinal(word: str) -> str:
+    """« cinq » -> « cinquieme », « neuf » -> « neuvieme », « douze » -> « douzieme »."""
+    stem = {"cinq": "cinqu", "neuf": "neuv"}.get(word, word[:-1] if word.endswith("e") else word)
+    return stem + "ieme"
+
+
+_ORDINALS = {_ordinal(w): v for w, v in _CARDINALS.items() if w not in ("cents", "vingts")}
+_NUMBER_KEYS = frozenset(_CARDINALS) | frozenset(_ORDINALS)
+_PAUSES = str.maketrans({c: "\n" for c in ",;:.!?()[]«»\"/…"})  # a number in words does not run across them
+_ORDINAL_ENDS = ("e", "eme", "er", "ere", "ieme")
+
+
+def _ordinal_digits(word: str) -> str | None:
+    """« 65e », « 1er », « 3eme » -> « 65 », « 1 », « 3 »."""
+    digits = word.rstrip("abcdefghijklmnopqrstuvwxyz")
+    return digits if digits.isdigit() and word[len(digits):] in _ORDINAL_ENDS else None
+
+
+def _follows(low: int, v: int) -> bool:
+    """``v`` continues a number whose last two digits are ``low``: after nothing (or a hundred), a ten then a unit
+    (« vingt-deux »), « soixante » or « quatre-vingt » then up to nineteen (« soixante-dix-sept »), « dix » then
+    seven to nine (« dix-sept »)."""
+    return (not low or (low >= 20 and low % 10 == 0 and v < 10) or (low in (60, 80) and v < 20)
+            or (low == 10 and 7 <= v <= 9) or (low in (70, 90) and 7 <= v <= 9))
+
+
+def _numbers_as_digits(ws: list[str]) -> list[str]:
+    """Numbers written in words, or as ordinals, become their digits (« soixante-cinq » and « 65ᵉ » -> « 65 »,
+    « deux » -> « 2 »): a question that writes « les 65 ans » or « les 2 pays » meets the article's « Soixante-cinq
+    ans », « 65ᵉ anniversaire », « les deux pays ». « un », « une » and « premier » stay words (articles, titles)."""
+    out: list[str] = []
+    i = 0
+    while i < len(ws):
+        w = ws[i]
+        if w[0].isdigit() and (digits := _ordinal_digits(w)) is not None:
+            out.append(digits)
+            i += 1
+            continue
+        if w not in _CARDINALS and w not in _ORDINALS:
+            out.append(w)
+            i += 1
+            continue
+        total, current, j = 0, 0, i
+        while j < len(ws):
+            x = ws[j]
+            if x == "et" and current and j + 1 < len(ws) and ws[j + 1] in ("un", "une", "onze", "unieme", "onzieme"):
+                j += 1
+                continue
+            if x in ("un", "une", "unieme") and j > i and ws[j - 1] == "et":
+                current += 1
+            elif x in _ORDINALS or x in _CARDINALS:
+                v = _ORDINALS.get(x, _CARDINALS.get(x))
+                if v == 100:
+                    current = max(current, 1) * 100
+                elif v == 1000:
+                    total += max(current, 1) * 1000
+                    current = 0
+                elif v == 20 and 2 <= current <= 9 and j > i and ws[j - 1] in _UNITS:
+                    current *= 20  # « quatre-vingt(s) »
+                elif _follows(current % 100, v):
+                    current += v
+                else:
+                    break  # « cinq six » are two numbers
+            else:
+                break
+            j += 1
+            if x in _ORDINALS:
+                break  # an ordinal ends its number
+        out.append(str(total + current))
+        i = j
+    return out
+
+
 def tokenize(text: str, stem: bool = True) -> list[str]:
-    """BM25 tokens: folded words without stop words, Snowball-stemmed when ``stem``."""
-    toks = [p for w in words(text) if w not in FRENCH_STOPWORDS for p in _number_parts(w)]
+    """BM25 tokens: folded words without stop words, numbers as digits, Snowball-stemmed when ``stem``."""
+    read = words(text)
+    if any(w in _NUMBER_KEYS or (w[0].isdigit() and w[-1] in "er") for w in read):  # « cinq, six »: two numbers
+        read = [w for piece in text.translate(_PAUSES).split("\n") for w in _numbers_as_digits(words(piece))]
+    toks = [p for w in read if w not in FRENCH_STOPWORDS for p in _number_parts(w)]
     if stem and (st := _stemmer()) is not None:
         toks = st.stemWords(toks)
     return toks

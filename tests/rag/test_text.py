@@ -41,3 +41,16 @@ def test_numbers_joined_by_a_hyphen_are_each_a_token():
                                                                    "2015"]
     assert "1247" in content_words("capitale du Brandebourg (1247-1701)")
     assert tokenize("COVID-19, 12-a") == ["covid", "19", "12-a"]  # a letter after the hyphen: one word as before
+
+
+def test_numbers_in_words_and_ordinals_are_their_digits():
+    # a student writes « les 65 ans », « les 2 pays »; the article « Soixante-cinq ans », « 65ᵉ anniversaire », « les
+    # deux pays »
+    assert content_words("les 65 ans") <= content_words("Soixante-cinq ans après leurs premiers échanges")
+    assert "65" in content_words("le 65ᵉ anniversaire") and "65" in content_words("le soixante-cinquième")
+    assert content_words("les 2 pays") == content_words("les deux pays")
+    assert tokenize("quatre-vingt-dix, deux mille vingt-cinq, trois cents, vingt et un, soixante et onze") == [
+        "90", "2025", "300", "21", "71"]
+    assert tokenize("la deuxième fois, le 1er mars, le 2e tour") == ["2", "fois", "1", "mar", "2", "tour"]
+    # « un », « une » are articles, « premier » a title: they stay words
+    assert tokenize("un pays, une ville, le Premier ministre") == ["pay", "vill", "premi", "ministr"]
