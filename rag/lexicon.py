@@ -136,9 +136,8 @@ REFERRING_PRONOUNS = ("il", "elle", "lui", "ils", "elles", "eux")
 COPULAS = ("est", "sont", "etait", "etaient", "fut")
 # finite forms of « être » and « avoir » (folded): a clause has its verb (« ça a tenu », « l'URSS est tombée »);
 # ``answer_types`` also reads an imperfect ending (« existait »). Not modals: « on peut savoir quand … » asks.
-FINITE_AUXILIARIES = ("est", "sont", "etait", "etaient", "fut", "furent", "sera", "seront", "serait", "suis", "es",
-                      "sommes", "etes", "a", "ont", "avait", "avaient", "eut", "aura", "auront", "aurait", "ai", "as",
-                      "avons", "avez")
+FINITE_AUXILIARIES = COPULAS + ("furent", "sera", "seront", "serait", "suis", "es", "sommes", "etes", "a", "ont",
+                                 "avait", "avaient", "eut", "aura", "auront", "aurait", "ai", "as", "avons", "avez")
 # words after which « quand » is the asked date itself (« depuis quand », « jusqu'à quand », « à partir de quand »)
 WHEN_PREPOSITIONS = ("depuis", "jusqu'", "jusqu", "de", "d'", "des", "a", "pour", "partir")
 

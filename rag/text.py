@@ -138,7 +138,7 @@ def _numbers_as_digits(ws: list[str]) -> list[str]:
             out.append(digits)
             i += 1
             continue
-        if w not in _CARDINALS and w not in _ORDINALS:
+        if w not in _NUMBER_KEYS:
             out.append(w)
             i += 1
             continue
@@ -150,8 +150,8 @@ def _numbers_as_digits(ws: list[str]) -> list[str]:
                 continue
             if x in ("un", "une", "unieme") and j > i and ws[j - 1] == "et":
                 current += 1
-            elif x in _ORDINALS or x in _CARDINALS:
-                v = _ORDINALS.get(x, _CARDINALS.get(x))
+            elif x in _NUMBER_KEYS:
+                v = _ORDINALS.get(x) or _CARDINALS[x]
                 if v == 100:
                     current = max(current, 1) * 100
                 elif v == 1000:
