@@ -438,7 +438,7 @@ class AnswerChain:
             if weight and state.qvec is not None else None
         chosen = choose_opening(first.text, qwords, budget, self.settings.answer.open_opening_novelty,
                                 prefix_words=budget + 4, similarity=similarity, cosine_weight=weight,
-                                clauses=self._clauses(first.text))
+                                clauses=self._clauses(first.text), joins=self._joins(first.text))
         if chosen is None or n not in first.quote_spans:
             return None
         start = first.quote_spans[n][0]
@@ -461,6 +461,14 @@ class AnswerChain:
         if past != run.start and stands_alone(clauses, past, run.end):
             return replace(run, start=past, text=sentence[past:run.end])
         return excerpt_of(sentence, run)
+
+    def _joins(self, sentence: str) -> frozenset[int]:
+        """Where the parse says a joined clause of ``sentence`` begins (a coordinating conjunction, a relative
+        pronoun): a long clause without punctuation is also cut there for the opening (``answer.opening_joins``)."""
+        if not self.settings.answer.opening_joins:
+            return frozenset()
+        clauses = read_clauses(sentence)
+        return frozenset() if clauses is None else clauses.clause_starts
 
     def _clauses(self, sentence: str) -> Clauses | None:
         """The main clauses of a quoted sentence, when openings must stand alone (``answer.opening_clauses``)."""

@@ -39,6 +39,13 @@ class Clauses:
     after_conjunction: tuple[tuple[int, int], ...] = ()  # (a coordinating conjunction's offset, the next word's)
     phrases: frozenset[int] = frozenset()  # offsets where a noun phrase begins (its determiner or its noun)
     verbs: tuple[tuple[int, int, tuple[int, ...]], ...] = ()  # every finite verb outside a relative: as ``mains``
+    relatives: frozenset[int] = frozenset()  # offsets of the relative pronouns
+
+    @property
+    def clause_starts(self) -> frozenset[int]:
+        """Where a joined clause begins: a coordinating conjunction or a relative pronoun (not a subordinating
+        « que », which also opens a comparison: « plus longue que les personnes … »)."""
+        return frozenset(a for a, _ in self.after_conjunction) | self.relatives
 
 
 def _relative(tok) -> bool:
@@ -81,7 +88,8 @@ def from_doc(doc) -> Clauses:
     after = tuple((t.idx, doc[t.i + 1].idx) for t in doc[:-1] if t.pos_ == "CCONJ")
     phrases = frozenset(n.left_edge.idx for n in doc
                         if n.pos_ in ("NOUN", "PROPN") and n.left_edge.pos_ in _PHRASE_OPENERS)
-    return Clauses(tuple(mains), joins, after, phrases, tuple(verbs))
+    relatives = frozenset(t.idx for t in doc if _relative(t))
+    return Clauses(tuple(mains), joins, after, phrases, tuple(verbs), relatives)
 
 
 @lru_cache(maxsize=4096)

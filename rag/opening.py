@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from kalan.rag.clauses import Clauses, opening_word, stands_alone
 from kalan.rag.extractive import matched, novelty
 from kalan.rag.phrases import tokens
+from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import FRENCH_STOPWORDS, content_words, fold
 
 FRAME = "Selon l'article, "  # the fixed French frame of the opening (issue #13)
@@ -55,10 +56,13 @@ class Opening:
         return FRAME + self.text
 
 
-def segments(sentence: str) -> list[tuple[int, int]]:
+def segments(sentence: str, joins: Sequence[int] = (), max_words: int = 0) -> list[tuple[int, int]]:
     """The sentence's clauses as ``(start, end)`` offsets, cut at its commas (not a decimal comma: « 28,70 »),
     semicolons, colons, parentheses and spaced dashes (« — », « - » with a space before; not « russo-malien »);
-    each stripped of spaces and punctuation at its ends, empty ones left out."""
+    each stripped of spaces and punctuation at its ends, empty ones left out. A clause of more than ``max_words``
+    words is also cut before each word of ``joins`` inside it (where the parse says a joined clause begins:
+    « … où il perd face à Matt Sydal », « … et avance jusqu'à … »), so that a long clause without punctuation
+    still offers runs that fit."""
     toks = tokens(sentence)
     cuts = []
     for i, t in enumerate(toks):
@@ -74,9 +78,25 @@ def segments(sentence: str) -> list[tuple[int, int]]:
     for start, end in cuts + [(len(sentence), len(sentence))]:
         piece = _strip(sentence, pos, start)
         if piece is not None:
-            out.append(piece)
+            out.extend(_cut_long(sentence, piece, joins, max_words))
         pos = end
     return out
+
+
+def _cut_long(sentence: str, piece: tuple[int, int], joins: Sequence[int], max_words: int) -> list[tuple[int, int]]:
+    """``piece`` cut before each of ``joins`` inside it when it has more than ``max_words`` words."""
+    start, end = piece
+    if not joins or not max_words or word_count(sentence[start:end]) <= max_words:
+        return [piece]
+    ends = [b for _, b in sentence_spans(sentence, start, end)[:-1]]  # a quote of two sentences is cut between
+    out, pos = [], start
+    for cut in sorted({j for j in joins if start < j < end} | set(ends)):
+        part = _strip(sentence, pos, cut)
+        if part is not None:
+            out.append(part)
+        pos = cut
+    part = _strip(sentence, pos, end)
+    return out + ([part] if part is not None else [])
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -106,7 +126,7 @@ def word_count(text: str) -> int:
 
 def choose(sentence: str, qwords: set[str], max_words: int = 26, novelty_weight: float = 0.3,
            prefix_words: int = 30, similarity: Callable[[list[str]], Sequence[float]] | None = None,
-           cosine_weight: float = 0.0, clauses: Clauses | None = None) -> Opening | None:
+           cosine_weight: float = 0.0, clauses: Clauses | None = None, joins: Sequence[int] = ()) -> Opening | None:
     """The run of consecutive clauses of ``sentence`` (for each first clause, the longest that fits ``max_words``
     words with its brackets and quotes balanced) that holds the most of ``qwords`` (each weighted by its rarity
     among the clauses) plus ``novelty_weight`` times its novelty; ties go to the longer run, then the earlier
@@ -114,10 +134,11 @@ def choose(sentence: str, qwords: set[str], max_words: int = 26, novelty_weight:
     sentence's own first ``prefix_words`` words (what the full quote already shows first) or the best run opens
     the sentence. With ``prefix_words`` 0 there is no floor and the run may open the sentence (``from_best``: the
     quote does not show this sentence first). With ``clauses`` (``kalan.rag.clauses``), only runs that stand
-    alone as a sentence are taken: a main clause whole, no joining word first."""
+    alone as a sentence are taken: a main clause whole, no joining word first. ``joins``: where the parse says a
+    joined clause begins; a clause longer than ``max_words`` is also cut there (``segments``)."""
     if word_count(sentence) <= max_words:
         return None
-    segs = segments(sentence)
+    segs = segments(sentence, joins, max_words)
     if len(segs) < 2:
         return None
     seg_words = [content_words(sentence[s:e]) for s, e in segs]

@@ -292,6 +292,14 @@ class AnswerSettings(BaseModel):
         "relique de la Crèche. », but the first sentence holds the fact more often (tune halves: ten sets "
         "direct-first -4, PIAF kept -1; BENCHMARKS.md, twenty-third and twenty-sixth passes).",
     )
+    opening_joins: bool = Field(
+        True, description="An open question's opening (open_opening_words) may also cut a clause longer than "
+        "open_opening_words without punctuation before a word where the parse stored at ingestion says a joined "
+        "clause begins (a coordinating conjunction, a relative pronoun: « … et les 1 000 kilomètres de Paris avec "
+        "son compatriote Rolf Stommelen »), and between two sentences of one quote, so that a fact past the first 30 "
+        "words of a long sentence can still open the answer (kalan.rag.opening.segments). Direct-first: PIAF kept "
+        "tune 329 -> 332, test 316 -> 317; no pass moved (BENCHMARKS.md, thirty-seventh pass).",
+    )
     opening_excerpt: bool = Field(
         True, description="An opening run that does not stand alone as a sentence (kalan.rag.clauses, read from the "
         "parse stored at ingestion) is quoted as a cut, « Selon l'article, « … de permettre l'accès … » [1]. », "

@@ -144,3 +144,14 @@ def test_the_chain_quotes_a_run_that_is_no_sentence_as_a_cut(tmp_path, parsed):
     assert run in harbour and not harbour.startswith(run)  # a run from inside the sentence…
     assert cut["text"].startswith(FRAME + "« … " + run)  # …quoted as a cut, its words unchanged
     assert cut["citations"] == plain["citations"]
+
+
+def test_clause_starts_are_coordinating_conjunctions_and_relative_pronouns_not_a_comparison(parsed):
+    starts = parsed[COLUMN].clause_starts
+    assert COLUMN.index("et se retranche") in starts
+    words = {COLUMN[i:].split()[0] for i in starts}
+    assert words <= {"et", "qui", "que", "dont", "où", "mais", "ou"}
+    s = "Les personnes à la peau mate ont besoin d'une exposition plus longue que les personnes dont la peau est claire."
+    clauses = read(s)
+    assert s.index("dont") in clauses.clause_starts
+    assert s.index("que les") not in clauses.clause_starts  # « plus longue que »: a comparison, no clause

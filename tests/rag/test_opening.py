@@ -153,3 +153,40 @@ def test_an_excerpt_fits_the_first_thirty_words_the_direct_first_figure_reads():
     cut = excerpt_of(s, Opening(s.index("mot0"), s.index("mot0") + len(words), words))
     answer = cut.framed + " [1]. La phrase entière suit [1]."
     assert first_sentence(answer).split()[-1].startswith("mot25")
+
+
+RACE = ("Après quelques podiums avec la peu puissante voiture de l'écurie et autres modèles plus anciens, il gagne en "
+        "1968 les 24 Heures de Daytona avec une 907 ainsi que les 12 Heures de Sebring avec le suisse Joseph Siffert "
+        "et les 1 000 kilomètres de Paris avec son compatriote Rolf Stommelen.")
+
+
+def _at(sentence: str, word: str) -> int:
+    return sentence.index(word)
+
+
+def test_a_long_clause_is_cut_where_a_joined_clause_begins_a_short_one_is_not():
+    joins = [_at(RACE, "ainsi que"), _at(RACE, "et les 1 000")]
+    plain = [RACE[a:b] for a, b in segments(RACE)]
+    cut = [RACE[a:b] for a, b in segments(RACE, joins, max_words=26)]
+    assert len(plain) == 2 and len(cut) == 4
+    assert cut[-1] == "et les 1 000 kilomètres de Paris avec son compatriote Rolf Stommelen"
+    assert "".join(cut).replace(" ", "") == "".join(plain).replace(" ", "")  # the same words, nothing lost
+    # the first clause (16 words) has a joining word inside it too: it stays whole
+    assert segments(RACE, joins + [_at(RACE, "et autres")], max_words=26)[0] == segments(RACE)[0]
+    assert segments(RACE, joins, max_words=0) == segments(RACE)  # no budget, no cut
+
+
+def test_a_long_clause_holding_two_sentences_is_cut_between_them():
+    s = ("Le club joue ses matchs au stade municipal depuis sa fondation dans les années vingt. Par la suite il "
+         "recrute des joueurs venus de toute la région pour monter en première division nationale")
+    assert len(segments(s, [s.index("pour")], max_words=10)) == 3
+    assert segments(s)[0] == (0, len(s))  # no comma: one clause, whatever its sentences
+
+
+def test_the_fact_past_thirty_words_opens_the_answer_when_its_clause_can_be_cut():
+    q = "Quelle course a-t-il gagné avec Rolf Stommelen ?"
+    joins = [_at(RACE, "ainsi que"), _at(RACE, "et les 1 000")]
+    assert choose(RACE, question_words(q), max_words=26, prefix_words=30) is None  # no run fits in the budget
+    chosen = choose(RACE, question_words(q), max_words=26, prefix_words=30, joins=joins)
+    assert chosen is not None and "1 000 kilomètres de Paris" in chosen.text
+    assert RACE[chosen.start:chosen.end] == chosen.text
