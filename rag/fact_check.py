@@ -35,6 +35,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kalan.rag import lexicon as lx
 from kalan.rag.nlp import french
 from kalan.rag.phrases import digit_groups
 from kalan.rag.sentences import sentence_spans
@@ -74,7 +75,6 @@ def parse(text: str):
     return french()(text)  # tagger, parser, lemmatizer and NER: the shared pipeline (kalan.rag.nlp)
 
 
-_ORDINAL_SUFFIXES = frozenset({"e", "eme", "ieme", "er", "ere", "re", "nd", "nde"})  # folded: « 65ᵉ » -> 65e
 
 
 def number_key(text: str) -> str:
@@ -93,7 +93,7 @@ def number_key(text: str) -> str:
         t = t[:start] + digits + t[end:]
     t = t.replace(",", ".").replace(" ", "")
     digits = t[: len(t) - len(t.lstrip("0123456789"))]
-    return f"{digits}e" if digits and t[len(digits):] in _ORDINAL_SUFFIXES else t
+    return f"{digits}e" if digits and t[len(digits):] in lx.ORDINAL_ENDS else t
 
 
 def _is_number(token) -> bool:

@@ -37,6 +37,9 @@ NUMBER_WORDS = ("deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"
                 "million", "millions", "milliard", "milliards", "dizaine", "dizaines", "centaine", "centaines",
                 "moitie", "tiers", "quart", "double", "triple")
 
+# folded endings that make digits a rank, not a count: « 65ᵉ », « 3ème », « 20ième », « 1er », « 1re », « 2nde »
+ORDINAL_ENDS = ("e", "eme", "ieme", "er", "ere", "re", "nd", "nde")
+
 # -- what a question asks for --------------------------------------------------------------------------------
 # « quel est le nombre / montant / taux … » asks a number
 COUNT_NOUNS = ("nombre", "montant", "somme", "chiffre", "pourcentage", "proportion", "taux", "budget", "cout", "prix",

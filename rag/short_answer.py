@@ -67,7 +67,6 @@ _QUANTITY = re.compile(  # what is counted is no hedge opening the next count (�
     re.IGNORECASE,
 )
 _UNIT_AFTER = Phrases("quelques <unit>", unit=time_unit)
-_ORDINAL_ENDS = ("e", "eme", "er", "ere")
 # a count's span ends on what is counted, not on a tool word after it (« 300 soldats sont » -> « 300 soldats »):
 # the stop words and adjunct prepositions, and of the one-letter ones only « d' », « l' », « à », not « m », « t »
 # (« 188 m » is a length)
@@ -134,7 +133,7 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
             parts = text.split()
             if not _counts(toks) or (parts[0] in ("un", "une") and not _counts(toks[1:])):
                 continue  # "un message", "un rayon d'environ": an article, not a count (« un million » counts)
-            if (toks[0].kind == "num" and len(toks) > 1 and toks[1].text in _ORDINAL_ENDS
+            if (toks[0].kind == "num" and len(toks) > 1 and toks[1].text in lx.ORDINAL_ENDS
                     and not (len(toks) > 2 and toks[2].glued and toks[2].kind != "punct")):
                 continue  # "65ᵉ anniversaire": a rank, not a count (fold turned « ᵉ » into « e »)
             is_duration = bool(TIME_LENGTH.search(toks) or _UNIT_AFTER.search(toks))

@@ -18,6 +18,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from kalan.rag import lexicon as lx
+
 _TRANSLATE = str.maketrans(
     {
         "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
@@ -109,13 +111,12 @@ def _ordinal(word: str) -> str:
 _ORDINALS = {_ordinal(w): v for w, v in _CARDINALS.items() if w not in ("cents", "vingts")}
 _NUMBER_KEYS = frozenset(_CARDINALS) | frozenset(_ORDINALS)
 _PAUSES = str.maketrans({c: "\n" for c in ",;:.!?()[]«»\"/…"})  # a number in words does not run across them
-_ORDINAL_ENDS = ("e", "eme", "er", "ere", "ieme")
 
 
 def _ordinal_digits(word: str) -> str | None:
     """« 65e », « 1er », « 3eme » -> « 65 », « 1 », « 3 »."""
     digits = word.rstrip("abcdefghijklmnopqrstuvwxyz")
-    return digits if digits.isdigit() and word[len(digits):] in _ORDINAL_ENDS else None
+    return digits if digits.isdigit() and word[len(digits):] in lx.ORDINAL_ENDS else None
 
 
 def _follows(low: int, v: int) -> bool:
@@ -176,7 +177,7 @@ def _numbers_as_digits(ws: list[str]) -> list[str]:
 def tokenize(text: str, stem: bool = True) -> list[str]:
     """BM25 tokens: folded words without stop words, numbers as digits, Snowball-stemmed when ``stem``."""
     read = words(text)
-    if any(w in _NUMBER_KEYS or (w[0].isdigit() and w[-1] in "er") for w in read):  # « cinq, six »: two numbers
+    if any(w in _NUMBER_KEYS or (w[0].isdigit() and _ordinal_digits(w) is not None) for w in read):  # « cinq, six »: two numbers
         read = [w for piece in text.translate(_PAUSES).split("\n") for w in _numbers_as_digits(words(piece))]
     toks = [p for w in read if w not in FRENCH_STOPWORDS for p in _number_parts(w)]
     if stem and (st := _stemmer()) is not None:

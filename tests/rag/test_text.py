@@ -54,3 +54,13 @@ def test_numbers_in_words_and_ordinals_are_their_digits():
     assert tokenize("la deuxième fois, le 1er mars, le 2e tour") == ["2", "fois", "1", "mar", "2", "tour"]
     # « un », « une » are articles, « premier » a title: they stay words
     assert tokenize("un pays, une ville, le Premier ministre") == ["pay", "vill", "premi", "ministr"]
+
+
+def test_every_ordinal_ending_of_the_lexicon_reads_as_its_digits_in_tokens_and_in_the_verifier():
+    from kalan.rag import lexicon
+    from kalan.rag.fact_check import number_key
+
+    for end in lexicon.ORDINAL_ENDS:
+        assert tokenize(f"la 12{end} place") == ["12", "plac"], end
+        assert number_key(f"12{end}") == "12e", end
+    assert tokenize("la 12xyz place") != ["12", "plac"]  # not any letters after digits
