@@ -75,8 +75,6 @@ def parse(text: str):
     return french()(text)  # tagger, parser, lemmatizer and NER: the shared pipeline (kalan.rag.nlp)
 
 
-
-
 def number_key(text: str) -> str:
     """« 1 960 », « mille neuf cent soixante », « 1960 » -> « 1960 »; « 65ᵉ », « 65ème » -> « 65e »;
     « 3,5 » -> « 3.5 »."""
