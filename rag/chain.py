@@ -36,7 +36,7 @@ from kalan.rag.refusal import Decision, RefusalReason, after_answer, before_answ
 from kalan.rag.planted import planted_spans
 from kalan.rag.phrases import alone, is_year_text, tokens
 from kalan.rag.sentences import sentence_spans
-from kalan.rag.referents import fits
+from kalan.rag.referents import described_alone, fits
 from kalan.rag.roles import role_span
 from kalan.rag.short_answer import asks_itself, attached, counted, described, direct_part, elapsed, ranged, \
     Span, event_attached, find_span
@@ -374,7 +374,9 @@ class AnswerChain:
         if not spans:
             return None
         most = self.settings.answer.direct_choices
-        if most and len(parts) == 1 and spans[0].choices > most:
+        if most and len(parts) == 1 and spans[0].choices > most and not (
+                self.settings.answer.described_choice and kind == "name"
+                and described_alone(parts[0], cited[0].text, spans[0].start, spans[0].end)):
             state.span_withheld = True  # « 1990 » or « 1999 »? the sentence says which: it opens the answer
             return None
         state.short_answer = " ; ".join(sp.text for sp in spans)

@@ -210,3 +210,26 @@ def fits(question: str, sentence: str, start: int, end: int, topic: frozenset[st
     if dk is None or head & said:
         return True
     return qk == dk and not (f.head in _TITLES and own.head in _TITLES)
+
+
+def described_alone(question: str, sentence: str, start: int, end: int) -> bool:
+    """``sentence`` describes its name ``[start:end]`` with the focus head of the name question ``question`` (« le
+    ministre malien des Affaires étrangères, Abdoulaye Diop » for « Qui est le ministre des Affaires étrangères du
+    Mali ? ») and no other of its names with that head (« son homologue russe Sergueï Lavrov » is no
+    « ministre »): the sentence itself says which of its names is asked, however many it holds. When the focus
+    says more than its head, the describer shares a word of it (« malien » / « Mali », « affaires »)."""
+    f = focus(question)
+    if f is None:
+        return False
+    toks = tokens(sentence)
+    head = _stems([f.head])
+
+    def describer(s: int, e: int) -> Phrase | None:
+        rng = _token_range(toks, s, e)
+        d = _describer(toks, *rng) if rng else None
+        return d if d is not None and _stems([d.head]) == head else None
+
+    own = describer(start, end)
+    if own is None or (f.words and not _stems(f.words) & _stems(own.words)):
+        return False  # « la province du Québec » is no « province canadienne officiellement bilingue »
+    return not any(describer(s, e) for s, e, _ in _labelled_names(sentence) if not (s < end and start < e))

@@ -49,7 +49,6 @@ class RefusalReason(str, Enum):
     INVALID_QUESTION = "question_invalide"  # empty or over-long (evaluation runner only; the CLI and app say why)
 
 
-
 @dataclass
 class Decision:
     refuse: bool

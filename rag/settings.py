@@ -386,6 +386,14 @@ class AnswerSettings(BaseModel):
         "short_answer is null. Test halves: ten sets fact first 194 -> 201, wrong direct answers 30 -> 16; PIAF kept "
         "294 -> 317, 96 -> 43; no pass moves (BENCHMARKS.md, thirty-fifth pass).",
     )
+    described_choice: bool = Field(
+        True, description="A name question's span is said in bold among several names of its sentence "
+        "(direct_choices) when the sentence describes it, and it alone, with the question's own head noun and a "
+        "word of what follows it: « le ministre malien des Affaires étrangères, Abdoulaye Diop » for « Qui est le "
+        "ministre des Affaires étrangères du Mali ? », beside « son homologue russe Sergueï Lavrov » "
+        "(kalan.rag.referents.described_alone). Tune: 3 answers gain a right bold name, none a wrong one; test: 8 "
+        "right, none wrong; no other figure moves (BENCHMARKS.md, thirty-seventh pass).",
+    )
     direct_share: float = Field(
         0.75, description="The direct answer's span is taken from the best sentence, or from another selected "
         "sentence scoring at least this share of the best one.",

@@ -5,7 +5,7 @@ Made-up sentences; their entities are given to the memory the store fills at ing
 import pytest
 
 from kalan.rag import entities
-from kalan.rag.referents import fits, focus
+from kalan.rag.referents import described_alone, fits, focus
 
 GOV = "Lors du sommet, la ministre brésilienne de la Santé, Ana Torres, a reçu son homologue chilien Pablo Ruiz."
 FIRM = "Côté agriculture, la firme Verdalia finance des projets d'irrigation dans la vallée."
@@ -120,3 +120,52 @@ def test_the_chain_refuses_a_neighbours_name_and_the_setting_switches_it_off(tmp
     assert on["refused"] and on["refusal_reason"] == "fait_absent" and on["short_answer"] is None
     kept = AnswerChain(s, settings).ask("Qui est la ministre brésilienne de la Santé ?")
     assert kept["short_answer"] == "Ana Torres"
+
+
+PROVINCES = ("Bien que le français soit parlé dans la province du Québec, le Nouveau-Brunswick est la seule province "
+             "officiellement bilingue.")
+TWO_MINISTERS = "Le ministre malien Karim Sow a reçu le ministre chilien Pablo Ruiz à Bamako."
+
+
+def _alone(question, sentence, name):
+    i = sentence.index(name)
+    return described_alone(question, sentence, i, i + len(name))
+
+
+def test_a_name_described_alone_with_the_question_head_noun_is_the_asked_one():
+    assert _alone("Qui est la ministre brésilienne de la Santé ?", GOV, "Ana Torres")
+    assert not _alone("Qui est la ministre brésilienne de la Santé ?", GOV, "Pablo Ruiz")  # « son homologue »
+    assert not _alone("Qui est le président du Brésil ?", GOV, "Ana Torres")  # another head noun
+    assert not _alone("Quel est le prix du blé ?", GOV, "Ana Torres")  # no name question, no focus
+
+
+def test_not_described_alone_when_the_describer_shares_no_word_of_the_focus_or_another_name_has_the_head():
+    _ents(PROVINCES, ("Québec", "LOC"), ("Nouveau-Brunswick", "LOC"))
+    _ents(TWO_MINISTERS, ("Karim Sow", "PER"), ("Pablo Ruiz", "PER"), ("Bamako", "LOC"))
+    # « la province du Québec »: the head, but nothing of « officiellement bilingue »
+    assert not _alone("Quelle province canadienne est officiellement bilingue ?", PROVINCES, "Québec")
+    # two « ministre »: the sentence does not say which one alone
+    assert not _alone("Qui est le ministre malien ?", TWO_MINISTERS, "Karim Sow")
+
+
+def test_the_chain_says_the_described_name_among_several_and_the_setting_switches_it_off(tmp_path):
+    from kalan.ingest.pipeline import ingest_corpus
+    from kalan.rag.chain import AnswerChain
+    from kalan.rag.service import KalanService
+    from kalan.rag.settings import load_settings, with_overrides
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "sommet.md").write_text("---\ntitle: Sommet de Santiago\n---\n# Sommet\n" + GOV + "\n", encoding="utf-8")
+    settings = load_settings(data_dir=tmp_path / "data", embedding={"mode": "fake"},
+                             answer={"min_retrieval_score": -1.0, "min_support": -1.0, "min_answer_score": -1.0,
+                                     "min_answer_score_follow_up": -1.0, "min_answerability": 0.0,
+                                     "described_choice": True})
+    s = KalanService(settings)
+    ingest_corpus(settings, corpus, s.store, s.embedder, progress=False)
+    q = "Qui est la ministre brésilienne de la Santé ?"
+    on = AnswerChain(s, settings).ask(q)
+    off = AnswerChain(s, with_overrides(settings, answer={"described_choice": False})).ask(q)
+    assert on["short_answer"] == "Ana Torres" and on["answer"].startswith("Ana Torres [1].")
+    assert off["short_answer"] is None  # two names in the sentence: the span is withheld (direct_choices)
+    assert not off["refused"]
