@@ -98,21 +98,28 @@ def test_the_articles_own_subject_does_not_name_a_thing():
     assert not fits(q, s, i, i + len("Portugal"), topic=frozenset({"portugal"}))
 
 
-def test_the_chain_refuses_a_neighbours_name_and_the_setting_switches_it_off(tmp_path):
+def _summit(tmp_path, **answer):
+    """The GOV sentence ingested as an article (fake embedder, every score floor off), and its settings."""
     from kalan.ingest.pipeline import ingest_corpus
-    from kalan.rag.chain import AnswerChain
     from kalan.rag.service import KalanService
-    from kalan.rag.settings import load_settings, with_overrides
+    from kalan.rag.settings import load_settings
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "sommet.md").write_text("---\ntitle: Sommet de Santiago\n---\n# Sommet\n" + GOV + "\n", encoding="utf-8")
     settings = load_settings(data_dir=tmp_path / "data", embedding={"mode": "fake"},
                              answer={"min_retrieval_score": -1.0, "min_support": -1.0, "min_answer_score": -1.0,
-                                     "min_answer_score_follow_up": -1.0, "min_answerability": 0.0,
-                                     "direct_choices": 0})  # several names in a sentence: said, to see the check
+                                     "min_answer_score_follow_up": -1.0, "min_answerability": 0.0, **answer})
     s = KalanService(settings)
     ingest_corpus(settings, corpus, s.store, s.embedder, progress=False)
+    return s, settings
+
+
+def test_the_chain_refuses_a_neighbours_name_and_the_setting_switches_it_off(tmp_path):
+    from kalan.rag.chain import AnswerChain
+    from kalan.rag.settings import with_overrides
+
+    s, settings = _summit(tmp_path, direct_choices=0)  # several names in a sentence: said, to see the check
     q = "Qui est le ministre chilien de l'intérieur ?"  # lower case: « Intérieur » would be an unknown name
     on = AnswerChain(s, settings).ask(q)
     off = AnswerChain(s, with_overrides(settings, answer={"check_referent": False})).ask(q)
@@ -149,20 +156,10 @@ def test_not_described_alone_when_the_describer_shares_no_word_of_the_focus_or_a
 
 
 def test_the_chain_says_the_described_name_among_several_and_the_setting_switches_it_off(tmp_path):
-    from kalan.ingest.pipeline import ingest_corpus
     from kalan.rag.chain import AnswerChain
-    from kalan.rag.service import KalanService
-    from kalan.rag.settings import load_settings, with_overrides
+    from kalan.rag.settings import with_overrides
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "sommet.md").write_text("---\ntitle: Sommet de Santiago\n---\n# Sommet\n" + GOV + "\n", encoding="utf-8")
-    settings = load_settings(data_dir=tmp_path / "data", embedding={"mode": "fake"},
-                             answer={"min_retrieval_score": -1.0, "min_support": -1.0, "min_answer_score": -1.0,
-                                     "min_answer_score_follow_up": -1.0, "min_answerability": 0.0,
-                                     "described_choice": True})
-    s = KalanService(settings)
-    ingest_corpus(settings, corpus, s.store, s.embedder, progress=False)
+    s, settings = _summit(tmp_path, described_choice=True)
     q = "Qui est la ministre brésilienne de la Santé ?"
     on = AnswerChain(s, settings).ask(q)
     off = AnswerChain(s, with_overrides(settings, answer={"described_choice": False})).ask(q)
