@@ -25,6 +25,11 @@ project):
 4. no describer, the focus head is a noun of no known kind (« projet »), the name is not a person's (its stored
    label), and no word of the focus is in the sentence or the name is the article's own subject (``topic``).
 
+``described_alone(question, sentence, start, end)`` is the converse: the sentence describes its name with the
+focus head and a word of the focus (« le ministre malien des Affaires étrangères, Abdoulaye Diop »), and no other
+of its names with that head, so the direct answer may say that name although the sentence holds several
+(``answer.described_choice``).
+
 A describer whose head the lexicon does not know (« homologue », « poète ») decides nothing: paraphrases
 (« le chef de la diplomatie russe » for « son homologue russe ») must pass. Read from folded tokens
 (``kalan.rag.phrases``) and the entities stored at ingestion (``kalan.rag.entities``); no parse at question time.
