@@ -164,6 +164,12 @@ def _token_range(toks: tuple[Token, ...], start: int, end: int) -> tuple[int, in
     return (inside[0], inside[-1] + 1) if inside else None
 
 
+def _describer_at(toks: tuple[Token, ...], start: int, end: int) -> Phrase | None:
+    """The describer of the name at characters ``[start, end)`` (``_describer``); None when no token is there."""
+    rng = _token_range(toks, start, end)
+    return _describer(toks, *rng) if rng else None
+
+
 # the entity labels (spaCy's French model, stored at ingestion) that cannot name a kind of focus
 _NOT_OF_KIND = {"person": frozenset(("LOC", "ORG")), "org": frozenset(("PER",)), "place": frozenset(("PER",))}
 
@@ -190,17 +196,15 @@ def fits(question: str, sentence: str, start: int, end: int, topic: frozenset[st
     said = set(tokenize(sentence))
     head = _stems([f.head])
     unsaid = _stems(f.words) - said - topic  # words of the focus the sentence does not hold
-    rng = _token_range(toks, start, end)
-    own = _describer(toks, *rng) if rng else None
+    own = _describer_at(toks, start, end)
     names = _labelled_names(sentence)
     kind = _kind(f.head)
     if any(s == start and e == end and label in _NOT_OF_KIND.get(kind, ()) for s, e, label in names):
         return False  # 0. « le président » answered by a place or a company
     for s, e, _ in names:  # 1. the focus head describes another name of the sentence
-        other = _token_range(toks, s, e)
-        if other is None or (s < end and start < e):
+        if s < end and start < e:
             continue
-        d = _describer(toks, *other)
+        d = _describer_at(toks, s, e)
         if d is not None and _stems([d.head]) == head and not (own and head & own.stems) and unsaid:
             return False
     if own is None:  # 4. (a person's name may answer a noun the lexicon does not know: « la copine de … »)
@@ -230,8 +234,7 @@ def described_alone(question: str, sentence: str, start: int, end: int) -> bool:
     head = _stems([f.head])
 
     def describer(s: int, e: int) -> Phrase | None:
-        rng = _token_range(toks, s, e)
-        d = _describer(toks, *rng) if rng else None
+        d = _describer_at(toks, s, e)
         return d if d is not None and _stems([d.head]) == head else None
 
     own = describer(start, end)
