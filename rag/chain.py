@@ -27,6 +27,7 @@ from kalan.rag.extractive import SentenceVectors, bullet_end, candidates, matche
 from kalan.rag.ellipsis import fragment_unheard, is_follow_up, resolve
 from kalan.rag.guards import clean_question, looks_like_injection
 from kalan.rag.clauses import Clauses, opening_word, read as read_clauses, stands_alone
+from kalan.rag.documents import CARD_SECTION
 from kalan.rag.opening import choose as choose_opening, excerpt_of, from_best as opening_from_best, \
     whole as whole_sentence, word_count
 from kalan.rag.overview import asks_overview, names_a_subject, section_openings
@@ -71,6 +72,15 @@ class State:
     rejected: frozenset = frozenset()  # sentences a teacher marked wrong for a close question: never chosen
     notice: str | None = None
     t0: float = field(default_factory=time.perf_counter)
+
+
+def candidate_pool(passages: list, n: int) -> list:
+    """The first ``n`` retrieved passages (``answer.candidate_passages``), whose sentences an extractive answer
+    chooses from: a prefix, so that passage indexes hold. All of them when an article's card is among the rest: a
+    question on the title reads the card, which retrieval puts last."""
+    if any(p.section == CARD_SECTION for p in passages[n:]):
+        return passages
+    return passages[:n]
 
 
 class AnswerChain:
@@ -201,12 +211,13 @@ class AnswerChain:
 
     def _extract(self, state: State) -> State:
         self.vectors.put_stored(state.passages)  # sentence vectors stored at ingestion: no re-embedding
-        cands = [c for c in candidates(state.passages) if not is_rejected(c.text, state.rejected)]
+        pool = candidate_pool(state.passages, self.settings.answer.candidate_passages)
+        cands = [c for c in candidates(pool) if not is_rejected(c.text, state.rejected)]
         topic = topic_of(state.passages)[1]
         kind = expected_type(state.clean)
         # what the last answer already said is not the answer to a follow-up
         last = state.history[-1:] if state.standalone != state.clean else []
-        score_candidates(state.standalone, state.qvec, cands, self.vectors, len(state.passages),
+        score_candidates(state.standalone, state.qvec, cands, self.vectors, len(pool),
                          kind, topic, seen=[a for _, a in last],
                          fresh=self._fresh_words(state, last),
                          cosine=self.settings.embedding.cosine, weights=(

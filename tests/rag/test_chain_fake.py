@@ -222,7 +222,8 @@ def test_the_fusion_embedder_moves_the_chosen_sentence(tmp_path, seed_corpus):
     fused = KalanService(load_settings(
         data_dir=tmp_path / "data", embedding={"mode": "fake"},
         answer={"min_retrieval_score": -1.0, "min_support": -1.0, "min_answer_score": -1.0,
-                "min_answer_score_follow_up": -1.0, "fusion": "gemma", "fusion_weight": 1.0}))
+                "min_answer_score_follow_up": -1.0, "fusion": "gemma", "fusion_weight": 1.0,
+                "candidate_passages": 5}))  # the fake retrieval ranks the Rosatom passage fifth
     fused.__dict__["fusion_embedder"] = LeaningEmbedder("Rosatom")  # the cached property, no 1.2 GB model
     after = fused.ask(question)
     assert "Rosatom" not in before["answer"].split("[")[0]
@@ -267,3 +268,14 @@ def test_a_year_worked_out_is_shown_with_the_sentence_that_writes_it(tmp_path, o
     assert r_off["short_answer"] == "1985"
     if k == 1:
         assert not any("1985" in c["quote"] for c in r_off["citations"])
+
+
+def test_the_extractive_answer_chooses_from_the_first_passages_unless_a_card_is_among_the_rest():
+    from kalan.rag.chain import candidate_pool
+    from kalan.rag.documents import CARD_SECTION, Passage
+
+    five = [Passage(f"c{i}", "a", "Titre", "Section", f"Phrase {i}.") for i in range(5)]
+    assert [p.chunk_id for p in candidate_pool(five, 4)] == ["c0", "c1", "c2", "c3"]
+    assert candidate_pool(five, 9) == five
+    with_card = five[:4] + [Passage("card", "a", "Titre", CARD_SECTION, "Titre : Titre.")]
+    assert candidate_pool(with_card, 4) == with_card  # a question on the title reads the card, put last
