@@ -609,8 +609,9 @@ def with_overrides(settings: Settings, **sections: dict) -> Settings:
         unknown = sorted(f for f in fields if f not in type(current).model_fields)
         if unknown:
             raise ValueError(f"champ inconnu dans « {name} » : {', '.join(unknown)}")
-        type(current).model_validate({**current.model_dump(), **fields})  # a refused value raises a ValueError
-        update[name] = current.model_copy(update=fields)
+        # validated, so that a nested section given as a mapping (« embedding.cosine={…} ») becomes its model; a
+        # refused value raises a ValueError
+        update[name] = type(current).model_validate({**current.model_dump(), **fields})
     return settings.model_copy(update=update) if update else settings
 
 

@@ -42,3 +42,12 @@ def test_an_override_of_a_misspelt_field_or_with_a_wrong_value_is_an_error_not_a
         st.with_overrides(settings, answers={"second_sentence": 0.7})
     with pytest.raises(ValueError):
         st.with_overrides(settings, answer={"second_sentence": "beaucoup"})
+
+
+def test_a_nested_section_given_as_a_mapping_becomes_its_model():
+    settings = st.load_settings(embedding={"mode": "fake"})
+    cosine = {**settings.embedding.cosine.model_dump(), "sentence_low": 0.72}
+    derived = st.with_overrides(settings, embedding={"cosine": cosine})
+    assert isinstance(derived.embedding.cosine, type(settings.embedding.cosine))  # not a plain dict
+    assert derived.embedding.cosine.sentence_low == 0.72
+    assert settings.embedding.cosine.sentence_low != 0.72  # the loaded settings never change
