@@ -29,7 +29,9 @@ _IN_SITU = ("s'appelle|s'appellent|s'appelait|s'appelaient|appele|appelee commen
             *QUI_IN_SITU)
 QUESTION_LISTS = {name: getattr(lx, name) for name in ("PREPOSITIONS_BEFORE_QUI", "NAME_NOUNS", "PLACE_NOUNS",
                                                          "ORG_NOUNS", "PERSON_NOUNS")}
-PERSON_Q = Phrases(QUI, "quel est le nom", "comment s'appelle", f"{QUEL} {{NAME_NOUNS}}+s", WHERE,
+_CALLED = "s'appelle|s'appellent|s'appelait|s'appelaient"
+PERSON_Q = Phrases(QUI, "quel est le nom", f"comment {_CALLED}", f"comment il|elle|ils|elles {_CALLED}",
+                   f"{QUEL} {{NAME_NOUNS}}+s", WHERE,
                    *_IN_SITU, **QUESTION_LISTS)
 TIME_SPAN_Q = Phrases("combien de temps|decennies|siecles", "combien d'annees|d'ans", "depuis combien")
 # "combien de soldats", "quel est le montant de l'investissement": the words after them say what is counted.

@@ -114,6 +114,15 @@ def test_expected_type_in_situ(q, kind):
     assert expected_type(q) == kind
 
 
+# « comment s'appelle » in any person and tense asks a name; « comment appelle-t-on … » asks a term
+@pytest.mark.parametrize("q, kind", [("Comment s'appelaient les premiers bateaux du port ?", "name"),
+                                     ("comment il s'appelait ?", "name"),
+                                     ("Comment s'appellent les îles du lac ?", "name"),
+                                     ("Comment appelle-t-on une ville sans port ?", None)])
+def test_expected_type_called(q, kind):
+    assert expected_type(q) == kind
+
+
 def test_holds_type():
     assert holds_type("date", "Quand ?", ["Tout commence en 1960."])
     assert not holds_type("date", "Que s'est-il passé en 1960 ?", ["Tout commence en 1960."])
