@@ -24,12 +24,12 @@ WHERE = "^et? d'? ou"
 # Spoken French leaves the interrogative in place (« il s'appelle comment ? », « c'était qui le président ? »,
 # « c'est quoi son nom ? », « il a écrit à qui ? »): the same name questions, asked after the words they ask about
 QUI_IN_SITU = ("c'est|c'etait|c qui le|la|les|l'", "{PREPOSITIONS_BEFORE_QUI}? qui <punct>* $")  # « c qui le … »
-_IN_SITU = ("s'appelle|s'appellent|s'appelait|s'appelaient|appele|appelee comment",
+_CALLED = "s'appelle|s'appellent|s'appelait|s'appelaient"  # « comment s'appelait … », « … s'appelle comment »
+_IN_SITU = (f"{_CALLED}|appele|appelee comment",
             "c'est|c'etait|c quoi le|son|sa|leur nom|prenom", "quel|quelle est|etait le|son|sa nom|prenom",
             *QUI_IN_SITU)
 QUESTION_LISTS = {name: getattr(lx, name) for name in ("PREPOSITIONS_BEFORE_QUI", "NAME_NOUNS", "PLACE_NOUNS",
                                                          "ORG_NOUNS", "PERSON_NOUNS")}
-_CALLED = "s'appelle|s'appellent|s'appelait|s'appelaient"
 PERSON_Q = Phrases(QUI, "quel est le nom", f"comment {_CALLED}", f"comment il|elle|ils|elles {_CALLED}",
                    f"{QUEL} {{NAME_NOUNS}}+s", WHERE,
                    *_IN_SITU, **QUESTION_LISTS)
