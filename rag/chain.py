@@ -20,7 +20,8 @@ import numpy as np
 
 from kalan.rag import messages as msg
 from kalan.rag import prompts
-from kalan.rag.citations import QUOTE_JOIN, AnswerSentence, MarkerHoldback, parse_answer, render, verify
+from kalan.rag.citations import QUOTE_JOIN, AnswerSentence, MarkerHoldback, merged_spans, parse_answer, render, \
+    verify
 from kalan.rag import answerability
 from kalan.rag.answer import Answer, Citation, Passage, Sentence
 from kalan.rag.extractive import SentenceVectors, bullet_end, candidates, matched, question_words, score_candidates, select
@@ -690,7 +691,7 @@ class AnswerChain:
         out = []
         for n in sorted(used):
             p = passages[n - 1]
-            spans = sorted(used[n])
+            spans = merged_spans(used[n])
             out.append(Citation(
                 n=n, chunk_id=p.chunk_id, article_id=p.article_id, title=p.title, section=p.section,
                 source=p.extra.get("source") or None, date=p.extra.get("date") or None,

@@ -47,6 +47,20 @@ class AnswerSentence:
                 "role": self.role}
 
 
+def merged_spans(spans) -> list[tuple[int, int]]:
+    """A citation's quote spans in passage order, made one where they overlap: the direct sentence's span
+    (« • Éducation et santé : … ») and the full quote's (« Éducation et santé : … ») are the same words, and a
+    student must not read them twice in the quoted passage. Spans that only follow each other stay apart: each
+    piece of a quote is one sentence (``kalan.rag.verified`` reads them so)."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
 def marker_numbers(match: re.Match) -> list[int]:
     """The passage numbers of one ``MARKER`` match: « [1, 3] » and « [1; 3] » give [1, 3]."""
     return [int(x) for x in match.group(1).replace(";", ",").split(",")]

@@ -1,6 +1,6 @@
 """Marker parsing, verification and streaming hold-back."""
 
-from kalan.rag.citations import MarkerHoldback, parse_answer, render, verify
+from kalan.rag.citations import MarkerHoldback, merged_spans, parse_answer, render, verify
 from kalan.rag.documents import Passage
 from kalan.rag.embeddings import FakeEmbedder
 
@@ -131,3 +131,14 @@ def test_marker_numbers_reads_commas_and_semicolons():
     from kalan.rag.citations import MARKER, marker_numbers
 
     assert [marker_numbers(m) for m in MARKER.finditer("en 1960 [1, 3]. Puis [2;4] et [5]")] == [[1, 3], [2, 4], [5]]
+
+
+def test_quote_spans_that_overlap_are_quoted_once():
+    text = "Intro :\n  • Éducation : mille étudiants formés. Santé : deux hôpitaux."
+    bullet = text.index("•")
+    line = (bullet, text.index("formés.") + len("formés."))  # the direct sentence's span, bullet included
+    inner = (bullet + 2, line[1])  # the full quote's, without it
+    health = (text.index("Santé"), len(text))
+    assert merged_spans([inner, line]) == [line]
+    assert merged_spans([health, inner, line]) == [line, health]  # the next sentence stays a piece of its own
+    assert merged_spans([(0, 10), (5, 20), (20, 30)]) == [(0, 20), (20, 30)]
