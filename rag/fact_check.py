@@ -33,6 +33,7 @@ sentences.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from kalan.rag import lexicon as lx
@@ -40,7 +41,7 @@ from kalan.rag.nlp import french
 from kalan.rag.phrases import digit_groups
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.settings import FactCheckSettings
-from kalan.rag.text import fold, normalize, tokenize
+from kalan.rag.text import fold, normalize, numbers_in_digits, tokenize
 
 NAME_LABELS = frozenset({"PER", "ORG", "LOC"})
 # dependency relations that open a clause of its own: a fact in the main clause is not attached to their words
@@ -75,21 +76,32 @@ def parse(text: str):
     return french()(text)  # tagger, parser, lemmatizer and NER: the shared pipeline (kalan.rag.nlp)
 
 
-def number_key(text: str) -> str:
-    """« 1 960 », « mille neuf cent soixante », « 1960 » -> « 1960 »; « 65ᵉ », « 65ème » -> « 65e »;
-    « 3,5 » -> « 3.5 »."""
-    from text_to_num import alpha2digit  # imported on the first number word
+_SCALES = {"million": 6, "millions": 6, "milliard": 9, "milliards": 9}
 
-    t = fold(text).replace("'", " ")
-    if any(c.isalpha() for c in t):
+
+def _scaled(words: list[str]) -> list[str]:
+    """A number then a scale word is one number: [« 3.8 », « millions »] -> [« 3800000 »]."""
+    out: list[str] = []
+    for w in words:
         try:
-            t = alpha2digit(t, "fr", threshold=0)
-        except Exception:  # a parser error must not cost the sentence its check
-            pass
-    t = t.strip()
+            value = Decimal(out[-1]) if out and w in _SCALES and out[-1][:1].isdigit() else None
+        except ArithmeticError:  # the word before is no number
+            value = None
+        if value is None:
+            out.append(w)
+        else:
+            out[-1] = format((value * 10 ** _SCALES[w]).normalize(), "f")
+    return out
+
+
+def number_key(text: str) -> str:
+    """« 1 960 », « mille neuf cent soixante », « 1960 » -> « 1960 »; « 65ᵉ », « 65ème », « soixante-cinquième »
+    -> « 65e »; « premier », « 1er » -> « 1e »; « 3,5 » -> « 3.5 »; « 2 millions », « deux millions » ->
+    « 2000000 ». Number words are read by the project's one reader (``kalan.rag.text.numbers_in_digits``)."""
+    t = numbers_in_digits(fold(text).replace("'", " "), one=True).strip()
     for digits, start, end in reversed(digit_groups(t)):  # « 1 960 », « 1.960 »
         t = t[:start] + digits + t[end:]
-    t = t.replace(",", ".").replace(" ", "")
+    t = "".join(_scaled(t.replace(",", ".").split()))
     digits = t[: len(t) - len(t.lstrip("0123456789"))]
     return f"{digits}e" if digits and t[len(digits):] in lx.ORDINAL_ENDS else t
 
@@ -145,8 +157,8 @@ def facts_of(doc) -> list[tuple[Fact, list]]:
                 taken.update(t.i for t in run)
     group: list = []
     for token in list(doc) + [None]:
-        if token is not None and token.i not in taken and _is_number(token) and (
-                not group or token.i == group[-1].i + 1):
+        if token is not None and token.i not in taken and (_is_number(token) or group and fold(token.text) in _SCALES) \
+                and (not group or token.i == group[-1].i + 1):  # « 2 millions » is not « 2 milliards »
             group.append(token)
             continue
         if group:

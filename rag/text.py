@@ -127,16 +127,17 @@ def _follows(low: int, v: int) -> bool:
             or (low == 10 and 7 <= v <= 9) or (low in (70, 90) and 7 <= v <= 9))
 
 
-def _numbers_as_digits(ws: list[str]) -> list[str]:
+def _numbers_as_digits(ws: list[str], mark_ordinals: bool = False) -> list[str]:
     """Numbers written in words, or as ordinals, become their digits (« soixante-cinq » and « 65ᵉ » -> « 65 »,
     « deux » -> « 2 »): a question that writes « les 65 ans » or « les 2 pays » meets the article's « Soixante-cinq
-    ans », « 65ᵉ anniversaire », « les deux pays ». « un », « une » and « premier » stay words (articles, titles)."""
+    ans », « 65ᵉ anniversaire », « les deux pays ». « un », « une » and « premier » stay words (articles, titles).
+    With ``mark_ordinals`` an ordinal keeps its mark: « dix-septieme » and « 17eme » -> « 17e »."""
     out: list[str] = []
     i = 0
     while i < len(ws):
         w = ws[i]
         if w[0].isdigit() and (digits := _ordinal_digits(w)) is not None:
-            out.append(digits)
+            out.append(digits + "e" if mark_ordinals else digits)
             i += 1
             continue
         if w not in _NUMBER_KEYS:
@@ -169,9 +170,29 @@ def _numbers_as_digits(ws: list[str]) -> list[str]:
             j += 1
             if x in _ORDINALS:
                 break  # an ordinal ends its number
-        out.append(str(total + current))
+        out.append(str(total + current) + ("e" if mark_ordinals and ws[j - 1] in _ORDINALS else ""))
         i = j
     return out
+
+
+_WORD_RUN = re.compile(r"(?<![0-9a-z])[a-z]+(?:[ -]+[a-z]+)*(?![0-9a-z])")
+_ONES = {"un": "1", "une": "1", "premier": "1er", "premiere": "1er"}
+
+
+def numbers_in_digits(text: str, one: bool = False) -> str:
+    """``text``, folded, with its numbers in words written in digits, an ordinal keeping its mark
+    (« mille neuf cent soixante » -> « 1960 », « dix-septieme siecle » -> « 17e siecle »): the reader of
+    ``tokenize``, for what is not a search token (the fact check's number keys, a quiz answer). « un » and
+    « premier » stay words (articles, titles) unless ``one`` (the text is a number or an answer: « un » -> « 1 »,
+    « premier » -> « 1er »). Everything else is left as written."""
+    def digits(m: re.Match) -> str:
+        ws = m.group(0).replace("-", " ").split()
+        if any(w in _NUMBER_KEYS for w in ws):
+            ws = _numbers_as_digits(ws, mark_ordinals=True)  # « vingt et un » -> « 21 »
+        elif not (one and any(w in _ONES for w in ws)):
+            return m.group(0)
+        return " ".join(_ONES.get(w, w) for w in ws) if one else " ".join(ws)
+    return _WORD_RUN.sub(digits, text)
 
 
 def tokenize(text: str, stem: bool = True) -> list[str]:

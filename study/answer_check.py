@@ -6,17 +6,16 @@ an answer that lists several numbers does not hit the right one by luck. Words a
 words (« en 1960 » = « 1960 »); when the expected answer has several words, the student may give at least half of
 them (« Diop » for « Abdoulaye Diop »).
 
-French number words become digits with ``text2num`` (PyPI); without it, only digits compare as numbers.
+French number words become digits with the reader the search and the fact check use (``kalan.rag.text``).
 Does not choose what is expected (``kalan.study.guided``).
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from kalan.rag.answer_types import near_spelling
-from kalan.rag.text import FRENCH_STOPWORDS, fold
+from kalan.rag.text import FRENCH_STOPWORDS, fold, numbers_in_digits
 
 _GROUPED = re.compile(r"(?<=\d)[\s.](?=\d{3}(?!\d))")  # « 1 000 », « 1.000 » -> 1000
 _WORD = re.compile(r"\d+(?:er|re|eme|e|nde|nd)\b|\d+(?:,\d+)?|[a-z]+")
@@ -26,25 +25,10 @@ _ROUND_VALUE = {"diza": 10, "cent": 100, "mill": 1000}
 _FRAME = FRENCH_STOPWORDS | frozenset("depuis environ pres plus moins annee annees an ans".split())
 
 
-@lru_cache(maxsize=1)
-def _alpha2digit():
-    try:
-        from text_to_num import alpha2digit
-
-        return alpha2digit
-    except ImportError:  # pragma: no cover - declared dependency
-        return None
-
-
 def digits(text: str) -> str:
-    """Folded text with French number words as digits (« mille neuf cent soixante » -> « 1960 »)."""
-    text = fold(text).replace("'", " ")
-    convert = _alpha2digit()
-    if convert is not None:
-        try:
-            text = convert(text, "fr", threshold=0)
-        except Exception:  # a parser error must not cost the student the check
-            pass
+    """Folded text with French number words as digits (« mille neuf cent soixante » -> « 1960 »), read by the
+    project's one number reader (``kalan.rag.text.numbers_in_digits``)."""
+    text = numbers_in_digits(fold(text).replace("'", " "), one=True)
     text = _GROUPED.sub("", text)
     return _ROUND.sub(lambda x: str(int(x.group(1)) * _ROUND_VALUE[x.group(2)[:4]]), text)
 

@@ -25,6 +25,20 @@ def test_number_keys_are_normalised():
     assert number_key("1 960") == "1960"
     assert number_key("65ᵉ") == number_key("65ème") == "65e"
     assert number_key("3,5") == "3.5"
+    # the same reader as the search's: ordinals in words keep their mark, « un » and « premier » are numbers here
+    assert number_key("dix-septième") == number_key("17e") == "17e"
+    assert number_key("premier") == number_key("1er") == "1e"
+    assert number_key("vingt et un") == "21" and number_key("un") == "1"
+    # a scale multiplies: « 2 millions » is « deux millions », not « vingt et un millions » nor « 2 milliards »
+    assert number_key("2 millions") == number_key("deux millions") == "2000000"
+    assert number_key("vingt et un millions") == "21000000"
+    assert number_key("3,8 millions") == "3800000" and number_key("1,2 milliard") == "1200000000"
+
+
+def test_a_number_keeps_its_scale_in_the_check():
+    passage = "La ville compte 2 millions d'habitants, selon le recensement de 2019."
+    assert check("La ville compte deux millions d'habitants.", passage).ok
+    assert not check("La ville compte 2 milliards d'habitants.", passage).ok
 
 
 def test_facts_are_dates_numbers_and_names_with_their_clause_words():

@@ -1,6 +1,6 @@
 """French normalisation and tokenisation."""
 
-from kalan.rag.text import content_words, fold, normalize, tokenize, words
+from kalan.rag.text import content_words, fold, normalize, numbers_in_digits, tokenize, words
 
 
 def test_normalize_typography():
@@ -64,3 +64,13 @@ def test_every_ordinal_ending_of_the_lexicon_reads_as_its_digits_in_tokens_and_i
         assert tokenize(f"la 12{end} place") == ["12", "plac"], end
         assert number_key(f"12{end}") == "12e", end
     assert tokenize("la 12xyz place") != ["12", "plac"]  # not any letters after digits
+
+
+def test_numbers_in_digits_is_the_search_reader_with_the_ordinal_mark_kept():
+    # the same reader as tokenize's, for the fact check's keys and a quiz answer
+    assert numbers_in_digits("mille neuf cent soixante") == "1960"
+    assert numbers_in_digits("au dix-septieme siecle, vingt et un navires") == "au 17e siecle, 21 navires"
+    assert numbers_in_digits("le 65e anniversaire") == "le 65e anniversaire"  # digits are left as written
+    assert numbers_in_digits("un pays, le premier ministre") == "un pays, le premier ministre"
+    assert numbers_in_digits("un pays, le premier ministre", one=True) == "1 pays, le 1er ministre"
+    assert numbers_in_digits("franco-britanniques") == "franco-britanniques"  # no number word: untouched
