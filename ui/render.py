@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 
 from kalan.rag import messages as msg
 from kalan.rag.answer import LEAD_ROLES
-from kalan.rag.citations import QUOTE_JOIN, AnswerSentence, render
+from kalan.rag.citations import QUOTE_JOIN, AnswerSentence, merged_spans, render
 
 # A citation marker as the chain writes it: [1] or [1, 2] (on escaped text, brackets are untouched).
 _MARKER = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
@@ -95,7 +95,7 @@ def error_html(message: str) -> str:
 
 
 def _merge_spans(spans: Iterable, length: int) -> list[tuple[int, int]]:
-    """Valid (start, end) pairs clamped to the text, sorted, overlaps merged."""
+    """Valid (start, end) pairs clamped to the text, sorted, overlaps merged (``citations.merged_spans``)."""
     clean: list[tuple[int, int]] = []
     for span in spans or []:
         try:
@@ -105,14 +105,7 @@ def _merge_spans(spans: Iterable, length: int) -> list[tuple[int, int]]:
         a, b = max(0, min(a, length)), max(0, min(b, length))
         if b > a:
             clean.append((a, b))
-    clean.sort()
-    merged: list[tuple[int, int]] = []
-    for a, b in clean:
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
-        else:
-            merged.append((a, b))
-    return merged
+    return merged_spans(clean)
 
 
 def highlight(text: str, spans: Iterable) -> str:
