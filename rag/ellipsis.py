@@ -58,14 +58,15 @@ def _refers_back(question: str) -> bool:
     refer to nothing before the question: one that repeats the subject written right before it, as students put
     their subject first (« la russie elle aide comment le mali ? », ``_dislocated``), and the pronoun of a complex
     inversion (« le Mali et la Russie ont-ils … ? », « quand le mali et la russie ont ils etabli … »,
-    « Pourquoi le Mali s'est-il … ? »), which repeats the subject the question names before its verb. « Quand
+    « Pourquoi le Mali s'est-il … ? »), which repeats the subject the question names before its verb. An impersonal
+    « il » refers to nothing either (« il y a combien … », « combien y a-t-il … », « faut-il … », ``_impersonal``). « Quand
     a-t-il écrit ? », « Combien de soldats a-t-il envoyés ? » name no subject before the verb (the noun after
     « quel » or « combien de » is what is asked): their pronoun refers back."""
     toks = tokens(question)
     for m in _FOLLOW_UP.finditer(toks):
         if m.phrase == 0:
             return True  # a linking word
-        if _dislocated(question, toks, m.first):
+        if _dislocated(question, toks, m.first) or _impersonal(toks, m.first):
             continue
         verb = m.first - 1  # the word before the pronoun: the verb of an inversion, hyphens or not (« ont ils »)
         if verb >= 0 and toks[verb].text == "-":
@@ -79,6 +80,23 @@ def _refers_back(question: str) -> bool:
         if not content_words(" ".join(t.text for t in named)):
             return True
     return False
+
+
+_IMPERSONAL = frozenset(lx.IMPERSONAL_VERBS)
+_Y_AVOIR = frozenset(lx.Y_AVOIR)
+
+
+def _impersonal(toks: tuple, pronoun: int) -> bool:
+    """The « il » at ``pronoun`` is impersonal and refers to nothing: « il y a », « il faut », « il s'agit », or
+    inverted, « y a-t-il », « y avait-il », « faut-il »."""
+    if toks[pronoun].text != "il":
+        return False
+    after = [t.text for t in toks[pronoun + 1:pronoun + 3]]
+    if after[:1] == ["y"] or (after[:1] and after[0] in _IMPERSONAL) or (after[:1] == ["s'"] and after[1:2]
+                                                                          and after[1] in _IMPERSONAL):
+        return True
+    before = [t.text for t in toks[:pronoun] if t.text not in ("-", "t")]  # « y a-t-il » -> « y », « a »
+    return bool(before) and (before[-1] in _IMPERSONAL or before[-2:-1] == ["y"] and before[-1] in _Y_AVOIR)
 
 
 _DEFINITE = frozenset(lx.DEFINITE_ARTICLES)

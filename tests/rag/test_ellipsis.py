@@ -174,3 +174,17 @@ def test_why_opens_a_question_of_its_own_unless_it_leans_back(question, leans):
 ])
 def test_a_short_question_that_asks_about_what_it_names_is_its_own(question, leans):
     assert is_follow_up(question, [("Qui a écrit à Sergueï Lavrov ?", "Abdoulaye Diop [1].")]) is leans
+
+
+@pytest.mark.parametrize("question,leans", [
+    ("il y a combien d'habitants en algerie aujourd'hui ?", False),  # « ya cmb … », as the chain reads it
+    ("dans quelle prison de paris il y a eu le plus de morts ?", False),
+    ("Combien y a-t-il d'élus à la Chambre des députés ?", False),  # an inverted impersonal « il »
+    ("combien de temps faut-il pour aller a roissy ?", False),
+    ("il faut combien de temps pour cuire des pates ?", False),
+    ("il est mort en quelle annee ?", True),  # a personal « il »: who?
+    ("combien en a-t-il ecrit ?", True),
+    ("et il y a combien de temples ?", True),  # a linking word opens it
+])
+def test_an_impersonal_il_refers_to_nothing(question, leans):
+    assert is_follow_up(question, [("Qui était Mao Zedong ?", "Mao Zedong [1].")]) is leans
