@@ -83,20 +83,27 @@ def _refers_back(question: str) -> bool:
 
 
 _IMPERSONAL = frozenset(lx.IMPERSONAL_VERBS)
+_S_AGIR = frozenset(lx.S_AGIR)
 _Y_AVOIR = frozenset(lx.Y_AVOIR)
+
+
+def _impersonal_verb(words: list[str]) -> bool:
+    """``words`` are a verb only an impersonal « il » takes: « faut », « fallait »…, or « s' » then « agit »…"""
+    return (len(words) == 1 and words[0] in _IMPERSONAL) or (
+        len(words) == 2 and words[0] == "s'" and words[1] in _S_AGIR)
 
 
 def _impersonal(toks: tuple, pronoun: int) -> bool:
     """The « il » at ``pronoun`` is impersonal and refers to nothing: « il y a », « il faut », « il s'agit », or
-    inverted, « y a-t-il », « y avait-il », « faut-il »."""
+    inverted, « y a-t-il », « y avait-il », « faut-il », « s'agit-il »."""
     if toks[pronoun].text != "il":
         return False
     after = [t.text for t in toks[pronoun + 1:pronoun + 3]]
-    if after[:1] == ["y"] or (after[:1] and after[0] in _IMPERSONAL) or (after[:1] == ["s'"] and after[1:2]
-                                                                          and after[1] in _IMPERSONAL):
+    if after[:1] == ["y"] or _impersonal_verb(after[:1]) or _impersonal_verb(after[:2]):
         return True
     before = [t.text for t in toks[:pronoun] if t.text not in ("-", "t")]  # « y a-t-il » -> « y », « a »
-    return bool(before) and (before[-1] in _IMPERSONAL or before[-2:-1] == ["y"] and before[-1] in _Y_AVOIR)
+    return _impersonal_verb(before[-1:]) or _impersonal_verb(before[-2:]) or (
+        before[-2:-1] == ["y"] and before[-1] in _Y_AVOIR)
 
 
 _DEFINITE = frozenset(lx.DEFINITE_ARTICLES)

@@ -122,8 +122,9 @@ FOLLOW_UP_OPENERS = ("et", "mais", "alors", "puis", "ensuite", "aussi", "donc", 
 DEFINITE_ARTICLES = ("le", "la", "les", "l'")
 REPEATING_SUBJECTS = ("il", "elle", "ils", "elles")
 # an impersonal « il » refers to nothing (« il y a », « y a-t-il », « il faut », « faut-il », « il s'agit »): the verbs
-# it is the subject of, and the forms of « avoir » that follow « y »
-IMPERSONAL_VERBS = ("faut", "fallait", "faudra", "faudrait", "fallut", "agit", "agissait", "agira")
+# it is the subject of (« agir » only after « s' »: « il agit » is someone), and the forms of « avoir » after « y »
+IMPERSONAL_VERBS = ("faut", "fallait", "faudra", "faudrait", "fallut")
+S_AGIR = ("agit", "agissait", "agira")
 Y_AVOIR = ("a", "avait", "aura", "aurait", "eut")
 FOLLOW_UP_REFERENCES = ("il", "elle", "ils", "elles", "lui", "leur", "celui-ci", "celle-ci", "ce dernier",
                         "cette derniere", "ces derniers", "ce pays", "cette entreprise", "cette societe", "cet homme",

@@ -185,6 +185,10 @@ def test_a_short_question_that_asks_about_what_it_names_is_its_own(question, lea
     ("il est mort en quelle annee ?", True),  # a personal « il »: who?
     ("combien en a-t-il ecrit ?", True),
     ("et il y a combien de temples ?", True),  # a linking word opens it
+    ("de quoi s'agit-il dans le texte sur wagner ?", False),
+    ("il s'agit de quel traite dans ce texte sur la guerre ?", False),
+    ("il agit comment contre le terrorisme au sahel ?", True),  # « agit » without « s' »: someone acts
+    ("comment agit-il contre le terrorisme au sahel ?", True),
 ])
 def test_an_impersonal_il_refers_to_nothing(question, leans):
     assert is_follow_up(question, [("Qui était Mao Zedong ?", "Mao Zedong [1].")]) is leans
