@@ -91,20 +91,40 @@ def parse_answer(text: str) -> list[AnswerSentence]:
     return out
 
 
+_HIGH = frozenset(":;!?")  # French typography: a space before these (« secteurs [1] : », not « secteurs [1]: »)
+
+
+def _balanced(body: str) -> str:
+    """``body`` with the guillemets it leaves open closed at its end, or those it closes opened at its start: a
+    sentence cut out of a quotation that runs over several sentences (« « Quand la femme … gendarmerie » »)."""
+    opened, closed = body.count("«"), body.count("»")
+    if opened > closed:
+        return body + " »" * (opened - closed)
+    if closed > opened:
+        return "« " * (closed - opened) + body
+    return body
+
+
 def render(sentences: list[AnswerSentence]) -> str:
-    """Sentences with their markers before the final punctuation: "… en 1960 [1].". A line break inside a
-    sentence (an article wrapped at a fixed width, ``kalan.rag.sentences.wrapped``) is said as a space; the
-    citation's quote keeps the article's characters."""
+    """Sentences with their markers before the final punctuation: "… en 1960 [1].", « … secteurs [1] : » (a space
+    before « : ; ! ? », as French writes them). A line break or a run of spaces inside a sentence (an article
+    wrapped at a fixed width, ``kalan.rag.sentences.wrapped``) is said as one space, and a cited sentence cut out of
+    a quotation longer than itself gets the guillemet it lacks; the citation's quote keeps the article's
+    characters."""
     parts = []
     for s in sentences:
         marks = "".join(f"[{n}]" for n in s.citations)
-        body = " ".join(line.strip() for line in s.text.rstrip().split("\n") if line.strip())
-        if not marks:
-            parts.append(body)
-        elif body and body[-1] in ".!?…:;":
-            parts.append(f"{body[:-1].rstrip()} {marks}{body[-1]}")
+        body = " ".join(s.text.split())
+        inner = body[:-1].rstrip()
+        if body.endswith("»") and inner[-1:] in (".", "!", "?", "…"):  # « … trois. » → « … trois » [2].
+            body, end = inner[:-1].rstrip() + " »", inner[-1]
         else:
-            parts.append(f"{body} {marks}")
+            end = body[-1] if body and body[-1] in ".!?…:;" else ""
+            body = body[:-1].rstrip() if end else body
+        if not marks:
+            parts.append(" ".join(s.text.split()))
+        else:
+            parts.append(f"{_balanced(body)} {marks}" + (" " if end in _HIGH else "") + end)
     return "\n".join(parts) if any(p.lstrip().startswith(("•", "-", "*")) for p in parts) else " ".join(parts)
 
 

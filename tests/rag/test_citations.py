@@ -33,6 +33,31 @@ def test_render_says_a_wrapped_sentence_on_one_line():
     assert render(s) == "L'association Jigiya finance ses nouvelles salles [1]."
 
 
+def test_render_writes_high_punctuation_the_french_way():
+    """« : ; ! ? » take a space before them, after the marker; a period does not."""
+    from kalan.rag.citations import AnswerSentence
+
+    s = [AnswerSentence(text="La Russie est un partenaire dans plusieurs secteurs :", citations=[1]),
+         AnswerSentence(text="Qui l'eût cru?", citations=[2]), AnswerSentence(text="Tout  commence en 1960.", citations=[1])]
+    assert render(s) == ("La Russie est un partenaire dans plusieurs secteurs [1] : Qui l'eût cru [2] ? "
+                         "Tout commence en 1960 [1].")
+
+
+def test_render_closes_a_quotation_the_cited_sentence_cuts():
+    """A sentence cut out of a quotation running over several sentences: the guillemet it lacks is added at the
+    other end, so the answer never leaves a quotation open or closes one it never opened."""
+    from kalan.rag.citations import AnswerSentence
+
+    opened = AnswerSentence(text="Elle indique : « Quand la femme se déplace au commissariat, on la renvoie.", citations=[1])
+    closed = AnswerSentence(text="Le taux de pauvreté est divisé par trois. »", citations=[2])
+    whole = AnswerSentence(text="Il salue « une coopération fondée sur la confiance ».", citations=[1])
+    out = render([opened, closed, whole])
+    assert out == ("Elle indique : « Quand la femme se déplace au commissariat, on la renvoie » [1]. "
+                   "« Le taux de pauvreté est divisé par trois » [2]. "
+                   "Il salue « une coopération fondée sur la confiance » [1].")
+    assert out.count("«") == out.count("»")
+
+
 def test_verify_drops_invented_sentence_and_out_of_range_marker():
     passages = [P("Tout commence en 1960, après l'indépendance du Mali.", 0),
                 P("La société Rosatom explore des projets dans le lithium.", 1)]
