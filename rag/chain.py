@@ -21,7 +21,7 @@ import numpy as np
 from kalan.rag import messages as msg
 from kalan.rag import prompts
 from kalan.rag.citations import QUOTE_JOIN, AnswerSentence, MarkerHoldback, merged_spans, parse_answer, render, \
-    verify
+    verify, without_footnotes
 from kalan.rag import answerability
 from kalan.rag.answer import Answer, Citation, Passage, Sentence
 from kalan.rag.extractive import SentenceVectors, bullet_end, candidates, matched, question_words, score_candidates, select
@@ -391,13 +391,14 @@ class AnswerChain:
                 and described_alone(parts[0], cited[0].text, spans[0].start, spans[0].end)):
             state.span_withheld = True  # « 1990 » or « 1999 »? the sentence says which: it opens the answer
             return None
-        state.short_answer = " ; ".join(sp.text for sp in spans)
+        said = [(without_footnotes(sp.text, span=True), without_footnotes(sp.framed, span=True)) for sp in spans]
+        state.short_answer = " ; ".join(t for t, _ in said)
         if open_part and self.settings.answer.open_part_sentence:
             whole = self._with_open_part(state, spans, cited, order, topic)
             if whole is not None:
                 return whole
         numbers = list(dict.fromkeys(order.index(c.passage_index) + 1 for c in cited))
-        text = " ; ".join([spans[0].framed] + [sp.text for sp in spans[1:]])
+        text = " ; ".join([said[0][1]] + [t for t, _ in said[1:]])
         sentence = AnswerSentence(text + ".", numbers, support=1.0, role="direct")
         for c in cited:
             sentence.quote_spans.setdefault(order.index(c.passage_index) + 1, (c.start, c.end))

@@ -32,6 +32,10 @@ ANY_BRACKET = re.compile(r"\s*\[[^\]]{0,12}\]")
 QUOTE_JOIN = " … "  # how a citation's quote joins the several sentences quoted from its passage
 LEADING_MARKERS = re.compile(r"^(?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])+\s*")
 PARTIAL_MARKER = re.compile(r"\s*\[[\d,;\s]*$")
+# an article's own reference calls, glued to the word before them (« … du Mali[1]. », « … pays[2],[3]. »,
+# « … Niaré[réf. nécessaire]. », as pages copied from an encyclopedia carry them): Kalan's markers stand after a
+# space, and said in an answer these would read as citations Kalan never gave
+FOOTNOTES = re.compile(r"(?<=[^\s\[])(?:,?\[(?:\d{1,3}|[Rr][ée]f\. n[ée]cessaire|[Cc]itation n[ée]cessaire)\])+")
 
 
 @dataclass
@@ -105,16 +109,30 @@ def _balanced(body: str) -> str:
     return body
 
 
+def without_footnotes(text: str, span: bool = False) -> str:
+    """``text`` without the article's own reference calls (``FOOTNOTES``): what an answer says of a sentence. A
+    ``span`` (a direct answer cut out of a sentence) that ends on a call ends before it and the punctuation after
+    it (« Mali[1]. » → « Mali »): the call closes the phrase it annotates; so does a call it cuts short."""
+    if span:
+        cut = text.rfind("[")
+        if cut > 0 and "]" not in text[cut:] and not text[cut - 1].isspace():
+            text = text[:cut]  # a span the call's own period cut short (« par les Niaré[réf »)
+        calls = list(FOOTNOTES.finditer(text))
+        if calls and not text[calls[-1].end():].strip(" .,;:"):
+            text = text[:calls[-1].start()]
+    return FOOTNOTES.sub("", text)
+
+
 def render(sentences: list[AnswerSentence]) -> str:
     """Sentences with their markers before the final punctuation: "… en 1960 [1].", « … secteurs [1] : » (a space
     before « : ; ! ? », as French writes them). A line break or a run of spaces inside a sentence (an article
-    wrapped at a fixed width, ``kalan.rag.sentences.wrapped``) is said as one space, and a cited sentence cut out of
-    a quotation longer than itself gets the guillemet it lacks; the citation's quote keeps the article's
-    characters."""
+    wrapped at a fixed width, ``kalan.rag.sentences.wrapped``) is said as one space, the article's own reference
+    calls are left out (``without_footnotes``), and a cited sentence cut out of a quotation longer than itself
+    gets the guillemet it lacks; the citation's quote keeps the article's characters."""
     parts = []
     for s in sentences:
         marks = "".join(f"[{n}]" for n in s.citations)
-        body = " ".join(s.text.split())
+        body = " ".join(without_footnotes(s.text).split())
         inner = body[:-1].rstrip()
         if body.endswith("»") and inner[-1:] in (".", "!", "?", "…"):  # « … trois. » → « … trois » [2].
             body, end = inner[:-1].rstrip() + " »", inner[-1]

@@ -279,3 +279,22 @@ def test_the_extractive_answer_chooses_from_the_first_passages_unless_a_card_is_
     assert candidate_pool(five, 9) == five
     with_card = five[:4] + [Passage("card", "a", "Titre", CARD_SECTION, "Titre : Titre.")]
     assert candidate_pool(with_card, 4) == with_card  # a question on the title reads the card, put last
+
+
+def test_an_articles_own_reference_calls_are_not_said_as_citations(tmp_path, one_article):
+    """A page copied from an encyclopedia carries reference calls glued to its words (« du Mali[1]. »): the answer
+    and its direct span leave them out, so every marker a student reads is one of Kalan's citations; the quote
+    keeps the article's characters."""
+    corpus = one_article("bamako.txt", "Bamako, capitale du Mali\n\n"
+                         "Bamako est la capitale et la plus grande ville du Mali[1]. La ville est située sur les rives "
+                         "du fleuve Niger[2],[3].\n\nLe pont des Martyrs, construit en 1960, relie les deux rives du "
+                         "fleuve[5]. Bamako a été fondée au XVIIe siècle par les Niaré[réf. nécessaire].\n")
+    svc = _ingested(tmp_path / "data", corpus)
+    for q in ("En quelle année le pont des Martyrs a-t-il été construit ?", "Par qui Bamako a-t-elle été fondée au XVIIe siècle ?",
+              "Bamako est la plus grande ville de quel pays ?"):
+        r = svc.ask(q)
+        assert not r["refused"], q
+        markers = {int(n) for n in re.findall(r"\[(\d+)\]", r["answer"])}
+        assert markers == {c["n"] for c in r["citations"]}, r["answer"]
+        assert "nécessaire" not in r["answer"] and "[" not in (r["short_answer"] or "")
+        assert any("[" in c["quote"] for c in r["citations"])  # the quote is the article's, calls included

@@ -1,6 +1,6 @@
 """Marker parsing, verification and streaming hold-back."""
 
-from kalan.rag.citations import MarkerHoldback, merged_spans, parse_answer, render, verify
+from kalan.rag.citations import MarkerHoldback, merged_spans, parse_answer, render, verify, without_footnotes
 from kalan.rag.documents import Passage
 from kalan.rag.embeddings import FakeEmbedder
 
@@ -56,6 +56,22 @@ def test_render_closes_a_quotation_the_cited_sentence_cuts():
                    "« Le taux de pauvreté est divisé par trois » [2]. "
                    "Il salue « une coopération fondée sur la confiance » [1].")
     assert out.count("«") == out.count("»")
+
+
+def test_an_articles_reference_calls_are_left_out_of_what_is_said():
+    """Calls glued to a word are the article's (« Mali[1] », « Niger[2],[3] », « [réf. nécessaire] »); a marker
+    after a space, a bracket that is no call (« […] », « [sic] ») and a date in brackets stay."""
+    from kalan.rag.citations import AnswerSentence
+
+    assert without_footnotes("la capitale du Mali[1]. Le fleuve Niger[2],[3] coule.") == "la capitale du Mali. Le fleuve Niger coule."
+    assert without_footnotes("fondée par les Niaré[réf. nécessaire].") == "fondée par les Niaré."
+    assert without_footnotes("il dit […] que « c'est [sic] vrai » [1]") == "il dit […] que « c'est [sic] vrai » [1]"
+    # a direct answer's span ends before the call that closes it, or before a call it cut short
+    assert without_footnotes("Mali[1].", span=True) == "Mali"
+    assert without_footnotes("par les Niaré[réf", span=True) == "par les Niaré"
+    assert without_footnotes("1 809 106 habitants[4] en 2009", span=True) == "1 809 106 habitants en 2009"
+    s = [AnswerSentence(text="En 2009, la ville comptait 1 809 106 habitants[4].", citations=[1])]
+    assert render(s) == "En 2009, la ville comptait 1 809 106 habitants [1]."
 
 
 def test_verify_drops_invented_sentence_and_out_of_range_marker():
