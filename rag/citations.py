@@ -32,10 +32,11 @@ ANY_BRACKET = re.compile(r"\s*\[[^\]]{0,12}\]")
 QUOTE_JOIN = " … "  # how a citation's quote joins the several sentences quoted from its passage
 LEADING_MARKERS = re.compile(r"^(?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])+\s*")
 PARTIAL_MARKER = re.compile(r"\s*\[[\d,;\s]*$")
-# an article's own reference calls, glued to the word before them (« … du Mali[1]. », « … pays[2],[3]. »,
-# « … Niaré[réf. nécessaire]. », as pages copied from an encyclopedia carry them): Kalan's markers stand after a
-# space, and said in an answer these would read as citations Kalan never gave
-FOOTNOTES = re.compile(r"(?<=[^\s\[])(?:,?\[(?:\d{1,3}|[Rr][ée]f\. n[ée]cessaire|[Cc]itation n[ée]cessaire)\])+")
+# an article's own reference calls (« … du Mali[1]. », « … pays[2],[3]. », « … rapport [4]. », « … Niaré[réf.
+# nécessaire]. », as pages copied from an encyclopedia carry them). A sentence's text never holds Kalan's markers
+# (they are its citations, written by ``render``), so a call in it is the article's; said in an answer it would
+# read as a citation Kalan never gave. A list in brackets (« [0, 1] ») is no call.
+FOOTNOTES = re.compile(r"\s?(?:,?\[(?:\d{1,3}|[Rr][ée]f\. n[ée]cessaire|[Cc]itation n[ée]cessaire)\])+")
 
 
 @dataclass
@@ -115,8 +116,8 @@ def without_footnotes(text: str, span: bool = False) -> str:
     it (« Mali[1]. » → « Mali »): the call closes the phrase it annotates; so does a call it cuts short."""
     if span:
         cut = text.rfind("[")
-        if cut > 0 and "]" not in text[cut:] and not text[cut - 1].isspace():
-            text = text[:cut]  # a span the call's own period cut short (« par les Niaré[réf »)
+        if cut > 0 and "]" not in text[cut:]:
+            text = text[:cut].rstrip()  # a span the call's own period cut short (« par les Niaré[réf »)
         calls = list(FOOTNOTES.finditer(text))
         if calls and not text[calls[-1].end():].strip(" .,;:"):
             text = text[:calls[-1].start()]

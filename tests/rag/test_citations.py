@@ -59,13 +59,14 @@ def test_render_closes_a_quotation_the_cited_sentence_cuts():
 
 
 def test_an_articles_reference_calls_are_left_out_of_what_is_said():
-    """Calls glued to a word are the article's (« Mali[1] », « Niger[2],[3] », « [réf. nécessaire] »); a marker
-    after a space, a bracket that is no call (« […] », « [sic] ») and a date in brackets stay."""
+    """A sentence's text never holds Kalan's markers, so its calls are the article's (« Mali[1] », « Niger[2],[3] »,
+    « rapport [4] », « [réf. nécessaire] »); a bracket that is no call (« […] », « [sic] », « [0, 1] ») stays."""
     from kalan.rag.citations import AnswerSentence
 
     assert without_footnotes("la capitale du Mali[1]. Le fleuve Niger[2],[3] coule.") == "la capitale du Mali. Le fleuve Niger coule."
     assert without_footnotes("fondée par les Niaré[réf. nécessaire].") == "fondée par les Niaré."
-    assert without_footnotes("il dit […] que « c'est [sic] vrai » [1]") == "il dit […] que « c'est [sic] vrai » [1]"
+    assert without_footnotes("selon le rapport [4], la ville grandit.") == "selon le rapport, la ville grandit."
+    assert without_footnotes("il dit […] que « c'est [sic] vrai » sur [0, 1]") == "il dit […] que « c'est [sic] vrai » sur [0, 1]"
     # a direct answer's span ends before the call that closes it, or before a call it cut short
     assert without_footnotes("Mali[1].", span=True) == "Mali"
     assert without_footnotes("par les Niaré[réf", span=True) == "par les Niaré"
