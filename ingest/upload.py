@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from kalan.ingest import upload_messages as um
-from kalan.ingest.formats import Converted, convert
+from kalan.ingest.formats import SUFFIX_KIND, Converted, convert
 from kalan.ingest.load import META_SUFFIX, CorpusFileError, article_id_for, list_corpus, load_article
 from kalan.rag.text import words
 
@@ -77,10 +77,28 @@ def prepare(files: list[tuple[str, bytes]], corpus_dir: Path, settings) -> Prepa
     return out
 
 
-def read_files(paths: list[Path], settings) -> tuple[list[tuple[str, bytes]], list[dict]]:
-    """Bytes of each path (the size limit checked before reading); unreadable ones as errors."""
-    files, errors = [], []
+def _article_paths(paths: list[Path]) -> tuple[list[Path], list[dict]]:
+    """``paths`` with each folder replaced by the articles it holds (its files of an accepted format, by name; not
+    its subfolders, hidden files or ``.meta.yaml`` sidecars); a folder holding none is an error."""
+    out, errors = [], []
     for p in map(Path, paths):
+        if not p.is_dir():
+            out.append(p)
+            continue
+        inside = sorted(c for c in p.iterdir()
+                        if c.is_file() and not c.name.startswith(".") and c.suffix.lower() in SUFFIX_KIND)
+        if not inside:
+            errors.append({"file": str(p), "error": f"{p.name} : {um.EMPTY_FOLDER}"})
+        out.extend(inside)
+    return out, errors
+
+
+def read_files(paths: list[Path], settings) -> tuple[list[tuple[str, bytes]], list[dict]]:
+    """Bytes of each path (the size limit checked before reading; a folder stands for the articles in it, see
+    ``_article_paths``); unreadable ones as errors."""
+    paths, errors = _article_paths(paths)
+    files = []
+    for p in paths:
         try:
             size = p.stat().st_size
             if size > settings.upload.max_bytes:

@@ -6,6 +6,7 @@ ACCEPTED = ".html, .htm, .pdf, .docx, .md, .txt"
 UNSUPPORTED = "format non pris en charge (« {suffix} ») : formats acceptés : " + ACCEPTED + "."
 TOO_LARGE = "fichier trop volumineux ({size:.1f} Mo > {limit:.1f} Mo, réglage upload.max_bytes)."
 EMPTY = "le fichier est vide."
+EMPTY_FOLDER = "dossier sans article à ajouter : formats acceptés : " + ACCEPTED + "."
 DISGUISED = ("le contenu ne correspond pas à l'extension « {suffix} » : c'est {actual}. "
              "Renommez-le avec la bonne extension, ou exportez-le dans un format accepté (" + ACCEPTED + ").")
 KIND_NAMES = {

@@ -193,8 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("ingest", help="indexer le corpus (idempotent), après y avoir ajouté les FICHIERs donnés")
     s.add_argument("files", nargs="*", metavar="FICHIER",
-                   help="articles à ajouter (.html, .pdf, .docx, .md, .txt) : convertis en Markdown dans le "
-                        "dossier du corpus (l'original est gardé dans <données>/originals), puis indexés")
+                   help="articles à ajouter (.html, .pdf, .docx, .md, .txt ; un dossier vaut pour les articles "
+                        "qu'il contient) : convertis en Markdown dans le dossier du corpus (l'original est gardé "
+                        "dans <données>/originals), puis indexés")
     s.add_argument("--corpus", help="dossier des articles (défaut : corpus/)")
     s.add_argument("--json", action="store_true")
     s.add_argument("--no-progress", action="store_true", help="sans barre de progression")

@@ -140,6 +140,8 @@ def render(sentences: list[AnswerSentence]) -> str:
         else:
             end = body[-1] if body and body[-1] in ".!?…:;" else ""
             body = body[:-1].rstrip() if end else body
+            if end == "." and body.endswith(".") and not body.endswith(".."):
+                body = body[:-1].rstrip()  # a run of clauses that ended on « ».[2] » and its frame's period: one
         if not marks:
             parts.append(" ".join(s.text.split()))
         else:

@@ -18,7 +18,9 @@ import re
 from kalan.rag import lexicon as lx
 
 _ABBREV = frozenset(lx.ABBREVIATIONS)
-_END = re.compile(r"[.!?…]+[»\"')\]]*(?=\s+)")
+# a sentence's end: its punctuation, the quotes or brackets it closes, and the reference calls an encyclopedia puts
+# after it (« … mètres.[3] Sa corne … »)
+_END = re.compile(r"[.!?…]+[»\"')\]]*(?:\[\d{1,3}\])*(?=\s+)")
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

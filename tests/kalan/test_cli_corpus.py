@@ -61,6 +61,30 @@ def test_bad_file_leaves_the_corpus_untouched(fake_env, article_files, tmp_path,
     assert {p.name: p.read_bytes() for p in corpus.iterdir()} == before
 
 
+def test_a_folder_stands_for_the_articles_in_it(fake_env, article_files, tmp_path, capsys):
+    """``kalan ingest DOSSIER``: its files of an accepted format are added (not its other files); a folder with no
+    article is a French error, and nothing else is touched."""
+    folder = tmp_path / "a-ajouter"
+    folder.mkdir()
+    for f in article_files:
+        (folder / f.name).write_bytes(f.read_bytes())
+    (folder / "notes.odt").write_bytes(b"pas un article")
+    (folder / ".cache").write_text("x")
+    corpus = tmp_path / "c"
+    code, out, err = run(capsys, "ingest", "--corpus", corpus, "--json", folder)
+    report = json.loads(out)
+    assert code == 0 and report["articles"] == 3 and not report["errors"]
+    assert len(list(corpus.glob("*.md"))) == 3
+
+    empty = tmp_path / "vide"
+    empty.mkdir()
+    (empty / "notes.odt").write_bytes(b"pas un article")
+    code, out, err = run(capsys, "ingest", "--corpus", corpus, "--json", empty)
+    report = json.loads(out)
+    assert report["articles"] == 3 and report["added"] == 0
+    assert "dossier sans article" in report["errors"][0]["error"] and ".docx" in report["errors"][0]["error"]
+
+
 def test_ingest_without_files_is_unchanged(fake_env, seed_corpus, capsys):
     code, out, _ = run(capsys, "ingest", "--corpus", seed_corpus, "--json")
     assert code == 0 and set(json.loads(out)) == REPORT_KEYS

@@ -73,6 +73,9 @@ def test_an_articles_reference_calls_are_left_out_of_what_is_said():
     assert without_footnotes("1 809 106 habitants[4] en 2009", span=True) == "1 809 106 habitants en 2009"
     s = [AnswerSentence(text="En 2009, la ville comptait 1 809 106 habitants[4].", citations=[1])]
     assert render(s) == "En 2009, la ville comptait 1 809 106 habitants [1]."
+    # an opening framed from a run that ended on the sentence's period and its calls gets one period
+    s = [AnswerSentence(text="Selon l'article, elle est surnommée la « ville aux 333 saints ».[2][3].", citations=[1])]
+    assert render(s) == "Selon l'article, elle est surnommée la « ville aux 333 saints » [1]."
 
 
 def test_verify_drops_invented_sentence_and_out_of_range_marker():
