@@ -128,7 +128,16 @@ def _spans(text: str) -> list[tuple[int, int]]:
 
 
 def _of_doc(doc) -> tuple[Entity, ...]:
-    return tuple((e.start_char, e.end_char, e.label_) for e in doc.ents)
+    """The entities of a parsed sentence; a name ends before an encyclopedia's reference call, which spaCy reads as
+    part of it (« Niger.[1 », « Mali[1]. », « Institut Ahmed-Baba.[réf »), and the punctuation before the call."""
+    out = []
+    for e in doc.ents:
+        end, cut = e.end_char, doc.text.find("[", e.start_char, e.end_char)
+        if cut >= 0:
+            end = e.start_char + len(doc.text[e.start_char:cut].rstrip(" .,;:"))
+        if end > e.start_char:
+            out.append((e.start_char, end, e.label_))
+    return tuple(out)
 
 
 def parse_sentences(texts: list[str], nlp) -> list[list]:

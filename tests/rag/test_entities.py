@@ -87,6 +87,7 @@ def test_a_chunk_read_again_is_not_decoded_again_while_its_sentences_are_held():
 def test_parse_chunks_gives_one_list_per_sentence():
     class Doc:
         def __init__(self, text):
+            self.text = text
             self.ents = [type("E", (), {"start_char": 0, "end_char": 2, "label_": "MISC"})()] if text[:1] == "L" else []
 
     class Nlp:
@@ -96,3 +97,25 @@ def test_parse_chunks_gives_one_list_per_sentence():
     got = entities.parse_chunks([TEXT, "Un seul bloc sans point"], Nlp())
     assert [len(x) for x in got] == [len(sentence_spans(TEXT)), 1]
     assert got[0][0] == ((0, 2, "MISC"),) and got[0][2] == () and got[1] == [()]
+
+
+def test_a_name_ends_before_an_encyclopedia_reference_call():
+    """spaCy reads « Niger.[1 » and « Mali[1]. » as names: stored, they would be offered as « Qu'est-ce que
+    Niger.[1 ? » (suggested questions, glossary) and said as direct answers. The name ends before the call."""
+    def ent(text, name, label):
+        i = text.index(name)
+        return type("E", (), {"start_char": i, "end_char": i + len(name), "label_": label})()
+
+    class Doc:
+        def __init__(self, text, names):
+            self.text, self.ents = text, [ent(text, n, lab) for n, lab in names]
+
+    a = "Tombouctou est au nord du fleuve Niger.[1]"
+    b = "La ville est conservée à l'Institut Ahmed-Baba.[réf. nécessaire]"
+    c = "Bamako est la capitale du Mali[1]."
+    d = "[2] seul"
+    got = [entities._of_doc(Doc(a, [("Tombouctou", "LOC"), ("Niger.[1", "ORG")])),
+           entities._of_doc(Doc(b, [("Institut Ahmed-Baba.[réf", "ORG")])),
+           entities._of_doc(Doc(c, [("Mali[1].", "LOC")])), entities._of_doc(Doc(d, [("[2", "MISC")]))]
+    assert [[t[s:e] for s, e, _ in g] for t, g in zip((a, b, c, d), got)] == [
+        ["Tombouctou", "Niger"], ["Institut Ahmed-Baba"], ["Mali"], []]
