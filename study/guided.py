@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field
 
 from kalan.rag.answer_types import expected_type
+from kalan.rag.citations import without_footnotes
 from kalan.rag.text import FRENCH_STOPWORDS, fold, tokenize
 from kalan.study import messages as m
 from kalan.study.answer_check import is_right_any
@@ -57,7 +58,7 @@ class Target:
 
     @property
     def cloze(self) -> str:
-        return self.sentence[:self.start] + m.BLANK + self.sentence[self.end:]
+        return without_footnotes(self.sentence[:self.start] + m.BLANK + self.sentence[self.end:])  # no « [4] »
 
 
 def _quotes(answer: dict) -> list[tuple[str, dict]]:

@@ -29,6 +29,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from kalan.rag.citations import without_footnotes
 from kalan.rag.text import fold
 from kalan.study.dates import find_dates
 from kalan.study.entities import read_terms
@@ -94,7 +95,8 @@ def _repeated(f: Fact) -> bool:
 def _blanked(f: Fact, replacement: str = BLANK) -> str:
     s = f.sentence
     text = s.text[:f.start] + replacement + s.text[f.end:]
-    return text[len(s.text) - len(s.text.lstrip("•·▪◦‣*+-–— \t")):].strip()
+    # the article's reference calls (« … en 1327 [4]. ») are no part of the exercise
+    return without_footnotes(text[len(s.text) - len(s.text.lstrip("•·▪◦‣*+-–— \t")):].strip())
 
 
 def _explanation(f: Fact, verdict: str = "") -> str:

@@ -34,6 +34,17 @@ def test_hints_blank_the_short_answer_and_never_give_it():
     assert "1924" not in json.dumps(out, ensure_ascii=False)
 
 
+def test_the_cloze_leaves_the_articles_reference_calls_out():
+    """« … en 1924[2] sur la rive gauche.[3] »: the hint's sentence to complete holds no call to read as a citation."""
+    quote = "Le port a été construit en 1924[2] sur la rive gauche.[3]"
+    answer = _answer("Quand le port a-t-il été construit ?", short="1924")
+    answer["citations"][0]["quote"] = quote
+    answer["citations"][0]["text"] = quote + " L'ingénieur Mariam Touré a dirigé les travaux du premier quai."
+    answer["citations"][0]["quote_spans"] = [[0, len(quote)]]
+    out = guided_json(answer)
+    assert out["hints"][1]["cloze"] == "Le port a été construit en " + m.BLANK + " sur la rive gauche."
+
+
 def test_check_says_right_or_wrong_and_shows_the_quote():
     answer = _answer("Quand le port a-t-il été construit ?", short="1924")
     right = guided_json(answer, "mille neuf cent vingt-quatre")["check"]

@@ -99,3 +99,17 @@ def test_number_distractors_have_the_answers_magnitude():
     facts = find_facts(sents)
     item = make_item("mcq", next(f for f in facts if f.text == "40 000"), fact_pool(facts), random.Random(0))
     assert sorted(item["choices"]) == ["37 000", "40 000", "52 600", "55 000"]  # not « 12 », « 3 » nor « 96 % »
+
+
+def test_an_articles_reference_calls_are_no_part_of_the_exercise():
+    """« … construite en 1327 [4]. »: the cloze and the true/false statement leave the call out (a student would
+    take it for a citation or an answer); the quote keeps the article's characters."""
+    sents = sentences(("a", "La mosquée de Djingareyber a été construite en 1327 [4]."),
+                      ("a", "Le pont des Martyrs a été construit en 1960.[5]"))
+    facts = find_facts(sents)
+    assert facts
+    for f in facts:
+        item = make_item("cloze", f, fact_pool(facts), random.Random(0))
+        assert item is not None and BLANK in item["prompt"]
+        assert "[4]" not in item["prompt"] and "[5]" not in item["prompt"]
+        assert "[" in item["citation"]["quote"]
