@@ -43,6 +43,16 @@ _ACTIVE = re.compile(r"<\s*(script|iframe|object|embed)\b", re.IGNORECASE)
 _LEFTOVER_TAGS = re.compile(r"<\s*(script|iframe|object|embed|style)\b[^>]*>.*?<\s*/\s*\1\s*>|"
                             r"<\s*/?\s*(script|iframe|object|embed|style)\b[^>]*>", re.IGNORECASE | re.DOTALL)
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# What trafilatura's Markdown keeps of a page's inline markup, none of which an answer should say:
+# an encyclopedia's reference calls in superscript (« Bani<sup>\[1\]</sup> », « [réf. nécessaire] »),
+_SUP_CALLS = re.compile(r"\s*<sup>\s*(?:\\?\[[^\]<]{1,40}?\\?\]\s*)+</sup>")
+# other superscripts and subscripts (« XV<sup>e</sup> » is « XVe », « CO<sub>2</sub> » « CO2 »),
+_SUP_SUB = re.compile(r"<(sup|sub)>(.*?)</\1>", re.DOTALL)
+# a heading's edit links (« ## Histoire\[modifier | modifier le code\] »),
+_EDIT_LINKS = re.compile(r"^(#{1,6} .*?)[ \t]*\\?\[\s*modifier\b[^\]\n]*\\?\][ \t]*$", re.MULTILINE)
+# bold and italics (« **Djenné** », « *fondée* »; an escaped « \* » is a real asterisk), and Markdown's escapes
+_EMPHASIS = re.compile(r"(?<![\\*\w])(\*\*|\*)(?=\S)(.+?)(?<=[^\s\\])\1(?![*\w])")
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
 _END_PUNCT = tuple(".!?…:;»\")")
 
 
@@ -189,7 +199,7 @@ def _from_html(raw: bytes, path: Path, upload) -> tuple[str, dict, list[str]]:
                                       include_formatting=True, include_images=False, include_links=False,
                                       favor_precision=True, output_format="python")
     body = (getattr(doc, "text", None) or "") if doc is not None else ""
-    body = _LEFTOVER_TAGS.sub("", body)
+    body = _plain_inline(_LEFTOVER_TAGS.sub("", body))
     if not body.strip():
         raise CorpusFileError(path, um.HTML_NO_ARTICLE)
     if active:
@@ -200,6 +210,15 @@ def _from_html(raw: bytes, path: Path, upload) -> tuple[str, dict, list[str]]:
             "url": doc.url}
     body, meta["title"] = _first_heading_as_title(body, doc.title)  # trafilatura repeats the title as a heading
     return body, meta, warnings
+
+
+def _plain_inline(body: str) -> str:
+    """trafilatura's Markdown without the inline markup it keeps (``_SUP_CALLS`` … ``_ESCAPED``): the corpus text is
+    what answers say and quote, so « **Djenné** », « Bani<sup>[1]</sup> » and « XV<sup>e</sup> » would be shown
+    as such. Headings and list items, which make the sections, stay."""
+    body = _SUP_SUB.sub(r"\2", _SUP_CALLS.sub("", body))
+    body = _EMPHASIS.sub(r"\2", _EDIT_LINKS.sub(r"\1", body))
+    return _ESCAPED.sub(r"\1", body)
 
 
 def _has_javascript(reader) -> bool:
