@@ -12,7 +12,8 @@ Then each format is read by the library made for it:
 - PDF: the text layer through ``pypdf``; lines are joined back into paragraphs, short unpunctuated lines
   between paragraphs become section headings;
 - DOCX: ``python-docx``; Word's « Titre »/« Heading » styles become Markdown headings (sections);
-- Markdown and plain text: kept as they are (their front matter, if any, is read as today).
+- Markdown: kept as written, less its inline markup (bold, italics, escapes, links said by their text, images
+  dropped); plain text: kept as it is (the front matter of either, if any, is read as today).
 
 The result (``Converted``) is what the teachers' preview shows and may edit; writing it into the corpus is
 ``kalan.ingest.upload``. Nothing here touches the corpus folder, the store or a model.
@@ -53,6 +54,8 @@ _EDIT_LINKS = re.compile(r"^(#{1,6} .*?)[ \t]*\\?\[\s*modifier\b[^\]\n]*\\?\][ \
 # bold and italics (« **Djenné** », « *fondée* »; an escaped « \* » is a real asterisk), and Markdown's escapes
 _EMPHASIS = re.compile(r"(?<![\\*\w])(\*\*|\*)(?=\S)(.+?)(?<=[^\s\\])\1(?![*\w])")
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
+# a Markdown link says its text, an image nothing (« [le rapport](https://…) » → « le rapport »)
+_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
 _END_PUNCT = tuple(".!?…:;»\")")
 
 
@@ -138,7 +141,7 @@ def convert(raw: bytes, name: str, upload) -> Converted:
         raise CorpusFileError(path, um.TOO_LARGE.format(size=len(raw) / 1e6, limit=upload.max_bytes / 1e6))
     kind = check_kind(raw, name)
     reader = {"html": _from_html, "pdf": _from_pdf, "docx": _from_docx,
-              "markdown": _from_text, "text": _from_text}[kind]
+              "markdown": _from_markdown, "text": _from_text}[kind]
     body, meta, warnings = reader(raw, path, upload)
     body, dropped = drop_noise(body)
     if dropped:
@@ -188,6 +191,13 @@ def _from_text(raw: bytes, path: Path, upload) -> tuple[str, dict, list[str]]:
     text, warnings = decode(raw, path)
     meta, start = split_front_matter(text, path)
     return text[start:], dict(meta), warnings
+
+
+def _from_markdown(raw: bytes, path: Path, upload) -> tuple[str, dict, list[str]]:
+    """A Markdown file as written, less its inline markup (``_plain_inline``, links said by their text): what an
+    answer quotes is the text a reader sees."""
+    body, meta, warnings = _from_text(raw, path, upload)
+    return _plain_inline(_LINK.sub(lambda m: "" if m.group(1) else m.group(2), body)), meta, warnings
 
 
 def _from_html(raw: bytes, path: Path, upload) -> tuple[str, dict, list[str]]:

@@ -96,6 +96,14 @@ def test_markdown_and_text_are_read_as_today():
     md = "---\ntitle: Un titre\nauthor: Moi\n---\n# Un titre\n\n" + "Le texte de cet article est en français et il est assez long pour être lu. " * 3
     c = convert(md.encode(), "note.md", UP)
     assert c.kind == "markdown" and c.meta["title"] == "Un titre" and c.meta["author"] == "Moi"
+    # its inline markup is not said: links by their text, images not at all; headings and items stay
+    md = ("# Un titre\n\n## Une partie\n\nLe **texte** de cet [article](https://exemple.org/a \"titre\") est en "
+          "*français* ![photo](p.jpg) et il est assez long pour être lu, avec 2 * 3 = 6.\n\n- un élément\n" * 3)
+    c = convert(md.encode(), "note.md", UP)
+    assert "Le texte de cet article est en français  et il est assez long" in c.body and "2 * 3 = 6" in c.body
+    assert "## Une partie" in c.body and "- un élément" in c.body
+    assert not any(m in c.body for m in ("**", "](", "photo", "*français*"))
+    assert "Le **texte** de cet [article](" in convert(md.encode(), "note.txt", UP).body  # plain text: as it is
 
 
 @pytest.mark.parametrize("raw,name,actual", [
