@@ -54,6 +54,8 @@ _EDIT_LINKS = re.compile(r"^(#{1,6} .*?)[ \t]*\\?\[\s*modifier\b[^\]\n]*\\?\][ \
 # bold and italics (« **Djenné** », « *fondée* »; an escaped « \* » is a real asterisk), and Markdown's escapes
 _EMPHASIS = re.compile(r"(?<![\\*\w])(\*\*|\*)(?=\S)(.+?)(?<=[^\s\\])\1(?![*\w])")
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
+# a table row of trafilatura's Markdown (« | Population | 33 000 hab. (2009) | »)
+_TABLE_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*(\n?)", re.MULTILINE)
 # a Markdown link says its text, an image nothing (« [le rapport](https://…) » → « le rapport »)
 _LINK = re.compile(r"(!?)\[([^\]\n]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
 _END_PUNCT = tuple(".!?…:;»\")")
@@ -222,11 +224,22 @@ def _from_html(raw: bytes, path: Path, upload) -> tuple[str, dict, list[str]]:
     return body, meta, warnings
 
 
+def _table_row(m: re.Match) -> str:
+    """A table row as a list item a reader can quote: « | Pays | Mali | » → « - Pays : Mali », three cells or more
+    joined by « ; »; a separator row (« |---|---| ») and an empty one say nothing."""
+    cells = [c.strip() for c in m.group(1).split("|")]
+    cells = [c for c in cells if c]
+    if not cells or all(set(c) <= set("-: ") for c in cells):
+        return ""
+    return "- " + (f"{cells[0]} : {cells[1]}" if len(cells) == 2 else " ; ".join(cells)) + m.group(2)
+
+
 def _plain_inline(body: str) -> str:
     """trafilatura's Markdown without the inline markup it keeps (``_SUP_CALLS`` … ``_ESCAPED``): the corpus text is
     what answers say and quote, so « **Djenné** », « Bani<sup>[1]</sup> » and « XV<sup>e</sup> » would be shown
-    as such. Headings and list items, which make the sections, stay."""
-    body = _SUP_SUB.sub(r"\2", _SUP_CALLS.sub("", body))
+    as such, and a table row with its pipes (``_table_row``). Headings and list items, which make the sections,
+    stay."""
+    body = _TABLE_ROW.sub(_table_row, _SUP_SUB.sub(r"\2", _SUP_CALLS.sub("", body)))
     body = _EMPHASIS.sub(r"\2", _EDIT_LINKS.sub(r"\1", body))
     return _ESCAPED.sub(r"\1", body)
 

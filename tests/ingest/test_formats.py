@@ -39,6 +39,8 @@ def test_html_keeps_the_article_and_its_metadata_only(samples):
 WIKI_PAGE = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Djenné — Wikipédia</title></head><body>
 <div id="mw-navigation"><a href="/">Accueil</a> <a href="/hasard">Article au hasard</a></div>
 <div id="content"><h1>Djenné</h1><div class="mw-parser-output">
+<table class="infobox_v2"><caption>Djenné</caption><tr><th>Pays</th><td>Mali</td></tr>
+<tr><th>Population</th><td>33 000 hab. (2009)</td></tr></table>
 <p><b>Djenné</b> est une ville du Mali située dans la région de Mopti, sur une île du Bani<sup class="reference">
 <a href="#cite_note-1">[1]</a></sup>. Elle compte environ 33 000 habitants en 2009<sup class="reference">
 <a href="#cite_note-2">[2]</a></sup>, un chiffre à vérifier<sup>[réf. nécessaire]</sup>.</p>
@@ -53,13 +55,15 @@ commerce transsaharien au XV<sup>e</sup> siècle<sup class="reference"><a href="
 def test_an_encyclopedia_page_says_its_text_without_its_markup():
     """A page saved from an encyclopedia: trafilatura's Markdown kept « **Djenné** », « Bani<sup>\\[1\\]</sup> »,
     « XV<sup>e</sup> » and « ## Histoire\\[modifier | modifier le code\\] », which every answer then said. The
-    corpus text is plain: calls out, superscripts read, emphasis and escapes dropped; sections stay."""
+    corpus text is plain: calls out, superscripts read, emphasis and escapes dropped, table rows said as items;
+    sections stay."""
     c = convert(WIKI_PAGE.encode(), "djenne.html", UP)
     assert c.sections == ["Histoire"]
     assert "Djenné est une ville du Mali" in c.body and "sur une île du Bani." in c.body
     assert "en 2009, un chiffre à vérifier." in c.body and "au XVe siècle." in c.body
     assert "La ville, Djenné-Djeno à l'origine" in c.body and "(voir *note*)" in c.body
-    for markup in ("<sup", "\\[", "[1]", "réf. nécessaire", "**", "modifier", "\\*"):
+    assert "- Pays : Mali\n- Population : 33 000 hab. (2009)\n" in c.body  # the infobox's rows, quotable
+    for markup in ("<sup", "\\[", "[1]", "réf. nécessaire", "**", "modifier", "\\*", "|", "---"):
         assert markup not in c.body, markup
 
 
