@@ -202,6 +202,11 @@ def _from_markdown(raw: bytes, path: Path, upload) -> tuple[str, dict, list[str]
     return _plain_inline(_LINK.sub(lambda m: "" if m.group(1) else m.group(2), body)), meta, warnings
 
 
+# the page's date from its markup (meta tags, <time>, bylines' attributes) only: a search through the text dated
+# an encyclopedia page by a year it mentions (« 2009-01-01 ») or by a reference's « consulté le 3 mars 2020 »
+_DATE_PARAMS = {"extensive_search": False, "original_date": True}
+
+
 def _from_html(raw: bytes, path: Path, upload) -> tuple[str, dict, list[str]]:
     import trafilatura
 
@@ -209,7 +214,8 @@ def _from_html(raw: bytes, path: Path, upload) -> tuple[str, dict, list[str]]:
     active = _ACTIVE.findall(text)
     doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False, include_tables=True,
                                       include_formatting=True, include_images=False, include_links=False,
-                                      favor_precision=True, output_format="python")
+                                      favor_precision=True, output_format="python",
+                                      date_extraction_params=_DATE_PARAMS)
     body = (getattr(doc, "text", None) or "") if doc is not None else ""
     body = _plain_inline(_LEFTOVER_TAGS.sub("", body))
     if not body.strip():
