@@ -9,8 +9,9 @@ Then each format is read by the library made for it:
 - HTML: ``trafilatura`` keeps the main text and reads title, author, date and site name; scripts, iframes,
   menus, comment threads and cookie banners never come out, and lines of page furniture left in the text
   (« Lire aussi : … », share rows) are dropped with ``kalan.ingest.clean.is_noise``;
-- PDF: the text layer through ``pypdf``; lines are joined back into paragraphs, short unpunctuated lines
-  between paragraphs become section headings;
+- PDF: the text layer through ``pypdf``; running headers and footers (a line at a page's edge that comes back on
+  most pages) are dropped, lines are joined back into paragraphs, short unpunctuated lines between paragraphs
+  become section headings;
 - DOCX: ``python-docx``; Word's « Titre »/« Heading » styles become Markdown headings (sections);
 - Markdown: kept as written, less its inline markup (bold, italics, escapes, links said by their text, images
   dropped); plain text: kept as it is (the front matter of either, if any, is read as today).
@@ -303,9 +304,36 @@ def _from_pdf(raw: bytes, path: Path, upload) -> tuple[str, dict, list[str]]:
     if sum(len(p.strip()) for p in pages) < MIN_PDF_CHARS_PER_PAGE * max(1, len(pages)):
         raise CorpusFileError(path, um.PDF_SCANNED.format(pages=len(pages)))
     # the file's creation date is not the article's publication date: left for the teacher to give
-    body, title = _first_heading_as_title(pdf_paragraphs("\n".join(pages)), str(info.get("/Title") or "") or None)
+    body, title = _first_heading_as_title(pdf_paragraphs("\n".join(without_running_lines(pages))),
+                                          str(info.get("/Title") or "") or None)
     meta = {"title": title, "author": info.get("/Author")}
     return body, {k: str(v) for k, v in meta.items() if v}, []
+
+
+RUNNING_EDGE = 2  # lines at the top and at the bottom of a page where a running header or footer stands
+
+
+def without_running_lines(pages: list[str]) -> list[str]:
+    """The pages' text without their running headers and footers: a line among the first or last
+    ``RUNNING_EDGE`` of a page that comes back, digits aside (page numbers, dates), on at least half the pages
+    and two of them, and that ends no sentence (« https://fr.wikipedia.org/wiki/Djenné 2/3 », « Le Journal du Sahel — 3 mai 2025 »). Left in,
+    they were joined into the sentence a page break cut (« … environ https://… 1/3 06/12/2026 18:30 … 33 000
+    habitants »)."""
+    def key(line: str) -> str:
+        return " ".join("".join("#" if ch.isdigit() else ch for ch in line.lower()).split())
+
+    split = [[l for l in page.split("\n") if l.strip()] for page in pages]
+    edges = [{i for i in range(len(ls)) if i < RUNNING_EDGE or i >= len(ls) - RUNNING_EDGE} for ls in split]
+    seen: dict[str, int] = {}
+    for ls, edge in zip(split, edges):
+        for k in {key(ls[i]) for i in edge}:
+            seen[k] = seen.get(k, 0) + 1
+    running = {k for k, n in seen.items()
+               if n >= max(2, (len(pages) + 1) // 2) and not k.endswith((".", "!", "?", "…"))}  # no sentence
+    if not running:
+        return pages
+    return ["\n".join(l for i, l in enumerate(ls) if not (i in edge and key(l) in running))
+            for ls, edge in zip(split, edges)]
 
 
 def pdf_paragraphs(text: str) -> str:

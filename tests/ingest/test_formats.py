@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from kalan.ingest.formats import convert, pdf_paragraphs, sniff
+from kalan.ingest.formats import convert, pdf_paragraphs, sniff, without_running_lines
 from kalan.ingest.load import CorpusFileError
 from kalan.rag.settings import UploadSettings
 
@@ -75,6 +75,51 @@ def test_pdf_text_layer_becomes_paragraphs_and_sections(samples):
     assert c.sections == ["Les prix payés aux producteurs"]
     assert samples.pdf_title not in c.body
     assert "sept cent mille tonnes cette année dans l'ouest du pays, selon la société cotonnière" in c.body
+
+
+def test_a_pdf_s_running_header_and_footer_are_not_read_into_its_sentences():
+    """A page printed from a browser or a newspaper's PDF repeats a header and a footer on every page; pypdf reads
+    them between the lines a page break cut, and they were joined into that sentence."""
+    from fpdf import FPDF
+
+    class Printed(FPDF):
+        def header(self):
+            self.set_font("helvetica", size=8)
+            self.cell(0, 5, "06/12/2026 18:30   Djenné - Wikipédia", new_x="LMARGIN", new_y="NEXT")
+            self.ln(3)
+
+        def footer(self):
+            self.set_y(-12)
+            self.set_font("helvetica", size=8)
+            self.cell(0, 5, f"https://fr.wikipedia.org/wiki/Djenne   {self.page_no()}/3")
+
+    towns = "Mopti Ségou Kayes Sikasso Gao Kidal Bamako Koulikoro Ménaka Taoudeni Bougouni Kita Nioro Bandiagara"
+    pdf = Printed()
+    pdf.set_title("Djenné")
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 16)
+    pdf.multi_cell(0, 10, "Djenné", new_x="LMARGIN", new_y="NEXT")
+    for heading in ("Histoire", "Architecture", "Économie"):
+        pdf.set_font("helvetica", "B", 14)
+        pdf.multi_cell(0, 9, heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("helvetica", size=12)
+        for town in towns.split():
+            pdf.multi_cell(0, 7, f"{heading} : la ville de {town} est au Mali, dans la région du fleuve. Elle compte "
+                                 f"environ 33 000 habitants en 2009 et reste un centre du commerce au XVe siècle.",
+                           new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(3)
+    c = convert(bytes(pdf.output()), "djenne.pdf", UP)
+    assert pdf.page_no() >= 3 and c.sections == ["Histoire", "Architecture", "Économie"]
+    assert "wikipedia.org" not in c.body and "18:30" not in c.body
+    assert c.body.count("Elle compte environ 33 000 habitants en 2009 et reste") == 42
+
+
+def test_running_lines_are_lines_at_the_edges_that_come_back():
+    pages = ["Le Journal — 3 mai\nUn texte qui dit Le Journal — 3 mai au milieu.\nSuite.\np. 1",
+             "Le Journal — 4 mai\nAutre texte.\nEncore.\np. 2", "Le Journal — 5 mai\nFin du texte.\nFin.\np. 3"]
+    assert without_running_lines(pages) == ["Un texte qui dit Le Journal — 3 mai au milieu.\nSuite.",
+                                             "Autre texte.\nEncore.", "Fin du texte.\nFin."]
+    assert without_running_lines(["Une seule page\nde texte."]) == ["Une seule page\nde texte."]
 
 
 def test_pdf_paragraphs_join_cut_words_and_lines():
