@@ -26,6 +26,14 @@ NAV_LINES = frozenset(
 )
 NAV_LINES = frozenset(s.strip() for s in NAV_LINES)
 
+# An encyclopedia's apparatus after the article: its sections hold references and links, not text to learn from
+# (a bibliography's « Paris, 1998 » is no event of the timeline, « Éditions Jeune Afrique, _____ » no quiz item)
+APPARATUS_HEADINGS = frozenset(
+    """notes et references|notes|references|bibliographie|liens externes|voir aussi|articles connexes|
+    sources et bibliographie|notes et sources""".replace("\n", "").split("|")
+)
+APPARATUS_HEADINGS = frozenset(s.strip() for s in APPARATUS_HEADINGS)
+
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 # Page furniture that carries words of its own: dates of publication, reading time, copyright, links to
 # other articles ("Lire aussi : ..."), photo credits, comment counters.
@@ -60,3 +68,8 @@ def is_byline(line: str, author: str | None) -> bool:
     if author and s == fold(author).strip().rstrip("."):
         return True
     return s in ("la redaction", "redaction") or (s.startswith("par ") and len(s.split()) <= 5)
+
+
+def is_apparatus_heading(heading: str) -> bool:
+    """A section title of an encyclopedia's apparatus (« Notes et références », « Liens externes »…)."""
+    return fold(heading).strip(" #:.").strip() in APPARATUS_HEADINGS

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kalan.ingest import upload_messages as um
-from kalan.ingest.clean import is_noise
+from kalan.ingest.clean import is_apparatus_heading, is_noise
 from kalan.ingest.load import CorpusFileError, article_id_for, clean_meta, decode, split_front_matter
 from kalan.ingest.sections import title_line
 from kalan.rag.text import FRENCH_STOPWORDS, words
@@ -149,6 +149,9 @@ def convert(raw: bytes, name: str, upload) -> Converted:
     body, dropped = drop_noise(body)
     if dropped:
         warnings.append(um.NOISE_REMOVED.format(n=dropped))
+    body, apparatus = without_apparatus(body)
+    if apparatus:
+        warnings.append(um.APPARATUS_REMOVED.format(titles=", ".join(f"« {t} »" for t in apparatus)))
     check_french(body, path)
     meta, meta_warnings = clean_meta({k: v for k, v in meta.items() if v}, path)
     if not meta.get("title") and kind == "text" and (first := _first_line_title(body)):
@@ -158,6 +161,22 @@ def convert(raw: bytes, name: str, upload) -> Converted:
         warnings.append(um.NO_TITLE)
     return Converted(name=path.name, kind=kind, article_id=article_id_for_name(name), body=body.strip() + "\n",
                      meta=meta, warnings=warnings + meta_warnings, raw_sha256=hashlib.sha256(raw).hexdigest())
+
+
+def without_apparatus(body: str) -> tuple[str, list[str]]:
+    """``body`` without the sections of an encyclopedia's apparatus (``clean.is_apparatus_heading``: « Notes et
+    références », « Bibliographie », « Liens externes »…), each with its subsections, up to the next heading of
+    its level or above that is not one; and their titles. The article's own sections stay."""
+    out, dropped, level = [], [], 0  # level: the skipped section's heading level (0: not skipping)
+    for line in body.split("\n"):
+        m = _HEADING.match(line)
+        if m and (not level or len(m.group(1)) <= level):  # a subsection of a skipped section is skipped too
+            level = len(m.group(1)) if is_apparatus_heading(m.group(2)) else 0
+            if level:
+                dropped.append(m.group(2).strip())
+        if not level:
+            out.append(line)
+    return "\n".join(out), dropped
 
 
 def _first_line_title(body: str) -> str | None:

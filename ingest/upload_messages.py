@@ -27,6 +27,7 @@ PDF_SCANNED = ("ce PDF ne contient pas de texte (document scanné, {pages} page(
 HTML_NO_ARTICLE = "aucun texte d'article trouvé dans cette page HTML (seulement des menus, des liens ou des scripts ?)."
 HTML_ACTIVE_REMOVED = "{scripts} script(s) et {frames} cadre(s) (iframe) retirés : seul le texte de l'article est gardé."
 NOISE_REMOVED = "{n} ligne(s) de navigation retirée(s) (« Lire aussi », partage, menus…)."
+APPARATUS_REMOVED = "section(s) {titles} retirée(s) : références et liens, pas le texte de l'article."
 TOO_SHORT = "trop peu de texte ({words} mots) pour en faire un article."
 NOT_FRENCH = ("ce texte ne semble pas être en français (peu de mots français courants) : Kalan ne répond que "
               "sur des articles en français.")

@@ -67,6 +67,22 @@ def test_an_encyclopedia_page_says_its_text_without_its_markup():
         assert markup not in c.body, markup
 
 
+def test_an_encyclopedia_s_apparatus_is_not_article_text():
+    """« Notes et références », « Bibliographie », « Liens externes » (with their subsections) are dropped with a
+    warning; a section after them that is the article's stays. A bibliography's « Paris, 1998 » would otherwise be a
+    timeline event and a quiz item."""
+    text = ("La ville de Djenné est au Mali, sur une île du Bani, et compte environ 33 000 habitants en 2009. " * 3)
+    md = (f"# Djenné\n\n{text}\n\n## Histoire\n\nLa ville a été fondée vers 800 par les Bozos.\n\n"
+          "## Notes et références\n\n1. Atlas du Mali, Éditions Jeune Afrique, 2010.\n\n### Ouvrages\n\n"
+          "Jean Dupont, Histoire de Djenné, Paris, 1998.\n\n## Économie\n\nLe commerce du riz fait vivre la ville.\n\n"
+          "## Liens externes\n\n- Site de la mairie\n")
+    c = convert(md.encode(), "djenne.md", UP)
+    assert c.sections == ["Histoire", "Économie"]
+    assert "fondée vers 800" in c.body and "commerce du riz" in c.body
+    assert not any(w in c.body for w in ("Atlas", "Dupont", "1998", "Ouvrages", "mairie"))
+    assert any("« Notes et références », « Liens externes »" in w for w in c.warnings)
+
+
 def test_pdf_text_layer_becomes_paragraphs_and_sections(samples):
     c = convert(samples.pdf(), "coton.pdf", UP)
     assert c.kind == "pdf"
