@@ -341,8 +341,9 @@ def without_running_lines(pages: list[str]) -> list[str]:
     def key(line: str) -> str:
         return " ".join("".join("#" if ch.isdigit() else ch for ch in line.lower()).split())
 
-    split = [[l for l in page.split("\n") if l.strip()] for page in pages]
-    edges = [{i for i in range(len(ls)) if i < RUNNING_EDGE or i >= len(ls) - RUNNING_EDGE} for ls in split]
+    split = [page.split("\n") for page in pages]
+    filled = [[i for i, l in enumerate(ls) if l.strip()] for ls in split]  # blank lines stay, and are no edge
+    edges = [set(f[:RUNNING_EDGE] + f[-RUNNING_EDGE:]) for f in filled]
     seen: dict[str, int] = {}
     for ls, edge in zip(split, edges):
         for k in {key(ls[i]) for i in edge}:
