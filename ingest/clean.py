@@ -28,11 +28,8 @@ NAV_LINES = frozenset(s.strip() for s in NAV_LINES)
 
 # An encyclopedia's apparatus after the article: its sections hold references and links, not text to learn from
 # (a bibliography's « Paris, 1998 » is no event of the timeline, « Éditions Jeune Afrique, _____ » no quiz item)
-APPARATUS_HEADINGS = frozenset(
-    """notes et references|notes|references|bibliographie|liens externes|voir aussi|articles connexes|
-    sources et bibliographie|notes et sources""".replace("\n", "").split("|")
-)
-APPARATUS_HEADINGS = frozenset(s.strip() for s in APPARATUS_HEADINGS)
+APPARATUS_HEADINGS = frozenset(s.strip() for s in """notes et references|notes|references|bibliographie|
+    liens externes|voir aussi|articles connexes|sources et bibliographie|notes et sources""".split("|"))
 
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 # Page furniture that carries words of its own: dates of publication, reading time, copyright, links to

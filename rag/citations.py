@@ -132,6 +132,9 @@ def render(sentences: list[AnswerSentence]) -> str:
     gets the guillemet it lacks; the citation's quote keeps the article's characters."""
     parts = []
     for s in sentences:
+        if not s.citations:
+            parts.append(" ".join(s.text.split()))
+            continue
         marks = "".join(f"[{n}]" for n in s.citations)
         body = " ".join(without_footnotes(s.text).split())
         inner = body[:-1].rstrip()
@@ -142,10 +145,7 @@ def render(sentences: list[AnswerSentence]) -> str:
             body = body[:-1].rstrip() if end else body
             if end == "." and body.endswith(".") and not body.endswith(".."):
                 body = body[:-1].rstrip()  # a run of clauses that ended on « ».[2] » and its frame's period: one
-        if not marks:
-            parts.append(" ".join(s.text.split()))
-        else:
-            parts.append(f"{_balanced(body)} {marks}" + (" " if end in _HIGH else "") + end)
+        parts.append(f"{_balanced(body)} {marks}" + (" " if end in _HIGH else "") + end)
     return "\n".join(parts) if any(p.lstrip().startswith(("•", "-", "*")) for p in parts) else " ".join(parts)
 
 
