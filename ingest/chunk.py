@@ -56,6 +56,7 @@ def chunk_article(article: Article, struct: Structure, target_chars: int = 700, 
     chunks: list[Chunk] = []
     text = article.text
     ahash = article.content_hash
+    meta = {**struct.found, **article.meta}  # the metadata wins over a byline or dateline read in the text
     for section in struct.sections:
         for unit in section.units:
             for s, e in split_unit(text, unit.start, unit.end, target_chars, max_chars):
@@ -72,15 +73,15 @@ def chunk_article(article: Article, struct: Structure, target_chars: int = 700, 
                         text=body,
                         match_text=normalize(header(struct.title, section.title) + "\n" + body),
                         article_hash=ahash,
-                        date=str(article.meta.get("date", "")),
-                        author=str(article.meta.get("author", "")),
-                        source=str(article.meta.get("source", "")),
-                        url=str(article.meta.get("url", "")),
+                        date=str(meta.get("date", "")),
+                        author=str(meta.get("author", "")),
+                        source=str(meta.get("source", "")),
+                        url=str(meta.get("url", "")),
                         planted=json.dumps(planted, ensure_ascii=False) if planted else "",
                     )
                 )
     if chunks:
-        chunks.append(card_chunk(article, struct.title, len(chunks)))
+        chunks.append(card_chunk(article, struct.title, len(chunks), meta))
     return chunks
 
 
@@ -118,13 +119,15 @@ def card_text(title: str, meta: dict) -> str:
     return "\n".join(out)
 
 
-def card_chunk(article: Article, title: str, position: int) -> Chunk:
-    """The article's card as a chunk; its text is not a span of the article (``start == end == 0``)."""
-    text = card_text(title, article.meta)
+def card_chunk(article: Article, title: str, position: int, meta: dict | None = None) -> Chunk:
+    """The article's card as a chunk; its text is not a span of the article (``start == end == 0``). ``meta``:
+    the article's metadata with what its text says of itself (``Structure.found``); by default its metadata."""
+    meta = article.meta if meta is None else meta
+    text = card_text(title, meta)
     return Chunk(
         article_id=article.article_id, title=title, section=CARD_SECTION, position=position, start=0, end=0,
         text=text, match_text=normalize(header(title, CARD_SECTION) + "\n" + text),
-        article_hash=article.content_hash, date=str(article.meta.get("date", "")),
-        author=str(article.meta.get("author", "")), source=str(article.meta.get("source", "")),
-        url=str(article.meta.get("url", "")),
+        article_hash=article.content_hash, date=str(meta.get("date", "")),
+        author=str(meta.get("author", "")), source=str(meta.get("source", "")),
+        url=str(meta.get("url", "")),
     )

@@ -22,6 +22,7 @@ NAV_LINES = frozenset(
     abonnez-vous|newsletter|inscrivez-vous|commentaires|laisser un commentaire|articles similaires|
     plus d'articles|tags|mots-cles|categories|suivez-nous|contact|mentions legales|cookies|
     accepter|refuser|precedent|suivant|article precedent|article suivant|lire la suite|
+    lire la suite apres cette publicite|ecouter|ecouter l'article|ecouter cet article|je m'abonne|
     en savoir plus|a la une|actualites|politique de confidentialite""".replace("\n", "").split("|")
 )
 NAV_LINES = frozenset(s.strip() for s in NAV_LINES)
@@ -41,7 +42,18 @@ _FURNITURE = re.compile(
     r"|^(?:lire aussi|a lire aussi|lire egalement|a lire egalement|voir aussi|sur le meme sujet)\s*[:\-–—]"
     r"|^(?:photo|photos|credit photo|credits? photo|illustration)\s*[:©]"
     r"|^\d+\s+(?:commentaires?|partages?|reactions?)$"
+    r"|^\d{1,2}:\d{2}(?::\d{2})?$|^\d+\s*(?:mn|min|minutes?)(?: de lecture)?$"  # a player's length, a reading time
 )
+# a photo caption ending on its credit (« Vue aérienne de Mopti, le 10 septembre. © A. Keita / AFP »)
+_CAPTION = re.compile(r"©\s*[^.!?©]{0,60}$")
+# « Lire aussiMali : … »: a related link glued to its label, as some sites' text comes out
+_GLUED_LINK = re.compile(r"^\s*(?:[ÀA] lire|Lire) (?:aussi|également)(?=[A-ZÀ-Ý0-9«])")
+_DATELINE = re.compile(r"^(?:publie|mis en ligne)(?: le)?\s*:?\s*(?:le\s+)?")
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
+_WORD_DATE = re.compile(r"\b(1er|\d{1,2})\s+([a-z]+)\s+(\d{4})\b")
+_MONTHS = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
+           "novembre", "decembre")
+_BYLINE = re.compile(r"^\s*(?:(?:texte|article|écrit|rédigé)\s+)?par\s*:?\s+(.+?)\s*\.?\s*$", re.I)
 
 
 def is_noise(line: str) -> bool:
@@ -52,7 +64,9 @@ def is_noise(line: str) -> bool:
     s = raw.strip(":|>»«•·-\"").strip()
     if not s:
         return False
-    if s in NAV_LINES or (len(s) <= 100 and _FURNITURE.search(s)):
+    if s in NAV_LINES or (len(s) <= 100 and _FURNITURE.search(s)) or _GLUED_LINK.match(line):
+        return True
+    if len(s) <= 200 and _CAPTION.search(s):
         return True
     # "Partager : Facebook | Twitter | WhatsApp" style rows
     parts = [p.strip() for p in re.split(r"[|/•·:]", s) if p.strip()]
@@ -64,7 +78,34 @@ def is_byline(line: str, author: str | None) -> bool:
     s = fold(line).strip().rstrip(".")
     if author and s == fold(author).strip().rstrip("."):
         return True
-    return s in ("la redaction", "redaction") or (s.startswith("par ") and len(s.split()) <= 5)
+    return (s in ("la redaction", "redaction") or (s.startswith("par ") and len(s.split()) <= 5)
+            or byline_author(line) is not None)
+
+
+def byline_author(line: str) -> str | None:
+    """The name a signature line gives (« Par Jean Dupont », « Texte par : Serge Daniel »), else None."""
+    m = _BYLINE.match(line)
+    name = m.group(1).strip() if m else ""
+    return name if name and len(name.split()) <= 4 and name[0].isupper() else None
+
+
+def dateline_date(line: str) -> str | None:
+    """The ISO date of a publication line (« Publié le : 12/09/2024 - 08:45 », « Publié le 3 mars 2024 à 10 h »),
+    else None; an update line (« Modifié le … ») gives none: the card says when the article was published."""
+    s = fold(line).strip()
+    m = _DATELINE.match(s)
+    if not m:
+        return None
+    rest = s[m.end():]
+    if (n := _NUMERIC_DATE.search(rest)):
+        day, month, year = (n.group(1), n.group(2), n.group(3)) if n.group(1) else (n.group(6), n.group(5), n.group(4))
+    elif (w := _WORD_DATE.search(rest)) and w.group(2) in _MONTHS:
+        day, month, year = ("1" if w.group(1) == "1er" else w.group(1)), str(_MONTHS.index(w.group(2)) + 1), w.group(3)
+    else:
+        return None
+    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        return None
+    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 def is_apparatus_heading(heading: str) -> bool:

@@ -32,7 +32,7 @@ from pathlib import Path
 from kalan.ingest import upload_messages as um
 from kalan.ingest.clean import is_apparatus_heading, is_noise
 from kalan.ingest.load import CorpusFileError, article_id_for, clean_meta, decode, split_front_matter
-from kalan.ingest.sections import title_line
+from kalan.ingest.sections import headline, title_line
 from kalan.rag.text import FRENCH_STOPWORDS, words
 
 SUFFIX_KIND = {".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf", ".docx": "docx",
@@ -180,13 +180,15 @@ def without_apparatus(body: str) -> tuple[str, list[str]]:
 
 
 def _first_line_title(body: str) -> str | None:
-    """A plain text's title as ingestion reads it (``kalan.ingest.sections.title_line``): its first paragraph."""
+    """A plain text's title as ingestion reads it (``kalan.ingest.sections.title_line``): its first paragraph, or
+    the headline among a scraped page's header lines (``sections.headline``)."""
     block = []
     for line in body.strip().split("\n"):
         if not line.strip():
             break
         block.append(line)
-    return title_line(block)
+    head = headline(block)
+    return title_line(block) or (head[0] if head else None)
 
 
 def drop_noise(body: str) -> tuple[str, int]:

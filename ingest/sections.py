@@ -17,7 +17,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from kalan.ingest.clean import is_byline, is_noise
+from kalan.ingest.clean import byline_author, dateline_date, is_byline, is_noise
 from kalan.ingest.load import Article, short_title
 from kalan.rag.sentences import join_wrapped, wrapped
 from kalan.rag.text import fold
@@ -47,6 +47,7 @@ class Structure:
     title: str
     sections: list[Section]
     dropped: list[str] = field(default_factory=list)  # noise lines removed, for the report
+    found: dict = field(default_factory=dict)  # author and date read off a plain text's byline and dateline
 
 
 def _lines(text: str, start: int) -> list[tuple[int, int, str]]:
@@ -83,20 +84,26 @@ def structure(article: Article) -> Structure:
     author = article.meta.get("author")
     dropped: list[str] = []
     kept: list[tuple[int, int, str]] = []
+    found: dict = {}
     for s, e, line in lines:
         if is_noise(line):
             dropped.append(line.strip())
+            if (date := dateline_date(line)) and "date" not in found:
+                found["date"] = date
             continue
         kept.append((s, e, line))
     # A trailing byline ("La Rédaction") is metadata, not text.
     nonblank = [i for i, (_, _, l) in enumerate(kept) if l.strip()]
     if nonblank and is_byline(kept[nonblank[-1]][2], author):
         dropped.append(kept[nonblank[-1]][2].strip())
+        if (name := byline_author(kept[nonblank[-1]][2])) or fold(kept[nonblank[-1]][2]).strip(" .") in (
+                "la redaction", "redaction"):
+            found["author"] = name or kept[nonblank[-1]][2].strip()
         kept.pop(nonblank[-1])
     if article.format == "markdown":
         title, sections = _markdown(text, kept)
     else:
-        title, sections = _plain(text, kept)
+        title, sections = _plain(text, kept, dropped, found)
     meta_title = article.meta.get("title")
     if meta_title:
         title = plain_title(str(meta_title))
@@ -104,7 +111,7 @@ def structure(article: Article) -> Structure:
         sec.units = _attach_lists(text, sec.units)
         sec.title = short_title(sec.title)
     sections = [s for s in sections if s.units]
-    return Structure(short_title(title) or article.article_id, sections, dropped)
+    return Structure(short_title(title) or article.article_id, sections, dropped, found)
 
 
 def _blocks(kept):
@@ -127,21 +134,75 @@ def title_line(lines: list[str], limit: int = 200) -> str | None:
     return joined if lines and all(wrapped(lines)) and len(joined) <= limit else None
 
 
-def _plain(text: str, kept) -> tuple[str, list[Section]]:
+def _bare(line: str) -> bool:
+    """A line that says no sentence: short, no final punctuation, no list bullet (a heading, a site's name, a
+    rubric, a player's label, a related link's title)."""
+    s = line.strip()
+    return bool(s) and not s.endswith(_END_PUNCT) and not _BULLET.match(line) and len(s) <= 120 \
+        and len(s.split()) <= 16
+
+
+def headline(block) -> tuple[str, list[str]] | None:
+    """A scraped news page's header: the lines before the first sentence of the first block (site name, rubric,
+    headline…): (the headline, the other lines). The headline is the longest of them, of three words or more."""
+    head = []
+    for line in block:
+        if not _bare(line):
+            break
+        head.append(line.strip())
+    if not head:
+        return None
+    best = max(head, key=lambda line: len(line.split()))
+    return (best, [line for line in head if line is not best]) if len(best.split()) >= 3 else None
+
+
+def _plain(text: str, kept, dropped: list[str] | None = None, found: dict | None = None) -> tuple[str, list[Section]]:
+    """``dropped`` gets the page furniture found here; ``found`` the author of a byline in the page's header."""
+    dropped = [] if dropped is None else dropped
+    found = {} if found is None else found
     blocks = list(_blocks(kept))
     title = ""
     if blocks and (first := title_line([line for _, _, line in blocks[0]])):
         title = first
         blocks = blocks[1:]
-    sections = [Section(INTRO)]
-    for i, block in enumerate(blocks):
-        is_heading = (
+    elif blocks and (head := headline([line for _, _, line in blocks[0]])):
+        title, others = head
+        dropped.extend(others)
+        blocks[0] = blocks[0][len(others) + 1:]
+        blocks = [b for b in blocks if b]
+
+    def heading(i: int) -> bool:
+        block = blocks[i]
+        return (
             len(block) == 1
             and _looks_like_heading(block[0][2])
+            and not is_byline(block[0][2], None)
             and i + 1 < len(blocks)
             and not (len(blocks[i + 1]) == 1 and _looks_like_heading(blocks[i + 1][0][2]))
         )
-        if is_heading:
+
+    # Page furniture by its place (its words vary from site to site): before the first block that holds a
+    # sentence (caption, byline, reading time), after the last one (newsletter, related links, comments), and a
+    # lone line that is no heading between them (a player's label). A heading keeps its place; a list without
+    # bullets that a lead ending with ":" announces is text.
+    content = [i for i, b in enumerate(blocks) if any(not _bare(line) for _, _, line in b)]
+    furniture = set()
+    if content:
+        for i, block in enumerate(blocks):
+            if i in content or (heading(i) and i < content[-1]):
+                continue
+            lead = blocks[i - 1][-1][2].rstrip() if i else ""
+            if i < content[0] or i > content[-1] or (len(block) == 1 and not lead.endswith(":")):
+                furniture.add(i)
+                for _, _, line in block:
+                    dropped.append(line.strip())
+                    if i < content[0] and (name := byline_author(line)) and "author" not in found:
+                        found["author"] = name
+    sections = [Section(INTRO)]
+    for i, block in enumerate(blocks):
+        if i in furniture:
+            continue
+        if heading(i):
             sections.append(Section(block[0][2].strip()))
             continue
         # each line of a block is a paragraph in scraped text; a text wrapped at a fixed width goes on

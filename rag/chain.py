@@ -28,6 +28,7 @@ from kalan.rag.extractive import SentenceVectors, bullet_end, candidates, matche
 from kalan.rag.ellipsis import fragment_unheard, is_follow_up, resolve
 from kalan.rag.guards import clean_question, looks_like_injection
 from kalan.rag.clauses import Clauses, opening_word, read as read_clauses, stands_alone
+from kalan.rag.card import about, asked_field, card_sentence
 from kalan.rag.documents import CARD_SECTION
 from kalan.rag.opening import choose as choose_opening, excerpt_of, from_best as opening_from_best, \
     whole as whole_sentence, word_count
@@ -60,7 +61,8 @@ class State:
     sentences: list[AnswerSentence] = field(default_factory=list)
     decision: Decision | None = None
     mode: str = "extractive"
-    overview: bool = False  # a whole-article request, answered by the article's section openings
+    overview: bool = False  # a whole-article request or a question on its card, answered without the scorer
+    card_question: bool = False  # a question on the article's card (kalan.rag.card)
     short_answer: str | None = None  # the span of a cited sentence that answers directly (date, number, name)
     features: dict | None = None  # the answerability model's inputs (extractive answers)
     answerability: float | None = None  # its probability that the answer is right
@@ -120,7 +122,8 @@ class AnswerChain:
             state = self.runnable.invoke(state)
         else:
             state = self._retrieve(self._condense(state))
-            if not asks_overview(state.clean) and not self._reuse(state) and not self._pre_refusal(state):
+            if not asks_overview(state.clean) and asked_field(state.clean) is None and not self._reuse(state) \
+                    and not self._pre_refusal(state):
                 yield from self._stream_generated(state, chat)
                 return
             state = self._decide(self._generate(state))
@@ -533,6 +536,28 @@ class AnswerChain:
         state.mode, state.decision = "extractive", Decision(False)
         return True
 
+    def _card(self, state: State) -> bool:
+        """Answer a question about an article itself (« qui est l'auteur de l'article ? ») with its card's sentence
+        for the asked field (``kalan.rag.card``): ask which article when several match and no conversation leads
+        to one; refuse when the card lacks the field. False: not such a question."""
+        asked = asked_field(state.clean)
+        if asked is None or not state.passages or looks_like_injection(state.clean):
+            return False
+        articles = list(dict.fromkeys(p.article_id for p in state.passages))
+        state.overview = state.card_question = True
+        if len(articles) > 1 and not state.history and not about(state.clean)[1]:
+            state.decision = Decision(True, RefusalReason.WHICH_ARTICLE)
+            return True
+        card = next((c for c in self.svc.store.article_chunks(articles[0]) if c.section == CARD_SECTION), None)
+        span = card_sentence(card.text, asked) if card is not None else None
+        if span is None:
+            state.decision = Decision(True, RefusalReason.FACT_ABSENT)
+            return True
+        state.passages = [card]
+        _, state.sentences = _quoted([(0, span[0], span[1], card.text[span[0]:span[1]])])
+        state.mode, state.decision = "extractive", Decision(False)
+        return True
+
     def _reuse(self, state: State) -> bool:
         """Serve the teacher-verified answer of a question this one asks again (rag/verified.py), if its passages
         still prove it; note the sentences of close answers marked wrong. False: compose a new answer."""
@@ -560,7 +585,7 @@ class AnswerChain:
         return True
 
     def _generate(self, state: State) -> State:
-        if self._overview(state) or self._reuse(state) or self._pre_refusal(state):
+        if self._overview(state) or self._card(state) or self._reuse(state) or self._pre_refusal(state):
             return state
         chat = self._chat_model()
         if chat is None:
@@ -664,7 +689,8 @@ class AnswerChain:
             for p in state.passages
         ]
         if refused:
-            text, citations, sentences = self._refusal_text(state.decision.reason, state.passages), [], []
+            text, citations, sentences = self._refusal_text(state.decision.reason, state.passages,
+                                                            state.card_question), [], []
         else:
             sentences = state.sentences
             text, citations = render(sentences), self._citations(sentences, state.passages)
@@ -700,12 +726,14 @@ class AnswerChain:
             ))
         return out
 
-    def _refusal_text(self, reason: RefusalReason | None, passages: list | None = None) -> str:
+    def _refusal_text(self, reason: RefusalReason | None, passages: list | None = None,
+                      card_question: bool = False) -> str:
         """The refusal, then where to look: for a question on the corpus's subjects whose answer is not there,
         the articles retrieval found closest (a corpus of many articles listed from A would name unrelated
         ones); else the corpus's titles."""
         base = {RefusalReason.INJECTION: msg.REFUSAL_INJECTION, RefusalReason.OFF_TOPIC: msg.REFUSAL_OFF_TOPIC,
-                RefusalReason.WHICH_ARTICLE: msg.OVERVIEW_WHICH}.get(reason, msg.REFUSAL)
+                RefusalReason.WHICH_ARTICLE: msg.CARD_WHICH if card_question else msg.OVERVIEW_WHICH
+                }.get(reason, msg.REFUSAL)
         try:
             titles = self.svc.titles()
         except Exception:  # the refusal itself must not fail

@@ -78,6 +78,16 @@ ARTICLE_NOUNS = ("article", "texte", "document", "extrait", "information")
 CARD_WORDS = ("ecrit redige signe auteur autrice auteurs journaliste publie publiee publication parution paru parue "
               "date source sources vient provient origine titre intitule s'intitule adresse url lien site journal "
               "media redaction").split()
+# the card's field each of those asks (kalan.rag.card); « spec »: the word names the field without the article
+# being named (« qui est l'auteur ? »), the others need it (« d'où vient ce texte ? », « de quand date l'article ? »).
+# « Dans quel journal ? » is not the source's field: a card's source may describe, not name (« texte reçu … »)
+CARD_FIELDS = {
+    "author": {"spec": "auteur autrice auteurs", "other": "ecrit redige signe redaction"},  # « journaliste » stems as « journal »
+    "date": {"spec": "publication parution", "other": "publie publiee paru parue date"},
+    "source": {"spec": "", "other": "source sources vient provient origine"},  # « quel journal ? » asks a name
+    "url": {"spec": "url", "other": "adresse lien"},
+    "title": {"spec": "titre intitule s'intitule", "other": "appelle"},
+}
 # of those, the words of a question about the article's title (« selon le titre », « le titre dit … »)
 TITLE_WORDS = ("titre", "intitule", "s'intitule")
 

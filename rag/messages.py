@@ -31,6 +31,10 @@ OVERVIEW_WHICH = (
     "Plusieurs articles du corpus peuvent correspondre : précisez lequel résumer "
     "(par exemple « Résume l'article sur … »)."
 )
+CARD_WHICH = (
+    "Plusieurs articles du corpus peuvent correspondre : précisez de quel article vous parlez "
+    "(par exemple « Qui a écrit l'article sur … ? »)."
+)
 CORPUS_COVERS = "Le corpus couvre : {titles}."
 CORPUS_COVERS_MORE = "Le corpus couvre : {titles}, et {n} autres articles."
 NEAREST_ARTICLES = "Les articles les plus proches de votre question : {titles}."

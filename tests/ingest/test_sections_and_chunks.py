@@ -174,3 +174,101 @@ def test_lines_of_their_own_stay_apart(tmp_path):
            "pour accueillir deux cents élèves." in got
     assert "Une autre ligne." in got
     assert "- les mathématiques" in got and not any("venues - les" in s for s in got)
+
+
+# A news page scraped as text, the way a teacher copies it: the site's name and rubric above the headline, a
+# dateline, a photo caption with its credit, a byline, a reading time, an ad label, a related link glued to its
+# label, an audio player, then a newsletter box, related links and a comments prompt after the last paragraph.
+NEWS_PAGE = """Aller au contenu principal
+Le Journal du Sahel
+Afrique
+Mali : la crue du fleuve menace plusieurs quartiers de Mopti
+Publié le : 12/09/2024 - 08:45
+Modifié le : 12/09/2024 - 11:02
+
+Vue aérienne de Mopti, le 10 septembre 2024. © A. Keita / Agence
+Texte par : Awa Traoré
+3 mn
+
+Les eaux du fleuve ont atteint cette semaine un niveau inédit depuis 1967 à Mopti. Plus de 4 000 familles ont dû quitter leur maison.
+
+Lire la suite après cette publicité
+
+À Mopti, la montée des eaux a commencé à la fin du mois d'août.
+
+Lire aussiMali : la saison des pluies fait déjà des victimes
+
+Des digues de fortune
+
+Les habitants construisent des digues avec des sacs de sable.
+
+Les besoins :
+Tentes
+Moustiquaires
+
+Écouter
+03:12
+Le maire de Mopti au micro du Journal
+
+Une saison exceptionnelle
+
+Le fleuve n'est pas le seul à déborder dans la région.
+
+Newsletter
+Recevez toute l'actualité directement dans votre boite mail
+Je m'abonne
+
+Sur le même sujet
+Bamako : le grand marché rouvre ses portes
+Niamey sous les eaux
+Connectez-vous pour commenter
+"""
+
+
+def test_a_scraped_news_page_keeps_its_text_and_reads_its_header(tmp_path):
+    path = tmp_path / "crue.txt"
+    path.write_text(NEWS_PAGE, encoding="utf-8")
+    article = load_article(path)
+    st = structure(article)
+    assert st.title == "Mali : la crue du fleuve menace plusieurs quartiers de Mopti"
+    assert st.found == {"date": "2024-09-12", "author": "Awa Traoré"}
+    units = [article.text[u.start:u.end] for s in st.sections for u in s.units]
+    assert [s.title for s in st.sections] == [INTRO, "Des digues de fortune", "Une saison exceptionnelle"]
+    # every sentence of the article is kept, and the list a lead announces, bullets or not
+    for kept in ("Plus de 4 000 familles", "la montée des eaux a commencé", "des sacs de sable.", "Tentes",
+                 "Moustiquaires", "seul à déborder"):
+        assert any(kept in u for u in units), kept
+    # and nothing of the page around it
+    for furniture in ("Journal du Sahel", "Afrique", "Keita", "Awa Traoré", "3 mn", "publicité", "Lire aussi",
+                      "Écouter", "03:12", "au micro", "boite mail", "abonne", "même sujet", "grand marché",
+                      "sous les eaux", "commenter"):
+        assert not any(furniture in u for u in units), furniture
+    card = chunk_article(article, st)[-1]
+    assert card.section == CARD_SECTION and card.author == "Awa Traoré" and card.date == "2024-09-12"
+    assert "a été écrit par Awa Traoré." in card.text and "publié le 12 septembre 2024" in card.text
+
+
+def test_the_metadata_wins_over_what_the_page_says_of_itself(tmp_path):
+    path = tmp_path / "crue.txt"
+    path.write_text(NEWS_PAGE, encoding="utf-8")
+    (tmp_path / "crue.meta.yaml").write_text("author: Rédaction du Journal\ndate: 2024-09-13\n", encoding="utf-8")
+    article = load_article(path)
+    card = chunk_article(article, structure(article))[-1]
+    assert card.author == "Rédaction du Journal" and card.date == "2024-09-13"
+
+
+@pytest.mark.parametrize("line, date", [("Publié le : 12/09/2024 - 08:45", "2024-09-12"),
+                                        ("Publié le 3 mars 2024 à 10h32", "2024-03-03"),
+                                        ("Mis en ligne le 1er octobre 2025", "2025-10-01"),
+                                        ("Modifié le 15/10/2025", None), ("Publié le 45/13/2024", None)])
+def test_a_dateline_gives_the_publication_date(line, date):
+    from kalan.ingest.clean import dateline_date
+    assert dateline_date(line) == date
+
+
+def test_a_byline_gives_a_name_and_a_sentence_does_not():
+    from kalan.ingest.clean import byline_author
+    assert byline_author("Texte par : Serge Daniel") == "Serge Daniel"
+    assert byline_author("Par Jean Dupont") == "Jean Dupont"
+    assert byline_author("Par la suite, le fleuve a débordé sur toute la rive gauche du delta.") is None
+    assert is_byline("Par la rédaction", None)

@@ -1,4 +1,5 @@
-"""An article's card is retrieved only for questions about the article itself (fake embedder, real store)."""
+"""An article's card is retrieved only for questions about the article itself, and answers them field by field
+(fake embedder, real store)."""
 
 from __future__ import annotations
 
@@ -65,3 +66,21 @@ def test_a_question_on_the_title_reads_the_card_that_holds_it(settings, tmp_path
     assert (CARD_SECTION in [p.section for p in got]) is on
     assert got[0].section != CARD_SECTION  # the best passage keeps its place
     assert CARD_SECTION not in [p.section for p in service.search("Le fleuve Niger traverse quelle région ?", k=3)]
+
+
+@pytest.mark.parametrize("question, said", [
+    ("Qui est l'auteur de l'article ?", "a été écrit par Awa Traoré"),
+    ("D'où vient ce texte ?", "vient de la source suivante : Journal du Sahel"),
+    ("Quel est le titre de l'article ?", "Titre : « Le fleuve Niger »"),
+])
+def test_a_question_on_the_article_is_answered_by_the_cards_sentence_for_its_field(svc, question, said):
+    result = svc.chain.ask(question)
+    assert not result["refused"] and said in result["answer"]
+    assert [c["section"] for c in result["citations"]] == [CARD_SECTION]
+    # one sentence: the other fields are not said
+    assert result["answer"].count("L'article") + result["answer"].count("Titre") == 1
+
+
+def test_a_field_the_card_lacks_is_refused(svc):
+    result = svc.chain.ask("Quelle est l'adresse de l'article ?")
+    assert result["refused"] and result["refusal_reason"] == "fait_absent" and not result["citations"]
