@@ -32,7 +32,7 @@ from pathlib import Path
 from kalan.ingest import upload_messages as um
 from kalan.ingest.clean import is_apparatus_heading, is_noise
 from kalan.ingest.load import CorpusFileError, article_id_for, clean_meta, decode, split_front_matter
-from kalan.ingest.sections import headline, title_line
+from kalan.ingest.sections import headline, text_meta, title_line
 from kalan.rag.text import FRENCH_STOPWORDS, words
 
 SUFFIX_KIND = {".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf", ".docx": "docx",
@@ -146,6 +146,7 @@ def convert(raw: bytes, name: str, upload) -> Converted:
     reader = {"html": _from_html, "pdf": _from_pdf, "docx": _from_docx,
               "markdown": _from_markdown, "text": _from_text}[kind]
     body, meta, warnings = reader(raw, path, upload)
+    said = text_meta(body) if kind == "text" else {}  # its byline and dateline, before they go as noise
     body, dropped = drop_noise(body)
     if dropped:
         warnings.append(um.NOISE_REMOVED.format(n=dropped))
@@ -153,7 +154,7 @@ def convert(raw: bytes, name: str, upload) -> Converted:
     if apparatus:
         warnings.append(um.APPARATUS_REMOVED.format(titles=", ".join(f"« {t} »" for t in apparatus)))
     check_french(body, path)
-    meta, meta_warnings = clean_meta({k: v for k, v in meta.items() if v}, path)
+    meta, meta_warnings = clean_meta({**said, **{k: v for k, v in meta.items() if v}}, path)
     if not meta.get("title") and kind == "text" and (first := _first_line_title(body)):
         meta["title"] = first  # what ingestion reads as its title too (kalan.ingest.sections._plain)
     if not meta.get("title"):

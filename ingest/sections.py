@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from kalan.ingest.clean import byline_author, dateline_date, is_byline, is_noise
 from kalan.ingest.load import Article, short_title
@@ -112,6 +113,11 @@ def structure(article: Article) -> Structure:
         sec.title = short_title(sec.title)
     sections = [s for s in sections if s.units]
     return Structure(short_title(title) or article.article_id, sections, dropped, found)
+
+
+def text_meta(text: str) -> dict:
+    """The author and publication date a plain text says of itself (``Structure.found``): a byline, a dateline."""
+    return structure(Article("", Path(""), text, 0, "text")).found
 
 
 def _blocks(kept):

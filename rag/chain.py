@@ -24,7 +24,8 @@ from kalan.rag.citations import QUOTE_JOIN, AnswerSentence, MarkerHoldback, merg
     verify, without_footnotes
 from kalan.rag import answerability
 from kalan.rag.answer import Answer, Citation, Passage, Sentence
-from kalan.rag.extractive import SentenceVectors, bullet_end, candidates, matched, question_words, score_candidates, select
+from kalan.rag.extractive import SentenceVectors, answered_questions, bullet_end, candidates, matched, question_words, \
+    score_candidates, select
 from kalan.rag.ellipsis import fragment_unheard, is_follow_up, resolve
 from kalan.rag.guards import clean_question, looks_like_injection
 from kalan.rag.clauses import Clauses, opening_word, read as read_clauses, stands_alone
@@ -58,6 +59,7 @@ class State:
     qvec: np.ndarray | None = None
     passages: list = field(default_factory=list)
     selected: list = field(default_factory=list)
+    chosen: list = field(default_factory=list)  # the selection, when its best sentence was the article's own question
     sentences: list[AnswerSentence] = field(default_factory=list)
     decision: Decision | None = None
     mode: str = "extractive"
@@ -234,6 +236,9 @@ class AnswerChain:
                                 if kind is None else 0.0,
                                 reason=self.settings.answer.reason_share,
                                 article=state.passages[0].article_id if self.settings.answer.one_article else None)
+        answered = answered_questions(state.selected, cands)  # the article's own question is no answer
+        if answered != state.selected:  # the gate reads what matched: the article's question, as chosen
+            state.chosen, state.selected = state.selected, answered
         order, state.sentences = _quoted([_unbulleted(c) for c in state.selected])
         state.sentences = self._verified_quotes(state, order)
         direct = self._direct(state, order, topic)
@@ -252,8 +257,8 @@ class AnswerChain:
         qwords = question_words(state.standalone, topic)
         state.features = answerability.features(
             qwords, set().union(*(c.found for c in cands)),  # every lead is itself a candidate: its own words
-            set().union(*(matched(qwords, content_words(c.text)) for c in state.selected)),
-            cands, state.selected, state.passages, kind is not None, direct is not None or state.span_withheld,
+            set().union(*(matched(qwords, content_words(c.text)) for c in state.chosen or state.selected)),
+            cands, state.chosen or state.selected, state.passages, kind is not None, direct is not None or state.span_withheld,
             state.standalone != state.clean)
         if direct is None:
             opening = self._opening(state, question_words(state.clean, topic) or qwords)
@@ -643,8 +648,8 @@ class AnswerChain:
             return state
         if state.mode == "extractive":
             texts = [f"{c.lead.text} {c.text}" if c.lead else c.text for c in state.selected]
-            best = max((c.score for c in state.selected), default=0.0)
-            cosine = max((c.cosine for c in state.selected), default=0.0)
+            best = max((c.score for c in state.chosen or state.selected), default=0.0)
+            cosine = max((c.cosine for c in state.chosen or state.selected), default=0.0)
             cited = [p.text for p in state.passages[: len({c.passage_index for c in state.selected})]]
         else:
             texts, best, cosine = [s.text for s in state.sentences], None, None

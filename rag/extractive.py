@@ -260,6 +260,25 @@ def following(c: Candidate, cands: list[Candidate]) -> Candidate | None:
     return min(after, key=lambda x: x.start) if after else None
 
 
+def is_question(text: str) -> bool:
+    """A sentence of the article that asks (« Pourquoi une telle crue ? »): it states nothing."""
+    return text.rstrip(" »\"'”").endswith("?")
+
+
+def answered_questions(chosen: list[Candidate], cands: list[Candidate]) -> list[Candidate]:
+    """``chosen`` with its best sentence, when that is a question the article asks itself (« Pourquoi une telle
+    crue ? »), replaced by the sentence after it, which answers it (« Les pluies ont été abondantes … »). Only the
+    best: a runner-up question may say a fact as it asks (« … n'était-il pas orphelin de mère … par la faute de
+    son père ? », a PIAF answer lost when every question was left out). A lead, an item: unchanged."""
+    if not chosen or not is_question(chosen[0].text) or chosen[0].is_item \
+            or any(c.lead is chosen[0] for c in chosen):
+        return chosen
+    after = following(chosen[0], cands)
+    if after is None or is_question(after.text):
+        return chosen
+    return [after] + [c for c in chosen[1:] if c is not after]
+
+
 def select(question: str, cands: list[Candidate], max_sentences: int = 4,
            topic: frozenset[str] = frozenset(), runner_up: float = 0.7, second: float = 1.0,
            restated: float = 0.0, reason: float = 0.0, article: str | None = None) -> list[Candidate]:

@@ -261,3 +261,14 @@ def test_a_text_file_s_first_line_is_its_title_even_wrapped():
     untitled = convert((("Le texte de cet article est en français et il est assez long pour être lu. " * 4)
                         + "\n" + "Une seconde ligne.\n").encode(), "sans-titre.txt", UP)
     assert untitled.meta["title"] == "sans-titre" and any("aucun titre" in w for w in untitled.warnings)
+
+
+def test_a_pasted_news_page_gives_its_headline_byline_and_dateline_to_the_preview():
+    from tests.ingest.test_sections_and_chunks import NEWS_PAGE
+
+    conv = convert(NEWS_PAGE.encode("utf-8"), "crue.txt", UploadSettings())
+    assert conv.meta["title"] == "Mali : la crue du fleuve menace plusieurs quartiers de Mopti"
+    assert conv.meta["author"] == "Awa Traoré" and conv.meta["date"] == "2024-09-12"
+    with_front = convert(("---\nauthor: Rédaction du Journal\n---\n" + NEWS_PAGE).encode("utf-8"), "crue.txt",
+                         UploadSettings())
+    assert with_front.meta["author"] == "Rédaction du Journal"  # the file's own metadata wins

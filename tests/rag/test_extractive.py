@@ -293,3 +293,20 @@ def test_a_second_embedder_s_cosine_is_blended_by_its_share():
     assert [c.score for c in nothing] == [c.score for c in _scored(question, passages)]
     assert [c.cosine for c in _scored(question, passages, second=(q2, SentenceVectors(second), cal, 0.9))] == \
         [c.cosine for c in _scored(question, passages)]  # the gate and the rules keep the main embedder's cosine
+
+
+
+def test_a_best_sentence_that_asks_gives_its_place_to_the_sentence_that_answers_it():
+    from kalan.rag.extractive import answered_questions
+
+    cands = candidates(_passages("Les habitants construisent des digues. Pourquoi une telle crue ? "
+                                 "Les pluies ont été abondantes en Guinée. Le niveau a dépassé sept mètres."))
+    digues, question, pluies, niveau = cands
+    assert answered_questions([question, niveau], cands) == [pluies, niveau]
+    assert answered_questions([question, pluies], cands) == [pluies]  # its answer already chosen: said once
+    # a runner-up question stays: it may say a fact as it asks (« … n'était-il pas orphelin … ? »)
+    assert answered_questions([digues, question], cands) == [digues, question]
+    assert answered_questions([digues, niveau], cands) == [digues, niveau]
+    # a question mark inside a sentence makes no question of it
+    film = candidates(_passages("Le film « Qui a peur ? » est sorti en 1966. Il dure deux heures."))
+    assert answered_questions(film, film) == film
