@@ -179,3 +179,12 @@ def test_a_what_happened_question_at_a_year_the_first_sentence_holds_is_not_left
     assert decide("after", context("Que s'est-il passé en 1960 à Dakar ?", dated)).reason is RefusalReason.UNCERTAIN
     assert decide("after", context("Qu'a fait le Mali en 1960 ?", dated)).reason is RefusalReason.UNCERTAIN
     assert decide("after", context("Que s'est-il passé au Mali ?", dated)).reason is RefusalReason.UNCERTAIN
+
+
+def test_a_question_whose_names_the_passages_hold_is_not_refused_for_a_weak_retrieval():
+    """« Qui est Boubacar Traoré ? » names someone the article quotes once: a low cosine is no reason to refuse."""
+    weak = [_passage("« Jamais vu cela », confie Boubacar Traoré, pêcheur à Mopti.", dense=0.5)]
+    assert before_answer("Qui est Boubacar Traoré ?", "Qui est Boubacar Traoré ?", weak, S).rule != "weak_retrieval"
+    # a name the passages do not hold, or no name at all: refused as before
+    assert before_answer("Qui est Moussa Keïta ?", "Qui est Moussa Keïta ?", weak, S).refuse
+    assert before_answer("Que pêche-t-on ?", "Que pêche-t-on ?", weak, S).rule == "weak_retrieval"
