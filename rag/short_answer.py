@@ -50,11 +50,9 @@ class Span:
     choices: int = 1
 
 
-# « 14 octobre 2025 », « octobre 2025 », « 1er octobre », « les années 1960 », « 1960 »; « années » as written; a
-# month alone last (« à la fin du mois d'août » → « En août »: news articles date by the month of the year they
-# are written in; forty-second pass, tune direct-first +1, test equal)
+# « 14 octobre 2025 », « octobre 2025 », « 1er octobre », « les années 1960 », « 1960 »; « années » as written
 DATE = Phrases("=1er {MONTHS} <year>", "<day> {MONTHS} <year>", "{MONTHS} <year>", "=1er {MONTHS}",
-                "<day> {MONTHS}", "les? =années <year>", "<year>", "{MONTHS}", MONTHS=lx.MONTHS)
+                "<day> {MONTHS}", "les? =années <year>", "<year>", MONTHS=lx.MONTHS)
 # A count as written, with its unit and what it counts (« plus d'un millier d'étudiants », « 300 MW »): the one
 # character-level grammar left here (digit groups « 1 000 », units glued or not, the counted noun's own letters).
 # The counted noun's second word is written in lower case whatever the flags: « 2008 par Thomas » counts nothing.

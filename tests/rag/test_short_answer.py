@@ -521,12 +521,3 @@ def test_a_span_counts_the_spans_of_the_asked_kind_its_sentence_offered():
     one = find_span(question, "Le pont fut reconstruit en 1923.")
     assert two is not None and two.choices == 2
     assert one is not None and one.choices == 1 and one.text == "1923"
-
-
-def test_a_month_alone_answers_a_date_question_after_any_fuller_date():
-    """A news article dates by the month of its year (« à la fin du mois d'août »): the month is the span."""
-    assert find_span("Quand la montée des eaux a-t-elle commencé ?",
-                     "À Mopti, la montée des eaux a commencé à la fin du mois d'août.").framed == "En août"
-    # a fuller date still wins
-    assert find_span("Quand la crue a-t-elle commencé ?", "La crue a commencé le 28 août 2024.").text == "28 août 2024"
-
