@@ -25,7 +25,7 @@ import re
 
 from kalan.ingest.load import Article
 from kalan.ingest.sections import INTRO, Structure
-from kalan.rag.documents import CARD_SECTION, Chunk
+from kalan.rag.documents import CARD_AUTHOR, CARD_DATE, CARD_SECTION, CARD_SOURCE, CARD_TITLE, CARD_URL, Chunk
 from kalan.rag.planted import planted_sentences
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import fold, normalize
@@ -104,18 +104,18 @@ def card_text(title: str, meta: dict) -> str:
     answer, and « Écrit par … » alone was too weak to answer « Qui a écrit l'article ? ». The title sentence
     says no « article »: « L'article « … » est le titre de cet article » came into answers about the subject."""
     named = f"L'article « {title} »"
-    out = [f"Titre : « {title} »."]
+    out = [f"{CARD_TITLE}« {title} »."]
     if meta.get("author"):
         author = str(meta["author"])
         if fold(author).strip(" .") in ("la redaction", "redaction"):
             author = "la rédaction"  # a collective signature, not a name (nor an organisation a « quel journal » names)
-        out.append(f"{named} a été écrit par {author.rstrip('.')}.")
+        out.append(f"{named}{CARD_AUTHOR}{author.rstrip('.')}.")
     if meta.get("date"):
-        out.append(f"{named} a été publié le {french_date(str(meta['date']))}.")
+        out.append(f"{named}{CARD_DATE}{french_date(str(meta['date']))}.")
     if meta.get("source"):
-        out.append(f"{named} vient de la source suivante : {str(meta['source']).rstrip('.')}.")
+        out.append(f"{named}{CARD_SOURCE}{str(meta['source']).rstrip('.')}.")
     if meta.get("url"):
-        out.append(f"{named} est en ligne à l'adresse {meta['url']} .")
+        out.append(f"{named}{CARD_URL}{meta['url']} .")
     return "\n".join(out)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from kalan.rag import lexicon as lx
 from kalan.rag.text import fold
 
 NAV_LINES = frozenset(
@@ -51,8 +52,6 @@ _GLUED_LINK = re.compile(r"^\s*(?:[ÀA] lire|Lire) (?:aussi|également)(?=[A-ZÀ
 _DATELINE = re.compile(r"^(?:publie|mis en ligne)(?: le)?\s*:?\s*(?:le\s+)?")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
 _WORD_DATE = re.compile(r"\b(1er|\d{1,2})\s+([a-z]+)\s+(\d{4})\b")
-_MONTHS = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
-           "novembre", "decembre")
 _BYLINE = re.compile(r"^\s*(?:(?:texte|article|écrit|rédigé)\s+)?par\s*:?\s+(.+?)\s*\.?\s*$", re.I)
 
 
@@ -99,8 +98,8 @@ def dateline_date(line: str) -> str | None:
     rest = s[m.end():]
     if (n := _NUMERIC_DATE.search(rest)):
         day, month, year = (n.group(1), n.group(2), n.group(3)) if n.group(1) else (n.group(6), n.group(5), n.group(4))
-    elif (w := _WORD_DATE.search(rest)) and w.group(2) in _MONTHS:
-        day, month, year = ("1" if w.group(1) == "1er" else w.group(1)), str(_MONTHS.index(w.group(2)) + 1), w.group(3)
+    elif (w := _WORD_DATE.search(rest)) and w.group(2) in lx.MONTHS:
+        day, month, year = ("1" if w.group(1) == "1er" else w.group(1)), str(lx.MONTHS.index(w.group(2)) + 1), w.group(3)
     else:
         return None
     if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):

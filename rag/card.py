@@ -15,16 +15,11 @@ article (the chain).
 from __future__ import annotations
 
 from kalan.rag import lexicon as lx
+from kalan.rag.documents import CARD_AUTHOR, CARD_DATE, CARD_SOURCE, CARD_TITLE, CARD_URL
 from kalan.rag.guards import spelled_out
 from kalan.rag.phrases import tokens
 from kalan.rag.text import content_words, tokenize
 
-CARD_AUTHOR = " a été écrit par "
-CARD_DATE = " a été publié le "
-CARD_SOURCE = " vient de la source suivante : "
-CARD_URL = " est en ligne à l'adresse "
-CARD_TITLE = "Titre : "
-# how the card says each field (``kalan.ingest.chunk.card_text`` writes them)
 MARKERS = {"author": CARD_AUTHOR, "date": CARD_DATE, "source": CARD_SOURCE, "url": CARD_URL, "title": CARD_TITLE}
 
 

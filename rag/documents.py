@@ -16,6 +16,12 @@ from dataclasses import asdict, dataclass, field
 # The section of an article's card: one passage per article holding its title, author, publication date,
 # source and URL as sentences, so « Qui a écrit l'article ? » is answered and cited like any fact.
 CARD_SECTION = "Fiche de l'article"
+# how the card says each field: written by ``kalan.ingest.chunk.card_text``, read by ``kalan.rag.card``
+CARD_TITLE = "Titre : "
+CARD_AUTHOR = " a été écrit par "
+CARD_DATE = " a été publié le "
+CARD_SOURCE = " vient de la source suivante : "
+CARD_URL = " est en ligne à l'adresse "
 
 
 @dataclass(frozen=True)
