@@ -55,15 +55,19 @@ DATE = Phrases("=1er {MONTHS} <year>", "<day> {MONTHS} <year>", "{MONTHS} <year>
                 "<day> {MONTHS}", "les? =années <year>", "<year>", MONTHS=lx.MONTHS)
 # A count as written, with its unit and what it counts (« plus d'un millier d'étudiants », « 300 MW »): the one
 # character-level grammar left here (digit groups « 1 000 », units glued or not, the counted noun's own letters).
-# The counted noun's second word is written in lower case whatever the flags: « 2008 par Thomas » counts nothing.
+# The counted noun's second word is written in lower case whatever the flags (« 2008 par Thomas » counts nothing),
+# or is an acronym in capitals (« 150 000 francs CFA »).
 _NUMBER_WORD = r"(?:(?:\d+(?:[ .,]\d+)*|" + "|".join(lx.COUNT_WORDS) + r")(?![\w]))"
 _HEDGE = r"(?:plus|moins|près|pres|environ|quelque|quelques|au moins|jusqu['’]à)"
+_YEAR = r"(?:1[5-9]|20)\d\d(?!\d)"  # « de 1962 à 1965 » is a span of years, not a count
 _QUANTITY = re.compile(  # what is counted is no hedge opening the next count (« en 2016 plus d'un tiers »)
     rf"(?:\b{_HEDGE}\s+(?:de\s+|d['’])?)?"
     rf"(?:\bentre\s+{_NUMBER_WORD}\s+et\s+{_NUMBER_WORD}|"  # a range, « entre 1 et 5 noises »
+    rf"\b(?!{_YEAR}){_NUMBER_WORD}\s+à\s+{_NUMBER_WORD}(?=\s*(?:%|[^\W\d_]))|"  # « trois à cinq ans », not years
     rf"\b{_NUMBER_WORD}(?:[\s-]+(?:et[\s-]+(?=[^\W\d_]))?{_NUMBER_WORD})*)"  # « vingt et un », not « 2003 et 12 »
     rf"(?:\s*(?:%|pour\s*cent|°C|km|m|kg|t|MW|GW|kW|€|\$)(?!\w))?"
-    rf"(?:\s+(?!{_HEDGE}\b)(?:de\s+|d['’]|des\s+)?[^\W\d_][\w’'-]*(?:\s+(?-i:[a-zà-ÿ])[\w’'-]*)?)?",
+    rf"(?:\s+(?!{_HEDGE}\b)(?:de\s+|d['’]|des\s+)?[^\W\d_][\w’'-]*"
+    rf"(?:\s+(?:(?-i:[a-zà-ÿ])[\w’'-]*|(?-i:[A-Z]{{2,5}})(?![\w’'-])))?)?",  # « francs CFA »
     re.IGNORECASE,
 )
 _UNIT_AFTER = Phrases("quelques <unit>", unit=time_unit)
@@ -114,7 +118,12 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
     fq = fold(question)
     if kind == "date":
         precise = _DAY_DATE if _DAY_Q.found(fq) else _MONTH_DATE if _MONTH_Q.found(fq) else None
-        spans = [m.span() for m in DATE.finditer(sentence) if precise is None or precise.found(m.group(0))]
+        # a month alone when the sentence gives no fuller date (« à la fin du mois d'août » → « En août »: a news
+        # article dates by the month of its year; « février à mai 1809 » keeps « mai 1809 »), written in lower
+        # case as French writes months (« la sonde Mars » dates nothing). Not in ``DATE``, which the timeline
+        # reads: there « En septembre de la même année » is the year's event, not a second one.
+        found = [m.span() for m in DATE.finditer(sentence)] or _months(sentence)
+        spans = [(s, e) for s, e in found if precise is None or precise.found(sentence[s:e])]
         if _YEAR_Q.found(fq):  # the year is asked: a date the question gives (its year, its day) is its own
             given = _numbers_and_months(fq)  # landmark (« si on fête les 65 ans en 2025 »), not the answer
             spans = [(s, e) for s, e in spans if not _numbers_and_months(fold(sentence[s:e])) & given]
@@ -125,6 +134,8 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
         for m in _QUANTITY.finditer(sentence):
             s, e = m.span()
             words = sentence[s:e].split()
+            if len(words) > 2 and words[-1].isupper() and fold(words[-2]).strip("'’") in _STOP_TAIL:
+                words.pop()  # « 24 du CEFC »: an acronym after a tool word is a name, not the count's unit
             while len(words) > 1 and (fold(words[-1]).strip("'’") in _STOP_TAIL or _elided_clause(words[-1])):
                 words.pop()
             e = s + len(" ".join(words)) if words else e
@@ -167,6 +178,23 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
             labels = {"PER"} if person else None
         return _entity_spans(sentence, labels)
     return []
+
+
+def _months(sentence: str) -> list[tuple[int, int]]:
+    """The months of ``sentence`` written in lower case, a range of two kept whole with its preposition
+    (« d'avril à octobre », « entre avril et novembre »: « En avril » would say half of it)."""
+    spans = [m.span() for m in _MONTH_DATE.finditer(sentence) if sentence[m.start()].islower()]
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out:
+            a, b = out[-1]
+            before = fold(sentence[:a])
+            opener = next((w for w in ("d'", "de ", "entre ") if before.endswith(w)), None)
+            if opener is not None and fold(sentence[b:s]) == (" et " if opener == "entre " else " a "):
+                out[-1] = (a - len(opener), e)
+                continue
+        out.append((s, e))
+    return out
 
 
 def _counted_words(sentence: str, s: int, e: int) -> set[str]:
@@ -262,7 +290,7 @@ def _frame(kind: str, question: str, text: str) -> str:
     """« Depuis 1960 », « En 1960 », « Le 14 octobre 2025 », « Dans les années 1960 »; other kinds as they
     are."""
     ft = fold(text)
-    if kind != "date" or ft.startswith("depuis"):
+    if kind != "date" or ft.startswith(("depuis", "d'", "de ", "entre ")):  # « D'avril à octobre »
         return text[:1].upper() + text[1:]
     if _SINCE.found(question):
         return f"Depuis {text}"

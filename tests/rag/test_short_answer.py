@@ -521,3 +521,36 @@ def test_a_span_counts_the_spans_of_the_asked_kind_its_sentence_offered():
     one = find_span(question, "Le pont fut reconstruit en 1923.")
     assert two is not None and two.choices == 2
     assert one is not None and one.choices == 1 and one.text == "1923"
+
+
+def test_a_month_alone_answers_a_date_question_after_any_fuller_date():
+    """A news article dates by the month of its year (« à la fin du mois d'août »): the month is the span."""
+    assert find_span("Quand la montée des eaux a-t-elle commencé ?",
+                     "À Mopti, la montée des eaux a commencé à la fin du mois d'août.").framed == "En août"
+    # a fuller date still wins
+    assert find_span("Quand la crue a-t-elle commencé ?", "La crue a commencé le 28 août 2024.").text == "28 août 2024"
+    assert find_span("Quand l'échec a-t-il eu lieu ?", "Un nouvel échec survient (février à mai 1809).").text == "mai 1809"
+    # two months joined are a span: « En avril » would say half of it
+    assert find_span("Quand la plante fleurit-elle ?", "La floraison a lieu d'avril à octobre.").framed == \
+        "D'avril à octobre"
+    assert find_span("Quand sont-elles tombées ?", "Entre avril et novembre, les villes tombèrent.").framed == \
+        "Entre avril et novembre"
+    # French writes months in lower case: a capitalised « Mars » is the planet
+    assert find_span("Quand la sonde est-elle partie ?", "La sonde Mars Express est partie.") is None
+
+
+def test_a_range_of_counts_is_one_span_and_a_span_of_years_is_none():
+    """« trois à cinq ans » says both bounds: « 5 ans » alone would be a wrong fact in bold. « de 1962 à 1965 »
+    dates, it counts nothing."""
+    question = "Un arbre malade meurt en combien de temps ?"
+    assert find_span(question, "Le cacaoyer, qui meurt en trois à cinq ans.").text == "trois à cinq ans"
+    assert find_span(question, "Le cacaoyer meurt en 3 à 5 ans.").text == "3 à 5 ans"
+    assert find_span("Combien de courses a-t-il faites ?", "Il court de 1962 à 1965 à Monza.") is None
+
+
+def test_a_currency_in_capitals_stays_with_its_amount():
+    """« 150 000 francs CFA »: the acronym is part of the unit, not a name after the count."""
+    span = find_span("L'État donne combien par hectare ?", "Une aide de 150 000 francs CFA par hectare replanté.")
+    assert span is not None and span.text == "150 000 francs CFA"
+    # a capitalised word that is no acronym still ends the count
+    assert find_span("Combien d'années ?", "Il y resta 12 ans Thomas compris.").text == "12 ans"
