@@ -144,6 +144,20 @@ def _asked_preposition(question: str) -> str | None:
     return None
 
 
+def _conjugates(lemma: str, asked: set[str]) -> bool:
+    """A word of the question is a present form of the verb whose lemma is ``lemma`` (stems): « transmet » of
+    « transmettre », « prend » of « prendre », « produit » of « produire », « écrit » of « écrire » (the stem
+    less its last letter, for 5 letters or more): the present tense a question uses meets the participle of a
+    passive (« transmis par … ») through the lemma. Read for a passive's agent only: a subject's verb met this
+    way was once a noun of the question (« le contenu de la cachette » for « ce que contenait la cachette »)."""
+    stems = tokenize(lemma)
+    if not stems:
+        return False
+    stem = stems[0]
+    return any(w == stem or (len(w) >= 4 and stem.startswith(w)) or (len(w) >= 5 and stem.startswith(w[:-1]))
+               for w in asked)
+
+
 def role_span(question: str, sentence: str) -> tuple[int, int] | None:
     """(start, end) in ``sentence`` of the phrase a « qui » question asks for, or None (no « qui », no phrase in
     the asked role, spaCy absent for a sentence never ingested)."""
@@ -159,7 +173,8 @@ def role_span(question: str, sentence: str) -> tuple[int, int] | None:
         if prep:
             if case != prep:
                 continue
-        elif not role or not (set(tokenize(verb)) | set(tokenize(lemma))) & asked:
+        elif not role or not ((set(tokenize(verb)) | set(tokenize(lemma))) & asked
+                              or (role == "agent" and _conjugates(lemma, asked))):
             continue
         else:
             start = core  # « le bureau d'études », not « par le bureau d'études »

@@ -176,8 +176,22 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
             labels = {"PER"} if person else {"PER", "ORG"}
         else:
             labels = {"PER"} if person else None
-        return _entity_spans(sentence, labels)
+        return _with_parenthesis(sentence, _entity_spans(sentence, labels))
     return []
+
+
+def _with_parenthesis(sentence: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A name and its acronym in parentheses right after it are one name (« Centre national de recherche
+    agronomique (CNRA) »): not two names to choose between. Another name in parentheses is another place or
+    thing (« la France (Saint-Pierre-et-Miquelon) »)."""
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if (out and sentence[out[-1][1]:s].strip() == "(" and sentence[e:e + 1] == ")"
+                and sentence[s:e].isupper() and " " not in sentence[s:e]):
+            out[-1] = (out[-1][0], e + 1)
+            continue
+        out.append((s, e))
+    return out
 
 
 def _months(sentence: str) -> list[tuple[int, int]]:

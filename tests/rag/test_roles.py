@@ -28,6 +28,17 @@ def test_the_subject_of_the_questions_verb_answers_who():
         "Les Portugais"
 
 
+def test_a_present_tense_question_meets_the_participle_of_a_passive_through_its_lemma():
+    """« Qui transmet le virus ? »: « transmis par de petites cochenilles » answers; the present form « transmet »
+    and the participle « transmis » share no stem, the lemma « transmettre » joins them."""
+    sentence = "Le virus, transmis par de petites cochenilles, a contaminé les plantations, selon le Conseil du café."
+    assert _said("qui transmet le virus ?", sentence) == "de petites cochenilles"
+    assert _said("Qui produit les plants ?", "Les plants sont produits par le centre de recherche.") == \
+        "le centre de recherche"
+    # a word of the question that is no form of the verb does not make it the question's verb
+    assert _said("Qui a vu le virus ?", sentence) is None
+
+
 def test_a_preposition_before_qui_asks_the_phrase_it_introduces_said_with_it():
     sentence = "Le chantier engendrerait des nuisances sonores pour les habitants des communes voisines."
     assert _said("Pour qui le chantier créerait-il des nuisances ?", sentence) == \

@@ -554,3 +554,32 @@ def test_a_currency_in_capitals_stays_with_its_amount():
     assert span is not None and span.text == "150 000 francs CFA"
     # a capitalised word that is no acronym still ends the count
     assert find_span("Combien d'années ?", "Il y resta 12 ans Thomas compris.").text == "12 ans"
+
+
+def test_a_name_and_its_acronym_in_parentheses_are_one_name():
+    """« Centre national de recherche agronomique (CNRA) » offers one name, not two to choose between: the direct
+    answer says it (two choices would withhold it, ``answer.direct_choices``)."""
+    from kalan.rag import entities
+
+    s = "Les plants sont produits par le Centre national de recherche agronomique (CNRA), à Abidjan."
+    org, acr, loc = s.index("Centre"), s.index("CNRA"), s.index("Abidjan")
+    assert entities.remember(s, entities.encode([((org, org + len("Centre national de recherche agronomique"), "ORG"),
+                                                  (acr, acr + 4, "ORG"), (loc, loc + len("Abidjan"), "LOC"))]))
+    try:
+        span = find_span("qui fabrique les plants ?", s, "name")
+        assert span is not None and span.choices == 1
+        assert span.text == "Centre national de recherche agronomique (CNRA)"
+        # two names apart stay two
+        t = "Le CNRA et la SODEFOR travaillent ensemble."
+        a, b = t.index("CNRA"), t.index("SODEFOR")
+        assert entities.remember(t, entities.encode([((a, a + 4, "ORG"), (b, b + 7, "ORG"))]))
+        assert find_span("qui travaille ?", t, "name").choices == 2
+        # a place in parentheses is another place, not the same one's acronym
+        u = "Il partage une frontière avec la France (Saint-Pierre-et-Miquelon) et avec le Danemark."
+        f, p, d = u.index("France"), u.index("Saint-Pierre"), u.index("Danemark")
+        assert entities.remember(u, entities.encode([((f, f + 6, "LOC"), (p, p + len("Saint-Pierre-et-Miquelon"), "LOC"),
+                                                      (d, d + 8, "LOC"))]))
+        assert find_span("Où le pays partage-t-il une frontière avec la France ?", u, "name").text == \
+            "Saint-Pierre-et-Miquelon"
+    finally:
+        entities.forget_all()
