@@ -202,10 +202,11 @@ def _months(sentence: str) -> list[tuple[int, int]]:
     for s, e in spans:
         if out:
             a, b = out[-1]
-            before = fold(sentence[:a])
-            opener = next((w for w in ("d'", "de ", "entre ") if before.endswith(w)), None)
-            if opener is not None and fold(sentence[b:s]) == (" et " if opener == "entre " else " a "):
-                out[-1] = (a - len(opener), e)
+            k = len(sentence[:a].rstrip())  # the word before the first month ends here (« d' » is glued to it)
+            word = (sentence[:k].split() or [""])[-1]
+            opener = fold(word)
+            if opener in ("d'", "de", "entre") and fold(sentence[b:s]).strip() == ("et" if opener == "entre" else "a"):
+                out[-1] = (k - len(word), e)
                 continue
         out.append((s, e))
     return out

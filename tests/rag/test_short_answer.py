@@ -535,6 +535,8 @@ def test_a_month_alone_answers_a_date_question_after_any_fuller_date():
         "D'avril à octobre"
     assert find_span("Quand sont-elles tombées ?", "Entre avril et novembre, les villes tombèrent.").framed == \
         "Entre avril et novembre"
+    # the span starts on its preposition whatever the spacing of the scraped text
+    assert find_span("Quand pleut-il ?", "La pluie tombe de  mai à juin.").text == "de  mai à juin"
     # French writes months in lower case: a capitalised « Mars » is the planet
     assert find_span("Quand la sonde est-elle partie ?", "La sonde Mars Express est partie.") is None
 
