@@ -463,9 +463,11 @@ def near_spelling(a: str, b: str, edits: int = 1) -> bool:
 
 def numbers_missing(question: str, passage_texts: list[str]) -> bool:
     """The question holds numbers of 3+ digits ("en 1928", "1 000 km"; smaller ones are often written in
-    words: "soixante-cinq ans") and the passages hold none of them."""
+    words: "soixante-cinq ans") and the passages hold none of them, in digits or in words (« cent arbres »
+    holds 100: ``kalan.rag.text.tokenize`` reads numbers in words as digits)."""
     nums = {n for n, start, _ in digit_groups(question)
             if len(n) >= 3 and not (start and question[start - 1] in ",.")}  # « 3,1416 » is not 1416
     if not nums:
         return False
-    return not nums & {n for n, _, _ in digit_groups(" ".join(passage_texts))}
+    text = " ".join(passage_texts)
+    return not nums & ({n for n, _, _ in digit_groups(text)} | set(tokenize(text, stem=False)))

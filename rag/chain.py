@@ -26,7 +26,7 @@ from kalan.rag import answerability
 from kalan.rag.answer import Answer, Citation, Passage, Sentence
 from kalan.rag.extractive import SentenceVectors, answered_questions, bullet_end, candidates, matched, question_words, \
     score_candidates, select
-from kalan.rag.ellipsis import fragment_unheard, is_follow_up, resolve
+from kalan.rag.ellipsis import fragment_unheard, glued, is_follow_up, resolve
 from kalan.rag.guards import clean_question, looks_like_injection
 from kalan.rag.clauses import Clauses, opening_word, read as read_clauses, stands_alone
 from kalan.rag.card import about, asked_field, card_sentence
@@ -183,7 +183,7 @@ class AnswerChain:
                     log.info("condensation par le LLM impossible : %s", type(exc).__name__)
             prev_q = clean_question(prev_q, 10**6)
             resolved = resolve(q, prev_q, state.history[-1][1]) if self.settings.answer.follow_up_rewrite else None
-            state.standalone = resolved if resolved is not None else f"{prev_q} {q}"
+            state.standalone = resolved if resolved is not None else glued(q, prev_q)
             state.fragment = resolved is not None
         else:
             state.standalone = q

@@ -164,6 +164,9 @@ def question_words(question: str, topic: frozenset[str] = frozenset()) -> set[st
     return (words - topic) or words
 
 
+_WHEN_PREPOSITIONS = frozenset(lx.WHEN_PREPOSITIONS)
+
+
 def date_frame(question: str) -> set[str]:
     """The preposition of a date question's interrogative phrase (« depuis quand », « jusqu'à quelle année »), as
     a stem: it says the form of the asked date, which the kind bonus already rewards (a sentence holding a date),
@@ -173,7 +176,8 @@ def date_frame(question: str) -> set[str]:
     if expected_type(question) != "date":
         return set()
     ws = folded_words(question)
-    return set(content_words(" ".join(w for w, nxt in zip(ws, ws[1:]) if nxt in lx.DATE_INTERROGATIVES)))
+    return set(content_words(" ".join(w for w, nxt in zip(ws, ws[1:])
+                                      if nxt in lx.DATE_INTERROGATIVES and w in _WHEN_PREPOSITIONS)))
 
 
 def idf_weights(qwords: set[str], found: list[set[str]]) -> dict[str, float]:

@@ -95,7 +95,7 @@ def test_the_chain_retrieves_with_the_rewritten_fragment(tmp_path, seed_corpus, 
     ingest_corpus(settings, seed_corpus, svc.store, svc.embedder, progress=False)
     previous = "Que prévoit le partenariat en 2030 ?"
     r = svc.chain.ask("Et dans les transports ?", [[previous, "Rien de précis [1]."]])
-    glued = f"{previous} Et dans les transports ?"
+    glued = "Et dans les transports ? prévoit le partenariat en 2030"  # its own words first
     expected = "Que prévoit le partenariat dans les transports ?" if rewrite else glued
     assert r["standalone_question"] == expected
 
@@ -192,3 +192,14 @@ def test_a_short_question_that_asks_about_what_it_names_is_its_own(question, lea
 ])
 def test_an_impersonal_il_refers_to_nothing(question, leans):
     assert is_follow_up(question, [("Qui était Mao Zedong ?", "Mao Zedong [1].")]) is leans
+
+
+@pytest.mark.parametrize("previous, expected", [
+    ("Qui est Yao Kouamé ?", "il habite où ? Yao Kouamé"),
+    ("Combien coûte la tonne de cacao ?", "il habite où ? coûte la tonne de cacao"),
+    ("Quand l'État a-t-il lancé le programme ?", "il habite où ? l' État a t il lancé le programme"),
+])
+def test_a_follow_up_with_its_own_question_leads_and_the_previous_one_says_what_about(previous, expected):
+    from kalan.rag.ellipsis import glued
+
+    assert glued("il habite où ?", previous) == expected

@@ -133,6 +133,9 @@ def test_a_date_question_s_preposition_is_its_frame_not_a_word_to_match():
     # not a date question: the preposition is part of what is asked (« lutter contre quoi »)
     assert date_frame("La ville lutte contre quoi ?") == set()
     assert "contr" in question_words("La ville lutte contre quoi ?")
+    # « quand » in place after its verb: the verb is what is asked about, no frame (« lancée » was dropped)
+    assert date_frame("elle a ete lancee quand ?") == set()
+    assert question_words("elle a ete lancee quand ?")
     # the sentence that says « depuis » about something else no longer wins on that word
     cands = _scored("Depuis quand la ville a-t-elle un tramway ?",
                     _passages("Depuis 2019, la ville a changé de maire.",

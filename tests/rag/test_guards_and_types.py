@@ -211,6 +211,10 @@ def test_a_question_anchored_on_a_year_the_passages_never_mention_is_told():
     assert not numbers_missing("Qui a fini les 1000 km en 1968, 1931 et 1970 ?", passages)  # one is enough
     assert not numbers_missing("Que font-ils 65 ans après ?", ["Soixante-cinq ans après, ils coopèrent."])
     assert not numbers_missing("Qui a gagné les 1.000 km ?", passages)
+    # written in words in the article: « cent » holds 100, « deux mille » 2000
+    assert not numbers_missing("combien d'arbres survivent sur 100 ?", ["Sur cent arbres plantés, il en reste vingt."])
+    assert not numbers_missing("Que font les 2000 soldats ?", ["Les deux mille soldats rentrent."])
+    assert numbers_missing("combien d'arbres survivent sur 300 ?", ["Sur cent arbres plantés, il en reste vingt."])
 
 
 def test_capitalised_groups_start_where_a_word_may_start():
@@ -329,3 +333,4 @@ def test_other_questions_have_no_what_happened_frame(question):
     from kalan.rag.answer_types import event_frame
 
     assert event_frame(question) is None
+
