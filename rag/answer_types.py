@@ -282,6 +282,8 @@ def focus_words(question: str) -> set[str]:
         toks = toks[1:]  # "combien de jeunes Maliens": Maliens are counted
     if toks and toks[0] in _GENERIC_COUNTED:
         return set()  # "combien de personnes" may be answered by "salariés", "habitants"...
+    if toks and toks[0] in _MONEY:
+        return set(_CURRENCIES)  # "combien d'argent": "14,3 milliards de dollars", not "un millier d'étudiants"
     return set(toks[:1])
 
 
@@ -319,6 +321,8 @@ def _holds_number(question: str, sentence: str, strict: bool = True) -> bool:
 _PRENOMINAL = frozenset(tokenize(" ".join(lx.PRENOMINAL)))
 
 _GENERIC_COUNTED = frozenset(tokenize(" ".join(lx.GENERIC_COUNTED)))
+_MONEY = frozenset(tokenize(" ".join(lx.MONEY_NOUNS)))
+_CURRENCIES = frozenset(tokenize(" ".join(lx.CURRENCIES)))
 
 TYPE_WORDS = frozenset(tokenize(" ".join(lx.TYPE_WORDS)))
 

@@ -31,6 +31,10 @@ INTERVAL_WORDS = ("apres", "avant")
 CLAUSE_ELISIONS = ("n", "qu", "s", "j", "c", "m", "t")
 
 # -- numbers -------------------------------------------------------------------------------------------------
+# unit abbreviations read as their words (folded): « combien de km » meets « 7 800 kilomètres », both ways. Only
+# those no other word is spelt like (« m », « t », « h » are not here)
+UNIT_ABBREVIATIONS = {"km": "kilometres", "kms": "kilometres", "kg": "kilogrammes", "kgs": "kilogrammes",
+                      "cm": "centimetres", "mm": "millimetres", "km2": "kilometres carres", "mw": "megawatts"}
 # words that count in the answer_types checks (« soixante », « un millier », « la moitié »)
 NUMBER_WORDS = ("deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze", "vingt",
                 "trente", "quarante", "cinquante", "soixante", "cent", "cents", "mille", "millier", "milliers",
@@ -287,6 +291,10 @@ PRENOMINAL = ("jeunes nouveaux nouvelles grands grandes petits petites premiers 
               "differents").split()
 # « combien de personnes » may be answered by « salariés », « habitants »: no noun to insist on
 GENERIC_COUNTED = "personnes gens individus fois elements choses unites exemplaires".split()
+# « combien d'argent » is counted in a currency (« 14,3 milliards de dollars »): a count of money holds one of these
+MONEY_NOUNS = ("argent", "fric", "thune")
+CURRENCIES = ("dollar", "dollars", "euro", "euros", "franc", "francs", "cfa", "fcfa", "livre", "livres", "yen",
+              "yuan", "yuans", "rouble", "roubles", "dinar", "dinars", "dirham", "dirhams", "roupie", "roupies")
 
 # -- names -----------------------------------------------------------------------------------------------------
 # capitalised only because they open a sentence: « Selon Bamako » names Bamako

@@ -200,10 +200,15 @@ def tokenize(text: str, stem: bool = True) -> list[str]:
     read = words(text)
     if any(w in _NUMBER_KEYS or (w[0].isdigit() and _ordinal_digits(w) is not None) for w in read):  # « cinq, six »: two numbers
         read = [w for piece in text.translate(_PAUSES).split("\n") for w in _numbers_as_digits(words(piece))]
-    toks = [p for w in read if w not in FRENCH_STOPWORDS for p in _number_parts(w)]
+    toks = [u for w in read if w not in FRENCH_STOPWORDS for p in _number_parts(w) for u in _unit_words(p)]
     if stem and (st := _stemmer()) is not None:
         toks = st.stemWords(toks)
     return toks
+
+
+def _unit_words(word: str) -> list[str]:
+    """A unit's abbreviation as its words (``lexicon.UNIT_ABBREVIATIONS``: « km » -> « kilometres »)."""
+    return lx.UNIT_ABBREVIATIONS[word].split() if word in lx.UNIT_ABBREVIATIONS else [word]
 
 
 def content_words(text: str) -> set[str]:

@@ -585,3 +585,11 @@ def test_a_name_and_its_acronym_in_parentheses_are_one_name():
             "Saint-Pierre-et-Miquelon"
     finally:
         entities.forget_all()
+
+
+def test_a_question_on_money_wants_a_count_in_a_currency():
+    s = "Les bailleurs ont promis 14,3 milliards de dollars, et plus d'un millier d'étudiants ont été formés."
+    assert find_span("combien d'argent a ete promis ?", s, "number", count_focus=True).text == \
+        "14,3 milliards de dollars"
+    students = "Plus d'un millier d'étudiants maliens ont été formés."
+    assert find_span("ça rapporte combien d'argent ?", students, "number", count_focus=True) is None

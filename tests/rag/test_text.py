@@ -74,3 +74,17 @@ def test_numbers_in_digits_is_the_search_reader_with_the_ordinal_mark_kept():
     assert numbers_in_digits("un pays, le premier ministre") == "un pays, le premier ministre"
     assert numbers_in_digits("un pays, le premier ministre", one=True) == "1 pays, le 1er ministre"
     assert numbers_in_digits("franco-britanniques") == "franco-britanniques"  # no number word: untouched
+
+
+def test_a_unit_s_abbreviation_meets_its_word():
+    # « combien de km » meets « 7 800 kilomètres », and the other way round
+    assert content_words("combien de km de long ?") & content_words("une bande de 7 800 kilomètres de long")
+    assert "kilometr" in content_words("12 km") and "kilogramm" in content_words("3 kg de riz")
+    assert content_words("la route de 12 km") == content_words("la route de 12 kilomètres")
+
+
+def test_the_unit_words_are_in_the_bm25_probe():
+    from kalan.rag import lexical
+
+    # a change to the abbreviations changes the probe's tokens, so saved indexes are rebuilt
+    assert "kilometr" in tokenize(lexical._PROBE) and "km" not in tokenize(lexical._PROBE)
