@@ -23,12 +23,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from kalan.rag import lexicon as lx
-from kalan.rag.answer_types import event_frame, expected_type, holds_type, near_spelling
+from kalan.rag.answer_types import TIME_SPAN_Q, event_frame, expected_type, holds_type, near_spelling
 from kalan.rag.planted import is_planted
 from kalan.rag.reasons import asks_reason, gives_reason
 from kalan.rag.settings import CosineCalibration
 from kalan.rag.sentences import sentence_spans
-from kalan.rag.text import content_words
+from kalan.rag.text import content_words, fold
 from kalan.rag.text import words as folded_words
 
 _BULLETS = "•·▪◦‣*+-–—"
@@ -164,17 +164,20 @@ def question_words(question: str, topic: frozenset[str] = frozenset()) -> set[st
     return (words - topic) or words
 
 
-_WHEN_PREPOSITIONS = frozenset(lx.WHEN_PREPOSITIONS)
+_WHEN_PREPOSITIONS = frozenset(lx.WHEN_PREPOSITIONS + lx.DURING)
 
 
 def date_frame(question: str) -> set[str]:
-    """The preposition of a date question's interrogative phrase (« depuis quand », « jusqu'à quelle année »), as
-    a stem: it says the form of the asked date, which the kind bonus already rewards (a sentence holding a date),
-    not what the answering sentence is about. Counted as a question word, « depuis » made « … virage diplomatique
-    assumé depuis 2021 » outrank the sentence on the relations' establishment for « Depuis quand … des
-    relations diplomatiques ? ». Other questions keep theirs: « lutter contre quoi » needs « contre »."""
-    if expected_type(question) != "date":
-        return set()
+    """The preposition of a date question's interrogative phrase (« depuis quand », « jusqu'à quelle année »), or
+    of a length of time's (« pendant combien de temps »), as a stem: it says the form of the asked date, which the
+    kind bonus already rewards (a sentence holding a date), not what the answering sentence is about; a verb before
+    an in-place « quand » (« elle a été lancée quand ? ») is what is asked about and stays. Counted as a question
+    word, « depuis » made « … virage diplomatique assumé depuis 2021 » outrank the sentence on the relations'
+    establishment for « Depuis quand … des relations diplomatiques ? »; « pendant » quoted « Avant, les jeunes
+    partaient à Dakar pendant la saison sèche » first for « pendant combien de temps ? ». Other questions keep
+    theirs: « lutter contre quoi » needs « contre »."""
+    if expected_type(question) != "date" and not TIME_SPAN_Q.search(fold(question)):
+        return set()  # a length of time has its frame too: « pendant combien de temps », « depuis combien »
     ws = folded_words(question)
     return set(content_words(" ".join(w for w, nxt in zip(ws, ws[1:])
                                       if nxt in lx.DATE_INTERROGATIVES and w in _WHEN_PREPOSITIONS)))

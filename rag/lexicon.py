@@ -162,6 +162,8 @@ FINITE_AUXILIARIES = COPULAS + ("furent", "sera", "seront", "serait", "suis", "e
                                  "avait", "avaient", "eut", "aura", "auront", "aurait", "ai", "as", "avons", "avez")
 # words after which « quand » is the asked date itself (« depuis quand », « jusqu'à quand », « à partir de quand »)
 WHEN_PREPOSITIONS = ("depuis", "jusqu'", "jusqu", "de", "d'", "des", "a", "pour", "partir")
+# the prepositions of a length of time asked (« pendant combien de temps »): the question's frame, like « depuis »
+DURING = ("pendant", "durant")
 
 # a request for the whole article (« Peux-tu me résumer le texte ? », « Quel est le sujet de l'article ? »)
 OVERVIEW_ASK = ("tu peux", "peux-tu", "pourrais-tu", "vous pouvez", "pouvez-vous", "pourriez-vous")

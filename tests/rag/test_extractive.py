@@ -136,6 +136,9 @@ def test_a_date_question_s_preposition_is_its_frame_not_a_word_to_match():
     # « quand » in place after its verb: the verb is what is asked about, no frame (« lancée » was dropped)
     assert date_frame("elle a ete lancee quand ?") == set()
     assert question_words("elle a ete lancee quand ?")
+    # a length of time asked has its preposition as frame too; not a count of something else
+    assert date_frame("pendant combien de temps les parcelles sont surveillees ?") == {"pend"}
+    assert "pend" in question_words("il a joue pendant combien de saisons ?")
     # the sentence that says « depuis » about something else no longer wins on that word
     cands = _scored("Depuis quand la ville a-t-elle un tramway ?",
                     _passages("Depuis 2019, la ville a changé de maire.",
