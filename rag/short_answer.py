@@ -159,7 +159,7 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
         if count_focus and not durations and _HOW_MANY.found(fq) and (focus := focus_words(question)):
             # « 7 » of « pont 7 » counts no cabin; a count of the noun itself comes before a measure « de » it
             # (« 256 couleurs » before « 216 valeurs de couleurs »; « 100 mètres de diamètre » when alone)
-            out = ([(s, e) for s, e in out if focus & set(tokenize(sentence[s:e]))]
+            out = ([(s, e) for s, e in out if focus & (set(tokenize(sentence[s:e])) | _counted_by_en(sentence, s, e))]
                    or [(s, e) for s, e in out if focus & _counted_words(sentence, s, e)])
         if _asks_how_long_so_far(fq):
             out += _since_spans(question, sentence, topic)
@@ -220,6 +220,17 @@ def _counted_words(sentence: str, s: int, e: int) -> set[str]:
     if len(after) > 1 and after[0].text in ("de", "d'", "d"):
         said |= set(tokenize(after[1].text))
     return said
+
+
+def _counted_by_en(sentence: str, s: int, e: int) -> set[str]:
+    """A bare number after the pronoun « en » counts the noun « en » stands for, said before it in the sentence
+    (« Sur cent arbres plantés, il en reste parfois vingt »: « vingt » counts « arbres »): the sentence's words
+    before the number; nothing for any other count (« en 2007 » is a preposition right before it)."""
+    own = tokenize(sentence[s:e])
+    before = [t.text for t in tokens(fold(sentence[max(0, s - 40):s])) if t.kind == "word"][-4:]
+    if not own or not all(w.isdigit() for w in own) or "en" not in before[:-1]:
+        return set()
+    return set(tokenize(sentence[:s]))
 
 
 # « combien de X »: X is counted, so the count says it (answer.count_focus; not « quel est le montant de … »,
@@ -658,7 +669,9 @@ def _attached_start(question: str, sentence: str, s: int, e: int) -> int:
 
 
 def _numbers(text: str) -> set[str]:
-    return {t.text for t in tokens(fold(text)) if t.kind == "num"}
+    """The numbers ``text`` writes, in digits or in words (« cent » is 100, through ``tokenize``)."""
+    return {t.text for t in tokens(fold(text)) if t.kind == "num"} | {w for w in tokenize(text, stem=False)
+                                                                       if w.isdigit()}
 
 
 def direct_part(answer: str) -> str:

@@ -593,3 +593,16 @@ def test_a_question_on_money_wants_a_count_in_a_currency():
         "14,3 milliards de dollars"
     students = "Plus d'un millier d'étudiants maliens ont été formés."
     assert find_span("ça rapporte combien d'argent ?", students, "number", count_focus=True) is None
+
+
+def test_a_bare_number_after_en_counts_the_noun_en_stands_for():
+    s = "« Sur cent arbres plantés, il en reste parfois vingt », reconnaît le chef de parcelle."
+    # « cent » is the question's own 100 (in words), « vingt » counts the trees « en » stands for
+    assert find_span("combien d'arbres survivent sur 100 ?", s, "number", count_focus=True).text == "vingt"
+    assert find_span("combien de soldats ?", "Les soldats sont partis ; il en reste 300.", "number",
+                     count_focus=True).text == "300"
+    # no « en » before it: a bare number counts nothing asked
+    assert find_span("combien de soldats ?", "Les soldats sont partis ; il reste 300.", "number",
+                     count_focus=True) is None
+    # « en » right before a number is a preposition (« en 2020 »), not the pronoun
+    assert find_span("combien de soldats ?", "Les soldats arrivent en 2020.", "number", count_focus=True) is None
