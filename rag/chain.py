@@ -183,6 +183,8 @@ class AnswerChain:
                     log.info("condensation par le LLM impossible : %s", type(exc).__name__)
             prev_q = clean_question(prev_q, 10**6)
             resolved = resolve(q, prev_q, state.history[-1][1]) if self.settings.answer.follow_up_rewrite else None
+            if resolved is None and len(state.history) > 1 and not content_words(glued("", prev_q)):
+                prev_q = clean_question(state.history[-2][0], 10**6)  # « c'était où ? » says nothing to lean on
             state.standalone = resolved if resolved is not None else glued(q, prev_q)
             state.fragment = resolved is not None
         else:

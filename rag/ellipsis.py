@@ -189,7 +189,9 @@ def glued(follow_up: str, previous: str) -> str:
     question's « qui est » no longer frames what is asked, and a sentence is chosen for what the follow-up asks.
     Measured against the previous question glued before the follow-up whole (BENCHMARKS.md, forty-fourth pass):
     test halves +1 pass on the ten sets and +1 in conversation, none lost; putting the whole previous question
-    after the follow-up instead lost one tune pass."""
+    after the follow-up instead lost one tune pass. When the previous question was itself a follow-up with no word
+    of its own to lean on (« c'était où ? »), the chain glues the one before it instead (« et ils ont tout versé ? »
+    after « combien d'argent les bailleurs ont promis ? », « c'était où ? »)."""
     toks = tokens(previous)
     kept = [t for t in toks if t.kind != "punct" and t.text not in _ASKING and t.text not in _COPULAS
             and t.text not in _FRAME_WORDS]

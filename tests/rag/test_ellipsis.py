@@ -203,3 +203,17 @@ def test_a_follow_up_with_its_own_question_leads_and_the_previous_one_says_what_
     from kalan.rag.ellipsis import glued
 
     assert glued("il habite où ?", previous) == expected
+
+
+def test_a_follow_up_after_one_with_no_word_of_its_own_leans_on_the_question_before(tmp_path, seed_corpus):
+    settings = load_settings(data_dir=tmp_path / "data", embedding={"mode": "fake"})
+    svc = KalanService(settings)
+    ingest_corpus(settings, seed_corpus, svc.store, svc.embedder, progress=False)
+    history = [["Quel ministre a écrit à Sergueï Lavrov ?", "Abdoulaye Diop [1]."],
+               ["c'était quand ?", "Pour le 65ᵉ anniversaire [1]."]]
+    r = svc.chain.ask("et il lui a dit quoi ?", history)
+    assert r["standalone_question"] == "et il lui a dit quoi ? ministre a écrit à Sergueï Lavrov"
+    # a previous follow-up with words of its own is what the new one leans on, as before
+    history[1][0] = "et Lavrov il a répondu ?"
+    r = svc.chain.ask("et il lui a dit quoi ?", history)
+    assert r["standalone_question"].startswith("et il lui a dit quoi ? et Lavrov")
