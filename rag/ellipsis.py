@@ -286,4 +286,3 @@ def _loose_words(text: str) -> list[str]:
     Not ``kalan.rag.text.words``, which also cuts at hyphens and drops punctuation: switching would change which
     names count as already asked."""
     return fold(text).replace("'", " ").split()
-

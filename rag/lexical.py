@@ -57,8 +57,8 @@ _PROBE = (
     "entre sans sous chez vers depuis avant après selon contre pendant déjà encore toujours jamais rien "
     "chaque même être avoir fait faire dit peu beaucoup moins ici là non oui cependant toutefois parce "
     "The President's speech, don't, U.S.A., e-mail, COVID-19, 5G, iPhone 15 Pro, x2, 1er, 2e, 3ème, IIIe, (1247-1701). "
-    "Soixante-cinq ans, le 65ᵉ, cinq, six ou sept, deux mille vingt-cinq, quatre-vingt-dix-neuf, dix-septième, la 1re, la 2nde. "
-    "Lancée, créées, 7 800 km, 12 kg, 3 cm, 40 mm, 500 km2, 30 MW."
+    "Soixante-cinq ans, le 65ᵉ, cinq, six ou sept, deux mille vingt-cinq, quatre-vingt-dix-neuf, dix-septième, "
+    "la 1re, la 2nde. Lancée, créées, 7 800 km, 12 kg, 3 cm, 40 mm, 500 km2, 30 MW."
 )
 
 

@@ -159,7 +159,8 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
         if count_focus and not durations and _HOW_MANY.found(fq) and (focus := focus_words(question)):
             # « 7 » of « pont 7 » counts no cabin; a count of the noun itself comes before a measure « de » it
             # (« 256 couleurs » before « 216 valeurs de couleurs »; « 100 mètres de diamètre » when alone)
-            out = ([(s, e) for s, e in out if focus & (set(tokenize(sentence[s:e])) | _counted_by_en(sentence, s, e))]
+            out = ([(s, e) for s, e in out
+                    if focus & (set(tokenize(sentence[s:e])) | _counted_by_en(sentence, s, e))]
                    or [(s, e) for s, e in out if focus & _counted_words(sentence, s, e)])
         if _asks_how_long_so_far(fq):
             out += _since_spans(question, sentence, topic)
