@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from kalan.rag import lexicon as lx
 from kalan.rag.phrases import Phrases, alone, ascii_words, decimal_end, digit_groups, is_year, tokens
-from kalan.rag.text import FRENCH_STOPWORDS, fold, tokenize
+from kalan.rag.text import FRENCH_STOPWORDS, fold, numbers_in_digits, tokenize
 
 QUEL = "quel|quelle|quels|quelles"
 _QUEL_LE = f"{QUEL} est|sont|etait|etaient|fut? le|la|les|l'?"  # « quel est le … »
@@ -468,10 +468,9 @@ def near_spelling(a: str, b: str, edits: int = 1) -> bool:
 def numbers_missing(question: str, passage_texts: list[str]) -> bool:
     """The question holds numbers of 3+ digits ("en 1928", "1 000 km"; smaller ones are often written in
     words: "soixante-cinq ans") and the passages hold none of them, in digits or in words (« cent arbres »
-    holds 100: ``kalan.rag.text.tokenize`` reads numbers in words as digits)."""
+    holds 100: the project's one number reader, ``kalan.rag.text.numbers_in_digits``)."""
     nums = {n for n, start, _ in digit_groups(question)
             if len(n) >= 3 and not (start and question[start - 1] in ",.")}  # « 3,1416 » is not 1416
     if not nums:
         return False
-    text = " ".join(passage_texts)
-    return not nums & ({n for n, _, _ in digit_groups(text)} | set(tokenize(text, stem=False)))
+    return not nums & {n for n, _, _ in digit_groups(numbers_in_digits(fold(" ".join(passage_texts))))}

@@ -35,7 +35,7 @@ from kalan.rag.citations import MARKER
 from kalan.rag.opening import balanced
 from kalan.rag.phrases import Phrases, alone, is_year, tokens, written_words
 from kalan.rag.sentences import sentence_spans
-from kalan.rag.text import FRENCH_STOPWORDS, fold, tokenize
+from kalan.rag.text import FRENCH_STOPWORDS, fold, numbers_in_digits, tokenize
 
 
 @dataclass(frozen=True)
@@ -670,9 +670,8 @@ def _attached_start(question: str, sentence: str, s: int, e: int) -> int:
 
 
 def _numbers(text: str) -> set[str]:
-    """The numbers ``text`` writes, in digits or in words (« cent » is 100, through ``tokenize``)."""
-    return {t.text for t in tokens(fold(text)) if t.kind == "num"} | {w for w in tokenize(text, stem=False)
-                                                                       if w.isdigit()}
+    """The numbers ``text`` writes, in digits or in words (« cent » is 100: ``kalan.rag.text.numbers_in_digits``)."""
+    return {t.text for t in tokens(numbers_in_digits(fold(text))) if t.kind == "num"}
 
 
 def direct_part(answer: str) -> str:

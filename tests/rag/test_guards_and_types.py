@@ -215,6 +215,7 @@ def test_a_question_anchored_on_a_year_the_passages_never_mention_is_told():
     assert not numbers_missing("combien d'arbres survivent sur 100 ?", ["Sur cent arbres plantés, il en reste vingt."])
     assert not numbers_missing("Que font les 2000 soldats ?", ["Les deux mille soldats rentrent."])
     assert numbers_missing("combien d'arbres survivent sur 300 ?", ["Sur cent arbres plantés, il en reste vingt."])
+    assert numbers_missing("Que font les 800 km ?", ["Une bande de 7 800 kilomètres."])  # « 7 800 » is one number
 
 
 def test_capitalised_groups_start_where_a_word_may_start():
