@@ -84,7 +84,8 @@ def is_byline(line: str, author: str | None) -> bool:
 def byline_author(line: str) -> str | None:
     """The name a signature line gives (« Par Jean Dupont », « Texte par : Serge Daniel »), else None."""
     m = _BYLINE.match(line)
-    name = m.group(1).strip() if m else ""
+    # the name before what the line says of its author: « Aminata Sow, envoyée spéciale à … », « … (Ouagadougou) »
+    name = re.split(r"\s*[,(]", m.group(1), maxsplit=1)[0].strip() if m else ""
     return name if name and len(name.split()) <= 4 and name[0].isupper() else None
 
 

@@ -148,12 +148,19 @@ def _bare(line: str) -> bool:
         and len(s.split()) <= 16
 
 
+def _header_line(line: str) -> bool:
+    """A line of a news page's header: bare, or a headline longer than a heading (« Burkina Faso : le vaccin contre
+    le paludisme arrive dans les villages, les mères font la queue », 17 words) that still ends on no punctuation."""
+    s = line.strip()
+    return _bare(line) or (bool(s) and not s.endswith(_END_PUNCT) and not _BULLET.match(line) and len(s) <= 200)
+
+
 def headline(block) -> tuple[str, list[str]] | None:
     """A scraped news page's header: the lines before the first sentence of the first block (site name, rubric,
     headline…): (the headline, the other lines). The headline is the longest of them, of three words or more."""
     head = []
     for line in block:
-        if not _bare(line):
+        if not _header_line(line):
             break
         head.append(line.strip())
     if not head:
@@ -174,6 +181,8 @@ def _plain(text: str, kept, dropped: list[str] | None = None, found: dict | None
     elif blocks and (head := headline([line for _, _, line in blocks[0]])):
         title, others = head
         dropped.extend(others)
+        if "author" not in found and (name := next(filter(None, map(byline_author, others)), None)):
+            found["author"] = name  # « Par Issouf Kaboré (Ouagadougou, correspondance) » under the headline
         blocks[0] = blocks[0][len(others) + 1:]
         blocks = [b for b in blocks if b]
 
@@ -191,7 +200,8 @@ def _plain(text: str, kept, dropped: list[str] | None = None, found: dict | None
     # sentence (caption, byline, reading time), after the last one (newsletter, related links, comments), and a
     # lone line that is no heading between them (a player's label). A heading keeps its place; a list without
     # bullets that a lead ending with ":" announces is text.
-    content = [i for i, b in enumerate(blocks) if any(not _bare(line) for _, _, line in b)]
+    content = [i for i, b in enumerate(blocks)
+               if any(not _bare(line) and not is_byline(line, None) for _, _, line in b)]
     furniture = set()
     if content:
         for i, block in enumerate(blocks):

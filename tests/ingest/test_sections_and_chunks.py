@@ -248,6 +248,37 @@ def test_a_scraped_news_page_keeps_its_text_and_reads_its_header(tmp_path):
     assert "a été écrit par Awa Traoré." in card.text and "publié le 12 septembre 2024" in card.text
 
 
+# Another site's header: menu words, a headline longer than any heading (17 words), the byline in the same block
+# with the correspondent's town, then the reading time.
+LONG_HEADLINE_PAGE = """Accueil
+Afrique
+Santé
+Se connecter
+Burkina Faso : le vaccin contre le paludisme arrive dans les villages, les mères font la queue
+Publié le 3 mars 2025 à 07h30 · Mis à jour le 3 mars 2025 à 10h05
+Par Issouf Kaboré (Ouagadougou, correspondance)
+Temps de lecture : 5 min
+
+Depuis février 2024, le Burkina Faso administre le vaccin R21 aux enfants de 5 à 36 mois.
+
+Un vaccin mis au point à Oxford
+
+Le R21 a été recommandé par l'OMS en octobre 2023.
+"""
+
+
+def test_a_long_headline_and_a_byline_under_it_are_the_header_not_text(tmp_path):
+    path = tmp_path / "vaccin.txt"
+    path.write_text(LONG_HEADLINE_PAGE, encoding="utf-8")
+    article = load_article(path)
+    st = structure(article)
+    assert st.title.startswith("Burkina Faso : le vaccin contre le paludisme") and st.title.endswith("la queue")
+    assert st.found == {"date": "2025-03-03", "author": "Issouf Kaboré"}
+    units = [article.text[u.start:u.end] for s in st.sections for u in s.units]
+    assert units[0].startswith("Depuis février 2024") and len(units) == 2
+    assert [s.title for s in st.sections] == [INTRO, "Un vaccin mis au point à Oxford"]
+
+
 def test_the_metadata_wins_over_what_the_page_says_of_itself(tmp_path):
     path = tmp_path / "crue.txt"
     path.write_text(NEWS_PAGE, encoding="utf-8")
@@ -270,5 +301,8 @@ def test_a_byline_gives_a_name_and_a_sentence_does_not():
     from kalan.ingest.clean import byline_author
     assert byline_author("Texte par : Serge Daniel") == "Serge Daniel"
     assert byline_author("Par Jean Dupont") == "Jean Dupont"
+    # what the line says of its author after the name is not the name
+    assert byline_author("Par : Aminata Sow, envoyée spéciale à Widou Thiengoly") == "Aminata Sow"
+    assert byline_author("Par Issouf Kaboré (Ouagadougou, correspondance)") == "Issouf Kaboré"
     assert byline_author("Par la suite, le fleuve a débordé sur toute la rive gauche du delta.") is None
     assert is_byline("Par la rédaction", None)
