@@ -16,7 +16,7 @@ export ANONYMIZED_TELEMETRY = False
 STEP = @printf '\n==> Kalan : %s\n' 
 PIP_PROGRESS := $(if $(CI),--progress-bar off,)
 
-.PHONY: setup run test test-quick ingest eval eval-piaf bench browser postgres cluster llm clean
+.PHONY: setup run test test-quick ingest eval eval-piaf eval-news bench browser postgres cluster llm clean
 
 setup: $(STAMP) $(VENV)/.kalan-model
 
@@ -84,6 +84,16 @@ eval-piaf: setup
 	done; \
 	KALAN_DATA_DIR=$(PIAF_EVAL)/data $(BIN)/kalan eval --set evals/sets/students-dates.jsonl --half test --check \
 		--no-progress --report $(PIAF_EVAL)/report-students-dates
+
+# Questions on news pages scraped as text (evals/corpora/news/, beside the seed article): an honest measure, no
+# threshold; the protocol's group « presse » reads the same store.
+NEWS_EVAL := .kalan/news-eval
+eval-news: setup
+	@set -e; rm -rf $(NEWS_EVAL)/corpus; mkdir -p $(NEWS_EVAL)/corpus; \
+	cp evals/corpora/news/*.txt corpus/mali-russie-65-ans.* $(NEWS_EVAL)/corpus/; \
+	KALAN_DATA_DIR=$(NEWS_EVAL)/data $(BIN)/kalan ingest --corpus $(NEWS_EVAL)/corpus --no-progress; \
+	KALAN_DATA_DIR=$(NEWS_EVAL)/data $(BIN)/kalan eval --set evals/sets/students-news.jsonl --half test \
+		--no-progress --report $(NEWS_EVAL)/report-students-news
 
 test-quick: setup
 	$(BIN)/python -m pytest -q -m "not slow"

@@ -12,6 +12,8 @@ compare two such runs case by case.
 - « en conversation »: the standalone questions of seed, students, students-fresh and students-piaf 1–4 and 6
   asked after the previous one (``kalan.evals.conversation``; the PIAF ones from the PIAF store). Until the
   thirty-fourth pass it held the three seed-article sets only (tune 144, test 167 cases).
+- « presse »: students-news, questions on four news pages scraped as text, from the store of ``make eval-news``
+  (those pages and the seed article; added in the forty-fifth pass, so earlier passes' figures do not hold it).
 The blind sets (students-piaf5, 7, 8, students-seed3) are not in it: they are run by hand, once, and never tuned
 on. A group whose store or file is missing is skipped with a French message. ``--option section.field=value``
 (repeatable; the value read as JSON, else as text) derives the settings with ``with_overrides``, which refuses a
@@ -42,8 +44,9 @@ from kalan.evals.split import select
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "evals" / "sets"
-TEN, KEPT, CONVERSATION = "dix jeux", "PIAF gardé", "en conversation"
-GROUPS = (TEN, KEPT, CONVERSATION)
+TEN, KEPT, CONVERSATION, NEWS = "dix jeux", "PIAF gardé", "en conversation", "presse"
+GROUPS = (TEN, KEPT, CONVERSATION, NEWS)
+NEWS_DIR = ROOT / ".kalan" / "news-eval"  # the store of ``make eval-news``: four news pages and the seed article
 SEED_SETS = ("seed", "students", "students-fresh")
 PIAF_STUDENT_SETS = ("students-piaf", "students-piaf2", "students-piaf3", "students-piaf4", "students-piaf6")
 
@@ -55,6 +58,11 @@ class Planned:
     path: Path
     piaf: bool  # answered from the PIAF store
     conversation: bool = False  # the set's standalone questions asked mid-conversation
+    news: bool = False  # answered from the news store (``make eval-news``)
+
+    @property
+    def store(self) -> str:
+        return "piaf" if self.piaf else "news" if self.news else "seed"
 
 
 def plan(piaf_dir: Path) -> list[Planned]:
@@ -67,6 +75,7 @@ def plan(piaf_dir: Path) -> list[Planned]:
     out += [Planned(CONVERSATION, f"conv-{s}", SETS / f"{s}.jsonl", False, conversation=True) for s in SEED_SETS]
     out += [Planned(CONVERSATION, f"conv-{s}", SETS / f"{s}.jsonl", True, conversation=True)
             for s in PIAF_STUDENT_SETS]
+    out.append(Planned(NEWS, "students-news", SETS / "students-news.jsonl", False, news=True))
     return out
 
 
@@ -87,7 +96,8 @@ def parse_options(options: list[str]) -> dict[str, dict]:
     return out
 
 
-def run(name: str, half: str, options: list[str], out_dir: Path, piaf_dir: Path, progress: bool = True) -> Path:
+def run(name: str, half: str, options: list[str], out_dir: Path, piaf_dir: Path, progress: bool = True,
+        news_dir: Path = NEWS_DIR) -> Path:
     """Answer every planned set of ``half`` with ``options``; the rows go to ``out_dir/name``."""
     from kalan.rag.chain import AnswerChain
     from kalan.rag.service import KalanService
@@ -97,17 +107,19 @@ def run(name: str, half: str, options: list[str], out_dir: Path, piaf_dir: Path,
     with_overrides(load_settings(), **sections)  # a misspelt option stops the run before anything is written
     folder = out_dir / name
     folder.mkdir(parents=True, exist_ok=True)
-    chains: dict[bool, tuple] = {}
+    chains: dict[str, tuple] = {}
+    stores = {"seed": None, "piaf": piaf_dir / "data", "news": news_dir / "data"}
     for item in plan(piaf_dir):
-        if not item.path.exists() or (item.piaf and not (piaf_dir / "data").exists()):
-            _say(f"{item.name} : sauté ({item.path if not item.path.exists() else piaf_dir / 'data'} absent ; "
-                 "le magasin PIAF se fabrique avec `make eval-piaf`)", progress)
+        data = stores[item.store]
+        if not item.path.exists() or (data is not None and not data.exists()):
+            _say(f"{item.name} : sauté ({item.path if not item.path.exists() else data} absent ; "
+                 f"ce magasin se fabrique avec `make eval-{item.store}`)", progress)
             continue
-        if item.piaf not in chains:
-            base = load_settings(**({"data_dir": piaf_dir / "data"} if item.piaf else {}), verified={"reuse": False})
+        if item.store not in chains:
+            base = load_settings(**({"data_dir": data} if data is not None else {}), verified={"reuse": False})
             settings = with_overrides(base, **sections)
-            chains[item.piaf] = (AnswerChain(KalanService(settings), settings), settings)
-        chain, settings = chains[item.piaf]
+            chains[item.store] = (AnswerChain(KalanService(settings), settings), settings)
+        chain, settings = chains[item.store]
         cases = select(mid_conversation(load_cases(item.path)), half) if item.conversation \
             else load_cases(item.path, half)
         rows = [run_case(chain, case, settings.answer.min_support) for case in cases]

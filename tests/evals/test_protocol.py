@@ -40,6 +40,9 @@ def test_the_plan_holds_the_ten_sets_piaf_kept_and_the_conversation_probe(tmp_pa
     assert {i.name for i in conversation} == {f"conv-{s}" for s in P.SEED_SETS + P.PIAF_STUDENT_SETS}
     assert all(i.piaf == (i.name.removeprefix("conv-") in P.PIAF_STUDENT_SETS) for i in conversation)
     assert not any("piaf5" in i.name or "piaf7" in i.name or "seed3" in i.name for i in items)  # blind sets stay out
+    news = [i for i in items if i.group == P.NEWS]  # the news pages' questions, from their own store
+    assert [(i.name, i.store) for i in news] == [("students-news", "news")]
+    assert {i.store for i in items if i.group != P.NEWS} == {"seed", "piaf"}
 
 
 def _row(i, answerable, passed, refused, direct=False, answer="a"):

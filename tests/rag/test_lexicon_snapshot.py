@@ -30,7 +30,8 @@ BLOCK = 200
 SETS_ADDED_AFTER_RECORDING = frozenset({"students-fresh.jsonl", "students-piaf.jsonl", "students-piaf2.jsonl",
                                         "students-piaf3.jsonl", "students-piaf4.jsonl", "students-piaf5.jsonl",
                                         "students-piaf6.jsonl", "students-piaf7.jsonl", "students-piaf8.jsonl",
-                                        "students-dates.jsonl", "students-seed3.jsonl", "students-chains.jsonl"})
+                                        "students-dates.jsonl", "students-seed3.jsonl", "students-chains.jsonl",
+                                        "students-news.jsonl"})
 
 
 def _probes() -> list[str]:
