@@ -12,6 +12,10 @@ compare two such runs case by case.
 - « en conversation »: the standalone questions of seed, students, students-fresh and students-piaf 1–4 and 6
   asked after the previous one (``kalan.evals.conversation``; the PIAF ones from the PIAF store). Until the
   thirty-fourth pass it held the three seed-article sets only (tune 144, test 167 cases).
+- « suivis après ses réponses »: the follow-up cases of those sets (and of students-chains and students-news), asked
+  after the answers Kalan itself gives to their history (``with_own_answers``), as in a chat: the sets' own
+  histories hold a short answer, Kalan's hold a direct answer and its quotes, which the follow-up rules read
+  (added in the forty-fifth pass);
 - « presse »: students-news, questions on four news pages scraped as text, from the store of ``make eval-news``
   (those pages and the seed article; added in the forty-fifth pass, so earlier passes' figures do not hold it).
 The blind sets (students-piaf5, 7, 8, students-seed3) are not in it: they are run by hand, once, and never tuned
@@ -37,7 +41,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from kalan.evals.conversation import mid_conversation
+from kalan.evals.conversation import mid_conversation, with_own_answers
 from kalan.evals.metrics import short_answer_right
 from kalan.evals.runner import load_cases, off_question_counts, run_case, spanned
 from kalan.evals.split import select
@@ -45,7 +49,8 @@ from kalan.evals.split import select
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "evals" / "sets"
 TEN, KEPT, CONVERSATION, NEWS = "dix jeux", "PIAF gardé", "en conversation", "presse"
-GROUPS = (TEN, KEPT, CONVERSATION, NEWS)
+LIVE = "suivis après ses réponses"
+GROUPS = (TEN, KEPT, CONVERSATION, NEWS, LIVE)
 NEWS_DIR = ROOT / ".kalan" / "news-eval"  # the store of ``make eval-news``: four news pages and the seed article
 SEED_SETS = ("seed", "students", "students-fresh")
 PIAF_STUDENT_SETS = ("students-piaf", "students-piaf2", "students-piaf3", "students-piaf4", "students-piaf6")
@@ -59,6 +64,7 @@ class Planned:
     piaf: bool  # answered from the PIAF store
     conversation: bool = False  # the set's standalone questions asked mid-conversation
     news: bool = False  # answered from the news store (``make eval-news``)
+    live: bool = False  # the set's follow-ups only, asked after Kalan's own answers to their history
 
     @property
     def store(self) -> str:
@@ -76,6 +82,9 @@ def plan(piaf_dir: Path) -> list[Planned]:
     out += [Planned(CONVERSATION, f"conv-{s}", SETS / f"{s}.jsonl", True, conversation=True)
             for s in PIAF_STUDENT_SETS]
     out.append(Planned(NEWS, "students-news", SETS / "students-news.jsonl", False, news=True))
+    out += [Planned(LIVE, f"live-{s}", SETS / f"{s}.jsonl", s in PIAF_STUDENT_SETS, live=True)
+            for s in SEED_SETS + PIAF_STUDENT_SETS + ("students-chains",)]
+    out.append(Planned(LIVE, "live-students-news", SETS / "students-news.jsonl", False, news=True, live=True))
     return out
 
 
@@ -122,6 +131,9 @@ def run(name: str, half: str, options: list[str], out_dir: Path, piaf_dir: Path,
         chain, settings = chains[item.store]
         cases = select(mid_conversation(load_cases(item.path)), half) if item.conversation \
             else load_cases(item.path, half)
+        if item.live:
+            ask = lambda q, h, chain=chain: chain.ask(q, h)["answer"]  # noqa: E731
+            cases = [with_own_answers(ask, c) for c in cases if c.get("history")]
         rows = [run_case(chain, case, settings.answer.min_support) for case in cases]
         record = {"group": item.group, "set": item.name, "half": half, "options": options, "rows": rows}
         (folder / f"{item.name}.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")

@@ -42,7 +42,9 @@ def test_the_plan_holds_the_ten_sets_piaf_kept_and_the_conversation_probe(tmp_pa
     assert not any("piaf5" in i.name or "piaf7" in i.name or "seed3" in i.name for i in items)  # blind sets stay out
     news = [i for i in items if i.group == P.NEWS]  # the news pages' questions, from their own store
     assert [(i.name, i.store) for i in news] == [("students-news", "news")]
-    assert {i.store for i in items if i.group != P.NEWS} == {"seed", "piaf"}
+    live = [i for i in items if i.group == P.LIVE]  # follow-ups asked after Kalan's own answers
+    assert all(i.live for i in live) and {"live-students-chains", "live-students-news"} <= {i.name for i in live}
+    assert {i.store for i in items if i.group not in (P.NEWS, P.LIVE)} == {"seed", "piaf"}
 
 
 def _row(i, answerable, passed, refused, direct=False, answer="a"):
@@ -109,18 +111,21 @@ def test_a_run_answers_the_sets_it_finds_and_skips_the_missing_piaf_store(tmp_pa
         for n, (q, a, f) in enumerate([("Quelle société explore le lithium au Mali ?", True, [["Rosatom"]]),
                                        ("Combien de sous-marins la Russie a-t-elle vendus au Mali ?", False, []),
                                        ("Qui est Abdoulaye Diop ?", True, [["ministre"]])] * 4)
-    ]), encoding="utf-8")
+    ] + [{"id": f"f{n}", "question": "et il a écrit à qui ?", "answerable": True, "expected_facts": [["Lavrov"]],
+          "history": [["Qui est Abdoulaye Diop ?", "Le ministre."]]} for n in range(6)]), encoding="utf-8")
     monkeypatch.setattr(P, "SETS", sets)
 
     folder = P.run("base", "tune", ["answer.max_sentences=1"], tmp_path / "out", tmp_path / "no-piaf", progress=True)
 
     records = P.load_run(folder)
-    assert set(records) == {"seed", "conv-seed"}  # the other files and the PIAF store are missing
+    assert set(records) == {"seed", "conv-seed", "live-seed"}  # the other files and the PIAF store are missing
     assert all(r["half"] == "tune" and r["options"] == ["answer.max_sentences=1"] for r in records.values())
     cases = load_cases(sets / "seed.jsonl")
     assert [r["id"] for r in records["seed"]["rows"]] == [c["id"] for c in select(cases, "tune")]
     assert [r["id"] for r in records["conv-seed"]["rows"]] == [c["id"] for c in select(mid_conversation(cases), "tune")]
-    assert 0 < len(records["seed"]["rows"]) < 12 and len(records["conv-seed"]["rows"]) > 0
+    assert 0 < len(records["seed"]["rows"]) < 18 and len(records["conv-seed"]["rows"]) > 0
+    # the follow-ups alone, asked after the answer Kalan gave to « Qui est Abdoulaye Diop ? »
+    assert [r["id"] for r in records["live-seed"]["rows"]] == [c["id"] for c in select(cases, "tune") if "history" in c]
     assert "make eval-piaf" in capsys.readouterr().err
     assert P.main(["--out", str(tmp_path / "out"), "compare", "base", "base"]) == 0
     assert P.main(["--out", str(tmp_path / "out"), "compare", "base", "absent"]) == 2
