@@ -79,6 +79,17 @@ class State:
     t0: float = field(default_factory=time.perf_counter)
 
 
+def answered_part(answer: str) -> str:
+    """What an earlier answer answered with: its direct sentence and the first quote after it, not the quotes it
+    added. A follow-up is often answered by one of those (« et c'était dans quel contexte ? » after « En 1960 [1].
+    Tout commence en 1960 … [1]. À une époque marquée par la guerre froide … [1]. »): only what answered is
+    already said (forty-fifth pass: follow-ups asked after Kalan's own answers, tune +6, test +2). A follow-up that
+    asks its own question is not held to it at all (``_extract``)."""
+    spans = sentence_spans(answer or "")
+    k = 2 if direct_part(answer) else 1
+    return " ".join(answer[a:b] for a, b in spans[:k])
+
+
 def candidate_pool(passages: list, n: int) -> list:
     """The first ``n`` retrieved passages (``answer.candidate_passages``), whose sentences an extractive answer
     chooses from: a prefix, so that passage indexes hold. All of them when an article's card is among the rest: a
@@ -223,10 +234,12 @@ class AnswerChain:
         cands = [c for c in candidates(pool) if not is_rejected(c.text, state.rejected)]
         topic = topic_of(state.passages)[1]
         kind = expected_type(state.clean)
-        # what the last answer already said is not the answer to a follow-up
+        # what the last answer answered with is not the answer to a follow-up fragment (« Et dans l'énergie ? »);
+        # a follow-up that asks its own question (« il disait quoi dedans ? ») may be answered by the same sentence
         last = state.history[-1:] if state.standalone != state.clean else []
+        said = [] if asks_itself(state.clean) else [answered_part(a) for _, a in last]
         score_candidates(state.standalone, state.qvec, cands, self.vectors, len(pool),
-                         kind, topic, seen=[a for _, a in last],
+                         kind, topic, seen=said,
                          fresh=self._fresh_words(state, last),
                          cosine=self.settings.embedding.cosine, weights=(
                              self.settings.answer.score_cosine, self.settings.answer.score_rank_prior,

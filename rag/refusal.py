@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal
 
-from kalan.rag.answer_types import event_frame, expected_type, holds_type, missing_entities, numbers_missing, \
-    question_entities, question_parts
+from kalan.rag.answer_types import capitalised_names, event_frame, expected_type, holds_type, missing_entities, \
+    numbers_missing, question_entities, question_parts
 from kalan.rag.phrases import is_year_text
 from kalan.rag.guards import looks_like_injection, looks_like_task
 from kalan.rag.text import content_words, fold, tokenize
@@ -142,8 +142,18 @@ def happened_held(c: Context) -> bool:
     return asked <= content_words(c.texts[0]) | topic_of(c.passages)[1]
 
 
+def name_held(c: Context) -> bool:
+    """A question about a name and nothing else (« c'est quoi le R21 ? », « c'est où Dédougou ? », « qui est Awa
+    Sawadogo ? ») whose first answer sentence writes that name: such a sentence says what the article says of it.
+    The answerability model reads one question word as a weak question."""
+    if not c.texts:
+        return False
+    asked = content_words(c.standalone)
+    return bool(asked) and asked <= content_words(" ".join(capitalised_names(c.texts[0])))
+
+
 def _uncertain(c: Context) -> bool:
-    if c.answerability is None or happened_held(c):
+    if c.answerability is None or happened_held(c) or name_held(c):
         return False
     gate = c.settings.answer.min_answerability
     return c.answerability < (c.answerability_threshold if gate is None else gate)

@@ -481,8 +481,11 @@ _TYPE_KEYS = frozenset(w[:4] for w in TYPE_WORDS)  # « année », « jour »: t
 
 def _word_keys(text: str) -> set[str]:
     """Stems cut to four letters (« construit » and « construction », « fondée » and « fondateur » meet);
-    digits and short words left out."""
-    return {w[:4] for w in tokenize(text) if len(w) > 2 and not w.isdigit()}
+    digits, one-letter stems and SMS spellings (« qd », « pk ») left out. A stem of two letters stays: « OMS »
+    stems « om », and it is the one word that ties « l'oms l'a recommandé quand ? » to « … (OMS) en octobre
+    2023 » (forty-fifth pass)."""
+    return {w[:4] for w in tokenize(text) if (len(w) > 2 or (len(w) == 2 and w not in lx.SMS_WORDS))
+            and not w.isdigit()}
 
 
 def event_attached(question: str, sentence: str, span: Span, window: int, leaning: str = "") -> bool:

@@ -298,3 +298,16 @@ def test_an_articles_own_reference_calls_are_not_said_as_citations(tmp_path, one
         assert markers == {c["n"] for c in r["citations"]}, r["answer"]
         assert "nécessaire" not in r["answer"] and "[" not in (r["short_answer"] or "")
         assert any("[" in c["quote"] for c in r["citations"])  # the quote is the article's, calls included
+
+
+def test_only_what_an_earlier_answer_answered_with_counts_as_already_said():
+    from kalan.rag.chain import answered_part
+
+    answer = ("En 1960 [1]. Tout commence en 1960, après l’indépendance du Mali [1]. À une époque marquée par la "
+              "guerre froide, Bamako se tourne vers Moscou [1].")
+    assert answered_part(answer) == "En 1960 [1]. Tout commence en 1960, après l’indépendance du Mali [1]."
+    quoted = ("Tout commence en 1960, quelques semaines à peine après la proclamation de l’indépendance du Mali [1]. "
+              "À une époque marquée par la guerre froide, Bamako se tourne vers Moscou [1].")
+    assert answered_part(quoted) == quoted.split(" À une")[0]  # no direct answer: the first quote answered
+    assert answered_part("") == ""
+

@@ -181,6 +181,23 @@ def test_a_what_happened_question_at_a_year_the_first_sentence_holds_is_not_left
     assert decide("after", context("Que s'est-il passé au Mali ?", dated)).reason is RefusalReason.UNCERTAIN
 
 
+def test_a_question_about_a_name_the_first_sentence_writes_is_not_left_to_the_gate():
+    from kalan.rag.refusal import Context, decide, name_held
+
+    def context(question, texts):
+        c = Context(question, question, P, S, texts, best_score=0.9, best_cosine=0.9, cited=[P[0].text])
+        c.answerability, c.answerability_threshold = 0.1, 0.24  # under the gate
+        return c
+
+    first = ["Développé par l'université d'Oxford, le R21 a été recommandé par l'OMS en octobre 2023."]
+    assert name_held(context("c'est quoi le R21 ?", first))
+    assert not decide("after", context("c'est quoi le R21 ?", first)).refuse
+    # a word of the question that is no name the sentence writes: left to the gate
+    assert not name_held(context("c'est quoi le paludisme ?", first))
+    assert decide("after", context("le R21 il marche bien ?", first)).reason is RefusalReason.UNCERTAIN
+    assert decide("after", context("c'est quoi le RTS ?", first)).reason is RefusalReason.UNCERTAIN
+
+
 def test_a_question_whose_names_the_passages_hold_is_not_refused_for_a_weak_retrieval():
     """« Qui est Boubacar Traoré ? » names someone the article quotes once: a low cosine is no reason to refuse."""
     weak = [_passage("« Jamais vu cela », confie Boubacar Traoré, pêcheur à Mopti.", dense=0.5)]

@@ -499,6 +499,17 @@ def test_a_date_beside_the_question_words_is_attached():
     assert event_attached(question, sentence, span, 8)
 
 
+def test_an_acronym_of_three_letters_attaches_a_date_to_its_question():
+    """« OMS » stems « om »: a two-letter stem is still a word of the question's event."""
+    sentence = ("Développé par l'université d'Oxford et fabriqué en Inde par le Serum Institute, le R21 a été "
+                "recommandé par l'Organisation mondiale de la santé (OMS) en octobre 2023.")
+    question = "l'oms l'a recommande quand ?"
+    span = find_span(question, sentence, "date")
+    assert span is not None and span.text == "octobre 2023"
+    assert event_attached(question, sentence, span, 8)  # « recommandé » is nine words away, « (OMS) » one
+    assert not event_attached("l'onu l'a recommande quand ?", sentence, span, 8)
+
+
 def test_the_sentence_leaning_on_the_span_s_sentence_counts_as_its_words():
     lead = "Le 14 octobre 2025 n’est pas une date anodine dans l’agenda diplomatique du Mali."
     leaning = "Ce jour marque le 65ᵉ anniversaire de l’établissement des relations diplomatiques."
