@@ -163,14 +163,19 @@ def test_with_the_gate_off_or_a_calibration_without_signals_every_rule_refuses_a
     assert before_answer(q, q, P, S).rule == "unknown_name"
 
 
+def _under_the_gate(question, texts):
+    """The after-answer context of ``question`` answered by ``texts``, the answerability model under its threshold."""
+    from kalan.rag.refusal import Context
+
+    c = Context(question, question, P, S, texts, best_score=0.9, best_cosine=0.9, cited=[P[0].text])
+    c.answerability, c.answerability_threshold = 0.1, 0.24
+    return c
+
+
 def test_a_what_happened_question_at_a_year_the_first_sentence_holds_is_not_left_to_the_gate():
-    from kalan.rag.refusal import Context, decide, happened_held
+    from kalan.rag.refusal import decide, happened_held
 
-    def context(question, texts):
-        c = Context(question, question, P, S, texts, best_score=0.9, best_cosine=0.9, cited=[P[0].text])
-        c.answerability, c.answerability_threshold = 0.1, 0.24  # under the gate
-        return c
-
+    context = _under_the_gate
     dated = ["Tout commence en 1960, après l’indépendance du Mali."]
     assert happened_held(context("Que s'est-il passé en 1960 ?", dated))
     assert not decide("after", context("que s est il passe en 1960", dated)).refuse
@@ -182,13 +187,9 @@ def test_a_what_happened_question_at_a_year_the_first_sentence_holds_is_not_left
 
 
 def test_a_question_about_a_name_the_first_sentence_writes_is_not_left_to_the_gate():
-    from kalan.rag.refusal import Context, decide, name_held
+    from kalan.rag.refusal import decide, name_held
 
-    def context(question, texts):
-        c = Context(question, question, P, S, texts, best_score=0.9, best_cosine=0.9, cited=[P[0].text])
-        c.answerability, c.answerability_threshold = 0.1, 0.24  # under the gate
-        return c
-
+    context = _under_the_gate
     first = ["Développé par l'université d'Oxford, le R21 a été recommandé par l'OMS en octobre 2023."]
     assert name_held(context("c'est quoi le R21 ?", first))
     assert not decide("after", context("c'est quoi le R21 ?", first)).refuse

@@ -491,23 +491,20 @@ def test_a_date_beside_another_event_is_not_attached_to_the_asked_one():
     assert event_attached(question, sentence, span, 40)  # a wider window reaches « Gesualdo »
 
 
-def test_a_date_beside_the_question_words_is_attached():
-    sentence = "Carlo Gesualdo est né à Venosa en 1566, dans une famille de la haute noblesse napolitaine."
-    question = "gesualdo il est ne en quelle annee ?"
+@pytest.mark.parametrize("question, sentence, date, other", [
+    ("gesualdo il est ne en quelle annee ?",
+     "Carlo Gesualdo est né à Venosa en 1566, dans une famille de la haute noblesse napolitaine.", "1566", None),
+    # « OMS » stems « om »: a two-letter stem is still a word of the question's event (« recommandé » is nine
+    # words away, « (OMS) » one); « l'onu » is not
+    ("l'oms l'a recommande quand ?", "Développé par l'université d'Oxford et fabriqué en Inde par le Serum Institute, "
+     "le R21 a été recommandé par l'Organisation mondiale de la santé (OMS) en octobre 2023.", "octobre 2023",
+     "l'onu l'a recommande quand ?"),
+])
+def test_a_date_beside_the_question_words_is_attached(question, sentence, date, other):
     span = find_span(question, sentence, "date")
-    assert span is not None and span.text == "1566"
+    assert span is not None and span.text == date
     assert event_attached(question, sentence, span, 8)
-
-
-def test_an_acronym_of_three_letters_attaches_a_date_to_its_question():
-    """« OMS » stems « om »: a two-letter stem is still a word of the question's event."""
-    sentence = ("Développé par l'université d'Oxford et fabriqué en Inde par le Serum Institute, le R21 a été "
-                "recommandé par l'Organisation mondiale de la santé (OMS) en octobre 2023.")
-    question = "l'oms l'a recommande quand ?"
-    span = find_span(question, sentence, "date")
-    assert span is not None and span.text == "octobre 2023"
-    assert event_attached(question, sentence, span, 8)  # « recommandé » is nine words away, « (OMS) » one
-    assert not event_attached("l'onu l'a recommande quand ?", sentence, span, 8)
+    assert other is None or not event_attached(other, sentence, span, 8)
 
 
 def test_the_sentence_leaning_on_the_span_s_sentence_counts_as_its_words():
