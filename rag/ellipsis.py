@@ -193,9 +193,14 @@ def glued(follow_up: str, previous: str) -> str:
     of its own to lean on (« c'était où ? »), the chain glues the one before it instead (« et ils ont tout versé ? »
     after « combien d'argent les bailleurs ont promis ? », « c'était où ? »)."""
     toks = tokens(previous)
-    kept = [t for t in toks if t.kind != "punct" and t.text not in _ASKING and t.text not in _COPULAS
-            and t.text not in _FRAME_WORDS]
-    about = " ".join(previous[t.start:t.end] for t in kept)
+    keep = [t.kind != "punct" and t.text not in _ASKING and t.text not in _COPULAS and t.text not in _FRAME_WORDS
+            for t in toks]
+    # an elision whose word went with the interrogative goes too (« c' » of « c'est quoi », « d' » of « combien d' »)
+    kept = [k for k, t in enumerate(toks) if keep[k] and not (
+        t.text.endswith("'") and (k + 1 >= len(toks) or not keep[k + 1]))]
+    # written as in the question: « R21 », « d'argent », not « R 21 », « d' argent »
+    about = "".join(("" if i and toks[k].glued and kept[i - 1] == k - 1 else " ") + previous[toks[k].start:toks[k].end]
+                    for i, k in enumerate(kept)).strip()
     return f"{follow_up} {about}".strip()
 
 

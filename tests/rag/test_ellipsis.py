@@ -197,7 +197,10 @@ def test_an_impersonal_il_refers_to_nothing(question, leans):
 @pytest.mark.parametrize("previous, expected", [
     ("Qui est Yao Kouamé ?", "il habite où ? Yao Kouamé"),
     ("Combien coûte la tonne de cacao ?", "il habite où ? coûte la tonne de cacao"),
-    ("Quand l'État a-t-il lancé le programme ?", "il habite où ? l' État a t il lancé le programme"),
+    ("Quand l'État a-t-il lancé le programme ?", "il habite où ? l'État a t il lancé le programme"),
+    # written as the question wrote it, and an elision goes with the interrogative it belonged to
+    ("c'est quoi le vaccin R21 ?", "il habite où ? le vaccin R21"),
+    ("combien d'argent les bailleurs ont promis ?", "il habite où ? d'argent les bailleurs ont promis"),
 ])
 def test_a_follow_up_with_its_own_question_leads_and_the_previous_one_says_what_about(previous, expected):
     from kalan.rag.ellipsis import glued
