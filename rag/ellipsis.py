@@ -30,9 +30,9 @@ Not here: the chat model's condensation (``kalan.rag.prompts.CONDENSE``).
 from __future__ import annotations
 
 from kalan.rag import lexicon as lx
-from kalan.rag.answer_types import capitalised_groups
+from kalan.rag.answer_types import capitalised_groups, happened_phrase
 from kalan.rag.extractive import matched, question_words
-from kalan.rag.phrases import Phrases, tokens
+from kalan.rag.phrases import Phrases, is_year, tokens
 from kalan.rag.refusal import topic_of
 from kalan.rag.short_answer import asks_itself
 from kalan.rag.text import content_words, fold
@@ -142,6 +142,8 @@ def is_follow_up(question: str, history: list) -> bool:
         return False
     if fold(question).strip() == fold(str(history[-1][0])).strip():
         return False
+    if happened_phrase(question) is not None and any(is_year(t) for t in tokens(question)):
+        return False  # « Que s'est-il passé en 1960 ? »: its « il » is impersonal, its date its own
     if _refers_back(question):
         return True
     own = content_words(question)

@@ -194,6 +194,16 @@ def test_an_impersonal_il_refers_to_nothing(question, leans):
     assert is_follow_up(question, [("Qui était Mao Zedong ?", "Mao Zedong [1].")]) is leans
 
 
+@pytest.mark.parametrize("question, leans", [
+    ("Que s'est-il passé en 1960 ?", False),  # a suggested question clicked after another: its own date
+    ("qu'est-ce qui s'est passé en 2021 ?", False),
+    ("et en 1960 ?", True),  # a fragment still leans on the last question
+    ("et il s est passe quoi ?", True),  # no date of its own: what happened then
+])
+def test_a_what_happened_question_at_its_own_year_is_no_follow_up(question, leans):
+    assert is_follow_up(question, [("Que s'est-il passé le 14 octobre 2025 ?", "Le 14 octobre 2025 … [1].")]) is leans
+
+
 @pytest.mark.parametrize("previous, expected", [
     ("Qui est Yao Kouamé ?", "il habite où ? Yao Kouamé"),
     ("Combien coûte la tonne de cacao ?", "il habite où ? coûte la tonne de cacao"),
