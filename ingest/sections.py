@@ -149,10 +149,11 @@ def _bare(line: str) -> bool:
 
 
 def _header_line(line: str) -> bool:
-    """A line of a news page's header: bare, or a headline longer than a heading (« Burkina Faso : le vaccin contre
-    le paludisme arrive dans les villages, les mères font la queue », 17 words) that still ends on no punctuation."""
+    """A line of a news page's header: a bare line (``_bare``) without its word limit, up to 200 characters, so that
+    a headline longer than a heading counts (« Burkina Faso : le vaccin contre le paludisme arrive dans les villages,
+    les mères font la queue », 17 words); it still ends on no punctuation."""
     s = line.strip()
-    return _bare(line) or (bool(s) and not s.endswith(_END_PUNCT) and not _BULLET.match(line) and len(s) <= 200)
+    return bool(s) and not s.endswith(_END_PUNCT) and not _BULLET.match(line) and len(s) <= 200
 
 
 def headline(block) -> tuple[str, list[str]] | None:
