@@ -42,7 +42,7 @@ _FURNITURE = re.compile(
     r"|^(?:©|\(c\)|copyright)|tous droits reserves"
     r"|^(?:lire aussi|a lire aussi|lire egalement|a lire egalement|voir aussi|sur le meme sujet)\s*[:\-–—]"
     r"|^(?:photo|photos|credit photo|credits? photo|illustration)\s*[:©]"
-    r"|^\d+\s+(?:commentaires?|partages?|reactions?)$"
+    r"|^\d+\s+(?:commentaires?|partages?|reactions?)$|^(?:reagir|commenter|commentaires?|reactions?)\s*\(\d+\)$"
     r"|^\d{1,2}:\d{2}(?::\d{2})?$|^\d+\s*(?:mn|min|minutes?)(?: de lecture)?$"  # a player's length, a reading time
 )
 # a photo caption ending on its credit (« Vue aérienne de Mopti, le 10 septembre. © A. Keita / AFP »)
@@ -52,7 +52,10 @@ _GLUED_LINK = re.compile(r"^\s*(?:[ÀA] lire|Lire) (?:aussi|également)(?=[A-ZÀ
 _DATELINE = re.compile(r"^(?:publie|mis en ligne)(?: le)?\s*:?\s*(?:le\s+)?")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
 _WORD_DATE = re.compile(r"\b(1er|\d{1,2})\s+([a-z]+)\s+(\d{4})\b")
-_BYLINE = re.compile(r"^\s*(?:(?:texte|article|écrit|rédigé)\s+)?par\s*:?\s+(.+?)\s*\.?\s*$", re.I)
+_BYLINE = re.compile(r"^\s*(?:(?:texte|article|écrit|rédigé|propos recueillis)\s+)?par\s*:?\s+(.+?)\s*\.?\s*$", re.I)
+# a row of links scraped onto one line, its items apart by runs of spaces (« Actualités  Politique  Sport »,
+# « Partager sur Facebook  Partager sur X  Envoyer par e-mail »)
+_MENU_GAP = re.compile(r"\s{2,}|\t")
 
 
 def is_noise(line: str) -> bool:
@@ -66,6 +69,9 @@ def is_noise(line: str) -> bool:
     if s in NAV_LINES or (len(s) <= 100 and _FURNITURE.search(s)) or _GLUED_LINK.match(line):
         return True
     if len(s) <= 200 and _CAPTION.search(s):
+        return True
+    items = _MENU_GAP.split(line.strip())
+    if len(items) >= 3 and all(len(i.split()) <= 4 and not i.endswith(tuple(".!?…;,:»")) for i in items):
         return True
     # "Partager : Facebook | Twitter | WhatsApp" style rows
     parts = [p.strip() for p in re.split(r"[|/•·:]", s) if p.strip()]

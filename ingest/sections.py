@@ -68,6 +68,14 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+def _question_line(line: str) -> bool:
+    """A short question on a line of its own (« Pourquoi le ticket est-il critiqué ? »): an interview's question or
+    an explainer's subheading. It asks and states nothing: the text after it is its section."""
+    s = line.strip()
+    return (0 < len(s) <= 160 and s.endswith("?") and not _BULLET.match(line) and len(s.split()) <= 20
+            and (s[0].isupper() or s[0] in "«\"'"))
+
+
 def _looks_like_heading(line: str) -> bool:
     s = line.strip()
     return (
@@ -153,7 +161,8 @@ def _header_line(line: str) -> bool:
     a headline longer than a heading counts (« Burkina Faso : le vaccin contre le paludisme arrive dans les villages,
     les mères font la queue », 17 words); it still ends on no punctuation."""
     s = line.strip()
-    return bool(s) and not s.endswith(_END_PUNCT) and not _BULLET.match(line) and len(s) <= 200
+    quoted = s.startswith("«") and s.endswith("»")  # a headline that quotes its interviewee
+    return bool(s) and (quoted or not s.endswith(_END_PUNCT)) and not _BULLET.match(line) and len(s) <= 200
 
 
 def headline(block) -> tuple[str, list[str]] | None:
@@ -185,16 +194,22 @@ def _plain(text: str, kept, dropped: list[str] | None = None, found: dict | None
         if "author" not in found and (name := next(filter(None, map(byline_author, others)), None)):
             found["author"] = name  # « Par Issouf Kaboré (Ouagadougou, correspondance) » under the headline
         blocks[0] = blocks[0][len(others) + 1:]
+        for item in [item for item in blocks[0] if byline_author(item[2])]:  # « Propos recueillis par … » below it
+            blocks[0].remove(item)
+            dropped.append(item[2].strip())
+            found.setdefault("author", byline_author(item[2]))
         blocks = [b for b in blocks if b]
+
+    def heading_like(block) -> bool:
+        return len(block) == 1 and (_looks_like_heading(block[0][2]) or _question_line(block[0][2]))
 
     def heading(i: int) -> bool:
         block = blocks[i]
         return (
-            len(block) == 1
-            and _looks_like_heading(block[0][2])
+            heading_like(block)
             and not is_byline(block[0][2], None)
             and i + 1 < len(blocks)
-            and not (len(blocks[i + 1]) == 1 and _looks_like_heading(blocks[i + 1][0][2]))
+            and not heading_like(blocks[i + 1])
         )
 
     # Page furniture by its place (its words vary from site to site): before the first block that holds a

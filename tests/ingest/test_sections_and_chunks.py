@@ -267,14 +267,19 @@ Le R21 a été recommandé par l'OMS en octobre 2023.
 """
 
 
-def test_a_long_headline_and_a_byline_under_it_are_the_header_not_text(tmp_path):
-    path = tmp_path / "vaccin.txt"
-    path.write_text(LONG_HEADLINE_PAGE, encoding="utf-8")
+def _read(tmp_path, name, text):
+    """(article, structure, the units' texts) of ``text`` saved as ``name``."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
     article = load_article(path)
     st = structure(article)
+    return article, st, [article.text[u.start:u.end] for s in st.sections for u in s.units]
+
+
+def test_a_long_headline_and_a_byline_under_it_are_the_header_not_text(tmp_path):
+    _, st, units = _read(tmp_path, "vaccin.txt", LONG_HEADLINE_PAGE)
     assert st.title.startswith("Burkina Faso : le vaccin contre le paludisme") and st.title.endswith("la queue")
     assert st.found == {"date": "2025-03-03", "author": "Issouf Kaboré"}
-    units = [article.text[u.start:u.end] for s in st.sections for u in s.units]
     assert units[0].startswith("Depuis février 2024") and len(units) == 2
     assert [s.title for s in st.sections] == [INTRO, "Un vaccin mis au point à Oxford"]
 
@@ -306,3 +311,67 @@ def test_a_byline_gives_a_name_and_a_sentence_does_not():
     assert byline_author("Par Issouf Kaboré (Ouagadougou, correspondance)") == "Issouf Kaboré"
     assert byline_author("Par la suite, le fleuve a débordé sur toute la rive gauche du delta.") is None
     assert is_byline("Par la rédaction", None)
+
+
+# An interview: a menu row, a headline quoting the interviewee, « Propos recueillis par », share buttons in a row,
+# the journalist's questions on lines of their own, a paywall promotion and a comment counter.
+INTERVIEW_PAGE = """Menu
+Sénégal Matin
+Actualités  Politique  Économie  Société  Sport
+Société
+« Le BRT a changé la vie des habitants de la banlieue, mais pas encore celle des marchands »
+ENTRETIEN. Un an après la mise en service du bus rapide de Dakar, l'urbaniste Fatou Ndiaye dresse un bilan.
+Propos recueillis par Cheikh Sarr
+Publié le 12 juin 2025 à 09h15
+Partager sur Facebook  Partager sur X  Envoyer par e-mail
+
+Le BRT de Dakar a transporté son premier passager le 15 mai 2024.
+
+Combien de personnes prennent le BRT aujourd'hui ?
+
+Environ 300 000 voyageurs l'empruntent chaque jour ouvrable.
+
+Abonnez-vous pour lire la suite de nos entretiens
+
+Qui sont les perdants de ce projet ?
+
+Les marchands ambulants, d'abord. Environ 2 000 commerçants ont été déplacés.
+
+Réagir (14)
+Partager
+"""
+
+
+def test_an_interview_reads_its_questions_as_the_sections_they_open(tmp_path):
+    article, st, units = _read(tmp_path, "brt.txt", INTERVIEW_PAGE)
+    assert st.title.startswith("« Le BRT a changé la vie") and st.title.endswith("marchands »")
+    assert st.found == {"date": "2025-06-12", "author": "Cheikh Sarr"}
+    assert [s.title for s in st.sections] == [INTRO, "Combien de personnes prennent le BRT aujourd'hui ?",
+                                               "Qui sont les perdants de ce projet ?"]
+    assert units[0].startswith("ENTRETIEN.") and units[-1].startswith("Les marchands ambulants")
+    for furniture in ("Propos recueillis", "Partager", "Abonnez-vous", "Réagir", "Actualités"):
+        assert not any(furniture in u for u in units), furniture
+    # the question is the passage's section, so a student's question meets it when passages are matched
+    chunks = chunk_article(article, st)
+    assert any("Qui sont les perdants" in c.match_text and "marchands ambulants" in c.match_text for c in chunks)
+
+
+@pytest.mark.parametrize("line", ["Actualités  Politique  Économie  Société  Sport",
+                                  "Partager sur Facebook  Partager sur X  Envoyer par e-mail",
+                                  "Facebook  X  WhatsApp  LinkedIn", "Réagir (14)"])
+def test_a_row_of_links_and_a_comment_counter_are_noise(line):
+    assert is_noise(line)
+
+
+@pytest.mark.parametrize("line", ["Le Mali.  La Russie.  Le Burkina Faso.",
+                                  "Il a dit :  « oui », puis il est parti en courant vers la gare."])
+def test_sentences_apart_by_two_spaces_are_no_menu(line):
+    assert not is_noise(line)
+
+
+def test_a_question_in_running_text_stays_text(tmp_path):
+    # a question with its answer on the same line (the Mopti page's « Pourquoi une telle crue ? Les pluies … »)
+    _, st, units = _read(tmp_path, "crue.txt", "La crue du Niger\n\nLe fleuve déborde.\n\nPourquoi une telle crue ? "
+                         "Les pluies ont été abondantes.\n\nLes habitants construisent des digues.\n")
+    assert "Pourquoi une telle crue ? Les pluies ont été abondantes." in units
+    assert [s.title for s in st.sections] == [INTRO]
