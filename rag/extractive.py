@@ -80,6 +80,7 @@ class Candidate:
     score: float = 0.0
     found: frozenset[str] = frozenset()  # the question words it holds, with its lead's
     novelty: float = 1.0  # the share of its own words (weighted by rarity) that the question does not hold
+    heading: str = ""  # the question its section answers (an interview's question), whose words it is matched with
 
 
 class SentenceVectors:
@@ -119,13 +120,16 @@ def candidates(passages: list) -> list[Candidate]:
     out: list[Candidate] = []
     for i, p in enumerate(passages):
         lead = previous = None
+        section = getattr(p, "section", "") or ""
+        heading = section if is_question(section) else ""  # « Qui sont les perdants de ce projet ? »
         for s, e in sentence_spans(p.text):
             text = p.text[s:e]
             if is_planted(text):
                 continue  # a sentence aimed at an assistant is kept in the article, never served as an answer
             item = bullet_end(text) is not None
             context = lead if item else (previous if previous is not None and opens_on_anaphora(text) else None)
-            c = Candidate(i, s, e, text, is_item=item, lead=context, article=getattr(p, "article_id", ""))
+            c = Candidate(i, s, e, text, is_item=item, lead=context, article=getattr(p, "article_id", ""),
+                          heading=heading)
             if not item:
                 lead = c if text.rstrip().endswith(":") else None
                 previous = c
@@ -214,7 +218,9 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], ve
     of a sentence holding the asked kind of fact (``answer.score_*`` in the settings). ``holds``: whether a
     sentence holds that fact (default: ``answer_types.holds_type``, any number for a number question).
     ``second``: a second embedder's question vector, sentence vectors, calibration and share of the cosine part
-    (``answer.fusion``): the two calibrated cosines are blended; ``Candidate.cosine`` stays the main one's."""
+    (``answer.fusion``): the two calibrated cosines are blended; ``Candidate.cosine`` stays the main one's.
+    A sentence under a question heading (``Candidate.heading``) is matched with that question too: its cosine is
+    the better of its own and its question's with it; its question's words count as its own words."""
     if not cands:
         return
     w_cos, w_prior, w_kind = weights
@@ -222,12 +228,15 @@ def score_candidates(question: str, qvec: np.ndarray, cands: list[Candidate], ve
     qwords = question_words(question, topic)
     texts = [c.text for c in cands]
     cos = vectors.get(texts) @ qvec
+    if any(c.heading for c in cands):  # an interview's answer is read with its question (« Les marchands, d'abord. »)
+        cos = np.maximum(cos, vectors.get([f"{c.heading} {c.text}" if c.heading else c.text for c in cands]) @ qvec)
     cos2 = None
     if second is not None:
         q2, vectors2, cal2, w2 = second
         cos2 = [cal2.scale(float(x), cal2.sentence_low, cal2.sentence_high) for x in vectors2.get(texts) @ q2]
     said = content_words(" ".join(seen)) if seen else set()
-    found = [matched(qwords, content_words(c.text if not c.lead else c.lead.text + " " + c.text)) for c in cands]
+    found = [matched(qwords, content_words(" ".join(filter(None, (c.heading, c.lead and c.lead.text, c.text)))))
+             for c in cands]
     weight = idf_weights(qwords, found)
     total = sum(weight.values())
     own = [content_words(c.text) for c in cands]

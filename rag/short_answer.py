@@ -86,6 +86,13 @@ def _elided_clause(word: str) -> bool:
     return bool(apostrophe) and head.lower() in _CLAUSE_ELISIONS
 
 
+def _object_pronoun(words: list[str]) -> bool:
+    """The count's last word opens on an elided « l' » after a word (« 300 000 voyageurs l'empruntent », « 1781
+    par l'astronome », « 2-1 puis l'équipe »): what is counted never goes on past it, the « l' » being the next
+    clause's pronoun or another phrase's article. Right after the number it may be the unit (« 5 l'an »)."""
+    return len(words) > 2 and words[-1][:2].lower() in ("l'", "l’") and not words[-2][-1:].isdigit()
+
+
 # spaCy labels that fit each kind of name question; None: any entity.
 _PLACE_Q = Phrases(WHERE, f"{QUEL} {{PLACE_NOUNS}}", **QUESTION_LISTS)
 _ORG_Q = Phrases(f"{QUEL} {{ORG_NOUNS}}", **QUESTION_LISTS)
@@ -136,7 +143,8 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
             words = sentence[s:e].split()
             if len(words) > 2 and words[-1].isupper() and fold(words[-2]).strip("'’") in _STOP_TAIL:
                 words.pop()  # « 24 du CEFC »: an acronym after a tool word is a name, not the count's unit
-            while len(words) > 1 and (fold(words[-1]).strip("'’") in _STOP_TAIL or _elided_clause(words[-1])):
+            while len(words) > 1 and (fold(words[-1]).strip("'’") in _STOP_TAIL or _elided_clause(words[-1])
+                                      or _object_pronoun(words)):
                 words.pop()
             e = s + len(" ".join(words)) if words else e
             text = fold(sentence[s:e])
@@ -219,7 +227,12 @@ def _counted_words(sentence: str, s: int, e: int) -> set[str]:
     said = set(tokenize(sentence[s:e]))
     after = tokens(fold(sentence[e:e + 40]))
     if len(after) > 1 and after[0].text in ("de", "d'", "d"):
-        said |= set(tokenize(after[1].text))
+        word = after[1].text  # the whole written word: « CO2 » is one (the tokens split letters from digits);
+        for t in after[2:]:  # an article's elision starts no such word (« neuf chapelles de l'étage »)
+            if not t.glued or t.kind == "punct" or word.endswith(("'", "’")) or len(word) < 2:
+                break
+            word += t.text
+        said |= set(tokenize(word))
     return said
 
 

@@ -316,3 +316,30 @@ def test_a_best_sentence_that_asks_gives_its_place_to_the_sentence_that_answers_
     # a question mark inside a sentence makes no question of it
     film = candidates(_passages("Le film « Qui a peur ? » est sorti en 1966. Il dure deux heures."))
     assert answered_questions(film, film) == film
+
+
+def test_a_sentence_under_a_question_heading_is_read_with_its_question():
+    # an interview: the answer's first sentence names no word of the question; its section's title does
+    passages = [SimpleNamespace(text="Les marchands ambulants, d'abord. Ils ont perdu leurs clients.",
+                                section="Qui sont les perdants de ce projet ?"),
+                SimpleNamespace(text="Le projet a coûté cher aux contribuables.", section="Introduction")]
+    cands = candidates(passages)
+    assert [c.heading for c in cands] == ["Qui sont les perdants de ce projet ?"] * 2 + [""]
+    scored = {c.text: c for c in _scored("Quels sont les perdants ?", passages)}
+    assert scored["Les marchands ambulants, d'abord."].found  # « perdants » met in its question
+    assert scored["Le projet a coûté cher aux contribuables."].found == frozenset()
+
+
+def test_a_section_title_that_asks_nothing_is_no_heading_question():
+    passages = [SimpleNamespace(text="Les marchands ambulants, d'abord.", section="Les perdants du projet")]
+    assert candidates(passages)[0].heading == ""
+
+
+def test_the_question_heading_lifts_the_cosine_of_its_answer_only():
+    # LeaningEmbedder: a text holding « perdants » lies near every question, any other text far from it
+    emb = LeaningEmbedder("perdants")
+    passages = [SimpleNamespace(text="Les marchands ambulants, d'abord.", section="Qui sont les perdants ?"),
+                SimpleNamespace(text="Les marchands ambulants, d'abord.", section="Que faire ?")]
+    cands = candidates(passages)
+    score_candidates("Qui a perdu ?", emb.embed_queries(["q"])[0], cands, SentenceVectors(emb), len(passages))
+    assert cands[0].cosine > cands[1].cosine

@@ -614,3 +614,17 @@ def test_a_bare_number_after_en_counts_the_noun_en_stands_for():
                      count_focus=True) is None
     # « en » right before a number is a preposition (« en 2020 »), not the pronoun
     assert find_span("combien de soldats ?", "Les soldats arrivent en 2020.", "number", count_focus=True) is None
+
+
+def test_a_count_ends_before_the_next_clause_object_pronoun():
+    s = "Selon l'exploitant, environ 300 000 voyageurs l'empruntent chaque jour ouvrable."
+    assert find_span("Combien de voyageurs prennent le bus ?", s, "number").text == "environ 300 000 voyageurs"
+
+
+def test_a_measure_counts_the_whole_word_after_its_de():
+    # « CO2 » is one word: the tokens split its letters from its digits
+    s = "L'exploitant estime que le réseau évite l'émission de 59 000 tonnes de CO2 par an."
+    assert find_span("ça évite combien de CO2 ?", s, "number", count_focus=True).text == "59 000 tonnes"
+    # an article's elision starts no such word: the chapels are not a count of floors
+    s = "Dans les neuf chapelles de l'étage supérieur, on célèbre d'autres cérémonies."
+    assert find_span("L'église a combien d'étages ?", s, "number", count_focus=True) is None
