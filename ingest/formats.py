@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kalan.ingest import upload_messages as um
-from kalan.ingest.clean import is_apparatus_heading, is_noise
+from kalan.ingest.clean import byline_author, is_apparatus_heading, is_noise
 from kalan.ingest.load import CorpusFileError, article_id_for, clean_meta, decode, split_front_matter
 from kalan.ingest.sections import headline, text_meta, title_line
 from kalan.rag.text import FRENCH_STOPWORDS, words
@@ -147,6 +147,8 @@ def convert(raw: bytes, name: str, upload) -> Converted:
               "markdown": _from_markdown, "text": _from_text}[kind]
     body, meta, warnings = reader(raw, path, upload)
     said = text_meta(body) if kind == "text" else {}  # its byline and dateline, before they go as noise
+    if kind in ("pdf", "docx") and (name_ := _leading_byline(body)):
+        said = {"author": name_}  # « Par Aminata Sow, envoyée spéciale à … » above the text (ingestion drops it)
     body, dropped = drop_noise(body)
     if dropped:
         warnings.append(um.NOISE_REMOVED.format(n=dropped))
@@ -162,6 +164,12 @@ def convert(raw: bytes, name: str, upload) -> Converted:
         warnings.append(um.NO_TITLE)
     return Converted(name=path.name, kind=kind, article_id=article_id_for_name(name), body=body.strip() + "\n",
                      meta=meta, warnings=warnings + meta_warnings, raw_sha256=hashlib.sha256(raw).hexdigest())
+
+
+def _leading_byline(body: str) -> str | None:
+    """The name a byline opening a converted document's text gives (its first paragraph, before any heading)."""
+    first = body.strip().split("\n\n", 1)[0].strip()
+    return byline_author(first) if first and len(first) <= 200 and not first.startswith("#") else None
 
 
 def without_apparatus(body: str) -> tuple[str, list[str]]:
@@ -317,7 +325,8 @@ def _from_pdf(raw: bytes, path: Path, upload) -> tuple[str, dict, list[str]]:
                 raise CorpusFileError(path, um.PDF_ENCRYPTED) from exc
         if _has_javascript(reader):  # JavaScript inside compressed object streams
             raise CorpusFileError(path, um.PDF_JAVASCRIPT)
-        pages = [(p.extract_text() or "") for p in reader.pages]
+        read = [_page_text(p) for p in reader.pages]
+        pages = [text for text, _ in read]
         info = reader.metadata or {}
     except CorpusFileError:
         raise
@@ -326,10 +335,51 @@ def _from_pdf(raw: bytes, path: Path, upload) -> tuple[str, dict, list[str]]:
     if sum(len(p.strip()) for p in pages) < MIN_PDF_CHARS_PER_PAGE * max(1, len(pages)):
         raise CorpusFileError(path, um.PDF_SCANNED.format(pages=len(pages)))
     # the file's creation date is not the article's publication date: left for the teacher to give
-    body, title = _first_heading_as_title(pdf_paragraphs("\n".join(without_running_lines(pages))),
-                                          str(info.get("/Title") or "") or None)
+    title = str(info.get("/Title") or "")
+    if _FILE_NAME.search(title):
+        title = ""  # « muraille.html », « Microsoft Word - cours.docx »: what made the file, not the article's title
+    body, title = _first_heading_as_title(
+        pdf_paragraphs("\n".join(without_running_lines(pages)), _larger_lines([sizes for _, sizes in read])),
+        title or None)
     meta = {"title": title, "author": info.get("/Author")}
     return body, {k: str(v) for k, v in meta.items() if v}, []
+
+
+# a document title that is a file's name (PDF printers write the page's or the document's file name)
+_FILE_NAME = re.compile(r"\.(?:x?html?|pdf|docx?|odt|rtf|txt|md)\s*$|^microsoft word\s*-", re.IGNORECASE)
+# a line drawn this much larger than the body text is a heading (the body: the size most characters are drawn at)
+HEADING_SIZE_RATIO = 1.15
+
+
+def _page_text(page) -> tuple[str, dict[str, float]]:
+    """A PDF page's text and the size each of its lines is drawn at (by its text, spaces normalised), read in the
+    same pass: the font size times the scale of the text and page matrices."""
+    sizes: dict[str, float] = {}
+
+    def visit(text, cm, tm, font, size):
+        scale = (abs(tm[0] * tm[3] - tm[1] * tm[2]) * abs(cm[0] * cm[3] - cm[1] * cm[2])) ** 0.5 if tm and cm else 1
+        for line in text.split("\n"):
+            if (key := " ".join(line.split())) and size:
+                sizes[key] = max(sizes.get(key, 0.0), float(size) * (scale or 1.0))
+
+    try:
+        text = page.extract_text(visitor_text=visit) or ""
+    except TypeError:  # a pypdf without the visitor: the text alone
+        text, sizes = page.extract_text() or "", {}
+    return text, sizes
+
+
+def _larger_lines(pages: list[dict[str, float]]) -> dict[str, float]:
+    """The lines drawn larger than the body text (``HEADING_SIZE_RATIO``): titles and headings, whatever their
+    words. The body's size is the one most characters are drawn at."""
+    weight: dict[float, int] = {}
+    for sizes in pages:
+        for line, size in sizes.items():
+            weight[round(size, 1)] = weight.get(round(size, 1), 0) + len(line)
+    if not weight:
+        return {}
+    body = max(weight, key=weight.get)
+    return {line: size for sizes in pages for line, size in sizes.items() if size >= HEADING_SIZE_RATIO * body}
 
 
 RUNNING_EDGE = 2  # lines at the top and at the bottom of a page where a running header or footer stands
@@ -359,14 +409,19 @@ def without_running_lines(pages: list[str]) -> list[str]:
             for ls, edge in zip(split, edges)]
 
 
-def pdf_paragraphs(text: str) -> str:
-    """A PDF's text lines joined back into paragraphs. A short line with no closing punctuation that
-    follows the end of a sentence and precedes more text becomes a ``##`` heading; a word cut by a
-    hyphen at a line end is joined."""
+def pdf_paragraphs(text: str, larger: dict[str, float] | None = None) -> str:
+    """A PDF's text lines joined back into paragraphs. A line drawn larger than the body (``larger``: its size,
+    from ``_larger_lines``) is a ``##`` heading, joined with the lines right after it drawn at its size (a title
+    over two lines; a heading in another size after it is a heading of its own);
+    so is a short line with no closing punctuation that follows the end of a sentence and precedes more text. A
+    line much shorter than the longest ends its paragraph when it closes a sentence or when the next line opens
+    one (a byline, a caption before the text); a word cut by a hyphen at a line end is joined."""
+    larger = larger or {}
     lines = [" ".join(l.split()) for l in text.replace("\r", "\n").split("\n")]
-    width = max((len(l) for l in lines), default=0)
+    width = max((len(l) for l in lines if l not in larger), default=0)
     blocks: list[str] = []
     para: list[str] = []
+    joined = None  # the size of the heading drawn larger that the last block is, which a line at that size goes on
 
     def flush():
         if para:
@@ -376,7 +431,17 @@ def pdf_paragraphs(text: str) -> str:
     for i, line in enumerate(lines):
         if not line:
             flush()
+            joined = None
             continue
+        if line in larger:
+            flush()
+            if joined is not None and abs(larger[line] - joined) < 0.5:
+                blocks[-1] += " " + line
+            else:
+                blocks.append("## " + line)
+            joined = larger[line]
+            continue
+        joined = None
         ends = line.endswith(_END_PUNCT)
         after_sentence = not para or para[-1].endswith(_END_PUNCT)
         heading = (after_sentence and not ends and len(line) <= min(90, 0.7 * width) and len(line.split()) <= 12
@@ -390,7 +455,7 @@ def pdf_paragraphs(text: str) -> str:
             para[-1] = para[-1][:-1] + line  # a word cut at the line end
         else:
             para.append(line)
-        if ends and len(line) < 0.7 * width:
+        if len(line) < 0.7 * width and (ends or (i + 1 < len(lines) and lines[i + 1][:1].isupper())):
             flush()  # a short line closed by punctuation ends its paragraph
     flush()
     return "\n\n".join(blocks)

@@ -116,6 +116,12 @@ def structure(article: Article) -> Structure:
     meta_title = article.meta.get("title")
     if meta_title:
         title = plain_title(str(meta_title))
+    if sections and sections[0].units:  # a byline opening the text (« Par Aminata Sow, envoyée spéciale à … »)
+        first = text[sections[0].units[0].start:sections[0].units[0].end].strip()
+        if len(first) <= 200 and (name := byline_author(first)):
+            dropped.append(first)
+            found.setdefault("author", name)
+            sections[0].units.pop(0)
     for sec in sections:
         sec.units = _attach_lists(text, sec.units)
         sec.title = short_title(sec.title)

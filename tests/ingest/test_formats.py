@@ -272,3 +272,47 @@ def test_a_pasted_news_page_gives_its_headline_byline_and_dateline_to_the_previe
     with_front = convert(("---\nauthor: Rédaction du Journal\n---\n" + NEWS_PAGE).encode("utf-8"), "crue.txt",
                          UploadSettings())
     assert with_front.meta["author"] == "Rédaction du Journal"  # the file's own metadata wins
+
+
+def test_a_printed_page_s_title_is_its_larger_lines_and_its_byline_gives_the_author():
+    """A page printed to PDF from a browser: the title drawn larger over two lines, a file name as the document's
+    title, a byline over two lines above the text. The title was the file name, and the title, the byline and the
+    first paragraph were one paragraph (no blank lines in a PDF's text)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_title("muraille.html")
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 22)
+    title = "Sénégal : la Grande Muraille verte avance, mais les arbres peinent à survivre dans le Ferlo"
+    pdf.multi_cell(0, 11, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "I", 12)
+    pdf.multi_cell(0, 7, "Par Aminata Sow, envoyée spéciale à Widou Thiengoly, dans le nord du Sénégal, le 12 "
+                         "septembre 2025", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=12)
+    pdf.multi_cell(0, 7, "Lancée en 2007 par l'Union africaine, la Grande Muraille verte devait relier Dakar à Djibouti "
+                         "par une bande de végétation de sept mille huit cents kilomètres de long. Onze pays sont "
+                         "concernés par ce projet.", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "B", 16)
+    pdf.multi_cell(0, 9, "Des résultats inégaux", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=12)
+    pdf.multi_cell(0, 7, "Selon l'agence sénégalaise de la reforestation, près de quarante mille hectares ont été "
+                         "plantés depuis 2008, mais beaucoup de jeunes plants meurent avant leur troisième année.",
+                   new_x="LMARGIN", new_y="NEXT")
+    c = convert(bytes(pdf.output()), "muraille-verte.pdf", UP)
+    assert c.meta["title"] == title and c.meta["author"] == "Aminata Sow"
+    paragraphs = c.body.split("\n\n")
+    assert paragraphs[0].startswith("Par Aminata Sow") and paragraphs[0].endswith("2025")
+    assert paragraphs[1].startswith("Lancée en 2007")
+    assert c.sections == ["Des résultats inégaux"]
+
+
+@pytest.mark.parametrize("given", ["Microsoft Word - cours.docx", "article.html", "Scan 12.pdf"])
+def test_a_pdf_title_that_is_a_file_name_is_no_title(samples, given):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(samples.pdf())))
+    writer.add_metadata({"/Title": given})
+    out = io.BytesIO()
+    writer.write(out)
+    assert convert(out.getvalue(), "coton.pdf", UP).meta["title"] == samples.pdf_title  # its first heading

@@ -375,3 +375,14 @@ def test_a_question_in_running_text_stays_text(tmp_path):
                          "Les pluies ont été abondantes.\n\nLes habitants construisent des digues.\n")
     assert "Pourquoi une telle crue ? Les pluies ont été abondantes." in units
     assert [s.title for s in st.sections] == [INTRO]
+
+
+def test_a_byline_opening_the_text_is_the_author_not_a_passage(tmp_path):
+    # a PDF or Word file converted to Markdown keeps its byline as the first paragraph, for the teacher's preview
+    _, st, units = _read(tmp_path, "muraille.md", "# La Grande Muraille verte\n\nPar Aminata Sow, envoyée spéciale à "
+                         "Widou Thiengoly — 12 septembre 2025\n\nLancée en 2007, la Grande Muraille verte avance.\n")
+    assert st.found == {"author": "Aminata Sow"}
+    assert units == ["Lancée en 2007, la Grande Muraille verte avance."]
+    # a first sentence that opens on « Par » is text
+    _, st, units = _read(tmp_path, "suite.md", "# Titre\n\nPar la suite, le fleuve a débordé sur la rive gauche.\n")
+    assert units == ["Par la suite, le fleuve a débordé sur la rive gauche."] and st.found == {}
