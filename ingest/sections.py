@@ -254,7 +254,13 @@ def _plain(text: str, kept, dropped: list[str] | None = None, found: dict | None
 def _markdown(text: str, kept) -> tuple[str, list[Section]]:
     title = ""
     sections = [Section(INTRO)]
-    for block in _blocks(kept):
+    blocks = list(_blocks(kept))
+    for j, block in enumerate(blocks):
+        if len(block) == 1 and _question_line(block[0][2]) and j + 1 < len(blocks) and not (
+                _MD_HEADING.match(blocks[j + 1][0][2]) or (len(blocks[j + 1]) == 1
+                                                           and _question_line(blocks[j + 1][0][2]))):
+            sections.append(Section(block[0][2].strip()))  # an interview's question, as the plain text reads it
+            continue
         para: list = []
 
         def flush():

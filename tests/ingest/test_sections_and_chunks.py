@@ -386,3 +386,13 @@ def test_a_byline_opening_the_text_is_the_author_not_a_passage(tmp_path):
     # a first sentence that opens on « Par » is text
     _, st, units = _read(tmp_path, "suite.md", "# Titre\n\nPar la suite, le fleuve a débordé sur la rive gauche.\n")
     assert units == ["Par la suite, le fleuve a débordé sur la rive gauche."] and st.found == {}
+
+
+def test_a_web_interview_converted_to_markdown_reads_its_questions_as_sections(tmp_path):
+    # trafilatura writes the journalist's bold questions as paragraphs of their own
+    _, st, units = _read(tmp_path, "brt.md", "# Le BRT a un an\n\nLe bus rapide de Dakar roule depuis mai 2024.\n\n"
+                         "Qui sont les perdants de ce projet ?\n\nLes marchands ambulants, d'abord.\n\n"
+                         "Pourquoi ? Parce qu'ils ont été déplacés.\n")
+    assert [s.title for s in st.sections] == [INTRO, "Qui sont les perdants de ce projet ?"]
+    assert units == ["Le bus rapide de Dakar roule depuis mai 2024.", "Les marchands ambulants, d'abord.",
+                     "Pourquoi ? Parce qu'ils ont été déplacés."]
