@@ -396,3 +396,29 @@ def test_a_web_interview_converted_to_markdown_reads_its_questions_as_sections(t
     assert [s.title for s in st.sections] == [INTRO, "Qui sont les perdants de ce projet ?"]
     assert units == ["Le bus rapide de Dakar roule depuis mai 2024.", "Les marchands ambulants, d'abord.",
                      "Pourquoi ? Parce qu'ils ont été déplacés."]
+
+
+REPERES_PAGE = """Le Journal du Sahel
+Mali : la Russie livre deux hélicoptères à l'armée malienne
+Publié le 4 avril 2025
+
+Deux hélicoptères de combat fournis par la Russie sont arrivés jeudi à l'aéroport de Bamako.
+
+Repères
+1960 : indépendance du Mali et établissement des relations avec l'URSS
+2013 : début de l'opération française Serval
+12 mars 2022 – départ des derniers soldats français de Barkhane
+
+Sur le même sujet
+Cacao : le Ghana relève le prix payé aux producteurs
+Dakar : le TER prolongé jusqu'à l'aéroport
+"""
+
+
+def test_a_box_of_dates_after_the_text_is_text_and_related_headlines_are_not(tmp_path):
+    _, st, units = _read(tmp_path, "helicos.txt", REPERES_PAGE)
+    assert [s.title for s in st.sections] == [INTRO, "Repères"]
+    assert units[1:] == ["1960 : indépendance du Mali et établissement des relations avec l'URSS",
+                         "2013 : début de l'opération française Serval",
+                         "12 mars 2022 – départ des derniers soldats français de Barkhane"]
+    assert not any("Ghana" in u or "TER" in u for u in units)
