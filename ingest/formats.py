@@ -148,7 +148,8 @@ def convert(raw: bytes, name: str, upload) -> Converted:
     body, meta, warnings = reader(raw, path, upload)
     said = text_meta(body) if kind == "text" else {}  # its byline and dateline, before they go as noise
     if kind in ("pdf", "docx") and (name_ := _leading_byline(body)):
-        said = {"author": name_}  # « Par Aminata Sow, envoyée spéciale à … » above the text (ingestion drops it)
+        meta = {**meta, "author": name_}  # « Par Aminata Sow, … » above the text: the file's author property
+        # names who made the file (a teacher), the byline who wrote the article (ingestion drops the line)
     body, dropped = drop_noise(body)
     if dropped:
         warnings.append(um.NOISE_REMOVED.format(n=dropped))
@@ -483,6 +484,18 @@ def _check_zip(raw: bytes, path: Path, upload) -> None:
         raise CorpusFileError(path, um.ZIP_BOMB.format(size=total / 1e6, limit=upload.max_unzipped_bytes / 1e6))
 
 
+# a document's author property that names the software or a default account, not a person
+_PRODUCER = re.compile(r"python-docx|microsoft office|^(?:utilisateur|user|admin|administrateur|auteur|author)\b",
+                       re.IGNORECASE)
+
+
+def _bold_line(paragraph, text: str) -> bool:
+    """A short paragraph whose every run is bold, ending on no punctuation: a heading typed by hand."""
+    runs = [r for r in paragraph.runs if r.text.strip()]
+    return (bool(runs) and all(r.bold for r in runs) and len(text.split()) <= 12
+            and not text.endswith(_END_PUNCT) and not text.endswith(","))
+
+
 def _heading_level(style_name: str) -> int | None:
     """1 for Word's « Titre »/« Title » style, n+1 for « Titre n »/« Heading n »; None for body text."""
     s = (style_name or "").strip().lower()
@@ -510,6 +523,8 @@ def _from_docx(raw: bytes, path: Path, upload) -> tuple[str, dict, list[str]]:
         if level == 1 and title is None:
             title = text
             continue
+        if level is None and _bold_line(p, text):
+            level = 2  # a heading typed in bold in a normal paragraph (« Des résultats inégaux »)
         if level:
             out.append("#" * max(2, level) + " " + text)
         elif (p.style is not None and "list" in (p.style.name or "").lower()):
@@ -517,5 +532,6 @@ def _from_docx(raw: bytes, path: Path, upload) -> tuple[str, dict, list[str]]:
         else:
             out.append(text)
     props = document.core_properties  # its dates are the file's (often the template's), not the article's
-    meta = {"title": title or props.title, "author": props.author}
+    author = props.author if props.author and not _PRODUCER.search(props.author) else None
+    meta = {"title": title or props.title, "author": author}
     return "\n\n".join(out), {k: v for k, v in meta.items() if v}, []

@@ -316,3 +316,35 @@ def test_a_pdf_title_that_is_a_file_name_is_no_title(samples, given):
     out = io.BytesIO()
     writer.write(out)
     assert convert(out.getvalue(), "coton.pdf", UP).meta["title"] == samples.pdf_title  # its first heading
+
+
+def test_a_word_file_typed_by_hand_gives_its_bold_headings_and_its_byline_s_author():
+    """A teacher's Word file: headings typed in bold in normal paragraphs, the article's byline in italics, the
+    file's author property left as the software wrote it."""
+    import docx
+
+    d = docx.Document()  # python-docx writes « python-docx » as the author property
+    d.add_heading("Les marchés de Dakar", level=0)
+    d.add_paragraph().add_run("Par Awa Ndiaye, correspondante à Dakar").italic = True
+    d.add_paragraph("Le marché Sandaga, au centre de Dakar, accueille chaque jour des milliers de commerçants qui "
+                    "vendent des tissus, des fruits et des téléphones aux habitants de la capitale.")
+    d.add_paragraph().add_run("Un marché reconstruit").bold = True
+    d.add_paragraph("La mairie a décidé de reconstruire le bâtiment principal, qui date de 1933, après un incendie.")
+    d.add_paragraph().add_run("La mairie l'a dit en conseil.").bold = True  # a sentence in bold stays text
+    buf = io.BytesIO()
+    d.save(buf)
+    c = convert(buf.getvalue(), "marches.docx", UP)
+    assert c.meta["author"] == "Awa Ndiaye" and c.sections == ["Un marché reconstruit"]
+    assert "La mairie l'a dit en conseil." in c.body
+
+
+def test_a_word_file_s_author_property_that_names_the_software_is_no_author():
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Les marchés de Dakar", level=0)
+    d.add_paragraph("Le marché Sandaga, au centre de Dakar, accueille chaque jour des milliers de commerçants qui "
+                    "vendent des tissus, des fruits et des téléphones aux habitants de la capitale.")
+    buf = io.BytesIO()
+    d.save(buf)
+    assert "author" not in convert(buf.getvalue(), "marches.docx", UP).meta
