@@ -103,8 +103,9 @@ def card_text(title: str, meta: dict) -> str:
     title (« L'article « … » a été écrit par … »): alike « Cet article … » sentences were all added to one
     answer, and « Écrit par … » alone was too weak to answer « Qui a écrit l'article ? ». The title sentence
     says no « article »: « L'article « … » est le titre de cet article » came into answers about the subject."""
-    named = f"L'article « {title} »"
-    out = [f"{CARD_TITLE}« {title} »."]
+    quoted = title if title.startswith("«") and title.endswith("»") else f"« {title} »"  # a headline that quotes
+    named = f"L'article {quoted}"
+    out = [f"{CARD_TITLE}{quoted}."]
     if meta.get("author"):
         author = str(meta["author"])
         if fold(author).strip(" .") in ("la redaction", "redaction"):

@@ -77,7 +77,7 @@ NAME_NOUNS = PLACE_NOUNS + ORG_NOUNS + PERSON_NOUNS + OTHER_NAME_NOUNS
 PREPOSITIONS_BEFORE_QUI = ("a", "par", "avec", "de", "pour", "contre", "chez")
 
 # « qui a écrit l'article ? »: what a question about the article itself calls it
-ARTICLE_NOUNS = ("article", "texte", "document", "extrait", "information")
+ARTICLE_NOUNS = ("article", "texte", "document", "extrait", "information", "entretien", "interview", "reportage")
 # words of a question about the article's card (its author, date, source, title, address)
 CARD_WORDS = ("ecrit redige signe auteur autrice auteurs journaliste publie publiee publication parution paru parue "
               "date source sources vient provient origine titre intitule s'intitule adresse url lien site journal "

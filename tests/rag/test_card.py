@@ -14,7 +14,8 @@ from kalan.rag.card import about, asked_field, card_sentence
     ("quelle est la date de publication", "date"), ("D'où vient ce texte ?", "source"),
     ("l'article a été publié où", "source"), ("Quelle est l'adresse de l'article ?", "url"),
     ("Quel est le titre de l'article ?", "title"), ("c koi le titre", "title"), ("Comment s'appelle l'article ?", "title"),
-    ("Qui a écrit l'article sur la crue du Niger ?", "author"),
+    ("Qui a écrit l'article sur la crue du Niger ?", "author"), ("qui a ecrit cet entretien ?", "author"),
+    ("l'interview a ete publiee quand ?", "date"),
 ])
 def test_the_field_a_question_asks_of_its_article(question, field):
     assert asked_field(question) == field
@@ -44,3 +45,9 @@ def test_the_cards_sentence_for_each_field_and_none_for_a_field_it_lacks():
                     "author": "L'article « Le fleuve Niger » a été écrit par Awa Traoré.", "date": None,
                     "source": "L'article « Le fleuve Niger » vient de la source suivante : Journal du Sahel.",
                     "url": None}
+
+
+def test_a_headline_in_guillemets_is_not_quoted_twice():
+    text = card_text("« Le BRT a changé la vie des habitants »", {"author": "Cheikh Sarr"})
+    assert "« «" not in text and "» »" not in text
+    assert "L'article « Le BRT a changé la vie des habitants » a été écrit par Cheikh Sarr." in text
