@@ -43,6 +43,8 @@ _FURNITURE = re.compile(
     r"|^(?:lire aussi|a lire aussi|lire egalement|a lire egalement|voir aussi|sur le meme sujet)\s*[:\-–—]"
     r"|^(?:photo|photos|credit photo|credits? photo|illustration)\s*[:©]"
     r"|^\d+\s+(?:commentaires?|partages?|reactions?)$|^(?:reagir|commenter|commentaires?|reactions?)\s*\(\d+\)$"
+    r"|^(?:tags?|mots[- ]cles|etiquettes|themes?|sujets?)\s*:"  # « Tags: Mali, Mines, Or »
+    r"|^\d{1,3}$"  # a counter alone (comments, shares); a year has four digits
     r"|^\d{1,2}:\d{2}(?::\d{2})?$|^\d+\s*(?:mn|min|minutes?)(?: de lecture)?$"  # a player's length, a reading time
 )
 # a photo caption ending on its credit (« Vue aérienne de Mopti, le 10 septembre. © A. Keita / AFP »)
@@ -58,9 +60,24 @@ _BYLINE = re.compile(r"^\s*(?:(?:texte|article|écrit|rédigé|propos recueillis
 _MENU_GAP = re.compile(r"\s{2,}|\t")
 
 
+# a line that is a date and nothing else (« - 18 juin 2025 », « 18/06/2025 à 10:32 »): a page's dateline
+_DATE_ONLY = re.compile(r"^[-–—•·|]?\s*(?:le\s+)?(?:(?:1er|\d{1,2})\s+[a-z]+\s+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4})"
+                        r"(?:\s*(?:a|-|,)?\s*\d{1,2}\s*[h:]\s*\d{2})?\s*$")
+# the comments under an article: where the article ends (« Laisser un commentaire », « 3 commentaires »)
+_COMMENTS = re.compile(r"^(?:laisser|ajouter|poster|ecrire) un commentaire|^laisser une reponse$|^commentaires?$"
+                       r"|^\d+\s+commentaires?$|^reagir(?:\s*\(\d+\))?$|^leave a reply$")
+
+
+def comments_start(line: str) -> bool:
+    """The line that opens the comments under an article: nothing after it is the article."""
+    return bool(_COMMENTS.match(fold(line).strip(" :.")))
+
+
 def is_noise(line: str) -> bool:
     """True for a line that is page furniture, not article text."""
     raw = fold(line).strip()
+    if raw and _DATE_ONLY.match(raw) and _date_of(raw.lstrip("-–—•·| ")):
+        return True
     if raw and _PUNCT_ONLY.match(raw):
         return True
     s = raw.strip(":|>»«•·-\"").strip()
@@ -101,8 +118,12 @@ def dateline_date(line: str) -> str | None:
     s = fold(line).strip()
     m = _DATELINE.match(s)
     if not m:
-        return None
-    rest = s[m.end():]
+        return _date_of(s.lstrip("-–—•·| ")) if _DATE_ONLY.match(s) else None  # « - 18 juin 2025 » alone
+    return _date_of(s[m.end():])
+
+
+def _date_of(rest: str) -> str | None:
+    """The ISO date a dateline's text gives (numeric or in words), else None."""
     if (n := _NUMERIC_DATE.search(rest)):
         day, month, year = (n.group(1), n.group(2), n.group(3)) if n.group(1) else (n.group(6), n.group(5), n.group(4))
     elif (w := _WORD_DATE.search(rest)) and w.group(2) in lx.MONTHS:

@@ -422,3 +422,62 @@ def test_a_box_of_dates_after_the_text_is_text_and_related_headlines_are_not(tmp
                          "2013 : début de l'opération française Serval",
                          "12 mars 2022 – départ des derniers soldats français de Barkhane"]
     assert not any("Ghana" in u or "TER" in u for u in units)
+
+
+# A WordPress news page: breadcrumbs, a date alone under the byline, a comment counter, tags, related headlines,
+# and the comment form, whose lines are sentences.
+WORDPRESS_PAGE = """Accueil » Économie » Mines
+Mali : la première raffinerie d'or du pays entre en service à Sénou
+Par Seydou Coulibaly
+- 18 juin 2025
+0
+Partager
+
+Le Mali a inauguré le 16 juin 2025 sa première raffinerie d'or, construite à Sénou, près de l'aéroport de Bamako. Détenue à 62 % par l'État malien et à 38 % par le groupe russe Yadran, elle doit traiter jusqu'à 200 tonnes d'or par an.
+
+Un projet de souveraineté minière
+
+Troisième producteur d'or d'Afrique, le Mali exportait jusqu'ici la quasi-totalité de son or brut vers la Suisse et les Émirats arabes unis, où il était raffiné. Selon le ministère des Mines, la raffinerie permettra de garder davantage de valeur dans le pays et de créer environ 500 emplois directs.
+
+Le nouveau code minier, adopté en 2023, prévoit d'ailleurs que l'État puisse détenir jusqu'à 35 % des nouvelles mines.
+
+Des doutes sur l'approvisionnement
+
+Certains experts doutent que l'usine trouve assez de métal : la production industrielle du Mali a atteint 66 tonnes en 2023, loin des 200 tonnes de capacité annoncées. Le gouvernement compte aussi sur l'or des mines artisanales, qui représente environ 6 tonnes par an.
+
+Tags: Mali, Mines, Or, Russie
+
+Articles similaires
+Mali : le cours de l'or bat un nouveau record
+Barrick Gold suspend ses activités à Loulo-Gounkoto
+
+Laisser un commentaire
+Votre adresse e-mail ne sera pas publiée. Les champs obligatoires sont indiqués avec *
+Commentaire *
+Nom *
+E-mail *
+Site web
+Enregistrer mon nom, mon e-mail et mon site dans le navigateur pour mon prochain commentaire.
+"""
+
+
+def test_a_wordpress_page_ends_at_its_comments_and_dates_itself_by_its_date_line(tmp_path):
+    _, st, units = _read(tmp_path, "raffinerie.txt", WORDPRESS_PAGE)
+    assert st.title == "Mali : la première raffinerie d'or du pays entre en service à Sénou"
+    assert st.found == {"date": "2025-06-18", "author": "Seydou Coulibaly"}
+    assert [s.title for s in st.sections] == [INTRO, "Un projet de souveraineté minière",
+                                               "Des doutes sur l'approvisionnement"]
+    assert units[0].startswith("Le Mali a inauguré") and units[-1].startswith("Certains experts doutent")
+    for furniture in ("Tags", "adresse e-mail", "Nom *", "record", "18 juin 2025\n"):
+        assert not any(furniture in u for u in units), furniture
+
+
+@pytest.mark.parametrize("line", ["Tags: Mali, Mines, Or", "Mots-clés : coton, Burkina", "0", "14", "- 18 juin 2025",
+                                  "18/06/2025 à 10:32"])
+def test_tags_counters_and_a_date_alone_are_noise(line):
+    assert is_noise(line)
+
+
+@pytest.mark.parametrize("line", ["2013", "1960 : indépendance du Mali", "Le 18 juin 2025, le Mali a inauguré."])
+def test_a_year_alone_or_a_dated_sentence_is_not_noise(line):
+    assert not is_noise(line)
