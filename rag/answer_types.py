@@ -272,11 +272,16 @@ def is_recent_year(word: str) -> bool:
     return len(word) == 4 and word.isdigit() and word[:2] in ("18", "19", "20")
 
 
+_A_WHOLE = ("la ", "le ", "l'")  # a singular whole: « combien de leurs soldats » still counts soldiers
+
+
 def focus_words(question: str) -> set[str]:
     """Stem of the head noun naming what a number question counts ("combien de soldats" -> soldat)."""
     m = FOCUS_Q.search(question)
     if not m:
         return set()
+    if fold(m.group()).startswith("combien") and fold(question[m.end():]).lstrip().startswith(_A_WHOLE):
+        return set()  # « combien de la raffinerie » asks a share of a whole (« 62 % »), not a count of it
     toks = tokenize(question[m.end():])
     while len(toks) > 1 and toks[0] in _PRENOMINAL:
         toks = toks[1:]  # "combien de jeunes Maliens": Maliens are counted

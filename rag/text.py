@@ -58,7 +58,7 @@ FRENCH_STOPWORDS = frozenset(
     une vos votre vous c d j l m n s t y ete etee etees etes etant suis es est sommes sont serai sera
     seront serait etait etaient fut furent ai as avons avez ont avait avaient eu aura auront aurait
     ceci cela ca cet cette celle celui ceux leurs quel quelle quels quelles dont ou lors si plus
-    tres aussi ainsi alors comme donc or ni car puis bien tout tous toute toutes autre autres
+    tres aussi ainsi alors comme donc ni car puis bien tout tous toute toutes autre autres
     quoi quand comment pourquoi combien est-ce qu'est-ce""".split()
 )
 

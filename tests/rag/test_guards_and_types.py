@@ -191,6 +191,10 @@ def test_the_counted_noun_skips_prenominal_adjectives_and_needs_a_complement():
     assert focus_words("Combien de personnes travaillent ici ?") == set()  # any noun may count people
     assert focus_words("Sur quel montant porte l’aide ?") == set()  # "porte" is the verb, not what is counted
     assert focus_words("Quel est le montant de l’investissement ?") == {"invest"}
+    # a singular whole asks a share of it (« 62 % »), not a count; a plural is still counted
+    assert focus_words("l'etat malien detient combien de la raffinerie ?") == set()
+    assert focus_words("combien de leurs soldats sont morts ?") == {"soldat"}
+    assert focus_words("elle peut traiter combien d'or par an ?") == {"or"}  # the metal, no conjunction
 
 
 def test_a_long_name_misspelt_twice_is_still_known_but_a_short_one_is_not():
