@@ -1,6 +1,7 @@
-"""Integrity of evals/sets/students-news.jsonl (2026-12-07): student questions on five news pages scraped as text
-(evals/corpora/news/: a flood in Mopti, cocoa's swollen shoot, the Great Green Wall, a malaria vaccine, an interview
-on Dakar's rapid bus since 2026-12-07; written for the test, page furniture included), answered from one store that also holds the seed article
+"""Integrity of evals/sets/students-news.jsonl (2026-12-07): student questions on seven news pages scraped as text
+(evals/corpora/news/: a flood in Mopti, cocoa's swollen shoot, the Great Green Wall, a malaria vaccine; since
+2026-12-07 an interview on Dakar's rapid bus, a delivery of helicopters with a box of dates, a WordPress page on a
+gold refinery; written for the test, page furniture included), answered from one store that also holds the seed article
 (``make eval-news``). Each case names its article; its evidence must be a line of that page. No models: measured by
 the protocol (group « presse ») and by hand with ``kalan eval --set``, never by ``make test``."""
 
