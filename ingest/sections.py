@@ -6,7 +6,10 @@ before the first heading form the untitled introduction; each line is a
 paragraph, unless the text is wrapped at a fixed width (``kalan.rag.sentences.wrapped``). Markdown: ``#`` and
 ``##`` headings are sections, the first ``#`` is the title when the metadata
 gives none. In both, a paragraph ending with ":" keeps the bullet list that
-follows it, so a list never loses its lead sentence.
+follows it, so a list never loses its lead sentence; a short question on a line of its own (an interview's) heads
+the answer under it; a byline opening the text gives the author and is no paragraph. A scraped page's furniture
+(menus, bylines, related headlines) goes by its place; a box of dates after the text (« Repères ») stays, and the
+page ends where its comments begin.
 
 Units are character spans of the original text. Nothing is embedded here.
 """

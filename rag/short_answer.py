@@ -89,7 +89,7 @@ def _elided_clause(word: str) -> bool:
 def _object_pronoun(words: list[str]) -> bool:
     """The count's last word opens on an elided « l' » after a word (« 300 000 voyageurs l'empruntent », « 1781
     par l'astronome », « 2-1 puis l'équipe »): what is counted never goes on past it, the « l' » being the next
-    clause's pronoun or another phrase's article. Right after the number it may be the unit (« 5 l'an »)."""
+    clause's pronoun or another phrase's article. Right after the number, it is left to the rules above."""
     return len(words) > 2 and words[-1][:2].lower() in ("l'", "l’") and not words[-2][-1:].isdigit()
 
 
