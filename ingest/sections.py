@@ -92,7 +92,7 @@ _DATED = re.compile(r"^\s*(?:(?:le\s+)?(?:1er|\d{1,2})\s+)?(?:(?:" + "|".join(lx
                     r"(?:1\d|20)\d\d\s*[:–—-]\s*\S")
 
 
-def _dated_line(line: str) -> bool:
+def dated_line(line: str) -> bool:
     """A line of a box of dates: a year or a date, a colon or a dash, then what happened (« 2013 : début de
     l'opération Serval », « 12 mars 2024 – … »). Related headlines open on a place or a subject instead."""
     return bool(_DATED.match(fold(line)))
@@ -250,7 +250,7 @@ def _plain(text: str, kept, dropped: list[str] | None = None, found: dict | None
     # bullets that a lead ending with ":" announces is text.
     content = [i for i, b in enumerate(blocks)
                if any(not _bare(line) and not is_byline(line, None) for _, _, line in b)
-               or 2 * sum(_dated_line(line) for _, _, line in b) >= max(2, len(b))]  # a box of dates (« Repères »)
+               or 2 * sum(dated_line(line) for _, _, line in b) >= max(2, len(b))]  # a box of dates (« Repères »)
     furniture = set()
     if content:
         for i, block in enumerate(blocks):
@@ -270,13 +270,13 @@ def _plain(text: str, kept, dropped: list[str] | None = None, found: dict | None
         if heading(i):
             sections.append(Section(block[0][2].strip()))
             continue
-        if len(block) > 1 and _looks_like_heading(block[0][2]) and all(_dated_line(l) for _, _, l in block[1:]):
+        if len(block) > 1 and _looks_like_heading(block[0][2]) and all(dated_line(l) for _, _, l in block[1:]):
             sections.append(Section(block[0][2].strip()))  # « Repères » over its dates
             block = block[1:]
         # each line of a block is a paragraph in scraped text; a text wrapped at a fixed width goes on
         # across its line breaks (kalan.rag.sentences.join_wrapped)
         spans = [(s, e) for s, e, _ in block]
-        for s, e in (spans if all(_dated_line(l) for _, _, l in block) else join_wrapped(text, spans)):
+        for s, e in (spans if all(dated_line(l) for _, _, l in block) else join_wrapped(text, spans)):
             s, e = _trim(text, s, e)
             sections[-1].units.append(Unit(s, e, "list" if _BULLET.match(text[s:e]) else "paragraph"))
     return title, sections

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kalan.ingest.clean import is_noise
+from kalan.ingest.sections import dated_line
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import fold
 
@@ -63,6 +64,8 @@ def is_heading(text: str, section: str = "") -> bool:
     s = text.strip().lstrip(_BULLET_HEAD).strip()
     if not s or fold(s).strip(" .") == fold(section).strip(" ."):
         return True
+    if dated_line(s):
+        return False  # a box's date and what happened then (« 2013 : début de l'opération Serval »)
     return not s.endswith((".", "!", "…", "»", '"', ")", ";", ":")) and len(s.split()) <= 16
 
 

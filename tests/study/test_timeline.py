@@ -65,6 +65,17 @@ def test_headings_questions_and_noise_give_no_event():
     assert [e["date"] for e in evs] == ["1973"]
 
 
+def test_a_box_of_dates_gives_its_events():
+    # « Repères »: a year, a colon, what happened, no final punctuation; a heading all the same without the year
+    evs = build_timeline(sentences(
+        ("Repères", "Repères"),
+        ("Repères", "2013 : début de l'opération française Serval"),
+        ("Repères", "12 mars 2022 – départ des derniers soldats français"),
+        ("Intro", "Une coopération qui remonte à 1960"),
+    ))
+    assert [e["date"] for e in evs] == ["2013", "2022-03-12"]
+
+
 def test_events_are_chronological_and_sorted_by_precision_within_a_year():
     evs = build_timeline(sentences(("A", "En 2001, une loi passe."), ("A", "Le 5 janvier 1999, la monnaie change."),
                                    ("A", "En mars 1999, la banque ouvre.")))
