@@ -73,11 +73,16 @@ def comments_start(line: str) -> bool:
     return bool(_COMMENTS.match(fold(line).strip(" :.")))
 
 
+def date_only(line: str) -> bool:
+    """A line that is a date and nothing else (« - 18 juin 2025 »): a dateline in a page's header; further down, a
+    chronology's date over its event, which stays text (``kalan.ingest.sections`` decides by the line's place)."""
+    raw = fold(line).strip()
+    return bool(raw and _DATE_ONLY.match(raw) and _date_of(raw.lstrip("-–—•·| ")))
+
+
 def is_noise(line: str) -> bool:
     """True for a line that is page furniture, not article text."""
     raw = fold(line).strip()
-    if raw and _DATE_ONLY.match(raw) and _date_of(raw.lstrip("-–—•·| ")):
-        return True
     if raw and _PUNCT_ONLY.match(raw):
         return True
     s = raw.strip(":|>»«•·-\"").strip()

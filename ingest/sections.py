@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kalan.ingest.clean import byline_author, comments_start, dateline_date, is_byline, is_noise
+from kalan.ingest.clean import byline_author, comments_start, date_only, dateline_date, is_byline, is_noise
 from kalan.ingest.load import Article, short_title
 from kalan.rag.sentences import join_wrapped, wrapped
 from kalan.rag import lexicon as lx
@@ -72,14 +72,6 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-HEADER_LINES = 15  # a page's header (site, menus, headline, byline, dateline) stands within its first lines
-
-
-def _bare_date(line: str) -> bool:
-    """A date alone on its line (no « Publié le »): a dateline in a page's header, a box's entry further down."""
-    return not fold(line).strip(" -–—•·|").startswith(("publie", "mis en ligne"))
-
-
 def _question_line(line: str) -> bool:
     """A short question on a line of its own (« Pourquoi le ticket est-il critiqué ? »): an interview's question or
     an explainer's subheading. It asks and states nothing: the text after it is its section."""
@@ -116,17 +108,18 @@ def structure(article: Article) -> Structure:
     dropped: list[str] = []
     kept: list[tuple[int, int, str]] = []
     found: dict = {}
+    in_text = False  # a sentence was kept: the page's header (site, headline, byline, dateline) is over
     for k, (s, e, line) in enumerate(lines):
-        if comments_start(line) and any(not _bare(l) for _, _, l in kept):
+        if comments_start(line) and in_text:
             dropped.extend(l.strip() for _, _, l in lines[k:] if l.strip())  # the comments, their form
             break
-        if is_noise(line):
+        if is_noise(line) or (not in_text and date_only(line)):  # « - 18 juin 2025 » under the byline
             dropped.append(line.strip())
-            # a date alone on its line dates the page in its header (« - 18 juin 2025 » under the byline) only
-            if (date := dateline_date(line)) and "date" not in found and (k < HEADER_LINES or not _bare_date(line)):
+            if (date := dateline_date(line)) and "date" not in found:
                 found["date"] = date
             continue
         kept.append((s, e, line))
+        in_text = in_text or not _bare(line)
     # A trailing byline ("La Rédaction") is metadata, not text.
     nonblank = [i for i, (_, _, l) in enumerate(kept) if l.strip()]
     if nonblank and is_byline(kept[nonblank[-1]][2], author):

@@ -472,10 +472,19 @@ def test_a_wordpress_page_ends_at_its_comments_and_dates_itself_by_its_date_line
         assert not any(furniture in u for u in units), furniture
 
 
-@pytest.mark.parametrize("line", ["Tags: Mali, Mines, Or", "Mots-clés : coton, Burkina", "0", "14", "- 18 juin 2025",
-                                  "18/06/2025 à 10:32"])
-def test_tags_counters_and_a_date_alone_are_noise(line):
+@pytest.mark.parametrize("line", ["Tags: Mali, Mines, Or", "Mots-clés : coton, Burkina", "0", "14"])
+def test_tags_and_counters_are_noise(line):
     assert is_noise(line)
+
+
+def test_a_date_alone_dates_the_page_in_its_header_and_heads_its_event_further_down(tmp_path):
+    from kalan.ingest.clean import date_only
+
+    assert date_only("- 18 juin 2025") and date_only("18/06/2025 à 10:32") and not date_only("2013")
+    _, st, units = _read(tmp_path, "chrono.txt", "Le conflit au Sahel\n18 juin 2025\n\nUn texte sur le conflit et "
+                         "ses dates.\n\n12 mars 2022\n\nLes derniers soldats français quittent le pays.\n")
+    assert st.found == {"date": "2025-06-18"}
+    assert [s.title for s in st.sections] == [INTRO, "12 mars 2022"] and len(units) == 2
 
 
 @pytest.mark.parametrize("line", ["2013", "1960 : indépendance du Mali", "Le 18 juin 2025, le Mali a inauguré."])
