@@ -76,8 +76,12 @@ def comments_start(line: str) -> bool:
 def date_only(line: str) -> bool:
     """A line that is a date and nothing else (« - 18 juin 2025 »): a dateline in a page's header; further down, a
     chronology's date over its event, which stays text (``kalan.ingest.sections`` decides by the line's place)."""
-    raw = fold(line).strip()
-    return bool(raw and _DATE_ONLY.match(raw) and _date_of(raw.lstrip("-–—•·| ")))
+    return _alone_date(fold(line).strip()) is not None
+
+
+def _alone_date(folded: str) -> str | None:
+    """The ISO date of a folded line that is a date and nothing else, else None."""
+    return _date_of(folded.lstrip("-–—•·| ")) if folded and _DATE_ONLY.match(folded) else None
 
 
 def is_noise(line: str) -> bool:
@@ -123,7 +127,7 @@ def dateline_date(line: str) -> str | None:
     s = fold(line).strip()
     m = _DATELINE.match(s)
     if not m:
-        return _date_of(s.lstrip("-–—•·| ")) if _DATE_ONLY.match(s) else None  # « - 18 juin 2025 » alone
+        return _alone_date(s)  # « - 18 juin 2025 » alone
     return _date_of(s[m.end():])
 
 

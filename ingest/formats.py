@@ -457,7 +457,7 @@ def pdf_paragraphs(text: str, larger: dict[str, float] | None = None) -> str:
         else:
             para.append(line)
         if len(line) < 0.7 * width and (ends or (i + 1 < len(lines) and lines[i + 1][:1].isupper())):
-            flush()  # a short line closed by punctuation ends its paragraph
+            flush()  # a short line closed by punctuation, or before a line opening a sentence, ends its paragraph
     flush()
     return "\n\n".join(blocks)
 

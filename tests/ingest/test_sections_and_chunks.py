@@ -239,10 +239,9 @@ def test_a_scraped_news_page_keeps_its_text_and_reads_its_header(tmp_path):
                  "Moustiquaires", "seul à déborder"):
         assert any(kept in u for u in units), kept
     # and nothing of the page around it
-    for furniture in ("Journal du Sahel", "Afrique", "Keita", "Awa Traoré", "3 mn", "publicité", "Lire aussi",
-                      "Écouter", "03:12", "au micro", "boite mail", "abonne", "même sujet", "grand marché",
-                      "sous les eaux", "commenter"):
-        assert not any(furniture in u for u in units), furniture
+    _no_furniture(units, ("Journal du Sahel", "Afrique", "Keita", "Awa Traoré", "3 mn", "publicité", "Lire aussi",
+                           "Écouter", "03:12", "au micro", "boite mail", "abonne", "même sujet", "grand marché",
+                           "sous les eaux", "commenter"))
     card = chunk_article(article, st)[-1]
     assert card.section == CARD_SECTION and card.author == "Awa Traoré" and card.date == "2024-09-12"
     assert "a été écrit par Awa Traoré." in card.text and "publié le 12 septembre 2024" in card.text
@@ -274,6 +273,11 @@ def _read(tmp_path, name, text):
     article = load_article(path)
     st = structure(article)
     return article, st, [article.text[u.start:u.end] for s in st.sections for u in s.units]
+
+
+def _no_furniture(units, furniture):
+    for word in furniture:
+        assert not any(word in u for u in units), word
 
 
 def test_a_long_headline_and_a_byline_under_it_are_the_header_not_text(tmp_path):
@@ -349,8 +353,7 @@ def test_an_interview_reads_its_questions_as_the_sections_they_open(tmp_path):
     assert [s.title for s in st.sections] == [INTRO, "Combien de personnes prennent le BRT aujourd'hui ?",
                                                "Qui sont les perdants de ce projet ?"]
     assert units[0].startswith("ENTRETIEN.") and units[-1].startswith("Les marchands ambulants")
-    for furniture in ("Propos recueillis", "Partager", "Abonnez-vous", "Réagir", "Actualités"):
-        assert not any(furniture in u for u in units), furniture
+    _no_furniture(units, ("Propos recueillis", "Partager", "Abonnez-vous", "Réagir", "Actualités"))
     # the question is the passage's section, so a student's question meets it when passages are matched
     chunks = chunk_article(article, st)
     assert any("Qui sont les perdants" in c.match_text and "marchands ambulants" in c.match_text for c in chunks)
@@ -468,8 +471,7 @@ def test_a_wordpress_page_ends_at_its_comments_and_dates_itself_by_its_date_line
     assert [s.title for s in st.sections] == [INTRO, "Un projet de souveraineté minière",
                                                "Des doutes sur l'approvisionnement"]
     assert units[0].startswith("Le Mali a inauguré") and units[-1].startswith("Certains experts doutent")
-    for furniture in ("Tags", "adresse e-mail", "Nom *", "record", "18 juin 2025\n"):
-        assert not any(furniture in u for u in units), furniture
+    _no_furniture(units, ("Tags", "adresse e-mail", "Nom *", "record", "18 juin 2025\n"))
 
 
 @pytest.mark.parametrize("line", ["Tags: Mali, Mines, Or", "Mots-clés : coton, Burkina", "0", "14"])
