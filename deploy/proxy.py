@@ -16,7 +16,8 @@ A Gradio event stream (``GET /gradio_api/call/<api>/<event_id>``, ``/gradio_api/
 instance that took the question: it is never given to another one, which would answer « 404: Not Found ». A
 stream whose connection breaks (a pooled connection the instance just closed, a connect timeout while it is busy)
 is tried again on the same instance for up to ``bound_retry_s`` seconds; an instance that refuses the connection
-is dead, and the question it held is lost (a French 502: ask again).
+is dead, and the question it held is lost (a French 502: ask again). A dead instance, and one that breaks off a
+response it was streaming, is set aside at once: the student's next question goes to another one.
 
 Not here: TLS, access control, caching, WebSockets (Gradio 5 does not need them). For a real deployment put
 nginx or a cloud load balancer with sticky sessions in front (README, "Plusieurs instances").
@@ -95,8 +96,14 @@ class Proxy:
                 refused = isinstance(getattr(exc, "os_error", None), ConnectionRefusedError)
                 if refused or time.monotonic() >= deadline:
                     log.warning("flux de l'instance %s perdu (%s)", self.backends[i], exc)
+                    if refused:
+                        self._set_aside(i)
                     return None
                 await asyncio.sleep(0.2)
+
+    def _set_aside(self, i: int) -> None:
+        """Instance ``i`` gets no new request for ``down_s`` seconds (its students go to the next one)."""
+        self._down_until[i] = time.monotonic() + self.down_s
 
     def _new_session(self, force_close: bool) -> aiohttp.ClientSession:
         return aiohttp.ClientSession(
@@ -133,7 +140,7 @@ class Proxy:
                 upstream = await session.request(request.method, self.backends[i] + str(request.rel_url),
                                                  headers=headers, data=body or None, allow_redirects=False)
             except (aiohttp.ClientConnectionError, asyncio.TimeoutError) as exc:
-                self._down_until[i] = time.monotonic() + self.down_s
+                self._set_aside(i)
                 if not (idempotent or isinstance(exc, NOT_SENT)):  # it may have taken it: never ask twice
                     log.warning("instance %s perdue pendant une requête %s (%s) : écartée %.0f s",
                                 self.backends[i], request.method, exc, self.down_s)
@@ -146,7 +153,10 @@ class Proxy:
         return web.Response(status=503, text=msg.PROXY_ALL_DOWN, content_type="text/plain", charset="utf-8")
 
     async def _relay(self, request: web.Request, upstream, i: int, sticky: str | None) -> web.StreamResponse:
-        """Instance ``i``'s response streamed to the student, with the affinity cookie set to ``i``."""
+        """Instance ``i``'s response streamed to the student, with the affinity cookie set to ``i``. A response
+        the instance breaks off (killed while it streamed an answer) sets the instance aside before the student
+        sees the break: the student's next question must not go to an instance that may still accept
+        connections for the instant it takes to die, and lose a second question there."""
         try:
             response = web.StreamResponse(status=upstream.status, reason=upstream.reason)
             for k, v in upstream.headers.items():
@@ -155,8 +165,18 @@ class Proxy:
             if sticky != str(i):
                 response.set_cookie(COOKIE, str(i), httponly=True, samesite="Lax", path="/")
             await response.prepare(request)
-            async for chunk in upstream.content.iter_any():
-                await response.write(chunk)
+            chunks = upstream.content.iter_any()
+            while True:
+                try:
+                    chunk = await chunks.__anext__()
+                except StopAsyncIteration:
+                    break
+                except (aiohttp.ClientError, asyncio.TimeoutError) as exc:  # the instance broke off (reading)
+                    self._set_aside(i)
+                    log.warning("instance %s coupée pendant une réponse (%s) : écartée %.0f s",
+                                self.backends[i], exc, self.down_s)
+                    raise
+                await response.write(chunk)  # a student who left raises here: not the instance's fault
             await response.write_eof()
             self.served[i] += 1
             return response

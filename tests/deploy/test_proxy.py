@@ -168,3 +168,46 @@ def test_a_question_is_never_sent_to_two_instances():
                     assert (data["name"], data["body"]) == ("b1", "Q2 ?") and r.cookies[COOKIE].value == "1"
 
     asyncio.run(scenario())
+
+
+def test_an_instance_that_breaks_off_a_stream_is_set_aside_for_the_next_question():
+    """An instance killed while it streams an answer may still accept connections for the instant it takes to
+    die: the student's next question, sent right after the break, goes to the other instance (a question in
+    flight is lost, never a second one)."""
+    def breaking() -> web.Application:
+        async def stream(request):
+            resp = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+            await resp.prepare(request)
+            await resp.write(b"event: heartbeat\n\n")
+            await asyncio.sleep(0.05)
+            request.transport.abort()  # the process is killed mid-answer
+            await asyncio.sleep(1)
+            return resp
+
+        async def echo(request):
+            await request.read()
+            return web.json_response({"name": "b0"})
+
+        app = web.Application()
+        app.router.add_get("/gradio_api/call/ask/{event}", stream)
+        app.router.add_route("*", "/{tail:.*}", echo)
+        return app
+
+    async def scenario():
+        async with two_backends_behind_a_proxy(down_s=60) as (runners, proxy, base):
+            port = int(proxy.backends[0].rsplit(":", 1)[1])
+            await runners[0].cleanup()
+            runners[0] = await start(breaking(), port)
+            async with aiohttp.ClientSession(headers={"Cookie": f"{COOKIE}=0"}) as s:
+                broken = False
+                try:
+                    async with s.get(base + "/gradio_api/call/ask/ev1") as r:
+                        await r.read()
+                except aiohttp.ClientError:
+                    broken = True
+                assert broken  # the student sees the break, not a complete stream
+                async with s.post(base + "/gradio_api/call/ask", data="Q suivante ?") as r:
+                    data = await r.json()
+                    assert data["name"] == "b1" and data["body"] == "Q suivante ?"  # not the breaking instance
+
+    asyncio.run(scenario())
