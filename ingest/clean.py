@@ -33,6 +33,10 @@ NAV_LINES = frozenset(s.strip() for s in NAV_LINES)
 APPARATUS_HEADINGS = frozenset(s.strip() for s in """notes et references|notes|references|bibliographie|
     liens externes|voir aussi|articles connexes|sources et bibliographie|notes et sources""".split("|"))
 
+# of those, the ones that only ever stand after the text (a news page may put « Voir aussi » or « Articles
+# connexes » mid-text, over related links): a plain text ends at them, as at its comments
+END_APPARATUS = APPARATUS_HEADINGS - {"voir aussi", "articles connexes"}
+
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 # Page furniture that carries words of its own: dates of publication, reading time, copyright, links to
 # other articles ("Lire aussi : ..."), photo credits, comment counters.
@@ -71,6 +75,26 @@ _COMMENTS = re.compile(r"^(?:laisser|ajouter|poster|ecrire) un commentaire|^lais
 def comments_start(line: str) -> bool:
     """The line that opens the comments under an article: nothing after it is the article."""
     return bool(_COMMENTS.match(fold(line).strip(" :.")))
+
+
+# an encyclopedia's reference call glued to the word or punctuation it sources (« … de Goundam[1]. »,
+# « … en 1973[note 2] », « [réf. nécessaire] »): not the article's words, and a student would read it as one of
+# Kalan's own citations [n]. A Markdown link's « [texte][1] » is left alone (a bracket before it).
+_REFERENCE_CALL = re.compile(r"(?<=[^\s\[\]])\[(?:\d{1,3}|note \d{1,3}|[a-z]|réf\. (?:nécessaire|souhaitée))\]")
+
+
+def without_reference_calls(text: str) -> str:
+    """``text`` without an encyclopedia's reference calls (``[1]``, ``[note 2]``, ``[réf. nécessaire]``)."""
+    def gap(m: re.Match) -> str:  # « mètres.[1]Sa corne » → « mètres. Sa corne »; « jusqu'[1]au » → « jusqu'au »
+        return " " if text[m.start() - 1] in ".!?;:»)" and text[m.end():m.end() + 1].isalnum() else ""
+
+    return _REFERENCE_CALL.sub(gap, text)
+
+
+def apparatus_start(line: str) -> bool:
+    """A line that opens an encyclopedia's apparatus (« Notes et références », « Bibliographie », « Liens
+    externes »): a page copied from an encyclopedia ends there; its references are no text to learn from."""
+    return fold(line).strip(" #:.").strip() in END_APPARATUS
 
 
 def date_only(line: str) -> bool:

@@ -31,8 +31,8 @@ from pathlib import Path
 
 from kalan.ingest import upload_messages as um
 from kalan.ingest.clean import byline_author, is_apparatus_heading, is_noise
-from kalan.ingest.load import CorpusFileError, article_id_for, clean_meta, decode, split_front_matter
-from kalan.ingest.sections import headline, text_meta, title_line
+from kalan.ingest.load import Article, CorpusFileError, article_id_for, clean_meta, decode, split_front_matter
+from kalan.ingest.sections import structure
 from kalan.rag.text import FRENCH_STOPWORDS, words
 
 SUFFIX_KIND = {".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf", ".docx": "docx",
@@ -146,7 +146,8 @@ def convert(raw: bytes, name: str, upload) -> Converted:
     reader = {"html": _from_html, "pdf": _from_pdf, "docx": _from_docx,
               "markdown": _from_markdown, "text": _from_text}[kind]
     body, meta, warnings = reader(raw, path, upload)
-    said = text_meta(body) if kind == "text" else {}  # its byline and dateline, before they go as noise
+    read = structure(Article("", path, body, 0, "text")) if kind == "text" else None  # as ingestion reads it
+    said = read.found if read else {}  # its byline and dateline, before they go as noise
     if kind in ("pdf", "docx") and (name_ := _leading_byline(body)):
         meta = {**meta, "author": name_}  # « Par Aminata Sow, … » above the text: the file's author property
         # names who made the file (a teacher), the byline who wrote the article (ingestion drops the line)
@@ -158,8 +159,8 @@ def convert(raw: bytes, name: str, upload) -> Converted:
         warnings.append(um.APPARATUS_REMOVED.format(titles=", ".join(f"« {t} »" for t in apparatus)))
     check_french(body, path)
     meta, meta_warnings = clean_meta({**said, **{k: v for k, v in meta.items() if v}}, path)
-    if not meta.get("title") and kind == "text" and (first := _first_line_title(body)):
-        meta["title"] = first  # what ingestion reads as its title too (kalan.ingest.sections._plain)
+    if not meta.get("title") and read and read.title:
+        meta["title"] = read.title  # its first line, or its headline without the site's name (sections._plain)
     if not meta.get("title"):
         meta["title"] = path.stem.replace("_", " ").strip() or article_id_for_name(name)
         warnings.append(um.NO_TITLE)
@@ -187,18 +188,6 @@ def without_apparatus(body: str) -> tuple[str, list[str]]:
         if not level:
             out.append(line)
     return "\n".join(out), dropped
-
-
-def _first_line_title(body: str) -> str | None:
-    """A plain text's title as ingestion reads it (``kalan.ingest.sections.title_line``): its first paragraph, or
-    the headline among a scraped page's header lines (``sections.headline``)."""
-    block = []
-    for line in body.strip().split("\n"):
-        if not line.strip():
-            break
-        block.append(line)
-    head = headline(block)
-    return title_line(block) or (head[0] if head else None)
 
 
 def drop_noise(body: str) -> tuple[str, int]:

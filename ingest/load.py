@@ -5,7 +5,8 @@ and plain text (``.txt``, metadata optionally in a side-car ``<name>.meta.yaml``
 or in front matter). A file that cannot be used raises ``CorpusFileError`` with
 a French message naming it; the caller goes on with the others.
 
-Does not clean or split the text (``clean``, ``sections``).
+An encyclopedia's reference calls (« [1] ») are taken out of the text, so every offset is read without them;
+otherwise the text is not cleaned nor split here (``clean``, ``sections``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from kalan.ingest.clean import without_reference_calls
 
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")
 META_SUFFIX = ".meta.yaml"
@@ -242,6 +245,7 @@ def load_article(path: Path, max_bytes: int = 3_000_000) -> Article:
         raise CorpusFileError(path, f"lecture impossible : {exc.strerror or exc}.") from exc
     text, warnings = decode(raw, path)
     meta, body_start = split_front_matter(text, path)
+    text = text[:body_start] + without_reference_calls(text[body_start:])  # offsets are read on this text
     side = sidecar_for(path)
     if side is not None:
         try:

@@ -9,7 +9,8 @@ gives none. In both, a paragraph ending with ":" keeps the bullet list that
 follows it, so a list never loses its lead sentence; a short question on a line of its own (an interview's) heads
 the answer under it; a byline opening the text gives the author and is no paragraph. A scraped page's furniture
 (menus, bylines, related headlines) goes by its place; a box of dates after the text (« Repères ») stays, and the
-page ends where its comments begin.
+page ends where its comments or an encyclopedia's references begin (in Markdown, the references' sections go,
+up to a heading that is the article's again).
 
 Units are character spans of the original text. Nothing is embedded here.
 """
@@ -21,7 +22,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kalan.ingest.clean import byline_author, comments_start, date_only, dateline_date, is_byline, is_noise
+from kalan.ingest.clean import apparatus_start, byline_author, comments_start, date_only, dateline_date, \
+    is_apparatus_heading, is_byline, is_noise
 from kalan.ingest.load import Article, short_title
 from kalan.rag.sentences import join_wrapped, wrapped
 from kalan.rag import lexicon as lx
@@ -109,9 +111,16 @@ def structure(article: Article) -> Structure:
     kept: list[tuple[int, int, str]] = []
     found: dict = {}
     in_text = False  # a sentence was kept: the page's header (site, headline, byline, dateline) is over
+    skipped = 0  # Markdown: the level of the apparatus section being skipped (« ## Notes et références »), or 0
     for k, (s, e, line) in enumerate(lines):
-        if comments_start(line) and in_text:
-            dropped.extend(l.strip() for _, _, l in lines[k:] if l.strip())  # the comments, their form
+        m = _MD_HEADING.match(line) if article.format == "markdown" else None
+        if m and (not skipped or len(m.group(1)) <= skipped):  # up to a heading of its level that is not one
+            skipped = len(m.group(1)) if is_apparatus_heading(m.group(2)) else 0
+        if skipped:
+            dropped.append(line.strip())
+            continue
+        if in_text and (comments_start(line) or (article.format != "markdown" and apparatus_start(line))):
+            dropped.extend(l.strip() for _, _, l in lines[k:] if l.strip())  # the comments, their form; references
             break
         if is_noise(line) or (not in_text and date_only(line)):  # « - 18 juin 2025 » under the byline
             dropped.append(line.strip())
@@ -135,6 +144,8 @@ def structure(article: Article) -> Structure:
     meta_title = article.meta.get("title")
     if meta_title:
         title = plain_title(str(meta_title))
+    else:
+        title = without_site_name(title, dropped)
     if sections and sections[0].units:  # a byline opening the text (« Par Aminata Sow, envoyée spéciale à … »)
         first = text[sections[0].units[0].start:sections[0].units[0].end].strip()
         if len(first) <= 200 and (name := byline_author(first)):
@@ -148,11 +159,6 @@ def structure(article: Article) -> Structure:
     return Structure(short_title(title) or article.article_id, sections, dropped, found)
 
 
-def text_meta(text: str) -> dict:
-    """The author and publication date a plain text says of itself (``Structure.found``): a byline, a dateline."""
-    return structure(Article("", Path(""), text, 0, "text")).found
-
-
 def _blocks(kept):
     """Groups of consecutive non-blank lines."""
     block: list = []
@@ -164,6 +170,37 @@ def _blocks(kept):
             block = []
     if block:
         yield block
+
+
+def _runs(block) -> list:
+    """A page copied with no blank line at all (one block) as the blocks its blank lines would have made: the
+    header lines before the first sentence together (``headline`` reads them), then each bare line (``_bare``: a
+    heading, a caption, a menu, the footer) on its own and the sentences between them together, so that a heading
+    heads its text and the furniture goes by its place as on any page. Lines under a lead ending with ":" stay
+    with it (its list); a text wrapped at a fixed width (``kalan.rag.sentences.wrapped``) is left whole."""
+    lines = [line for _, _, line in block]
+    soft = wrapped(lines)
+    if 2 * sum(soft) > len(soft):
+        return [block]
+    k = 0
+    while k < len(lines) and (_header_line(lines[k]) or byline_author(lines[k])):
+        k += 1
+    k = k or int(len(lines[0].strip()) <= 200)  # else the first line is the title, as a first paragraph of one line
+    out = [block[:k]] if k else []
+
+    def alone(line: str) -> bool:  # a line that is a block of its own: a heading, a question, a byline, a caption
+        return (_bare(line) or _question_line(line) or bool(byline_author(line))) and not dated_line(line)
+
+    listing = False  # under a lead ending with ":", or a box's dates under their heading
+    for j in range(k, len(block)):
+        line, before = lines[j], lines[j - 1] if j else ""
+        listing = (listing and alone(line)) or before.rstrip().endswith(":") or (
+            dated_line(line) and j > k and (alone(before) or dated_line(before)))
+        if out and (listing or (not alone(line) and j > k and not alone(before))):
+            out[-1].append(block[j])
+        else:
+            out.append([block[j]])
+    return out
 
 
 def title_line(lines: list[str], limit: int = 200) -> str | None:
@@ -209,6 +246,8 @@ def _plain(text: str, kept, dropped: list[str] | None = None, found: dict | None
     dropped = [] if dropped is None else dropped
     found = {} if found is None else found
     blocks = list(_blocks(kept))
+    if len(blocks) == 1 and len(blocks[0]) >= 6:  # a page with no blank line at all
+        blocks = _runs(blocks[0])
     title = ""
     if blocks and (first := title_line([line for _, _, line in blocks[0]])):
         title = first
@@ -254,7 +293,7 @@ def _plain(text: str, kept, dropped: list[str] | None = None, found: dict | None
                 furniture.add(i)
                 for _, _, line in block:
                     dropped.append(line.strip())
-                    if i < content[0] and (name := byline_author(line)) and "author" not in found:
+                    if (i < content[0] or len(block) == 1) and (name := byline_author(line)) and "author" not in found:
                         found["author"] = name
     sections = [Section(INTRO)]
     for i, block in enumerate(blocks):
@@ -338,6 +377,27 @@ def plain_title(title: str) -> str:
         text = decoded
     text = re.sub(r"\s+", " ", text.replace("<", "‹").replace(">", "›")).strip()
     return text or re.sub(r"\s+", " ", title.replace("<", "‹").replace(">", "›")).strip()
+
+
+_TITLE_SEPARATOR = re.compile(r"\s+[—–|·-]\s+")
+
+
+def without_site_name(title: str, furniture: list[str]) -> str:
+    """``title`` without the site name a browser's title bar appends (« Lac Faguibine — Wikipédia », « … | Jeune
+    Afrique »): the part after the last spaced dash or bar, of four words at most, when the page's furniture
+    (``furniture``: its menus, footer, copyright lines) names it too. A title whose last part the furniture does
+    not name keeps it (« Coopération — Mali »)."""
+    last = None
+    for last in _TITLE_SEPARATOR.finditer(title):
+        pass
+    if last is None:
+        return title
+    head, site = title[:last.start()].strip(), title[last.end():].strip()
+    if not site or len(site.split()) > 4 or len(head.split()) < 2:
+        return title
+    name = re.compile(r"(?<!\w)" + re.escape(fold(site)) + r"(?!\w)")
+    return head.strip() if any(name.search(fold(line)) for line in furniture if line.strip() != title.strip()) \
+        else title
 
 
 def normalized_title_matches(a: str, b: str) -> bool:

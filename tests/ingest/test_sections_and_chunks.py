@@ -492,3 +492,81 @@ def test_a_date_alone_dates_the_page_in_its_header_and_heads_its_event_further_d
 @pytest.mark.parametrize("line", ["2013", "1960 : indépendance du Mali", "Le 18 juin 2025, le Mali a inauguré."])
 def test_a_year_alone_or_a_dated_sentence_is_not_noise(line):
     assert not is_noise(line)
+
+
+ENCYCLOPEDIA_PAGE = """Lac Faguibine — Wikipédia
+Aller au contenu
+Rechercher
+Un article de Wikipédia, l'encyclopédie libre.
+Le lac Faguibine est un lac du nord du Mali, à l'ouest de la ville de Goundam[1]. Il est alimenté par le Niger[2].
+Géographie
+Lorsqu'il est rempli, le lac couvre environ 590 km2.[3]Sa profondeur ne dépasse guère 8 mètres.
+Histoire
+Le lac s'est asséché à partir de 1973[note 1]. L'eau est revenue en partie en 2016[réf. nécessaire].
+Notes et références
+↑ Jean Gallais, Le delta intérieur du Niger, IFAN, 1967, p. 45.
+↑ Décret no 2006-341 du 15 août 2006.
+Articles connexes
+Tombouctou
+Dernière modification de cette page le 12 janvier 2024 à 10:15.
+À propos de Wikipédia
+"""
+
+
+@pytest.mark.parametrize("blank", [False, True], ids=["sans-lignes-vides", "avec-lignes-vides"])
+def test_an_encyclopedia_page_reads_its_sections_without_its_apparatus_nor_its_reference_calls(tmp_path, blank):
+    page = ENCYCLOPEDIA_PAGE.replace("\n", "\n\n") if blank else ENCYCLOPEDIA_PAGE
+    _, st, units = _read(tmp_path, "lac.txt", page)
+    assert st.title == "Lac Faguibine"  # the site's name, which its footer names too, is not the title
+    assert [s.title for s in st.sections] == [INTRO, "Géographie", "Histoire"]
+    assert "environ 590 km2. Sa profondeur" in units[2]  # the call gone, the two sentences still apart
+    assert units[-1] == "Le lac s'est asséché à partir de 1973. L'eau est revenue en partie en 2016."
+    _no_furniture(units, ("[", "Gallais", "Décret", "Tombouctou", "Dernière modification", "Notes"))
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "evals" / "corpora" / "news").glob("*.txt")))
+def test_a_news_page_copied_without_blank_lines_reads_as_with_them(tmp_path, name):
+    """Pasted with no blank line at all, a page keeps its title, header, headings, boxes and furniture."""
+    import re
+
+    text = (ROOT / "evals" / "corpora" / "news" / name).read_text(encoding="utf-8")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    _, with_blank, units = _read(tmp_path / "a", name, text)
+    _, without, units_without = _read(tmp_path / "b", name, re.sub(r"\n\s*\n+", "\n", text))
+    assert (without.title, without.found) == (with_blank.title, with_blank.found)
+    assert [s.title for s in without.sections] == [s.title for s in with_blank.sections]
+    assert units_without == units
+
+
+@pytest.mark.parametrize("title, furniture, expected", [
+    ("Lac Faguibine — Wikipédia", ["À propos de Wikipédia"], "Lac Faguibine"),
+    ("La raffinerie de Sénou | Jeune Afrique", ["© Jeune Afrique 2025"], "La raffinerie de Sénou"),
+    ("Lac Faguibine — Wikipédia", ["Menu"], "Lac Faguibine — Wikipédia"),  # nothing names the site
+    ("Coopération — Mali", ["Mali"], "Coopération — Mali"),  # one word before the dash: no headline of its own
+    ("Mali–Russie : 65 ans", ["Russie"], "Mali–Russie : 65 ans"),  # an unspaced dash joins, it separates nothing
+])
+def test_a_site_name_after_the_headline_goes_only_when_the_page_names_the_site(title, furniture, expected):
+    from kalan.ingest.sections import without_site_name
+
+    assert without_site_name(title, furniture) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("de Goundam[1]. Il", "de Goundam. Il"), ("mètres.[12]Sa corne", "mètres. Sa corne"),
+    ("en 1973[note 2] et", "en 1973 et"), ("jusqu'[réf. nécessaire]au centre", "jusqu'au centre"),
+    ("voir [texte][1] et la note [1] seule", "voir [texte][1] et la note [1] seule"),  # a Markdown link, a bracket alone
+])
+def test_reference_calls_are_taken_out_of_the_text(text, expected):
+    from kalan.ingest.clean import without_reference_calls
+
+    assert without_reference_calls(text) == expected
+
+
+def test_a_markdown_article_drops_its_references_section_and_keeps_a_section_after_it(tmp_path):
+    md = ("---\ntitle: Djenné\n---\n\nDjenné est une ville du Mali, sur une île du Bani.\n\n## Notes et références\n\n"
+          "1. Atlas du Mali, Éditions Jeune Afrique, 2010.\n\n### Ouvrages\n\nJean Dupont, Paris, 1998.\n\n"
+          "## Économie\n\nLe commerce du riz fait vivre la ville.\n")
+    _, st, units = _read(tmp_path, "djenne.md", md)
+    assert [s.title for s in st.sections] == [INTRO, "Économie"]
+    assert units == ["Djenné est une ville du Mali, sur une île du Bani.", "Le commerce du riz fait vivre la ville."]
