@@ -24,7 +24,8 @@ NAV_LINES = frozenset(
     plus d'articles|tags|mots-cles|categories|suivez-nous|contact|mentions legales|cookies|
     accepter|refuser|precedent|suivant|article precedent|article suivant|lire la suite|
     lire la suite apres cette publicite|ecouter|ecouter l'article|ecouter cet article|je m'abonne|
-    en savoir plus|a la une|actualites|politique de confidentialite""".replace("\n", "").split("|")
+    en savoir plus|a la une|actualites|politique de confidentialite|offrir cet article|article reserve aux abonnes|
+    reserve aux abonnes""".replace("\n", "").split("|")
 )
 NAV_LINES = frozenset(s.strip() for s in NAV_LINES)
 
@@ -44,7 +45,7 @@ _FURNITURE = re.compile(
     r"^(?:publie|mis a jour|mise a jour|modifie|actualise)(?: le| :|:)\s*.{0,40}\d"
     r"|^temps de lecture\b|^lecture\s*:?\s*\d+\s*min"
     r"|^(?:©|\(c\)|copyright)|tous droits reserves"
-    r"|^(?:lire aussi|a lire aussi|lire egalement|a lire egalement|voir aussi|sur le meme sujet)\s*[:\-–—]"
+    r"|^(?:lire aussi|a lire aussi|lire egalement|a lire egalement|voir aussi|sur le meme sujet)\s*[:\-–—|]"
     r"|^(?:photo|photos|credit photo|credits? photo|illustration)\s*[:©]"
     r"|^\d+\s+(?:commentaires?|partages?|reactions?)$|^(?:reagir|commenter|commentaires?|reactions?)\s*\(\d+\)$"
     r"|^(?:tags?|mots[- ]cles|etiquettes|themes?|sujets?)\s*:"  # « Tags: Mali, Mines, Or »
@@ -53,12 +54,19 @@ _FURNITURE = re.compile(
 )
 # a photo caption ending on its credit (« Vue aérienne de Mopti, le 10 septembre. © A. Keita / AFP »)
 _CAPTION = re.compile(r"©\s*[^.!?©]{0,60}$")
+# a photo caption ending on its credit in capitals, author and agencies apart by slashes (« Un champ de coton près de
+# Koutiala, en octobre 2023. NICOLAS REMENE / LE PICTORIUM / MAXPPP »): read on the line as written
+_CAPS_CREDIT = re.compile(r"(?:^|[.!?»)]\s+)(?:[A-ZÀ-Ý][A-ZÀ-Ý'.\- ]*[A-ZÀ-Ý]\s/\s)+[A-ZÀ-Ý][A-ZÀ-Ý'.\- ]*[A-ZÀ-Ý]$")
 # « Lire aussiMali : … »: a related link glued to its label, as some sites' text comes out
 _GLUED_LINK = re.compile(r"^\s*(?:[ÀA] lire|Lire) (?:aussi|également)(?=[A-ZÀ-Ý0-9«])")
 _DATELINE = re.compile(r"^(?:publie|mis en ligne)(?: le)?\s*:?\s*(?:le\s+)?")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
 _WORD_DATE = re.compile(r"\b(1er|\d{1,2})\s+([a-z]+)\s+(\d{4})\b")
 _BYLINE = re.compile(r"^\s*(?:(?:texte|article|écrit|rédigé|propos recueillis)\s+)?par\s*:?\s+(.+?)\s*\.?\s*$", re.I)
+# a signature naming a newsroom and a wire agency (« Le Monde avec AFP », « La rédaction avec Reuters »)
+# (the newsroom: up to three words, each a capitalised name, an article or « rédaction »: « Ils ont parlé avec AFP » is none)
+_AGENCY_BYLINE = re.compile(r"^\s*((?:(?:[A-ZÀ-Ý][\w.'’-]*|la|le|les|l'|de|du|des|rédaction)\s+){1,3}avec\s+"
+                            r"(?:l'|l’)?(?:AFP|Reuters|AP|APS|AIP|ANP))\s*\.?\s*$")
 # a row of links scraped onto one line, its items apart by runs of spaces (« Actualités  Politique  Sport »,
 # « Partager sur Facebook  Partager sur X  Envoyer par e-mail »)
 _MENU_GAP = re.compile(r"\s{2,}|\t")
@@ -75,6 +83,16 @@ _COMMENTS = re.compile(r"^(?:laisser|ajouter|poster|ecrire) un commentaire|^lais
 def comments_start(line: str) -> bool:
     """The line that opens the comments under an article: nothing after it is the article."""
     return bool(_COMMENTS.match(fold(line).strip(" :.")))
+
+
+# where a paywall cuts the article (« Il vous reste 62.15% de cet article à lire. La suite est réservée aux abonnés. »)
+# (« Abonnez-vous pour lire la suite de nos entretiens » may stand mid-page, over more text: no end)
+_PAYWALL = re.compile(r"^il vous reste \d[\d.,]*\s?% de cet article|^la suite (?:de cet article )?est reservee aux abonnes")
+
+
+def paywall_start(line: str) -> bool:
+    """The line where a paywall cuts a copied page: what follows is the subscription offer, not the article."""
+    return bool(_PAYWALL.match(fold(line).strip()))
 
 
 # an encyclopedia's reference call glued to the word or punctuation it sources (« … de Goundam[1]. »,
@@ -118,7 +136,7 @@ def is_noise(line: str) -> bool:
         return False
     if s in NAV_LINES or (len(s) <= 100 and _FURNITURE.search(s)) or _GLUED_LINK.match(line):
         return True
-    if len(s) <= 200 and _CAPTION.search(s):
+    if len(s) <= 200 and _CAPTION.search(s) or len(s) <= 300 and _CAPS_CREDIT.search(line.strip()):
         return True
     items = _MENU_GAP.split(line.strip())
     if len(items) >= 3 and all(len(i.split()) <= 4 and not i.endswith(tuple(".!?…;,:»")) for i in items):
@@ -139,6 +157,8 @@ def is_byline(line: str, author: str | None) -> bool:
 
 def byline_author(line: str) -> str | None:
     """The name a signature line gives (« Par Jean Dupont », « Texte par : Serge Daniel »), else None."""
+    if (agency := _AGENCY_BYLINE.match(line)):
+        return agency.group(1).strip()
     m = _BYLINE.match(line)
     # the name before what the line says of its author: « Aminata Sow, envoyée spéciale à … », « … (Ouagadougou) »
     name = re.split(r"\s*[,(]", m.group(1), maxsplit=1)[0].strip() if m else ""

@@ -9,7 +9,7 @@ gives none. In both, a paragraph ending with ":" keeps the bullet list that
 follows it, so a list never loses its lead sentence; a short question on a line of its own (an interview's) heads
 the answer under it; a byline opening the text gives the author and is no paragraph. A scraped page's furniture
 (menus, bylines, related headlines) goes by its place; a box of dates after the text (« Repères ») stays, and the
-page ends where its comments or an encyclopedia's references begin (in Markdown, the references' sections go,
+page ends where its comments, a paywall or an encyclopedia's references begin (in Markdown, the references' sections go,
 up to a heading that is the article's again).
 
 Units are character spans of the original text. Nothing is embedded here.
@@ -23,11 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kalan.ingest.clean import apparatus_start, byline_author, comments_start, date_only, dateline_date, \
-    is_apparatus_heading, is_byline, is_noise
+    is_apparatus_heading, is_byline, is_noise, paywall_start
 from kalan.ingest.load import Article, short_title
 from kalan.rag.sentences import join_wrapped, wrapped
 from kalan.rag import lexicon as lx
-from kalan.rag.text import fold
+from kalan.rag.text import content_words, fold
 
 INTRO = "Introduction"
 
@@ -119,8 +119,9 @@ def structure(article: Article) -> Structure:
         if skipped:
             dropped.append(line.strip())
             continue
-        if in_text and (comments_start(line) or (article.format != "markdown" and apparatus_start(line))):
-            dropped.extend(l.strip() for _, _, l in lines[k:] if l.strip())  # the comments, their form; references
+        if in_text and (comments_start(line) or paywall_start(line)
+                        or (article.format != "markdown" and apparatus_start(line))):
+            dropped.extend(l.strip() for _, _, l in lines[k:] if l.strip())  # comments, subscription offer, references
             break
         if is_noise(line) or (not in_text and date_only(line)):  # « - 18 juin 2025 » under the byline
             dropped.append(line.strip())
@@ -227,18 +228,23 @@ def _header_line(line: str) -> bool:
     return bool(s) and (quoted or not s.endswith(_END_PUNCT)) and not _BULLET.match(line) and len(s) <= 200
 
 
-def headline(block) -> tuple[str, list[str]] | None:
+def headline(block, text: str = "") -> tuple[str, list[str]] | None:
     """A scraped news page's header: the lines before the first sentence of the first block (site name, rubric,
-    headline…): (the headline, the other lines). The headline is the longest of them, of three words or more."""
+    menu, headline…): (the headline, the other lines). The headline is the line of three words or more, no byline,
+    that shares the most words with the page's ``text`` (a headline says what the article says; a site's tagline,
+    « Actualités et Infos en France et dans le monde », or a menu's « Créer un compte » does not), the longest
+    on a tie."""
     head = []
     for line in block:
         if not _header_line(line):
             break
         head.append(line.strip())
-    if not head:
+    said = content_words(text)
+    lines = [line for line in head if len(line.split()) >= 3 and not byline_author(line)]
+    if not lines:
         return None
-    best = max(head, key=lambda line: len(line.split()))
-    return (best, [line for line in head if line is not best]) if len(best.split()) >= 3 else None
+    best = max(lines, key=lambda line: (len(content_words(line) & said), len(line.split())))
+    return best, [line for line in head if line is not best]
 
 
 def _plain(text: str, kept, dropped: list[str] | None = None, found: dict | None = None) -> tuple[str, list[Section]]:
@@ -252,7 +258,8 @@ def _plain(text: str, kept, dropped: list[str] | None = None, found: dict | None
     if blocks and (first := title_line([line for _, _, line in blocks[0]])):
         title = first
         blocks = blocks[1:]
-    elif blocks and (head := headline([line for _, _, line in blocks[0]])):
+    elif blocks and (head := headline([line for _, _, line in blocks[0]],
+                                      " ".join(line for b in blocks for _, _, line in b if not _bare(line)))):
         title, others = head
         dropped.extend(others)
         if "author" not in found and (name := next(filter(None, map(byline_author, others)), None)):

@@ -591,7 +591,9 @@ def counted(sentence: str, span: Span) -> Span:
     """A count's span ends on what is counted, not on the verb after it, read from spaCy's parse (« 100 000
     personnes peuvent » -> « 100 000 personnes », « deux gouvernements qualifient » -> « deux gouvernements »):
     the count's pattern takes one word after the counted noun, for an adjective (« étudiants maliens »), and
-    cannot tell it from a verb. Inferred spans (« 65 ans ») and spans without the parse stay as they are."""
+    cannot tell it from a verb. Nor from a phrase the verb governs: words after the counted noun stay only while
+    the noun governs them (« 5,72 % des voix », but « 10 % par rapport [à 2022] » -> « 10 % »). Inferred spans
+    (« 65 ans ») and spans without the parse stay as they are."""
     if sentence[span.start:span.end] != span.text:
         return span
     doc = _parse(sentence)
@@ -602,6 +604,15 @@ def counted(sentence: str, span: Span) -> Span:
     while len(inside) > 1 and inside[-1].pos_ in ("VERB", "AUX"):
         inside.pop()
         end = inside[-1].idx + len(inside[-1])
+    number = next((t for t in inside if t.pos_ == "NUM"), None)
+    noun = number.head if number is not None else None
+    if noun is not None and noun.i > number.i and noun in inside:  # « 10 % par rapport » -> « 10 % »
+        held = {t.i for t in noun.subtree}  # what the counted noun governs (« 5,72 % des voix ») stays
+        after = [t for t in inside if t.i > noun.i]
+        cut = next((k for k, t in enumerate(after) if t.i not in held), None)
+        if cut is not None:
+            kept = [t for t in inside if t.i <= noun.i] + after[:cut]
+            end = min(end, kept[-1].idx + len(kept[-1]))
     if end == span.end:
         return span
     text = sentence[span.start:end]

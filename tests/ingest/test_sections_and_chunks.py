@@ -570,3 +570,45 @@ def test_a_markdown_article_drops_its_references_section_and_keeps_a_section_aft
     _, st, units = _read(tmp_path, "djenne.md", md)
     assert [s.title for s in st.sections] == [INTRO, "Économie"]
     assert units == ["Djenné est une ville du Mali, sur une île du Bani.", "Le commerce du riz fait vivre la ville."]
+
+
+def test_a_paywalled_page_reads_its_headline_byline_and_text_up_to_the_paywall(tmp_path):
+    """A page copied from a subscriber's site (evals/corpora/news/coton-mali-abonnes.txt): the site's tagline is longer
+    than the headline but shares no word with the text; the photo's credit is in capitals; « Lire aussi | … »; the
+    text stops where the paywall cuts it."""
+    text = (ROOT / "evals" / "corpora" / "news" / "coton-mali-abonnes.txt").read_text(encoding="utf-8")
+    _, st, units = _read(tmp_path, "coton.txt", text)
+    assert st.title == "Le Mali redevient le premier producteur de coton d'Afrique"
+    assert st.found == {"date": "2024-05-14", "author": "Le Monde avec AFP"}
+    assert [s.title for s in st.sections] == [INTRO, "Un prix garanti relevé"]
+    assert units[0].startswith("Avec près de 780 000 tonnes") and units[-1].startswith("Le prix des engrais")
+    _no_furniture(units, ("MAXPPP", "Lire aussi", "Il vous reste", "abonné", "Offrir", "Services"))
+
+
+@pytest.mark.parametrize("line, end", [
+    ("Il vous reste 62.15% de cet article à lire. La suite est réservée aux abonnés.", True),
+    ("La suite est réservée aux abonnés.", True),
+    ("Abonnez-vous pour lire la suite de nos entretiens", False),  # a promotion mid-page: the text goes on
+    ("Il vous reste du temps pour vous inscrire.", False)])
+def test_a_paywall_ends_the_page(line, end):
+    from kalan.ingest.clean import paywall_start
+
+    assert paywall_start(line) is end
+
+
+@pytest.mark.parametrize("line, noise", [
+    ("Un champ de coton près de Koutiala, en octobre 2023. NICOLAS REMENE / LE PICTORIUM / MAXPPP", True),
+    ("Lire aussi | Au Burkina Faso, les producteurs de coton abandonnent leurs champs", True),
+    ("Le Mali et la Russie / le Burkina Faso : deux alliances.", False),  # a slash in a sentence
+    ("La CMDT / SOFITEX", False)])  # capitals and a slash, but no sentence before them: no caption
+def test_a_caption_credited_in_capitals_and_a_related_link_after_a_bar_are_noise(line, noise):
+    assert is_noise(line) is noise
+
+
+@pytest.mark.parametrize("line, author", [("Le Monde avec AFP", "Le Monde avec AFP"),
+                                          ("La rédaction avec Reuters", "La rédaction avec Reuters"),
+                                          ("Ils ont parlé avec AFP", None)])
+def test_a_newsroom_with_a_wire_agency_signs_the_article(line, author):
+    from kalan.ingest.clean import byline_author
+
+    assert byline_author(line) == author

@@ -309,6 +309,9 @@ def test_only_the_parse_gives_the_title_a_name_stands_in_apposition_to(question,
     ("Le sanctuaire accueille 100 000 personnes peuvent y prier.", "100 000 personnes"),
     ("Une relation que les deux gouvernements qualifient d'« exemplaire ».", "deux gouvernements"),
     ("Plus d'un millier d'étudiants maliens ont été formés.", "Plus d'un millier d'étudiants maliens"),
+    # a phrase the verb governs is not what is counted; one the counted noun governs is
+    ("Le prix des engrais a également baissé de 10 % par rapport à 2022.", "10 %"),
+    ("Arlette Laguiller obtient 5,72 % des voix à l'élection présidentielle de 2002.", "5,72 % des voix"),
 ])
 def test_a_count_ends_on_what_is_counted_not_on_the_verb_after_it(sentence, expected):
     span = counted(sentence, find_span("Combien ?", sentence, "number"))
