@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from kalan.rag import lexicon as lx
-from kalan.rag.text import fold
+from kalan.rag.text import REFERENCE_CALLS, fold
 
 NAV_LINES = frozenset(
     """skip links|skip to content|aller au contenu|aller au contenu principal|accueil|recherche|rechercher|
@@ -95,18 +95,14 @@ def paywall_start(line: str) -> bool:
     return bool(_PAYWALL.match(fold(line).strip()))
 
 
-# an encyclopedia's reference call glued to the word or punctuation it sources (« … de Goundam[1]. »,
-# « … en 1973[note 2] », « [réf. nécessaire] »): not the article's words, and a student would read it as one of
-# Kalan's own citations [n]. A Markdown link's « [texte][1] » is left alone (a bracket before it).
-_REFERENCE_CALL = re.compile(r"(?<=[^\s\[\]])\[(?:\d{1,3}|note \d{1,3}|[a-z]|réf\. (?:nécessaire|souhaitée))\]")
-
-
 def without_reference_calls(text: str) -> str:
-    """``text`` without an encyclopedia's reference calls (``[1]``, ``[note 2]``, ``[réf. nécessaire]``)."""
+    """``text`` without an encyclopedia's reference calls (``kalan.rag.text.REFERENCE_CALLS``: ``[1]``, ``[note 2]``,
+    ``[réf. nécessaire]``): not the article's words, and a student would read one as a citation of Kalan's, or
+    « [4] » as a number of the article."""
     def gap(m: re.Match) -> str:  # « mètres.[1]Sa corne » → « mètres. Sa corne »; « jusqu'[1]au » → « jusqu'au »
-        return " " if text[m.start() - 1] in ".!?;:»)" and text[m.end():m.end() + 1].isalnum() else ""
+        return " " if m.start() and text[m.start() - 1] in ".!?;:»)" and text[m.end():m.end() + 1].isalnum() else ""
 
-    return _REFERENCE_CALL.sub(gap, text)
+    return REFERENCE_CALLS.sub(gap, text)
 
 
 def apparatus_start(line: str) -> bool:

@@ -92,13 +92,20 @@ def dated_line(line: str) -> bool:
     return bool(_DATED.match(fold(line)))
 
 
+_NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s+(?=\S)")
+
+
 def _looks_like_heading(line: str) -> bool:
+    """A short line without final punctuation nor bullet; a numbered one too (« 2. Un delta au milieu du désert »:
+    a list article's heading; alone in its block, over text, ``_plain`` reads it as one)."""
     s = line.strip()
+    numbered = _NUMBERED.match(line)
+    rest = s[numbered.end() - (len(line) - len(line.lstrip())):] if numbered else s
     return (
         0 < len(s) <= 120
         and not s.endswith(_END_PUNCT)
-        and not _BULLET.match(line)
-        and (s[0].isupper() or s[0].isdigit() or s[0] in "«\"'")
+        and (numbered is not None or not _BULLET.match(line))
+        and (rest[:1].isupper() or rest[:1].isdigit() or rest[:1] in "«\"'")
         and len(s.split()) <= 16
     )
 
@@ -190,7 +197,8 @@ def _runs(block) -> list:
     out = [block[:k]] if k else []
 
     def alone(line: str) -> bool:  # a line that is a block of its own: a heading, a question, a byline, a caption
-        return (_bare(line) or _question_line(line) or bool(byline_author(line))) and not dated_line(line)
+        return (_bare(line) or _question_line(line) or bool(byline_author(line))
+                or bool(_NUMBERED.match(line) and _looks_like_heading(line))) and not dated_line(line)
 
     listing = False  # under a lead ending with ":", or a box's dates under their heading
     for j in range(k, len(block)):

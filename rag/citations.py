@@ -25,18 +25,18 @@ from kalan.rag import fact_check
 from kalan.rag.answer import SentenceRole
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.settings import CosineCalibration, FactCheckSettings
-from kalan.rag.text import content_words, normalize
+from kalan.rag.text import REFERENCE_CALLS, content_words, normalize
 
 MARKER = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 ANY_BRACKET = re.compile(r"\s*\[[^\]]{0,12}\]")
 QUOTE_JOIN = " … "  # how a citation's quote joins the several sentences quoted from its passage
 LEADING_MARKERS = re.compile(r"^(?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])+\s*")
 PARTIAL_MARKER = re.compile(r"\s*\[[\d,;\s]*$")
-# an article's own reference calls (« … du Mali[1]. », « … pays[2],[3]. », « … rapport [4]. », « … Niaré[réf.
-# nécessaire]. », as pages copied from an encyclopedia carry them). A sentence's text never holds Kalan's markers
-# (they are its citations, written by ``render``), so a call in it is the article's; said in an answer it would
-# read as a citation Kalan never gave. A list in brackets (« [0, 1] ») is no call.
-FOOTNOTES = re.compile(r"\s?(?:,?\[(?:\d{1,3}|[Rr][ée]f\. n[ée]cessaire|[Cc]itation n[ée]cessaire)\])+")
+# an article's own reference calls (``kalan.rag.text.REFERENCE_CALLS``). A sentence's text never holds Kalan's
+# markers (they are its citations, written by ``render``), so a call in it is the article's; said in an answer it
+# would read as a citation Kalan never gave. Ingestion takes them out of the text since the forty-seventh pass
+# (``kalan.ingest.clean.without_reference_calls``); a store ingested before still holds them.
+FOOTNOTES = REFERENCE_CALLS
 
 
 @dataclass

@@ -555,7 +555,8 @@ def test_a_site_name_after_the_headline_goes_only_when_the_page_names_the_site(t
 @pytest.mark.parametrize("text, expected", [
     ("de Goundam[1]. Il", "de Goundam. Il"), ("mètres.[12]Sa corne", "mètres. Sa corne"),
     ("en 1973[note 2] et", "en 1973 et"), ("jusqu'[réf. nécessaire]au centre", "jusqu'au centre"),
-    ("voir [texte][1] et la note [1] seule", "voir [texte][1] et la note [1] seule"),  # a Markdown link, a bracket alone
+    ("selon le rapport [4], la ville", "selon le rapport, la ville"),
+    ("il dit […] que « c'est [sic] vrai » sur [0, 1]", "il dit […] que « c'est [sic] vrai » sur [0, 1]"),  # no calls
 ])
 def test_reference_calls_are_taken_out_of_the_text(text, expected):
     from kalan.ingest.clean import without_reference_calls
@@ -612,3 +613,21 @@ def test_a_newsroom_with_a_wire_agency_signs_the_article(line, author):
     from kalan.ingest.clean import byline_author
 
     assert byline_author(line) == author
+
+
+@pytest.mark.parametrize("blank", [True, False], ids=["avec-lignes-vides", "sans-lignes-vides"])
+def test_a_list_article_reads_its_numbered_headings_as_sections(tmp_path, blank):
+    """« 1. Un fleuve qui tourne le dos à la mer » alone over its text heads a section (evals/corpora/news/
+    fleuve-niger-cinq-choses.txt); a numbered list under a lead ending with ":" stays the lead's list."""
+    import re
+
+    text = (ROOT / "evals" / "corpora" / "news" / "fleuve-niger-cinq-choses.txt").read_text(encoding="utf-8")
+    _, st, units = _read(tmp_path, "niger.txt", text if blank else re.sub(r"\n\s*\n+", "\n", text))
+    assert st.title == "Sahel : cinq choses à savoir sur le fleuve Niger" and st.found == {"author": "Awa Traoré"}
+    assert [s.title for s in st.sections][:3] == [INTRO, "1. Un fleuve qui tourne le dos à la mer",
+                                                 "2. Un delta au milieu du désert"]
+    assert len(st.sections) == 6 and all(len(s.units) == 1 for s in st.sections)
+    assert units[1].startswith("Le Niger prend sa source en Guinée")
+    _, st, units = _read(tmp_path, "liste.txt", "Un titre d'article\n\nLes trois secteurs sont :\n1. La sécurité\n"
+                         "2. L'énergie\n3. L'éducation\n\nLa coopération se poursuit depuis 1960.\n")
+    assert [s.title for s in st.sections] == [INTRO] and units[0].endswith("3. L'éducation")
