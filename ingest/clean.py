@@ -56,7 +56,8 @@ _FURNITURE = re.compile(
 _CAPTION = re.compile(r"©\s*[^.!?©]{0,60}$")
 # a photo caption ending on its credit in capitals, author and agencies apart by slashes (« Un champ de coton près de
 # Koutiala, en octobre 2023. NICOLAS REMENE / LE PICTORIUM / MAXPPP »): read on the line as written
-_CAPS_CREDIT = re.compile(r"(?:^|[.!?»)]\s+)(?:[A-ZÀ-Ý][A-ZÀ-Ý'.\- ]*[A-ZÀ-Ý]\s/\s)+[A-ZÀ-Ý][A-ZÀ-Ý'.\- ]*[A-ZÀ-Ý]$")
+_CAPS = r"[A-ZÀ-Ý][A-ZÀ-Ý'.\- ]*[A-ZÀ-Ý]"  # a name or an agency in capitals (« LE PICTORIUM », « MAXPPP »)
+_CAPS_CREDIT = re.compile(rf"(?:^|[.!?»)]\s+)(?:{_CAPS}\s/\s)+{_CAPS}$")
 # « Lire aussiMali : … »: a related link glued to its label, as some sites' text comes out
 _GLUED_LINK = re.compile(r"^\s*(?:[ÀA] lire|Lire) (?:aussi|également)(?=[A-ZÀ-Ý0-9«])")
 _DATELINE = re.compile(r"^(?:publie|mis en ligne)(?: le)?\s*:?\s*(?:le\s+)?")
@@ -64,7 +65,8 @@ _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b|\b(\d{4})-(
 _WORD_DATE = re.compile(r"\b(1er|\d{1,2})\s+([a-z]+)\s+(\d{4})\b")
 _BYLINE = re.compile(r"^\s*(?:(?:texte|article|écrit|rédigé|propos recueillis)\s+)?par\s*:?\s+(.+?)\s*\.?\s*$", re.I)
 # a signature naming a newsroom and a wire agency (« Le Monde avec AFP », « La rédaction avec Reuters »)
-# (the newsroom: up to three words, each a capitalised name, an article or « rédaction »: « Ils ont parlé avec AFP » is none)
+# (the newsroom: up to three words, each a capitalised name, an article or « rédaction »; « Ils ont parlé avec AFP »
+# is none)
 _AGENCY_BYLINE = re.compile(r"^\s*((?:(?:[A-ZÀ-Ý][\w.'’-]*|la|le|les|l'|de|du|des|rédaction)\s+){1,3}avec\s+"
                             r"(?:l'|l’)?(?:AFP|Reuters|AP|APS|AIP|ANP))\s*\.?\s*$")
 # a row of links scraped onto one line, its items apart by runs of spaces (« Actualités  Politique  Sport »,
@@ -85,9 +87,11 @@ def comments_start(line: str) -> bool:
     return bool(_COMMENTS.match(fold(line).strip(" :.")))
 
 
-# where a paywall cuts the article (« Il vous reste 62.15% de cet article à lire. La suite est réservée aux abonnés. »)
+# where a paywall cuts the article (« Il vous reste 62.15% de cet article à lire. La suite est réservée aux
+# abonnés. »)
 # (« Abonnez-vous pour lire la suite de nos entretiens » may stand mid-page, over more text: no end)
-_PAYWALL = re.compile(r"^il vous reste \d[\d.,]*\s?% de cet article|^la suite (?:de cet article )?est reservee aux abonnes")
+_PAYWALL = re.compile(r"^il vous reste \d[\d.,]*\s?% de cet article"
+                      r"|^la suite (?:de cet article )?est reservee aux abonnes")
 
 
 def paywall_start(line: str) -> bool:
@@ -99,7 +103,7 @@ def without_reference_calls(text: str) -> str:
     """``text`` without an encyclopedia's reference calls (``kalan.rag.text.REFERENCE_CALLS``: ``[1]``, ``[note 2]``,
     ``[réf. nécessaire]``): not the article's words, and a student would read one as a citation of Kalan's, or
     « [4] » as a number of the article."""
-    def gap(m: re.Match) -> str:  # « mètres.[1]Sa corne » → « mètres. Sa corne »; « jusqu'[1]au » → « jusqu'au »
+    def gap(m: re.Match) -> str:  # « mètres.[1]Sa corne » → « mètres. Sa corne », « jusqu'[1]au » → « jusqu'au »
         return " " if m.start() and text[m.start() - 1] in ".!?;:»)" and text[m.end():m.end() + 1].isalnum() else ""
 
     return REFERENCE_CALLS.sub(gap, text)

@@ -9,8 +9,8 @@ gives none. In both, a paragraph ending with ":" keeps the bullet list that
 follows it, so a list never loses its lead sentence; a short question on a line of its own (an interview's) heads
 the answer under it; a byline opening the text gives the author and is no paragraph. A scraped page's furniture
 (menus, bylines, related headlines) goes by its place; a box of dates after the text (« Repères ») stays, and the
-page ends where its comments, a paywall or an encyclopedia's references begin (in Markdown, the references' sections go,
-up to a heading that is the article's again).
+page ends where its comments, a paywall or an encyclopedia's references begin (in Markdown, the references'
+sections go, up to a heading that is the article's again).
 
 Units are character spans of the original text. Nothing is embedded here.
 """
@@ -20,7 +20,6 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from kalan.ingest.clean import apparatus_start, byline_author, comments_start, date_only, dateline_date, \
     is_apparatus_heading, is_byline, is_noise, paywall_start

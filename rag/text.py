@@ -34,8 +34,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 # an article's own reference calls, as pages copied from an encyclopedia carry them: « … du Mali[1]. »,
-# « … pays[2],[3]. », « … rapport [4]. », « … en 1973[note 2] », « … Niaré[réf. nécessaire]. ». A list in brackets
-# (« [0, 1] »), « […] » or « [sic] » is no call.
+# « … pays[2],[3]. », « … rapport [4]. », « … en 1973[note 2] », « … Niaré[réf. nécessaire]. ». A list in
+# brackets (« [0, 1] »), « […] » or « [sic] » is no call.
 REFERENCE_CALLS = re.compile(r"\s?(?:,?\[(?:\d{1,3}|note \d{1,3}|[Rr][ée]f\. (?:n[ée]cessaire|souhait[ée]e)"
                              r"|[Cc]itation n[ée]cessaire)\])+")
 
