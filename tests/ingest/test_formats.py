@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 import zipfile
 
 import pytest
@@ -348,3 +349,10 @@ def test_a_word_file_s_author_property_that_names_the_software_is_no_author():
     buf = io.BytesIO()
     d.save(buf)
     assert "author" not in convert(buf.getvalue(), "marches.docx", UP).meta
+
+
+def test_an_uploaded_encyclopedia_page_copied_without_blank_lines_gets_its_title_without_the_site():
+    """The preview's title is the one ingestion reads: « Lac Faguibine », not « Lac Faguibine — Wikipédia »."""
+    raw = (Path(__file__).resolve().parents[2] / "evals" / "corpora" / "news" / "lac-faguibine-wikipedia.txt").read_bytes()
+    c = convert(raw, "lac.txt", UP)
+    assert c.meta["title"] == "Lac Faguibine" and not any("aucun titre" in w for w in c.warnings)
