@@ -38,6 +38,9 @@ APPARATUS_HEADINGS = frozenset(s.strip() for s in """notes et references|notes|r
 # connexes » mid-text, over related links): a plain text ends at them, as at its comments
 END_APPARATUS = APPARATUS_HEADINGS - {"voir aussi", "articles connexes"}
 
+# a Markdown heading: its level (the « # »), its title
+MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 # Page furniture that carries words of its own: dates of publication, reading time, copyright, links to
 # other articles ("Lire aussi : ..."), photo credits, comment counters.
@@ -112,7 +115,22 @@ def without_reference_calls(text: str) -> str:
 def apparatus_start(line: str) -> bool:
     """A line that opens an encyclopedia's apparatus (« Notes et références », « Bibliographie », « Liens
     externes »): a page copied from an encyclopedia ends there; its references are no text to learn from."""
-    return fold(line).strip(" #:.").strip() in END_APPARATUS
+    return _heading_key(line) in END_APPARATUS
+
+
+def apparatus_sections(lines: list[str]) -> list[tuple[bool, str | None]]:
+    """For each line of a Markdown text: whether it stands in an apparatus section (``is_apparatus_heading``),
+    each with its subsections, up to the next heading of its level or above that is not one; and the section's
+    title on the heading that opens it (else None). The article's own sections stay."""
+    out, level = [], 0  # level: the skipped section's heading level (0: not skipping)
+    for line in lines:
+        m = MD_HEADING.match(line)
+        opens = None
+        if m and (not level or len(m.group(1)) <= level):  # a subsection of a skipped section is skipped too
+            level = len(m.group(1)) if is_apparatus_heading(m.group(2)) else 0
+            opens = m.group(2).strip() if level else None
+        out.append((bool(level), opens))
+    return out
 
 
 def date_only(line: str) -> bool:
@@ -190,4 +208,9 @@ def _date_of(rest: str) -> str | None:
 
 def is_apparatus_heading(heading: str) -> bool:
     """A section title of an encyclopedia's apparatus (« Notes et références », « Liens externes »…)."""
-    return fold(heading).strip(" #:.").strip() in APPARATUS_HEADINGS
+    return _heading_key(heading) in APPARATUS_HEADINGS
+
+
+def _heading_key(heading: str) -> str:
+    """A heading as the apparatus lists write it: folded, without Markdown's « # » nor a final colon or period."""
+    return fold(heading).strip(" #:.").strip()

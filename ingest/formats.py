@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kalan.ingest import upload_messages as um
-from kalan.ingest.clean import byline_author, is_apparatus_heading, is_noise
+from kalan.ingest.clean import MD_HEADING, apparatus_sections, byline_author, is_noise
 from kalan.ingest.load import Article, CorpusFileError, article_id_for, clean_meta, decode, split_front_matter
 from kalan.ingest.sections import structure
 from kalan.rag.text import FRENCH_STOPWORDS, words
@@ -44,7 +44,6 @@ _HTML_SNIFF = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", 
 _ACTIVE = re.compile(r"<\s*(script|iframe|object|embed)\b", re.IGNORECASE)
 _LEFTOVER_TAGS = re.compile(r"<\s*(script|iframe|object|embed|style)\b[^>]*>.*?<\s*/\s*\1\s*>|"
                             r"<\s*/?\s*(script|iframe|object|embed|style)\b[^>]*>", re.IGNORECASE | re.DOTALL)
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 # What trafilatura's Markdown keeps of a page's inline markup, none of which an answer should say:
 # an encyclopedia's reference calls in superscript (« Bani<sup>\[1\]</sup> », « [réf. nécessaire] »),
 _SUP_CALLS = re.compile(r"\s*<sup>\s*(?:\\?\[[^\]<]{1,40}?\\?\]\s*)+</sup>")
@@ -77,7 +76,7 @@ class Converted:
 
     @property
     def sections(self) -> list[str]:
-        return [m.group(2) for line in self.body.splitlines() if (m := _HEADING.match(line)) and len(m.group(1)) > 1]
+        return [m.group(2) for line in self.body.splitlines() if (m := MD_HEADING.match(line)) and len(m.group(1)) > 1]
 
     def preview(self) -> dict:
         return {"name": self.name, "kind": self.kind, "article_id": self.article_id, "meta": dict(self.meta),
@@ -178,23 +177,17 @@ def without_apparatus(body: str) -> tuple[str, list[str]]:
     """``body`` without the sections of an encyclopedia's apparatus (``clean.is_apparatus_heading``: « Notes et
     références », « Bibliographie », « Liens externes »…), each with its subsections, up to the next heading of
     its level or above that is not one; and their titles. The article's own sections stay."""
-    out, dropped, level = [], [], 0  # level: the skipped section's heading level (0: not skipping)
-    for line in body.split("\n"):
-        m = _HEADING.match(line)
-        if m and (not level or len(m.group(1)) <= level):  # a subsection of a skipped section is skipped too
-            level = len(m.group(1)) if is_apparatus_heading(m.group(2)) else 0
-            if level:
-                dropped.append(m.group(2).strip())
-        if not level:
-            out.append(line)
-    return "\n".join(out), dropped
+    lines = body.split("\n")
+    marks = apparatus_sections(lines)
+    return ("\n".join(line for line, (skipped, _) in zip(lines, marks) if not skipped),
+            [title for _, title in marks if title])
 
 
 def drop_noise(body: str) -> tuple[str, int]:
     """Lines of page furniture (``is_noise``) removed from a converted text; headings are kept."""
     out, dropped = [], 0
     for line in body.splitlines():
-        if line.strip() and not _HEADING.match(line) and is_noise(line):
+        if line.strip() and not MD_HEADING.match(line) and is_noise(line):
             dropped += 1
             continue
         out.append(line)
@@ -454,7 +447,7 @@ def pdf_paragraphs(text: str, larger: dict[str, float] | None = None) -> str:
 def _first_heading_as_title(body: str, title: str | None) -> tuple[str, str | None]:
     """A document opening with a heading: it is the title (dropped from the body when it repeats ``title``)."""
     lines = body.lstrip().splitlines()
-    m = _HEADING.match(lines[0]) if lines else None
+    m = MD_HEADING.match(lines[0]) if lines else None
     if m and (not title or m.group(2).strip().lower() == title.strip().lower()):
         return "\n".join(lines[1:]).lstrip("\n"), title or m.group(2).strip()
     return body, title

@@ -21,8 +21,8 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from kalan.ingest.clean import apparatus_start, byline_author, comments_start, date_only, dateline_date, \
-    is_apparatus_heading, is_byline, is_noise, paywall_start
+from kalan.ingest.clean import MD_HEADING, apparatus_sections, apparatus_start, byline_author, comments_start, \
+    date_only, dateline_date, is_byline, is_noise, paywall_start
 from kalan.ingest.load import Article, short_title
 from kalan.rag.sentences import join_wrapped, wrapped
 from kalan.rag import lexicon as lx
@@ -31,7 +31,6 @@ from kalan.rag.text import content_words, fold
 INTRO = "Introduction"
 
 _BULLET = re.compile(r"^\s*(?:[•·▪◦‣*+\-–—]|\d{1,2}[.)])\s+")
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _END_PUNCT = tuple(".!?…;,:»\")")
 
 
@@ -117,12 +116,10 @@ def structure(article: Article) -> Structure:
     kept: list[tuple[int, int, str]] = []
     found: dict = {}
     in_text = False  # a sentence was kept: the page's header (site, headline, byline, dateline) is over
-    skipped = 0  # Markdown: the level of the apparatus section being skipped (« ## Notes et références »), or 0
+    # Markdown: the lines of an apparatus section (« ## Notes et références »), up to the article's next heading
+    apparatus = apparatus_sections([line for _, _, line in lines]) if article.format == "markdown" else []
     for k, (s, e, line) in enumerate(lines):
-        m = _MD_HEADING.match(line) if article.format == "markdown" else None
-        if m and (not skipped or len(m.group(1)) <= skipped):  # up to a heading of its level that is not one
-            skipped = len(m.group(1)) if is_apparatus_heading(m.group(2)) else 0
-        if skipped:
+        if apparatus and apparatus[k][0]:
             dropped.append(line.strip())
             continue
         if in_text and (comments_start(line) or paywall_start(line)
@@ -334,7 +331,7 @@ def _markdown(text: str, kept) -> tuple[str, list[Section]]:
     blocks = list(_blocks(kept))
     for j, block in enumerate(blocks):
         if len(block) == 1 and _question_line(block[0][2]) and j + 1 < len(blocks) and not (
-                _MD_HEADING.match(blocks[j + 1][0][2]) or (len(blocks[j + 1]) == 1
+                MD_HEADING.match(blocks[j + 1][0][2]) or (len(blocks[j + 1]) == 1
                                                            and _question_line(blocks[j + 1][0][2]))):
             sections.append(Section(block[0][2].strip()))  # an interview's question, as the plain text reads it
             continue
@@ -348,7 +345,7 @@ def _markdown(text: str, kept) -> tuple[str, list[Section]]:
                 para.clear()
 
         for item in block:
-            m = _MD_HEADING.match(item[2])
+            m = MD_HEADING.match(item[2])
             if m:
                 flush()
                 level, heading = len(m.group(1)), m.group(2).strip()

@@ -611,8 +611,8 @@ def counted(sentence: str, span: Span) -> Span:
         after = [t for t in inside if t.i > noun.i]
         cut = next((k for k, t in enumerate(after) if t.i not in held), None)
         if cut is not None:
-            kept = [t for t in inside if t.i <= noun.i] + after[:cut]
-            end = min(end, kept[-1].idx + len(kept[-1]))
+            last = after[cut - 1] if cut else noun  # the last word the noun governs, or the noun itself
+            end = min(end, last.idx + len(last))
     if end == span.end:
         return span
     text = sentence[span.start:end]

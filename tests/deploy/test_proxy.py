@@ -59,6 +59,13 @@ async def two_backends_behind_a_proxy(**options):
             await r.cleanup()
 
 
+async def replace_first(runners: list, proxy: Proxy, app: web.Application) -> None:
+    """The first backend stopped, ``app`` serving on its port instead."""
+    port = int(proxy.backends[0].rsplit(":", 1)[1])
+    await runners[0].cleanup()
+    runners[0] = await start(app, port)
+
+
 def test_round_robin_stickiness_failover_and_all_down():
     async def scenario():
         async with two_backends_behind_a_proxy(down_s=60) as (runners, proxy, base):
@@ -151,9 +158,7 @@ def test_a_question_is_never_sent_to_two_instances():
 
     async def scenario():
         async with two_backends_behind_a_proxy(down_s=0) as (runners, proxy, base):
-            dying_port = int(proxy.backends[0].rsplit(":", 1)[1])
-            await runners[0].cleanup()
-            runners[0] = await start(dying(), dying_port)
+            await replace_first(runners, proxy, dying())
             served_before = proxy.served[1]
             async with aiohttp.ClientSession(headers={"Cookie": f"{COOKIE}=0"}) as s:
                 async with s.post(base + "/gradio_api/call/ask", data="Q ?") as r:
@@ -195,9 +200,7 @@ def test_an_instance_that_breaks_off_a_stream_is_set_aside_for_the_next_question
 
     async def scenario():
         async with two_backends_behind_a_proxy(down_s=60) as (runners, proxy, base):
-            port = int(proxy.backends[0].rsplit(":", 1)[1])
-            await runners[0].cleanup()
-            runners[0] = await start(breaking(), port)
+            await replace_first(runners, proxy, breaking())
             async with aiohttp.ClientSession(headers={"Cookie": f"{COOKIE}=0"}) as s:
                 broken = False
                 try:
