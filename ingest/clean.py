@@ -85,6 +85,22 @@ _COMMENTS = re.compile(r"^(?:laisser|ajouter|poster|ecrire) un commentaire|^lais
                        r"|^\d+\s+commentaires?$|^reagir(?:\s*\(\d+\))?$|^leave a reply$")
 
 
+# the heading of a box of links to other articles (« Sur le même sujet », « Les plus lus »): their headlines and
+# teasers are other articles' words. Not « Lire aussi » nor « Voir aussi », which a page may put mid-text over one
+# link and go on (the link alone is furniture by its place)
+RELATED_HEADINGS = frozenset(s.strip() for s in """sur le meme sujet|les plus lus|articles les plus lus|
+    les articles les plus lus|les plus partages|les plus commentes|les plus populaires|dans la meme rubrique|
+    articles similaires|articles lies|a lire egalement sur le meme sujet|vous aimerez aussi|
+    vous pourriez aussi aimer|vous aimerez egalement|nos derniers articles|derniers articles|
+    les derniers articles|plus d'articles|recommande pour vous|ces articles peuvent vous interesser|
+    a decouvrir aussi|a decouvrir egalement|les articles recents|articles recents""".split("|"))
+
+
+def related_start(line: str) -> bool:
+    """A line that heads a box of links to other articles (``RELATED_HEADINGS``, « Sur le même sujet : »)."""
+    return _heading_key(line) in RELATED_HEADINGS
+
+
 def comments_start(line: str) -> bool:
     """The line that opens the comments under an article: nothing after it is the article."""
     return bool(_COMMENTS.match(fold(line).strip(" :.")))
@@ -207,8 +223,11 @@ def _date_of(rest: str) -> str | None:
 
 
 def is_apparatus_heading(heading: str) -> bool:
-    """A section title of an encyclopedia's apparatus (« Notes et références », « Liens externes »…)."""
-    return _heading_key(heading) in APPARATUS_HEADINGS
+    """A section title of an encyclopedia's apparatus (« Notes et références », « Liens externes »…), or of a
+    box of links to other articles (``RELATED_HEADINGS``: a web page converted to Markdown keeps « ## Sur le même
+    sujet » and its teasers)."""
+    key = _heading_key(heading)
+    return key in APPARATUS_HEADINGS or key in RELATED_HEADINGS
 
 
 def _heading_key(heading: str) -> str:

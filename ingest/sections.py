@@ -1,14 +1,16 @@
 """Split an article's text into its title, sections and paragraph units.
 
 Plain text (the scraped seed): a lone short line without final punctuation,
-followed by text, is a section heading; the first line is the title; lines
+followed by text, is a section heading (with or without a blank line under it); the first line is the title; lines
 before the first heading form the untitled introduction; each line is a
 paragraph, unless the text is wrapped at a fixed width (``kalan.rag.sentences.wrapped``). Markdown: ``#`` and
 ``##`` headings are sections, the first ``#`` is the title when the metadata
 gives none. In both, a paragraph ending with ":" keeps the bullet list that
 follows it, so a list never loses its lead sentence; a short question on a line of its own (an interview's) heads
 the answer under it; a byline opening the text gives the author and is no paragraph. A scraped page's furniture
-(menus, bylines, related headlines) goes by its place; a box of dates after the text (« Repères ») stays, and the
+(menus, bylines, related headlines) goes by its place, and a box of links to other articles (« Sur le même sujet »,
+« Les plus lus »: their headlines and one-sentence teasers) goes wherever it stands; a box of dates after the text
+(« Repères ») stays, and the
 page ends where its comments, a paywall or an encyclopedia's references begin (in Markdown, the references'
 sections go, up to a heading that is the article's again).
 
@@ -22,9 +24,9 @@ import re
 from dataclasses import dataclass, field
 
 from kalan.ingest.clean import MD_HEADING, apparatus_sections, apparatus_start, byline_author, comments_start, \
-    date_only, dateline_date, is_byline, is_noise, paywall_start
+    date_only, dateline_date, is_byline, is_noise, paywall_start, related_start
 from kalan.ingest.load import Article, short_title
-from kalan.rag.sentences import join_wrapped, wrapped
+from kalan.rag.sentences import join_wrapped, sentence_spans, wrapped
 from kalan.rag import lexicon as lx
 from kalan.rag.text import content_words, fold
 
@@ -118,10 +120,25 @@ def structure(article: Article) -> Structure:
     in_text = False  # a sentence was kept: the page's header (site, headline, byline, dateline) is over
     # Markdown: the lines of an apparatus section (« ## Notes et références »), up to the article's next heading
     apparatus = apparatus_sections([line for _, _, line in lines]) if article.format == "markdown" else []
+    box = teaser = False  # in a box of related links; the line before was one of its headlines
     for k, (s, e, line) in enumerate(lines):
         if apparatus and apparatus[k][0]:
             dropped.append(line.strip())
             continue
+        if in_text and article.format != "markdown" and related_start(line):
+            box = teaser = True
+            dropped.append(line.strip())
+            continue
+        if box and line.strip():
+            if _link_line(line) or is_noise(line):
+                teaser = True
+                dropped.append(line.strip())
+                continue
+            if teaser and len(sentence_spans(line.strip())) == 1:  # a headline's teaser (one sentence)
+                teaser = False
+                dropped.append(line.strip())
+                continue
+            box = False  # the article's text again (a box mid-page)
         if in_text and (comments_start(line) or paywall_start(line)
                         or (article.format != "markdown" and apparatus_start(line))):
             dropped.extend(l.strip() for _, _, l in lines[k:] if l.strip())  # comments, subscription offer, references
@@ -208,6 +225,31 @@ def _runs(block) -> list:
     return out
 
 
+def _heading_apart(block) -> list:
+    """A block that opens on a heading with its text right under it, no blank line between (« Des enseignants
+    volontaires » over « Beaucoup d'enseignants avaient fui … »), as two blocks: the heading alone, so that it
+    heads its section as it does over a blank line, then its text. A text wrapped at a fixed width stays whole, and
+    a short line that the next one goes on (``_opens_sentence``) is no heading."""
+    lines = [line for _, _, line in block]
+    if (len(lines) < 2 or not (_looks_like_heading(lines[0]) or _question_line(lines[0]))
+            or is_byline(lines[0], None) or dated_line(lines[0]) or _bare(lines[1]) or dated_line(lines[1])
+            or 2 * sum(wrapped(lines)) > len(lines) or not _opens_sentence(lines[1])):
+        return [block]
+    return [block[:1], block[1:]]
+
+
+def _opens_sentence(line: str) -> bool:
+    """A line that opens a sentence of its own (a capital, a quote, a digit), not one that goes on with the line
+    before it (« plusieurs associations du quartier, … » under « … avec l'aide de la région et de »)."""
+    s = line.strip()
+    return bool(s) and (s[0].isupper() or s[0].isdigit() or s[0] in "«\"'“")
+
+
+def _link_line(line: str) -> bool:
+    """A line of a box of related links: a headline (``_header_line``), bulleted or numbered or not."""
+    return _header_line(_BULLET.sub("", line, count=1)) and not _question_line(line)
+
+
 def title_line(lines: list[str], limit: int = 200) -> str | None:
     """A plain text's first paragraph (``lines``) as its title: when it is one line, or one line wrapped over
     several (``kalan.rag.sentences.wrapped``), of at most ``limit`` characters; else None."""
@@ -274,6 +316,7 @@ def _plain(text: str, kept, dropped: list[str] | None = None, found: dict | None
             dropped.append(item[2].strip())
             found.setdefault("author", byline_author(item[2]))
         blocks = [b for b in blocks if b]
+    blocks = [part for b in blocks for part in _heading_apart(b)]
 
     def heading_like(block) -> bool:
         return len(block) == 1 and (_looks_like_heading(block[0][2]) or _question_line(block[0][2]))

@@ -84,6 +84,23 @@ def test_an_encyclopedia_s_apparatus_is_not_article_text():
     assert any("« Notes et références », « Liens externes »" in w for w in c.warnings)
 
 
+def test_a_web_page_s_box_of_related_articles_is_not_article_text():
+    """A news page's « Sur le même sujet » inside its article: the converter keeps its heading and a teaser, which is
+    another article's fact (« 40 000 manuscrits »); it goes with the same warning as an apparatus."""
+    html = ("<html><body><article><h1>Les écoles du Nord rouvrent</h1>"
+            "<p>Au moins 412 écoles ont rouvert depuis la rentrée dans les régions du Nord et du Sahel, selon le "
+            "ministère de l'Éducation nationale. Mais plus de 5 300 établissements restent fermés.</p>"
+            "<h2>Des enseignants volontaires</h2><p>Beaucoup d'enseignants avaient fui vers Ouagadougou. Pour les "
+            "remplacer, le ministère a recruté 1 500 enseignants volontaires.</p>"
+            "<h2>Sur le même sujet</h2><ul><li><a href='/a'>Mali : les manuscrits de Tombouctou</a></li></ul>"
+            "<p>Plus de 40 000 manuscrits ont été numérisés grâce à un programme soutenu par l'Allemagne.</p>"
+            "</article></body></html>")
+    c = convert(html.encode(), "ecoles.html", UP)
+    assert "1 500 enseignants volontaires" in c.body and c.sections == ["Des enseignants volontaires"]
+    assert "manuscrits" not in c.body
+    assert any("« Sur le même sujet »" in w for w in c.warnings)
+
+
 def test_pdf_text_layer_becomes_paragraphs_and_sections(samples):
     c = convert(samples.pdf(), "coton.pdf", UP)
     assert c.kind == "pdf"

@@ -631,3 +631,47 @@ def test_a_list_article_reads_its_numbered_headings_as_sections(tmp_path, blank)
     _, st, units = _read(tmp_path, "liste.txt", "Un titre d'article\n\nLes trois secteurs sont :\n1. La sécurité\n"
                          "2. L'énergie\n3. L'éducation\n\nLa coopération se poursuit depuis 1960.\n")
     assert [s.title for s in st.sections] == [INTRO] and units[0].endswith("3. L'éducation")
+
+
+# A news page whose headings stand right over their text (no blank line between them), ending on boxes of links to
+# other articles: their headlines and one-sentence teasers are other articles' words.
+RELATED_PAGE = """Accueil
+Éducation
+Burkina Faso : les écoles du Nord rouvrent une à une
+Par Aminata Ouédraogo
+Au moins 412 écoles ont rouvert depuis la rentrée. Plus de 5 300 établissements restent fermés.
+
+Des enseignants volontaires
+Le ministère a recruté 1 500 enseignants volontaires. Ils reçoivent une formation de trois semaines.
+
+Sur le même sujet
+Mali : à Tombouctou, les manuscrits anciens numérisés
+Plus de 40 000 manuscrits ont été numérisés grâce à un programme soutenu par l'Allemagne.
+Les plus lus
+1. Côte d'Ivoire : le prix du cacao atteint un record
+"""
+
+
+def test_a_heading_right_over_its_text_heads_it_and_a_box_of_related_links_is_not_text(tmp_path):
+    _, st, units = _read(tmp_path, "ecoles.txt", RELATED_PAGE)
+    assert st.title == "Burkina Faso : les écoles du Nord rouvrent une à une"
+    assert [s.title for s in st.sections] == [INTRO, "Des enseignants volontaires"]
+    assert units == ["Au moins 412 écoles ont rouvert depuis la rentrée. Plus de 5 300 établissements restent fermés.",
+                     "Le ministère a recruté 1 500 enseignants volontaires. Ils reçoivent une formation de trois semaines."]
+    assert "Sur le même sujet" in st.dropped and "Les plus lus" in st.dropped
+
+
+def test_a_box_of_related_links_mid_page_leaves_the_text_after_it(tmp_path):
+    page = RELATED_PAGE.replace("Les plus lus\n1. Côte d'Ivoire : le prix du cacao atteint un record\n",
+                                "\nL'Unicef a fourni 800 tentes. Les parents paient le repas de midi.\n")
+    _, st, units = _read(tmp_path, "ecoles.txt", page)
+    assert units[-1] == "L'Unicef a fourni 800 tentes. Les parents paient le repas de midi."
+    _no_furniture(units, ("Tombouctou", "manuscrits"))
+
+
+def test_a_short_line_that_the_next_one_goes_on_is_no_heading(tmp_path):
+    page = "Titre\n\nIntro du texte, assez longue pour être une phrase.\n\nLa ville a ouvert une école en 2019 avec\n" \
+           "l'aide de la région. Elle accueille deux cents élèves.\n"
+    _, st, units = _read(tmp_path, "ecole.txt", page)
+    assert [s.title for s in st.sections] == [INTRO]
+    assert any(u.startswith("La ville a ouvert une école en 2019 avec") for u in units)
