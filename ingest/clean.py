@@ -55,8 +55,9 @@ _FURNITURE = re.compile(
     r"|^\d{1,3}$"  # a counter alone (comments, shares); a year has four digits
     r"|^\d{1,2}:\d{2}(?::\d{2})?$|^\d+\s*(?:mn|min|minutes?)(?: de lecture)?$"  # a player's length, a reading time
 )
-# a photo caption ending on its credit (« Vue aérienne de Mopti, le 10 septembre. © A. Keita / AFP »)
-_CAPTION = re.compile(r"©\s*[^.!?©]{0,60}$")
+# a photo caption ending on its credit (« Vue aérienne de Mopti, le 10 septembre. © A. Keita / AFP », « Des camions
+# quittent le site. (Photo : AFP) »)
+_CAPTION = re.compile(r"©\s*[^.!?©]{0,60}$|\((?:photos?|credits?(?: photo)?|illustration)\s*:?\s*[^()]{1,60}\)$")
 # a photo caption ending on its credit in capitals, author and agencies apart by slashes (« Un champ de coton près de
 # Koutiala, en octobre 2023. NICOLAS REMENE / LE PICTORIUM / MAXPPP »): read on the line as written
 _CAPS = r"[A-ZÀ-Ý][A-ZÀ-Ý'.\- ]*[A-ZÀ-Ý]"  # a name or an agency in capitals (« LE PICTORIUM », « MAXPPP »)
@@ -72,6 +73,19 @@ _BYLINE = re.compile(r"^\s*(?:(?:texte|article|écrit|rédigé|propos recueillis
 # is none)
 _AGENCY_BYLINE = re.compile(r"^\s*((?:(?:[A-ZÀ-Ý][\w.'’-]*|la|le|les|l'|de|du|des|rédaction)\s+){1,3}avec\s+"
                             r"(?:l'|l’)?(?:AFP|Reuters|AP|APS|AIP|ANP))\s*\.?\s*$")
+# a wire dispatch's dateline opening its first paragraph (« BAMAKO (AFP) - », « Dakar, 3 mars (Reuters) – »,
+# « ABIDJAN (APS) — »): where and by whom, not the article's words (« qui a annoncé … ? » read « BAMAKO (AFP) » as
+# a name)
+_WIRE_DATELINE = re.compile(r"^[A-ZÀ-Ý][\w'’ .-]{1,40}(?:,\s*[^()\n]{1,30})?\s*\((?:AFP|Reuters|AP|APS|AIP|ANP|ATS|"
+                            r"Xinhua|MAP|PANA|APA)\)\s*[-–—:]\s+(?=\S)")
+
+
+def wire_dateline(text: str) -> int:
+    """The length of the wire dateline that opens ``text`` (« BAMAKO (AFP) - »), else 0."""
+    m = _WIRE_DATELINE.match(text)
+    return m.end() if m else 0
+
+
 # a row of links scraped onto one line, its items apart by runs of spaces (« Actualités  Politique  Sport »,
 # « Partager sur Facebook  Partager sur X  Envoyer par e-mail »)
 _MENU_GAP = re.compile(r"\s{2,}|\t")

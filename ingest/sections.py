@@ -10,7 +10,8 @@ follows it, so a list never loses its lead sentence; a short question on a line 
 the answer under it; a byline opening the text gives the author and is no paragraph. A scraped page's furniture
 (menus, bylines, related headlines) goes by its place, and a box of links to other articles (« Sur le même sujet »,
 « Les plus lus »: their headlines and one-sentence teasers) goes wherever it stands; a box of dates after the text
-(« Repères ») stays, and the
+(« Repères ») stays, so do a copied table's rows (cells apart by tabs: « Part de l'État⇥35 % »), and a wire
+dispatch's dateline (« BAMAKO (AFP) - ») is cut off its first paragraph. The
 page ends where its comments, a paywall or an encyclopedia's references begin (in Markdown, the references'
 sections go, up to a heading that is the article's again).
 
@@ -24,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from kalan.ingest.clean import MD_HEADING, apparatus_sections, apparatus_start, byline_author, comments_start, \
-    date_only, dateline_date, is_byline, is_noise, paywall_start, related_start
+    date_only, dateline_date, is_byline, is_noise, paywall_start, related_start, wire_dateline
 from kalan.ingest.load import Article, short_title
 from kalan.rag.sentences import join_wrapped, sentence_spans, wrapped
 from kalan.rag import lexicon as lx
@@ -103,6 +104,7 @@ def _looks_like_heading(line: str) -> bool:
     rest = s[numbered.end() - (len(line) - len(line.lstrip())):] if numbered else s
     return (
         0 < len(s) <= 120
+        and not table_row(line)
         and not s.endswith(_END_PUNCT)
         and (numbered is not None or not _BULLET.match(line))
         and (rest[:1].isupper() or rest[:1].isdigit() or rest[:1] in "«\"'")
@@ -174,6 +176,10 @@ def structure(article: Article) -> Structure:
             found.setdefault("author", name)
             sections[0].units.pop(0)
     for sec in sections:
+        for u in sec.units:
+            if (cut := wire_dateline(text[u.start:u.end])) and cut < u.end - u.start:
+                dropped.append(text[u.start:u.start + cut].strip())
+                u.start += cut  # « BAMAKO (AFP) - Le Mali a lancé … » says « Le Mali a lancé … »
         sec.units = _attach_lists(text, sec.units)
         sec.title = short_title(sec.title)
     sections = [s for s in sections if s.units]
@@ -259,10 +265,21 @@ def title_line(lines: list[str], limit: int = 200) -> str | None:
 
 def _bare(line: str) -> bool:
     """A line that says no sentence: short, no final punctuation, no list bullet (a heading, a site's name, a
-    rubric, a player's label, a related link's title)."""
+    rubric, a player's label, a related link's title); not a table's row either (``table_row``)."""
     s = line.strip()
     return bool(s) and not s.endswith(_END_PUNCT) and not _BULLET.match(line) and len(s) <= 120 \
-        and len(s.split()) <= 16
+        and len(s.split()) <= 16 and not table_row(line)
+
+
+_CELL_GAP = re.compile(r"\t+|\s+\|\s+")  # a copied table's cells: apart by tabs, or by bars between spaces
+
+
+def table_row(line: str) -> bool:
+    """A row of a table copied from a page (« Production prévue⇥506 000 tonnes par an »): two to six cells apart by
+    tabs or bars, one holding a number. A fact of the article (« Part de l'État⇥35 % »), neither a heading nor a
+    menu."""
+    cells = [c for c in _CELL_GAP.split(line.strip()) if c.strip()]
+    return 2 <= len(cells) <= 6 and any(ch.isdigit() for c in cells[1:] for ch in c)
 
 
 def _header_line(line: str) -> bool:

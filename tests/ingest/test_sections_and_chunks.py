@@ -23,7 +23,9 @@ def test_navigation_lines_are_noise(line):
 
 @pytest.mark.parametrize("line", ["Publié le 14 octobre 2025 à 10h32", "Mis à jour le 15/10/2025", "Temps de lecture : 3 min",
                                   "© 2025 Le Journal. Tous droits réservés.", "Lire aussi : Bamako et Moscou signent",
-                                  "Photo : AFP", "12 commentaires"])
+                                  "Photo : AFP", "12 commentaires",
+                                  "Des camions quittent le site de Goulamina. (Photo : AFP)",
+                                  "Le ministre à Bamako, le 3 mars (crédit photo : Studio Tamani)"])
 def test_publication_furniture_is_noise(line):
     assert is_noise(line)
 
@@ -31,7 +33,9 @@ def test_publication_furniture_is_noise(line):
 @pytest.mark.parametrize("line", ["Une histoire qui remonte à l’indépendance", "Tout commence en 1960.", "Top 10 des pays",
                                   "Publié en 1960, le traité fut signé à Moscou.",
                                   "Les photos de la cérémonie ont fait le tour du pays.",
-                                  "Lire aussi entre les lignes est un art."])
+                                  "Lire aussi entre les lignes est un art.",
+                                  "Le photographe a exposé ses photos (une quarantaine de tirages).",
+                                  "Production prévue\t506 000 tonnes par an", "Investissement\t400 millions de dollars"])
 def test_article_lines_are_not_noise(line):
     assert not is_noise(line)
 
@@ -675,3 +679,44 @@ def test_a_short_line_that_the_next_one_goes_on_is_no_heading(tmp_path):
     _, st, units = _read(tmp_path, "ecole.txt", page)
     assert [s.title for s in st.sections] == [INTRO]
     assert any(u.startswith("La ville a ouvert une école en 2019 avec") for u in units)
+
+
+# A wire dispatch with a key-figures table copied from the page (its cells apart by tabs), a photo caption credited
+# in parentheses and the agency's desk signature under the text.
+TABLE_PAGE = """Mali : la première mine de lithium entre en production à Goulamina
+Publié le 15/12/2024 à 18h40
+Des camions chargés de minerai quittent le site de Goulamina. (Photo : AFP)
+BAMAKO (AFP) - Le Mali a lancé la production de sa première mine de lithium, à Goulamina. Le premier chargement a \
+quitté le site pour le port d'Abidjan.
+Un marché en baisse
+Le prix du lithium a chuté de près de 80 % depuis son record de 2022.
+Chiffres clés
+Production prévue\t506 000 tonnes par an
+Investissement\t400 millions de dollars
+Part de l'État\t35 %
+Une deuxième mine, à Bougouni, doit entrer en production en 2025.
+bur-ml/sba
+"""
+
+
+@pytest.mark.parametrize("blank", [False, True], ids=["sans-lignes-vides", "avec-lignes-vides"])
+def test_a_table_s_rows_are_text_under_their_heading_and_a_credited_caption_is_not(tmp_path, blank):
+    page = TABLE_PAGE
+    if blank:  # a blank line between paragraphs, the table's rows kept together
+        page = page.replace("\n", "\n\n").replace("\n\nProduction", "\nProduction").replace(
+            "\n\nInvestissement", "\nInvestissement").replace("\n\nPart de", "\nPart de")
+    _, st, units = _read(tmp_path, "lithium.txt", page)
+    assert [s.title for s in st.sections] == [INTRO, "Un marché en baisse", "Chiffres clés"]
+    assert units[-4:-1] == ["Production prévue\t506 000 tonnes par an", "Investissement\t400 millions de dollars",
+                            "Part de l'État\t35 %"]
+    _no_furniture(units, ("Photo", "bur-ml"))
+    assert units[0].startswith("Le Mali a lancé la production") and "BAMAKO (AFP) -" in st.dropped  # the dateline
+
+
+@pytest.mark.parametrize("text, cut", [("BAMAKO (AFP) - Le Mali a lancé", "BAMAKO (AFP) - "),
+                                       ("Dakar, 3 mars (Reuters) – Le Sénégal a voté", "Dakar, 3 mars (Reuters) – "),
+                                       ("Le Mali (AFP) a dit", ""), ("Selon l'AFP, le Mali a lancé", "")])
+def test_a_wire_dispatch_s_dateline_is_not_its_text(text, cut):
+    from kalan.ingest.clean import wire_dateline
+
+    assert text[:wire_dateline(text)] == cut
