@@ -168,7 +168,7 @@ def structure(article: Article) -> Structure:
     if meta_title:
         title = plain_title(str(meta_title))
     else:
-        title = without_site_name(title, dropped)
+        title = without_rubric(without_site_name(title, dropped))
     if sections and sections[0].units:  # a byline opening the text (« Par Aminata Sow, envoyée spéciale à … »)
         first = text[sections[0].units[0].start:sections[0].units[0].end].strip()
         if len(first) <= 200 and (name := byline_author(first)):
@@ -469,6 +469,20 @@ def without_site_name(title: str, furniture: list[str]) -> str:
     name = re.compile(r"(?<!\w)" + re.escape(fold(site)) + r"(?!\w)")
     return head.strip() if any(name.search(fold(line)) for line in furniture if line.strip() != title.strip()) \
         else title
+
+
+# a rubric's label before a headline (« EN DIRECT - Élection … », « VIDÉO. Mali : … », « ENTRETIEN – … »): the kind
+# of page, not its subject; in capitals, then a dash, a period or a colon
+_RUBRIC = re.compile(r"^(?:EN DIRECT|DIRECT|LIVE|VID[ÉE]O|PHOTOS?|ENTRETIEN|INTERVIEW|REPORTAGE|ANALYSE|TRIBUNE|"
+                     r"EXCLUSIF|[ÉE]DITO|PORTRAIT|CHRONIQUE|ENQU[ÊE]TE|PODCAST|INFOGRAPHIE|T[ÉE]MOIGNAGES?|URGENT|"
+                     r"ALERTE|D[ÉE]CRYPTAGE|INFO \w+|INFO)\s*(?:[-–—:.|]\s+)(?=\S)")
+
+
+def without_rubric(title: str) -> str:
+    """``title`` without a rubric's label in capitals before it (« EN DIRECT - », « VIDÉO. »); an acronym that
+    is the subject (« ONU : le Conseil … ») stays."""
+    m = _RUBRIC.match(title)
+    return title[m.end():] if m and len(title[m.end():].split()) >= 3 else title
 
 
 def normalized_title_matches(a: str, b: str) -> bool:

@@ -720,3 +720,26 @@ def test_a_wire_dispatch_s_dateline_is_not_its_text(text, cut):
     from kalan.ingest.clean import wire_dateline
 
     assert text[:wire_dateline(text)] == cut
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("EN DIRECT - Élection présidentielle au Sénégal : les résultats attendus", "Élection présidentielle au Sénégal : "
+     "les résultats attendus"),
+    ("VIDÉO. Mali : la crue du fleuve Niger à Mopti", "Mali : la crue du fleuve Niger à Mopti"),
+    ("INFO RFI - Le Mali quitte la Cédéao", "Le Mali quitte la Cédéao"),
+    ("ONU : le Conseil de sécurité vote la fin de la mission", "ONU : le Conseil de sécurité vote la fin de la mission"),
+    ("DIRECT. Sénégal", "DIRECT. Sénégal"),  # nothing left that says what the page is about
+])
+def test_a_rubric_s_label_before_the_headline_is_no_part_of_the_title(title, expected):
+    from kalan.ingest.sections import without_rubric
+
+    assert without_rubric(title) == expected
+
+
+def test_a_live_page_s_title_is_its_headline_and_its_times_head_its_entries(tmp_path):
+    page = ("Accueil\nEN DIRECT - Élection présidentielle au Sénégal : les résultats attendus ce soir\n\n"
+            "21h40\nLa commission électorale annonce un taux de participation de 61 %.\n\n"
+            "20h15\nLe candidat de l'opposition revendique la victoire dès le premier tour.\n")
+    _, st, units = _read(tmp_path, "direct.txt", page)
+    assert st.title == "Élection présidentielle au Sénégal : les résultats attendus ce soir"
+    assert [s.title for s in st.sections] == ["21h40", "20h15"]
