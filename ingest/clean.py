@@ -210,7 +210,9 @@ def byline_author(line: str) -> str | None:
     m = _BYLINE.match(line)
     # the name before what the line says of its author: « Aminata Sow, envoyée spéciale à … », « … (Ouagadougou) »
     name = re.split(r"\s*[,(]", m.group(1), maxsplit=1)[0].strip() if m else ""
-    return name if name and len(name.split()) <= 4 and name[0].isupper() else None
+    # two authors (« Fatoumata Keïta et Ibrahim Traoré »): each a name
+    names = [n.strip() for n in re.split(r"\s+(?:et|and|&)\s+", name)] if name else []
+    return name if names and all(n and len(n.split()) <= 4 and n[0].isupper() for n in names) else None
 
 
 def dateline_date(line: str) -> str | None:

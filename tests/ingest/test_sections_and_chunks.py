@@ -317,6 +317,9 @@ def test_a_byline_gives_a_name_and_a_sentence_does_not():
     # what the line says of its author after the name is not the name
     assert byline_author("Par : Aminata Sow, envoyée spéciale à Widou Thiengoly") == "Aminata Sow"
     assert byline_author("Par Issouf Kaboré (Ouagadougou, correspondance)") == "Issouf Kaboré"
+    assert byline_author("Par Fatoumata Keïta et Ibrahim Traoré, notre correspondant à Bamako") == \
+        "Fatoumata Keïta et Ibrahim Traoré"  # two authors
+    assert byline_author("Par Jean Dupont et les habitants du quartier de Bozo") is None
     assert byline_author("Par la suite, le fleuve a débordé sur toute la rive gauche du delta.") is None
     assert is_byline("Par la rédaction", None)
 
