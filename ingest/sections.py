@@ -260,6 +260,8 @@ def title_line(lines: list[str], limit: int = 200) -> str | None:
     """A plain text's first paragraph (``lines``) as its title: when it is one line, or one line wrapped over
     several (``kalan.rag.sentences.wrapped``), of at most ``limit`` characters; else None."""
     joined = " ".join(line.strip() for line in lines)
+    if any(byline_author(line) for line in lines[1:]):
+        return None  # « Par Moussa Hamani » under the headline signs it: no line of a title (``headline`` reads it)
     return joined if lines and all(wrapped(lines)) and len(joined) <= limit else None
 
 

@@ -746,3 +746,19 @@ def test_a_live_page_s_title_is_its_headline_and_its_times_head_its_entries(tmp_
     _, st, units = _read(tmp_path, "direct.txt", page)
     assert st.title == "Élection présidentielle au Sénégal : les résultats attendus ce soir"
     assert [s.title for s in st.sections] == ["21h40", "20h15"]
+
+
+@pytest.mark.parametrize("blank", [False, True], ids=["sans-lignes-vides", "avec-lignes-vides"])
+def test_a_byline_right_under_the_headline_signs_it_and_is_no_part_of_the_title(tmp_path, blank):
+    page = ("Niger : Niamey coupe l'électricité six heures par jour\nPublié le 02/05/2024\nPar Moussa Hamani\n"
+            + ("\n" if blank else "")
+            + "Les habitants de Niamey subissent des coupures d'électricité de six heures par jour.\n"
+            "La Nigelec explique ces délestages par la baisse des importations du Nigeria.\n"
+            "Le Niger achète environ 70 % de son électricité à son voisin.\n"
+            "Une centrale solaire en construction\n"
+            "Le gouvernement construit une centrale solaire de 50 mégawatts à Gorou Banda.\n"
+            "Les travaux doivent s'achever en décembre 2024.\n")
+    _, st, units = _read(tmp_path, "niamey.txt", page)
+    assert st.title == "Niger : Niamey coupe l'électricité six heures par jour"
+    assert st.found == {"date": "2024-05-02", "author": "Moussa Hamani"}
+    assert units[0].startswith("Les habitants de Niamey")
