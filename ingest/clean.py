@@ -215,6 +215,18 @@ def byline_author(line: str) -> str | None:
     return name if names and all(n and len(n.split()) <= 4 and n[0].isupper() for n in names) else None
 
 
+_META_GAP = re.compile(r"\s+[|·•]\s+")
+
+
+def meta_row(line: str) -> list[str] | None:
+    """A row of a page's metadata, its parts apart by bars or dots (« Par Mamadou Diallo | Publié le 3 mars 2025 |
+    Lecture 4 min »): the parts, when every one is a byline, a date line or furniture; else None."""
+    parts = [p.strip() for p in _META_GAP.split(line.strip()) if p.strip()]
+    if len(parts) < 2 or not all(byline_author(p) or dateline_date(p) or is_noise(p) for p in parts):
+        return None
+    return parts
+
+
 def dateline_date(line: str) -> str | None:
     """The ISO date of a publication line (« Publié le : 12/09/2024 - 08:45 », « Publié le 3 mars 2024 à 10 h »),
     else None; an update line (« Modifié le … ») gives none: the card says when the article was published."""

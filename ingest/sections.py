@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from kalan.ingest.clean import MD_HEADING, apparatus_sections, apparatus_start, byline_author, comments_start, \
-    date_only, dateline_date, is_byline, is_noise, paywall_start, related_start, wire_dateline
+    date_only, dateline_date, is_byline, is_noise, meta_row, paywall_start, related_start, wire_dateline
 from kalan.ingest.load import Article, short_title
 from kalan.rag.sentences import join_wrapped, sentence_spans, wrapped
 from kalan.rag import lexicon as lx
@@ -145,6 +145,14 @@ def structure(article: Article) -> Structure:
                         or (article.format != "markdown" and apparatus_start(line))):
             dropped.extend(l.strip() for _, _, l in lines[k:] if l.strip())  # comments, subscription offer, references
             break
+        if (parts := meta_row(line)) is not None:  # « Par Mamadou Diallo | Publié le 3 mars 2025 | Lecture 4 min »
+            dropped.append(line.strip())
+            for part in parts:
+                if (date := dateline_date(part)) and "date" not in found:
+                    found["date"] = date
+                if (name := byline_author(part)) and "author" not in found:
+                    found["author"] = name
+            continue
         if is_noise(line) or (not in_text and date_only(line)):  # « - 18 juin 2025 » under the byline
             dropped.append(line.strip())
             if (date := dateline_date(line)) and "date" not in found:

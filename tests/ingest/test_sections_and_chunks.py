@@ -762,3 +762,21 @@ def test_a_byline_right_under_the_headline_signs_it_and_is_no_part_of_the_title(
     assert st.title == "Niger : Niamey coupe l'électricité six heures par jour"
     assert st.found == {"date": "2024-05-02", "author": "Moussa Hamani"}
     assert units[0].startswith("Les habitants de Niamey")
+
+
+def test_a_row_of_byline_date_and_reading_time_signs_and_dates_the_page(tmp_path):
+    page = ("Guinée : la bauxite de Boké fait exploser les exportations\n"
+            "Les exportations de bauxite ont atteint un record en 2024, portées par la demande chinoise.\n"
+            "Par Mamadou Diallo | Publié le 3 mars 2025 à 11h20 | Lecture 4 min\n\n"
+            "La Guinée a exporté 145 millions de tonnes de bauxite en 2024, selon le ministère des Mines.\n")
+    _, st, units = _read(tmp_path, "bauxite.txt", page)
+    assert st.found == {"author": "Mamadou Diallo", "date": "2025-03-03"}
+    assert not any("Mamadou" in u for u in units) and len(units) == 2
+
+
+@pytest.mark.parametrize("line", ["Mali | Économie | Société", "Par la suite | le fleuve a débordé",
+                                  "Le prix a doublé · les familles souffrent"])
+def test_a_row_apart_by_bars_is_metadata_only_when_every_part_is(line):
+    from kalan.ingest.clean import meta_row
+
+    assert meta_row(line) is None
