@@ -73,6 +73,12 @@ _BYLINE = re.compile(r"^\s*(?:(?:texte|article|écrit|rédigé|propos recueillis
 # is none)
 _AGENCY_BYLINE = re.compile(r"^\s*((?:(?:[A-ZÀ-Ý][\w.'’-]*|la|le|les|l'|de|du|des|rédaction)\s+){1,3}avec\s+"
                             r"(?:l'|l’)?(?:AFP|Reuters|AP|APS|AIP|ANP))\s*\.?\s*$")
+# the site talking to its reader about itself (« Nous utilisons des cookies … vous acceptez … », « Inscrivez-vous à
+# notre newsletter … »): a thing of the site, and the site's « nous » or the reader's « vous »
+_SITE_THING = re.compile(r"\b(?:cookies?|traceurs|newsletters?|lettre d'information|votre navigation|vos preferences|"
+                         r"votre compte|votre abonnement)\b")
+_TO_READER = re.compile(r"\b(?:nous|vous|votre|vos|notre|nos|inscrivez|abonnez|acceptez|telechargez|parametrer|"
+                        r"gerer|accepter|refuser|personnaliser)\b")
 # a wire dispatch's dateline opening its first paragraph (« BAMAKO (AFP) - », « Dakar, 3 mars (Reuters) – »,
 # « ABIDJAN (APS) — »): where and by whom, not the article's words (« qui a annoncé … ? » read « BAMAKO (AFP) » as
 # a name)
@@ -186,6 +192,8 @@ def is_noise(line: str) -> bool:
         return True
     if len(s) <= 200 and _CAPTION.search(s) or len(s) <= 300 and _CAPS_CREDIT.search(line.strip()):
         return True
+    if len(s) <= 300 and _SITE_THING.search(s) and _TO_READER.search(s):
+        return True  # the site talking to its reader: a cookie banner, a newsletter's pitch
     items = _MENU_GAP.split(line.strip())
     if len(items) >= 3 and all(len(i.split()) <= 4 and not i.endswith(tuple(".!?…;,:»")) for i in items):
         return True

@@ -25,7 +25,10 @@ def test_navigation_lines_are_noise(line):
                                   "© 2025 Le Journal. Tous droits réservés.", "Lire aussi : Bamako et Moscou signent",
                                   "Photo : AFP", "12 commentaires",
                                   "Des camions quittent le site de Goulamina. (Photo : AFP)",
-                                  "Le ministre à Bamako, le 3 mars (crédit photo : Studio Tamani)"])
+                                  "Le ministre à Bamako, le 3 mars (crédit photo : Studio Tamani)",
+                                  "Nous utilisons des cookies pour améliorer votre expérience. En poursuivant votre "
+                                  "navigation, vous acceptez l'utilisation des cookies.", "Paramétrer les cookies",
+                                  "Inscrivez-vous à notre newsletter pour recevoir l'actualité chaque matin."])
 def test_publication_furniture_is_noise(line):
     assert is_noise(line)
 
@@ -35,7 +38,9 @@ def test_publication_furniture_is_noise(line):
                                   "Les photos de la cérémonie ont fait le tour du pays.",
                                   "Lire aussi entre les lignes est un art.",
                                   "Le photographe a exposé ses photos (une quarantaine de tirages).",
-                                  "Production prévue\t506 000 tonnes par an", "Investissement\t400 millions de dollars"])
+                                  "Production prévue\t506 000 tonnes par an", "Investissement\t400 millions de dollars",
+                                  "La CNIL a sanctionné Google pour des cookies déposés sans accord.",
+                                  "« Nous voulons protéger ce site », explique le maire de Djenné."])
 def test_article_lines_are_not_noise(line):
     assert not is_noise(line)
 
@@ -780,3 +785,14 @@ def test_a_row_apart_by_bars_is_metadata_only_when_every_part_is(line):
     from kalan.ingest.clean import meta_row
 
     assert meta_row(line) is None
+
+
+def test_a_cookie_banner_above_the_page_leaves_its_headline_and_byline_to_the_header(tmp_path):
+    page = ("Nous utilisons des cookies pour améliorer votre expérience sur notre site. En poursuivant votre "
+            "navigation, vous acceptez l'utilisation des cookies.\nAccepter\nParamétrer les cookies\nSénégal Actu\n"
+            "Sénégal : le port de Dakar bat un record de trafic en 2024\nPar Awa Ndiaye\nPublié le 8 janvier 2025\n\n"
+            "Le port autonome de Dakar a traité 24 millions de tonnes de marchandises en 2024.\n")
+    _, st, units = _read(tmp_path, "port.txt", page)
+    assert st.title == "Sénégal : le port de Dakar bat un record de trafic en 2024"
+    assert st.found == {"date": "2025-01-08", "author": "Awa Ndiaye"}
+    assert units == ["Le port autonome de Dakar a traité 24 millions de tonnes de marchandises en 2024."]
