@@ -25,7 +25,10 @@ NAV_LINES = frozenset(
     accepter|refuser|precedent|suivant|article precedent|article suivant|lire la suite|
     lire la suite apres cette publicite|ecouter|ecouter l'article|ecouter cet article|je m'abonne|
     en savoir plus|a la une|actualites|politique de confidentialite|offrir cet article|article reserve aux abonnes|
-    reserve aux abonnes""".replace("\n", "").split("|")
+    reserve aux abonnes|partager cet article|abonne|ajouter a vos favoris|ajouter a mes favoris|suivre|commenter|
+    lire plus tard|sauvegarder|envoyer par e-mail|envoyer par email|voir les commentaires|contenus sponsorises|
+    contenu sponsorise|fermer la publicite|publicite - continuez a lire ci-dessous|continuez a lire ci-dessous|
+    photo d'illustration|image d'illustration|image d'archives|photo d'archives|video|photo|legende""".replace("\n", "").split("|")
 )
 NAV_LINES = frozenset(s.strip() for s in NAV_LINES)
 
@@ -49,7 +52,9 @@ _FURNITURE = re.compile(
     r"|^temps de lecture\b|^lecture\s*:?\s*\d+\s*min"
     r"|^(?:©|\(c\)|copyright)|tous droits reserves"
     r"|^(?:lire aussi|a lire aussi|lire egalement|a lire egalement|voir aussi|sur le meme sujet)\s*[:\-–—|]"
-    r"|^(?:photo|photos|credit photo|credits? photo|illustration)\s*[:©]"
+    r"|^(?:photo|photos|credits?|credits? photo|illustration|sources?)\s*[:©]"
+    r"|^\(?(?:afp|reuters|ap|getty images|maxppp|xinhua|anadolu|epa|sipa|aps)(?:\s*/\s*[\w ]{2,30})?\)?$"  # an agency
+    r"|^ecouter(?: cet article| l'article)?\s*\(\d"  # a player's button with its length
     r"|^\d+\s+(?:commentaires?|partages?|reactions?)$|^(?:reagir|commenter|commentaires?|reactions?)\s*\(\d+\)$"
     r"|^(?:tags?|mots[- ]cles|etiquettes|themes?|sujets?)\s*:"  # « Tags: Mali, Mines, Or »
     r"|^\d{1,3}$"  # a counter alone (comments, shares); a year has four digits
@@ -113,7 +118,8 @@ RELATED_HEADINGS = frozenset(s.strip() for s in """sur le meme sujet|les plus lu
     articles similaires|articles lies|a lire egalement sur le meme sujet|vous aimerez aussi|
     vous pourriez aussi aimer|vous aimerez egalement|nos derniers articles|derniers articles|
     les derniers articles|plus d'articles|recommande pour vous|ces articles peuvent vous interesser|
-    a decouvrir aussi|a decouvrir egalement|les articles recents|articles recents""".split("|"))
+    a decouvrir aussi|a decouvrir egalement|les articles recents|articles recents|sur le meme theme|
+    pour aller plus loin|a lire sur le meme sujet""".split("|"))
 
 
 def related_start(line: str) -> bool:

@@ -28,7 +28,9 @@ def test_navigation_lines_are_noise(line):
                                   "Le ministre à Bamako, le 3 mars (crédit photo : Studio Tamani)",
                                   "Nous utilisons des cookies pour améliorer votre expérience. En poursuivant votre "
                                   "navigation, vous acceptez l'utilisation des cookies.", "Paramétrer les cookies",
-                                  "Inscrivez-vous à notre newsletter pour recevoir l'actualité chaque matin."])
+                                  "Inscrivez-vous à notre newsletter pour recevoir l'actualité chaque matin.",
+                                  "Partager cet article", "Photo d'illustration", "Crédit : AFP", "AFP / Getty Images",
+                                  "(AFP)", "Écouter cet article (3 min)", "Publicité - Continuez à lire ci-dessous"])
 def test_publication_furniture_is_noise(line):
     assert is_noise(line)
 
@@ -40,7 +42,8 @@ def test_publication_furniture_is_noise(line):
                                   "Le photographe a exposé ses photos (une quarantaine de tirages).",
                                   "Production prévue\t506 000 tonnes par an", "Investissement\t400 millions de dollars",
                                   "La CNIL a sanctionné Google pour des cookies déposés sans accord.",
-                                  "« Nous voulons protéger ce site », explique le maire de Djenné."])
+                                  "« Nous voulons protéger ce site », explique le maire de Djenné.",
+                                  "Source de conflits entre les deux pays", "Photo de famille au sommet de Sotchi"])
 def test_article_lines_are_not_noise(line):
     assert not is_noise(line)
 
@@ -796,3 +799,10 @@ def test_a_cookie_banner_above_the_page_leaves_its_headline_and_byline_to_the_he
     assert st.title == "Sénégal : le port de Dakar bat un record de trafic en 2024"
     assert st.found == {"date": "2025-01-08", "author": "Awa Ndiaye"}
     assert units == ["Le port autonome de Dakar a traité 24 millions de tonnes de marchandises en 2024."]
+
+
+def test_a_share_button_between_two_paragraphs_heads_nothing(tmp_path):
+    page = ("Mali : la saison des pluies commence tôt\n\nLes premières pluies sont tombées à Kayes le 2 mai.\n\n"
+            "Partager cet article\n\nLes paysans ont commencé les semis de mil et de sorgho.\n")
+    _, st, units = _read(tmp_path, "pluies.txt", page)
+    assert [s.title for s in st.sections] == [INTRO] and len(units) == 2
