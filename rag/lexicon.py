@@ -295,6 +295,11 @@ PRENOMINAL = ("jeunes nouveaux nouvelles grands grandes petits petites premiers 
 GENERIC_COUNTED = "personnes gens individus fois elements choses unites exemplaires".split()
 # « combien d'argent » is counted in a currency (« 14,3 milliards de dollars »): a count of money holds one of these
 MONEY_NOUNS = ("argent", "fric", "thune")
+# verbs that ask a sum of money through a bare « combien » (« ça a coûté combien ? », « il est payé combien ? »);
+# not nouns (« le prix a perdu combien ? » asks a change), nor « toucher », « gagner » (« combien sont touchés ? »)
+MONEY_VERBS = ("coute", "coutent", "coutait", "coutaient", "couter", "coutera", "couteront", "paye", "payes",
+               "payee", "payees", "payer", "paie", "paient", "depense", "depenses", "depensee", "depenser", "investi",
+               "investis", "investie", "investir", "vaut", "valent", "valait")
 CURRENCIES = ("dollar", "dollars", "euro", "euros", "franc", "francs", "cfa", "fcfa", "livre", "livres", "yen",
               "yuan", "yuans", "rouble", "roubles", "dinar", "dinars", "dirham", "dirhams", "roupie", "roupies")
 

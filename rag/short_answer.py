@@ -164,6 +164,8 @@ def _candidates(kind: str, question: str, sentence: str, topic: frozenset[str] =
                 unit = next((t for t in tokens(sentence[s:e]) if t.text in TIME_UNITS), None)
                 e = s + unit.end if unit else e
             out.append((s, e))
+        if count_focus and not durations and _asks_money(fq):  # « ça a coûté combien ? »: a sum, not « 50 km »
+            out = [(s, e) for s, e in out if _in_currency(sentence[s:e])]
         if count_focus and not durations and _HOW_MANY.found(fq) and (focus := focus_words(question)):
             # « 7 » of « pont 7 » counts no cabin; a count of the noun itself comes before a measure « de » it
             # (« 256 couleurs » before « 216 valeurs de couleurs »; « 100 mètres de diamètre » when alone)
@@ -250,6 +252,21 @@ def _counted_by_en(sentence: str, s: int, e: int) -> set[str]:
 # « combien de X »: X is counted, so the count says it (answer.count_focus; not « quel est le montant de … »,
 # whose noun names what is measured)
 _HOW_MANY = Phrases(HOW_MANY_SPEC)
+_MONEY_VERBS = frozenset(lx.MONEY_VERBS)
+_CURRENCY_WORDS = frozenset(w.rstrip("s") for w in lx.CURRENCIES)
+
+
+def _asks_money(fq: str) -> bool:
+    """The folded question asks a sum of money through its verb and a bare « combien » (« ça a coûté combien ? »,
+    « il est payé combien par mois ? »); « combien de X » says its own unit (``focus_words``)."""
+    words = {t.text for t in tokens(fq)}
+    return "combien" in words and bool(words & _MONEY_VERBS) and not _HOW_MANY.found(fq)
+
+
+def _in_currency(span: str) -> bool:
+    """A count said in a currency (« 1,1 milliard de dollars », « 68 millions de yens », « 200 € »)."""
+    words = fold(span).replace("$", " dollar ").replace("€", " euro ").replace("'", " ").replace("’", " ").split()
+    return bool(_CURRENCY_WORDS & {w.rstrip("s") for w in words})
 
 # A date as precise as the question asks: « quel jour » wants a day of a month (« 14 octobre »), not a year
 # (« En 1960 » does not say which day); « quel mois » a month. Other date questions take any date.

@@ -435,6 +435,23 @@ def test_a_range_of_years_answers_no_other_question():
                   ["La guerre de la Conquête dure de 1756 à 1763."], 8) is None
 
 
+def test_a_sum_asked_by_its_verb_is_answered_in_a_currency():
+    """« … coûte combien ? » asks a sum: « 50 kilomètres » of the same sentence is no answer, « 1,1 milliard de
+    dollars » is; « combien de X » and a price's change (« le prix a perdu combien ? ») keep their own reading."""
+    where = "Le port de Ndayane, construit à 50 kilomètres au sud de Dakar, doit ouvrir en 2027."
+    cost = "L'investissement atteint 1,1 milliard de dollars, soit 2 500 ouvriers sur le chantier."
+    assert find_span("le nouveau port coute combien ?", where, "number", count_focus=True) is None
+    assert find_span("le nouveau port coute combien ?", cost, "number", count_focus=True).text == \
+        "1,1 milliard de dollars"
+    assert find_span("il est paye combien ?", "Son salaire se montait à 187 millions de yens en 2009.", "number",
+                     count_focus=True).text == "187 millions de yens"
+    assert find_span("ca coute combien en euros ?", "Le billet vaut 1,7 million d'euros.", "number",
+                     count_focus=True).text.endswith("d'euros")
+    fell = "Le prix du lithium a chuté de près de 80 % depuis 2022."
+    assert find_span("le prix du lithium a perdu combien ?", fell, "number", count_focus=True).text.endswith("80 %")
+    assert find_span("le nouveau port coute combien ?", where, "number", count_focus=False) is not None  # option off
+
+
 def test_the_asked_kind_of_fact_is_no_anchor():
     """« en quelle année » says what is asked, not what it is about: « années 1870 » is not near « année »;
     the date nearest the question's own words (« capture ») answers. A decade after « des » gets its article."""
