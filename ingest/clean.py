@@ -28,7 +28,8 @@ NAV_LINES = frozenset(
     reserve aux abonnes|partager cet article|abonne|ajouter a vos favoris|ajouter a mes favoris|suivre|commenter|
     lire plus tard|sauvegarder|envoyer par e-mail|envoyer par email|voir les commentaires|contenus sponsorises|
     contenu sponsorise|fermer la publicite|publicite - continuez a lire ci-dessous|continuez a lire ci-dessous|
-    photo d'illustration|image d'illustration|image d'archives|photo d'archives|video|photo|legende""".replace("\n", "").split("|")
+    photo d'illustration|image d'illustration|image d'archives|photo d'archives|video|photo|legende"""
+    .replace("\n", "").split("|")
 )
 NAV_LINES = frozenset(s.strip() for s in NAV_LINES)
 

@@ -260,8 +260,9 @@ class AnswerSettings(BaseModel):
         "couleurs »), not another number of a sentence that names X elsewhere (« au pont 7, … des cabines »); none: "
         "span_absent refuses. Test halves: students-piaf pass 0.634 -> 0.648, refused 0.531 -> 0.594; "
         "students-piaf2 0.623 -> 0.656; PIAF kept 0.620 -> 0.618, direct-first 0.608 -> 0.613 (BENCHMARKS.md). "
-        "Likewise a sum asked by its verb and a bare « combien » (« le port a coûté combien ? », ``lexicon.MONEY_VERBS``) "
-        "is a count in a currency, not « 50 kilomètres » (forty-eighth pass: ten sets test +2, conversation +2).",
+        "Likewise a sum asked by its verb and a bare « combien » (« le port a coûté combien ? », "
+        "``lexicon.MONEY_VERBS``) is a count in a currency, not « 50 kilomètres » (forty-eighth pass: ten sets test "
+        "+2, conversation +2).",
     )
     elapsed_years: bool = Field(
         True, description="One step of arithmetic: a question on the time between two events (« X combien "

@@ -268,6 +268,7 @@ def _in_currency(span: str) -> bool:
     words = fold(span).replace("$", " dollar ").replace("€", " euro ").replace("'", " ").replace("’", " ").split()
     return bool(_CURRENCY_WORDS & {w.rstrip("s") for w in words})
 
+
 # A date as precise as the question asks: « quel jour » wants a day of a month (« 14 octobre »), not a year
 # (« En 1960 » does not say which day); « quel mois » a month. Other date questions take any date.
 _DAY_Q = Phrases("quel jour")
