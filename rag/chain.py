@@ -26,6 +26,7 @@ from kalan.rag import answerability
 from kalan.rag.answer import Answer, Citation, Passage, Sentence
 from kalan.rag.extractive import SentenceVectors, answered_questions, bullet_end, candidates, matched, question_words, \
     score_candidates, select
+from kalan.rag import namesakes
 from kalan.rag.ellipsis import fragment_unheard, glued, is_follow_up, resolve
 from kalan.rag.guards import clean_question, looks_like_injection
 from kalan.rag.clauses import Clauses, opening_word, read as read_clauses, stands_alone
@@ -245,12 +246,16 @@ class AnswerChain:
                              self.settings.answer.score_cosine, self.settings.answer.score_rank_prior,
                              self.settings.answer.score_kind_bonus), holds=self._holds(state, kind, topic),
                          second=self._second(state))
-        state.selected = select(state.standalone, cands, self.settings.answer.max_sentences, topic,
+        article = state.passages[0].article_id if self.settings.answer.one_article else None
+        choosable = cands
+        if self.settings.answer.namesakes:  # « Salimata Diallo » is no answer on « ousmane diallo »; the
+            # student's own words name the person (« et lui aussi ? » after Martin Brodeur may ask his father)
+            choosable, article = _without_namesakes(state.clean, cands, article)
+        state.selected = select(state.standalone, choosable, self.settings.answer.max_sentences, topic,
                                 self.settings.answer.runner_up, self.settings.answer.second_sentence,
                                 restated=self.settings.answer.restated_novelty
                                 if kind is None else 0.0,
-                                reason=self.settings.answer.reason_share,
-                                article=state.passages[0].article_id if self.settings.answer.one_article else None)
+                                reason=self.settings.answer.reason_share, article=article)
         answered = answered_questions(state.selected, cands)  # the article's own question is no answer
         if answered != state.selected:  # the gate reads what matched: the article's question, as chosen
             state.chosen, state.selected = state.selected, answered
@@ -769,6 +774,20 @@ class AnswerChain:
 # refusals of questions that are not on the corpus's subjects: no article is "close" to them
 _NOT_ON_TOPIC = frozenset({RefusalReason.INJECTION, RefusalReason.OFF_TOPIC, RefusalReason.NOTHING_FOUND,
                            RefusalReason.WEAK_RETRIEVAL, RefusalReason.WHICH_ARTICLE, RefusalReason.INVALID_QUESTION})
+
+
+def _without_namesakes(question: str, cands: list, article: str | None) -> tuple[list, str | None]:
+    """The candidates an answer may quote when ``question`` names a person in full (``kalan.rag.namesakes``):
+    none that names another person of the same name; and the article to quote: ``article`` (the first
+    retrieved), unless none of its sentences writes the name and another article's does (its best-scored one)."""
+    names = namesakes.named_in_full(question, [c.text for c in cands])
+    if not names:
+        return cands, article
+    kept = [c for c in cands if not namesakes.names_namesake(c.text, names)]
+    writers = [c for c in kept if any(namesakes.writes(c.text, n) for n in names)]
+    if article is not None and writers and all(c.article != article for c in writers):
+        article = max(writers, key=lambda c: c.score).article
+    return kept, article
 
 
 def _writes_year(year: str, cands: list, selected: list):

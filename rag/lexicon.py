@@ -39,7 +39,8 @@ UNIT_ABBREVIATIONS = {"km": "kilometres", "kms": "kilometres", "kg": "kilogramme
 NUMBER_WORDS = ("deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze", "vingt",
                 "trente", "quarante", "cinquante", "soixante", "cent", "cents", "mille", "millier", "milliers",
                 "million", "millions", "milliard", "milliards", "dizaine", "dizaines", "centaine", "centaines",
-                "moitie", "tiers", "quart", "double", "triple")
+                "douzaine", "douzaines", "quinzaine", "vingtaine", "trentaine", "quarantaine", "cinquantaine",
+                "soixantaine", "moitie", "tiers", "quart", "double", "triple")
 
 # folded endings that make digits a rank, not a count: « 65ᵉ », « 3ème », « 20ième », « 1er », « 1re », « 2nde »
 ORDINAL_ENDS = ("e", "eme", "ieme", "er", "ere", "re", "nd", "nde")

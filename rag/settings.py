@@ -232,6 +232,12 @@ class AnswerSettings(BaseModel):
         "articles or more, the second one unrelated; on, answers holding their fact with a right direct answer are "
         "unchanged and fewer are wrong under a citation (BENCHMARKS.md, eleventh pass).",
     )
+    namesakes: bool = Field(
+        True, description="A question naming a person in full (« ousmane diallo ») is not answered by a sentence "
+        "on another person of the same name (« Salimata Diallo »), and quotes the article that writes the name "
+        "when the first retrieved one does not (``kalan.rag.namesakes``). Tune halves: presse +2 (wrong under a "
+        "citation -2), nothing else moved; test halves: no verdict moved (BENCHMARKS.md, forty-ninth pass).",
+    )
     restated_novelty: float = Field(
         0.75, description="An open question's best sentence whose novelty (the share of its words, weighted by "
         "rarity, that the question does not hold) is under this value only restates the question: the next "
