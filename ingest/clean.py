@@ -101,6 +101,7 @@ def wire_dateline(text: str) -> int:
 # a row of links scraped onto one line, its items apart by runs of spaces (« Actualités  Politique  Sport »,
 # « Partager sur Facebook  Partager sur X  Envoyer par e-mail »)
 _MENU_GAP = re.compile(r"\s{2,}|\t")
+_MENU_BARS = re.compile(r"\s+[|›>]\s+")
 
 
 # a line that is a date and nothing else (« - 18 juin 2025 », « 18/06/2025 à 10:32 »): a page's dateline
@@ -202,6 +203,8 @@ def is_noise(line: str) -> bool:
     if len(s) <= 300 and _SITE_THING.search(s) and _TO_READER.search(s):
         return True  # the site talking to its reader: a cookie banner, a newsletter's pitch
     items = _MENU_GAP.split(line.strip())
+    if len(items) < 3 and not any(c.isdigit() for c in line):  # « Accueil | Politique | Sport », a breadcrumb
+        items = _MENU_BARS.split(line.strip())  # (with a number, a table's row: ``sections.table_row``)
     if len(items) >= 3 and all(len(i.split()) <= 4 and not i.endswith(tuple(".!?…;,:»")) for i in items):
         return True
     # "Partager : Facebook | Twitter | WhatsApp" style rows
@@ -250,6 +253,17 @@ def dateline_date(line: str) -> str | None:
     if not m:
         return _alone_date(s)  # « - 18 juin 2025 » alone
     return _date_of(s[m.end():])
+
+
+_BY_AFTER_DATE = re.compile(r"\s+par\s+(?=[A-ZÀ-Ý])")
+
+
+def dateline_author(line: str) -> str | None:
+    """The author a publication line names after its date (« Publié le 14 mars 2025 par Bakary Coulibaly »), else
+    None."""
+    if dateline_date(line) is None or not (m := _BY_AFTER_DATE.search(line)):
+        return None
+    return byline_author("Par " + line[m.end():])
 
 
 def _date_of(rest: str) -> str | None:

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from kalan.ingest.clean import MD_HEADING, apparatus_sections, apparatus_start, byline_author, comments_start, \
-    date_only, dateline_date, is_byline, is_noise, meta_row, paywall_start, related_start, wire_dateline
+    date_only, dateline_author, dateline_date, is_byline, is_noise, meta_row, paywall_start, related_start, wire_dateline
 from kalan.ingest.load import Article, short_title
 from kalan.rag.sentences import join_wrapped, sentence_spans, wrapped
 from kalan.rag import lexicon as lx
@@ -112,9 +112,32 @@ def _looks_like_heading(line: str) -> bool:
     )
 
 
+def table_of_contents(lines: list[str]) -> set[int]:
+    """The indices of a page's table of contents (« Sommaire » and the headings it lists): a run of two bare lines
+    or more (blank lines between them allowed), each written again further down the page, where it heads its
+    section; with the bare line of three words at most right before the run, its label."""
+    later: dict[str, int] = {}
+    for k, line in enumerate(lines):
+        later[line.strip()] = k  # the last line with this text
+    listed = [k for k, line in enumerate(lines) if _bare(line) and later[line.strip()] > k]
+    out: set[int] = set()
+    run: list[int] = []
+    for k in listed + [len(lines) + 1]:
+        if run and any(lines[j].strip() for j in range(run[-1] + 1, min(k, len(lines)))):
+            if len(run) >= 2:
+                out.update(run)
+                label = next((j for j in range(run[0] - 1, -1, -1) if lines[j].strip()), None)
+                if label is not None and _bare(lines[label]) and len(lines[label].split()) <= 3:
+                    out.add(label)
+            run = []
+        run.append(k)
+    return out
+
+
 def structure(article: Article) -> Structure:
     text = article.text
     lines = _lines(text, article.body_start)
+    contents = table_of_contents([line for _, _, line in lines]) if article.format != "markdown" else set()
     author = article.meta.get("author")
     dropped: list[str] = []
     kept: list[tuple[int, int, str]] = []
@@ -124,7 +147,7 @@ def structure(article: Article) -> Structure:
     apparatus = apparatus_sections([line for _, _, line in lines]) if article.format == "markdown" else []
     box = teaser = False  # in a box of related links; the line before was one of its headlines
     for k, (s, e, line) in enumerate(lines):
-        if apparatus and apparatus[k][0]:
+        if (apparatus and apparatus[k][0]) or k in contents:
             dropped.append(line.strip())
             continue
         if in_text and article.format != "markdown" and related_start(line):
@@ -157,6 +180,8 @@ def structure(article: Article) -> Structure:
             dropped.append(line.strip())
             if (date := dateline_date(line)) and "date" not in found:
                 found["date"] = date
+            if (name := dateline_author(line)) and "author" not in found:  # « Publié le … par Bakary Coulibaly »
+                found["author"] = name
             continue
         kept.append((s, e, line))
         in_text = in_text or not _bare(line)
@@ -298,7 +323,8 @@ def _header_line(line: str) -> bool:
     les mères font la queue », 17 words); it still ends on no punctuation."""
     s = line.strip()
     quoted = s.startswith("«") and s.endswith("»")  # a headline that quotes its interviewee
-    return bool(s) and (quoted or not s.endswith(_END_PUNCT)) and not _BULLET.match(line) and len(s) <= 200
+    asks = s.endswith("?") and len(sentence_spans(s)) == 1  # « Le chemin de fer Dakar-Bamako va-t-il renaître ? »
+    return bool(s) and (quoted or asks or not s.endswith(_END_PUNCT)) and not _BULLET.match(line) and len(s) <= 200
 
 
 def headline(block, text: str = "") -> tuple[str, list[str]] | None:

@@ -16,7 +16,8 @@ SEED = ROOT / "corpus" / "mali-russie-65-ans.txt"
 
 
 @pytest.mark.parametrize("line", ["Skip links", "Accueil", "Recherche", "Top", "Découvrir", "Drag", "  accueil  ",
-                                  "Partager : Facebook | Twitter", "-----"])
+                                  "Partager : Facebook | Twitter", "-----", "Accueil | Politique | Économie | Sport",
+                                  "Accueil › Économie › Agriculture"])
 def test_navigation_lines_are_noise(line):
     assert is_noise(line)
 
@@ -316,6 +317,16 @@ def test_the_metadata_wins_over_what_the_page_says_of_itself(tmp_path):
 def test_a_dateline_gives_the_publication_date(line, date):
     from kalan.ingest.clean import dateline_date
     assert dateline_date(line) == date
+
+
+@pytest.mark.parametrize("line, name", [("Publié le 14 mars 2025 par Bakary Coulibaly", "Bakary Coulibaly"),
+                                        ("Mis en ligne le 2 mai 2024 par Awa Sow, envoyée spéciale", "Awa Sow"),
+                                        ("Publié le 3 mars 2024 à 10 h par la rédaction", None),
+                                        ("Publié le 12/09/2024 - 08:45", None),
+                                        ("Il est publié par Awa Sow", None)])
+def test_a_dateline_names_the_author_it_gives_after_the_date(line, name):
+    from kalan.ingest.clean import dateline_author
+    assert dateline_author(line) == name
 
 
 def test_a_byline_gives_a_name_and_a_sentence_does_not():
@@ -806,3 +817,34 @@ def test_a_share_button_between_two_paragraphs_heads_nothing(tmp_path):
             "Partager cet article\n\nLes paysans ont commencé les semis de mil et de sorgho.\n")
     _, st, units = _read(tmp_path, "pluies.txt", page)
     assert [s.title for s in st.sections] == [INTRO] and len(units) == 2
+
+
+@pytest.mark.parametrize("line", ["Or | 66 t | 2023", "Le Mali | la Russie | une histoire de soixante ans, racontée."])
+def test_a_row_apart_by_bars_with_a_number_or_a_sentence_is_no_menu(line):
+    assert not is_noise(line)
+
+
+@pytest.mark.parametrize("blank", [False, True], ids=["sans-lignes-vides", "avec-lignes-vides"])
+def test_a_table_of_contents_goes_and_a_question_headline_is_the_title(tmp_path, blank):
+    gap = "\n" if blank else ""
+    page = ("Le Journal du Sahel\nAccueil | Politique | Économie | Sport\n"
+            "Le chemin de fer Dakar-Bamako va-t-il renaître ?\nPar Ibrahima Sall\nPublié le 2 juin 2025\n"
+            "Sommaire\nUne ligne à l'arrêt depuis 2018\nUn chantier de 1 500 milliards\n"
+            "Fermée depuis 2018, la ligne pourrait reprendre du service d'ici à 2030.\n" + gap
+            + "Une ligne à l'arrêt depuis 2018\nLa ligne mesure 1 287 kilomètres.\n" + gap
+            + "Un chantier de 1 500 milliards\nLe coût des travaux est estimé à 1 500 milliards de francs CFA.\n")
+    _, st, units = _read(tmp_path, "rail.txt", page)
+    assert st.title == "Le chemin de fer Dakar-Bamako va-t-il renaître ?"
+    assert st.found == {"author": "Ibrahima Sall", "date": "2025-06-02"}
+    assert [s.title for s in st.sections] == [INTRO, "Une ligne à l'arrêt depuis 2018", "Un chantier de 1 500 milliards"]
+    assert units[0].startswith("Fermée depuis 2018") and not any("Sommaire" in u for u in units)
+
+
+def test_headings_written_once_are_no_table_of_contents():
+    from kalan.ingest.sections import table_of_contents
+
+    lines = ["Titre", "", "Une eau plus rare", "Le niveau a baissé.", "", "Vendre sans intermédiaires",
+             "La coopérative vend.", "Une eau plus rare"]
+    assert table_of_contents(lines) == set()  # one line written again is no list of headings
+    assert table_of_contents(["Sommaire", "A propos", "Les chiffres", "Texte.", "A propos", "x.", "Les chiffres",
+                              "y."]) == {0, 1, 2}
