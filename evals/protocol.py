@@ -16,9 +16,11 @@ compare two such runs case by case.
   after the answers Kalan itself gives to their history (``with_own_answers``), as in a chat: the sets' own
   histories hold a short answer, Kalan's hold a direct answer and its quotes, which the follow-up rules read
   (added in the forty-fifth pass);
-- « presse »: students-news, questions on thirteen pages scraped as text (an interview, a box of dates, a WordPress page,
-  an encyclopedia page copied without blank lines, a paywalled page, numbered headings, headings glued to their
-  text over boxes of related articles, a wire dispatch with a table, a page under a cookie banner among them), from the store of ``make eval-news``
+- « presse »: students-news, questions on fifteen pages scraped as text (an interview, a box of dates, a
+  WordPress page, an encyclopedia page copied without blank lines, a paywalled page, numbered headings, headings
+  glued to their text over boxes of related articles, a wire dispatch with a table, a page under a cookie banner,
+  namesakes quoted on one page, a menu bar and a table of contents over a question headline among them), from the
+  store of ``make eval-news``
   (those pages and the seed article; added in the forty-fifth pass, so earlier passes' figures do not hold it).
 The blind sets (students-piaf5, 7, 8, students-seed3) are not in it: they are run by hand, once, and never tuned
 on. A group whose store or file is missing is skipped with a French message. ``--option section.field=value``
@@ -53,7 +55,7 @@ SETS = ROOT / "evals" / "sets"
 TEN, KEPT, CONVERSATION, NEWS = "dix jeux", "PIAF gardé", "en conversation", "presse"
 LIVE = "suivis après ses réponses"
 GROUPS = (TEN, KEPT, CONVERSATION, NEWS, LIVE)
-NEWS_DIR = ROOT / ".kalan" / "news-eval"  # the store of ``make eval-news``: thirteen pages and the seed article
+NEWS_DIR = ROOT / ".kalan" / "news-eval"  # the store of ``make eval-news``: fifteen pages and the seed article
 SEED_SETS = ("seed", "students", "students-fresh")
 PIAF_STUDENT_SETS = ("students-piaf", "students-piaf2", "students-piaf3", "students-piaf4", "students-piaf6")
 

@@ -1,13 +1,15 @@
-"""Integrity of evals/sets/students-news.jsonl (2026-12-07): student questions on thirteen pages scraped as text
+"""Integrity of evals/sets/students-news.jsonl (2026-12-07): student questions on fifteen pages scraped as text
 (evals/corpora/news/: a flood in Mopti, cocoa's swollen shoot, the Great Green Wall, a malaria vaccine; since
 2026-12-07 an interview on Dakar's rapid bus, a delivery of helicopters with a box of dates, a WordPress page on a
 gold refinery, an encyclopedia page on Lake Faguibine copied without blank lines, reference calls and
 references included, a subscriber's page on Mali's cotton cut by its paywall, and « five things to know » on the
 Niger under numbered headings, schools reopening in northern Burkina Faso under headings glued to their text and
-over boxes of related articles, a wire dispatch on a lithium mine with a table of key figures, Dakar's port under a cookie banner; written for
-the test, page furniture included), answered from one store that also
-holds the seed article (``make eval-news``). Each case names its article; its evidence must be a line of that page. No models:
-measured by the protocol (group « presse ») and by hand with ``kalan eval --set``, never by ``make test``."""
+over boxes of related articles, a wire dispatch on a lithium mine with a table of key figures, Dakar's port under
+a cookie banner, Ségou's market gardeners (two Traoré, two Coulibaly), the Dakar-Bamako railway under a menu bar
+and a table of contents; written for the test, page furniture included), answered from one store that also holds
+the seed article (``make eval-news``). Each case names its article; its evidence must be a line of that page. No
+models: measured by the protocol (group « presse ») and by hand with ``kalan eval --set``, never by
+``make test``."""
 
 from pathlib import Path
 
