@@ -240,13 +240,22 @@ def _counted_words(sentence: str, s: int, e: int) -> set[str]:
 
 def _counted_by_en(sentence: str, s: int, e: int) -> set[str]:
     """A bare number after the pronoun « en » counts the noun « en » stands for, said before it in the sentence
-    (« Sur cent arbres plantés, il en reste parfois vingt »: « vingt » counts « arbres »): the sentence's words
-    before the number; nothing for any other count (« en 2007 » is a preposition right before it)."""
+    (« Sur cent arbres plantés, il en reste parfois vingt »: « vingt » counts « arbres »): the noun after the last
+    count before it (« Le camion met quatre jours …, le train en mettait deux »: days, not trains), else the
+    sentence's words before the number; nothing for any other count (« en 2007 » is a preposition right before
+    it)."""
     own = tokenize(sentence[s:e])
     before = [t.text for t in tokens(fold(sentence[max(0, s - 40):s])) if t.kind == "word"][-4:]
     if not own or not all(w.isdigit() for w in own) or "en" not in before[:-1]:
         return set()
-    return set(tokenize(sentence[:s]))
+    said = tokenize(sentence[:s])
+    counted = [said[i + 1] for i in range(len(said) - 1)  # a year counts nothing (« … en 2018, alors qu'il y en »)
+               if said[i].isdigit() and not _year_like(said[i]) and not said[i + 1].isdigit()]
+    return {counted[-1]} if counted else set(said)
+
+
+def _year_like(digits: str) -> bool:
+    return len(digits) == 4 and 1000 <= int(digits) <= 2100
 
 
 # « combien de X »: X is counted, so the count says it (answer.count_focus; not « quel est le montant de … »,

@@ -634,6 +634,16 @@ def test_a_bare_number_after_en_counts_the_noun_en_stands_for():
                      count_focus=True) is None
     # « en » right before a number is a preposition (« en 2020 »), not the pronoun
     assert find_span("combien de soldats ?", "Les soldats arrivent en 2020.", "number", count_focus=True) is None
+    # after a count, « en » stands for its noun: the train's « deux » counts days, not trains
+    rail = "« Le camion met quatre jours pour aller à Dakar, le train en mettait deux », se souvient un grossiste."
+    assert find_span("combien de trains circulent par jour ?", rail, "number", count_focus=True) is None
+    assert find_span("et le train il mettait combien de jours ?", rail, "number", count_focus=True).text == "deux"
+    # a year is no count: « en » after « en 2018, alors qu'il y » still stands for the communes
+    norway = "La Norvège compte 422 communes en 2018, alors qu'il y en avait encore 747 en 1930."
+    from kalan.rag.short_answer import _candidates
+
+    found = [norway[a:b] for a, b in _candidates("number", "combien de communes en 1930 ?", norway, count_focus=True)]
+    assert "747" in found and "422 communes" in found
 
 
 def test_a_count_ends_before_the_next_clause_object_pronoun():
