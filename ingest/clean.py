@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from kalan.rag import lexicon as lx
-from kalan.rag.text import REFERENCE_CALLS, fold
+from kalan.rag.text import FRENCH_STOPWORDS, REFERENCE_CALLS, fold
 
 NAV_LINES = frozenset(
     """skip links|skip to content|aller au contenu|aller au contenu principal|accueil|recherche|rechercher|
@@ -231,6 +231,19 @@ def byline_author(line: str) -> str | None:
     # two authors (« Fatoumata Keïta et Ibrahim Traoré »): each a name
     names = [n.strip() for n in re.split(r"\s+(?:et|and|&)\s+", name)] if name else []
     return name if names and all(n and len(n.split()) <= 4 and n[0].isupper() for n in names) else None
+
+
+# a signature closing a page: two to four capitalised words, a comma, what the author is (« Ibrahima Sall, envoyé
+# spécial à Kayes », « Aminata Sow, à Bamako »), no final punctuation
+_SIGNATURE = re.compile(r"^\s*((?:[A-ZÀ-Ý][\w'’-]+)(?:\s+[A-ZÀ-Ý][\w'’-]+){1,3}),\s+[a-zà-ÿ][^.!?]{0,60}$")
+
+
+def signature_author(line: str) -> str | None:
+    """The author's name of a page's closing signature (``_SIGNATURE``), else None; read on the last line only."""
+    m = _SIGNATURE.match(line.rstrip())
+    if not m or any(fold(w) in FRENCH_STOPWORDS for w in m.group(1).split()):
+        return None  # « Le Mali, la Russie et … » is no name
+    return m.group(1)
 
 
 _META_GAP = re.compile(r"\s+[|·•]\s+")

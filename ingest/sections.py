@@ -25,7 +25,8 @@ import re
 from dataclasses import dataclass, field
 
 from kalan.ingest.clean import MD_HEADING, apparatus_sections, apparatus_start, byline_author, comments_start, \
-    date_only, dateline_author, dateline_date, is_byline, is_noise, meta_row, paywall_start, related_start, wire_dateline
+    date_only, dateline_author, dateline_date, is_byline, is_noise, meta_row, paywall_start, related_start, \
+    signature_author, wire_dateline
 from kalan.ingest.load import Article, short_title
 from kalan.rag.sentences import join_wrapped, sentence_spans, wrapped
 from kalan.rag import lexicon as lx
@@ -192,6 +193,10 @@ def structure(article: Article) -> Structure:
         if (name := byline_author(kept[nonblank[-1]][2])) or fold(kept[nonblank[-1]][2]).strip(" .") in (
                 "la redaction", "redaction"):
             found["author"] = name or kept[nonblank[-1]][2].strip()
+        kept.pop(nonblank[-1])
+    elif nonblank and (name := signature_author(kept[nonblank[-1]][2])):  # « Ibrahima Sall, envoyé spécial à Kayes »
+        dropped.append(kept[nonblank[-1]][2].strip())
+        found.setdefault("author", name)
         kept.pop(nonblank[-1])
     if article.format == "markdown":
         title, sections = _markdown(text, kept)

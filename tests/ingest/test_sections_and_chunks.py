@@ -848,3 +848,21 @@ def test_headings_written_once_are_no_table_of_contents():
     assert table_of_contents(lines) == set()  # one line written again is no list of headings
     assert table_of_contents(["Sommaire", "A propos", "Les chiffres", "Texte.", "A propos", "x.", "Les chiffres",
                               "y."]) == {0, 1, 2}
+
+
+@pytest.mark.parametrize("line, name", [("Ibrahima Sall, envoyé spécial à Kayes", "Ibrahima Sall"),
+                                        ("Aminata Sow, à Bamako", "Aminata Sow"), ("Bamako, le 3 mars", None),
+                                        ("Le Mali, la Russie et la Chine", None),
+                                        ("Awa Diarra, présidente de l'union des producteurs.", None)])
+def test_a_closing_signature_names_its_author(line, name):
+    from kalan.ingest.clean import signature_author
+    assert signature_author(line) == name
+
+
+def test_a_signature_on_the_last_line_signs_the_page_and_is_no_text(tmp_path):
+    page = ("Mali : à Kayes, la mangue attend ses acheteurs\n\n"
+            "La récolte de mangues de la région de Kayes a atteint 120 000 tonnes cette année.\n\n"
+            "Le gouvernement promet une unité de séchage à Kita.\n\nIbrahima Sall, envoyé spécial à Kayes\n")
+    _, st, units = _read(tmp_path, "mangue.txt", page)
+    assert st.found == {"author": "Ibrahima Sall"}
+    assert not any("Ibrahima" in u for u in units) and len(units) == 2
