@@ -7,7 +7,8 @@ issue #13). The question is often written in lower case, so its names are read o
 a person (spaCy's PER, stored at ingestion, ``kalan.rag.entities``) of two words or more whose words all
 stand, in order and side by side, in the question is *named in full* by it. A sentence names *a namesake*
 when one of its persons shares a word with such a name, adds a word of its own, and the sentence nowhere writes
-the full name.
+the full name; a person named as a relation, after « de » (« fils de Amos Diggory »), is none: the sentence may
+be about the asked person.
 
 Used by the extractive answer (``kalan.rag.chain``): namesake sentences are no candidates, and the answer quotes
 the article that writes the name when the first retrieved one does not (``answer.namesakes``).
