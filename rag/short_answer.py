@@ -33,7 +33,7 @@ from kalan.rag.answer_types import AGE_Q, DURATION, QUEL, QUESTION_LISTS, QUI, Q
     HOW_MANY_SPEC, focus_words, is_recent_year, time_unit
 from kalan.rag.citations import MARKER
 from kalan.rag.opening import balanced
-from kalan.rag.phrases import Phrases, alone, is_year, tokens, written_words
+from kalan.rag.phrases import Phrases, alone, is_year, is_year_text, tokens, written_words
 from kalan.rag.sentences import sentence_spans
 from kalan.rag.text import FRENCH_STOPWORDS, fold, numbers_in_digits, tokenize
 
@@ -250,12 +250,8 @@ def _counted_by_en(sentence: str, s: int, e: int) -> set[str]:
         return set()
     said = tokenize(sentence[:s])
     counted = [said[i + 1] for i in range(len(said) - 1)  # a year counts nothing (« … en 2018, alors qu'il y en »)
-               if said[i].isdigit() and not _year_like(said[i]) and not said[i + 1].isdigit()]
+               if said[i].isdigit() and not is_year_text(said[i]) and not said[i + 1].isdigit()]
     return {counted[-1]} if counted else set(said)
-
-
-def _year_like(digits: str) -> bool:
-    return len(digits) == 4 and 1000 <= int(digits) <= 2100
 
 
 # « combien de X »: X is counted, so the count says it (answer.count_focus; not « quel est le montant de … »,
