@@ -22,6 +22,9 @@ compare two such runs case by case.
   namesakes quoted on one page, a menu bar and a table of contents over a question headline among them), from the
   store of ``make eval-news``
   (those pages and the seed article; added in the forty-fifth pass, so earlier passes' figures do not hold it).
+  With ``--scoped`` each news case is asked within the article it is about (its ``article`` field), as from a chat
+  where the student chose that article (« Article étudié »); without it, over the whole store (the figures the
+  passes report).
 The blind sets (students-piaf5, 7, 8, students-seed3) are not in it: they are run by hand, once, and never tuned
 on. A group whose store or file is missing is skipped with a French message. ``--option section.field=value``
 (repeatable; the value read as JSON, else as text) derives the settings with ``with_overrides``, which refuses a
@@ -110,8 +113,9 @@ def parse_options(options: list[str]) -> dict[str, dict]:
 
 
 def run(name: str, half: str, options: list[str], out_dir: Path, piaf_dir: Path, progress: bool = True,
-        news_dir: Path = NEWS_DIR) -> Path:
-    """Answer every planned set of ``half`` with ``options``; the rows go to ``out_dir/name``."""
+        news_dir: Path = NEWS_DIR, scoped: bool = False) -> Path:
+    """Answer every planned set of ``half`` with ``options``; the rows go to ``out_dir/name``. ``scoped``: a news
+    case is asked within the article it is about (its ``article`` field), as from a chat scoped to that article."""
     from kalan.rag.chain import AnswerChain
     from kalan.rag.service import KalanService
     from kalan.rag.settings import load_settings, with_overrides
@@ -135,10 +139,11 @@ def run(name: str, half: str, options: list[str], out_dir: Path, piaf_dir: Path,
         chain, settings = chains[item.store]
         cases = select(mid_conversation(load_cases(item.path)), half) if item.conversation \
             else load_cases(item.path, half)
+        within = (lambda c: c.get("article")) if scoped and item.store == "news" else (lambda c: None)
         if item.live:
-            ask = lambda q, h, chain=chain: chain.ask(q, h)["answer"]  # noqa: E731
-            cases = [with_own_answers(ask, c) for c in cases if c.get("history")]
-        rows = [run_case(chain, case, settings.answer.min_support) for case in cases]
+            cases = [with_own_answers(lambda q, h, chain=chain, c=c: chain.ask(q, h, within(c))["answer"], c)
+                     for c in cases if c.get("history")]
+        rows = [run_case(chain, case, settings.answer.min_support, within(case)) for case in cases]
         record = {"group": item.group, "set": item.name, "half": half, "options": options, "rows": rows}
         (folder / f"{item.name}.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
         _say(f"{item.name} ({len(rows)} cas, moitié {half}) : {sum(r['passed'] for r in rows)} réussis", progress)
@@ -262,6 +267,9 @@ def main(argv=None) -> int:
     r.add_argument("--option", action="append", default=[], help="section.champ=valeur (répétable)")
     r.add_argument("--piaf", default=".kalan/piaf-eval", help="dossier de `make eval-piaf`")
     r.add_argument("--no-progress", action="store_true")
+    r.add_argument("--scoped", action="store_true",
+                   help="les cas « presse » posés dans l'article qu'ils visent (champ article), comme d'un chat limité "
+                        "à cet article")
     c = sub.add_parser("compare", help="comparer deux passages")
     c.add_argument("a")
     c.add_argument("b")
@@ -270,7 +278,8 @@ def main(argv=None) -> int:
     out = Path(args.out)
     try:
         if args.command == "run":
-            folder = run(args.name, args.half, args.option, out, Path(args.piaf), progress=not args.no_progress)
+            folder = run(args.name, args.half, args.option, out, Path(args.piaf), progress=not args.no_progress,
+                         scoped=args.scoped)
             print(table({args.name: load_run(folder)}))
         else:
             print(compare(load_run(out / args.a), load_run(out / args.b), (args.a, args.b), args.cases))

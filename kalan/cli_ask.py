@@ -5,7 +5,8 @@ Contract: ``kalan ask "QUESTION" --json`` prints ``{"question", "answer",
 ``{"id", "question", "history"?}`` lines and prints one answer per line with
 its ``id``. Answers are logged for teacher review unless ``--no-log``. Every answer carries
 ``"suggestions"`` (``kalan.study.suggest``) unless ``--no-suggestions``; ``--guided`` prints the guided
-shape of ``kalan.study.guided`` instead.
+shape of ``kalan.study.guided`` instead. ``--article ID`` (an article id or its exact title) answers from that
+article only, as a student who studies one article; an unknown one is refused with the list of articles.
 """
 
 from __future__ import annotations
@@ -72,10 +73,14 @@ def cmd_ask(args, settings):
     log = _logger(settings, not args.no_log)
     suggester = None if args.no_suggestions else _suggester(svc, settings)
     session = "cli-" + uuid.uuid4().hex[:12]
+    try:
+        article = svc.article_id(args.article)
+    except QuestionError as exc:
+        fail(str(exc))
     if args.batch:
         for case in read_jsonl(args.batch):
             try:
-                result = svc.ask(str(case["question"]), case.get("history"))
+                result = svc.ask(str(case["question"]), case.get("history"), article)
             except QuestionError as exc:
                 result = {"question": case["question"], "answer": str(exc), "refused": True, "citations": [],
                           "mode": settings.llm.mode, "latency_ms": 0.0, "error": str(exc)}
@@ -87,7 +92,7 @@ def cmd_ask(args, settings):
             print_json({"id": case["id"], **result})
         return 0
     try:
-        result = svc.ask(args.question or "", None)
+        result = svc.ask(args.question or "", None, article)
     except QuestionError as exc:
         fail(str(exc))
     if log:
@@ -116,4 +121,6 @@ def register(sub) -> None:
     s.add_argument("--direct", action="store_true", help="réponse directe, même si le mode guidé est le défaut")
     s.add_argument("--no-suggestions", action="store_true", help="sans questions suggérées (plus rapide)")
     s.add_argument("--check", metavar="REPONSE", help="mode guidé : vérifier la réponse de l'élève")
+    s.add_argument("--article", metavar="ARTICLE",
+                   help="répondre à partir de cet article seulement (identifiant ou titre exact ; voir `kalan corpus list`)")
     s.set_defaults(func=cmd_ask)

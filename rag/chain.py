@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 class State:
     question: str
     history: list = field(default_factory=list)
+    article: str | None = None  # the article id the student studies: retrieval reads it only (None: every article)
     clean: str = ""
     standalone: str = ""
     qvec: np.ndarray | None = None
@@ -118,18 +119,19 @@ class AnswerChain:
         )
 
     # -- public ------------------------------------------------------------------------------
-    def ask(self, question: str, history: list | None = None) -> dict:
+    def ask(self, question: str, history: list | None = None, article: str | None = None) -> dict:
         """The whole answer as a dict: the last event of ``stream`` (one answer path for the CLI, the API and
-        the chat). Raises ``QuestionError`` for an empty or over-long question."""
+        the chat). Raises ``QuestionError`` for an empty or over-long question. ``article``: see ``stream``."""
         final = None
-        for event in self.stream(question, history):
+        for event in self.stream(question, history, article):
             if event["type"] == "final":
                 final = event["answer"]
         return final
 
-    def stream(self, question: str, history: list | None = None) -> Iterator[dict]:
-        """Yields ``{"type": "delta", "text"}`` events, then ``{"type": "final", "answer": {...}}``."""
-        state = State(question=question, history=_clean_history(history))
+    def stream(self, question: str, history: list | None = None, article: str | None = None) -> Iterator[dict]:
+        """Yields ``{"type": "delta", "text"}`` events, then ``{"type": "final", "answer": {...}}``. ``article``
+        (an article id): the answer is read from that article only, as when a student studies one article."""
+        state = State(question=question, history=_clean_history(history), article=article or None)
         state.clean = clean_question(question, self.settings.answer.max_question_chars)
         chat = self._chat_model()
         if chat is None:  # extractive: the LCEL chain as a whole, then the known text in small pieces
@@ -206,7 +208,8 @@ class AnswerChain:
     def _retrieve(self, state: State) -> State:
         state.qvec = self.svc.embedder.embed_queries([state.standalone])[0]
         retr = self.svc.retriever
-        state.passages = retr.search_vector(state.standalone, state.qvec, self.settings.retrieval.k, self.settings.retrieval.mode)
+        state.passages = retr.search_vector(state.standalone, state.qvec, self.settings.retrieval.k,
+                                            self.settings.retrieval.mode, state.article)
         return state
 
     def _second(self, state: State):

@@ -3,6 +3,8 @@
 Prompts for language models live in ``kalan.rag.prompts``.
 """
 
+UNKNOWN_ARTICLE = ("Article inconnu : « {article} ». Choisissez un article du corpus par son identifiant ou son "
+                   "titre exact : {known}.")
 QUESTION_EMPTY = "Votre question est vide : écrivez une question en français sur les articles du corpus."
 QUESTION_TOO_LONG = (
     "Votre question est trop longue ({n} caractères, maximum {max}). "
@@ -134,6 +136,9 @@ UI_CHAT_PLACEHOLDER = (
 )
 UI_QUESTION_PLACEHOLDER = "Posez votre question sur les articles du corpus…"
 UI_SEND = "Envoyer"
+UI_ALL_ARTICLES = "Tous les articles"
+UI_ARTICLE_LABEL = "Article étudié"
+UI_ARTICLE_INFO = "Choisissez un article pour que les réponses ne lisent que lui."
 UI_COPY_MESSAGE = "Copier le message"
 UI_NEW_CONVERSATION = "Nouvelle conversation"
 UI_EXAMPLES_LABEL = "Exemples de questions"

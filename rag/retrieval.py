@@ -39,17 +39,21 @@ class Retriever:
         self.rs = settings.retrieval
         self.cosine = settings.embedding.cosine or CosineCalibration()
 
-    def search(self, question: str, k: int | None = None, mode: str | None = None) -> list[Passage]:
+    def search(self, question: str, k: int | None = None, mode: str | None = None,
+               article: str | None = None) -> list[Passage]:
         k = k or self.rs.k
         mode = mode or self.rs.mode
         qvec = self.embedder.embed_queries([question])[0]
-        return self.search_vector(question, qvec, k, mode)
+        return self.search_vector(question, qvec, k, mode, article)
 
-    def search_vector(self, question: str, qvec: np.ndarray, k: int, mode: str) -> list[Passage]:
+    def search_vector(self, question: str, qvec: np.ndarray, k: int, mode: str,
+                      article: str | None = None) -> list[Passage]:
+        """The ``k`` best passages for ``question``; with ``article`` (an article id), that article's only: a
+        student who studies one article asks « ça a coûté combien ? » of it, not of the whole corpus."""
         if mode == "bm25" and not (self.lexical and self.lexical.ids) and self.store.count() == 0:
             raise StoreEmpty(STORE_EMPTY)  # dense search says so itself
         fetch = max(self.rs.fetch_k, k)
-        dense = self.store.dense_search(qvec, fetch) if mode in ("hybrid", "dense") else []
+        dense = self.store.dense_search(qvec, fetch, article) if mode in ("hybrid", "dense") else []
         # « que s'est-il passé en 1903 ? »: « passé » would match any passage where something « passe »
         frame = happened_phrase(question) or ""
         lex = self.lexical.search(question, fetch, frame) if (self.lexical and mode in ("hybrid", "bm25")) else []
@@ -72,6 +76,9 @@ class Retriever:
                     by_id[p.chunk_id] = p
                 else:
                     cards.add(p.chunk_id)
+        if article:  # BM25 ranks the whole corpus: the other articles' passages go
+            by_id = {c: p for c, p in by_id.items() if p.article_id == article}
+            lex = [(c, s) for c, s in lex if c in by_id]
         if cards:
             lex = [(c, s) for c, s in lex if c not in cards]
         bm = dict(lex)

@@ -97,19 +97,40 @@ class KalanService:
                         self.settings.embedding.cosine)
 
     def titles(self) -> list[str]:
-        """Titles of the ingested articles (cached until the store's size changes)."""
+        """Titles of the ingested articles, sorted (cached until the store's size changes)."""
+        return sorted(t for t in self.articles().values() if t)
+
+    def articles(self) -> dict[str, str]:
+        """article id -> title of the ingested articles (cached until the store's size changes)."""
         count = self.store.count()
         with self._lock:
             if self._titles is not None and self._titles[0] == count:
-                return list(self._titles[1])
+                return dict(self._titles[1])
         seen: dict[str, str] = {}
         for _, meta, _ in self.store.all_chunks(include_documents=False):
             seen.setdefault((meta or {}).get("article_id", ""), (meta or {}).get("title", ""))
-        titles = sorted(t for t in seen.values() if t)
+        seen.pop("", None)
         release_freed_heap()  # the scan's pages of metadata, freed: ~200 MB resident at 10k passages otherwise
         with self._lock:
-            self._titles = (count, titles)
-        return list(titles)
+            self._titles = (count, seen)
+        return dict(seen)
+
+    def article_id(self, wanted: str | None) -> str | None:
+        """The id of the article ``wanted`` names, by its id or its exact title (case and accents aside); None
+        for none asked. Raises ``QuestionError`` (French message listing the articles) for an unknown one."""
+        if wanted is None or not str(wanted).strip():
+            return None
+        from kalan.rag import messages as msg
+        from kalan.rag.guards import QuestionError
+        from kalan.rag.text import fold
+
+        known = self.articles()
+        key = fold(str(wanted)).strip()
+        for aid, title in known.items():
+            if key in (fold(aid), fold(title).strip()):
+                return aid
+        raise QuestionError(msg.UNKNOWN_ARTICLE.format(article=str(wanted)[:200], known=" ; ".join(
+            f"{aid} (« {t} »)" for aid, t in sorted(known.items())[:20]) or "aucun"))
 
     def planted_articles(self) -> dict[str, dict]:
         """Articles holding sentences aimed at an AI assistant: article id -> {"title", "sentences"}."""
@@ -151,8 +172,9 @@ class KalanService:
 
         return AnswerChain(self, with_overrides(self.settings, llm={"mode": "extractive"}))
 
-    def ask(self, question: str, history: list | None = None) -> dict:
-        return self.chain.ask(question, history)
+    def ask(self, question: str, history: list | None = None, article: str | None = None) -> dict:
+        """``article``: an article id (``articles``) the answer is read from; None: every article."""
+        return self.chain.ask(question, history, article)
 
     def ask_extractive(self, question: str) -> dict:
         """``ask`` through ``extractive_chain``: the sentences of the articles, no chat model."""

@@ -242,10 +242,12 @@ class ChunkStore:
                 self._guard(self.collection.delete, ids=part)
 
     # -- reads ---------------------------------------------------------------------------------
-    def dense_search(self, query_vector: np.ndarray, k: int) -> list[Passage]:
+    def dense_search(self, query_vector: np.ndarray, k: int, article: str | None = None) -> list[Passage]:
+        """The ``k`` passages closest to ``query_vector``; with ``article``, that article's only."""
         # no count() per query (it grows with the store): Chroma returns min(k, n) results
         pairs = self._guard(
             self.vectorstore.similarity_search_by_vector_with_relevance_scores, query_vector.tolist(), k=k,
+            filter={"article_id": article} if article else None,
         )
         if not pairs and self.count() == 0:
             raise StoreEmpty(STORE_EMPTY)

@@ -146,7 +146,8 @@ def build_app(service, log, settings):
                    gr.update(visible=study_handlers.pending(session)), *more)
             return
         first = True
-        for step in handlers.respond(service, log, q, messages, session["id"], session["turns"], titles):
+        for step in handlers.respond(service, log, q, messages, session["id"], session["turns"], titles,
+                                     session.get("article")):
             if step.done:
                 handlers.remember(session, q, step)
             if first:  # clear the box; the previous rating's status and comment box go away
@@ -169,6 +170,23 @@ def build_app(service, log, settings):
         return [gr.update(visible=bool(found))] + [
             gr.update(value=found[i], visible=True) if i < len(found) else gr.update(visible=False)
             for i in range(n_examples)]
+
+    def article_choices() -> list[tuple[str, str]]:
+        """« Tous les articles », then each article by its title (its id as the value), as the store holds them."""
+        try:
+            known = service.articles()
+        except Exception as exc:  # the store is down: the chat still answers over every article
+            log_.warning("liste des articles indisponible : %s", exc)
+            known = {}
+        return [(msg.UI_ALL_ARTICLES, "")] + sorted(((t or a, a) for a, t in known.items()), key=lambda x: x[0])
+
+    def on_articles():  # the page opens: the articles as they are now (a teacher may have added one)
+        return gr.update(choices=article_choices())
+
+    def on_article(choice, session):
+        session = handlers.ensure_session(session)
+        session["article"] = choice or None
+        return session
 
     def on_hint(messages, session):
         session = handlers.ensure_session(session)
@@ -196,8 +214,21 @@ def build_app(service, log, settings):
         history : liste facultative de paires [question, réponse] (ou la même liste en JSON)
         pour les questions de suivi.
         """
+        return _answered(question, history, None)
+
+    def ask_in_article(question: str, article: str, history: list | str | None = None) -> dict:
+        """Pose une question sur un seul article (celui qu'étudie l'élève) ; renvoie la réponse citée (JSON).
+
+        article : l'identifiant de l'article (kalan corpus list) ou son titre exact.
+        history : comme pour /ask.
+        """
+        return _answered(question, history, article)
+
+    def _answered(question, history, article) -> dict:
+        """/ask and /ask_in_article: the answer, or a French gr.Error (the endpoints' signatures stay apart: a raw
+        HTTP call to /ask sends two values, and Gradio refuses a call with fewer values than inputs)."""
         try:
-            return handlers.ask_api(service, log, question, history, settings.answer, suggester)
+            return handlers.ask_api(service, log, question, history, settings.answer, suggester, article)
         except QuestionError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
         except store_errors as exc:
@@ -224,6 +255,8 @@ def build_app(service, log, settings):
             send = gr.Button(msg.UI_SEND, variant="primary", scale=1, min_width=100, elem_id="kalan-send")
         guided = gr.Checkbox(value=settings.study.mode == "guided", label=study_msg.GUIDED_TOGGLE,
                              elem_id="kalan-guided", container=False)
+        article_pick = gr.Dropdown(choices=article_choices(), value="", label=msg.UI_ARTICLE_LABEL,
+                                   info=msg.UI_ARTICLE_INFO, elem_id="kalan-article", interactive=True)
         with gr.Column(visible=False, elem_id="kalan-suggestions") as suggest_box:
             gr.HTML(f'<p class="kalan-legend">{render.esc(study_msg.SUGGESTIONS_LABEL)}</p>')
             suggest_btns = [gr.Button("", visible=False, size="sm", elem_id=f"kalan-suggest-{i}",
@@ -254,6 +287,8 @@ def build_app(service, log, settings):
                     concurrency_id=ANSWER_CONCURRENCY_ID, show_progress="hidden", **private)
         demo.load(on_load, None, [examples_box, *example_btns], concurrency_id=ANSWER_CONCURRENCY_ID,
                   show_progress="hidden", **private)
+        demo.load(on_articles, None, [article_pick], queue=False, **private)
+        article_pick.change(on_article, [article_pick, session], [session], queue=False, **private)
         hint_btn.click(on_hint, [chatbot, session], [chatbot, session, hint_btn], queue=False, **private)
         term_questions.click(lambda sample: sample[0], [term_questions], [question], queue=False, **private).then(
             on_submit, [question, chatbot, session, guided], outputs,
@@ -264,6 +299,7 @@ def build_app(service, log, settings):
         new_btn.click(on_new, [session], reset, queue=False, **private)
         chatbot.clear(on_new, [session], reset, queue=False, **private)
         gr.api(ask, api_name="ask", concurrency_id=ANSWER_CONCURRENCY_ID)
+        gr.api(ask_in_article, api_name="ask_in_article", concurrency_id=ANSWER_CONCURRENCY_ID)
 
     demo.queue(default_concurrency_limit=settings.ui.concurrency_limit, max_size=settings.ui.max_queue)
     return demo

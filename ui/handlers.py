@@ -81,8 +81,10 @@ def _safe_titles(service, titles: Sequence[str] | None) -> list[str]:
 
 
 def respond(service, log, question: str, history_messages: list | None, session_id: str,
-            turns: list | None = None, titles: Sequence[str] | None = None) -> Iterator[Step]:
-    """Answer ``question``, yielding the chat as it grows, and log the answer at the end.
+            turns: list | None = None, titles: Sequence[str] | None = None,
+            article: str | None = None) -> Iterator[Step]:
+    """Answer ``question``, yielding the chat as it grows, and log the answer at the end; ``article``: the id of
+    the article the student chose to study (the answer reads it only), None for every article.
 
     ``history_messages`` is the chat so far (shown, never sent to the chain); ``turns`` the
     (question, answer) pairs of this session, the history the chain condenses follow-ups with.
@@ -99,7 +101,8 @@ def respond(service, log, question: str, history_messages: list | None, session_
     answer: dict | None = None
     text = ""
     try:
-        for event in service.chain.stream(question, list(turns or [])):
+        asked = (question, list(turns or [])) + ((article,) if article else ())  # a chain without scoping still answers
+        for event in service.chain.stream(*asked):
             if event.get("type") == "delta" and event.get("text"):
                 text += event["text"]
                 messages[answer_index] = {"role": "assistant", "content": render.answer_html(text, streaming=True)}
@@ -238,8 +241,9 @@ def parse_history(history) -> list[list[str]]:
     return out
 
 
-def ask_api(service, log, question: str, history=None, limits=None, suggester=None) -> dict:
-    """The ``/ask`` endpoint: the answer dict (logged with ``source="api"``).
+def ask_api(service, log, question: str, history=None, limits=None, suggester=None, article=None) -> dict:
+    """The ``/ask`` endpoint: the answer dict (logged with ``source="api"``). ``article``: an article id or exact
+    title the answer reads only (``KalanService.article_id``); None or empty: every article.
 
     Raises ``QuestionError`` (French message) for an empty / over-long question or a bad
     history, or one of more turns or longer turns than ``limits`` (``settings.answer``:
@@ -250,7 +254,7 @@ def ask_api(service, log, question: str, history=None, limits=None, suggester=No
     turns = parse_history(history)
     if limits is not None:
         check_history(turns, limits.max_history_turns, limits.max_history_chars)
-    answer = service.ask(question, turns)
+    answer = service.ask(question, turns, service.article_id(article)) if article else service.ask(question, turns)
     if log is not None:
         try:
             answer["log_id"] = log.record(answer, "api-" + secrets.token_urlsafe(16), turns, source="api")

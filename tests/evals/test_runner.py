@@ -65,3 +65,21 @@ def test_wrong_with_a_citation_is_a_ceiling():
     assert check({"wrong_cited_rate": 0.2}, {"wrong_cited_rate": 0.25}) == []
     failures = check({"wrong_cited_rate": 0.3}, {"wrong_cited_rate": 0.25})
     assert failures == ["wrong_cited_rate = 0.3 > maximum 0.25"]
+
+
+def test_a_case_asked_within_its_article():
+    """``run_case(..., article)``: the chain is asked within that article; without one, as before (two arguments)."""
+    from kalan.evals.runner import run_case
+
+    calls = []
+
+    class Chain:
+        def ask(self, question, history=None, *article):
+            calls.append((question, history, *article))
+            return {"answer": "L'article ne le dit pas.", "refused": True, "citations": [], "sentences": [],
+                    "passages": [], "latency_ms": 1.0, "mode": "fake"}
+
+    case = {"id": "c1", "question": "ça a coûté combien ?", "answerable": False, "article": "rail-dakar-bamako"}
+    assert run_case(Chain(), case, 0.5, case["article"])["passed"]
+    run_case(Chain(), case, 0.5)
+    assert calls == [("ça a coûté combien ?", None, "rail-dakar-bamako"), ("ça a coûté combien ?", None)]

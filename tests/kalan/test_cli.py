@@ -68,6 +68,23 @@ def test_ask_empty_question(fake_env, seed_corpus, capsys):
     assert e.value.code == 1 and "vide" in capsys.readouterr().err
 
 
+def test_ask_within_an_article(fake_env, seed_corpus, capsys):
+    """``--article``: the answer reads that article only (by id or exact title); an unknown one is refused in
+    French with the articles' ids, and nothing is answered."""
+    run(capsys, "ingest", "--corpus", str(seed_corpus))
+    for article in ("mali-russie-65-ans", "Mali–Russie : 65 ans d’une alliance forgée dans la souveraineté et la confiance"):
+        code, out, _ = run(capsys, "ask", "Qui a écrit à Sergueï Lavrov ?", "--json", "--no-log", "--no-suggestions",
+                           "--article", article)
+        answer = json.loads(out)
+        assert code == 0 and answer["passages"]
+        assert {p["article_id"] for p in answer["passages"]} == {"mali-russie-65-ans"}
+    with pytest.raises(SystemExit) as e:
+        main(["ask", "Qui a écrit à Sergueï Lavrov ?", "--json", "--no-log", "--article", "le-tram-de-dakar"])
+    captured = capsys.readouterr()
+    assert e.value.code == 1 and captured.out == ""
+    assert "Article inconnu : « le-tram-de-dakar »" in captured.err and "mali-russie-65-ans" in captured.err
+
+
 def test_main_makes_openmp_threads_wait_passively(monkeypatch, capsys):
     import os
 

@@ -66,10 +66,10 @@ class FakeChain:
     error: BaseException | None = None
     calls: list = field(default_factory=list)
 
-    def stream(self, question, history=None):
+    def stream(self, question, history=None, article=None):
         from kalan.rag.guards import clean_question
 
-        self.calls.append((question, list(history or [])))
+        self.calls.append((question, list(history or [])) + ((article,) if article else ()))
         clean_question(question, 1000)  # QuestionError, as the real chain
         if self.error is not None:
             raise self.error

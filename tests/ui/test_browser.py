@@ -166,8 +166,12 @@ def test_student_page(page, served):
     question = "Depuis quand le Mali et la Russie ont-ils des relations diplomatiques ?"
     timings["date"] = _ask(pg, question, 1)
     log = AnswerLog(str(served.data_dir / "kalan.sqlite3"))
-    try:
-        logged = [r for r in log.list(limit=None) if r["question"] == question]
+    try:  # the answer is logged once shown: under load the row may land a moment after the page has it
+        deadline = time.monotonic() + 60
+        while not (logged := [r for r in log.list(limit=None) if r["question"] == question]) \
+                and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert logged, "réponse non journalisée"
         sentences = log.get(logged[0]["id"])["sentences"]
     finally:
         log.close()
@@ -238,3 +242,21 @@ def test_study_tabs_and_quiz_review(page, served):
     pg.wait_for_function(f"() => document.querySelector('{status}').value.includes('exportée')")
     assert store.get(item["id"])["status"] == "approved"
     pg.screenshot(path=str(ARTIFACTS / "10-quiz-relecture.png"), full_page=True)
+
+
+def test_article_chosen_in_the_chat(page, served):
+    """« Article étudié » lists « Tous les articles » and the seed article by its title; chosen, the next question
+    is answered from it, and its quote is that article's."""
+    pg = page
+    pg.goto(served.url + "/", wait_until="load")
+    pg.wait_for_selector("#kalan-article input")
+    assert pg.input_value("#kalan-article input") == msg.UI_ALL_ARTICLES
+    pg.click("#kalan-article input")
+    options = [" ".join(t.split()) for t in pg.locator("ul[role=listbox] li").all_inner_texts()]
+    assert any(msg.UI_ALL_ARTICLES in o for o in options) and any(o.startswith("Mali–Russie") for o in options)
+    pg.locator("ul[role=listbox] li", has_text="Mali–Russie").first.click()
+    pg.wait_for_function("() => document.querySelector('#kalan-article input').value.startsWith('Mali–Russie')")
+    _ask(pg, "Qui a écrit à Sergueï Lavrov ?", 1)
+    bot = pg.locator("#kalan-chat .kalan-answer").last
+    assert "[1]" in bot.inner_text() and "Diop" in bot.inner_text()
+    pg.screenshot(path=str(ARTIFACTS / "11-article-etudie.png"), full_page=True)

@@ -24,6 +24,15 @@ def test_session_ids_are_unguessable_and_distinct():
     assert handlers.ensure_session(None)["id"] and handlers.ensure_session(a) is a
 
 
+def test_the_chosen_article_goes_to_the_chain(make_service, answer_log):
+    """The article a student picked (its id in the session) scopes the answer; none: the chain is asked as before."""
+    service = make_service()
+    session = handlers.new_session()
+    list(handlers.respond(service, answer_log, "Combien ça coûte ?", [], session["id"], [], (), "rail-dakar-bamako"))
+    list(handlers.respond(service, answer_log, "Combien ça coûte ?", [], session["id"], [], ()))
+    assert service.chain.calls == [("Combien ça coûte ?", [], "rail-dakar-bamako"), ("Combien ça coûte ?", [])]
+
+
 def test_streaming_grows_then_ends_with_sources(make_service, answer_log):
     service = make_service()
     session = handlers.new_session()

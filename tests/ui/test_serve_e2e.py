@@ -124,6 +124,12 @@ def test_ask_endpoint_answers_follows_up_and_refuses(served):
     with pytest.raises(Exception, match="Votre question est vide"):
         client.predict("   ", api_name="/ask")
 
+    # within one article (the one a student studies), by its id; an unknown one is refused in French
+    within = client.predict("Qui a écrit à Sergueï Lavrov ?", "mali-russie-65-ans", api_name="/ask_in_article")
+    assert "Diop" in within["short_answer"] and {p["article_id"] for p in within["passages"]} == {"mali-russie-65-ans"}
+    with pytest.raises(Exception, match="Article inconnu"):
+        client.predict("Qui a écrit à Sergueï Lavrov ?", "le-tram-de-dakar", api_name="/ask_in_article")
+
     log = AnswerLog(str(served.data_dir / "kalan.sqlite3"))
     try:
         api = [r for r in log.list(limit=None) if r["source"] == "api"]

@@ -1,0 +1,62 @@
+"""A question asked within one article (the article a student studies): retrieval, the service's article lookup
+and the answer read that article only. Real embedded Chroma and BM25, the fake embedder."""
+
+from __future__ import annotations
+
+import pytest
+
+from kalan.ingest.pipeline import ingest_corpus
+from kalan.rag.guards import QuestionError
+from kalan.rag.service import KalanService
+
+TRAIN = """# Le train Dakar-Bamako va-t-il renaître ?
+
+Le projet de réhabilitation de la ligne coûte 1 500 milliards de francs CFA selon les deux gouvernements.
+
+Les travaux doivent commencer en 2026 et durer quatre ans, sur les 1 287 kilomètres de la ligne.
+"""
+
+BUS = """# Le BRT de Dakar un an après
+
+Le ticket du bus rapide coûte entre 400 et 500 francs CFA selon la distance parcourue.
+
+Environ 300 000 voyageurs empruntent chaque jour les 121 bus électriques de la ligne.
+"""
+
+
+@pytest.fixture
+def two_articles(settings, tmp_path):
+    corpus = tmp_path / "deux"
+    corpus.mkdir()
+    (corpus / "train-dakar-bamako.md").write_text(TRAIN, encoding="utf-8")
+    (corpus / "brt-dakar.md").write_text(BUS, encoding="utf-8")
+    svc = KalanService(settings)
+    ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
+    return svc
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+def test_retrieval_within_an_article_reads_that_article_only(two_articles, mode):
+    retr = two_articles.retriever
+    everywhere = {p.article_id for p in retr.search("ça coûte combien de francs CFA ?", k=6, mode=mode)}
+    assert everywhere == {"train-dakar-bamako", "brt-dakar"}  # the unscoped question reaches both
+    for article in ("train-dakar-bamako", "brt-dakar"):
+        got = retr.search("ça coûte combien de francs CFA ?", k=6, mode=mode, article=article)
+        assert got and {p.article_id for p in got} == {article}
+
+
+def test_article_is_named_by_id_or_title(two_articles):
+    assert two_articles.articles() == {"train-dakar-bamako": "Le train Dakar-Bamako va-t-il renaître ?",
+                                       "brt-dakar": "Le BRT de Dakar un an après"}
+    assert two_articles.article_id("brt-dakar") == "brt-dakar"
+    assert two_articles.article_id("  le brt de dakar UN AN APRES ") == "brt-dakar"  # case and accents aside
+    assert two_articles.article_id("") is None and two_articles.article_id(None) is None
+    with pytest.raises(QuestionError, match="Article inconnu : « le tram ».*brt-dakar.*train-dakar-bamako"):
+        two_articles.article_id("le tram")
+
+
+def test_an_answer_within_an_article_cites_it_only(two_articles):
+    for article in ("train-dakar-bamako", "brt-dakar"):
+        answer = two_articles.ask("Combien ça coûte ?", None, article)
+        assert answer["passages"] and {p["article_id"] for p in answer["passages"]} == {article}
+        assert {c["article_id"] for c in answer["citations"]} <= {article}
