@@ -718,7 +718,7 @@ class AnswerChain:
         ]
         if refused:
             text, citations, sentences = self._refusal_text(state.decision.reason, state.passages,
-                                                            state.card_question), [], []
+                                                            state.card_question, state.article), [], []
         else:
             sentences = state.sentences
             text, citations = render(sentences), self._citations(sentences, state.passages)
@@ -755,13 +755,20 @@ class AnswerChain:
         return out
 
     def _refusal_text(self, reason: RefusalReason | None, passages: list | None = None,
-                      card_question: bool = False) -> str:
+                      card_question: bool = False, article: str | None = None) -> str:
         """The refusal, then where to look: for a question on the corpus's subjects whose answer is not there,
         the articles retrieval found closest (a corpus of many articles listed from A would name unrelated
-        ones); else the corpus's titles."""
+        ones); else the corpus's titles. A question asked within one article (``article``) is told that this
+        article does not say it, and that the others can be asked."""
         base = {RefusalReason.INJECTION: msg.REFUSAL_INJECTION, RefusalReason.OFF_TOPIC: msg.REFUSAL_OFF_TOPIC,
                 RefusalReason.WHICH_ARTICLE: msg.CARD_WHICH if card_question else msg.OVERVIEW_WHICH
                 }.get(reason, msg.REFUSAL)
+        if article and base == msg.REFUSAL:
+            try:
+                title = self.svc.articles().get(article) or article
+            except Exception:  # the refusal itself must not fail
+                title = article
+            return msg.REFUSAL_IN_ARTICLE.format(title=title)
         try:
             titles = self.svc.titles()
         except Exception:  # the refusal itself must not fail

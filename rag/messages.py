@@ -22,6 +22,10 @@ REFUSAL = (
     "Je ne trouve pas la réponse dans les articles du corpus. "
     "Je préfère ne rien inventer : reformulez votre question ou posez-en une sur les sujets couverts."
 )
+REFUSAL_IN_ARTICLE = (
+    "Je ne trouve pas la réponse dans l'article « {title} ». Je préfère ne rien inventer : reformulez votre "
+    "question, ou posez-la sur tous les articles (« Tous les articles »)."
+)
 REFUSAL_INJECTION = (
     "Je ne peux pas suivre ce type de consigne. Je réponds uniquement, avec des sources, "
     "aux questions sur les articles du corpus."

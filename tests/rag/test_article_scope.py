@@ -60,3 +60,12 @@ def test_an_answer_within_an_article_cites_it_only(two_articles):
         answer = two_articles.ask("Combien ça coûte ?", None, article)
         assert answer["passages"] and {p["article_id"] for p in answer["passages"]} == {article}
         assert {c["article_id"] for c in answer["citations"]} <= {article}
+
+
+def test_a_refusal_within_an_article_names_it(two_articles):
+    answer = two_articles.ask("Combien de sous-marins la Russie a-t-elle vendus au Sénégal ?", None, "brt-dakar")
+    assert answer["refused"] and answer["citations"] == []
+    assert answer["answer"].startswith("Je ne trouve pas la réponse dans l'article « Le BRT de Dakar un an après »")
+    assert "Tous les articles" in answer["answer"]
+    unscoped = two_articles.ask("Combien de sous-marins la Russie a-t-elle vendus au Sénégal ?")
+    assert unscoped["refused"] and "dans les articles du corpus" in unscoped["answer"]
