@@ -92,6 +92,9 @@ class FakeService:
     def titles(self):
         return list(self._titles)
 
+    def articles(self):
+        return {"mali-russie-65-ans" if n == 0 else f"article-{n}": t for n, t in enumerate(self._titles)}
+
     def ask(self, question, history=None):
         return self.chain.ask(question, history)
 

@@ -217,7 +217,9 @@ def test_build_app_wires_the_page(make_service, answer_log, settings):
     demo = build_app(make_service(), answer_log, settings)
     config = demo.get_config_file()
     api_names = [d.get("api_name") for d in config["dependencies"] if d.get("api_visibility", "public") == "public"]
-    assert api_names == ["ask"]
+    assert api_names == ["ask", "ask_in_article"]
+    pick = next(c for c in config["components"] if c.get("props", {}).get("elem_id") == "kalan-article")
+    assert [c[1] for c in pick["props"]["choices"]] == ["", "mali-russie-65-ans"]  # « Tous les articles », then each
     chat = next(c for c in config["components"] if c.get("props", {}).get("elem_id") == "kalan-chat")
     assert chat["props"]["render_markdown"] is False and chat["props"]["sanitize_html"] is True
     assert demo.title == "Kalan"
