@@ -608,6 +608,8 @@ class AnswerChain:
         if built is None:
             log.info("réponse vérifiée %s non servie : ses passages ne la prouvent plus", recall.verified.id)
             return False
+        if state.article and any(p.article_id != state.article for p in built[0]):
+            return False  # verified over another article: the student asks within the one they study
         state.passages, state.sentences = built
         state.verified, state.decision = recall.verified.badge(), Decision(False)
         return True

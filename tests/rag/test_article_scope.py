@@ -69,3 +69,31 @@ def test_a_refusal_within_an_article_names_it(two_articles):
     assert "Tous les articles" in answer["answer"]
     unscoped = two_articles.ask("Combien de sous-marins la Russie a-t-elle vendus au Sénégal ?")
     assert unscoped["refused"] and "dans les articles du corpus" in unscoped["answer"]
+
+
+def test_a_verified_answer_is_served_within_its_own_article_only(real_settings, real_embedder, tmp_path):
+    """A teacher approved the answer given within the BRT article: the same question asked within it gets the
+    verified answer, asked within the railway article it does not (its quotes are another article's). The real
+    model: the fake one's cosines refuse every question."""
+    from kalan.db.answer_log import open_answer_log
+
+    corpus = tmp_path / "deux-vrai"
+    corpus.mkdir()
+    (corpus / "train-dakar-bamako.md").write_text(TRAIN, encoding="utf-8")
+    (corpus / "brt-dakar.md").write_text(BUS, encoding="utf-8")
+    two_articles = KalanService(real_settings, embedder=real_embedder)
+    ingest_corpus(real_settings, corpus, two_articles.store, two_articles.embedder, progress=False)
+    settings = real_settings
+
+    question = "Combien de voyageurs empruntent chaque jour les bus électriques de la ligne ?"
+    first = two_articles.ask(question, None, "brt-dakar")
+    assert not first["refused"] and {c["article_id"] for c in first["citations"]} == {"brt-dakar"}
+    log = open_answer_log(settings)
+    try:
+        log.approve(log.record(first, "s1"))
+    finally:
+        log.close()
+    assert two_articles.ask(question, None, "brt-dakar").get("verified")
+    elsewhere = two_articles.ask(question, None, "train-dakar-bamako")
+    assert not elsewhere.get("verified")
+    assert {c["article_id"] for c in elsewhere["citations"]} <= {"train-dakar-bamako"}
