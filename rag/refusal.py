@@ -101,7 +101,18 @@ def _weak_retrieval(c: Context) -> bool:
     if question_entities(c.standalone) and not missing_entities(c.standalone, [p.text + " " + p.title
                                                                               for p in c.passages]):
         return False  # « Qui est Boubacar Traoré ? »: every name it asks about is in the passages; later rules decide
+    if c.settings.answer.names_in_lower_case and _names_a_person(c.standalone, c.passages):
+        return False  # « qui est boubacar traore ? »: the same, the person read off the passages' stored entities
     return max((p.dense_score or 0.0) for p in c.passages) < c.settings.answer.min_retrieval_score
+
+
+def _names_a_person(question: str, passages: list) -> bool:
+    """``question`` writes in full, side by side and in any case, a person that ingestion found in a sentence of
+    ``passages`` (``kalan.rag.namesakes.named_in_full``)."""
+    from kalan.rag.namesakes import named_in_full
+    from kalan.rag.sentences import sentence_spans
+
+    return bool(named_in_full(question, (p.text[a:b] for p in passages for a, b in sentence_spans(p.text))))
 
 
 def _weak_support(c: Context) -> bool:

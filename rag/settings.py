@@ -465,6 +465,11 @@ class AnswerSettings(BaseModel):
         "question's own words (topic and question words aside)."
     )
     history_turns: int = Field(4, description="Turns of history used to condense follow-ups.")
+    names_in_lower_case: bool = Field(
+        True, description="A question naming in full a person the retrieved passages name (read off the entities "
+        "stored at ingestion, so « qui est boubacar traore ? » counts) is not refused as weak retrieval; later "
+        "rules decide (kalan.rag.refusal._weak_retrieval).",
+    )
     follow_up_rewrite: bool = Field(
         True, description="Without a chat model, a follow-up fragment's standalone question is the previous "
         "question with the fragment in place of what it stands for (kalan.rag.ellipsis: « Et dans le domaine de "

@@ -206,3 +206,15 @@ def test_a_question_whose_names_the_passages_hold_is_not_refused_for_a_weak_retr
     # a name the passages do not hold, or no name at all: refused as before
     assert before_answer("Qui est Moussa Keïta ?", "Qui est Moussa Keïta ?", weak, S).refuse
     assert before_answer("Que pêche-t-on ?", "Que pêche-t-on ?", weak, S).rule == "weak_retrieval"
+
+
+def test_a_lower_case_full_name_the_passages_hold_is_not_refused_for_a_weak_retrieval():
+    """« qui est boubacar traore ? »: no capital, so no entity of the question; the person is read off the passage's
+    entities (spaCy here, stored at ingestion in a real store) and the question writes both words side by side."""
+    weak = [_passage("« Jamais vu cela », confie Boubacar Traoré, pêcheur à Mopti.", dense=0.5)]
+    assert before_answer("qui est boubacar traore ?", "qui est boubacar traore ?", weak, S).rule != "weak_retrieval"
+    off = with_overrides(S, answer={"names_in_lower_case": False})
+    assert before_answer("qui est boubacar traore ?", "qui est boubacar traore ?", weak, off).rule == "weak_retrieval"
+    # one word of the name, or another person's: refused as before
+    assert before_answer("qui est traore ?", "qui est traore ?", weak, S).rule == "weak_retrieval"
+    assert before_answer("qui est moussa keita ?", "qui est moussa keita ?", weak, S).rule == "weak_retrieval"
