@@ -51,7 +51,7 @@ def run_case(chain, case: dict, min_support: float, article: str | None = None) 
     """One case answered and measured; ``article``: the article id the question is asked within (a student who
     studies one article), None for the whole corpus."""
     try:
-        result = chain.ask(case["question"], case.get("history"), *((article,) if article else ()))
+        result = chain.ask(case["question"], case.get("history"), article)
     except QuestionError as exc:
         result = {"answer": str(exc), "refused": True, "citations": [], "sentences": [], "passages": [],
                   "latency_ms": 0.0, "mode": "validation", "refusal_reason": "question_invalide"}

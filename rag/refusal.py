@@ -98,21 +98,22 @@ class Rule:
 
 
 def _weak_retrieval(c: Context) -> bool:
+    if max((p.dense_score or 0.0) for p in c.passages) >= c.settings.answer.min_retrieval_score:
+        return False  # the names below are read only for the questions the floor would refuse
     if question_entities(c.standalone) and not missing_entities(c.standalone, [p.text + " " + p.title
                                                                               for p in c.passages]):
         return False  # « Qui est Boubacar Traoré ? »: every name it asks about is in the passages; later rules decide
-    if c.settings.answer.names_in_lower_case and _names_a_person(c.standalone, c.passages):
-        return False  # « qui est boubacar traore ? »: the same, the person read off the passages' stored entities
-    return max((p.dense_score or 0.0) for p in c.passages) < c.settings.answer.min_retrieval_score
+    # « qui est boubacar traore ? »: the same, the person read off the passages' stored entities
+    return not (c.settings.answer.names_in_lower_case and _names_a_person(c.standalone, c.passages))
 
 
 def _names_a_person(question: str, passages: list) -> bool:
     """``question`` writes in full, side by side and in any case, a person that ingestion found in a sentence of
     ``passages`` (``kalan.rag.namesakes.named_in_full``)."""
     from kalan.rag.namesakes import named_in_full
-    from kalan.rag.sentences import sentence_spans
+    from kalan.rag.sentences import sentences
 
-    return bool(named_in_full(question, (p.text[a:b] for p in passages for a, b in sentence_spans(p.text))))
+    return bool(named_in_full(question, (s for p in passages for s in sentences(p.text))))
 
 
 def _weak_support(c: Context) -> bool:

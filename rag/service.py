@@ -27,7 +27,7 @@ class KalanService:
         self._embedder = embedder
         self._lock = threading.RLock()
         self._lexical = None
-        self._titles: tuple[int, list[str]] | None = None
+        self._articles: tuple[int, dict[str, str]] | None = None  # (store size, article id -> title)
         self._lexical_stamp: int | None = None
 
     @cached_property
@@ -69,7 +69,7 @@ class KalanService:
         with self._lock:
             moved = self.corpus_watch is not None and self.corpus_watch.moved()
             if moved:
-                self._titles = None
+                self._articles = None
             stamp = _index_stamp(self.settings)
             if (moved or self._lexical is None or stamp != self._lexical_stamp
                     or (stamp is None and not self._lexical.ids)):
@@ -104,15 +104,15 @@ class KalanService:
         """article id -> title of the ingested articles (cached until the store's size changes)."""
         count = self.store.count()
         with self._lock:
-            if self._titles is not None and self._titles[0] == count:
-                return dict(self._titles[1])
+            if self._articles is not None and self._articles[0] == count:
+                return dict(self._articles[1])
         seen: dict[str, str] = {}
         for _, meta, _ in self.store.all_chunks(include_documents=False):
             seen.setdefault((meta or {}).get("article_id", ""), (meta or {}).get("title", ""))
         seen.pop("", None)
         release_freed_heap()  # the scan's pages of metadata, freed: ~200 MB resident at 10k passages otherwise
         with self._lock:
-            self._titles = (count, seen)
+            self._articles = (count, seen)
         return dict(seen)
 
     def article_id(self, wanted: str | None) -> str | None:

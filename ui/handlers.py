@@ -101,8 +101,7 @@ def respond(service, log, question: str, history_messages: list | None, session_
     answer: dict | None = None
     text = ""
     try:
-        asked = (question, list(turns or [])) + ((article,) if article else ())  # a chain without scoping still answers
-        for event in service.chain.stream(*asked):
+        for event in service.chain.stream(question, list(turns or []), article):
             if event.get("type") == "delta" and event.get("text"):
                 text += event["text"]
                 messages[answer_index] = {"role": "assistant", "content": render.answer_html(text, streaming=True)}
@@ -254,7 +253,7 @@ def ask_api(service, log, question: str, history=None, limits=None, suggester=No
     turns = parse_history(history)
     if limits is not None:
         check_history(turns, limits.max_history_turns, limits.max_history_chars)
-    answer = service.ask(question, turns, service.article_id(article)) if article else service.ask(question, turns)
+    answer = service.ask(question, turns, service.article_id(article))
     if log is not None:
         try:
             answer["log_id"] = log.record(answer, "api-" + secrets.token_urlsafe(16), turns, source="api")

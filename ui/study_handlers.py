@@ -49,8 +49,7 @@ def guided_start(service, log, question: str, messages: list | None, session: di
     out = list(messages or [])
     out.append({"role": "user", "content": render.user_html(question)})
     turns = list(session.get("turns") or [])
-    article = session.get("article")
-    answer = service.chain.ask(question, turns, article) if article else service.chain.ask(question, turns)
+    answer = service.chain.ask(question, turns, session.get("article"))
     log_id = None
     if log is not None:
         try:

@@ -68,18 +68,18 @@ def test_wrong_with_a_citation_is_a_ceiling():
 
 
 def test_a_case_asked_within_its_article():
-    """``run_case(..., article)``: the chain is asked within that article; without one, as before (two arguments)."""
+    """``run_case(..., article)``: the chain is asked within that article; without one, over every article (None)."""
     from kalan.evals.runner import run_case
 
     calls = []
 
     class Chain:
-        def ask(self, question, history=None, *article):
-            calls.append((question, history, *article))
+        def ask(self, question, history=None, article=None):
+            calls.append((question, history, article))
             return {"answer": "L'article ne le dit pas.", "refused": True, "citations": [], "sentences": [],
                     "passages": [], "latency_ms": 1.0, "mode": "fake"}
 
     case = {"id": "c1", "question": "ça a coûté combien ?", "answerable": False, "article": "rail-dakar-bamako"}
     assert run_case(Chain(), case, 0.5, case["article"])["passed"]
     run_case(Chain(), case, 0.5)
-    assert calls == [("ça a coûté combien ?", None, "rail-dakar-bamako"), ("ça a coûté combien ?", None)]
+    assert calls == [("ça a coûté combien ?", None, "rail-dakar-bamako"), ("ça a coûté combien ?", None, None)]

@@ -74,7 +74,7 @@ def test_eval_cli_runs_only_the_chosen_half(monkeypatch, tmp_path, capsys):
     from kalan.cli import main
 
     class FakeChain:
-        def ask(self, question, history=None):
+        def ask(self, question, history=None, article=None):
             return {"answer": "L'article ne le dit pas.", "refused": True, "citations": [], "sentences": [],
                     "passages": [], "latency_ms": 1.0, "mode": "fake"}
 

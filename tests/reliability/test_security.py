@@ -138,8 +138,11 @@ def test_api_sessions_and_log_ids_are_random(answer_log, monkeypatch):
     monkeypatch.setattr(answer_log_module.secrets, "token_hex", lambda n=None: hex_calls.append(n) or real_hex(n))
 
     class Svc:
-        def ask(self, question, history=None):
+        def ask(self, question, history=None, article=None):
             return {"question": question, "answer": "R [1]", "refused": False}
+
+        def article_id(self, wanted):
+            return wanted or None
 
     a = handlers.ask_api(Svc(), answer_log, "Q ?")
     b = handlers.ask_api(Svc(), answer_log, "Q ?")

@@ -79,8 +79,8 @@ class FakeChain:
             yield {"type": "delta", "text": piece}
         yield {"type": "final", "answer": dict(self.answer, question=question)}
 
-    def ask(self, question, history=None):
-        *_, final = self.stream(question, history)
+    def ask(self, question, history=None, article=None):
+        *_, final = self.stream(question, history, article)
         return final["answer"]
 
 
@@ -95,8 +95,11 @@ class FakeService:
     def articles(self):
         return {"mali-russie-65-ans" if n == 0 else f"article-{n}": t for n, t in enumerate(self._titles)}
 
-    def ask(self, question, history=None):
-        return self.chain.ask(question, history)
+    def ask(self, question, history=None, article=None):
+        return self.chain.ask(question, history, article)
+
+    def article_id(self, wanted):
+        return wanted or None
 
 
 @pytest.fixture
