@@ -1,7 +1,8 @@
 """The teacher-review log: every answer Kalan serves, stored in SQLite for review.
 
 Scope: persistence only. ``AnswerLog`` records served answers (question, answer,
-citations, sentences with their support, retrieved passages, history), the
+citations, sentences with their support, retrieved passages, history, the article the
+student asked within: ``article``, NULL for the whole corpus), the
 students' thumbs up / down on their own answers, and the teachers' review
 (approve, reject = marked wrong, correct, comment). It lists and filters them,
 exports the reviewed ones (CSV / JSONL), and turns a reviewed answer into an
@@ -64,12 +65,12 @@ COLUMNS = (
     "refused", "refusal_reason", "notice", "latency_ms", "min_support",
     "feedback", "feedback_comment", "feedback_time",
     "status", "reviewer", "review_comment", "review_time", "corrected_answer", "corrected_chunk_ids",
-    "citations", "sentences", "passages", "history", "withdrawn_time", "verified_from",
+    "citations", "sentences", "passages", "history", "withdrawn_time", "verified_from", "article",
 )
 # Free-text columns that may hold student input: neutralised against spreadsheet formulas in CSV.
 _CSV_TEXT = {
     "session_id", "source", "question", "standalone_question", "answer", "refusal_reason", "notice",
-    "feedback_comment", "reviewer", "review_comment", "corrected_answer", "mode",
+    "feedback_comment", "reviewer", "review_comment", "corrected_answer", "mode", "article",
 }
 
 class AnswerLogBusy(RuntimeError):
@@ -304,8 +305,10 @@ class AnswerLog:
 
     # recording -----------------------------------------------------------------------------------
 
-    def record(self, answer: dict, session_id: str, history: list | None = None, source: str = "ui") -> str:
-        """Store a served answer (status ``unreviewed``); returns its new unguessable id.
+    def record(self, answer: dict, session_id: str, history: list | None = None, source: str = "ui",
+               article: str | None = None) -> str:
+        """Store a served answer (status ``unreviewed``); returns its new unguessable id. ``article``: the id of
+        the article the student asked within (« Article étudié »), None for the whole corpus.
 
         If the database server is unreachable the answer is queued and written as soon as it is back
         (``pending``, ``flush``): the id is valid from now on."""
@@ -339,6 +342,7 @@ class AnswerLog:
             "passages": _dumps(list(answer.get("passages") or [])),
             "history": _dumps(_bounded_history(history, self.max_history_turns, self.max_history_chars)),
             "verified_from": None if verified is None else str(verified.get("answer_id") or "") or None,
+            "article": str(article) if article else None,
         }
         if self._pending:  # keep the order: behind what is already queued
             self._enqueue(row)
@@ -666,6 +670,8 @@ class AnswerLog:
         else:
             raise ValueError(msg.REVIEW_REJECTED_NEEDS_CORRECTION.format(id=id))
         case: dict[str, Any] = {"id": f"promoted-{rec['id']}", "question": rec["question"]}
+        if rec.get("article"):  # asked within one article: the case names it, as the news cases do (``article``)
+            case["article"] = rec["article"]
         if rec["history"]:
             case["history"] = rec["history"]
         case.update(answerable=answerable, expected_facts=facts, evidence=evidence, tags=["promoted", status])

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, inspect, text
 from kalan.db.engine import WRITE
 from kalan.rag import messages as msg
 
-SCHEMA_VERSION = 5  # mirrored in meta.schema_version by each migration (0001 -> 1, … 0005 -> 5)
+SCHEMA_VERSION = 6  # mirrored in meta.schema_version by each migration (0001 -> 1, … 0006 -> 6)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _PG_LOCK = 0x4B414C414E  # "KALAN": the advisory lock key taken while migrating
 

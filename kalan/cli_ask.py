@@ -86,9 +86,9 @@ def cmd_ask(args, settings):
                           "mode": settings.llm.mode, "latency_ms": 0.0, "error": str(exc)}
             else:
                 if log:
-                    log.record(result, session, case.get("history"), source="cli")
+                    log.record(result, session, case.get("history"), source="cli", article=article)
                 if suggester:
-                    suggester.add_to(result)
+                    suggester.add_to(result, article)
             print_json({"id": case["id"], **result})
         return 0
     try:
@@ -96,9 +96,9 @@ def cmd_ask(args, settings):
     except QuestionError as exc:
         fail(str(exc))
     if log:
-        result["log_id"] = log.record(result, session, None, source="cli")
+        result["log_id"] = log.record(result, session, None, source="cli", article=article)
     if suggester:
-        suggester.add_to(result)
+        suggester.add_to(result, article)
     if _guided(args, settings):
         from kalan.cli_guided import print_guided
 

@@ -17,7 +17,7 @@ from kalan.rag import messages as msg
 
 DEFAULT_SET = Path("evals") / "sets" / "promoted.jsonl"
 SUMMARY_FIELDS = ("id", "time", "question", "answer", "refused", "status", "feedback", "min_support", "mode",
-                  "withdrawn_time", "verified_from")
+                  "withdrawn_time", "verified_from", "article")
 
 
 def _open(settings):
@@ -107,6 +107,8 @@ def cmd_list(args, settings):
 
 
 def cmd_show(args, settings):
+    from kalan.ui.review_render import article_label
+
     rec = _run(settings, lambda log: log.get(args.id))
     if rec is None:
         fail(msg.REVIEW_UNKNOWN_ID.format(id=args.id))
@@ -119,6 +121,7 @@ def cmd_show(args, settings):
           + (f" (par {rec['reviewer']})" if rec.get("reviewer") else ""))
     if rec.get("feedback"):
         print(f"Avis élève  : {rec['feedback']}" + (f" — {rec['feedback_comment']}" if rec.get("feedback_comment") else ""))
+    print(f"{msg.UI_ARTICLE_LABEL} : {article_label(rec)}")
     for turn in rec.get("history") or []:
         print(f"Historique  : {turn}")
     print(f"Question    : {rec['question']}")

@@ -176,9 +176,10 @@ class KalanService:
         """``article``: an article id (``articles``) the answer is read from; None: every article."""
         return self.chain.ask(question, history, article)
 
-    def ask_extractive(self, question: str) -> dict:
-        """``ask`` through ``extractive_chain``: the sentences of the articles, no chat model."""
-        return self.extractive_chain.ask(question)
+    def ask_extractive(self, question: str, article: str | None = None) -> dict:
+        """``ask`` through ``extractive_chain``: the sentences of the articles, no chat model; ``article`` as in
+        ``ask``."""
+        return self.extractive_chain.ask(question, None, article)
 
     def answer_stream(self, question: str, history: list | None = None):
         """Text of the answer as it comes (never a half-written marker); see ``AnswerChain.stream`` for events."""

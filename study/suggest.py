@@ -2,7 +2,9 @@
 
 Where they come from: the sentences of the corpus. Near an answer, the sentences of the cited passages and of
 the passages around them in the same section, nearest first; for the landing page, the sentences of every
-article, taken in turn from each, and within an article from each section in turn. A sentence that holds a
+article, taken in turn from each, and within an article from each section in turn. A student who studies one
+article (« Article étudié »: its id given as ``article``) gets examples from that article only, and every check
+is asked within it, as their questions are. A sentence that holds a
 fact gives a question in a small fixed frame:
 
 - a date → « Que s'est-il passé en 1960 ? » (« … le 14 octobre 2025 ? », « … dans les années 1960 ? »);
@@ -18,11 +20,12 @@ first; the corpus's opening facts (the landing page's examples) only when the an
 gives no candidate.
 
 Checked: each candidate goes through the extractive answer path (``service.ask_extractive``, whatever the chat
-mode: a chat model would spend seconds per check) and is kept only if not refused. Two candidates answered with
+mode: a chat model would spend seconds per check) and is kept only if not refused (within the studied article,
+if any). Two candidates answered with
 the same first quoted sentence and the same short answer ask the same thing in two wordings: only the first is
 kept.
-At most ``study.suggestion_checks`` candidates are run per answer, and verdicts are cached per store size, so a
-question is checked once while the corpus does not change. Does not answer (``kalan.rag.chain``).
+At most ``study.suggestion_checks`` candidates are run per answer, and verdicts are cached per store size and
+article, so a question is checked once per scope while the corpus does not change. Does not answer (``kalan.rag.chain``).
 """
 
 from __future__ import annotations
@@ -123,14 +126,16 @@ class Suggester:
         self.limit = study_settings.suggestions
         self.max_checks = study_settings.suggestion_checks
         self._lock = threading.Lock()
-        self._verdicts: dict[str, str | None] = {}  # question -> its answer's key (None: refused)
+        self._verdicts: dict[tuple[str | None, str], str | None] = {}  # (article, question) -> its answer's key
+        # (None: refused)
         self._stamp: int | None = None
         self.checks_run = 0  # answer-path runs so far (the cost; read by the benchmark)
 
     # -- public --------------------------------------------------------------------------------------
-    def for_answer(self, answer: dict) -> list[str]:
+    def for_answer(self, answer: dict, article: str | None = None) -> list[str]:
         """Up to ``study.suggestions`` answerable questions near the cited passages (near the corpus's
-        opening facts when the answer was refused or cites nothing)."""
+        opening facts when the answer was refused or cites nothing). ``article``: the id of the article the
+        student studies (None: every article); the questions come from it and are checked within it."""
         if self.limit <= 0:
             return []
         said = fold(" ".join([answer.get("question") or "", answer.get("short_answer") or ""]))
@@ -140,17 +145,20 @@ class Suggester:
             if fold(fact) not in said and fold(question) != asked:
                 candidates.append(question)
         if not candidates:
-            candidates = [q for q, fact in self._corpus_candidates() if fold(fact) not in said]
-        return self._checked(candidates, self.limit)
+            candidates = [q for q, fact in self._corpus_candidates(article) if fold(fact) not in said]
+        return self._checked(candidates, self.limit, article=article)
 
-    def examples(self, n: int) -> list[str]:
-        """``n`` answerable questions spread over the articles of the corpus (the landing page's examples)."""
-        return self._checked([q for q, _ in self._corpus_candidates()], n, budget=max(self.max_checks, 3 * n))
+    def examples(self, n: int, article: str | None = None) -> list[str]:
+        """``n`` answerable questions spread over the articles of the corpus (the landing page's examples); over
+        the sections of ``article`` only when a student studies that one (its id)."""
+        return self._checked([q for q, _ in self._corpus_candidates(article)], n, budget=max(self.max_checks, 3 * n),
+                             article=article)
 
-    def add_to(self, answer: dict) -> dict:
-        """The answer with its ``suggestions`` (never fails: no suggestions rather than no answer)."""
+    def add_to(self, answer: dict, article: str | None = None) -> dict:
+        """The answer with its ``suggestions`` (never fails: no suggestions rather than no answer); ``article``: see
+        ``for_answer``."""
         try:
-            answer["suggestions"] = self.for_answer(answer)
+            answer["suggestions"] = self.for_answer(answer, article)
         except Exception:
             log.exception("suggestions indisponibles")
             answer["suggestions"] = []
@@ -175,51 +183,57 @@ class Suggester:
                         out.extend(_questions(sentence))
         return list(dict.fromkeys(out))
 
-    def _corpus_candidates(self) -> list[tuple[str, str]]:
-        """Candidates of every article, taken in turn (first fact of article 1, of article 2, …); within an
-        article, its sections in turn (first fact of section 1, of section 2, …), so that a few examples cover
-        the whole article rather than its first paragraph, and then its question frames in turn (a date, a
-        person, an organisation, a date…)."""
-        per_article: dict[str, list[tuple[str, str]]] = {}
-        for _, meta, _ in self.svc.store.all_chunks(include_documents=False):
-            per_article.setdefault((meta or {}).get("article_id", ""), [])
-        for article_id in sorted(per_article):
+    def _corpus_candidates(self, article: str | None = None) -> list[tuple[str, str]]:
+        """Candidates of every article (of ``article`` only, when given), taken in turn (first fact of article 1,
+        of article 2, …); within an article, its sections in turn (first fact of section 1, of section 2, …), so
+        that a few examples cover the whole article rather than its first paragraph, and then its question frames
+        in turn (a date, a person, an organisation, a date…)."""
+        if article:
+            ids = [article]
+        else:
+            ids = sorted({(meta or {}).get("article_id", "")
+                          for _, meta, _ in self.svc.store.all_chunks(include_documents=False)})
+        per_article: list[list[tuple[str, str]]] = []
+        for article_id in ids:
             per_section: dict[str, list[tuple[str, str]]] = {}
             for p in self.svc.store.article_chunks(article_id):
                 for sentence in _sentences(p):
                     per_section.setdefault(p.section, []).extend(_questions(sentence))
-            per_article[article_id] = _frames_in_turn(_in_turn(list(per_section.values())))
-        return _in_turn(list(per_article.values()))
+            per_article.append(_frames_in_turn(_in_turn(list(per_section.values()))))
+        return _in_turn(per_article)
 
     # -- checks --------------------------------------------------------------------------------------
-    def _answer_key(self, question: str) -> str | None:
-        """What Kalan would answer ``question`` with: its first quoted sentence and its short answer (the question
-        itself when it quotes nothing); None when it refuses. Cached per store size."""
+    def _answer_key(self, question: str, article: str | None = None) -> str | None:
+        """What Kalan would answer ``question`` with (within ``article``, if given): its first quoted sentence and
+        its short answer (the question itself when it quotes nothing); None when it refuses. Cached per store size
+        and article."""
         stamp = self.svc.store.count()
+        cache_key = (article or None, question)
         with self._lock:
             if stamp != self._stamp:
                 self._verdicts, self._stamp = {}, stamp
-            if question in self._verdicts:
-                return self._verdicts[question]
+            if cache_key in self._verdicts:
+                return self._verdicts[cache_key]
         self.checks_run += 1
-        answer = self.svc.ask_extractive(question)  # no chat model for a check, whatever the mode
+        answer = self.svc.ask_extractive(question, article or None)  # no chat model for a check, whatever the mode
         key = None
         if not answer["refused"]:
             quotes = [c.get("quote") or "" for c in answer.get("citations") or []]
             first = next((q.split(QUOTE_JOIN)[0] for q in quotes if q), "")
             key = fold(f"{first} | {answer.get('short_answer') or ''}") if first else fold(question)
         with self._lock:
-            self._verdicts[question] = key
+            self._verdicts[cache_key] = key
         return key
 
-    def _checked(self, candidates: list[str], n: int, budget: int | None = None) -> list[str]:
+    def _checked(self, candidates: list[str], n: int, budget: int | None = None,
+                 article: str | None = None) -> list[str]:
         budget = self.max_checks if budget is None else budget
         kept: list[str] = []
         answers: set[str] = set()
         for question in list(dict.fromkeys(candidates))[:budget]:
             if len(kept) >= n:
                 break
-            key = self._answer_key(question)
+            key = self._answer_key(question, article)
             if key is not None and key not in answers:  # the same answer: the same question under another name
                 kept.append(question)
                 answers.add(key)

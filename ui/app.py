@@ -70,22 +70,28 @@ def _suggester(service, settings):
 class _Examples:
     """The landing page's example questions, generated from the loaded corpus (``kalan.study.suggest``) when a
     page first opens, not at start-up (each is checked through the answer path), and kept while the store's
-    size does not change. None can be had: an empty list, and the page opens without examples."""
+    size does not change; those of one article when a student chooses it (« Article étudié »), kept alike per
+    article. None can be had: an empty list, and the page opens without examples."""
 
     def __init__(self, suggester, service, n: int):
         self.suggester, self.service, self.n = suggester, service, n
         self._lock = threading.Lock()
-        self._cached: tuple[int, list[str]] | None = None
+        self._count: int | None = None  # the store's size the cached examples were made for
+        self._cached: dict[str | None, list[str]] = {}  # article id (None: every article) -> its examples
 
-    def get(self) -> list[str]:
+    def get(self, article: str | None = None) -> list[str]:
+        """The examples over every article, or within ``article`` (an article id)."""
         if self.suggester is None or self.n <= 0:
             return []
+        article = article or None
         with self._lock:
             try:
                 count = self.service.store.count()
-                if self._cached is None or self._cached[0] != count:
-                    self._cached = (count, self.suggester.examples(self.n))
-                return list(self._cached[1])
+                if count != self._count:  # an article added or removed: every list is made anew
+                    self._count, self._cached = count, {}
+                if article not in self._cached:
+                    self._cached[article] = self.suggester.examples(self.n, article)
+                return list(self._cached[article])
             except Exception as exc:  # the page still opens without examples
                 log_.warning("exemples de questions indisponibles : %s", exc)
                 return []
@@ -103,9 +109,10 @@ def build_app(service, log, settings):
     n_examples = max(0, settings.study.examples)
     n_suggest = max(0, settings.study.suggestions)
 
-    def suggestion_updates(answer: dict | None) -> list:
-        """The « Pour aller plus loin » row and its buttons, filled with the answer's suggestions."""
-        found = [] if suggester is None or answer is None else suggester.add_to(dict(answer))["suggestions"]
+    def suggestion_updates(answer: dict | None, article: str | None) -> list:
+        """The « Pour aller plus loin » row and its buttons, filled with the answer's suggestions (from ``article``,
+        the article the student studies, when one is chosen)."""
+        found = [] if suggester is None or answer is None else suggester.add_to(dict(answer), article)["suggestions"]
         found = found[:n_suggest]
         return [gr.update(visible=bool(found))] + [
             gr.update(value=found[i], visible=True) if i < len(found) else gr.update(value="", visible=False)
@@ -124,7 +131,7 @@ def build_app(service, log, settings):
 
         if study_handlers.pending(session):  # the student's answer to the guided question
             shown, answer = study_handlers.guided_answer(messages, session, q)
-            more = suggestion_updates(answer) if answer is not None else no_suggestion_change
+            more = suggestion_updates(answer, session.get("article")) if answer is not None else no_suggestion_change
             yield (shown, session, box(answer is not None), "", gr.update(visible=False),
                    gr.update(visible=study_handlers.pending(session)), *more)
             return
@@ -141,7 +148,7 @@ def build_app(service, log, settings):
                 log_.exception("erreur pendant une question guidée")
                 shown = thinking[:-1] + [{"role": "assistant", "content": render.error_html(msg.UI_ERROR)}]
             more = hidden_suggestions if study_handlers.pending(session) else \
-                suggestion_updates(session.get("last_answer"))
+                suggestion_updates(session.get("last_answer"), session.get("article"))
             yield (shown, session, box(False), gr.skip(), gr.skip(),
                    gr.update(visible=study_handlers.pending(session)), *more)
             return
@@ -157,7 +164,7 @@ def build_app(service, log, settings):
             first = False
             if step.done and step.answer is not None:  # the answer is shown first; its suggestions follow
                 yield (step.messages, session, gr.skip(), gr.skip(), gr.skip(), gr.skip(),
-                       *suggestion_updates(step.answer))
+                       *suggestion_updates(step.answer, session.get("article")))
 
     def on_pick(question, messages, session, guided_on):
         """A suggestion or an example clicked: a new question, even while a guided one waits for its answer."""
@@ -165,11 +172,15 @@ def build_app(service, log, settings):
         session["guided"] = None
         yield from on_submit(question, messages, session, guided_on)
 
-    def on_load():
-        found = examples.get()[:n_examples]
+    def example_updates(article: str | None) -> list:
+        """The examples row and its buttons: questions over every article, or within ``article`` (an id)."""
+        found = examples.get(article)[:n_examples]
         return [gr.update(visible=bool(found))] + [
             gr.update(value=found[i], visible=True) if i < len(found) else gr.update(visible=False)
             for i in range(n_examples)]
+
+    def on_load():
+        return example_updates(None)
 
     def article_choices() -> list[tuple[str, str]]:
         """« Tous les articles », then each article by its title (its id as the value), as the store holds them."""
@@ -187,6 +198,9 @@ def build_app(service, log, settings):
         session = handlers.ensure_session(session)
         session["article"] = choice or None
         return session
+
+    def on_article_examples(choice):  # the examples follow the chosen article (« Tous les articles »: every one)
+        return example_updates(choice or None)
 
     def on_hint(messages, session):
         session = handlers.ensure_session(session)
@@ -288,7 +302,10 @@ def build_app(service, log, settings):
         demo.load(on_load, None, [examples_box, *example_btns], concurrency_id=ANSWER_CONCURRENCY_ID,
                   show_progress="hidden", **private)
         demo.load(on_articles, None, [article_pick], queue=False, **private)
-        article_pick.change(on_article, [article_pick, session], [session], queue=False, **private)
+        # the session first, at once (a question asked next reads it); the examples, checked, in the answer slots
+        article_pick.change(on_article, [article_pick, session], [session], queue=False, **private).then(
+            on_article_examples, [article_pick], [examples_box, *example_btns], concurrency_id=ANSWER_CONCURRENCY_ID,
+            show_progress="hidden", **private)
         hint_btn.click(on_hint, [chatbot, session], [chatbot, session, hint_btn], queue=False, **private)
         term_questions.click(lambda sample: sample[0], [term_questions], [question], queue=False, **private).then(
             on_submit, [question, chatbot, session, guided], outputs,

@@ -127,7 +127,7 @@ def respond(service, log, question: str, history_messages: list | None, session_
     log_id = None
     if log is not None:
         try:
-            log_id = log.record(answer, session_id, [list(t) for t in (turns or [])], source="ui")
+            log_id = log.record(answer, session_id, [list(t) for t in (turns or [])], source="ui", article=article)
         except Exception:  # logging must never cost the student an answer
             log_.exception("réponse non journalisée")
     final = messages[:answer_index] + render.assistant_messages(answer, _safe_titles(service, titles))
@@ -247,18 +247,20 @@ def ask_api(service, log, question: str, history=None, limits=None, suggester=No
     Raises ``QuestionError`` (French message) for an empty / over-long question or a bad
     history, or one of more turns or longer turns than ``limits`` (``settings.answer``:
     ``max_history_turns``, ``max_history_chars``) allow; ``suggester`` (``kalan.study.suggest``) adds the
-    ``suggestions``; store errors propagate with their
+    ``suggestions`` (from the same article); store errors propagate with their
     French message (the app turns both into ``gr.Error``).
     """
     turns = parse_history(history)
     if limits is not None:
         check_history(turns, limits.max_history_turns, limits.max_history_chars)
-    answer = service.ask(question, turns, service.article_id(article))
+    article = service.article_id(article)
+    answer = service.ask(question, turns, article)
     if log is not None:
         try:
-            answer["log_id"] = log.record(answer, "api-" + secrets.token_urlsafe(16), turns, source="api")
+            answer["log_id"] = log.record(answer, "api-" + secrets.token_urlsafe(16), turns, source="api",
+                                          article=article)
         except Exception:
             log_.exception("réponse de l'API non journalisée")
     if suggester is not None:
-        suggester.add_to(answer)
+        suggester.add_to(answer, article)
     return answer

@@ -16,6 +16,7 @@ import html
 import re
 from typing import Any
 
+from kalan.rag import messages as msg
 from kalan.rag.answer import LEAD_ROLES
 from kalan.rag.citations import QUOTE_JOIN
 
@@ -279,6 +280,18 @@ def render_events(events: Any) -> str:
     return f"<ul>{''.join(items)}</ul>" if items else "<p><i>Aucune action pour l'instant.</i></p>"
 
 
+def article_label(record: dict) -> str:
+    """The article the student asked within (plain text): « its title » (its id) as the record's passages name it,
+    its id alone when none does, « Tous les articles » when the question was asked over the whole corpus."""
+    article = record.get("article")
+    if not article:
+        return msg.UI_ALL_ARTICLES
+    for p in list(record.get("passages") or []) + list(record.get("citations") or []):
+        if isinstance(p, dict) and p.get("article_id") == article and p.get("title"):
+            return msg.REVIEW_ARTICLE_TITLED.format(title=p["title"], article=article)
+    return str(article)
+
+
 # -- the whole record ----------------------------------------------------------------------------------
 
 def render_record(record: dict, min_support: float | None = None) -> str:
@@ -299,7 +312,8 @@ def render_record(record: dict, min_support: float | None = None) -> str:
     if r.get("review_time"):
         status_line += f" ({esc(format_time(r['review_time']))})"
 
-    out = ['<div class="kalan-review">', f"<p>{' · '.join(meta)}</p>", f"<p>{status_line}</p>"]
+    out = ['<div class="kalan-review">', f"<p>{' · '.join(meta)}</p>", f"<p>{status_line}</p>",
+           f'<p class="kalan-review-article"><b>{esc(msg.UI_ARTICLE_LABEL)}</b> : {esc(article_label(r))}</p>']
 
     history = [t for t in (r.get("history") or []) if t]
     if history:
@@ -375,8 +389,6 @@ def render_planted(articles: dict[str, dict] | None, shown: int = 3) -> str:
 
     ``articles``: article id -> {"title", "sentences"} (``ChunkStore.planted_by_article``). Empty: no notice.
     """
-    from kalan.rag import messages as msg
-
     if not articles:
         return ""
     items = []

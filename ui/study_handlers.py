@@ -49,11 +49,12 @@ def guided_start(service, log, question: str, messages: list | None, session: di
     out = list(messages or [])
     out.append({"role": "user", "content": render.user_html(question)})
     turns = list(session.get("turns") or [])
-    answer = service.chain.ask(question, turns, session.get("article"))
+    article = session.get("article")
+    answer = service.chain.ask(question, turns, article)
     log_id = None
     if log is not None:
         try:
-            log_id = log.record(answer, session["id"], [list(t) for t in turns], source="ui")
+            log_id = log.record(answer, session["id"], [list(t) for t in turns], source="ui", article=article)
         except Exception:  # logging must never cost the student an answer
             log_.exception("réponse guidée non journalisée")
     index = len(out)

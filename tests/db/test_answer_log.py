@@ -396,7 +396,7 @@ def test_a_version_1_database_is_migrated_without_loss(tmp_path):
     with sqlite3.connect(path) as conn:
         conn.executescript(_V1_SCHEMA)
     with AnswerLog(str(path)) as migrated:
-        assert migrated.schema_version == SCHEMA_VERSION == 5
+        assert migrated.schema_version == SCHEMA_VERSION == 6
         old = migrated.get("old")
         assert old["answer"] == "R." and old["status"] == "approved" and old["withdrawn_time"] is None
         assert [r["id"] for r in migrated.verified()] == ["old"]
@@ -510,3 +510,69 @@ def test_a_database_from_a_newer_kalan_is_refused_untouched(tmp_path):
     with sqlite3.connect(path) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "alembic_version" not in tables and "counters" not in tables
+
+
+# -- the studied article (schema 6) ---------------------------------------------------------------------
+
+def test_a_schema_5_database_gains_the_article_and_its_answers_stay_whole_corpus(database_url):
+    """A log written at schema 5 (Alembic revision 0005, the same on SQLite and PostgreSQL) is migrated on open: its
+    answers keep everything and their article is NULL (asked over the whole corpus); new answers record theirs."""
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    from kalan.db.engine import WRITE, make_engine, resolve
+    from kalan.db.migrate import _config
+
+    engine = make_engine(resolve(database_url))
+    with engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+        cfg = _config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0005")
+        assert "article" not in {c["name"] for c in inspect(conn).get_columns("answers")}
+        conn.execute(text("INSERT INTO answers (id, time, session_id, question, answer, status) "
+                          "VALUES ('old5', '2026-11-01', 's', 'Q ?', 'R.', 'approved')"))
+    engine.dispose()
+
+    with AnswerLog(database_url) as migrated:
+        assert migrated.schema_version == SCHEMA_VERSION == 6
+        old = migrated.get("old5")
+        assert old["answer"] == "R." and old["status"] == "approved" and old["article"] is None
+        assert "article" not in migrated.to_eval_case("old5")
+        scoped = migrated.record(make_answer(), "s", article="mali-russie")
+        whole = migrated.record(make_answer(), "s")
+        assert migrated.get(scoped)["article"] == "mali-russie" and migrated.get(whole)["article"] is None
+        assert [r["article"] for r in migrated.list()] == [None, "mali-russie", None]
+    engine = make_engine(resolve(database_url))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == head() == "0006"
+    engine.dispose()
+
+
+def test_the_article_is_exported_and_promoted(log, tmp_path):
+    """CSV and JSONL carry the studied article (empty / null for the whole corpus); a promoted case asked within one
+    article names it (``article``, as the news evaluation cases do), and only then."""
+    scoped = log.record(make_answer(), "s", article="mali-russie")
+    whole = log.record(make_answer(), "s")
+    log.approve(scoped)
+    log.approve(whole)
+
+    log.export("csv", tmp_path / "r.csv")
+    with open(tmp_path / "r.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["id"], r["article"]) for r in rows] == [(scoped, "mali-russie"), (whole, "")]
+    log.export("jsonl", tmp_path / "r.jsonl")
+    lines = [json.loads(x) for x in (tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [x["article"] for x in lines] == ["mali-russie", None]
+
+    set_path = tmp_path / "promoted.jsonl"
+    case = log.promote(scoped, set_path)
+    assert case["article"] == "mali-russie" and case["question"] == make_answer()["question"]
+    assert "article" not in log.promote(whole, set_path)
+    assert json.loads(set_path.read_text(encoding="utf-8").splitlines()[0])["article"] == "mali-russie"
+
+
+def test_an_article_id_cannot_be_a_spreadsheet_formula(log, tmp_path):
+    log.approve(log.record(make_answer(), "s", article="=HYPERLINK(1)"))
+    log.export("csv", tmp_path / "r.csv")
+    with open(tmp_path / "r.csv", encoding="utf-8", newline="") as fh:
+        assert next(csv.DictReader(fh))["article"] == "'=HYPERLINK(1)"

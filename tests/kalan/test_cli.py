@@ -85,6 +85,24 @@ def test_ask_within_an_article(fake_env, seed_corpus, capsys):
     assert "Article inconnu : « le-tram-de-dakar »" in captured.err and "mali-russie-65-ans" in captured.err
 
 
+def test_ask_within_an_article_is_logged_with_it(fake_env, seed_corpus, capsys):
+    """The answer log records the article a question was asked within (its id, even when named by its title); its
+    suggestions are checked within it (``ask_extractive`` with the article)."""
+    from kalan.db.answer_log import AnswerLog
+    from kalan.rag.settings import load_settings
+
+    run(capsys, "ingest", "--corpus", str(seed_corpus))
+    title = "Mali–Russie : 65 ans d’une alliance forgée dans la souveraineté et la confiance"
+    _, out, _ = run(capsys, "ask", "Qui a écrit à Sergueï Lavrov ?", "--json", "--article", title)
+    scoped = json.loads(out)
+    _, out, _ = run(capsys, "ask", "Qui a écrit à Sergueï Lavrov ?", "--json", "--no-suggestions")
+    whole = json.loads(out)
+    assert isinstance(scoped["suggestions"], list)
+    with AnswerLog(load_settings().review_db) as log:
+        assert log.get(scoped["log_id"])["article"] == "mali-russie-65-ans"
+        assert log.get(whole["log_id"])["article"] is None
+
+
 def test_main_makes_openmp_threads_wait_passively(monkeypatch, capsys):
     import os
 

@@ -81,6 +81,17 @@ def test_show(seeded, capsys):
     assert "Question" in text and "Moscou" in text and "Sources" in text
 
 
+def test_show_and_list_give_the_studied_article(seeded, capsys):
+    tmp_path, ids = seeded
+    with AnswerLog(str(tmp_path / "data" / "kalan.sqlite3")) as log:
+        scoped = log.record(_answer("Où le traité a-t-il été signé ?"), "s3", article="mali")
+    assert "Article étudié : « Mali » (mali)" in _run(capsys, "review", "show", scoped)
+    assert "Article étudié : Tous les articles" in _run(capsys, "review", "show", ids["new"])
+    assert json.loads(_run(capsys, "review", "show", scoped, "--json"))["article"] == "mali"
+    rows = json.loads(_run(capsys, "review", "list", "--json"))
+    assert [(r["id"], r["article"]) for r in rows[:2]] == [(scoped, "mali"), (ids["new"], None)]
+
+
 def test_approve_correct_comment(seeded, capsys):
     tmp_path, ids = seeded
     out = _run(capsys, "review", "approve", ids["new"], "--comment", "exact")

@@ -31,17 +31,19 @@ def test_dates_are_framed_and_bare_days_skipped():
 
 
 class _Service:
-    """Answers whatever is asked, refusing questions that hold ``refuse``; counts the runs."""
+    """Answers whatever is asked, refusing questions that hold ``refuse``; counts the runs (and the articles they
+    were asked within, in ``within``)."""
 
     def __init__(self, refuse: str):
-        self.refuse, self.asked = refuse, []
+        self.refuse, self.asked, self.within = refuse, [], []
         self.store = self
 
     def count(self) -> int:
         return 1
 
-    def ask_extractive(self, question):
+    def ask_extractive(self, question, article=None):
         self.asked.append(question)
+        self.within.append(article)
         return {"question": question, "refused": self.refuse in question}
 
 
@@ -72,6 +74,11 @@ def test_suggestions_on_an_article_that_is_not_the_seed(small_service, small_cor
     facts = dict(sg._corpus_candidates())
     for q in examples:  # each asks about a fact the loaded article holds
         assert facts[q].lower() in article.lower(), q
+    # the article chosen (« Article étudié »): its own examples, each answered within it
+    assert sg.examples(3, "port-de-kelea") == examples
+    for q in examples:
+        assert not small_service.ask(q, None, "port-de-kelea")["refused"]
+    assert sg.examples(3, "un-autre-article") == []  # no sentence of its own: no example
 
 
 def test_checks_never_use_the_chat_model(settings):
@@ -87,6 +94,20 @@ def test_checks_never_use_the_chat_model(settings):
     assert plain.extractive_chain is plain.chain  # extractive already: the one chain
 
 
+def test_a_check_within_an_article_asks_the_extractive_chain_within_it(settings):
+    """``ask_extractive`` hands the article to the extractive chain as ``ask`` does to the chat's chain."""
+    from kalan.rag.service import KalanService
+
+    class Chain:
+        def ask(self, question, history=None, article=None):
+            return {"question": question, "history": history, "article": article}
+
+    svc = KalanService(settings)
+    svc.__dict__["extractive_chain"] = Chain()  # the cached property, replaced for this service
+    assert svc.ask_extractive("Qui ?", "mali-russie-65-ans")["article"] == "mali-russie-65-ans"
+    assert svc.ask_extractive("Qui ?") == {"question": "Qui ?", "history": None, "article": None}
+
+
 class _Quoting(_Service):
     """Answers by quoting ``quotes[question]`` (one citation), with an optional short answer."""
 
@@ -94,7 +115,7 @@ class _Quoting(_Service):
         super().__init__(refuse="\x00")
         self.quotes, self.shorts = quotes, shorts or {}
 
-    def ask_extractive(self, question):
+    def ask_extractive(self, question, article=None):
         self.asked.append(question)
         return {"question": question, "refused": False, "short_answer": self.shorts.get(question),
                 "citations": [{"quote": self.quotes[question] + " … Une autre phrase."}]}
@@ -180,3 +201,28 @@ def test_landing_examples_take_question_frames_in_turn_within_an_article():
     sg = Suggester(_TwoArticles(), StudySettings(suggestions=4, suggestion_checks=8))
     assert sg.examples(4) == ["Que s'est-il passé en 1960 ?", "Que s'est-il passé en 1924 ?",
                               "Qui est Mariam Touré ?", "Que s'est-il passé en 2025 ?"]
+
+
+def test_examples_of_the_chosen_article_come_from_it_and_are_checked_within_it():
+    """A student studying article « b » sees examples from « b » only, each checked as asked within « b »; the
+    verdicts are kept per article (a question answered over the corpus may be refused within one article)."""
+    svc = _TwoArticles()
+    sg = Suggester(svc, StudySettings(suggestions=3, suggestion_checks=6))
+    assert sg.examples(3, "b") == ["Que s'est-il passé en 1924 ?"]
+    assert svc.within == ["b"]
+    assert sg.examples(3, "a") == ["Que s'est-il passé en 1960 ?", "Qui est Mariam Touré ?",
+                                   "Que s'est-il passé en 2025 ?"]
+    assert set(svc.within[1:]) == {"a"}
+    runs = len(svc.asked)
+    assert sg.examples(3, "b") == ["Que s'est-il passé en 1924 ?"] and len(svc.asked) == runs  # cached for « b »
+    sg.examples(3)  # every article: the same questions checked anew, over the whole corpus
+    assert svc.within[runs:] and set(svc.within[runs:]) == {None}
+
+
+def test_a_refused_answer_within_an_article_is_followed_by_that_article_s_questions():
+    svc = _TwoArticles()
+    sg = Suggester(svc, StudySettings(suggestions=3, suggestion_checks=6))
+    refused = {"question": "Quel temps fait-il ?", "refused": True, "citations": []}
+    assert sg.add_to(dict(refused), "b")["suggestions"] == ["Que s'est-il passé en 1924 ?"]
+    assert set(svc.within) == {"b"}
+    assert "Que s'est-il passé en 1960 ?" in sg.add_to(dict(refused))["suggestions"]

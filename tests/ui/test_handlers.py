@@ -33,6 +33,21 @@ def test_the_chosen_article_goes_to_the_chain(make_service, answer_log):
     assert service.chain.calls == [("Combien ça coûte ?", [], "rail-dakar-bamako"), ("Combien ça coûte ?", [])]
 
 
+def test_the_chosen_article_is_logged_with_the_answer(make_service, answer_log):
+    """The teacher reads which article the student asked within, from the chat and from the API; none: NULL (the
+    whole corpus)."""
+    service = make_service()
+    session = handlers.new_session()
+    scoped = list(handlers.respond(service, answer_log, "Combien ?", [], session["id"], [], (), "mali-russie-65-ans"))
+    whole = list(handlers.respond(service, answer_log, "Combien ?", [], session["id"], [], ()))
+    assert answer_log.get(scoped[-1].log_id)["article"] == "mali-russie-65-ans"
+    assert answer_log.get(whole[-1].log_id)["article"] is None
+    api = handlers.ask_api(service, answer_log, "Combien ?", None, None, None, "mali-russie-65-ans")
+    assert answer_log.get(api["log_id"])["article"] == "mali-russie-65-ans"
+    assert answer_log.get(handlers.ask_api(service, answer_log, "Combien ?", None, None, None, "")["log_id"])[
+        "article"] is None
+
+
 def test_streaming_grows_then_ends_with_sources(make_service, answer_log):
     service = make_service()
     session = handlers.new_session()
@@ -240,3 +255,31 @@ def test_a_question_sent_while_suggestions_are_computed_is_not_dropped(make_serv
                      for t in d["targets"])]
     assert {ids[t[0]] for d in asking for t in d["targets"]} >= {"kalan-question"}
     assert asking and all(d["trigger_mode"] == "always_last" for d in asking)
+
+
+def test_choosing_an_article_shows_its_own_examples(make_service, settings, monkeypatch):
+    """« Article étudié » changed: the example buttons show questions from that article (checked within it), and
+    questions over every article again for « Tous les articles »; the session is set first, without the queue."""
+    from types import SimpleNamespace
+
+    from kalan.ui import app
+
+    class Suggest:
+        def examples(self, n, article=None):
+            return [f"Exemple {article or 'tous'} {i} ?" for i in range(n)]
+
+    monkeypatch.setattr(app, "_suggester", lambda service, settings: Suggest())
+    service = make_service()
+    service.store = SimpleNamespace(count=lambda: 1)
+    demo = app.build_app(service, None, settings)
+    fns = {getattr(f.fn, "__name__", ""): f for f in demo.fns.values()}
+    pick, follow = fns["on_article"], fns["on_article_examples"]
+    assert follow.trigger_after == next(k for k, f in demo.fns.items() if f is pick) and not pick.queue
+    assert [c.elem_id for c in follow.inputs] == ["kalan-article"]
+    assert [c.elem_id for c in follow.outputs] == ["kalan-examples"] + [f"kalan-example-{i}" for i in range(4)]
+
+    shown = follow.fn("article-1")
+    assert shown[0]["visible"] is True
+    assert [u["value"] for u in shown[1:]] == [f"Exemple article-1 {i} ?" for i in range(4)]
+    assert [u["value"] for u in follow.fn("")[1:]] == [f"Exemple tous {i} ?" for i in range(4)]
+    assert follow.fn("") == fns["on_load"].fn()

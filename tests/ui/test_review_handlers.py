@@ -287,6 +287,34 @@ def test_promote_appends_a_case(seeded, tmp_path):
     assert not rejected.ok and "rejetée" in rejected.message
 
 
+def test_the_studied_article_is_shown_exported_and_promoted(tmp_path):
+    """The teacher sees the article the student asked within: its title as the answer's passages name it, with its
+    id; its id alone when no passage names it (a refusal); « Tous les articles » for the whole corpus. The page's
+    export and promotion carry it."""
+    with AnswerLog(str(tmp_path / "a.sqlite3")) as log:
+        scoped = log.record(_answer("Qui a signé l'accord ?"), "s", article="mali")
+        whole = log.record(_answer("Qui a signé l'accord ?"), "s")
+        unnamed = log.record(_answer("Qui a gagné ?", refused=True), "s", article="rail-dakar")
+        evil = log.record(_answer("Où ?"), "s", article=EVIL)
+        line = '<p class="kalan-review-article"><b>Article étudié</b> : {}</p>'
+        assert line.format("« Mali-Russie » (mali)") in h.show(log, scoped).html
+        assert line.format(msg.UI_ALL_ARTICLES) in h.show(log, whole).html
+        assert line.format("rail-dakar") in h.show(log, unnamed).html
+        assert line.format("&lt;script&gt;alert(1)&lt;/script&gt;") in h.show(log, evil).html
+
+        log.approve(scoped)
+        log.approve(whole)
+        out = h.export(log, "jsonl", out_dir=tmp_path)
+        lines = [json.loads(x) for x in Path(out.path).read_text(encoding="utf-8").splitlines()]
+        assert [x["article"] for x in lines] == ["mali", None]
+        out = h.export(log, "csv", out_dir=tmp_path / "csv")
+        with open(out.path, encoding="utf-8", newline="") as fh:
+            assert [r["article"] for r in csv.DictReader(fh)] == ["mali", ""]
+        target = tmp_path / "promoted.jsonl"
+        assert h.promote(log, scoped, target).case["article"] == "mali"
+        assert "article" not in h.promote(log, whole, target).case
+
+
 def test_reviewer_name():
     settings = SimpleNamespace(review=SimpleNamespace(teacher_user="prof.settings"))
     assert h.reviewer_name(SimpleNamespace(username="mme.diallo"), settings) == "mme.diallo"

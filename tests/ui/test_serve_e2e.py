@@ -135,6 +135,8 @@ def test_ask_endpoint_answers_follows_up_and_refuses(served):
         api = [r for r in log.list(limit=None) if r["source"] == "api"]
         assert {r["id"] for r in api} >= {first["log_id"], follow["log_id"], off["log_id"]}
         assert log.get(follow["log_id"])["history"] == history
+        # the teacher reads which article a question was asked within (none: the whole corpus)
+        assert log.get(within["log_id"])["article"] == "mali-russie-65-ans" and log.get(first["log_id"])["article"] is None
     finally:
         log.close()
 

@@ -30,6 +30,14 @@ def test_guided_round_right_answer(make_service, make_answer, answer_log):
     assert session["turns"][-1][0] == "Qui a écrit à Sergueï Lavrov ?"
 
 
+def test_a_guided_question_is_logged_with_the_chosen_article(make_service, make_answer, answer_log):
+    svc = _service(make_service, make_answer)
+    session = dict(new_session(), article="mali-russie-65-ans")
+    sh.guided_start(svc, answer_log, "Qui a écrit à Sergueï Lavrov ?", [], session)
+    assert svc.chain.calls[-1][-1] == "mali-russie-65-ans"
+    assert answer_log.get(session["answers"]["1"]["log_id"])["article"] == "mali-russie-65-ans"
+
+
 def test_guided_wrong_and_empty_answers(make_service, make_answer, answer_log):
     svc = _service(make_service, make_answer)
     session = new_session()
@@ -61,12 +69,14 @@ def test_api_answers_carry_suggestions(make_service, answer_log):
     from kalan.ui.handlers import ask_api
 
     class Suggest:
-        def add_to(self, answer):
-            answer["suggestions"] = ["Qui est Mariam Touré ?"]
+        def add_to(self, answer, article=None):
+            answer["suggestions"] = ["Qui est Mariam Touré ?"] if article is None else [f"Dans {article} ?"]
             return answer
 
     answer = ask_api(make_service(), answer_log, "Qui a écrit à Sergueï Lavrov ?", None, None, Suggest())
     assert answer["suggestions"] == ["Qui est Mariam Touré ?"] and answer["log_id"]
+    scoped = ask_api(make_service(), answer_log, "Qui a écrit à Sergueï Lavrov ?", None, None, Suggest(), "mali")
+    assert scoped["suggestions"] == ["Dans mali ?"]  # suggested from the article the question was asked within
     assert "suggestions" not in ask_api(make_service(), answer_log, "Qui a écrit à Sergueï Lavrov ?")
 
 
@@ -85,19 +95,25 @@ def test_landing_examples_are_computed_once_per_store_size():
     class Suggest:
         calls = 0
 
-        def examples(self, n):
+        def examples(self, n, article=None):
             self.calls += 1
-            return [f"Question {i} ?" for i in range(n)]
+            return [f"Question {article or ''}{i} ?" for i in range(n)]
 
     svc, sg = Service(), Suggest()
     ex = _Examples(sg, svc, 2)
     assert ex.get() == ["Question 0 ?", "Question 1 ?"] and ex.get() and sg.calls == 1
     svc.store.n = 2  # a new article was ingested
     assert ex.get() and sg.calls == 2
+    # one article chosen: its own examples, computed once too; every article's are still cached
+    assert ex.get("a") == ["Question a0 ?", "Question a1 ?"] and ex.get("a") and sg.calls == 3
+    assert ex.get("") == ex.get(None) == ["Question 0 ?", "Question 1 ?"] and sg.calls == 3
+    assert ex.get("b") == ["Question b0 ?", "Question b1 ?"] and sg.calls == 4
+    svc.store.n = 3  # the corpus changed: each list is made anew when next asked
+    assert ex.get("a") and ex.get() and sg.calls == 6
     assert _Examples(None, svc, 2).get() == [] and _Examples(sg, svc, 0).get() == []
 
     class Broken(Suggest):
-        def examples(self, n):
+        def examples(self, n, article=None):
             raise RuntimeError("store down")
 
     assert _Examples(Broken(), svc, 2).get() == []  # the page opens without examples
