@@ -69,3 +69,31 @@ def test_de_qui_asks_whose_and_gets_no_phrase():
     """« de » joins any noun to its complement: « de ses parents » does not say whose nephew someone is."""
     sentence = "Le cardinal fut nommé par le pape, frère de la mère de ses parents."
     assert role_span("De qui le cardinal est-il le neveu ?", sentence) is None
+
+
+def test_the_speaker_after_the_verb_of_an_incise_is_its_subject():
+    """News writes the speaker after the verb (« …, a annoncé dimanche le ministère des Mines »); the parse often
+    reads it as the object."""
+    sentence = ("Le Mali a lancé la production de sa première mine de lithium, à Goulamina, dans la région de "
+                "Bougouni, a annoncé dimanche le ministère des Mines.")
+    assert _said("qui a annonce le debut de la production ?", sentence) == "le ministère des Mines"
+    # an object of a verb that has its subject stays an object
+    assert _said("Qui a lancé la production ?", sentence) == "Le Mali"
+    assert role_span("Qui a annoncé une mine ?", "Le ministre a annoncé une mine.") is not None
+    assert _said("Qui a annoncé une mine ?", "Le ministre a annoncé une mine.") == "Le ministre"
+
+
+def test_a_title_keeps_the_name_set_after_it_between_commas():
+    sentence = "« Les écoles rouvriront lundi », a déclaré le ministre de l'Éducation, Amadou Koné."
+    assert _said("qui a declare que les ecoles rouvriront ?", sentence) == "le ministre de l'Éducation, Amadou Koné"
+    agent = "Le pont a été inauguré par le maire de Ségou, Nouhoum Diallo, en présence des habitants."
+    assert _said("Qui a inauguré le pont ?", agent) == "le maire de Ségou, Nouhoum Diallo"
+    # what follows the comma is no name closing the clause: the phrase stops at the comma
+    assert _said("Qui inaugure le pont ?", "Le maire, élu en 2020, inaugure le pont.") == "Le maire"
+
+
+def test_a_passives_agent_hung_on_a_date_still_belongs_to_the_verb_above_it():
+    """The parse hangs « par les ingénieurs » on « 1923 » (the date range's last year): the agent is read with
+    the nearest verb above it, « construit »."""
+    sentence = "Le pont fut construit entre 1904 et 1923 par les ingénieurs de la colonie."
+    assert _said("Qui a construit le pont ?", sentence) == "les ingénieurs de la colonie"
