@@ -126,9 +126,10 @@ class LexicalIndex:
         off = self._offsets.tolist()
         return [self._flat[off[j] : off[j + 1]].tolist() for j in range(len(rows))], vocab
 
-    def search(self, query: str, k: int, drop: str = "") -> list[tuple[str, float]]:
+    def search(self, query: str, k: int, drop: str = "", only: set[str] | None = None) -> list[tuple[str, float]]:
         """The ``k`` best chunks for ``query``'s tokens, those of ``drop`` aside (words that say what kind of
-        fact is asked, not what it is about)."""
+        fact is asked, not what it is about); with ``only`` (chunk ids: one article's), the ``k`` best of those,
+        ranked with the whole corpus's word weights."""
         if not self.ids:
             return []
         vocab = self.bm25.vocab_dict
@@ -137,8 +138,12 @@ class LexicalIndex:
         if not q:
             return []
         scores = self.bm25.get_scores(q)
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
+        rows = np.arange(len(scores)) if only is None else \
+            np.fromiter((i for i, cid in enumerate(self.ids) if cid in only), dtype=np.int64)
+        if not len(rows):
+            return []
+        k = min(k, len(rows))
+        top = rows[np.argpartition(-scores[rows], k - 1)[:k]]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 

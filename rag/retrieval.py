@@ -56,7 +56,9 @@ class Retriever:
         dense = self.store.dense_search(qvec, fetch, article) if mode in ("hybrid", "dense") else []
         # « que s'est-il passé en 1903 ? »: « passé » would match any passage where something « passe »
         frame = happened_phrase(question) or ""
-        lex = self.lexical.search(question, fetch, frame) if (self.lexical and mode in ("hybrid", "bm25")) else []
+        only = self.store.chunk_ids_of(article) if article and self.lexical else None  # BM25 within the article
+        lex = self.lexical.search(question, fetch, frame, only) if (self.lexical and mode in ("hybrid", "bm25")) \
+            else []
         folded = fold(question)
         about_card = bool(ABOUT_CARD_Q.search(folded))
         # an article's card answers questions about the article itself (author, date, source…), never about
@@ -76,7 +78,7 @@ class Retriever:
                     by_id[p.chunk_id] = p
                 else:
                     cards.add(p.chunk_id)
-        if article:  # BM25 ranks the whole corpus: the other articles' passages go
+        if article:  # a passage of another article never comes back (a chunk moved since the ids were read)
             by_id = {c: p for c, p in by_id.items() if p.article_id == article}
             lex = [(c, s) for c, s in lex if c in by_id]
         if cards:

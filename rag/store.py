@@ -131,6 +131,10 @@ class ChunkStore:
                 out.setdefault((meta or {}).get("article_id", ""), set()).add(cid)
         return out
 
+    def chunk_ids_of(self, article_id: str) -> set[str]:
+        """The ids of one article's stored chunks (its card's too)."""
+        return set(self._guard(self.collection.get, where={"article_id": article_id}, include=[])["ids"])
+
     def article_chunks(self, article_id: str) -> list[Passage]:
         """Every stored chunk of one article, in the article's order."""
         got = self._guard(self.collection.get, where={"article_id": article_id}, include=["metadatas", "documents"])

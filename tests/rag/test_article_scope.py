@@ -45,6 +45,27 @@ def test_retrieval_within_an_article_reads_that_article_only(two_articles, mode)
         assert got and {p.article_id for p in got} == {article}
 
 
+def test_bm25_within_an_article_ranks_that_article_not_the_corpus_top(settings, tmp_path):
+    """BM25 reads only the chosen article's passages: one that other articles outrank beyond the fetched
+    candidates (``retrieval.fetch_k``) is still found within its article."""
+    from kalan.rag.settings import with_overrides
+
+    small = with_overrides(settings, retrieval={"fetch_k": 2})
+    corpus = tmp_path / "cinq"
+    corpus.mkdir()
+    for n in range(4):  # four articles that say « francs CFA » louder than the bus one
+        (corpus / f"budget-{n}.md").write_text(
+            f"# Budget {n}\n\nFrancs CFA, francs CFA et encore des francs CFA : le budget {n} en francs CFA.\n",
+            encoding="utf-8")
+    (corpus / "brt-dakar.md").write_text(BUS, encoding="utf-8")
+    svc = KalanService(small)
+    ingest_corpus(small, corpus, svc.store, svc.embedder, progress=False)
+    retr = svc.retriever
+    assert "brt-dakar" not in {p.article_id for p in retr.search("francs CFA", k=2, mode="bm25")}
+    got = retr.search("francs CFA", k=2, mode="bm25", article="brt-dakar")
+    assert got and {p.article_id for p in got} == {"brt-dakar"} and "francs CFA" in got[0].text
+
+
 def test_article_is_named_by_id_or_title(two_articles):
     assert two_articles.articles() == {"train-dakar-bamako": "Le train Dakar-Bamako va-t-il renaître ?",
                                        "brt-dakar": "Le BRT de Dakar un an après"}
