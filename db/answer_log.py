@@ -4,9 +4,9 @@ Scope: persistence only. ``AnswerLog`` records served answers (question, answer,
 citations, sentences with their support, retrieved passages, history, the article the
 student asked within: ``article``, NULL for the whole corpus), the
 students' thumbs up / down on their own answers, and the teachers' review
-(approve, reject = marked wrong, correct, comment). It lists and filters them,
-exports the reviewed ones (CSV / JSONL), and turns a reviewed answer into an
-evaluation case appended to a JSONL set (``promote``).
+(approve, reject = marked wrong, correct, comment). It lists and filters them (by the article
+asked within too; ``articles`` lists those present), exports the reviewed ones (CSV / JSONL), and
+turns a reviewed answer into an evaluation case appended to a JSONL set (``promote``).
 
 Not here: authentication of teachers (the UI / CLI do it), the answer chain
 itself, and running evaluations.
@@ -56,6 +56,9 @@ log = logging.getLogger(__name__)
 STATUSES = ("unreviewed", "approved", "rejected", "corrected")
 REVIEWED = ("approved", "corrected", "rejected")
 FEEDBACKS = ("up", "down")
+# ``list(article=WHOLE_CORPUS)``: the answers asked over the whole corpus (article NULL). No article id is empty:
+# ``record`` stores an empty article as NULL.
+WHOLE_CORPUS = ""
 
 _JSON_FIELDS = ("citations", "sentences", "passages", "history", "corrected_chunk_ids")
 
@@ -447,7 +450,7 @@ class AnswerLog:
         return self._run(tx)
 
     @staticmethod
-    def _where(status=None, feedback=None, refused=None, max_support=None, session_id=None):
+    def _where(status=None, feedback=None, refused=None, max_support=None, session_id=None, article=None):
         clauses: list[str] = []
         params: dict[str, Any] = {}
         if status is not None:
@@ -475,18 +478,25 @@ class AnswerLog:
         if session_id is not None:
             clauses.append("session_id = :session_id")
             params["session_id"] = str(session_id)
+        if article == WHOLE_CORPUS:
+            clauses.append("article IS NULL")
+        elif article is not None:
+            clauses.append("article = :article")
+            params["article"] = str(article)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def list(self, status: str | Iterable[str] | None = None, feedback: str | None = None,
              refused: bool | None = None, max_support: float | None = None, session_id: str | None = None,
-             limit: int | None = 200, offset: int = 0, thumbs_down_first: bool = False) -> list[dict]:
+             limit: int | None = 200, offset: int = 0, thumbs_down_first: bool = False,
+             article: str | None = None) -> list[dict]:
         """Records newest first (thumbs-down first if asked), filtered.
 
         ``status``: one status or several; ``feedback``: "up", "down" or "none" (no feedback);
         ``max_support``: answers whose weakest sentence support is <= this (answers without
-        sentences, e.g. refusals, are excluded by this filter).
+        sentences, e.g. refusals, are excluded by this filter); ``article``: the answers asked within
+        this article (its id), ``WHOLE_CORPUS`` for those asked over the whole corpus, None for all.
         """
-        where, params = self._where(status, feedback, refused, max_support, session_id)
+        where, params = self._where(status, feedback, refused, max_support, session_id, article)
         order = ("CASE WHEN feedback = 'down' THEN 1 ELSE 0 END DESC, seq DESC" if thumbs_down_first
                  else "seq DESC")
         sql = f"SELECT * FROM answers{where} ORDER BY {order}"
@@ -498,9 +508,15 @@ class AnswerLog:
             params["offset"] = max(0, int(offset))
         return self._run(lambda c: [self._decode(r) for r in c.execute(text(sql), params).mappings()])
 
-    def count(self, status=None, feedback=None, refused=None, max_support=None, session_id=None) -> int:
-        where, params = self._where(status, feedback, refused, max_support, session_id)
+    def count(self, status=None, feedback=None, refused=None, max_support=None, session_id=None,
+              article=None) -> int:
+        where, params = self._where(status, feedback, refused, max_support, session_id, article)
         return int(self._run(lambda c: c.execute(text(f"SELECT COUNT(*) FROM answers{where}"), params).scalar_one()))
+
+    def articles(self) -> list[str]:
+        """The ids of the articles logged answers were asked within, sorted (the whole corpus, NULL, left out)."""
+        sql = "SELECT DISTINCT article FROM answers WHERE article IS NOT NULL ORDER BY article"
+        return self._run(lambda c: [str(r[0]) for r in c.execute(text(sql))])
 
     # review --------------------------------------------------------------------------------------
 

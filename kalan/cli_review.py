@@ -18,6 +18,7 @@ from kalan.rag import messages as msg
 DEFAULT_SET = Path("evals") / "sets" / "promoted.jsonl"
 SUMMARY_FIELDS = ("id", "time", "question", "answer", "refused", "status", "feedback", "min_support", "mode",
                   "withdrawn_time", "verified_from", "article")
+ARTICLE_WIDTH = 24  # the list's article column: an id, « Tous les articles » for the whole corpus
 
 
 def _open(settings):
@@ -75,11 +76,16 @@ def _reviewer(args, settings):
 # -- actions ---------------------------------------------------------------------------------------
 
 def cmd_list(args, settings):
+    from kalan.db.answer_log import WHOLE_CORPUS
+
     refused = True if args.refused else (False if args.answered else None)
+    article = WHOLE_CORPUS if args.whole_corpus else args.article
+
     def listed(log):
         records = log.list(
             status=args.status, feedback=args.feedback, refused=refused, max_support=args.max_support,
-            session_id=args.session, limit=args.limit, offset=args.offset, thumbs_down_first=args.thumbs_down_first)
+            session_id=args.session, limit=args.limit, offset=args.offset, thumbs_down_first=args.thumbs_down_first,
+            article=article)
         served = log.served_counts(r["id"] for r in records)
         return [dict(r, served=served.get(r["id"], 0)) for r in records]
 
@@ -92,14 +98,15 @@ def cmd_list(args, settings):
         return 0
     print(msg.REVIEW_LIST_HEADER.format(n=len(records)))
     print(f"{'identifiant':32}  {'date (UTC)':16}  {'statut':9}  {'avis':4}  {'refus':5}  {'appui':5}  "
-          f"{'resservie':9}  question")
+          f"{'resservie':9}  {'article':{ARTICLE_WIDTH}}  question")
     for r in records:
         support = "-" if r["min_support"] is None else f"{r['min_support']:.2f}"
         status = _STATUS_FR.get(r["status"], r["status"]) + ("*" if r.get("withdrawn_time") else "")
+        article = _one_line(r.get("article") or msg.UI_ALL_ARTICLES, ARTICLE_WIDTH)
         print(
             f"{r['id']:32}  {r['time'][:16].replace('T', ' '):16}  {status:9}  "
             f"{_FEEDBACK_FR.get(r['feedback'], r['feedback']):4}  {'oui' if r['refused'] else 'non':5}  "
-            f"{support:5}  {r['served']:9}  {_one_line(r['question'], 70)}"
+            f"{support:5}  {r['served']:9}  {article:{ARTICLE_WIDTH}}  {_one_line(r['question'], 70)}"
         )
     if any(r.get("withdrawn_time") for r in records):
         print(msg.REVIEW_WITHDRAWN_MARK)
@@ -235,6 +242,10 @@ def register(sub) -> None:
     g.add_argument("--answered", action="store_true", help="seulement les réponses (pas les refus)")
     s.add_argument("--max-support", type=float, help="appui minimal des phrases inférieur ou égal à")
     s.add_argument("--session", help="seulement cette session")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--article", metavar="ID", help="seulement les questions posées dans cet article (son identifiant)")
+    g.add_argument("--whole-corpus", action="store_true",
+                   help="seulement les questions posées sur tous les articles (aucun article choisi)")
     s.add_argument("--thumbs-down-first", action="store_true", help="les avis négatifs (down) en tête")
     s.add_argument("--limit", type=int, default=200)
     s.add_argument("--offset", type=int, default=0)

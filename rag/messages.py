@@ -204,6 +204,9 @@ REVIEW_UI_SHOWN = "Réponse {id} affichée."
 REVIEW_UI_EXPORT_EMPTY = "Aucune réponse à exporter ({fmt}) : le fichier ne contient que l'en-tête."
 # the article a student asked within (« Article étudié »), in a logged answer's detail; none: UI_ALL_ARTICLES
 REVIEW_ARTICLE_TITLED = "« {title} » ({article})"
+# the queue's « Article » filter: UI_ALL_ARTICLES (no filter), the questions asked over the whole corpus, one article
+REVIEW_UI_ARTICLE_FILTER = "Article"
+REVIEW_UI_ARTICLE_WHOLE_CORPUS = "Questions posées sur tous les articles"
 REVIEW_UI_UNEXPECTED = "Action impossible ({error}). Réessayez ; si le problème persiste, prévenez l'administrateur."
 SERVE_STUDENT_ROUTE_CLOSED = "Cette page n'accepte ni n'envoie de fichiers."
 SERVE_LOGIN_THROTTLED = ("Trop de tentatives de connexion manquées depuis cette adresse : réessayez dans {wait} "

@@ -175,6 +175,8 @@ def build_teacher_app(log, settings, service, planted=None, promoted_set=None) -
         kwargs["promoted_set"] = promoted_set
     if getattr(service, "proves", None) is not None:
         kwargs["proves"] = service.proves
+    if getattr(service, "articles", None) is not None:  # the queue names articles by their titles
+        kwargs["articles"] = service.articles
     review = build_review_app(log, settings, **kwargs)
     max_age = max(1, int(getattr(getattr(settings, "review", None), "export_max_age_s", 600)))
     with gr.Blocks(title=msg.REVIEW_UI_TITLE, analytics_enabled=False,

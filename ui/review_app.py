@@ -64,17 +64,32 @@ def _frame(view: h.QueueView):
 
 def build_review_app(log: AnswerLog, settings: Any, promoted_set: Path | None = None,
                      planted: Callable[[], dict] | None = None,
-                     proves: Callable[[dict], bool] | None = None) -> gr.Blocks:
+                     proves: Callable[[dict], bool] | None = None,
+                     articles: Callable[[], dict[str, str]] | None = None) -> gr.Blocks:
     """The review page over ``log``; promoted cases go to ``promoted_set`` (default evals/sets/promoted.jsonl).
 
     ``planted``: returns the articles holding sentences aimed at an AI assistant (``KalanService.planted_articles``),
     shown as a « Corpus » notice at the top of the page each time it opens. ``proves``: whether a corrected record's
-    chosen passages prove it (``KalanService.proves``); a correction they do not prove is saved with a warning."""
+    chosen passages prove it (``KalanService.proves``); a correction they do not prove is saved with a warning.
+    ``articles``: article id -> title of the stored articles (``KalanService.articles``, cached by the service), the
+    names of the queue's « article » column and filter; without it, the titles the answers' passages give, or ids."""
     set_path = Path(promoted_set) if promoted_set is not None else DEFAULT_PROMOTED_SET
     threshold = h.min_support_threshold(settings)
 
     def reviewer(request: gr.Request | None) -> str | None:
         return h.reviewer_name(request, settings)
+
+    def titles() -> dict[str, str]:
+        if articles is None:
+            return {}
+        try:
+            return dict(articles())
+        except Exception:  # the store down: the queue names its articles by the answers' passages, or ids
+            log_.warning("relecture : titres des articles indisponibles", exc_info=True)
+            return {}
+
+    def queue(status, feedback, max_support, refused_only, article) -> h.QueueView:
+        return h.queue_rows(log, status, feedback, max_support, bool(refused_only), article=article, titles=titles())
 
     # -- handlers (thin: call review_handlers, turn Outcomes into component values) ---------------
 
@@ -88,11 +103,14 @@ def build_review_app(log: AnswerLog, settings: Any, promoted_set: Path | None = 
             return gr.update(value="", visible=False)
         return gr.update(value=html_, visible=bool(html_))
 
-    def load_queue(status, feedback, max_support, refused_only):
-        view = h.queue_rows(log, status, feedback, max_support, bool(refused_only))
+    def load_queue(status, feedback, max_support, refused_only, article):
+        view = queue(status, feedback, max_support, refused_only, article)
         if not view.ok:
             _warn(view.message)
         return _frame(view), view.ids, view.message
+
+    def article_choices():  # the articles present in the log now (students keep asking): on load and refresh
+        return gr.update(choices=h.article_filter_choices(log, titles()))
 
     def open_answer(id_value):
         out = h.show(log, id_value, threshold)
@@ -116,32 +134,32 @@ def build_review_app(log: AnswerLog, settings: Any, promoted_set: Path | None = 
         return open_answer(h.id_from_selection(evt.index, row_value, ids))
 
     def after_action(out: h.Outcome, filters):
-        view = h.queue_rows(log, *filters)
+        view = queue(*filters)
         if not out.ok:
             _warn(out.message)
             return gr.skip(), out.message, _frame(view), view.ids, gr.skip()
         return out.html, out.message, _frame(view), view.ids, ""
 
-    def do_approve(id_value, comment_text, status, feedback, max_support, refused_only, request: gr.Request):
+    def do_approve(id_value, comment_text, status, feedback, max_support, refused_only, article, request: gr.Request):
         out = h.approve(log, id_value, comment_text, reviewer(request), threshold)
-        return after_action(out, (status, feedback, max_support, bool(refused_only)))
+        return after_action(out, (status, feedback, max_support, refused_only, article))
 
-    def do_reject(id_value, comment_text, status, feedback, max_support, refused_only, request: gr.Request):
+    def do_reject(id_value, comment_text, status, feedback, max_support, refused_only, article, request: gr.Request):
         out = h.reject(log, id_value, comment_text, reviewer(request), threshold)
-        return after_action(out, (status, feedback, max_support, bool(refused_only)))
+        return after_action(out, (status, feedback, max_support, refused_only, article))
 
-    def do_withdraw(id_value, comment_text, status, feedback, max_support, refused_only, request: gr.Request):
+    def do_withdraw(id_value, comment_text, status, feedback, max_support, refused_only, article, request: gr.Request):
         out = h.withdraw(log, id_value, comment_text, reviewer(request), threshold)
-        return after_action(out, (status, feedback, max_support, bool(refused_only)))
+        return after_action(out, (status, feedback, max_support, refused_only, article))
 
-    def do_comment(id_value, comment_text, status, feedback, max_support, refused_only, request: gr.Request):
+    def do_comment(id_value, comment_text, status, feedback, max_support, refused_only, article, request: gr.Request):
         out = h.comment(log, id_value, comment_text, reviewer(request), threshold)
-        return after_action(out, (status, feedback, max_support, bool(refused_only)))
+        return after_action(out, (status, feedback, max_support, refused_only, article))
 
     def do_correct(id_value, answer_text, chunk_ids, comment_text, status, feedback, max_support, refused_only,
-                   request: gr.Request):
+                   article, request: gr.Request):
         out = h.correct(log, id_value, answer_text, chunk_ids, comment_text, reviewer(request), threshold, proves)
-        return after_action(out, (status, feedback, max_support, bool(refused_only)))
+        return after_action(out, (status, feedback, max_support, refused_only, article))
 
     def do_export(fmt, include_unreviewed):
         # written straight into this page's Gradio cache (no copy left elsewhere), served behind the login,
@@ -184,6 +202,8 @@ def build_review_app(log: AnswerLog, settings: Any, promoted_set: Path | None = 
                                    info="Réponses dont la phrase la plus faible a un appui ≤ cette valeur "
                                         "(1 : pas de filtre).", scale=3)
             refused_cb = gr.Checkbox(label="Refus seulement", value=False, scale=1)
+            article_dd = gr.Dropdown(list(h.ARTICLE_FIXED_CHOICES), value=h.ARTICLE_ALL,
+                                     label=msg.REVIEW_UI_ARTICLE_FILTER, elem_id="kalan-review-article", scale=2)
             refresh_btn = gr.Button("Rafraîchir", variant="secondary", scale=1)
         queue_info = gr.Textbox(label="File", interactive=False, lines=1, max_lines=2)
         queue_df = gr.Dataframe(
@@ -192,8 +212,9 @@ def build_review_app(log: AnswerLog, settings: Any, promoted_set: Path | None = 
             interactive=False,
             wrap=True,
             max_height=420,
-            column_widths=["12%", "38%", "11%", "10%", "7%", "6%", "16%"],
+            column_widths=["11%", "30%", "9%", "8%", "6%", "5%", "7%", "12%", "12%"],
             label="Réponses servies (cliquez une ligne pour la relire)",
+            elem_id="kalan-review-queue",
         )
         ids_state = gr.State([])
         current_id = gr.State("")  # the answer on display: the actions act on it, never on a half-typed id
@@ -234,15 +255,17 @@ def build_review_app(log: AnswerLog, settings: Any, promoted_set: Path | None = 
         study_review.build_quiz_review(settings)  # generated quiz items: approve, remove, export (issue #14)
 
         # -- wiring --------------------------------------------------------------------------------
-        filters = [status_dd, feedback_dd, support_sl, refused_cb]
+        filters = [status_dd, feedback_dd, support_sl, refused_cb, article_dd]  # the article last: older API calls
         queue_out = [queue_df, ids_state, queue_info]
         show_out = [detail, current_id, id_box, correction_box, chunks_dd, status_line, case_code, comment_box]
         action_out = [detail, status_line, queue_df, ids_state, comment_box]
 
         demo.load(load_queue, filters, queue_out)
         demo.load(corpus_notice, None, [notice], api_visibility="private")
+        demo.load(article_choices, None, [article_dd])
         refresh_btn.click(load_queue, filters, queue_out)
-        for comp in (status_dd, feedback_dd, refused_cb):
+        refresh_btn.click(article_choices, None, [article_dd], api_visibility="private")
+        for comp in (status_dd, feedback_dd, refused_cb, article_dd):
             comp.change(load_queue, filters, queue_out)
         support_sl.release(load_queue, filters, queue_out)
 

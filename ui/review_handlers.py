@@ -18,14 +18,15 @@ from __future__ import annotations
 import logging
 import sqlite3
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
 from kalan.rag import messages as msg
-from kalan.db.answer_log import REVIEWED, AnswerLog
-from kalan.ui.review_render import FEEDBACK_FR, STATUS_FR, format_support, format_time, render_record
+from kalan.db.answer_log import REVIEWED, WHOLE_CORPUS, AnswerLog
+from kalan.ui.review_render import FEEDBACK_FR, STATUS_FR, article_cell, format_support, format_time, render_record
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +42,15 @@ FEEDBACK_ALL = "tous"
 FEEDBACK_DOWN_FIRST = "pouce bas d'abord"
 FEEDBACK_DOWN_ONLY = "pouce bas seulement"
 FEEDBACK_FILTERS = (FEEDBACK_ALL, FEEDBACK_DOWN_FIRST, FEEDBACK_DOWN_ONLY)
+# The « Article » filter's values: every answer (as the chat's « Tous les articles »), the answers asked over the
+# whole corpus (a label: article ids are lower-case slugs, never this), else an article id.
+ARTICLE_ALL = ""
+ARTICLE_WHOLE_CORPUS = msg.REVIEW_UI_ARTICLE_WHOLE_CORPUS
+ARTICLE_FIXED_CHOICES = ((msg.UI_ALL_ARTICLES, ARTICLE_ALL),
+                         (msg.REVIEW_UI_ARTICLE_WHOLE_CORPUS, ARTICLE_WHOLE_CORPUS))
 
-QUEUE_HEADERS = ["date (UTC)", "question", "statut", "avis", "appui min", "refus", "resservie", "identifiant"]
+QUEUE_HEADERS = ["date (UTC)", "question", "statut", "avis", "appui min", "refus", "resservie", "article",
+                 "identifiant"]
 ID_COLUMN = len(QUEUE_HEADERS) - 1
 QUEUE_LIMIT = 500
 QUESTION_WIDTH = 140
@@ -152,13 +160,16 @@ def _one_line(text: Any, width: int) -> str:
 
 def queue_rows(log_obj: AnswerLog, status: str | None = "tous", feedback: str | None = FEEDBACK_ALL,
                max_support: float | None = None, refused_only: bool = False,
-               limit: int = QUEUE_LIMIT) -> QueueView:
+               limit: int = QUEUE_LIMIT, article: str | None = ARTICLE_ALL,
+               titles: dict[str, str] | None = None) -> QueueView:
     """The filtered queue, newest first (thumbs-down first with ``pouce bas d'abord``).
 
     ``status``: a ``STATUS_FILTERS`` label (or a raw status); ``feedback``: one of
     ``FEEDBACK_FILTERS``; ``max_support``: keep answers whose weakest sentence support is
     <= this (``None`` or >= 1: no filter; the filter drops refusals, which have no support);
-    ``refused_only``: only refusals. Cells are plain text (the Dataframe shows them as text).
+    ``refused_only``: only refusals; ``article``: an ``article_filter_choices`` value (``ARTICLE_ALL``,
+    ``ARTICLE_WHOLE_CORPUS`` or an article id). ``titles`` (article id -> title, the store's) names the
+    articles of the « article » column. Cells are plain text (the Dataframe shows them as text).
     """
     try:
         status_key = "tous" if status in (None, "") else status
@@ -185,6 +196,7 @@ def queue_rows(log_obj: AnswerLog, status: str | None = "tous", feedback: str | 
             max_support=ms,
             limit=limit + 1,
             thumbs_down_first=fb == FEEDBACK_DOWN_FIRST,
+            article=_article_filter(article),
         )
     except Exception as exc:
         if not isinstance(exc, ValueError):
@@ -205,6 +217,7 @@ def queue_rows(log_obj: AnswerLog, status: str | None = "tous", feedback: str | 
             format_support(r.get("min_support")) if r.get("min_support") is not None else "—",
             "oui" if r.get("refused") else "non",
             _served_cell(r, served),
+            article_cell(r, titles),
             str(r.get("id")),
         ]
         for r in records
@@ -214,6 +227,30 @@ def queue_rows(log_obj: AnswerLog, status: str | None = "tous", feedback: str | 
     if truncated:
         message += msg.REVIEW_UI_QUEUE_TRUNCATED.format(limit=limit)
     return QueueView(rows, [row[ID_COLUMN] for row in rows], message)
+
+
+def _article_filter(choice: str | None) -> str | None:
+    """The ``AnswerLog.list`` article filter for a choice of the « Article » dropdown (None: no filter)."""
+    value = "" if choice is None else str(choice).strip()
+    if value in (ARTICLE_ALL, msg.UI_ALL_ARTICLES):
+        return None
+    return WHOLE_CORPUS if value == ARTICLE_WHOLE_CORPUS else value
+
+
+def article_filter_choices(log_obj: AnswerLog, titles: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """The « Article » dropdown: (label, value) for every answer, the whole corpus, then each article present in
+    the log by its title (``titles``, else its id; « title » (id) when two share a title), sorted by title."""
+    try:
+        ids = log_obj.articles()
+    except Exception:  # the filter is a help: the queue says what is wrong with the log
+        log.exception("relecture : articles du journal illisibles")
+        ids = []
+    titles = titles or {}
+    named = sorted(((titles.get(a) or a, a) for a in ids), key=lambda c: (c[0].casefold(), c[1]))
+    uses = Counter(label for label, _ in named)
+    return [*ARTICLE_FIXED_CHOICES, *(
+        (msg.REVIEW_ARTICLE_TITLED.format(title=label, article=a) if uses[label] > 1 else label, a)
+        for label, a in named)]
 
 
 def _served_cell(record: dict, served: dict[str, int]) -> str:

@@ -280,16 +280,36 @@ def render_events(events: Any) -> str:
     return f"<ul>{''.join(items)}</ul>" if items else "<p><i>Aucune action pour l'instant.</i></p>"
 
 
+def article_title(record: dict, titles: dict[str, str] | None = None) -> str | None:
+    """The title of the article the student asked within: from ``titles`` (article id -> title, the store's),
+    else as the record's passages or citations name it; None when unknown or asked over the whole corpus."""
+    article = record.get("article")
+    if not article:
+        return None
+    if titles and titles.get(article):
+        return str(titles[article])
+    for p in list(record.get("passages") or []) + list(record.get("citations") or []):
+        if isinstance(p, dict) and p.get("article_id") == article and p.get("title"):
+            return str(p["title"])
+    return None
+
+
 def article_label(record: dict) -> str:
     """The article the student asked within (plain text): « its title » (its id) as the record's passages name it,
     its id alone when none does, « Tous les articles » when the question was asked over the whole corpus."""
     article = record.get("article")
     if not article:
         return msg.UI_ALL_ARTICLES
-    for p in list(record.get("passages") or []) + list(record.get("citations") or []):
-        if isinstance(p, dict) and p.get("article_id") == article and p.get("title"):
-            return msg.REVIEW_ARTICLE_TITLED.format(title=p["title"], article=article)
-    return str(article)
+    title = article_title(record)
+    return msg.REVIEW_ARTICLE_TITLED.format(title=title, article=article) if title else str(article)
+
+
+def article_cell(record: dict, titles: dict[str, str] | None = None) -> str:
+    """The article in the review queue (plain text, a short cell): its title if known (see ``article_title``),
+    else its id, « Tous les articles » when the question was asked over the whole corpus."""
+    if not record.get("article"):
+        return msg.UI_ALL_ARTICLES
+    return article_title(record, titles) or str(record["article"])
 
 
 # -- the whole record ----------------------------------------------------------------------------------

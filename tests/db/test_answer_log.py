@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from kalan.db.answer_log import SCHEMA_VERSION, AnswerLog, AnswerLogError
+from kalan.db.answer_log import SCHEMA_VERSION, WHOLE_CORPUS, AnswerLog, AnswerLogError
 from kalan.db.migrate import SchemaTooNew, head
 
 
@@ -576,3 +576,24 @@ def test_an_article_id_cannot_be_a_spreadsheet_formula(log, tmp_path):
     log.export("csv", tmp_path / "r.csv")
     with open(tmp_path / "r.csv", encoding="utf-8", newline="") as fh:
         assert next(csv.DictReader(fh))["article"] == "'=HYPERLINK(1)"
+
+
+def test_list_and_count_filter_by_article(log):
+    """The teacher narrows the log to the answers asked within one article, or to those asked over the whole corpus
+    (NULL); the filter combines with the others and with paging, and the articles present are listed once each."""
+    assert log.articles() == []
+    a = log.record(make_answer(question="q1"), "s1", article="mali-russie")
+    b = log.record(make_answer(question="q2"), "s2")
+    c = log.record(make_answer(question="q3", refused=True), "s1", article="rail-dakar")
+    d = log.record(make_answer(question="q4"), "s1", article="mali-russie")
+    assert [r["id"] for r in log.list(article="mali-russie")] == [d, a]
+    assert [r["id"] for r in log.list(article=WHOLE_CORPUS)] == [b]
+    assert [r["id"] for r in log.list(article=None)] == [d, c, b, a]  # no filter
+    assert [r["id"] for r in log.list(article="mali-russie", limit=1, offset=1)] == [a]
+    assert [r["id"] for r in log.list(article="rail-dakar", refused=True)] == [c]
+    assert log.list(article="rail-dakar", refused=False) == [] and log.list(article="inconnu") == []
+    assert log.list(article="mali-russie' OR '1'='1") == []  # a bound parameter, never SQL text
+    assert log.count(article="mali-russie") == 2 and log.count(article=WHOLE_CORPUS) == 1 and log.count() == 4
+    log.approve(a)
+    assert [r["id"] for r in log.list(status="unreviewed", article="mali-russie")] == [d]
+    assert log.articles() == ["mali-russie", "rail-dakar"]  # distinct, sorted, the whole corpus left out

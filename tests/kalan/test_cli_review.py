@@ -9,6 +9,7 @@ import pytest
 
 from kalan.cli import main
 from kalan.db.answer_log import AnswerLog
+from kalan.rag import messages as msg
 
 QUOTE = "Le traité d'amitié a été signé à Moscou en 1960 par Modibo Keïta."
 
@@ -90,6 +91,35 @@ def test_show_and_list_give_the_studied_article(seeded, capsys):
     assert json.loads(_run(capsys, "review", "show", scoped, "--json"))["article"] == "mali"
     rows = json.loads(_run(capsys, "review", "list", "--json"))
     assert [(r["id"], r["article"]) for r in rows[:2]] == [(scoped, "mali"), (ids["new"], None)]
+
+
+def test_list_filters_by_article(seeded, capsys):
+    """``--article ID`` keeps the answers asked within that article, ``--whole-corpus`` those asked over every
+    article; the JSON keeps its shape and the table gains an « article » column (« Tous les articles »: none)."""
+    tmp_path, ids = seeded
+    with AnswerLog(str(tmp_path / "data" / "kalan.sqlite3")) as log:
+        scoped = log.record(_answer("Où le traité a-t-il été signé ?"), "s3", article="mali")
+        other = log.record(_answer("Qui a gagné ?", refused=True), "s3", article="coton")
+    rows = json.loads(_run(capsys, "review", "list", "--article", "mali", "--json"))
+    assert [(r["id"], r["article"]) for r in rows] == [(scoped, "mali")]
+    assert set(rows[0]) == set(json.loads(_run(capsys, "review", "list", "--json"))[0])  # same keys as unfiltered
+    assert json.loads(_run(capsys, "review", "list", "--article", "inconnu", "--json")) == []
+    assert [r["id"] for r in json.loads(_run(capsys, "review", "list", "--article", "coton", "--refused",
+                                              "--json"))] == [other]
+    whole = json.loads(_run(capsys, "review", "list", "--whole-corpus", "--json"))
+    assert [r["id"] for r in whole] == [ids["new"], ids["refusal"], ids["old"]]
+
+    table = _run(capsys, "review", "list")
+    header = next(line for line in table.splitlines() if line.startswith("identifiant"))
+    assert header.index("article") < header.index("question")
+    lines = {line.split()[0]: line for line in table.splitlines() if line and line.split()[0] in {scoped, ids["new"]}}
+    assert lines[scoped][header.index("article"):].startswith("mali ")
+    assert lines[ids["new"]][header.index("article"):].startswith("Tous les articles ")
+    assert _run(capsys, "review", "list", "--article", "inconnu").strip() == msg.REVIEW_LIST_EMPTY
+
+    with pytest.raises(SystemExit) as exc:  # one or the other
+        main(["review", "list", "--article", "mali", "--whole-corpus"])
+    assert exc.value.code == 2
 
 
 def test_approve_correct_comment(seeded, capsys):

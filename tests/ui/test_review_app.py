@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from kalan.db.answer_log import AnswerLog
+from kalan.rag import messages as msg
 from kalan.ui.review_app import build_review_app
 
 
@@ -109,5 +110,49 @@ def test_actions_through_the_server_record_the_logged_in_teacher(log, settings, 
         assert rec["status"] == "approved" and rec["reviewer"] == "mme.diallo"
         path, message = client.predict(False, api_name="/export_csv")
         assert path.endswith(".csv") and "1 réponse(s)" in message
+    finally:
+        demo.close()
+
+
+def _fn(demo, name: str):
+    (fn,) = [f for f in demo.fns.values() if f.name == name and f.api_visibility != "private"]
+    return fn.fn
+
+
+def test_the_article_filter_lists_the_logged_articles_by_their_stored_titles(log, settings):
+    log.record({"question": "Qui ?", "answer": "R.", "refused": True}, "s2", article="mali-russie")
+    log.record({"question": "Quoi ?", "answer": "R.", "refused": True}, "s2", article="coton")
+
+    def broken():
+        raise RuntimeError("base inaccessible")
+
+    named = _fn(build_review_app(log, settings, articles=lambda: {"mali-russie": "Mali <b>et</b> Russie"}),
+                "article_choices")()
+    assert named["choices"][2:] == [("coton", "coton"), ("Mali <b>et</b> Russie", "mali-russie")]
+    assert named["choices"][:2] == [(msg.UI_ALL_ARTICLES, ""), (msg.REVIEW_UI_ARTICLE_WHOLE_CORPUS,
+                                                                msg.REVIEW_UI_ARTICLE_WHOLE_CORPUS)]
+    assert "value" not in named  # the teacher's choice is kept when the list is refreshed
+    unnamed = _fn(build_review_app(log, settings, articles=broken), "article_choices")()
+    assert unnamed["choices"][2:] == [("coton", "coton"), ("mali-russie", "mali-russie")]  # the store down: ids
+
+
+def test_the_queue_is_filtered_by_article_through_the_server(log, settings, tmp_path):
+    from gradio_client import Client
+
+    scoped = log.record({"question": "Qui a signé ?", "answer": "R.", "refused": True}, "s2", article="mali-russie")
+    demo = build_review_app(log, settings, promoted_set=tmp_path / "promoted.jsonl",
+                            articles=lambda: {"mali-russie": "Mali-Russie"})
+    port = _free_port()
+    try:
+        demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, ssr_mode=False)
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        table, info = client.predict("tous", "tous", 1, False, api_name="/load_queue")  # the article: all
+        col = table["headers"].index("article")
+        assert [row[col] for row in table["data"]] == ["Mali-Russie", msg.UI_ALL_ARTICLES] and "2 réponse(s)" in info
+        table, _ = client.predict("tous", "tous", 1, False, msg.REVIEW_UI_ARTICLE_WHOLE_CORPUS, api_name="/load_queue")
+        assert [row[-1] for row in table["data"]] == [r["id"] for r in log.list() if r["id"] != scoped]
+        client.predict(api_name="/article_choices")  # as the page does on load: the log's articles become choices
+        table, info = client.predict("tous", "tous", 1, False, "mali-russie", api_name="/load_queue")
+        assert [row[-1] for row in table["data"]] == [scoped] and "1 réponse(s)" in info
     finally:
         demo.close()

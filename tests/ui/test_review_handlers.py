@@ -315,6 +315,68 @@ def test_the_studied_article_is_shown_exported_and_promoted(tmp_path):
         assert "article" not in h.promote(log, whole, target).case
 
 
+def test_queue_names_and_filters_by_the_studied_article(tmp_path):
+    """The queue's « article » column names the article each question was asked within: the store's title when the
+    page has it, else the title its passages give, else its id; « Tous les articles » for the whole corpus. The
+    « Article » filter keeps one article, or the questions asked over the whole corpus, and combines with the
+    others."""
+    with AnswerLog(str(tmp_path / "a.sqlite3")) as log:
+        scoped = log.record(_answer("Qui a signé l'accord ?"), "s", article="mali")
+        whole = log.record(_answer("Quand l'accord a-t-il été signé ?"), "s")
+        unnamed = log.record(_answer("Qui a gagné ?", refused=True), "s", article="rail-dakar")
+        evil = log.record(_answer("Où ?"), "s", article=EVIL)
+        col = h.QUEUE_HEADERS.index("article")
+        assert col == h.ID_COLUMN - 1  # before the id, which stays last
+
+        view = h.queue_rows(log)
+        cells = {i: row[col] for i, row in zip(view.ids, view.rows)}
+        assert cells == {scoped: "Mali-Russie", whole: msg.UI_ALL_ARTICLES, unnamed: "rail-dakar", evil: EVIL}
+        named = h.queue_rows(log, titles={"mali": "Le Mali et la Russie", "rail-dakar": "Le rail Dakar-Niger"})
+        assert [row[col] for row in named.rows] == [EVIL, "Le rail Dakar-Niger", msg.UI_ALL_ARTICLES,
+                                                    "Le Mali et la Russie"]
+
+        assert h.queue_rows(log, article="mali").ids == [scoped]
+        assert h.queue_rows(log, article=h.ARTICLE_WHOLE_CORPUS).ids == [whole]
+        assert h.queue_rows(log, article=EVIL).ids == [evil]
+        assert h.queue_rows(log, article="inconnu").ids == []
+        assert len(h.queue_rows(log, article=h.ARTICLE_ALL).ids) == 4
+        assert len(h.queue_rows(log, article=msg.UI_ALL_ARTICLES).ids) == 4  # the label typed by an API client
+        assert len(h.queue_rows(log, article=None).ids) == 4
+        assert h.queue_rows(log, refused_only=True, article="rail-dakar").ids == [unnamed]
+        assert h.queue_rows(log, refused_only=True, article="mali").ids == []
+        log.approve(scoped)
+        assert h.queue_rows(log, "non relus", article="mali").ids == []
+        assert h.queue_rows(log, "approuvés", article="mali").ids == [scoped]
+        assert "1 réponse(s)" in h.queue_rows(log, article="mali").message
+
+
+def test_article_filter_choices_list_the_articles_of_the_log(tmp_path):
+    with AnswerLog(str(tmp_path / "a.sqlite3")) as log:
+        fixed = [(msg.UI_ALL_ARTICLES, h.ARTICLE_ALL), (msg.REVIEW_UI_ARTICLE_WHOLE_CORPUS, h.ARTICLE_WHOLE_CORPUS)]
+        assert h.article_filter_choices(log) == fixed
+        for article in ("rail-dakar", "mali", None, "mali", "coton"):
+            log.record(_answer("Qui ?"), "s", article=article)
+        # by id without titles; by title (sorted by it) with them; « title » (id) when two articles share one
+        assert h.article_filter_choices(log) == fixed + [("coton", "coton"), ("mali", "mali"),
+                                                         ("rail-dakar", "rail-dakar")]
+        titles = {"mali": "Mali-Russie", "rail-dakar": "Le rail", "coton": "Le rail"}
+        assert h.article_filter_choices(log, titles) == fixed + [
+            ("« Le rail » (coton)", "coton"), ("« Le rail » (rail-dakar)", "rail-dakar"), ("Mali-Russie", "mali")]
+        # every choice's value filters the queue to what its label says
+        assert h.queue_rows(log, article=h.article_filter_choices(log, titles)[-1][1]).ids == \
+            [r["id"] for r in log.list(article="mali")]
+
+
+def test_article_filter_choices_survive_an_unreadable_log(seeded, monkeypatch):
+    log, _ = seeded
+
+    def boom():
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(log, "articles", boom)
+    assert h.article_filter_choices(log) == list(h.ARTICLE_FIXED_CHOICES)
+
+
 def test_reviewer_name():
     settings = SimpleNamespace(review=SimpleNamespace(teacher_user="prof.settings"))
     assert h.reviewer_name(SimpleNamespace(username="mme.diallo"), settings) == "mme.diallo"

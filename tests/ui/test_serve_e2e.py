@@ -30,7 +30,7 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
 def fake_review(monkeypatch):
     import gradio as gr
 
-    def build_review_app(log, settings):
+    def build_review_app(log, settings, **optional):  # planted, proves, articles…
         with gr.Blocks(title="Relecture") as blocks:
             gr.Markdown("Relecture secrète des réponses")
         return blocks
@@ -84,7 +84,7 @@ def test_review_not_mounted_without_credentials(make_service, answer_log, settin
 
 
 def test_broken_review_view_keeps_the_chat(make_service, answer_log, settings, monkeypatch):
-    def boom(log, settings):
+    def boom(log, settings, **optional):
         raise RuntimeError("vue cassée")
 
     monkeypatch.setitem(sys.modules, "kalan.ui.review_app", types.SimpleNamespace(build_review_app=boom))
