@@ -30,10 +30,12 @@ log = logging.getLogger(__name__)
 # of an older format is scanned once, which gives its chunks what they lack
 FORMAT = 3
 NAME = "manifest.json"
-# modules whose code decides chunk ids, duplicates and errors: a change to any of them invalidates the manifest
+# modules whose code decides chunk ids, duplicates and errors, or what a chunk's parse stores (entities, roles,
+# parses: a change re-parses the stored chunks, ``pipeline.PARSED_BY``): a change to any of them invalidates the
+# manifest
 _CODE = ("kalan.ingest.load", "kalan.ingest.clean", "kalan.ingest.sections", "kalan.ingest.chunk",
          "kalan.ingest.pipeline", "kalan.ingest.manifest", "kalan.rag.documents", "kalan.rag.text",
-         "kalan.rag.sentences", "kalan.rag.planted")
+         "kalan.rag.sentences", "kalan.rag.planted", "kalan.rag.entities", "kalan.rag.roles", "kalan.rag.parses")
 
 
 def manifest_path(settings) -> Path:

@@ -15,16 +15,19 @@ store's chunks are listed, as a first ingest does.
 Each new chunk is stored with the named entities of its sentences (spaCy, ``kalan.rag.entities``), the noun
 phrases a « qui » question may ask for (``kalan.rag.roles``) and the parse itself (``kalan.rag.parses``), all
 from one parse, so that question time needs no spaCy; a full plan also gives them to stored chunks written
-before (once, with a progress bar). ``chunk.entities = false`` turns all three off.
+before, or parsed when those readers' code or spaCy's model differed (``PARSED_BY``; once, with a progress bar).
+``chunk.entities = false`` turns all three off.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import logging
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from kalan.ingest.chunk import chunk_article
@@ -230,24 +233,46 @@ def _manifest_articles(plan: CorpusPlan, planned: dict[str, list[str]], stored: 
     return out
 
 
+# Stored with each chunk's parse: the readers that made it. When their code changes (a reading mended in
+# ``kalan.rag.roles``…), the next full plan parses the stored chunks again, as it does for chunks written without
+# a parse: otherwise a chunk whose text did not change would keep what the old code read in it.
+PARSED_BY = "parsed_by"
+
+
+@lru_cache(maxsize=1)
+def readers_key() -> str:
+    """A hash of the code of the readers whose values a chunk stores (``PARSED``), and of spaCy's model version."""
+    h = hashlib.sha256()
+    for module in PARSED.values():
+        h.update(Path(module.__file__).read_bytes())
+    try:
+        h.update(importlib.metadata.version(french_nlp.MODEL).encode())
+    except importlib.metadata.PackageNotFoundError:  # no model: nothing is parsed anyway
+        pass
+    return h.hexdigest()[:16]
+
+
 def _parsed(texts: list[str], nlp) -> dict[str, list[str]] | None:
     """What is stored of each chunk text's parse (``kalan.rag.store.PARSED``: its entities, its phrases, the parse
-    itself), by metadata key, from one parse of its sentences; None without spaCy."""
+    itself), by metadata key, from one parse of its sentences, with the readers that made it (``PARSED_BY``); None
+    without spaCy."""
     if nlp is None:
         return None
     docs = parse_sentences(texts, nlp)
-    return {key: module.values_of_docs(docs) for key, module in PARSED.items()}
+    values = {key: module.values_of_docs(docs) for key, module in PARSED.items()}
+    return {**values, PARSED_BY: [readers_key()] * len(texts)}
 
 
 def backfill_entities(store, settings, progress: bool) -> int:
     """Parse and store the named entities and phrases of stored chunks that lack them (a store written before
-    they were stored): batch by batch, so an interrupted run keeps what it wrote and the next full plan does the
-    rest."""
+    they were stored) or that other readers' code made (``PARSED_BY``): batch by batch, so an interrupted run keeps
+    what it wrote and the next full plan does the rest."""
     nlp = _entity_parser(settings)
     if nlp is None:
         return 0
+    key = readers_key()
     missing = [(cid, text) for cid, meta, text in store.all_chunks()
-               if text and not all((meta or {}).get(key) for key in PARSED)]
+               if text and (not all((meta or {}).get(k) for k in PARSED) or (meta or {}).get(PARSED_BY) != key)]
     if not missing:
         return 0
     bar = _progress(len(missing), progress, msg.PROGRESS_ENTITIES)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from kalan.ingest.pipeline import ingest_corpus
+from kalan.ingest.pipeline import PARSED_BY, ingest_corpus
 from kalan.rag import entities, parses, roles
 from kalan.rag.entities import METADATA_KEY
 from kalan.rag.parses import METADATA_KEY as PARSE_KEY, rows_of_doc
@@ -119,9 +119,28 @@ def test_an_old_store_gets_its_entities_once_and_keeps_the_rest(settings, corpus
     after = {cid: meta for cid, meta, _ in svc.store.all_chunks()}
     for cid, meta in before.items():
         assert after[cid][METADATA_KEY] and after[cid][ROLES_KEY] and after[cid][PARSE_KEY]
-        assert {k: v for k, v in after[cid].items() if k not in (METADATA_KEY, ROLES_KEY, PARSE_KEY)} == meta
+        assert {k: v for k, v in after[cid].items() if k not in (METADATA_KEY, ROLES_KEY, PARSE_KEY, PARSED_BY)} \
+            == meta
     third = ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
     assert third.entities_added == 0
+
+
+def test_chunks_parsed_by_other_readers_code_are_parsed_again_once(settings, corpus, monkeypatch):
+    """A reading mended in ``kalan.rag.roles`` reaches a store whose texts did not change: the next ingest parses
+    its chunks again (the readers' key differs), and the one after parses nothing."""
+    from kalan.ingest import manifest, pipeline
+
+    svc = KalanService(settings)
+    first = ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
+    assert {m[PARSED_BY] for _, m, _ in svc.store.all_chunks()} == {pipeline.readers_key()}
+    assert ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False).entities_added == 0
+    monkeypatch.setattr(pipeline, "readers_key", lambda: "nouveau-code")
+    monkeypatch.setattr(manifest, "_code_hash", lambda: "nouveau-code")  # roles.py changed: the manifest goes
+    again = ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
+    assert again.added == 0 and again.entities_added == first.chunks
+    assert {m[PARSED_BY] for _, m, _ in svc.store.all_chunks()} == {"nouveau-code"}
+    assert all(m[ROLES_KEY] for _, m, _ in svc.store.all_chunks())
+    assert ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False).entities_added == 0
 
 
 def test_a_name_question_is_answered_from_the_stored_entities_without_spacy(real_settings, corpus, forbid_spacy):
