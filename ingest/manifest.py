@@ -17,9 +17,12 @@ the full plan and store scan of before.
 from __future__ import annotations
 
 import hashlib
+import importlib
+import importlib.metadata
 import json
 import logging
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from kalan.ingest.load import sidecar_for
@@ -30,30 +33,49 @@ log = logging.getLogger(__name__)
 # of an older format is scanned once, which gives its chunks what they lack
 FORMAT = 3
 NAME = "manifest.json"
-# modules whose code decides chunk ids, duplicates and errors, or what a chunk's parse stores (entities, roles,
-# parses: a change re-parses the stored chunks, ``pipeline.PARSED_BY``): a change to any of them invalidates the
-# manifest
+# modules whose code decides chunk ids, duplicates and errors: a change to any of them invalidates the manifest
 _CODE = ("kalan.ingest.load", "kalan.ingest.clean", "kalan.ingest.sections", "kalan.ingest.chunk",
          "kalan.ingest.pipeline", "kalan.ingest.manifest", "kalan.rag.documents", "kalan.rag.text",
-         "kalan.rag.sentences", "kalan.rag.planted", "kalan.rag.entities", "kalan.rag.roles", "kalan.rag.parses")
+         "kalan.rag.sentences", "kalan.rag.planted")
 
 
 def manifest_path(settings) -> Path:
     return Path(settings.data_dir) / NAME
 
 
-def _code_hash() -> str:
-    import importlib
-
+def _hash_of(modules, *extra: str) -> str:
+    """A short hash of the code of ``modules`` (names or modules) and of ``extra`` strings."""
     h = hashlib.sha256()
-    for name in _CODE:
-        h.update(Path(importlib.import_module(name).__file__).read_bytes())
+    for module in modules:
+        module = importlib.import_module(module) if isinstance(module, str) else module
+        h.update(Path(module.__file__).read_bytes())
+    for value in extra:
+        h.update(value.encode())
     return h.hexdigest()[:16]
+
+
+def _code_hash() -> str:
+    return _hash_of(_CODE)
+
+
+@lru_cache(maxsize=1)
+def readers_key() -> str:
+    """The readers whose values a chunk's parse stores (``kalan.rag.store.PARSED``: entities, roles, parses): a
+    hash of their code and of spaCy's model version. Stored with each parse (``pipeline.PARSED_BY``) and part of
+    the manifest's key: when it changes, the next ingest plans in full and parses the stored chunks again."""
+    from kalan.rag.nlp import MODEL
+    from kalan.rag.store import PARSED
+
+    try:
+        model = importlib.metadata.version(MODEL)
+    except importlib.metadata.PackageNotFoundError:  # no model: nothing is parsed anyway
+        model = ""
+    return _hash_of(PARSED.values(), model)
 
 
 def manifest_key(settings) -> dict:
     return {"format": FORMAT, "store": f"{settings.store.url or settings.chroma_dir}|{settings.store.collection}",
-            "chunk": settings.chunk.model_dump(), "code": _code_hash()}
+            "chunk": settings.chunk.model_dump(), "code": _code_hash(), "readers": readers_key()}
 
 
 def file_digest(path: Path) -> str | None:

@@ -22,18 +22,16 @@ before, or parsed when those readers' code or spaCy's model differed (``PARSED_B
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import logging
 import sys
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from kalan.ingest.chunk import chunk_article
 from kalan.ingest.embed import ChunkEmbedder
 from kalan.ingest.load import CorpusFileError, article_id_for, list_corpus, load_article
-from kalan.ingest.manifest import drop_manifest, file_digest, read_manifest, write_manifest
+from kalan.ingest.manifest import drop_manifest, file_digest, read_manifest, readers_key, write_manifest
 from kalan.ingest.sections import structure
 from kalan.rag import messages as msg
 from kalan.rag import nlp as french_nlp
@@ -233,23 +231,11 @@ def _manifest_articles(plan: CorpusPlan, planned: dict[str, list[str]], stored: 
     return out
 
 
-# Stored with each chunk's parse: the readers that made it. When their code changes (a reading mended in
-# ``kalan.rag.roles``…), the next full plan parses the stored chunks again, as it does for chunks written without
-# a parse: otherwise a chunk whose text did not change would keep what the old code read in it.
+# Stored with each chunk's parse: the readers that made it (``manifest.readers_key``). When their code or spaCy's
+# model changes (a reading mended in ``kalan.rag.roles``…), the next ingest plans in full and parses the stored
+# chunks again, as it does for chunks written without a parse: otherwise a chunk whose text did not change would
+# keep what the old code read in it.
 PARSED_BY = "parsed_by"
-
-
-@lru_cache(maxsize=1)
-def readers_key() -> str:
-    """A hash of the code of the readers whose values a chunk stores (``PARSED``), and of spaCy's model version."""
-    h = hashlib.sha256()
-    for module in PARSED.values():
-        h.update(Path(module.__file__).read_bytes())
-    try:
-        h.update(importlib.metadata.version(french_nlp.MODEL).encode())
-    except importlib.metadata.PackageNotFoundError:  # no model: nothing is parsed anyway
-        pass
-    return h.hexdigest()[:16]
 
 
 def _parsed(texts: list[str], nlp) -> dict[str, list[str]] | None:

@@ -21,7 +21,7 @@ import hashlib
 import json
 import logging
 import shutil
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -139,13 +139,18 @@ class LexicalIndex:
             return []
         scores = self.bm25.get_scores(q)
         rows = np.arange(len(scores)) if only is None else \
-            np.fromiter((i for i, cid in enumerate(self.ids) if cid in only), dtype=np.int64)
+            np.sort(np.fromiter((self._rows[c] for c in only if c in self._rows), dtype=np.int64))
         if not len(rows):
             return []
         k = min(k, len(rows))
         top = rows[np.argpartition(-scores[rows], k - 1)[:k]]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    @cached_property
+    def _rows(self) -> dict[str, int]:
+        """Chunk id -> its row in the index (``ids`` never change once the index is built or loaded)."""
+        return {cid: i for i, cid in enumerate(self.ids)}
 
     # -- persistence ---------------------------------------------------------------------------
     def save(self, folder: Path) -> None:

@@ -134,8 +134,8 @@ def test_chunks_parsed_by_other_readers_code_are_parsed_again_once(settings, cor
     first = ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
     assert {m[PARSED_BY] for _, m, _ in svc.store.all_chunks()} == {pipeline.readers_key()}
     assert ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False).entities_added == 0
-    monkeypatch.setattr(pipeline, "readers_key", lambda: "nouveau-code")
-    monkeypatch.setattr(manifest, "_code_hash", lambda: "nouveau-code")  # roles.py changed: the manifest goes
+    monkeypatch.setattr(manifest, "readers_key", lambda: "nouveau-code")  # roles.py changed: the manifest goes
+    monkeypatch.setattr(pipeline, "readers_key", lambda: "nouveau-code")  # and the parses are made anew
     again = ingest_corpus(settings, corpus, svc.store, svc.embedder, progress=False)
     assert again.added == 0 and again.entities_added == first.chunks
     assert {m[PARSED_BY] for _, m, _ in svc.store.all_chunks()} == {"nouveau-code"}
